@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// HashSecret is how tokens and API keys are kept: only this digest is stored.
+// The secrets are long random strings, so a plain SHA-256 is enough.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewInvitation creates an invitation and returns it with its clear token,
+// which only the e-mail carries.
+func NewInvitation(ctx context.Context, db bun.IDB, ws, email, role, invitedBy string, ttl time.Duration) (*Invitation, string, error) {
+	token := "inv_" + NewSecret(24)
+	t := now()
+	inv := &Invitation{
+		ID: NewID("inv"), WorkspaceID: ws, Email: email, Role: role, TokenHash: HashSecret(token),
+		InvitedBy: invitedBy, ExpiresAt: t.Add(ttl), CreatedAt: t,
+	}
+	if err := Insert(ctx, db, inv); err != nil {
+		return nil, "", err
+	}
+	return inv, token, nil
+}
+
+// GetInvitationByToken finds an invitation by its clear token, in any workspace.
+func GetInvitationByToken(ctx context.Context, db bun.IDB, token string) (*Invitation, error) {
+	inv := new(Invitation)
+	err := db.NewSelect().Model(inv).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
+	return inv, notFound("get invitation", err)
+}
+
+// ClaimInvitation marks a pending invitation accepted; ErrNotFound when it was
+// accepted or revoked meanwhile, so a token is used at most once.
+func ClaimInvitation(ctx context.Context, db bun.IDB, inv *Invitation) error {
+	t := now()
+	res, err := db.NewUpdate().Model(inv).Set("accepted_at = ?", t).
+		Where("id = ?", inv.ID).Where("accepted_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
+	if err := affected("claim invitation "+inv.ID, res, err); err != nil {
+		return err
+	}
+	inv.AcceptedAt = &t
+	return nil
+}
+
+// RevokeInvitation withdraws a pending invitation of workspace ws.
+func RevokeInvitation(ctx context.Context, db bun.IDB, ws, id string) error {
+	res, err := db.NewUpdate().Model((*Invitation)(nil)).Set("revoked_at = ?", now()).
+		Where("workspace_id = ?", ws).Where("id = ?", id).
+		Where("accepted_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
+	return affected("revoke invitation "+id, res, err)
+}
+
+// PendingInvitations narrows a List to invitations neither accepted nor revoked.
+func PendingInvitations(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.Where("?TableAlias.accepted_at IS NULL").Where("?TableAlias.revoked_at IS NULL")
+}

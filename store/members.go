@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Workspace roles (authz speaks the same words).
+const (
+	RoleOwner  = "owner"
+	RoleAdmin  = "admin"
+	RoleMember = "member"
+)
+
+// GetOrCreateUser returns the user with this e-mail, creating it with name when new.
+func GetOrCreateUser(ctx context.Context, db bun.IDB, email, name string) (*User, error) {
+	email = strings.ToLower(email)
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("get user %s: %w", email, err)
+	}
+	u = &User{ID: NewID("usr"), Email: email, Name: name, CreatedAt: now()}
+	if err := Insert(ctx, db, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// GetUser loads a user by id.
+func GetUser(ctx context.Context, db bun.IDB, id string) (*User, error) {
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	return u, notFound("get user "+id, err)
+}
+
+// AddMember creates the membership of user in workspace ws.
+func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role string) (*Membership, error) {
+	t := now()
+	m := &Membership{
+		ID: NewID("mem"), WorkspaceID: ws, UserID: u.ID, Role: role,
+		BillingContact: role == RoleOwner, CreatedAt: t, UpdatedAt: t, User: u,
+	}
+	if err := Insert(ctx, db, m); err != nil {
+		return nil, fmt.Errorf("add member %s: %w", u.Email, err)
+	}
+	return m, nil
+}
+
+// GetMember loads a membership of workspace ws with its user.
+func GetMember(ctx context.Context, db bun.IDB, ws, id string) (*Membership, error) {
+	m := new(Membership)
+	err := db.NewSelect().Model(m).Relation("User").
+		Where("?TableAlias.workspace_id = ?", ws).Where("?TableAlias.id = ?", id).Scan(ctx)
+	return m, notFound("get member "+id, err)
+}
+
+// GetMemberByUser loads the membership of a user in workspace ws.
+func GetMemberByUser(ctx context.Context, db bun.IDB, ws, userID string) (*Membership, error) {
+	m := new(Membership)
+	err := db.NewSelect().Model(m).Relation("User").
+		Where("?TableAlias.workspace_id = ?", ws).Where("?TableAlias.user_id = ?", userID).Scan(ctx)
+	return m, notFound("get member of user "+userID, err)
+}
+
+// ListMembers returns one page of workspace ws's memberships with their users.
+func ListMembers(ctx context.Context, db bun.IDB, ws string, p Page) ([]Membership, string, error) {
+	return List[Membership](ctx, db, ws, p, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Relation("User") })
+}
+
+// TouchMember sets UpdatedAt and writes the given columns.
+func TouchMember(ctx context.Context, db bun.IDB, m *Membership, columns ...string) error {
+	m.UpdatedAt = now()
+	return Update(ctx, db, m, append(columns, "updated_at")...)
+}
+
+// RemoveMember deletes a membership and the API keys it held in that workspace.
+func RemoveMember(ctx context.Context, db bun.IDB, m *Membership) error {
+	if _, err := db.NewDelete().Model((*APIKey)(nil)).
+		Where("workspace_id = ?", m.WorkspaceID).Where("user_id = ?", m.UserID).Exec(ctx); err != nil {
+		return fmt.Errorf("revoke keys of member %s: %w", m.ID, err)
+	}
+	return Delete[Membership](ctx, db, m.WorkspaceID, m.ID)
+}

@@ -1,0 +1,104 @@
+// Package store owns onair's persistent state: bun models, the migrations that
+// create them on Postgres and SQLite, and repository functions. Every function
+// takes a bun.IDB so callers can compose them inside one transaction (RunInTx).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+)
+
+// ErrNotFound is returned when a row does not exist (or belongs to another workspace).
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when a unique key is already taken.
+var ErrConflict = errors.New("store: conflict")
+
+// Open connects to Postgres when dsn is a postgres:// or postgresql:// URL and to
+// a SQLite file otherwise (dsn is then a path; its directory is created).
+func Open(dsn string) (*bun.DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		sqldb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqldb.SetMaxOpenConns(20)
+		return bun.NewDB(sqldb, pgdialect.New()), nil
+	}
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create store directory: %w", err)
+		}
+		// WAL lets readers proceed while the one writer commits; busy_timeout waits
+		// out short write locks instead of failing with SQLITE_BUSY.
+		path = "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
+	}
+	sqldb, err := sql.Open(sqliteshim.ShimName, path)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// SQLite allows one writer; a single connection avoids lock contention errors.
+	sqldb.SetMaxOpenConns(1)
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
+}
+
+// IsPostgres reports whether db speaks the Postgres dialect.
+func IsPostgres(db bun.IDB) bool {
+	return db.Dialect().Name().String() == "pg"
+}
+
+// Ping checks the connection, for readiness probes.
+func Ping(ctx context.Context, db *bun.DB) error {
+	return db.PingContext(ctx)
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound and wraps other errors with context.
+func notFound(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// conflict maps unique-key violations of both dialects to ErrConflict.
+func conflict(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed") ||
+		strings.Contains(msg, "duplicate key value") {
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// affected turns "no row changed" into ErrNotFound.
+func affected(what string, res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+// Package storetest opens migrated, throw-away stores for tests: a SQLite file
+// in the test's temp dir, or a fresh schema in the real Postgres named by
+// TEST_DATABASE_URL (default: the local test database).
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/store"
+)
+
+// DefaultPostgresURL is used when TEST_DATABASE_URL is unset.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// PostgresURL returns the URL of the Postgres tests run against.
+func PostgresURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// SQLite returns a migrated store in a fresh SQLite file.
+func SQLite(t testing.TB) *bun.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "onair.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	migrate(t, db)
+	return db
+}
+
+// Postgres returns a migrated store in a schema of its own, dropped at cleanup.
+func Postgres(t testing.TB) *bun.DB {
+	t.Helper()
+	base := PostgresURL()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	defer admin.Close()
+	schema := "t_" + strings.ToLower(store.NewSecret(8))
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema (is Postgres up at %s?): %v", base, err)
+	}
+	t.Cleanup(func() {
+		if db, err := sql.Open("pgx", base); err == nil {
+			_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			_ = db.Close()
+		}
+	})
+	db, err := store.Open(withSearchPath(t, base, schema))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	migrate(t, db)
+	return db
+}
+
+// Each runs fn once per database kind, as subtests named "sqlite" and "postgres".
+func Each(t *testing.T, fn func(t *testing.T, db *bun.DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+func withSearchPath(t testing.TB, base, schema string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", base, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func migrate(t testing.TB, db *bun.DB) {
+	t.Helper()
+	if _, err := store.Migrate(context.Background(), db); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// NewWorkspace fills a workspace for sign-up: id, unique slug, defaults.
+func NewWorkspace(name, plan, pricing string) *Workspace {
+	t := now()
+	return &Workspace{
+		ID: NewID("ws"), Name: name, Slug: slugify(name) + "-" + NewSecret(3),
+		Language: "en", Timezone: "UTC", CompanyPageEnabled: true, Settings: DefaultSettings(),
+		Plan: plan, Pricing: pricing, CreatedAt: t, UpdatedAt: t,
+	}
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slugify(s string) string {
+	s = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(s) > 40 {
+		s = strings.Trim(s[:40], "-")
+	}
+	if s == "" {
+		s = "workspace"
+	}
+	return s
+}
+
+// GetWorkspace loads a workspace by id.
+func GetWorkspace(ctx context.Context, db bun.IDB, id string) (*Workspace, error) {
+	ws := new(Workspace)
+	err := db.NewSelect().Model(ws).Where("id = ?", id).Scan(ctx)
+	return ws, notFound("get workspace "+id, err)
+}
+
+// TouchWorkspace sets UpdatedAt and writes the given columns.
+func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...string) error {
+	ws.UpdatedAt = now()
+	return Update(ctx, db, ws, append(columns, "updated_at")...)
+}
+
+// workspaceTables holds every table with a workspace_id column, children first.
+var workspaceTables = []string{
+	"audit_log", "people", "webhook_endpoints", "email_templates", "custom_attributes",
+	"api_keys", "invitations", "memberships",
+}
+
+// DeleteWorkspace erases the workspace and everything in it, and the users left
+// with no workspace at all.
+func DeleteWorkspace(ctx context.Context, db bun.IDB, id string) error {
+	for _, table := range workspaceTables {
+		if _, err := db.NewDelete().TableExpr(table).Where("workspace_id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("erase %s of workspace %s: %w", table, id, err)
+		}
+	}
+	if _, err := db.NewDelete().TableExpr("idempotency_keys").Where("scope = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("erase idempotency keys of workspace %s: %w", id, err)
+	}
+	res, err := db.NewDelete().Model((*Workspace)(nil)).Where("id = ?", id).Exec(ctx)
+	if err := affected("delete workspace "+id, res, err); err != nil {
+		return err
+	}
+	_, err = db.NewDelete().Model((*User)(nil)).
+		Where("NOT EXISTS (SELECT 1 FROM memberships AS m WHERE m.user_id = ?TableAlias.id)").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("erase orphan users: %w", err)
+	}
+	return nil
+}
