@@ -62,6 +62,24 @@ func TestCanWorkspaceAndBilling(t *testing.T) {
 	}
 }
 
+func TestBillingContactFlag(t *testing.T) {
+	tests := []struct {
+		s    Subject
+		want bool
+	}{
+		{Subject{Role: RoleOwner}, true},
+		{Subject{Role: RoleAdmin}, false},
+		{Subject{Role: RoleAdmin, BillingContact: true}, true},
+		{Subject{Role: RoleMember, BillingContact: true}, false},
+		{Subject{Role: "guest", BillingContact: true}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.s.isBillingContact(); got != tt.want {
+			t.Errorf("%+v billing contact = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestEventRightsFollowPricing(t *testing.T) {
 	tests := []struct {
 		name string

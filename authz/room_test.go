@@ -32,6 +32,7 @@ func TestCanInRoom(t *testing.T) {
 		{"participant reads all when private off", participant, QuestionReadPrivate, true},
 		{"participant reads own when private on", with(participant, func(c *RoomContext) { c.PrivateQuestions, c.OwnQuestion = true, true }), QuestionReadPrivate, true},
 		{"participant cannot read others when private on", with(participant, func(c *RoomContext) { c.PrivateQuestions = true }), QuestionReadPrivate, false},
+		{"participant on stage still reads only own when private on", with(participant, func(c *RoomContext) { c.PrivateQuestions, c.OnStage = true, true }), QuestionReadPrivate, false},
 		{"speaker reads others when private on", with(speaker, func(c *RoomContext) { c.PrivateQuestions = true }), QuestionReadPrivate, true},
 
 		// Footnote ²: never from a room, even for hosts.
