@@ -14,7 +14,7 @@ func NewAPIKey(ctx context.Context, db bun.IDB, ws, userID, name string) (*APIKe
 	secret := "onair_" + NewSecret(30)
 	k := &APIKey{
 		ID: NewID("key"), WorkspaceID: ws, UserID: userID, Name: name,
-		Prefix: secret[:12], Hash: HashSecret(secret), CreatedAt: now(),
+		Prefix: secret[:12], Hash: HashSecret(secret), CreatedAt: Now(),
 	}
 	if err := Insert(ctx, db, k); err != nil {
 		return nil, "", err
@@ -30,7 +30,7 @@ func Authenticate(ctx context.Context, db bun.IDB, secret string) (*APIKey, erro
 		return nil, notFound("authenticate", err)
 	}
 	// Record use at most once a minute: a write per request would cost more than it tells.
-	t := now()
+	t := Now()
 	if k.LastUsedAt == nil || t.Sub(*k.LastUsedAt) > time.Minute {
 		if _, err := db.NewUpdate().Model(k).Set("last_used_at = ?", t).WherePK().Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch api key %s: %w", k.ID, err)
@@ -42,7 +42,7 @@ func Authenticate(ctx context.Context, db bun.IDB, secret string) (*APIKey, erro
 
 // RevokeAPIKey revokes one of user's live keys in workspace ws.
 func RevokeAPIKey(ctx context.Context, db bun.IDB, ws, userID, id string) error {
-	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_at = ?", now()).
+	res, err := db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_at = ?", Now()).
 		Where("workspace_id = ?", ws).Where("user_id = ?", userID).Where("id = ?", id).
 		Where("revoked_at IS NULL").Exec(ctx)
 	return affected("revoke api key "+id, res, err)

@@ -10,7 +10,7 @@ import (
 // RecordAudit appends one entry to the workspace's audit log.
 func RecordAudit(ctx context.Context, db bun.IDB, e AuditEntry) error {
 	e.ID = NewID("aud")
-	e.CreatedAt = now()
+	e.CreatedAt = Now()
 	if _, err := db.NewInsert().Model(&e).Exec(ctx); err != nil {
 		return fmt.Errorf("record audit %s %s: %w", e.Action, e.Outcome, err)
 	}

@@ -17,7 +17,7 @@ const IdempotencyTTL = 24 * time.Hour
 func GetIdempotency(ctx context.Context, db bun.IDB, scope, key string) (*IdempotencyRecord, error) {
 	rec := new(IdempotencyRecord)
 	err := db.NewSelect().Model(rec).Where("scope = ?", scope).Where("key = ?", key).
-		Where("created_at > ?", now().Add(-IdempotencyTTL)).Scan(ctx)
+		Where("created_at > ?", Now().Add(-IdempotencyTTL)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -29,7 +29,7 @@ func GetIdempotency(ctx context.Context, db bun.IDB, scope, key string) (*Idempo
 
 // SaveIdempotency stores an answer; an expired record under the same key is replaced.
 func SaveIdempotency(ctx context.Context, db bun.IDB, rec *IdempotencyRecord) error {
-	rec.CreatedAt = now()
+	rec.CreatedAt = Now()
 	if _, err := db.NewDelete().Model((*IdempotencyRecord)(nil)).
 		Where("scope = ?", rec.Scope).Where("key = ?", rec.Key).
 		Where("created_at <= ?", rec.CreatedAt.Add(-IdempotencyTTL)).Exec(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -20,7 +21,7 @@ func HashSecret(secret string) string {
 // which only the e-mail carries.
 func NewInvitation(ctx context.Context, db bun.IDB, ws, email, role, invitedBy string, ttl time.Duration) (*Invitation, string, error) {
 	token := "inv_" + NewSecret(24)
-	t := now()
+	t := Now()
 	inv := &Invitation{
 		ID: NewID("inv"), WorkspaceID: ws, Email: email, Role: role, TokenHash: HashSecret(token),
 		InvitedBy: invitedBy, ExpiresAt: t.Add(ttl), CreatedAt: t,
@@ -41,7 +42,7 @@ func GetInvitationByToken(ctx context.Context, db bun.IDB, token string) (*Invit
 // ClaimInvitation marks a pending invitation accepted; ErrNotFound when it was
 // accepted or revoked meanwhile, so a token is used at most once.
 func ClaimInvitation(ctx context.Context, db bun.IDB, inv *Invitation) error {
-	t := now()
+	t := Now()
 	res, err := db.NewUpdate().Model(inv).Set("accepted_at = ?", t).
 		Where("id = ?", inv.ID).Where("accepted_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
 	if err := affected("claim invitation "+inv.ID, res, err); err != nil {
@@ -53,7 +54,7 @@ func ClaimInvitation(ctx context.Context, db bun.IDB, inv *Invitation) error {
 
 // RevokeInvitation withdraws a pending invitation of workspace ws.
 func RevokeInvitation(ctx context.Context, db bun.IDB, ws, id string) error {
-	res, err := db.NewUpdate().Model((*Invitation)(nil)).Set("revoked_at = ?", now()).
+	res, err := db.NewUpdate().Model((*Invitation)(nil)).Set("revoked_at = ?", Now()).
 		Where("workspace_id = ?", ws).Where("id = ?", id).
 		Where("accepted_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
 	return affected("revoke invitation "+id, res, err)
@@ -62,4 +63,16 @@ func RevokeInvitation(ctx context.Context, db bun.IDB, ws, id string) error {
 // PendingInvitations narrows a List to invitations neither accepted nor revoked.
 func PendingInvitations(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.Where("?TableAlias.accepted_at IS NULL").Where("?TableAlias.revoked_at IS NULL")
+}
+
+// RevokePendingInvitationsTo withdraws every pending invitation to email in
+// workspace ws, so a re-invitation leaves exactly one usable token.
+func RevokePendingInvitationsTo(ctx context.Context, db bun.IDB, ws, email string) error {
+	_, err := db.NewUpdate().Model((*Invitation)(nil)).Set("revoked_at = ?", Now()).
+		Where("workspace_id = ?", ws).Where("email = ?", email).
+		Where("accepted_at IS NULL").Where("revoked_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke pending invitations: %w", err)
+	}
+	return nil
 }

@@ -28,7 +28,7 @@ func GetOrCreateUser(ctx context.Context, db bun.IDB, email, name string) (*User
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("get user %s: %w", email, err)
 	}
-	u = &User{ID: NewID("usr"), Email: email, Name: name, CreatedAt: now()}
+	u = &User{ID: NewID("usr"), Email: email, Name: name, CreatedAt: Now()}
 	if err := Insert(ctx, db, u); err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func GetUser(ctx context.Context, db bun.IDB, id string) (*User, error) {
 
 // AddMember creates the membership of user in workspace ws.
 func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role string) (*Membership, error) {
-	t := now()
+	t := Now()
 	m := &Membership{
 		ID: NewID("mem"), WorkspaceID: ws, UserID: u.ID, Role: role,
 		BillingContact: role == RoleOwner, CreatedAt: t, UpdatedAt: t, User: u,
@@ -78,7 +78,7 @@ func ListMembers(ctx context.Context, db bun.IDB, ws string, p Page) ([]Membersh
 
 // TouchMember sets UpdatedAt and writes the given columns.
 func TouchMember(ctx context.Context, db bun.IDB, m *Membership, columns ...string) error {
-	m.UpdatedAt = now()
+	m.UpdatedAt = Now()
 	return Update(ctx, db, m, append(columns, "updated_at")...)
 }
 

@@ -94,5 +94,14 @@ func idOf(row any) string {
 	return reflect.ValueOf(row).Elem().FieldByName("ID").String()
 }
 
-// now is the single clock of the store, truncated to what both databases keep.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// Now is the single clock of the store, truncated to what both databases keep.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Count returns how many rows workspace ws has of this kind.
+func Count[T any](ctx context.Context, db bun.IDB, ws string) (int, error) {
+	n, err := db.NewSelect().Model((*T)(nil)).Where("workspace_id = ?", ws).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count %T: %w", (*T)(nil), err)
+	}
+	return int(n), nil
+}

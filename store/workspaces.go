@@ -11,7 +11,7 @@ import (
 
 // NewWorkspace fills a workspace for sign-up: id, unique slug, defaults.
 func NewWorkspace(name, plan, pricing string) *Workspace {
-	t := now()
+	t := Now()
 	return &Workspace{
 		ID: NewID("ws"), Name: name, Slug: slugify(name) + "-" + NewSecret(3),
 		Language: "en", Timezone: "UTC", CompanyPageEnabled: true, Settings: DefaultSettings(),
@@ -41,7 +41,7 @@ func GetWorkspace(ctx context.Context, db bun.IDB, id string) (*Workspace, error
 
 // TouchWorkspace sets UpdatedAt and writes the given columns.
 func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...string) error {
-	ws.UpdatedAt = now()
+	ws.UpdatedAt = Now()
 	return Update(ctx, db, ws, append(columns, "updated_at")...)
 }
 

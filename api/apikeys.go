@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+type apiKeyRequest struct {
+	Name string `json:"name"`
+}
+
+// API keys are personal settings: each person manages only their own.
+func (s *Server) apiKeyRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Paged: true,
+		Summary: "List your live API keys", Response: store.APIKey{}, Handler: s.listAPIKeys})
+	s.add(route{Method: http.MethodPost, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Idempotent: true,
+		Summary: "Create an API key (the secret is shown once)", Request: apiKeyRequest{}, Response: newKey{},
+		Status: http.StatusCreated, Handler: s.createAPIKey})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/api-keys/:id", Tag: "profile", Action: authz.ProfileEditOwn,
+		Summary: "Revoke one of your API keys", Status: http.StatusNoContent, Handler: s.revokeAPIKey})
+}
+
+func (s *Server) listAPIKeys(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p := caller(c)
+	rows, next, err := store.List[store.APIKey](c.Request.Context(), s.p.DB, p.Workspace.ID, pg, store.LiveKeysOf(p.Member.UserID))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondPage(c, rows, next)
+}
+
+func (s *Server) createAPIKey(c *gin.Context) {
+	var req apiKeyRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	name, err := required("name", req.Name, 80)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p := caller(c)
+	key, secret, err := store.NewAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, name)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "api_key", key.ID)
+	c.JSON(http.StatusCreated, newKey{*key, secret})
+}
+
+func (s *Server) revokeAPIKey(c *gin.Context) {
+	p := caller(c)
+	auditObject(c, "api_key", c.Param("id"))
+	if err := store.RevokeAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,78 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// maxJSONBody bounds every JSON request body.
+const maxJSONBody = 1 << 20
+
+// decode reads exactly one JSON object into dst, refusing unknown fields,
+// trailing data and bodies over maxJSONBody, with an error naming the field.
+func decode(c *gin.Context, dst any) error {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "send application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return problem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large", fmt.Sprintf("the body exceeds %d bytes", maxJSONBody))
+		}
+		return badInput("", "the body could not be read")
+	}
+	// Keep the bytes for the idempotency layer, which hashes what was asked.
+	c.Set(ctxBody, body)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonProblem(err)
+	}
+	if dec.More() {
+		return badInput("", "the body must hold a single JSON object")
+	}
+	return nil
+}
+
+func jsonProblem(err error) *Problem {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return badInput("", "the body is empty; send a JSON object")
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return badInput("", "the body is not valid JSON")
+	case errors.As(err, &typ):
+		return badInput(typ.Field, fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return badInput(field, fmt.Sprintf("unknown field %q", field))
+	}
+	return badInput("", "the body is not a valid request: "+err.Error())
+}
+
+// required checks that a trimmed string is present and at most max runes.
+func required(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", badInput(field, field+" is required")
+	}
+	return optional(field, v, max)
+}
+
+// optional checks a trimmed string's length.
+func optional(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if len([]rune(v)) > max {
+		return "", badInput(field, fmt.Sprintf("%s is longer than %d characters", field, max))
+	}
+	return v, nil
+}

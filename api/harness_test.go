@@ -1,0 +1,195 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/api"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+)
+
+// harness is the real HTTP stack over a real store, with e-mails written as
+// .eml files the test reads back.
+type harness struct {
+	t       *testing.T
+	srv     *httptest.Server
+	db      *bun.DB
+	mailDir string
+}
+
+func newHarness(t *testing.T, db *bun.DB) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	sender, err := mail.NewFileSender(dir, "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.New(api.Params{DB: db, Mail: sender, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BaseURL: "http://onair.test", PublicRatePerMinute: 100000})
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &harness{t: t, srv: srv, db: db, mailDir: dir}
+}
+
+func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }
+
+type reply struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r reply) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+func (r reply) field(t *testing.T, path ...string) string {
+	t.Helper()
+	var v any
+	r.json(t, &v)
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("no %v in %s", path, r.Body)
+		}
+		v = m[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// call sends a request; body may be nil, a []byte (sent raw) or a value sent as JSON.
+func (h *harness) call(method, path, key string, body any, headers ...string) reply {
+	h.t.Helper()
+	var rd io.Reader
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd, contentType = strings.NewReader(b), "application/json"
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rd, contentType = bytes.NewReader(data), "application/json"
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, h.srv.URL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := h.srv.Client().Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return reply{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// must asserts the status and returns the reply.
+func (h *harness) must(status int, method, path, key string, body any, headers ...string) reply {
+	h.t.Helper()
+	r := h.call(method, path, key, body, headers...)
+	if r.Status != status {
+		h.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, status, r.Body)
+	}
+	return r
+}
+
+// account is one person in a workspace, with the key to act as them.
+type account struct {
+	Key, MemberID, UserID, WorkspaceID string
+}
+
+func (h *harness) signup(name string) account {
+	h.t.Helper()
+	r := h.must(http.StatusCreated, "POST", "/v1/signup", "", map[string]string{
+		"workspace_name": name, "name": "Owner of " + name, "email": strings.ToLower(store.NewSecret(5)) + "@example.com",
+	})
+	return account{Key: r.field(h.t, "api_key", "secret"), MemberID: r.field(h.t, "member", "id"),
+		UserID: r.field(h.t, "member", "user_id"), WorkspaceID: r.field(h.t, "workspace", "id")}
+}
+
+var tokenPattern = regexp.MustCompile(`inv_[0-9a-z]{30,}`)
+
+// lastToken reads the invitation token from the newest e-mail to addr.
+func (h *harness) lastToken(addr string) string {
+	h.t.Helper()
+	files, _ := filepath.Glob(filepath.Join(h.mailDir, "*.eml"))
+	sort.Strings(files)
+	for i := len(files) - 1; i >= 0; i-- {
+		data, err := os.ReadFile(files[i])
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if bytes.Contains(data, []byte("To: <"+addr+">")) || bytes.Contains(data, []byte("To: "+addr)) {
+			if tok := tokenPattern.Find(data); tok != nil {
+				return string(tok)
+			}
+		}
+	}
+	h.t.Fatalf("no invitation e-mail to %s in %s", addr, h.mailDir)
+	return ""
+}
+
+// join invites someone as role through the API, accepts from the e-mail, and
+// applies the flags with the owner's key.
+func (h *harness) join(owner account, role string, billing, licence bool) account {
+	h.t.Helper()
+	email := strings.ToLower(store.NewSecret(5)) + "@example.com"
+	h.must(http.StatusCreated, "POST", "/v1/invitations", owner.Key, map[string]string{"email": email, "role": role})
+	r := h.must(http.StatusCreated, "POST", "/v1/invitations/accept", "", map[string]string{"token": h.lastToken(email), "name": "Person " + role})
+	a := account{Key: r.field(h.t, "api_key", "secret"), MemberID: r.field(h.t, "member", "id"),
+		UserID: r.field(h.t, "member", "user_id"), WorkspaceID: owner.WorkspaceID}
+	if billing || licence {
+		h.must(http.StatusOK, "PATCH", "/v1/members/"+a.MemberID, owner.Key, map[string]bool{"billing_contact": billing, "host_licence": licence})
+	}
+	return a
+}
+
+// isProblem asserts an error reply is application/problem+json with its status.
+func isProblem(t *testing.T, r reply, status int) map[string]any {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("content type %q for %d: %s", ct, r.Status, r.Body)
+	}
+	var p map[string]any
+	r.json(t, &p)
+	if p["type"] == "" || int(p["status"].(float64)) != status {
+		t.Fatalf("malformed problem: %s", r.Body)
+	}
+	return p
+}

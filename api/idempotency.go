@@ -1,0 +1,89 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/store"
+)
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 255
+
+// recorder keeps a copy of the response body so it can be replayed.
+type recorder struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// idempotency replays the first answer to a creating POST retried with the same
+// Idempotency-Key, and refuses the key reused for a different request.
+func (s *Server) idempotency() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader("Idempotency-Key")
+		if key == "" {
+			c.Next()
+			return
+		}
+		if len(key) > maxIdempotencyKey {
+			writeProblem(c, badInput("Idempotency-Key", "the Idempotency-Key header is longer than 255 characters"))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody+1))
+		if err != nil {
+			writeProblem(c, problem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large", "the body is too large"))
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(c.Request.Method+" "+c.Request.URL.Path+"\n"), body...))
+		hash := hex.EncodeToString(sum[:])
+		scope := idempotencyScope(c)
+
+		ctx := c.Request.Context()
+		prev, err := store.GetIdempotency(ctx, s.p.DB, scope, key)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if prev != nil {
+			if prev.RequestHash != hash {
+				writeProblem(c, unprocessable("Idempotency-Key", "this Idempotency-Key was used for a different request"))
+				return
+			}
+			c.Header("Idempotent-Replayed", "true")
+			c.Data(prev.StatusCode, "application/json; charset=utf-8", prev.Body)
+			c.Abort()
+			return
+		}
+		rec := &recorder{ResponseWriter: c.Writer}
+		c.Writer = rec
+		c.Next()
+		if status := rec.Status(); status >= 200 && status < 300 {
+			err := store.SaveIdempotency(context.WithoutCancel(ctx), s.p.DB, &store.IdempotencyRecord{
+				Scope: scope, Key: key, RequestHash: hash, StatusCode: status, Body: rec.body.Bytes(),
+			})
+			if err != nil {
+				s.p.Log.Warn("idempotency record not saved", "scope", scope, "err", err)
+			}
+		}
+	}
+}
+
+// idempotencyScope keeps keys of different workspaces (and of public routes) apart.
+func idempotencyScope(c *gin.Context) string {
+	if v, ok := c.Get(ctxPrincipal); ok {
+		return v.(*principal).Workspace.ID
+	}
+	return "public:" + c.FullPath()
+}

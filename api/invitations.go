@@ -1,0 +1,232 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+// InvitationTTL is how long an invitation stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
+type invitationRequest struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+type invitationCreated struct {
+	store.Invitation
+	EmailSent bool `json:"email_sent"`
+}
+
+type acceptRequest struct {
+	Token string `json:"token"`
+	Name  string `json:"name"`
+}
+
+func (s *Server) invitationRoutes() {
+	s.add(route{Method: http.MethodPost, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Idempotent: true,
+		Summary: "Invite someone by e-mail as member (or admin: member.invite_admin)",
+		Request: invitationRequest{}, Response: invitationCreated{}, Status: http.StatusCreated, Handler: s.invite})
+	s.add(route{Method: http.MethodGet, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Paged: true,
+		Summary: "List pending invitations", Response: store.Invitation{}, Handler: s.listInvitations})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/invitations/:id", Tag: "members", Action: authz.MemberInvite,
+		Summary: "Revoke a pending invitation", Status: http.StatusNoContent, Handler: s.revokeInvitation})
+	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Throttled: true, Idempotent: true,
+		Summary: "Accept an invitation with its e-mailed token: joins the workspace and returns a first API key",
+		Request: acceptRequest{}, Response: session{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
+}
+
+func (s *Server) invite(c *gin.Context) {
+	var req invitationRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	email, err := validEmail("email", req.Email)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	switch req.Role {
+	case "":
+		req.Role = store.RoleMember
+	case store.RoleMember:
+	case store.RoleAdmin:
+		if err := s.check(c, authz.MemberInviteAdmin); err != nil {
+			fail(c, err)
+			return
+		}
+	default:
+		fail(c, badInput("role", `role must be "member" or "admin"`))
+		return
+	}
+	p := caller(c)
+	ctx := c.Request.Context()
+	var inv *store.Invitation
+	var token string
+	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if already, err := memberByEmail(ctx, tx, p.Workspace.ID, email); err != nil || already {
+			if already {
+				return conflict(email + " is already a member of this workspace")
+			}
+			return err
+		}
+		// A new invitation replaces a pending one to the same address (a resend).
+		if err := store.RevokePendingInvitationsTo(ctx, tx, p.Workspace.ID, email); err != nil {
+			return err
+		}
+		inv, token, err = store.NewInvitation(ctx, tx, p.Workspace.ID, email, req.Role, p.Member.UserID, InvitationTTL)
+		return err
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "invitation", inv.ID)
+	sent := s.sendInvitation(ctx, p, inv, token)
+	c.JSON(http.StatusCreated, invitationCreated{Invitation: *inv, EmailSent: sent})
+}
+
+// sendInvitation e-mails the token; a failure is logged and reported in the
+// answer, never undoing the invitation (it can be re-sent).
+func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
+	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
+		WorkspaceName: p.Workspace.Name, InviterName: p.Member.User.Name, Role: inv.Role,
+		AcceptURL: s.p.BaseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
+	})
+	if err == nil {
+		err = s.p.Mail.Send(ctx, msg)
+	}
+	if err != nil {
+		s.p.Log.Error("invitation e-mail failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
+		return false
+	}
+	return true
+}
+
+func memberByEmail(ctx context.Context, db bun.IDB, ws, email string) (bool, error) {
+	return db.NewSelect().Model((*store.Membership)(nil)).
+		Join("JOIN users AS u ON u.id = ?TableAlias.user_id").
+		Where("?TableAlias.workspace_id = ?", ws).Where("u.email = ?", email).Exists(ctx)
+}
+
+func (s *Server) listInvitations(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := store.List[store.Invitation](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, store.PendingInvitations)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondPage(c, rows, next)
+}
+
+func (s *Server) revokeInvitation(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace.ID
+	inv, err := store.Get[store.Invitation](ctx, s.p.DB, ws, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "invitation", inv.ID)
+	if inv.Role == store.RoleAdmin {
+		if err := s.check(c, authz.MemberInviteAdmin); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if err := store.RevokeInvitation(ctx, s.p.DB, ws, inv.ID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = conflict("the invitation was already accepted or revoked")
+		}
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) acceptInvitation(c *gin.Context) {
+	var req acceptRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	token, err := required("token", req.Token, 128)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name, err := required("name", req.Name, 120)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var out session
+	err = s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		inv, err := store.GetInvitationByToken(ctx, tx, token)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound("invitation")
+		}
+		if err != nil {
+			return err
+		}
+		if err := invitationUsable(inv); err != nil {
+			return err
+		}
+		if err := store.ClaimInvitation(ctx, tx, inv); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return conflict("this invitation has already been used")
+			}
+			return err
+		}
+		u, err := store.GetOrCreateUser(ctx, tx, inv.Email, name)
+		if err != nil {
+			return err
+		}
+		m, err := store.AddMember(ctx, tx, inv.WorkspaceID, u, inv.Role)
+		if errors.Is(err, store.ErrConflict) {
+			return conflict("you are already a member of this workspace")
+		}
+		if err != nil {
+			return err
+		}
+		key, secret, err := store.NewAPIKey(ctx, tx, inv.WorkspaceID, u.ID, "first key")
+		if err != nil {
+			return err
+		}
+		ws, err := store.GetWorkspace(ctx, tx, inv.WorkspaceID)
+		out = session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}
+		return err
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.p.Log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	c.JSON(http.StatusCreated, out)
+}
+
+func invitationUsable(inv *store.Invitation) error {
+	switch {
+	case inv.AcceptedAt != nil:
+		return conflict("this invitation has already been used")
+	case inv.RevokedAt != nil:
+		return problem(http.StatusGone, "invitation-revoked", "Invitation revoked", "this invitation was withdrawn; ask for a new one")
+	case time.Now().After(inv.ExpiresAt):
+		return problem(http.StatusGone, "invitation-expired", "Invitation expired", "this invitation has expired; ask for a new one")
+	}
+	return nil
+}

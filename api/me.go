@@ -1,0 +1,68 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+type profileUpdate struct {
+	Name *string `json:"name"`
+}
+
+func (s *Server) meRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/me", Tag: "profile", Action: authz.ProfileEditOwn,
+		Summary: "Your membership and user profile", Response: store.Membership{}, Handler: s.getMe})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/me", Tag: "profile", Action: authz.ProfileEditOwn,
+		Summary: "Edit your personal settings", Request: profileUpdate{}, Response: store.Membership{}, Handler: s.updateMe})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/me", Tag: "profile", Action: authz.ProfileDeleteOwn,
+		Summary: "Leave the workspace, deleting your profile in it (the owner must transfer ownership first)",
+		Status:  http.StatusNoContent, Handler: s.deleteMe})
+}
+
+func (s *Server) getMe(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Member) }
+
+func (s *Server) updateMe(c *gin.Context) {
+	var req profileUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	m := caller(c).Member
+	auditObject(c, "user", m.UserID)
+	if req.Name != nil {
+		name, err := required("name", *req.Name, 120)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		m.User.Name = name
+		if err := store.Update(c.Request.Context(), s.p.DB, m.User, "name"); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+func (s *Server) deleteMe(c *gin.Context) {
+	m := caller(c).Member
+	auditObject(c, "member", m.ID)
+	if m.Role == store.RoleOwner {
+		fail(c, conflict("the owner cannot leave: transfer ownership to an admin first, or delete the workspace"))
+		return
+	}
+	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		return store.RemoveMember(ctx, tx, m)
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,50 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/authz"
+)
+
+// route is one endpoint: what it does, who may call it and its shapes. Every
+// route is mounted through add, so the OpenAPI document lists exactly the
+// routes that exist.
+type route struct {
+	Method, Path string // Gin path (":id" parameters)
+	Summary      string
+	Tag          string
+	// Action gates the route through authz; empty for public routes.
+	Action authz.Action
+	Public bool
+	// Throttled routes are rate-limited per client address (public writes).
+	Throttled bool
+	// Idempotent creating POSTs honour the Idempotency-Key header.
+	Idempotent bool
+	Request    any // zero value of the JSON request body, or nil
+	Response   any // zero value of the JSON response body, or nil
+	Status     int // success status
+	Paged      bool
+	Raw        string // non-JSON body media type (request for PUT, response for GET)
+	Handler    gin.HandlerFunc
+}
+
+func (s *Server) add(r route) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
+	}
+	handlers := []gin.HandlerFunc{}
+	if r.Throttled {
+		handlers = append(handlers, s.throttle)
+	}
+	if !r.Public {
+		handlers = append(handlers, s.authenticate(), s.authorizeRoute(r.Action))
+	}
+	if r.Idempotent {
+		handlers = append(handlers, s.idempotency())
+	}
+	handlers = append(handlers, r.Handler)
+	s.engine.Handle(r.Method, r.Path, handlers...)
+	s.routes = append(s.routes, r)
+}

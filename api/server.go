@@ -1,0 +1,89 @@
+// Package api is onair's HTTP API: a Gin router with one file per resource,
+// API-key authentication, authz on every route, problem+json errors, cursor
+// pagination, idempotent creating POSTs and a generated OpenAPI document.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/mail"
+)
+
+// Params are the API's dependencies, wired by main.
+type Params struct {
+	DB      *bun.DB
+	Mail    mail.Sender
+	Log     *slog.Logger
+	BaseURL string // public URL of the API, used in links sent by e-mail
+	// Metrics receives the HTTP metrics; Gatherer serves /metrics (both default
+	// to a fresh registry when nil).
+	Metrics  prometheus.Registerer
+	Gatherer prometheus.Gatherer
+	// Ready reports extra readiness checks (e.g. Temporal) for /readyz.
+	Ready func(context.Context) error
+	// DefaultPlan and DefaultPricing are given to new workspaces.
+	DefaultPlan, DefaultPricing string
+	// PublicRatePerMinute bounds sign-ups and invitation accepts per client address.
+	PublicRatePerMinute int
+}
+
+// Server holds the API's dependencies and routes.
+type Server struct {
+	p        Params
+	routes   []route
+	engine   *gin.Engine
+	throttle gin.HandlerFunc
+}
+
+// New builds the router.
+func New(p Params) *Server {
+	if p.Log == nil {
+		p.Log = slog.Default()
+	}
+	if p.Metrics == nil || p.Gatherer == nil {
+		reg := prometheus.NewRegistry()
+		p.Metrics, p.Gatherer = reg, reg
+	}
+	if p.DefaultPlan == "" {
+		p.DefaultPlan, p.DefaultPricing = "free", "contacts"
+	}
+	if p.PublicRatePerMinute == 0 {
+		p.PublicRatePerMinute = 30
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{p: p, engine: gin.New(), throttle: newIPLimiter(p.PublicRatePerMinute, 10).middleware()}
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.Use(s.recoverProblem(), s.logRequests(), newHTTPMetrics(p.Metrics).middleware())
+	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, notFound("route "+c.Request.URL.Path)) })
+	s.engine.NoMethod(func(c *gin.Context) {
+		writeProblem(c, problem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", c.Request.Method+" is not allowed here"))
+	})
+	s.register()
+	return s
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// register mounts every resource's routes.
+func (s *Server) register() {
+	s.operationalRoutes()
+	s.signupRoutes()
+	s.meRoutes()
+	s.apiKeyRoutes()
+	s.workspaceRoutes()
+	s.memberRoutes()
+	s.invitationRoutes()
+	s.attributeRoutes()
+	s.templateRoutes()
+	s.peopleRoutes()
+	s.webhookRoutes()
+	s.auditRoutes()
+	s.openAPIRoute()
+}

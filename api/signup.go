@@ -1,0 +1,102 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+type signupRequest struct {
+	WorkspaceName string `json:"workspace_name"`
+	Name          string `json:"name"`
+	Email         string `json:"email"`
+}
+
+// newKey is an API key with its secret, shown once.
+type newKey struct {
+	store.APIKey
+	Secret string `json:"secret"`
+}
+
+// session is what sign-up and invitation acceptance answer: who you now are,
+// where, and the key to act with.
+type session struct {
+	Workspace *store.Workspace  `json:"workspace"`
+	Member    *store.Membership `json:"member"`
+	APIKey    newKey            `json:"api_key"`
+}
+
+func (s *Server) signupRoutes() {
+	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Throttled: true, Idempotent: true,
+		Summary: "Create a workspace with its owner and first API key",
+		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
+		Handler: s.signup})
+}
+
+func (s *Server) signup(c *gin.Context) {
+	var req signupRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	wsName, err := required("workspace_name", req.WorkspaceName, 120)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name, err := required("name", req.Name, 120)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	email, err := validEmail("email", req.Email)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var out session
+	err = s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		ws := store.NewWorkspace(wsName, s.p.DefaultPlan, s.p.DefaultPricing)
+		if err := store.Insert(ctx, tx, ws); err != nil {
+			return err
+		}
+		u, err := store.GetOrCreateUser(ctx, tx, email, name)
+		if err != nil {
+			return err
+		}
+		m, err := store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner)
+		if err != nil {
+			return err
+		}
+		key, secret, err := store.NewAPIKey(ctx, tx, ws.ID, u.ID, "first key")
+		if err != nil {
+			return err
+		}
+		out = session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}
+		return nil
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.p.Log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	c.JSON(http.StatusCreated, out)
+}
+
+// validEmail checks an address and returns it lower-cased for storage and lookup.
+func validEmail(field, v string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", badInput(field, field+" is required")
+	}
+	addr, err := mail.ValidateAddress(v)
+	if err != nil || strings.ContainsAny(v, "<>") {
+		return "", badInput(field, field+" must be a plain e-mail address like ann@example.com")
+	}
+	return strings.ToLower(addr), nil
+}

@@ -1,0 +1,188 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"text/template"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+type templateRequest struct {
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+type templateUpdate struct {
+	Name    *string `json:"name"`
+	Subject *string `json:"subject"`
+	Body    *string `json:"body"`
+}
+
+var templateRules = ownedRules{EditOwn: authz.TemplateEditOwn, EditOther: authz.TemplateEditOther, DeleteOther: authz.TemplateDeleteOther}
+
+// templateKinds are the e-mails a workspace can reword.
+var templateKinds = []string{
+	"invitation", "confirmation", "reminder", "reschedule", "cancellation",
+	"waitlist_promotion", "follow_up_attended", "follow_up_missed",
+}
+
+const maxTemplateBody = 20000
+
+func (s *Server) templateRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates", Tag: "email templates", Action: authz.WorkspaceView, Paged: true,
+		Summary: "List e-mail templates", Response: store.EmailTemplate{}, Handler: s.listTemplates})
+	s.add(route{Method: http.MethodPost, Path: "/v1/email-templates", Tag: "email templates", Action: authz.TemplateCreate, Idempotent: true,
+		Summary: "Add an e-mail template (you own it)", Request: templateRequest{}, Response: store.EmailTemplate{},
+		Status: http.StatusCreated, Handler: s.createTemplate})
+	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.WorkspaceView,
+		Summary: "One e-mail template", Response: store.EmailTemplate{}, Handler: s.getTemplate})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.TemplateEditOwn,
+		Summary: "Edit an e-mail template (another person's needs template.edit_other)",
+		Request: templateUpdate{}, Response: store.EmailTemplate{}, Handler: s.updateTemplate})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.TemplateEditOwn,
+		Summary: "Delete an e-mail template (another person's needs template.delete_other)",
+		Status:  http.StatusNoContent, Handler: s.deleteTemplate})
+}
+
+func (s *Server) listTemplates(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := store.List[store.EmailTemplate](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, nil)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondPage(c, rows, next)
+}
+
+func (s *Server) getTemplate(c *gin.Context) {
+	t, err := store.Get[store.EmailTemplate](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}
+
+// templateText checks one template field: present, bounded, and parseable.
+func templateText(field, v string, max int) (string, error) {
+	v, err := required(field, v, max)
+	if err != nil {
+		return "", err
+	}
+	if _, err := template.New(field).Parse(v); err != nil {
+		return "", badInput(field, field+" is not a valid template: "+err.Error())
+	}
+	return v, nil
+}
+
+func (s *Server) createTemplate(c *gin.Context) {
+	var req templateRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	name, err := required("name", req.Name, 120)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !slices.Contains(templateKinds, req.Kind) {
+		fail(c, badInput("kind", "kind must be one of invitation, confirmation, reminder, reschedule, cancellation, waitlist_promotion, follow_up_attended, follow_up_missed"))
+		return
+	}
+	subject, err := templateText("subject", req.Subject, 200)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	body, err := templateText("body", req.Body, maxTemplateBody)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p := caller(c)
+	t := &store.EmailTemplate{
+		ID: store.NewID("tpl"), WorkspaceID: p.Workspace.ID, OwnerID: p.Member.UserID,
+		Name: name, Kind: req.Kind, Subject: subject, Body: body, CreatedAt: store.Now(),
+	}
+	t.UpdatedAt = t.CreatedAt
+	if err := store.Insert(c.Request.Context(), s.p.DB, t); err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "email_template", t.ID)
+	c.JSON(http.StatusCreated, t)
+}
+
+func (s *Server) updateTemplate(c *gin.Context) {
+	var req templateUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	t, err := store.Get[store.EmailTemplate](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "email_template", t.ID)
+	if err := s.checkOwned(c, templateRules, t.OwnerID, false); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Name != nil {
+		if t.Name, err = required("name", *req.Name, 120); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if req.Subject != nil {
+		if t.Subject, err = templateText("subject", *req.Subject, 200); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if req.Body != nil {
+		if t.Body, err = templateText("body", *req.Body, maxTemplateBody); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	t.UpdatedAt = store.Now()
+	if err := store.Update(ctx, s.p.DB, t, "name", "subject", "body", "updated_at"); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}
+
+func (s *Server) deleteTemplate(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace.ID
+	t, err := store.Get[store.EmailTemplate](ctx, s.p.DB, ws, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "email_template", t.ID)
+	if err := s.checkOwned(c, templateRules, t.OwnerID, true); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := store.Delete[store.EmailTemplate](ctx, s.p.DB, ws, t.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+type workspaceUpdate struct {
+	Name        *string `json:"name"`
+	Website     *string `json:"website"`
+	Description *string `json:"description"`
+	Language    *string `json:"language"`
+	Timezone    *string `json:"timezone"`
+}
+
+type companyPage struct {
+	Enabled *bool `json:"enabled"`
+}
+
+type settingsUpdate struct {
+	ReminderOffsetsMinutes *[]int  `json:"reminder_offsets_minutes"`
+	GreenRoomMinutes       *int    `json:"green_room_minutes"`
+	RetentionDays          *int    `json:"retention_days"`
+	BrandColor             *string `json:"brand_color"`
+}
+
+func (s *Server) workspaceRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceView,
+		Summary: "View the workspace profile", Response: store.Workspace{}, Handler: s.getWorkspace})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceEditField,
+		Summary: "Edit profile fields", Request: workspaceUpdate{}, Response: store.Workspace{}, Handler: s.updateWorkspace})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceDelete,
+		Summary: "Delete the workspace and erase its data", Status: http.StatusNoContent, Handler: s.deleteWorkspace})
+	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/company-page", Tag: "workspace", Action: authz.CompanyPageDisable,
+		Summary: "Turn the public company page on or off", Request: companyPage{}, Response: store.Workspace{}, Handler: s.setCompanyPage})
+	s.add(route{Method: http.MethodGet, Path: "/v1/workspace/settings", Tag: "workspace", Action: authz.WorkspaceView,
+		Summary: "Account-wide settings", Response: store.WorkspaceSettings{}, Handler: s.getSettings})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace/settings", Tag: "workspace", Action: authz.SettingsManage,
+		Summary: "Change account-wide settings (reminder defaults, green room, retention, branding)",
+		Request: settingsUpdate{}, Response: store.WorkspaceSettings{}, Handler: s.updateSettings})
+	s.logoRoutes()
+}
+
+func (s *Server) getWorkspace(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace) }
+
+func (s *Server) updateWorkspace(c *gin.Context) {
+	var req workspaceUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	var cols []string
+	set := func(field string, v *string, dst *string, max int, need bool) error {
+		if v == nil {
+			return nil
+		}
+		check := optional
+		if need {
+			check = required
+		}
+		val, err := check(field, *v, max)
+		*dst = val
+		cols = append(cols, field)
+		return err
+	}
+	errs := []error{
+		set("name", req.Name, &ws.Name, 120, true),
+		set("website", req.Website, &ws.Website, 300, false),
+		set("description", req.Description, &ws.Description, 2000, false),
+		set("language", req.Language, &ws.Language, 16, true),
+		set("timezone", req.Timezone, &ws.Timezone, 64, true),
+	}
+	for _, err := range errs {
+		if err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if req.Timezone != nil {
+		if _, err := time.LoadLocation(ws.Timezone); err != nil {
+			fail(c, badInput("timezone", "timezone must be an IANA time zone such as Europe/Paris"))
+			return
+		}
+	}
+	if req.Website != nil && ws.Website != "" && !isHTTPURL(ws.Website) {
+		fail(c, badInput("website", "website must be an http(s) URL"))
+		return
+	}
+	if len(cols) > 0 {
+		if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, cols...); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, ws)
+}
+
+func (s *Server) deleteWorkspace(c *gin.Context) {
+	ws := caller(c).Workspace
+	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		return store.DeleteWorkspace(ctx, tx, ws.ID)
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.p.Log.Info("workspace deleted", "workspace", ws.ID, "by", caller(c).Member.UserID)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) setCompanyPage(c *gin.Context) {
+	var req companyPage
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Enabled == nil {
+		fail(c, badInput("enabled", "enabled is required (true or false)"))
+		return
+	}
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	ws.CompanyPageEnabled = *req.Enabled
+	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "company_page_enabled"); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ws)
+}
+
+func (s *Server) getSettings(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace.Settings) }
+
+// Bounds of the account-wide settings.
+const (
+	maxReminderOffsets = 5
+	maxReminderMinutes = 30 * 24 * 60
+	maxGreenRoom       = 120
+	maxRetentionDays   = 3650
+)
+
+func (s *Server) updateSettings(c *gin.Context) {
+	var req settingsUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	st := ws.Settings
+	if req.ReminderOffsetsMinutes != nil {
+		offsets := *req.ReminderOffsetsMinutes
+		if len(offsets) > maxReminderOffsets {
+			fail(c, badInput("reminder_offsets_minutes", "at most 5 reminders"))
+			return
+		}
+		seen := map[int]bool{}
+		for _, m := range offsets {
+			if m < 1 || m > maxReminderMinutes || seen[m] {
+				fail(c, badInput("reminder_offsets_minutes", "each reminder is a distinct number of minutes from 1 to 43200 before the start"))
+				return
+			}
+			seen[m] = true
+		}
+		st.ReminderOffsetsMinutes = offsets
+	}
+	if req.GreenRoomMinutes != nil {
+		if *req.GreenRoomMinutes < 0 || *req.GreenRoomMinutes > maxGreenRoom {
+			fail(c, badInput("green_room_minutes", "green_room_minutes must be from 0 to 120"))
+			return
+		}
+		st.GreenRoomMinutes = *req.GreenRoomMinutes
+	}
+	if req.RetentionDays != nil {
+		if *req.RetentionDays < 0 || *req.RetentionDays > maxRetentionDays {
+			fail(c, badInput("retention_days", "retention_days must be from 0 (keep forever) to 3650"))
+			return
+		}
+		st.RetentionDays = *req.RetentionDays
+	}
+	if req.BrandColor != nil {
+		if !isHexColor(*req.BrandColor) {
+			fail(c, badInput("brand_color", "brand_color must be a hex colour like #3b5bdb"))
+			return
+		}
+		st.BrandColor = *req.BrandColor
+	}
+	ws.Settings = st
+	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "settings"); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ws.Settings)
+}

@@ -1,0 +1,41 @@
+package mail
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Invitation is the data of a team invitation e-mail, and the fields a workspace's own
+// invitation template may use ({{.WorkspaceName}}, {{date .ExpiresAt}}, ...).
+type Invitation struct {
+	WorkspaceName string
+	InviterName   string // may be empty
+	Role          string
+	AcceptURL     string // absolute http(s) link that accepts the invitation
+	Token         string // the same secret, for pasting when the link is mangled
+	ExpiresAt     time.Time
+}
+
+// InvitationMessage composes the invitation to `to` from the default templates.
+func InvitationMessage(to string, inv Invitation) (Message, error) {
+	if err := inv.validate(); err != nil {
+		return Message{}, err
+	}
+	t, err := DefaultTemplate(KindInvitation)
+	if err != nil {
+		return Message{}, err
+	}
+	return Compose(KindInvitation, t, to, inv)
+}
+
+func (inv Invitation) validate() error {
+	if inv.WorkspaceName == "" || inv.Role == "" || inv.Token == "" || inv.ExpiresAt.IsZero() {
+		return fmt.Errorf("%w: invitation needs workspace name, role, token and expiry", ErrInvalidMessage)
+	}
+	u, err := url.Parse(inv.AcceptURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%w: invitation accept URL must be an absolute http(s) URL", ErrInvalidMessage)
+	}
+	return nil
+}

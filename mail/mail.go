@@ -1,0 +1,30 @@
+// Package mail owns how onair sends e-mail: the Message model, the senders that deliver it
+// (SMTP in production, .eml files under `onair dev`), address validation, and the templates
+// of onair's transactional e-mails (invitations first; more kinds are added the same way).
+//
+// Senders validate a message completely before any I/O, so a bad address or header is
+// reported as ErrInvalidAddress or ErrInvalidMessage and never half-sent.
+package mail
+
+import (
+	"context"
+	"errors"
+)
+
+// Sender delivers one message. Implementations are safe for concurrent use.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// ErrRejected marks a permanent (5xx) refusal by the SMTP server, such as an unknown
+// recipient: retrying the same message will not help, so callers should not.
+var ErrRejected = errors.New("mail: rejected by server")
+
+// New picks the sender for a process: SMTP when smtpURL is set, otherwise .eml files
+// under dir. from is the default sender for messages that do not set one.
+func New(smtpURL, dir, from string) (Sender, error) {
+	if smtpURL != "" {
+		return NewSMTPSender(smtpURL, from)
+	}
+	return NewFileSender(dir, from)
+}

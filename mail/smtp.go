@@ -1,0 +1,185 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// SMTPSender delivers messages to an SMTP server, one connection per message so that a
+// broken connection never spoils the next send and concurrent sends need no locking.
+type SMTPSender struct {
+	cfg  smtpConfig
+	from string
+	// tlsConfig, when set, replaces the system roots (tests use a private CA).
+	tlsConfig *tls.Config
+}
+
+// authMechanisms are tried in this order among those the server offers. PLAIN and LOGIN
+// send the password itself, so go-mail refuses them on an unencrypted connection unless
+// the server is on loopback; the SCRAM ones never reveal it.
+var authMechanisms = []gomail.SMTPAuthType{
+	gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthPlain, gomail.SMTPAuthLogin,
+}
+
+// NewSMTPSender configures a sender from smtp://[user:pass@]host[:port][?tls=none|starttls|tls]
+// or smtps://…: port 25 (465 for implicit TLS) by default; smtp:// upgrades with STARTTLS
+// when the server offers it, smtps:// speaks TLS from the start. from is the default sender.
+// Nothing is dialled until Send.
+func NewSMTPSender(rawURL, from string) (*SMTPSender, error) {
+	cfg, err := parseSMTPURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if from != "" {
+		if _, err := parseAddress(from); err != nil {
+			return nil, fmt.Errorf("default sender: %w", err)
+		}
+	}
+	return &SMTPSender{cfg: cfg, from: from}, nil
+}
+
+// String is the server URL with the password masked, for logs and the dev banner.
+func (s *SMTPSender) String() string { return s.cfg.redacted }
+
+// Send implements Sender. ctx bounds the whole exchange, not just the dial.
+func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+	msg, err := m.build(s.from)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("send mail via %s: %w", s.addr(), err)
+	}
+	var sc sendConn
+	dial := func(dialCtx context.Context, _, _ string) (net.Conn, error) {
+		c, err := s.dial(dialCtx)
+		if err != nil {
+			return nil, err
+		}
+		if !sc.set(c) {
+			_ = c.Close()
+			return nil, context.Cause(ctx)
+		}
+		return c, nil
+	}
+	client, err := gomail.NewClient(s.cfg.host, s.options(dial)...)
+	if err != nil {
+		return fmt.Errorf("send mail via %s: %w", s.addr(), err)
+	}
+	// go-mail watches ctx only while dialling; closing the connection when ctx ends
+	// releases a stalled server at once instead of after go-mail's own timeout.
+	stop := context.AfterFunc(ctx, sc.close)
+	err = client.DialAndSendWithContext(ctx, msg)
+	stop()
+	// go-mail leaves the connection open when the greeting, STARTTLS or AUTH fails.
+	sc.close()
+	if err != nil {
+		return s.sendError(ctx, err)
+	}
+	return nil
+}
+
+// sendConn holds one Send's connection so that the end of ctx, on another goroutine, can
+// close it.
+type sendConn struct {
+	mu     sync.Mutex
+	conn   net.Conn
+	closed bool
+}
+
+// set records conn, or reports false when the send is already over.
+func (c *sendConn) set(conn net.Conn) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.conn = conn
+	return true
+}
+
+func (c *sendConn) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	if c.conn != nil {
+		_ = c.conn.Close()
+		c.conn = nil
+	}
+}
+
+func (s *SMTPSender) addr() string {
+	return net.JoinHostPort(s.cfg.host, strconv.Itoa(s.cfg.port))
+}
+
+// dial opens the TCP (or, for implicit TLS, TLS) connection. We dial ourselves rather than
+// let go-mail do it so that IPv6 hosts work and Send can close the connection on ctx.
+func (s *SMTPSender) dial(ctx context.Context) (net.Conn, error) {
+	d := &net.Dialer{}
+	if s.cfg.tls == tlsImplicit {
+		td := &tls.Dialer{NetDialer: d, Config: s.clientTLS()}
+		return td.DialContext(ctx, "tcp", s.addr())
+	}
+	return d.DialContext(ctx, "tcp", s.addr())
+}
+
+func (s *SMTPSender) clientTLS() *tls.Config {
+	c := &tls.Config{}
+	if s.tlsConfig != nil {
+		c = s.tlsConfig.Clone()
+	}
+	if c.ServerName == "" {
+		c.ServerName = s.cfg.host
+	}
+	if c.MinVersion == 0 {
+		c.MinVersion = tls.VersionTLS12
+	}
+	return c
+}
+
+func (s *SMTPSender) options(dial gomail.DialContextFunc) []gomail.Option {
+	opts := []gomail.Option{
+		gomail.WithPort(s.cfg.port),
+		gomail.WithDialContextFunc(dial),
+		gomail.WithTLSConfig(s.clientTLS()),
+	}
+	switch s.cfg.tls {
+	case tlsNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	case tlsOpportunistic:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	case tlsStartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case tlsImplicit:
+		// dial already speaks TLS; WithSSL stops go-mail from also trying STARTTLS.
+		opts = append(opts, gomail.WithSSL(), gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.cfg.auth {
+		opts = append(opts,
+			gomail.WithUsername(s.cfg.user),
+			gomail.WithPassword(s.cfg.pass),
+			gomail.WithOpportunisticSMTPAuth(authMechanisms...),
+		)
+	}
+	return opts
+}
+
+// sendError puts the server address in front of err, reports a cancelled ctx as such, and
+// marks permanent refusals with ErrRejected. go-mail never puts the password in its errors.
+func (s *SMTPSender) sendError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("send mail via %s: %w (%v)", s.addr(), ctxErr, err)
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) && se.ErrorCode()/100 == 5 {
+		return fmt.Errorf("send mail via %s: %w: %w", s.addr(), ErrRejected, err)
+	}
+	return fmt.Errorf("send mail via %s: %w", s.addr(), err)
+}

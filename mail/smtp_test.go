@@ -1,0 +1,192 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// newTestSMTPSender points a sender at addr, trusting roots for TLS.
+func newTestSMTPSender(t *testing.T, rawURL string, roots *x509.CertPool) *SMTPSender {
+	t.Helper()
+	s, err := NewSMTPSender(rawURL, "onair <no-reply@onair.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if roots != nil {
+		s.tlsConfig = &tls.Config{RootCAs: roots}
+	}
+	return s
+}
+
+func TestSMTPSenderDelivers(t *testing.T) {
+	be := &testBackend{}
+	addr, _ := startSMTPServer(t, be, plainServer)
+	s := newTestSMTPSender(t, "smtp://"+addr, nil)
+
+	if err := s.Send(context.Background(), sampleMessage()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := be.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server received %d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	if got.from != "no-reply@onair.example" {
+		t.Errorf("MAIL FROM = %q, want the default sender", got.from)
+	}
+	if want := []string{"zoe@example.com", "bob@example.org"}; !slices.Equal(got.to, want) {
+		t.Errorf("RCPT TO = %v, want %v", got.to, want)
+	}
+	if got.user != "" || got.tls {
+		t.Errorf("authenticated as %q, TLS %v; want neither on a plain server without credentials", got.user, got.tls)
+	}
+	checkSample(t, got.data, "no-reply@onair.example")
+}
+
+func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
+	const user, pass = "alice", "s3cr%t p@ss/#?"
+	userinfo := url.UserPassword(user, pass).String()
+	tests := []struct {
+		name   string
+		server serverTLS
+		url    string // %s is userinfo@addr
+	}{
+		{"plain loopback", plainServer, "smtp://%s?tls=none"},
+		{"opportunistic STARTTLS", startTLSServer, "smtp://%s"},
+		{"mandatory STARTTLS", startTLSServer, "smtp://%s?tls=starttls"},
+		{"implicit TLS", implicitServer, "smtps://%s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &testBackend{user: user, pass: pass}
+			addr, roots := startSMTPServer(t, be, tt.server)
+			s := newTestSMTPSender(t, strings.Replace(tt.url, "%s", userinfo+"@"+addr, 1), roots)
+			if strings.Contains(s.String(), pass) || strings.Contains(s.String(), url.QueryEscape(pass)) {
+				t.Errorf("String() = %q shows the password", s)
+			}
+			m := Message{To: []string{"bob@example.org"}, Subject: "hi", Text: "hello"}
+			if err := s.Send(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			msgs := be.messages()
+			if len(msgs) != 1 || msgs[0].user != user {
+				t.Fatalf("received %+v, want one message sent as %q", msgs, user)
+			}
+			if wantTLS := tt.server != plainServer; msgs[0].tls != wantTLS {
+				t.Errorf("message travelled over TLS = %v, want %v", msgs[0].tls, wantTLS)
+			}
+		})
+	}
+}
+
+func TestSMTPSenderWrongPassword(t *testing.T) {
+	const wrong = "not-the-password"
+	be := &testBackend{user: "alice", pass: "right"}
+	addr, _ := startSMTPServer(t, be, plainServer)
+	s := newTestSMTPSender(t, "smtp://alice:"+wrong+"@"+addr, nil)
+	err := s.Send(context.Background(), Message{To: []string{"bob@example.org"}, Text: "x"})
+	if err == nil {
+		t.Fatal("Send with a wrong password succeeded")
+	}
+	if strings.Contains(err.Error(), wrong) {
+		t.Errorf("error shows the password: %v", err)
+	}
+	if n := len(be.messages()); n != 0 {
+		t.Errorf("server received %d messages", n)
+	}
+}
+
+func TestSMTPSenderRefusesCleartextWhenStartTLSRequired(t *testing.T) {
+	be := &testBackend{closed: make(chan struct{}, 1)}
+	addr, _ := startSMTPServer(t, be, plainServer) // offers no STARTTLS
+	s := newTestSMTPSender(t, "smtp://"+addr+"?tls=starttls", nil)
+	if err := s.Send(context.Background(), Message{To: []string{"bob@example.org"}, Text: "x"}); err == nil {
+		t.Fatal("Send succeeded over cleartext with tls=starttls")
+	}
+	if n := len(be.messages()); n != 0 {
+		t.Errorf("server received %d messages in cleartext", n)
+	}
+	// go-mail gives up here without closing the connection; a worker retrying a
+	// misconfigured server must not pile up connections until the server times them out.
+	select {
+	case <-be.closed:
+	case <-time.After(5 * time.Second):
+		t.Error("connection still open after the failed send")
+	}
+}
+
+func TestSMTPSenderRecipientRejected(t *testing.T) {
+	tests := []struct {
+		name      string
+		reply     *smtp.SMTPError
+		permanent bool
+	}{
+		{"unknown mailbox", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}, true},
+		{"try later", &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "mailbox busy"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &testBackend{rejectRcpt: tt.reply}
+			addr, _ := startSMTPServer(t, be, plainServer)
+			s := newTestSMTPSender(t, "smtp://"+addr, nil)
+			err := s.Send(context.Background(), Message{To: []string{"ghost@example.org"}, Text: "x"})
+			if err == nil {
+				t.Fatal("Send succeeded although the server rejected the recipient")
+			}
+			if errors.Is(err, ErrRejected) != tt.permanent {
+				t.Errorf("errors.Is(err, ErrRejected) = %v, want %v (err: %v)", !tt.permanent, tt.permanent, err)
+			}
+			if n := len(be.messages()); n != 0 {
+				t.Errorf("server stored %d messages", n)
+			}
+		})
+	}
+}
+
+func TestSMTPSenderHonoursContext(t *testing.T) {
+	m := Message{To: []string{"bob@example.org"}, Text: "x"}
+
+	t.Run("already cancelled", func(t *testing.T) {
+		addr, accepted := stalledServer(t)
+		s := newTestSMTPSender(t, "smtp://"+addr, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := s.Send(ctx, m); !errors.Is(err, context.Canceled) {
+			t.Errorf("Send error = %v, want context.Canceled", err)
+		}
+		select {
+		case <-accepted:
+			t.Error("dialled the server with a cancelled context")
+		default:
+		}
+	})
+
+	t.Run("cancelled while the server stalls", func(t *testing.T) {
+		addr, accepted := stalledServer(t)
+		s := newTestSMTPSender(t, "smtp://"+addr, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() {
+			<-accepted // connected and waiting for a greeting that never comes
+			cancel()
+		}()
+		start := time.Now()
+		err := s.Send(ctx, m)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Send error = %v, want context.Canceled", err)
+		}
+		// go-mail's own timeout is 15s; returning well before shows ctx was honoured.
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Send returned after %v", d)
+		}
+	})
+}
