@@ -22,7 +22,12 @@ func (s *Server) listAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	action, outcome := c.Query("action"), c.Query("outcome")
+	action, err := optional("action", c.Query("action"), 64)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	outcome := c.Query("outcome")
 	if outcome != "" && outcome != store.OutcomeGranted && outcome != store.OutcomeDenied {
 		fail(c, badInput("outcome", `outcome must be "granted" or "denied"`))
 		return

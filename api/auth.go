@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -75,6 +76,9 @@ func (s *Server) principalFor(ctx context.Context, secret string) (*principal, e
 	ws, err := store.GetWorkspace(ctx, s.p.DB, key.WorkspaceID)
 	if err != nil {
 		return nil, err
+	}
+	if ws.DeletingAt != nil {
+		return nil, fmt.Errorf("workspace %s is being deleted: %w", ws.ID, store.ErrNotFound)
 	}
 	return &principal{Workspace: ws, Member: m, KeyID: key.ID}, nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -36,7 +38,9 @@ func decode(c *gin.Context, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return jsonProblem(err)
 	}
-	if dec.More() {
+	// Anything after the object is refused, including a stray "}" or "]" that
+	// dec.More would not report.
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return badInput("", "the body must hold a single JSON object")
 	}
 	return nil
@@ -50,6 +54,8 @@ func jsonProblem(err error) *Problem {
 		return badInput("", "the body is empty; send a JSON object")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return badInput("", "the body is not valid JSON")
+	case errors.As(err, &typ) && typ.Field == "":
+		return badInput("", "the body must be a JSON object")
 	case errors.As(err, &typ):
 		return badInput(typ.Field, fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -68,11 +74,18 @@ func required(field, v string, max int) (string, error) {
 	return optional(field, v, max)
 }
 
-// optional checks a trimmed string's length.
+// optional checks a trimmed string's length, and that it is text: databases
+// refuse NUL bytes and broken UTF-8 (Postgres with an error, hence a 500).
 func optional(field, v string, max int) (string, error) {
 	v = strings.TrimSpace(v)
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
+		return "", badInput(field, field+" holds control characters or bytes that are not UTF-8 text")
+	}
 	if len([]rune(v)) > max {
 		return "", badInput(field, fmt.Sprintf("%s is longer than %d characters", field, max))
 	}
 	return v, nil
 }
+
+// isControl reports control characters other than tab and line breaks.
+func isControl(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }

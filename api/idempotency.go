@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,8 +37,8 @@ func (s *Server) idempotency() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if len(key) > maxIdempotencyKey {
-			writeProblem(c, badInput("Idempotency-Key", "the Idempotency-Key header is longer than 255 characters"))
+		if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < ' ' || r > '~' }) {
+			writeProblem(c, badInput("Idempotency-Key", "the Idempotency-Key header must be at most 255 printable ASCII characters"))
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody+1))
@@ -80,10 +81,14 @@ func (s *Server) idempotency() gin.HandlerFunc {
 	}
 }
 
-// idempotencyScope keeps keys of different workspaces (and of public routes) apart.
+// idempotencyScope keeps keys of different people (and of public routes)
+// apart: a colleague reusing a key must not be replayed someone else's answer,
+// which may hold a secret (a new API key). Scopes start with the workspace id
+// so deleting the workspace erases them.
 func idempotencyScope(c *gin.Context) string {
 	if v, ok := c.Get(ctxPrincipal); ok {
-		return v.(*principal).Workspace.ID
+		p := v.(*principal)
+		return store.IdempotencyScope(p.Workspace.ID, p.Member.UserID)
 	}
 	return "public:" + c.FullPath()
 }

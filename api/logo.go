@@ -78,6 +78,12 @@ func checkLogo(data []byte) (string, error) {
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
 		return "", unprocessable("logo", fmt.Sprintf("the logo must be from 1 to %d pixels a side", maxLogoSide))
 	}
+	// DecodeConfig reads only the header; decode the pixels too (their size is
+	// bounded just above) so a truncated or corrupt file is refused now rather
+	// than shown broken on every page later.
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return "", unprocessable("logo", "the logo image is truncated or corrupt")
+	}
 	return contentType, nil
 }
 

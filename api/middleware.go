@@ -97,6 +97,9 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 // page reads ?limit and ?cursor.
 func page(c *gin.Context) (store.Page, error) {
 	p := store.Page{After: c.Query("cursor")}
+	if p.After != "" && !store.IsID(p.After) {
+		return p, badInput("cursor", "cursor must be the next_cursor of an earlier page")
+	}
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > store.MaxPageLimit {

@@ -22,14 +22,16 @@ type openAPIDoc struct {
 }
 
 type operation struct {
-	Summary     string                `json:"summary"`
-	Tags        []string              `json:"tags,omitempty"`
-	OperationID string                `json:"operationId"`
-	Parameters  []map[string]any      `json:"parameters,omitempty"`
-	RequestBody map[string]any        `json:"requestBody,omitempty"`
-	Responses   map[string]any        `json:"responses"`
-	Security    []map[string][]string `json:"security,omitempty"`
-	Action      string                `json:"x-onair-action,omitempty"`
+	Summary     string           `json:"summary"`
+	Tags        []string         `json:"tags,omitempty"`
+	OperationID string           `json:"operationId"`
+	Parameters  []map[string]any `json:"parameters,omitempty"`
+	RequestBody map[string]any   `json:"requestBody,omitempty"`
+	Responses   map[string]any   `json:"responses"`
+	// Security is set (to an empty list) only on public operations; a nil
+	// slice would vanish under omitempty and leave them under the global apiKey.
+	Security *[]map[string][]string `json:"security,omitempty"`
+	Action   string                 `json:"x-onair-action,omitempty"`
 }
 
 func (s *Server) openAPIRoute() {
@@ -80,7 +82,7 @@ func (r route) operation(params []string) operation {
 		op.Tags = []string{r.Tag}
 	}
 	if r.Public {
-		op.Security = []map[string][]string{}
+		op.Security = &[]map[string][]string{}
 	}
 	for _, p := range params {
 		op.Parameters = append(op.Parameters, map[string]any{"name": p, "in": "path", "required": true, "schema": map[string]string{"type": "string"}})

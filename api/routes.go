@@ -2,10 +2,12 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
 )
 
 // route is one endpoint: what it does, who may call it and its shapes. Every
@@ -41,10 +43,22 @@ func (s *Server) add(r route) {
 	if !r.Public {
 		handlers = append(handlers, s.authenticate(), s.authorizeRoute(r.Action))
 	}
+	if strings.Contains(r.Path, "/:id") {
+		handlers = append(handlers, requireID)
+	}
 	if r.Idempotent {
 		handlers = append(handlers, s.idempotency())
 	}
 	handlers = append(handlers, r.Handler)
 	s.engine.Handle(r.Method, r.Path, handlers...)
 	s.routes = append(s.routes, r)
+}
+
+// requireID answers 404 for an :id no object can have, before any query sees it.
+func requireID(c *gin.Context) {
+	if !store.IsID(c.Param("id")) {
+		writeProblem(c, notFound("resource"))
+		return
+	}
+	c.Next()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
+	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/mail"
 )
@@ -19,6 +20,9 @@ import (
 type Params struct {
 	DB      *bun.DB
 	Mail    mail.Sender
+	// Temporal starts and signals workflows; TaskQueue is where workers listen.
+	Temporal  client.Client
+	TaskQueue string
 	Log     *slog.Logger
 	BaseURL string // public URL of the API, used in links sent by e-mail
 	// Metrics receives the HTTP metrics; Gatherer serves /metrics (both default

@@ -6,10 +6,13 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows"
 )
 
 type workspaceUpdate struct {
@@ -37,7 +40,8 @@ func (s *Server) workspaceRoutes() {
 	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceEditField,
 		Summary: "Edit profile fields", Request: workspaceUpdate{}, Response: store.Workspace{}, Handler: s.updateWorkspace})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceDelete,
-		Summary: "Delete the workspace and erase its data", Status: http.StatusNoContent, Handler: s.deleteWorkspace})
+		Summary: "Delete the workspace: its keys stop at once and a workflow erases its data",
+		Response: deletionStarted{}, Status: http.StatusAccepted, Handler: s.deleteWorkspace})
 	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/company-page", Tag: "workspace", Action: authz.CompanyPageDisable,
 		Summary: "Turn the public company page on or off", Request: companyPage{}, Response: store.Workspace{}, Handler: s.setCompanyPage})
 	s.add(route{Method: http.MethodGet, Path: "/v1/workspace/settings", Tag: "workspace", Action: authz.WorkspaceView,
@@ -104,17 +108,37 @@ func (s *Server) updateWorkspace(c *gin.Context) {
 	c.JSON(http.StatusOK, ws)
 }
 
+type deletionStarted struct {
+	WorkflowID string `json:"workflow_id"`
+}
+
+// deleteWorkspace marks the workspace (its keys stop working at once) and hands
+// the erase to the WorkspaceDeletion workflow, which survives crashes and retries.
 func (s *Server) deleteWorkspace(c *gin.Context) {
-	ws := caller(c).Workspace
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-		return store.DeleteWorkspace(ctx, tx, ws.ID)
-	})
-	if err != nil {
+	p := caller(c)
+	ws := p.Workspace
+	ctx := c.Request.Context()
+	if err := store.MarkWorkspaceDeleting(ctx, s.p.DB, ws); err != nil {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("workspace deleted", "workspace", ws.ID, "by", caller(c).Member.UserID)
-	c.Status(http.StatusNoContent)
+	id := workflows.WorkspaceDeletionWorkflowID(ws.ID)
+	_, err := s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: s.p.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
+		StaticSummary:            "Delete workspace " + ws.Name,
+	}, workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: p.Member.UserID})
+	if err != nil {
+		s.p.Log.Error("workspace deletion not started", "workspace", ws.ID, "err", err)
+		if err := store.UnmarkWorkspaceDeleting(context.WithoutCancel(ctx), s.p.DB, ws); err != nil {
+			s.p.Log.Error("workspace left marked for deletion", "workspace", ws.ID, "err", err)
+		}
+		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the deletion; nothing was deleted"))
+		return
+	}
+	s.p.Log.Info("workspace deletion started", "workspace", ws.ID, "by", p.Member.UserID, "workflow_id", id)
+	c.JSON(http.StatusAccepted, deletionStarted{WorkflowID: id})
 }
 
 func (s *Server) setCompanyPage(c *gin.Context) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/server/common/cluster"
@@ -21,6 +22,11 @@ const (
 	loopback    = "127.0.0.1"
 	clusterName = "active"
 	storeName   = "sqlite"
+
+	// namespaceRefreshInterval is how soon a namespace change (a search attribute added at
+	// start, an update from the CLI) reaches the services, instead of the default 10s. The
+	// store is local, so the extra reads cost little.
+	namespaceRefreshInterval = time.Second
 )
 
 // layout is where each service of the embedded server listens. Only the frontend is meant for
@@ -28,6 +34,7 @@ const (
 type layout struct {
 	frontendHost string // the host the frontend binds to, possibly a wildcard
 	frontendPort int
+	httpPort     int // the frontend's HTTP API, which Nexus also needs
 	historyPort  int
 	matchingPort int
 	workerPort   int
@@ -43,6 +50,9 @@ func newLayout(frontendAddress string) (layout, error) {
 	l := layout{frontendHost: host}
 	if l.frontendPort, err = bindablePort(host, port); err != nil {
 		return layout{}, fmt.Errorf("frontend address %s: %w", frontendAddress, err)
+	}
+	if l.httpPort, err = bindablePort(host, 0); err != nil {
+		return layout{}, fmt.Errorf("frontend HTTP port: %w", err)
 	}
 	for _, p := range []*int{&l.historyPort, &l.matchingPort, &l.workerPort} {
 		if *p, err = bindablePort(loopback, 0); err != nil {
@@ -107,15 +117,20 @@ func serverConfig(l layout, sql *config.SQL) *config.Config {
 		MasterClusterName:        clusterName,
 		CurrentClusterName:       clusterName,
 		ClusterInformation: map[string]cluster.ClusterInformation{
-			clusterName: {Enabled: true, InitialFailoverVersion: 1, RPCAddress: frontend},
+			clusterName: {
+				Enabled:                true,
+				InitialFailoverVersion: 1,
+				RPCAddress:             frontend,
+				HTTPAddress:            joinAddress(dialHost(l.frontendHost), l.httpPort),
+			},
 		},
 	}
 	conf.DCRedirectionPolicy.Policy = "noop"
 	conf.Services = map[string]config.Service{
-		string(primitives.FrontendService): rpcService(l.frontendHost, l.frontendPort),
-		string(primitives.HistoryService):  rpcService(loopback, l.historyPort),
-		string(primitives.MatchingService): rpcService(loopback, l.matchingPort),
-		string(primitives.WorkerService):   rpcService(loopback, l.workerPort),
+		string(primitives.FrontendService): rpcService(l.frontendHost, l.frontendPort, l.httpPort),
+		string(primitives.HistoryService):  rpcService(loopback, l.historyPort, 0),
+		string(primitives.MatchingService): rpcService(loopback, l.matchingPort, 0),
+		string(primitives.WorkerService):   rpcService(loopback, l.workerPort, 0),
 	}
 	conf.Archival.History.State = "disabled"
 	conf.Archival.Visibility.State = "disabled"
@@ -125,10 +140,12 @@ func serverConfig(l layout, sql *config.SQL) *config.Config {
 	return conf
 }
 
-func rpcService(host string, port int) config.Service {
+// rpcService listens for gRPC on host:grpcPort and, when httpPort is not 0, for HTTP.
+func rpcService(host string, grpcPort, httpPort int) config.Service {
 	var s config.Service
 	s.RPC.BindOnIP = host
-	s.RPC.GRPCPort = port
+	s.RPC.GRPCPort = grpcPort
+	s.RPC.HTTPPort = httpPort
 	return s
 }
 
@@ -150,6 +167,7 @@ func serverOptions(conf *config.Config, l layout, logger serverLogger) []tempora
 			dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): 8192,
 			// The Web UI issues several visibility calls per page; the default limit throttles it.
 			dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
+			dynamicconfig.NamespaceCacheRefreshInterval.Key():                namespaceRefreshInterval,
 		}),
 	}
 }

@@ -8,9 +8,13 @@ import (
 	"go.temporal.io/server/common/log/tag"
 )
 
-// serverLogLevel is the lowest level of Temporal server logs passed on: the server logs a lot
-// at Info that a developer running `onair dev` has no use for.
-const serverLogLevel = slog.LevelWarn
+// Temporal server logs below serverLogLevel are dropped: the server logs a lot at Info that a
+// developer running `onair dev` has no use for. While stopping, its services warn about peers
+// that have already gone, so Stop raises the level to stoppingLogLevel.
+const (
+	serverLogLevel   = slog.LevelWarn
+	stoppingLogLevel = slog.LevelError
+)
 
 // serverLogger adapts a *slog.Logger to the Temporal server's logger interface.
 type serverLogger struct {
@@ -18,10 +22,10 @@ type serverLogger struct {
 }
 
 var (
-	_ log.Logger       = serverLogger{}
-	_ log.WithLogger   = serverLogger{}
-	_ log.SLogWrapper  = serverLogger{}
-	_ slog.Handler     = minLevelHandler{}
+	_ log.Logger      = serverLogger{}
+	_ log.WithLogger  = serverLogger{}
+	_ log.SLogWrapper = serverLogger{}
+	_ slog.Handler    = minLevelHandler{}
 )
 
 func newServerLogger(l *slog.Logger, min slog.Leveler) serverLogger {

@@ -59,7 +59,8 @@ func (o Options) withDefaults() Options {
 type Server struct {
 	temporal temporal.Server
 	frontend string
-	ui       *webUI // nil without UI
+	ui       *webUI         // nil without UI
+	logLevel *slog.LevelVar // of the server's logs
 
 	stopOnce sync.Once
 	stopErr  error
@@ -80,7 +81,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := createNamespace(sql, o.Namespace, o.SearchAttributes); err != nil {
 		return nil, err
 	}
-	logger := newServerLogger(o.Logger, serverLogLevel)
+	logLevel := new(slog.LevelVar)
+	logLevel.Set(serverLogLevel)
+	logger := newServerLogger(o.Logger, logLevel)
 	ts, err := temporal.NewServer(serverOptions(serverConfig(l, sql), l, logger)...)
 	if err != nil {
 		return nil, fmt.Errorf("build temporal server: %w", err)
@@ -88,7 +91,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := ts.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	s := &Server{temporal: ts, frontend: l.frontendDialAddress()}
+	s := &Server{temporal: ts, frontend: l.frontendDialAddress(), logLevel: logLevel}
 	if err := s.prepareNamespace(ctx, o, logger.SLog()); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -142,6 +145,7 @@ func (s *Server) UIURL() string {
 // Stop shuts the Web UI and the server down. Calling it again returns the first call's result.
 func (s *Server) Stop() error {
 	s.stopOnce.Do(func() {
+		s.logLevel.Set(stoppingLogLevel)
 		var errs []error
 		if s.ui != nil {
 			errs = append(errs, s.ui.stop())

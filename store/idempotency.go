@@ -13,6 +13,9 @@ import (
 // IdempotencyTTL is how long a creating request's answer is replayed.
 const IdempotencyTTL = 24 * time.Hour
 
+// IdempotencyScope is the scope of one person's keys in workspace ws.
+func IdempotencyScope(ws, userID string) string { return ws + "/" + userID }
+
 // GetIdempotency returns the stored answer for (scope, key), or nil.
 func GetIdempotency(ctx context.Context, db bun.IDB, scope, key string) (*IdempotencyRecord, error) {
 	rec := new(IdempotencyRecord)

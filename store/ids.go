@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
+	"regexp"
 	"time"
 )
 
@@ -18,6 +19,15 @@ func NewID(prefix string) string {
 	_, _ = rand.Read(b[6:])
 	return prefix + "_" + idEncoding.EncodeToString(b[:])
 }
+
+// idShape is what NewID returns: a short lower-case prefix and 24 characters
+// of idEncoding's alphabet.
+var idShape = regexp.MustCompile(`^[a-z]{1,8}_[0-9a-hjkmnp-tv-z]{24}$`)
+
+// IsID reports whether s has the shape of an id NewID returns, so callers can
+// answer "not found" to anything else (NUL bytes, broken UTF-8, junk) before
+// asking a database that may reject it with an error.
+func IsID(s string) bool { return idShape.MatchString(s) }
 
 // NewSecret returns n random bytes encoded for use in tokens and URLs.
 func NewSecret(n int) string {

@@ -24,8 +24,10 @@ type Workspace struct {
 	Plan               string            `bun:",notnull" json:"plan"`
 	Pricing            string            `bun:",notnull" json:"pricing"`
 	StripeCustomerID   string            `bun:",notnull,default:''" json:"-"`
-	CreatedAt          time.Time         `bun:",notnull" json:"created_at"`
-	UpdatedAt          time.Time         `bun:",notnull" json:"updated_at"`
+	// DeletingAt is set when deletion was asked; the WorkspaceDeletion workflow erases the rest.
+	DeletingAt *time.Time `bun:",nullzero" json:"deleting_at,omitempty"`
+	CreatedAt  time.Time  `bun:",notnull" json:"created_at"`
+	UpdatedAt  time.Time  `bun:",notnull" json:"updated_at"`
 }
 
 // WorkspaceSettings are the account-wide defaults (spec: settings.manage).

@@ -59,7 +59,9 @@ func DeleteWorkspace(ctx context.Context, db bun.IDB, id string) error {
 			return fmt.Errorf("erase %s of workspace %s: %w", table, id, err)
 		}
 	}
-	if _, err := db.NewDelete().TableExpr("idempotency_keys").Where("scope = ?", id).Exec(ctx); err != nil {
+	// Scopes are "<workspace>/<user>" (IdempotencyScope): "/" sorts just before "0".
+	if _, err := db.NewDelete().TableExpr("idempotency_keys").
+		Where("scope = ? OR (scope > ? AND scope < ?)", id, id+"/", id+"0").Exec(ctx); err != nil {
 		return fmt.Errorf("erase idempotency keys of workspace %s: %w", id, err)
 	}
 	res, err := db.NewDelete().Model((*Workspace)(nil)).Where("id = ?", id).Exec(ctx)
@@ -72,4 +74,21 @@ func DeleteWorkspace(ctx context.Context, db bun.IDB, id string) error {
 		return fmt.Errorf("erase orphan users: %w", err)
 	}
 	return nil
+}
+
+// MarkWorkspaceDeleting records that deletion was asked (idempotent): from then
+// on the workspace's keys stop working while the data is erased.
+func MarkWorkspaceDeleting(ctx context.Context, db bun.IDB, ws *Workspace) error {
+	if ws.DeletingAt != nil {
+		return nil
+	}
+	t := Now()
+	ws.DeletingAt = &t
+	return Update(ctx, db, ws, "deleting_at")
+}
+
+// UnmarkWorkspaceDeleting undoes MarkWorkspaceDeleting when deletion could not be started.
+func UnmarkWorkspaceDeleting(ctx context.Context, db bun.IDB, ws *Workspace) error {
+	ws.DeletingAt = nil
+	return Update(ctx, db, ws, "deleting_at")
 }

@@ -1,0 +1,20 @@
+// Package activities holds the side effects of onair's workflows: every call
+// to the store, mail, billing and media goes through an Activities method, with
+// its dependencies injected by main.
+package activities
+
+import (
+	"log/slog"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/mail"
+)
+
+// Activities carries the dependencies of every activity; workflows name its
+// methods through a nil *Activities.
+type Activities struct {
+	DB   *bun.DB
+	Mail mail.Sender
+	Log  *slog.Logger
+}

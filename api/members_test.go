@@ -1,0 +1,169 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store/storetest"
+)
+
+// memberState is what the member rules are about.
+type memberState struct {
+	Role           string `json:"role"`
+	BillingContact bool   `json:"billing_contact"`
+}
+
+func (h *harness) memberState(by account, memberID string) memberState {
+	h.t.Helper()
+	var m memberState
+	h.must(http.StatusOK, "GET", "/v1/members/"+memberID, by.Key, nil).json(h.t, &m)
+	return m
+}
+
+func wantRefusedAction(t *testing.T, r reply, a authz.Action) {
+	t.Helper()
+	if p := wantProblem(t, r, http.StatusForbidden, ""); p["action"] != string(a) {
+		t.Fatalf("403 names %v, want %s", p["action"], a)
+	}
+}
+
+// TestBillingContactAndOwnerRules checks spec §1: billing contacts are the owner
+// or admins, and the owner's role and flag change only by a transfer. Refusals
+// leave the member as they were.
+func TestBillingContactAndOwnerRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		h := newHarness(t, db)
+		for _, actor := range []string{"owner", "admin"} {
+			h.sub(t, "as "+actor, func(t *testing.T) {
+				owner := h.signup("Rules by " + actor)
+				by := owner
+				if actor == "admin" {
+					by = h.join(owner, "admin", false, false)
+				}
+				member := h.join(owner, "member", false, false)
+				billingAdmin := h.join(owner, "admin", true, false)
+				cases := []struct {
+					name   string
+					target account
+					change map[string]any
+					status int
+					field  string
+					after  memberState
+				}{
+					{"a member flagged billing contact", member, map[string]any{"billing_contact": true}, http.StatusUnprocessableEntity, "billing_contact", memberState{"member", false}},
+					{"a billing admin demoted keeping the flag", billingAdmin, map[string]any{"role": "member"}, http.StatusUnprocessableEntity, "billing_contact", memberState{"admin", true}},
+					{"an admin made owner by an edit", billingAdmin, map[string]any{"role": "owner"}, http.StatusUnprocessableEntity, "role", memberState{"admin", true}},
+					{"the owner demoted to admin", owner, map[string]any{"role": "admin"}, http.StatusConflict, "", memberState{"owner", true}},
+					{"the owner demoted to member", owner, map[string]any{"role": "member", "billing_contact": false}, http.StatusConflict, "", memberState{"owner", true}},
+					{"the owner's billing flag cleared", owner, map[string]any{"billing_contact": false}, http.StatusUnprocessableEntity, "billing_contact", memberState{"owner", true}},
+					{"a billing admin demoted clearing the flag", billingAdmin, map[string]any{"role": "member", "billing_contact": false}, http.StatusOK, "", memberState{"member", false}},
+					{"a member made billing admin", member, map[string]any{"role": "admin", "billing_contact": true}, http.StatusOK, "", memberState{"admin", true}},
+				}
+				for _, c := range cases {
+					h.sub(t, c.name, func(t *testing.T) {
+						r := h.call("PATCH", "/v1/members/"+c.target.MemberID, by.Key, c.change)
+						if c.status == http.StatusOK {
+							if r.Status != http.StatusOK {
+								t.Fatalf("status %d, want 200: %s", r.Status, r.Body)
+							}
+						} else {
+							wantProblem(t, r, c.status, c.field)
+						}
+						if got := h.memberState(owner, c.target.MemberID); got != c.after {
+							t.Fatalf("member is now %+v, want %+v", got, c.after)
+						}
+					})
+				}
+			})
+		}
+		h.sub(t, "the owner cannot be removed or leave", func(t *testing.T) {
+			owner := h.signup("Stays")
+			wantProblem(t, h.call("DELETE", "/v1/members/"+owner.MemberID, owner.Key, nil), http.StatusConflict, "")
+			wantProblem(t, h.call("DELETE", "/v1/me", owner.Key, nil), http.StatusConflict, "")
+			h.must(http.StatusOK, "GET", "/v1/me", owner.Key, nil)
+		})
+	})
+}
+
+// TestOwnershipTransfer moves ownership to an admin and the right to delete the
+// workspace with it.
+func TestOwnershipTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		h := newHarness(t, db)
+		owner := h.signup("Handover")
+		admin := h.join(owner, "admin", false, false)
+		member := h.join(owner, "member", false, false)
+		transfer := func(by, to account) reply {
+			return h.call("POST", "/v1/workspace/transfer-ownership", by.Key, map[string]string{"member_id": to.MemberID})
+		}
+
+		wantProblem(t, transfer(owner, member), http.StatusUnprocessableEntity, "member_id")
+		wantProblem(t, transfer(owner, owner), http.StatusUnprocessableEntity, "member_id")
+		if got := h.memberState(owner, member.MemberID); got != (memberState{"member", false}) {
+			t.Fatalf("refused transfer changed the member: %+v", got)
+		}
+
+		r := h.must(http.StatusOK, "POST", "/v1/workspace/transfer-ownership", owner.Key, map[string]string{"member_id": admin.MemberID})
+		if r.field(t, "id") != admin.MemberID || r.field(t, "role") != "owner" {
+			t.Fatalf("transfer answered %s", r.Body)
+		}
+		if got := h.memberState(admin, admin.MemberID); got != (memberState{"owner", true}) {
+			t.Fatalf("new owner is %+v", got)
+		}
+		if got := h.memberState(admin, owner.MemberID); got.Role != "admin" {
+			t.Fatalf("old owner is %+v, want an admin", got)
+		}
+
+		wantRefusedAction(t, h.call("DELETE", "/v1/workspace", owner.Key, nil), authz.WorkspaceDelete)
+		wantRefusedAction(t, transfer(owner, owner), authz.OwnershipTransfer)
+		h.must(http.StatusOK, "GET", "/v1/workspace", owner.Key, nil) // refused, nothing deleted
+
+		if r := h.call("DELETE", "/v1/workspace", admin.Key, nil); r.Status < 200 || r.Status > 299 {
+			t.Fatalf("the new owner deleting the workspace: %d %s", r.Status, r.Body)
+		}
+		for _, a := range []account{owner, admin, member} {
+			wantUnauthenticated(t, h.call("GET", "/v1/workspace", a.Key, nil))
+		}
+	})
+}
+
+// TestLeavingAndRemovalRevokeKeys: a member's keys stop working the moment
+// they leave or are removed, and they vanish from the team.
+func TestLeavingAndRemovalRevokeKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		h := newHarness(t, db)
+		owner := h.signup("Departures")
+		for _, c := range []struct {
+			name, role string
+			leave      func(who account) reply
+		}{
+			{"an admin leaves", "admin", func(who account) reply { return h.call("DELETE", "/v1/me", who.Key, nil) }},
+			{"a member leaves", "member", func(who account) reply { return h.call("DELETE", "/v1/me", who.Key, nil) }},
+			{"the owner removes a member", "member", func(who account) reply {
+				return h.call("DELETE", "/v1/members/"+who.MemberID, owner.Key, nil)
+			}},
+			{"the owner removes an admin", "admin", func(who account) reply {
+				return h.call("DELETE", "/v1/members/"+who.MemberID, owner.Key, nil)
+			}},
+		} {
+			h.sub(t, c.name, func(t *testing.T) {
+				who := h.join(owner, c.role, false, false)
+				second := h.must(http.StatusCreated, "POST", "/v1/api-keys", who.Key, map[string]string{"name": "laptop"}).field(t, "secret")
+				if r := c.leave(who); r.Status != http.StatusNoContent {
+					t.Fatalf("status %d, want 204: %s", r.Status, r.Body)
+				}
+				for _, key := range []string{who.Key, second} {
+					wantUnauthenticated(t, h.call("GET", "/v1/me", key, nil))
+				}
+				wantProblem(t, h.call("GET", "/v1/members/"+who.MemberID, owner.Key, nil), http.StatusNotFound, "")
+				if team := h.must(http.StatusOK, "GET", "/v1/members?limit=200", owner.Key, nil); strings.Contains(string(team.Body), who.MemberID) {
+					t.Fatalf("departed member still listed: %s", team.Body)
+				}
+			})
+		}
+	})
+}

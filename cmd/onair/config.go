@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// config is every setting onair reads, from environment variables with
+// defaults; the README's configuration table lists the same names.
+type config struct {
+	HTTPAddr          string // ONAIR_HTTP_ADDR
+	PublicURL         string // ONAIR_PUBLIC_URL
+	DataDir           string // ONAIR_DATA_DIR
+	DatabaseURL       string // DATABASE_URL
+	TemporalAddress   string // TEMPORAL_ADDRESS
+	TemporalNamespace string // TEMPORAL_NAMESPACE
+	UIAddr            string // ONAIR_UI_ADDR (dev only)
+	MetricsAddr       string // ONAIR_METRICS_ADDR (worker only)
+	SMTPURL           string // SMTP_URL
+	MailFrom          string // ONAIR_MAIL_FROM
+	LogLevel          string // ONAIR_LOG_LEVEL
+	LogFormat         string // ONAIR_LOG_FORMAT
+}
+
+func env(name, fallback string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func loadConfig() config {
+	c := config{
+		HTTPAddr:          env("ONAIR_HTTP_ADDR", "127.0.0.1:8080"),
+		DataDir:           env("ONAIR_DATA_DIR", ".onair"),
+		DatabaseURL:       env("DATABASE_URL", ""),
+		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		UIAddr:            env("ONAIR_UI_ADDR", "127.0.0.1:8233"),
+		MetricsAddr:       env("ONAIR_METRICS_ADDR", "127.0.0.1:9090"),
+		SMTPURL:           env("SMTP_URL", ""),
+		MailFrom:          env("ONAIR_MAIL_FROM", "onair <noreply@onair.localhost>"),
+		LogLevel:          env("ONAIR_LOG_LEVEL", "info"),
+		LogFormat:         env("ONAIR_LOG_FORMAT", "text"),
+	}
+	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
+	return c
+}
+
+// storeDSN is DATABASE_URL, or for `onair dev` a SQLite file in the data dir.
+func (c config) storeDSN(dev bool) (string, error) {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL, nil
+	}
+	if dev {
+		return filepath.Join(c.DataDir, "onair.db"), nil
+	}
+	return "", fmt.Errorf("DATABASE_URL is required (e.g. postgres://onair@db:5432/onair?sslmode=disable)")
+}
+
+func (c config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+func (c config) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("ONAIR_LOG_LEVEL: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("ONAIR_LOG_FORMAT must be text or json, not %q", c.LogFormat)
+}

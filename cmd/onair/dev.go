@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/api"
+	"github.com/onairhq/onair/devserver"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/worker"
+	"github.com/onairhq/onair/workflows"
+)
+
+// runDev runs the whole platform in one process on local files: embedded
+// Temporal (SQLite) with its Web UI, the worker, and the API.
+func runDev(ctx context.Context, cfg config) error {
+	log, err := cfg.logger()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	temporal, err := devserver.Start(startCtx, devserver.Options{
+		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"), Namespace: cfg.TemporalNamespace,
+		FrontendAddress: cfg.TemporalAddress, UIAddress: cfg.UIAddr,
+		SearchAttributes: workflows.SearchAttributes(), Logger: log.With("component", "temporal"),
+	})
+	if err != nil {
+		return fmt.Errorf("start embedded temporal: %w", err)
+	}
+	defer temporal.Stop()
+
+	dsn, err := cfg.storeDSN(true)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, dsn, true, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := devBootstrap(ctx, db, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	sender, err := mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+
+	reg := newRegistry()
+	tc, err := dialTemporal(temporal.FrontendAddress(), cfg.TemporalNamespace, reg, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	w, err := worker.New(worker.Params{Client: tc, Activities: &activities.Activities{DB: db, Mail: sender, Log: log}})
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+
+	srv := api.New(api.Params{
+		DB: db, Mail: sender, Log: log, BaseURL: cfg.PublicURL, Temporal: tc, TaskQueue: worker.TaskQueue,
+		Metrics: reg, Gatherer: reg, Ready: temporalReady(tc),
+	})
+	mailTarget := "files in " + cfg.mailDir()
+	if cfg.SMTPURL != "" {
+		mailTarget = "SMTP (SMTP_URL)"
+	}
+	err = serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) {
+		printBanner(os.Stdout, banner{
+			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
+			Store: dsnLabel(dsn), Mail: mailTarget, Key: key,
+		})
+	})
+	log.Info("onair dev stopping")
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+type banner struct{ API, WebUI, Temporal, Store, Mail, Key string }
+
+func printBanner(w io.Writer, b banner) {
+	lines := []string{
+		"onair dev is running",
+		"",
+		"  API            " + b.API + "   (OpenAPI: " + b.API + "/openapi.json)",
+		"  Temporal UI    " + b.WebUI,
+		"  Temporal gRPC  " + b.Temporal,
+		"  Store          " + b.Store,
+		"  Mail           " + b.Mail,
+		"",
+		"  Owner API key  " + b.Key,
+		"",
+		"  try: curl -H 'Authorization: Bearer " + b.Key + "' " + b.API + "/v1/workspace",
+		"  Ctrl-C stops; the next start reuses the same data.",
+	}
+	fmt.Fprintln(w, strings.Repeat("─", 72))
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w, strings.Repeat("─", 72))
+}
+
+// dsnLabel shows where the store is without printing a password.
+func dsnLabel(dsn string) string {
+	if at := strings.LastIndex(dsn, "@"); at >= 0 && strings.Contains(dsn, "://") {
+		return dsn[:strings.Index(dsn, "://")+3] + "…" + dsn[at:]
+	}
+	return dsn + " (SQLite)"
+}

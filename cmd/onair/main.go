@@ -1,0 +1,43 @@
+// Command onair runs the webinar platform: `onair dev` for everything in one
+// process, or `onair api`, `onair worker` and `onair migrate` in production.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: onair <command>
+
+commands:
+  dev       everything in one process: embedded Temporal + Web UI, worker, API (SQLite store)
+  api       the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  worker    the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  migrate   apply store migrations to DATABASE_URL and exit
+
+Configuration comes from environment variables; see README.md.
+`
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	commands := map[string]func(context.Context, config) error{
+		"dev": runDev, "api": runAPI, "worker": runWorker, "migrate": runMigrate,
+	}
+	run, ok := commands[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "onair: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, loadConfig()); err != nil {
+		fmt.Fprintf(os.Stderr, "onair %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/uptrace/bun"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/worker"
+)
+
+// newRegistry is the process's Prometheus registry, with Go and process metrics.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// openStore connects to the store and, when migrate is set, applies migrations.
+func openStore(ctx context.Context, dsn string, migrate bool, log *slog.Logger) (*bun.DB, error) {
+	db, err := store.Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := store.Ping(pingCtx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("reach the store: %w", err)
+	}
+	if migrate {
+		applied, err := store.Migrate(ctx, db)
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			log.Info("store migrated", "applied", applied)
+		}
+	}
+	return db, nil
+}
+
+// dialTemporal returns a client that connects lazily, so the API can start
+// (and report not-ready) while Temporal is still coming up.
+func dialTemporal(address, namespace string, reg prometheus.Registerer, log *slog.Logger) (client.Client, error) {
+	metrics, err := worker.NewMetricsHandler(reg)
+	if err != nil {
+		return nil, err
+	}
+	return client.NewLazyClient(client.Options{
+		HostPort: address, Namespace: namespace, MetricsHandler: metrics,
+		Logger: sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
+	})
+}
+
+// temporalReady is the /readyz check of a Temporal client.
+func temporalReady(c client.Client) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	}
+}
+
+// serveHTTP serves h on addr until ctx ends, then drains for up to 10 s.
+// ready receives the bound address once listening.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+// Package workflows holds onair's Temporal workflows, one file each with its
+// input/result structs, names and workflow id function. Workflows decide; the
+// activities package does the I/O.
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/onairhq/onair/activities"
+)
+
+// a names activity methods; it is never dereferenced.
+var a *activities.Activities
+
+// WorkspaceDeletionInput asks to delete one workspace.
+type WorkspaceDeletionInput struct {
+	WorkspaceID string
+	RequestedBy string // user id, for the logs
+}
+
+// WorkspaceDeletionResult reports what happened.
+type WorkspaceDeletionResult struct {
+	Erased bool
+}
+
+// WorkspaceDeletionWorkflowID is the one id per workspace, so a second request joins the first.
+func WorkspaceDeletionWorkflowID(workspaceID string) string { return "workspace-delete:" + workspaceID }
+
+// WorkspaceDeletion erases a workspace. Later issues put their steps before the
+// erase: cancel the subscription, cancel upcoming sessions with notices.
+func WorkspaceDeletion(ctx workflow.Context, in WorkspaceDeletionInput) (WorkspaceDeletionResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+	})
+	workflow.GetLogger(ctx).Info("deleting workspace", "workspace", in.WorkspaceID, "requested_by", in.RequestedBy)
+	var erased activities.EraseWorkspaceResult
+	if err := workflow.ExecuteActivity(ctx, a.EraseWorkspace, activities.EraseWorkspaceInput{WorkspaceID: in.WorkspaceID}).Get(ctx, &erased); err != nil {
+		return WorkspaceDeletionResult{}, err
+	}
+	return WorkspaceDeletionResult{Erased: erased.Erased}, nil
+}
