@@ -34,9 +34,11 @@ func (h *harness) badQueriesAndURLs(t *testing.T, tn tenant, ops []documentedOp)
 		}
 	})
 	h.sub(t, "search parameters", func(t *testing.T) {
-		for _, path := range []string{"/v1/people?q=%00", "/v1/people?q=%ff", "/v1/audit-log?action=%00", "/v1/audit-log?action=%ff", "/v1/audit-log?outcome=maybe"} {
-			r := h.call("GET", path, tn.Owner.Key, nil)
-			wantProblem(t, r, http.StatusBadRequest, "")
+		for path, field := range map[string]string{
+			"/v1/people?q=%00": "q", "/v1/people?q=%ff": "q", "/v1/people?q=" + strings.Repeat("a", 201): "q",
+			"/v1/audit-log?action=%00": "action", "/v1/audit-log?action=%ff": "action", "/v1/audit-log?outcome=maybe": "outcome",
+		} {
+			wantProblem(t, h.call("GET", path, tn.Owner.Key, nil), http.StatusBadRequest, field)
 		}
 	})
 	h.sub(t, "ids that cannot exist", func(t *testing.T) {

@@ -30,6 +30,8 @@ type harness struct {
 	srv     *httptest.Server
 	db      *bun.DB
 	mailDir string
+	// temporal records the workflows the API starts.
+	temporal *startedWorkflows
 }
 
 func newHarness(t *testing.T, db *bun.DB) *harness {
@@ -39,13 +41,14 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Params{DB: db, Mail: sender, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	temporal := &startedWorkflows{}
+	s := api.New(api.Params{DB: db, Mail: sender, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Temporal: temporal,
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, db: db, mailDir: dir}
+	return &harness{t: t, srv: srv, db: db, mailDir: dir, temporal: temporal}
 }
 
 func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,6 +125,9 @@ func TestOwnershipTransfer(t *testing.T) {
 
 		if r := h.call("DELETE", "/v1/workspace", admin.Key, nil); r.Status < 200 || r.Status > 299 {
 			t.Fatalf("the new owner deleting the workspace: %d %s", r.Status, r.Body)
+		}
+		if started := h.temporal.started(); !slices.Contains(started, "workspace-delete:"+owner.WorkspaceID) {
+			t.Fatalf("workflows started: %v, want the workspace's deletion", started)
 		}
 		for _, a := range []account{owner, admin, member} {
 			wantUnauthenticated(t, h.call("GET", "/v1/workspace", a.Key, nil))

@@ -73,6 +73,16 @@ func (s *Server) OpenAPIPaths() []string {
 	return out
 }
 
+// Routes lists "METHOD /path" for every route the Gin engine serves, so tests
+// can hold OpenAPIPaths to it.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.engine.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
 func (r route) operation(params []string) operation {
 	op := operation{
 		Summary: r.Summary, OperationID: strings.ToLower(r.Method) + strings.NewReplacer("/", "_", ":", "", "-", "_", ".", "_").Replace(r.Path),

@@ -18,13 +18,13 @@ import (
 
 // Params are the API's dependencies, wired by main.
 type Params struct {
-	DB      *bun.DB
-	Mail    mail.Sender
+	DB   *bun.DB
+	Mail mail.Sender
 	// Temporal starts and signals workflows; TaskQueue is where workers listen.
 	Temporal  client.Client
 	TaskQueue string
-	Log     *slog.Logger
-	BaseURL string // public URL of the API, used in links sent by e-mail
+	Log       *slog.Logger
+	BaseURL   string // public URL of the API, used in links sent by e-mail
 	// Metrics receives the HTTP metrics; Gatherer serves /metrics (both default
 	// to a fresh registry when nil).
 	Metrics  prometheus.Registerer
@@ -35,6 +35,10 @@ type Params struct {
 	DefaultPlan, DefaultPricing string
 	// PublicRatePerMinute bounds sign-ups and invitation accepts per client address.
 	PublicRatePerMinute int
+	// TrustedProxies are the addresses or CIDRs of load balancers whose
+	// X-Forwarded-For names the client. None by default: anyone can send that
+	// header, and trusting it would let a client dodge the throttle.
+	TrustedProxies []string
 }
 
 // Server holds the API's dependencies and routes.
@@ -63,6 +67,10 @@ func New(p Params) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{p: p, engine: gin.New(), throttle: newIPLimiter(p.PublicRatePerMinute, 10).middleware()}
 	s.engine.HandleMethodNotAllowed = true
+	if err := s.engine.SetTrustedProxies(p.TrustedProxies); err != nil {
+		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)
+		_ = s.engine.SetTrustedProxies(nil)
+	}
 	s.engine.Use(s.recoverProblem(), s.logRequests(), newHTTPMetrics(p.Metrics).middleware())
 	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, notFound("route "+c.Request.URL.Path)) })
 	s.engine.NoMethod(func(c *gin.Context) {

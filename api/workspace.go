@@ -40,7 +40,7 @@ func (s *Server) workspaceRoutes() {
 	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceEditField,
 		Summary: "Edit profile fields", Request: workspaceUpdate{}, Response: store.Workspace{}, Handler: s.updateWorkspace})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceDelete,
-		Summary: "Delete the workspace: its keys stop at once and a workflow erases its data",
+		Summary:  "Delete the workspace: its keys stop at once and a workflow erases its data",
 		Response: deletionStarted{}, Status: http.StatusAccepted, Handler: s.deleteWorkspace})
 	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/company-page", Tag: "workspace", Action: authz.CompanyPageDisable,
 		Summary: "Turn the public company page on or off", Request: companyPage{}, Response: store.Workspace{}, Handler: s.setCompanyPage})
