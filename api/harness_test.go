@@ -17,10 +17,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
+	"github.com/onairhq/onair/worker"
 )
 
 // harness is the real HTTP stack over a real store, with e-mails written as
@@ -30,8 +32,6 @@ type harness struct {
 	srv     *httptest.Server
 	db      *bun.DB
 	mailDir string
-	// temporal records the workflows the API starts.
-	temporal *startedWorkflows
 }
 
 func newHarness(t *testing.T, db *bun.DB) *harness {
@@ -41,14 +41,24 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	temporal := &startedWorkflows{}
-	s := api.New(api.Params{DB: db, Mail: sender, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Temporal: temporal,
+	quiet := slog.New(slog.DiscardHandler)
+	queue := "api-test-" + store.NewSecret(6)
+	w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
+		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, db: db, mailDir: dir, temporal: temporal}
+	return &harness{t: t, srv: srv, db: db, mailDir: dir}
 }
 
 func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }

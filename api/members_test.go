@@ -1,15 +1,18 @@
 package api_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
+	"github.com/onairhq/onair/workflows"
 )
 
 // memberState is what the member rules are about.
@@ -126,8 +129,13 @@ func TestOwnershipTransfer(t *testing.T) {
 		if r := h.call("DELETE", "/v1/workspace", admin.Key, nil); r.Status < 200 || r.Status > 299 {
 			t.Fatalf("the new owner deleting the workspace: %d %s", r.Status, r.Body)
 		}
-		if started := h.temporal.started(); !slices.Contains(started, "workspace-delete:"+owner.WorkspaceID) {
-			t.Fatalf("workflows started: %v, want the workspace's deletion", started)
+		var erased workflows.WorkspaceDeletionResult
+		run := temporalClient.GetWorkflow(context.Background(), workflows.WorkspaceDeletionWorkflowID(owner.WorkspaceID), "")
+		if err := run.Get(context.Background(), &erased); err != nil || !erased.Erased {
+			t.Fatalf("deletion workflow: %+v, %v", erased, err)
+		}
+		if _, err := store.GetWorkspace(context.Background(), h.db, owner.WorkspaceID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("workspace still in the store after its deletion workflow: %v", err)
 		}
 		for _, a := range []account{owner, admin, member} {
 			wantUnauthenticated(t, h.call("GET", "/v1/workspace", a.Key, nil))

@@ -9,6 +9,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/workflows"
 )
 
 // TaskQueue is the one task queue onair's workflows and activities run on; workers scale
@@ -19,19 +22,27 @@ const TaskQueue = "onair"
 type Params struct {
 	// Client connects the worker to Temporal.
 	Client client.Client
-	// Register adds the workflows and activities the worker runs.
-	Register func(sdkworker.Registry)
+	// Activities carries the dependencies of every activity.
+	Activities *activities.Activities
+	// TaskQueue overrides TaskQueue (tests give each store its own queue).
+	TaskQueue string
 }
 
-// New builds the worker on TaskQueue; the caller starts it (Run or Start) and stops it.
+// New builds the worker with every onair workflow and activity registered; the
+// caller starts it (Run or Start) and stops it.
 func New(p Params) (sdkworker.Worker, error) {
 	if p.Client == nil {
 		return nil, errors.New("new worker: no Temporal client")
 	}
-	if p.Register == nil {
-		return nil, errors.New("new worker: no workflows or activities to register")
+	if p.Activities == nil {
+		return nil, errors.New("new worker: no activities")
 	}
-	w := sdkworker.New(p.Client, TaskQueue, sdkworker.Options{})
-	p.Register(w)
+	queue := p.TaskQueue
+	if queue == "" {
+		queue = TaskQueue
+	}
+	w := sdkworker.New(p.Client, queue, sdkworker.Options{})
+	w.RegisterWorkflow(workflows.WorkspaceDeletion)
+	w.RegisterActivity(p.Activities)
 	return w, nil
 }

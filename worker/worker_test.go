@@ -15,22 +15,14 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
+	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/devserver"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/worker"
 	"github.com/onairhq/onair/workflows"
 )
-
-func echo(ctx workflow.Context, s string) (string, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
-	var out string
-	err := workflow.ExecuteActivity(ctx, upper, s).Get(ctx, &out)
-	return out, err
-}
-
-func upper(_ context.Context, s string) (string, error) { return strings.ToUpper(s), nil }
 
 func TestWorkerExportsSDKMetricsToPrometheus(t *testing.T) {
 	ctx := testContext(t)
@@ -46,10 +38,12 @@ func TestWorkerExportsSDKMetricsToPrometheus(t *testing.T) {
 		t.Fatalf("dial: %v", err)
 	}
 	defer c.Close()
-	w, err := worker.New(worker.Params{Client: c, Register: func(r sdkworker.Registry) {
-		r.RegisterWorkflow(echo)
-		r.RegisterActivity(upper)
-	}})
+	db := storetest.SQLite(t)
+	ws := store.NewWorkspace("Metered", "free", "contacts")
+	if err := store.Insert(ctx, db, ws); err != nil {
+		t.Fatal(err)
+	}
+	w, err := worker.New(worker.Params{Client: c, Activities: &activities.Activities{DB: db, Log: slog.New(slog.DiscardHandler)}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -58,13 +52,14 @@ func TestWorkerExportsSDKMetricsToPrometheus(t *testing.T) {
 	}
 	defer w.Stop()
 
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "echo", TaskQueue: worker.TaskQueue}, echo, "live")
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkspaceDeletionWorkflowID(ws.ID), TaskQueue: worker.TaskQueue},
+		workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID})
 	if err != nil {
 		t.Fatalf("start workflow: %v", err)
 	}
-	var got string
-	if err := run.Get(ctx, &got); err != nil || got != "LIVE" {
-		t.Fatalf("workflow returned %q, %v; want LIVE", got, err)
+	var got workflows.WorkspaceDeletionResult
+	if err := run.Get(ctx, &got); err != nil || !got.Erased {
+		t.Fatalf("workflow returned %+v, %v; want erased", got, err)
 	}
 
 	families, err := reg.Gather()
@@ -116,7 +111,7 @@ func TestEnsureSearchAttributes(t *testing.T) {
 		ID:                    "scheduled",
 		TaskQueue:             worker.TaskQueue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.ScheduledStartKey.ValueSet(start)),
-	}, echo, "x")
+	}, workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: "ws_none"})
 	if err != nil {
 		t.Fatalf("start workflow with %s: %v", workflows.ScheduledStartKey.GetName(), err)
 	}
@@ -157,7 +152,7 @@ func TestEnsureSearchAttributesRefusesAnotherType(t *testing.T) {
 }
 
 func TestNewNeedsClientAndRegistrations(t *testing.T) {
-	if _, err := worker.New(worker.Params{Register: func(sdkworker.Registry) {}}); err == nil {
+	if _, err := worker.New(worker.Params{Activities: &activities.Activities{}}); err == nil {
 		t.Error("New without a client succeeded, want an error")
 	}
 }
