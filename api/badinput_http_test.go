@@ -121,7 +121,7 @@ func (h *harness) badLogos(t *testing.T, tn tenant) {
 		{"an SVG", "image/svg+xml", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), []int{http.StatusUnsupportedMediaType}},
 		{"a truncated PNG", "image/png", full[:len(full)/2], []int{http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}},
 		{"a PNG header only", "image/png", full[:33], []int{http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}},
-		{"a PNG wider than 4096 px", "image/png", wideLogo(4097), []int{http.StatusUnprocessableEntity}},
+		{"a PNG wider than 2048 px", "image/png", wideLogo(2049), []int{http.StatusUnprocessableEntity}},
 		{"over 1 MiB", "image/png", append(bytes.Clone(full), make([]byte, 1<<20)...), []int{http.StatusRequestEntityTooLarge}},
 	}
 	for _, c := range cases {

@@ -9,7 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/store"
@@ -229,4 +232,37 @@ func TestThrottleBehindATrustedProxy(t *testing.T) {
 	}
 	wantProblem(t, h.call("POST", "/v1/signup", "", signupBody(), "X-Forwarded-For", "203.0.113.7"), http.StatusTooManyRequests, "")
 	h.must(http.StatusCreated, "POST", "/v1/signup", "", signupBody(), "X-Forwarded-For", "203.0.113.9")
+}
+
+// TestConcurrentRetriesCreateOnce: the same creating POST sent many times at
+// once with one Idempotency-Key makes exactly one object; the others are
+// replayed the answer or told the first is still in progress.
+func TestConcurrentRetriesCreateOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		h := newHarness(t, db)
+		owner := h.signup("Racing")
+		body := map[string]any{"url": "https://hooks.example.com/race", "events": []string{"*"}}
+		const n = 8
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- h.callQuiet("POST", "/v1/webhooks", owner.Key, body, "Idempotency-Key", "race-1")
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		for s := range statuses {
+			if s != http.StatusCreated && s != http.StatusConflict {
+				t.Fatalf("concurrent retry answered %d", s)
+			}
+		}
+		var list struct{ Data []any }
+		h.must(http.StatusOK, "GET", "/v1/webhooks", owner.Key, nil).json(t, &list)
+		if len(list.Data) != 1 {
+			t.Fatalf("%d webhooks after %d concurrent retries, want 1", len(list.Data), n)
+		}
+	})
 }

@@ -192,7 +192,8 @@ func (h *harness) join(owner account, role string, billing, licence bool) accoun
 	return a
 }
 
-// isProblem asserts an error reply is application/problem+json with its status.
+// isProblem asserts an error reply is an RFC 9457 application/problem+json
+// document with this status and a non-empty type and title.
 func isProblem(t *testing.T, r reply, status int) map[string]any {
 	t.Helper()
 	if r.Status != status {
@@ -203,8 +204,34 @@ func isProblem(t *testing.T, r reply, status int) map[string]any {
 	}
 	var p map[string]any
 	r.json(t, &p)
-	if p["type"] == "" || int(p["status"].(float64)) != status {
-		t.Fatalf("malformed problem: %s", r.Body)
+	for _, k := range []string{"type", "title"} {
+		if s, _ := p[k].(string); s == "" {
+			t.Fatalf("problem without %q: %s", k, r.Body)
+		}
+	}
+	if n, _ := p["status"].(float64); int(n) != status {
+		t.Fatalf("problem status %v, want %d: %s", p["status"], status, r.Body)
 	}
 	return p
+}
+
+// callQuiet is call for goroutines: it reports transport errors as status 0
+// instead of stopping the test from a goroutine that is not the test's.
+func (h *harness) callQuiet(method, path, key string, body any, headers ...string) int {
+	data, _ := json.Marshal(body)
+	req, err := http.NewRequest(method, h.srv.URL+path, bytes.NewReader(data))
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := h.srv.Client().Do(req)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
 }

@@ -52,16 +52,19 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		scope := idempotencyScope(c)
 
 		ctx := c.Request.Context()
-		prev, err := store.GetIdempotency(ctx, s.p.DB, scope, key)
-		if err != nil {
+		prev, err := store.ReserveIdempotency(ctx, s.p.DB, scope, key, hash)
+		switch {
+		case err != nil:
 			fail(c, err)
 			return
-		}
-		if prev != nil {
-			if prev.RequestHash != hash {
-				writeProblem(c, unprocessable("Idempotency-Key", "this Idempotency-Key was used for a different request"))
-				return
-			}
+		case prev != nil && prev.RequestHash != hash:
+			writeProblem(c, unprocessable("Idempotency-Key", "this Idempotency-Key was used for a different request"))
+			return
+		case prev != nil && prev.StatusCode == 0:
+			c.Header("Retry-After", "1")
+			writeProblem(c, conflict("a request with this Idempotency-Key is still in progress; retry shortly"))
+			return
+		case prev != nil:
 			c.Header("Idempotent-Replayed", "true")
 			c.Data(prev.StatusCode, "application/json; charset=utf-8", prev.Body)
 			c.Abort()
@@ -70,13 +73,15 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		rec := &recorder{ResponseWriter: c.Writer}
 		c.Writer = rec
 		c.Next()
+		// The answer is kept only for success; a failed request frees its key.
+		ctx = context.WithoutCancel(ctx)
 		if status := rec.Status(); status >= 200 && status < 300 {
-			err := store.SaveIdempotency(context.WithoutCancel(ctx), s.p.DB, &store.IdempotencyRecord{
-				Scope: scope, Key: key, RequestHash: hash, StatusCode: status, Body: rec.body.Bytes(),
-			})
-			if err != nil {
-				s.p.Log.Warn("idempotency record not saved", "scope", scope, "err", err)
-			}
+			err = store.CompleteIdempotency(ctx, s.p.DB, scope, key, status, rec.body.Bytes())
+		} else {
+			err = store.ReleaseIdempotency(ctx, s.p.DB, scope, key)
+		}
+		if err != nil {
+			s.p.Log.Warn("idempotency record not updated", "scope", scope, "err", err)
 		}
 	}
 }

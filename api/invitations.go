@@ -100,7 +100,7 @@ func (s *Server) invite(c *gin.Context) {
 // answer, never undoing the invitation (it can be re-sent).
 func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
 	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
-		WorkspaceName: p.Workspace.Name, InviterName: p.Member.User.Name, Role: inv.Role,
+		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
 		AcceptURL: s.p.BaseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
 	})
 	if err == nil {
@@ -196,7 +196,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		m, err := store.AddMember(ctx, tx, inv.WorkspaceID, u, inv.Role)
+		m, err := store.AddMember(ctx, tx, inv.WorkspaceID, u, inv.Role, name)
 		if errors.Is(err, store.ErrConflict) {
 			return conflict("you are already a member of this workspace")
 		}

@@ -22,14 +22,14 @@ import (
 // Logo limits: small raster images only (SVG can carry scripts).
 const (
 	maxLogoBytes = 1 << 20
-	maxLogoSide  = 4096
+	maxLogoSide  = 2048
 )
 
 var logoTypes = map[string]string{"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 func (s *Server) logoRoutes() {
 	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceEditLogo,
-		Summary: "Upload the logo: the raw PNG, JPEG or GIF bytes, at most 1 MiB and 4096 px a side",
+		Summary: "Upload the logo: the raw PNG, JPEG or GIF bytes, at most 1 MiB and 2048 px a side",
 		Raw:     "image/png", Response: store.Workspace{}, Handler: s.putLogo})
 	s.add(route{Method: http.MethodGet, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceView,
 		Summary: "Download the logo", Raw: "image/png", Handler: s.getLogo})

@@ -34,15 +34,15 @@ func (s *Server) updateMe(c *gin.Context) {
 		return
 	}
 	m := caller(c).Member
-	auditObject(c, "user", m.UserID)
+	auditObject(c, "member", m.ID)
 	if req.Name != nil {
 		name, err := required("name", *req.Name, 120)
 		if err != nil {
 			fail(c, err)
 			return
 		}
-		m.User.Name = name
-		if err := store.Update(c.Request.Context(), s.p.DB, m.User, "name"); err != nil {
+		m.Name = name
+		if err := store.TouchMember(c.Request.Context(), s.p.DB, m, "name"); err != nil {
 			fail(c, err)
 			return
 		}

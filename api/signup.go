@@ -70,7 +70,7 @@ func (s *Server) signup(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		m, err := store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner)
+		m, err := store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner, name)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -16,27 +15,50 @@ const IdempotencyTTL = 24 * time.Hour
 // IdempotencyScope is the scope of one person's keys in workspace ws.
 func IdempotencyScope(ws, userID string) string { return ws + "/" + userID }
 
-// GetIdempotency returns the stored answer for (scope, key), or nil.
-func GetIdempotency(ctx context.Context, db bun.IDB, scope, key string) (*IdempotencyRecord, error) {
-	rec := new(IdempotencyRecord)
-	err := db.NewSelect().Model(rec).Where("scope = ?", scope).Where("key = ?", key).
-		Where("created_at > ?", Now().Add(-IdempotencyTTL)).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+// idempotencyAbandoned is how long a reservation may wait for its answer
+// before it is taken to belong to a crashed request.
+const idempotencyAbandoned = time.Minute
+
+// ReserveIdempotency claims (scope, key) for a request whose body hashes to
+// hash. It returns nil when the caller now owns the key and must Complete or
+// Release it, or the record already there: finished (StatusCode > 0, replay
+// it) or still in progress (StatusCode == 0). Expired answers and abandoned
+// reservations are cleared first.
+func ReserveIdempotency(ctx context.Context, db bun.IDB, scope, key, hash string) (*IdempotencyRecord, error) {
+	t := Now()
+	if _, err := db.NewDelete().Model((*IdempotencyRecord)(nil)).
+		Where("scope = ?", scope).Where("key = ?", key).
+		WhereGroup(" AND ", func(q *bun.DeleteQuery) *bun.DeleteQuery {
+			return q.Where("created_at <= ?", t.Add(-IdempotencyTTL)).
+				WhereOr("status_code = 0 AND created_at <= ?", t.Add(-idempotencyAbandoned))
+		}).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("expire idempotency key: %w", err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("get idempotency key: %w", err)
+	err := Insert(ctx, db, &IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, Body: []byte{}, CreatedAt: t})
+	if !errors.Is(err, ErrConflict) {
+		return nil, err
 	}
-	return rec, nil
+	prev := new(IdempotencyRecord)
+	if err := db.NewSelect().Model(prev).Where("scope = ?", scope).Where("key = ?", key).Scan(ctx); err != nil {
+		return nil, notFound("get idempotency key", err)
+	}
+	return prev, nil
 }
 
-// SaveIdempotency stores an answer; an expired record under the same key is replaced.
-func SaveIdempotency(ctx context.Context, db bun.IDB, rec *IdempotencyRecord) error {
-	rec.CreatedAt = Now()
-	if _, err := db.NewDelete().Model((*IdempotencyRecord)(nil)).
-		Where("scope = ?", rec.Scope).Where("key = ?", rec.Key).
-		Where("created_at <= ?", rec.CreatedAt.Add(-IdempotencyTTL)).Exec(ctx); err != nil {
-		return fmt.Errorf("expire idempotency key: %w", err)
+// CompleteIdempotency stores the answer of a reserved key.
+func CompleteIdempotency(ctx context.Context, db bun.IDB, scope, key string, status int, body []byte) error {
+	res, err := db.NewUpdate().Model((*IdempotencyRecord)(nil)).
+		Set("status_code = ?", status).Set("body = ?", body).
+		Where("scope = ?", scope).Where("key = ?", key).Where("status_code = 0").Exec(ctx)
+	return affected("complete idempotency key", res, err)
+}
+
+// ReleaseIdempotency frees a reserved key whose request failed, so it can be retried.
+func ReleaseIdempotency(ctx context.Context, db bun.IDB, scope, key string) error {
+	_, err := db.NewDelete().Model((*IdempotencyRecord)(nil)).
+		Where("scope = ?", scope).Where("key = ?", key).Where("status_code = 0").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("release idempotency key: %w", err)
 	}
-	return Insert(ctx, db, rec)
+	return nil
 }

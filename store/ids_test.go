@@ -34,18 +34,17 @@ func TestDeleteWorkspaceErasesItsIdempotencyKeys(t *testing.T) {
 		ctx := context.Background()
 		gone, kept := seedWorkspace(t, db, "Gone"), seedWorkspace(t, db, "Kept")
 		for _, scope := range []string{store.IdempotencyScope(gone.ID, "usr_a"), store.IdempotencyScope(kept.ID, "usr_a")} {
-			rec := &store.IdempotencyRecord{Scope: scope, Key: "k", RequestHash: "h", StatusCode: 201, Body: []byte(`{}`)}
-			if err := store.SaveIdempotency(ctx, db, rec); err != nil {
-				t.Fatal(err)
+			if prev, err := store.ReserveIdempotency(ctx, db, scope, "k", "h"); err != nil || prev != nil {
+				t.Fatalf("reserve: %+v %v", prev, err)
 			}
 		}
 		if err := store.DeleteWorkspace(ctx, db, gone.ID); err != nil {
 			t.Fatal(err)
 		}
-		if rec, err := store.GetIdempotency(ctx, db, store.IdempotencyScope(gone.ID, "usr_a"), "k"); err != nil || rec != nil {
-			t.Fatalf("deleted workspace's key: %+v %v", rec, err)
+		if rec, err := store.ReserveIdempotency(ctx, db, store.IdempotencyScope(gone.ID, "usr_a"), "k", "h"); err != nil || rec != nil {
+			t.Fatalf("deleted workspace's key survived: %+v %v", rec, err)
 		}
-		if rec, err := store.GetIdempotency(ctx, db, store.IdempotencyScope(kept.ID, "usr_a"), "k"); err != nil || rec == nil {
+		if rec, err := store.ReserveIdempotency(ctx, db, store.IdempotencyScope(kept.ID, "usr_a"), "k", "h"); err != nil || rec == nil {
 			t.Fatalf("other workspace's key lost: %v", err)
 		}
 	})

@@ -42,11 +42,11 @@ func GetUser(ctx context.Context, db bun.IDB, id string) (*User, error) {
 	return u, notFound("get user "+id, err)
 }
 
-// AddMember creates the membership of user in workspace ws.
-func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role string) (*Membership, error) {
+// AddMember creates the membership of user in workspace ws, shown there as name.
+func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role, name string) (*Membership, error) {
 	t := Now()
 	m := &Membership{
-		ID: NewID("mem"), WorkspaceID: ws, UserID: u.ID, Role: role,
+		ID: NewID("mem"), WorkspaceID: ws, UserID: u.ID, Role: role, Name: name,
 		BillingContact: role == RoleOwner, CreatedAt: t, UpdatedAt: t, User: u,
 	}
 	if err := Insert(ctx, db, m); err != nil {

@@ -57,10 +57,13 @@ type User struct {
 type Membership struct {
 	bun.BaseModel `bun:"table:memberships"`
 
-	ID             string    `bun:",pk" json:"id"`
-	WorkspaceID    string    `bun:",notnull,unique:membership_user" json:"-"`
-	UserID         string    `bun:",notnull,unique:membership_user" json:"user_id"`
-	Role           string    `bun:",notnull" json:"role"`
+	ID          string `bun:",pk" json:"id"`
+	WorkspaceID string `bun:",notnull,unique:membership_user" json:"-"`
+	UserID      string `bun:",notnull,unique:membership_user" json:"user_id"`
+	Role        string `bun:",notnull" json:"role"`
+	// Name is how this person appears in this workspace; each workspace keeps
+	// its own, so renaming oneself in one changes no other.
+	Name           string    `bun:",notnull,default:''" json:"name"`
 	BillingContact bool      `bun:",notnull,default:false" json:"billing_contact"`
 	HostLicence    bool      `bun:",notnull,default:false" json:"host_licence"`
 	CreatedAt      time.Time `bun:",notnull" json:"created_at"`

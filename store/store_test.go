@@ -161,22 +161,38 @@ func TestInvitationsAndKeys(t *testing.T) {
 	})
 }
 
-func TestIdempotencyRecords(t *testing.T) {
+func TestIdempotencyReservation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		rec := &store.IdempotencyRecord{Scope: "ws_1", Key: "k1", RequestHash: "h", StatusCode: 201, Body: []byte(`{"id":"x"}`)}
-		if err := store.SaveIdempotency(ctx, db, rec); err != nil {
+		if prev, err := store.ReserveIdempotency(ctx, db, "ws_1/usr_1", "k1", "h"); err != nil || prev != nil {
+			t.Fatalf("first reserve: %+v %v", prev, err)
+		}
+		// A concurrent request with the same key sees the reservation in progress.
+		if prev, err := store.ReserveIdempotency(ctx, db, "ws_1/usr_1", "k1", "h"); err != nil || prev == nil || prev.StatusCode != 0 {
+			t.Fatalf("second reserve: %+v %v", prev, err)
+		}
+		if err := store.CompleteIdempotency(ctx, db, "ws_1/usr_1", "k1", 201, []byte(`{"id":"x"}`)); err != nil {
 			t.Fatal(err)
 		}
-		got, err := store.GetIdempotency(ctx, db, "ws_1", "k1")
-		if err != nil || got == nil || got.StatusCode != 201 || string(got.Body) != `{"id":"x"}` {
-			t.Fatalf("idempotency round trip: %v %+v", err, got)
+		prev, err := store.ReserveIdempotency(ctx, db, "ws_1/usr_1", "k1", "h")
+		if err != nil || prev == nil || prev.StatusCode != 201 || string(prev.Body) != `{"id":"x"}` {
+			t.Fatalf("replay: %+v %v", prev, err)
 		}
-		if got, _ := store.GetIdempotency(ctx, db, "ws_2", "k1"); got != nil {
+		if err := store.ReleaseIdempotency(ctx, db, "ws_1/usr_1", "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if prev, _ := store.ReserveIdempotency(ctx, db, "ws_1/usr_1", "k1", "h"); prev == nil {
+			t.Fatal("release freed a completed answer")
+		}
+		if prev, _ := store.ReserveIdempotency(ctx, db, "ws_2/usr_1", "k1", "h"); prev != nil {
 			t.Fatal("idempotency key leaked across scopes")
 		}
-		if err := store.SaveIdempotency(ctx, db, rec); !errors.Is(err, store.ErrConflict) {
-			t.Fatalf("second save of a live key: %v", err)
+		// A failed request releases its reservation; the key can be used again.
+		if err := store.ReleaseIdempotency(ctx, db, "ws_2/usr_1", "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if prev, _ := store.ReserveIdempotency(ctx, db, "ws_2/usr_1", "k1", "other"); prev != nil {
+			t.Fatalf("released key still held: %+v", prev)
 		}
 	})
 }
@@ -192,7 +208,7 @@ func seedWorkspace(t *testing.T, db bun.IDB, name string) *store.Workspace {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.AddMember(ctx, db, ws.ID, u, store.RoleOwner); err != nil {
+	if _, err := store.AddMember(ctx, db, ws.ID, u, store.RoleOwner, "Owner"); err != nil {
 		t.Fatal(err)
 	}
 	return ws

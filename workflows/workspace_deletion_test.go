@@ -26,7 +26,7 @@ func TestWorkspaceDeletionErasesOnlyThatWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 		u, _ := store.GetOrCreateUser(ctx, db, store.NewSecret(4)+"@example.com", "Owner")
-		if _, err := store.AddMember(ctx, db, ws.ID, u, store.RoleOwner); err != nil {
+		if _, err := store.AddMember(ctx, db, ws.ID, u, store.RoleOwner, "Owner"); err != nil {
 			t.Fatal(err)
 		}
 	}

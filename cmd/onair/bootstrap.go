@@ -44,7 +44,7 @@ func devBootstrap(ctx context.Context, db *bun.DB, dataDir string) (string, erro
 			if err != nil {
 				return err
 			}
-			if owner, err = store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner); err != nil {
+			if owner, err = store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner, u.Name); err != nil {
 				return err
 			}
 		}
