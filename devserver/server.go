@@ -16,6 +16,8 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/server/temporal"
+
+	"github.com/onairhq/onair/searchattrs"
 )
 
 // Defaults for Options.
@@ -128,7 +130,9 @@ func (s *Server) prepareNamespace(ctx context.Context, o Options, log *slog.Logg
 		return fmt.Errorf("temporal frontend %s not ready: %w", s.frontend, err)
 	}
 	defer c.Close()
-	return addMissingSearchAttributes(ctx, c, o.Namespace, o.SearchAttributes)
+	// createNamespace covered a new database; this covers one written by an earlier run
+	// from before an attribute existed.
+	return searchattrs.Ensure(ctx, c, o.Namespace, o.SearchAttributes)
 }
 
 // FrontendAddress is the host:port clients dial, with the port chosen when Options asked for 0.

@@ -23,6 +23,9 @@ type config struct {
 	MailFrom          string // ONAIR_MAIL_FROM
 	LogLevel          string // ONAIR_LOG_LEVEL
 	LogFormat         string // ONAIR_LOG_FORMAT
+	// TrustedProxies are load balancers whose X-Forwarded-For is believed
+	// (ONAIR_TRUSTED_PROXIES, comma-separated addresses or CIDRs).
+	TrustedProxies []string
 }
 
 func env(name, fallback string) string {
@@ -45,6 +48,11 @@ func loadConfig() config {
 		MailFrom:          env("ONAIR_MAIL_FROM", "onair <noreply@onair.localhost>"),
 		LogLevel:          env("ONAIR_LOG_LEVEL", "info"),
 		LogFormat:         env("ONAIR_LOG_FORMAT", "text"),
+	}
+	for _, p := range strings.Split(env("ONAIR_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c

@@ -11,11 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onairhq/onair/activities"
-	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/devserver"
-	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/worker"
 	"github.com/onairhq/onair/workflows"
 )
 
@@ -41,48 +37,29 @@ func runDev(ctx context.Context, cfg config) error {
 	}
 	defer temporal.Stop()
 
-	dsn, err := cfg.storeDSN(true)
+	// The embedded server may have taken a free port; everything dials that one.
+	cfg.TemporalAddress = temporal.FrontendAddress()
+	s, err := openServices(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, dsn, true, log)
+	defer s.close()
+	key, err := devBootstrap(ctx, s.db, cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	key, err := devBootstrap(ctx, db, cfg.DataDir)
+	stopWorker, err := s.startWorker()
 	if err != nil {
 		return err
 	}
-	sender, err := mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom)
-	if err != nil {
-		return fmt.Errorf("mail: %w", err)
-	}
+	defer stopWorker()
 
-	reg := newRegistry()
-	tc, err := dialTemporal(temporal.FrontendAddress(), cfg.TemporalNamespace, reg, log)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	w, err := worker.New(worker.Params{Client: tc, Activities: &activities.Activities{DB: db, Mail: sender, Log: log}})
-	if err != nil {
-		return err
-	}
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	defer w.Stop()
-
-	srv := api.New(api.Params{
-		DB: db, Mail: sender, Log: log, BaseURL: cfg.PublicURL, Temporal: tc, TaskQueue: worker.TaskQueue,
-		Metrics: reg, Gatherer: reg, Ready: temporalReady(tc),
-	})
+	dsn, _ := cfg.storeDSN(true) // openServices already checked it
 	mailTarget := "files in " + cfg.mailDir()
 	if cfg.SMTPURL != "" {
 		mailTarget = "SMTP (SMTP_URL)"
 	}
-	err = serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) {
+	err = serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) {
 		printBanner(os.Stdout, banner{
 			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
 			Store: dsnLabel(dsn), Mail: mailTarget, Key: key,

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uptrace/bun"
+	"go.temporal.io/sdk/client"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/api"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/worker"
+)
+
+// services are what the long-running commands share: logs, the store, mail,
+// metrics and a Temporal client.
+type services struct {
+	cfg      config
+	log      *slog.Logger
+	db       *bun.DB
+	mail     mail.Sender
+	reg      *prometheus.Registry
+	temporal client.Client
+}
+
+// openServices connects everything; dev uses the SQLite default store and
+// migrates it, production expects `onair migrate` to have run.
+func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (*services, error) {
+	dsn, err := cfg.storeDSN(dev)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openStore(ctx, dsn, dev, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry()}
+	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
+		s.close()
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	if s.temporal, err = dialTemporal(cfg.TemporalAddress, cfg.TemporalNamespace, s.reg, log); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *services) close() {
+	if s.temporal != nil {
+		s.temporal.Close()
+	}
+	_ = s.db.Close()
+}
+
+// startWorker registers every workflow and activity and starts polling.
+func (s *services) startWorker() (func(), error) {
+	w, err := worker.New(worker.Params{Client: s.temporal, Activities: &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log}})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	return w.Stop, nil
+}
+
+func (s *services) api() *api.Server {
+	return api.New(api.Params{
+		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
+		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
+	})
+}
