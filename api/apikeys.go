@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
@@ -16,27 +17,12 @@ type apiKeyRequest struct {
 // API keys are personal settings: each person manages only their own.
 func (s *Server) apiKeyRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Paged: true,
-		Summary: "List your live API keys", Response: store.APIKey{}, Handler: s.listAPIKeys})
+		Summary: "List your live API keys", Response: store.APIKey{}, Handler: listOf[store.APIKey](s, ownKeys)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Idempotent: true,
 		Summary: "Create an API key (the secret is shown once)", Request: apiKeyRequest{}, Response: newKey{},
 		Status: http.StatusCreated, Handler: s.createAPIKey})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/api-keys/:id", Tag: "profile", Action: authz.ProfileEditOwn,
 		Summary: "Revoke one of your API keys", Status: http.StatusNoContent, Handler: s.revokeAPIKey})
-}
-
-func (s *Server) listAPIKeys(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p := caller(c)
-	rows, next, err := store.List[store.APIKey](c.Request.Context(), s.p.DB, p.Workspace.ID, pg, store.LiveKeysOf(p.Member.UserID))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
 }
 
 func (s *Server) createAPIKey(c *gin.Context) {
@@ -68,4 +54,9 @@ func (s *Server) revokeAPIKey(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// ownKeys narrows the list to the caller's own live keys.
+func ownKeys(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, error) {
+	return store.LiveKeysOf(caller(c).Member.UserID), nil
 }

@@ -36,41 +36,18 @@ const maxAttributeOptions = 100
 
 func (s *Server) attributeRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/attributes", Tag: "attributes", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List custom registration attributes", Response: store.CustomAttribute{}, Handler: s.listAttributes})
+		Summary: "List custom registration attributes", Response: store.CustomAttribute{}, Handler: listOf[store.CustomAttribute](s, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/attributes", Tag: "attributes", Action: authz.AttributeCreate, Idempotent: true,
 		Summary: "Add a custom attribute (you own it)", Request: attributeRequest{}, Response: store.CustomAttribute{},
 		Status: http.StatusCreated, Handler: s.createAttribute})
 	s.add(route{Method: http.MethodGet, Path: "/v1/attributes/:id", Tag: "attributes", Action: authz.WorkspaceView,
-		Summary: "One custom attribute", Response: store.CustomAttribute{}, Handler: s.getAttribute})
+		Summary: "One custom attribute", Response: store.CustomAttribute{}, Handler: getOf[store.CustomAttribute](s)})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/attributes/:id", Tag: "attributes", Action: authz.AttributeEditOwn,
 		Summary: "Edit a custom attribute (another person's needs attribute.edit_other)",
 		Request: attributeUpdate{}, Response: store.CustomAttribute{}, Handler: s.updateAttribute})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/attributes/:id", Tag: "attributes", Action: authz.AttributeEditOwn,
 		Summary: "Delete a custom attribute (another person's needs attribute.delete_other)",
 		Status:  http.StatusNoContent, Handler: s.deleteAttribute})
-}
-
-func (s *Server) listAttributes(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	rows, next, err := store.List[store.CustomAttribute](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, nil)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
-}
-
-func (s *Server) getAttribute(c *gin.Context) {
-	a, err := store.Get[store.CustomAttribute](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, a)
 }
 
 func (s *Server) createAttribute(c *gin.Context) {

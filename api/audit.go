@@ -13,26 +13,20 @@ import (
 func (s *Server) auditRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/audit-log", Tag: "audit", Action: authz.AuditView, Paged: true,
 		Summary:  "Every granted and refused write, oldest first (?action=, ?outcome=granted|denied)",
-		Response: store.AuditEntry{}, Handler: s.listAudit})
+		Response: store.AuditEntry{}, Handler: listOf[store.AuditEntry](s, auditFilter)})
 }
 
-func (s *Server) listAudit(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
+// auditFilter narrows by ?action= and ?outcome=.
+func auditFilter(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, error) {
 	action, err := optional("action", c.Query("action"), 64)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	outcome := c.Query("outcome")
 	if outcome != "" && outcome != store.OutcomeGranted && outcome != store.OutcomeDenied {
-		fail(c, badInput("outcome", `outcome must be "granted" or "denied"`))
-		return
+		return nil, badInput("outcome", `outcome must be "granted" or "denied"`)
 	}
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
 		if action != "" {
 			q = q.Where("?TableAlias.action = ?", action)
 		}
@@ -40,11 +34,5 @@ func (s *Server) listAudit(c *gin.Context) {
 			q = q.Where("?TableAlias.outcome = ?", outcome)
 		}
 		return q
-	}
-	rows, next, err := store.List[store.AuditEntry](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, filter)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
+	}, nil
 }

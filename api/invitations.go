@@ -37,7 +37,7 @@ func (s *Server) invitationRoutes() {
 		Summary: "Invite someone by e-mail as member (or admin: member.invite_admin)",
 		Request: invitationRequest{}, Response: invitationCreated{}, Status: http.StatusCreated, Handler: s.invite})
 	s.add(route{Method: http.MethodGet, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Paged: true,
-		Summary: "List pending invitations", Response: store.Invitation{}, Handler: s.listInvitations})
+		Summary: "List pending invitations", Response: store.Invitation{}, Handler: listOf[store.Invitation](s, fixed(store.PendingInvitations))})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/invitations/:id", Tag: "members", Action: authz.MemberInvite,
 		Summary: "Revoke a pending invitation", Status: http.StatusNoContent, Handler: s.revokeInvitation})
 	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Throttled: true, Idempotent: true,
@@ -119,20 +119,6 @@ func memberByEmail(ctx context.Context, db bun.IDB, ws, email string) (bool, err
 		Where("?TableAlias.workspace_id = ?", ws).Where("u.email = ?", email).Exists(ctx)
 }
 
-func (s *Server) listInvitations(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	rows, next, err := store.List[store.Invitation](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, store.PendingInvitations)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
-}
-
 func (s *Server) revokeInvitation(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
@@ -192,23 +178,14 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 			}
 			return err
 		}
-		u, err := store.GetOrCreateUser(ctx, tx, inv.Email, name)
-		if err != nil {
-			return err
-		}
-		m, err := store.AddMember(ctx, tx, inv.WorkspaceID, u, inv.Role, name)
-		if errors.Is(err, store.ErrConflict) {
-			return conflict("you are already a member of this workspace")
-		}
-		if err != nil {
-			return err
-		}
-		key, secret, err := store.NewAPIKey(ctx, tx, inv.WorkspaceID, u.ID, "first key")
-		if err != nil {
-			return err
-		}
 		ws, err := store.GetWorkspace(ctx, tx, inv.WorkspaceID)
-		out = session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}
+		if err != nil {
+			return err
+		}
+		if ws.DeletingAt != nil {
+			return problem(http.StatusGone, "workspace-deleted", "Workspace deleted", "this workspace is being deleted")
+		}
+		out, err = join(ctx, tx, ws, inv.Email, name, inv.Role)
 		return err
 	})
 	if err != nil {

@@ -23,7 +23,7 @@ type ownershipTransfer struct {
 
 func (s *Server) memberRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/members", Tag: "members", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List the team", Response: store.Membership{}, Handler: s.listMembers})
+		Summary: "List the team", Response: store.Membership{}, Handler: listOf[store.Membership](s, fixed(store.WithUser))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/members/:id", Tag: "members", Action: authz.WorkspaceView,
 		Summary: "One team member", Response: store.Membership{}, Handler: s.getMember})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/members/:id", Tag: "members", Action: authz.MemberEdit,
@@ -34,20 +34,6 @@ func (s *Server) memberRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/workspace/transfer-ownership", Tag: "members", Action: authz.OwnershipTransfer,
 		Summary: "Make an admin the owner; the current owner becomes an admin (and stays billing contact)",
 		Request: ownershipTransfer{}, Response: store.Membership{}, Handler: s.transferOwnership})
-}
-
-func (s *Server) listMembers(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	rows, next, err := store.ListMembers(c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
 }
 
 func (s *Server) getMember(c *gin.Context) {

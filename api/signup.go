@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -66,20 +67,8 @@ func (s *Server) signup(c *gin.Context) {
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
-		u, err := store.GetOrCreateUser(ctx, tx, email, name)
-		if err != nil {
-			return err
-		}
-		m, err := store.AddMember(ctx, tx, ws.ID, u, store.RoleOwner, name)
-		if err != nil {
-			return err
-		}
-		key, secret, err := store.NewAPIKey(ctx, tx, ws.ID, u.ID, "first key")
-		if err != nil {
-			return err
-		}
-		out = session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}
-		return nil
+		out, err = join(ctx, tx, ws, email, name, store.RoleOwner)
+		return err
 	})
 	if err != nil {
 		fail(c, err)
@@ -87,6 +76,27 @@ func (s *Server) signup(c *gin.Context) {
 	}
 	s.p.Log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
+}
+
+// join makes the person with this e-mail (a new user, or the existing one) a
+// member of ws and gives them a first API key.
+func join(ctx context.Context, tx bun.Tx, ws *store.Workspace, email, name, role string) (session, error) {
+	u, err := store.GetOrCreateUser(ctx, tx, email, name)
+	if err != nil {
+		return session{}, err
+	}
+	m, err := store.AddMember(ctx, tx, ws.ID, u, role, name)
+	if errors.Is(err, store.ErrConflict) {
+		return session{}, conflict("you are already a member of this workspace")
+	}
+	if err != nil {
+		return session{}, err
+	}
+	key, secret, err := store.NewAPIKey(ctx, tx, ws.ID, u.ID, "first key")
+	if err != nil {
+		return session{}, err
+	}
+	return session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}, nil
 }
 
 // validEmail checks an address and returns it lower-cased for storage and lookup.

@@ -36,41 +36,18 @@ const maxTemplateBody = 20000
 
 func (s *Server) templateRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates", Tag: "email templates", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List e-mail templates", Response: store.EmailTemplate{}, Handler: s.listTemplates})
+		Summary: "List e-mail templates", Response: store.EmailTemplate{}, Handler: listOf[store.EmailTemplate](s, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/email-templates", Tag: "email templates", Action: authz.TemplateCreate, Idempotent: true,
 		Summary: "Add an e-mail template (you own it)", Request: templateRequest{}, Response: store.EmailTemplate{},
 		Status: http.StatusCreated, Handler: s.createTemplate})
 	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.WorkspaceView,
-		Summary: "One e-mail template", Response: store.EmailTemplate{}, Handler: s.getTemplate})
+		Summary: "One e-mail template", Response: store.EmailTemplate{}, Handler: getOf[store.EmailTemplate](s)})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.TemplateEditOwn,
 		Summary: "Edit an e-mail template (another person's needs template.edit_other)",
 		Request: templateUpdate{}, Response: store.EmailTemplate{}, Handler: s.updateTemplate})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.TemplateEditOwn,
 		Summary: "Delete an e-mail template (another person's needs template.delete_other)",
 		Status:  http.StatusNoContent, Handler: s.deleteTemplate})
-}
-
-func (s *Server) listTemplates(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	rows, next, err := store.List[store.EmailTemplate](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, nil)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
-}
-
-func (s *Server) getTemplate(c *gin.Context) {
-	t, err := store.Get[store.EmailTemplate](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, t)
 }
 
 // templateText checks one template field: present, bounded, and parseable.

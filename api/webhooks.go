@@ -34,26 +34,12 @@ const maxWebhooksPerWorkspace = 20
 // stored now and delivered by a later issue.
 func (s *Server) webhookRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
-		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: s.listWebhooks})
+		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true,
 		Summary: "Add an outbound webhook endpoint (the signing secret is shown once)",
 		Request: webhookRequest{}, Response: webhookCreated{}, Status: http.StatusCreated, Handler: s.createWebhook})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary: "Remove an outbound webhook endpoint", Status: http.StatusNoContent, Handler: s.deleteWebhook})
-}
-
-func (s *Server) listWebhooks(c *gin.Context) {
-	pg, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	rows, next, err := store.List[store.WebhookEndpoint](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, nil)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	respondPage(c, rows, next)
 }
 
 func (s *Server) createWebhook(c *gin.Context) {

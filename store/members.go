@@ -71,10 +71,8 @@ func GetMemberByUser(ctx context.Context, db bun.IDB, ws, userID string) (*Membe
 	return m, notFound("get member of user "+userID, err)
 }
 
-// ListMembers returns one page of workspace ws's memberships with their users.
-func ListMembers(ctx context.Context, db bun.IDB, ws string, p Page) ([]Membership, string, error) {
-	return List[Membership](ctx, db, ws, p, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Relation("User") })
-}
+// WithUser narrows a List of memberships to load each one's user.
+func WithUser(q *bun.SelectQuery) *bun.SelectQuery { return q.Relation("User") }
 
 // TouchMember sets UpdatedAt and writes the given columns.
 func TouchMember(ctx context.Context, db bun.IDB, m *Membership, columns ...string) error {

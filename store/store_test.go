@@ -56,7 +56,7 @@ func TestWorkspaceLifecycle(t *testing.T) {
 		if _, err := store.GetWorkspace(ctx, db, other.ID); err != nil {
 			t.Fatalf("other workspace touched by delete: %v", err)
 		}
-		members, _, _ := store.ListMembers(ctx, db, other.ID, store.Page{})
+		members, _, _ := store.List[store.Membership](ctx, db, other.ID, store.Page{}, store.WithUser)
 		if len(members) != 1 {
 			t.Fatalf("other workspace members = %d", len(members))
 		}
