@@ -14,6 +14,11 @@ type apiKeyRequest struct {
 	Name string `json:"name"`
 }
 
+func (r *apiKeyRequest) validate() (err error) {
+	r.Name, err = required("name", r.Name, 80)
+	return err
+}
+
 // API keys are personal settings: each person manages only their own.
 func (s *Server) apiKeyRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Paged: true,
@@ -31,13 +36,8 @@ func (s *Server) createAPIKey(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	name, err := required("name", req.Name, 80)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	p := caller(c)
-	key, secret, err := store.NewAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, name)
+	key, secret, err := store.NewAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, req.Name)
 	if err != nil {
 		fail(c, err)
 		return

@@ -56,28 +56,10 @@ func (s *Server) createAttribute(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if !attributeKey.MatchString(req.Key) {
-		fail(c, badInput("key", "key must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)"))
-		return
-	}
-	label, err := required("label", req.Label, 120)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !slices.Contains(attributeTypes, req.Type) {
-		fail(c, badInput("type", "type must be one of text, number, select, checkbox, date"))
-		return
-	}
-	options, err := attributeOptions(req.Type, req.Options)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	p := caller(c)
 	a := &store.CustomAttribute{
 		ID: store.NewID("attr"), WorkspaceID: p.Workspace.ID, OwnerID: p.Member.UserID, Key: req.Key,
-		Label: label, Type: req.Type, Options: options, Required: req.Required,
+		Label: req.Label, Type: req.Type, Options: req.Options, Required: req.Required,
 	}
 	a.CreatedAt = store.Now()
 	a.UpdatedAt = a.CreatedAt
@@ -87,6 +69,20 @@ func (s *Server) createAttribute(c *gin.Context) {
 	}
 	auditObject(c, "attribute", a.ID)
 	c.JSON(http.StatusCreated, a)
+}
+
+func (r *attributeRequest) validate() (err error) {
+	if !attributeKey.MatchString(r.Key) {
+		return badInput("key", "key must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
+	}
+	if r.Label, err = required("label", r.Label, 120); err != nil {
+		return err
+	}
+	if !slices.Contains(attributeTypes, r.Type) {
+		return badInput("type", "type must be one of text, number, select, checkbox, date")
+	}
+	r.Options, err = attributeOptions(r.Type, r.Options)
+	return err
 }
 
 // attributeOptions checks the choices of a select attribute (and that other types have none).

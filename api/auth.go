@@ -17,7 +17,6 @@ import (
 const (
 	ctxPrincipal   = "onair.principal"
 	ctxAuditObject = "onair.audit_object"
-	ctxBody        = "onair.body"
 	// ctxAuditPending lists the actions granted to a write, audited once it succeeds.
 	ctxAuditPending = "onair.audit_pending"
 )

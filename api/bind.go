@@ -31,8 +31,6 @@ func decode(c *gin.Context, dst any) error {
 		}
 		return badInput("", "the body could not be read")
 	}
-	// Keep the bytes for the idempotency layer, which hashes what was asked.
-	c.Set(ctxBody, body)
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -43,8 +41,15 @@ func decode(c *gin.Context, dst any) error {
 	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return badInput("", "the body must hold a single JSON object")
 	}
+	if v, ok := dst.(validator); ok {
+		return v.validate()
+	}
 	return nil
 }
+
+// validator is a request that checks and normalizes its own fields once
+// decoded, returning a problem naming the first bad one.
+type validator interface{ validate() error }
 
 func jsonProblem(err error) *Problem {
 	var syntax *json.SyntaxError

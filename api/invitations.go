@@ -32,6 +32,28 @@ type acceptRequest struct {
 	Name  string `json:"name"`
 }
 
+func (r *acceptRequest) validate() (err error) {
+	if r.Token, err = required("token", r.Token, 128); err != nil {
+		return err
+	}
+	r.Name, err = required("name", r.Name, 120)
+	return err
+}
+
+func (r *invitationRequest) validate() (err error) {
+	if r.Email, err = validEmail("email", r.Email); err != nil {
+		return err
+	}
+	switch r.Role {
+	case "":
+		r.Role = store.RoleMember
+	case store.RoleMember, store.RoleAdmin:
+	default:
+		return badInput("role", `role must be "member" or "admin"`)
+	}
+	return nil
+}
+
 func (s *Server) invitationRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Idempotent: true,
 		Summary: "Invite someone by e-mail as member (or admin: member.invite_admin)",
@@ -51,29 +73,18 @@ func (s *Server) invite(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	email, err := validEmail("email", req.Email)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	switch req.Role {
-	case "":
-		req.Role = store.RoleMember
-	case store.RoleMember:
-	case store.RoleAdmin:
+	if req.Role == store.RoleAdmin {
 		if err := s.check(c, authz.MemberInviteAdmin); err != nil {
 			fail(c, err)
 			return
 		}
-	default:
-		fail(c, badInput("role", `role must be "member" or "admin"`))
-		return
 	}
+	email := req.Email
 	p := caller(c)
 	ctx := c.Request.Context()
 	var inv *store.Invitation
 	var token string
-	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if already, err := memberByEmail(ctx, tx, p.Workspace.ID, email); err != nil || already {
 			if already {
 				return conflict(email + " is already a member of this workspace")
@@ -84,6 +95,7 @@ func (s *Server) invite(c *gin.Context) {
 		if err := store.RevokePendingInvitationsTo(ctx, tx, p.Workspace.ID, email); err != nil {
 			return err
 		}
+		var err error
 		inv, token, err = store.NewInvitation(ctx, tx, p.Workspace.ID, email, req.Role, p.Member.UserID, InvitationTTL)
 		return err
 	})
@@ -150,19 +162,9 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	token, err := required("token", req.Token, 128)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	name, err := required("name", req.Name, 120)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var out session
-	err = s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-		inv, err := store.GetInvitationByToken(ctx, tx, token)
+	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		inv, err := store.GetInvitationByToken(ctx, tx, req.Token)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound("invitation")
 		}
@@ -185,7 +187,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		if ws.DeletingAt != nil {
 			return problem(http.StatusGone, "workspace-deleted", "Workspace deleted", "this workspace is being deleted")
 		}
-		out, err = join(ctx, tx, ws, inv.Email, name, inv.Role)
+		out, err = join(ctx, tx, ws, inv.Email, req.Name, inv.Role)
 		return err
 	})
 	if err != nil {

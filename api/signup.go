@@ -19,6 +19,17 @@ type signupRequest struct {
 	Email         string `json:"email"`
 }
 
+func (r *signupRequest) validate() (err error) {
+	if r.WorkspaceName, err = required("workspace_name", r.WorkspaceName, 120); err != nil {
+		return err
+	}
+	if r.Name, err = required("name", r.Name, 120); err != nil {
+		return err
+	}
+	r.Email, err = validEmail("email", r.Email)
+	return err
+}
+
 // newKey is an API key with its secret, shown once.
 type newKey struct {
 	store.APIKey
@@ -46,28 +57,14 @@ func (s *Server) signup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	wsName, err := required("workspace_name", req.WorkspaceName, 120)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	name, err := required("name", req.Name, 120)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	email, err := validEmail("email", req.Email)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var out session
-	err = s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-		ws := store.NewWorkspace(wsName, s.p.DefaultPlan, s.p.DefaultPricing)
+	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan, s.p.DefaultPricing)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
-		out, err = join(ctx, tx, ws, email, name, store.RoleOwner)
+		var err error
+		out, err = join(ctx, tx, ws, req.Email, req.Name, store.RoleOwner)
 		return err
 	})
 	if err != nil {

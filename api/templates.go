@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"text/template"
 
 	"github.com/gin-gonic/gin"
@@ -50,6 +51,20 @@ func (s *Server) templateRoutes() {
 		Status:  http.StatusNoContent, Handler: s.deleteTemplate})
 }
 
+func (r *templateRequest) validate() (err error) {
+	if r.Name, err = required("name", r.Name, 120); err != nil {
+		return err
+	}
+	if !slices.Contains(templateKinds, r.Kind) {
+		return badInput("kind", "kind must be one of "+strings.Join(templateKinds, ", "))
+	}
+	if r.Subject, err = templateText("subject", r.Subject, 200); err != nil {
+		return err
+	}
+	r.Body, err = templateText("body", r.Body, maxTemplateBody)
+	return err
+}
+
 // templateText checks one template field: present, bounded, and parseable.
 func templateText(field, v string, max int) (string, error) {
 	v, err := required(field, v, max)
@@ -68,29 +83,10 @@ func (s *Server) createTemplate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	name, err := required("name", req.Name, 120)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !slices.Contains(templateKinds, req.Kind) {
-		fail(c, badInput("kind", "kind must be one of invitation, confirmation, reminder, reschedule, cancellation, waitlist_promotion, follow_up_attended, follow_up_missed"))
-		return
-	}
-	subject, err := templateText("subject", req.Subject, 200)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	body, err := templateText("body", req.Body, maxTemplateBody)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	p := caller(c)
 	t := &store.EmailTemplate{
 		ID: store.NewID("tpl"), WorkspaceID: p.Workspace.ID, OwnerID: p.Member.UserID,
-		Name: name, Kind: req.Kind, Subject: subject, Body: body, CreatedAt: store.Now(),
+		Name: req.Name, Kind: req.Kind, Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
 	}
 	t.UpdatedAt = t.CreatedAt
 	if err := store.Insert(c.Request.Context(), s.p.DB, t); err != nil {

@@ -30,6 +30,26 @@ var webhookEvents = []string{
 
 const maxWebhooksPerWorkspace = 20
 
+func (r *webhookRequest) validate() (err error) {
+	if r.URL, err = required("url", r.URL, 2000); err != nil {
+		return err
+	}
+	if !isHTTPURL(r.URL) {
+		return badInput("url", "url must be an absolute http(s) URL")
+	}
+	if len(r.Events) == 0 {
+		return badInput("events", `events lists at least one event, or "*" for all`)
+	}
+	for _, e := range r.Events {
+		if !slices.Contains(webhookEvents, e) {
+			return badInput("events", "unknown event "+e)
+		}
+	}
+	r.Events = slices.Compact(slices.Sorted(slices.Values(r.Events)))
+	r.Description, err = optional("description", r.Description, 300)
+	return err
+}
+
 // Outbound webhooks are the first integration of the App Marketplace; they are
 // stored now and delivered by a later issue.
 func (s *Server) webhookRoutes() {
@@ -48,30 +68,6 @@ func (s *Server) createWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	url, err := required("url", req.URL, 2000)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !isHTTPURL(url) {
-		fail(c, badInput("url", "url must be an absolute http(s) URL"))
-		return
-	}
-	if len(req.Events) == 0 {
-		fail(c, badInput("events", `events lists at least one event, or "*" for all`))
-		return
-	}
-	for _, e := range req.Events {
-		if !slices.Contains(webhookEvents, e) {
-			fail(c, badInput("events", "unknown event "+e))
-			return
-		}
-	}
-	description, err := optional("description", req.Description, 300)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	p := caller(c)
 	ctx := c.Request.Context()
 	n, err := store.Count[store.WebhookEndpoint](ctx, s.p.DB, p.Workspace.ID)
@@ -85,8 +81,8 @@ func (s *Server) createWebhook(c *gin.Context) {
 	}
 	secret := "whsec_" + store.NewSecret(24)
 	w := &store.WebhookEndpoint{
-		ID: store.NewID("wh"), WorkspaceID: p.Workspace.ID, URL: url, Events: slices.Compact(slices.Sorted(slices.Values(req.Events))),
-		Description: description, Secret: secret, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
+		ID: store.NewID("wh"), WorkspaceID: p.Workspace.ID, URL: req.URL, Events: req.Events,
+		Description: req.Description, Secret: secret, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
 	}
 	if err := store.Insert(ctx, s.p.DB, w); err != nil {
 		fail(c, err)
