@@ -8,17 +8,18 @@ import (
 	"github.com/uptrace/bun/migrate"
 )
 
-// migrations lists every schema change in order. Tables are created from the bun
-// models so the same migration runs on Postgres and SQLite. Append new entries;
-// never edit one that has shipped.
+// migrations lists every schema change in order, one line each. Tables are
+// created from the bun models so the same migration runs on Postgres and
+// SQLite. Append new entries (a later timestamp, its own models file); never
+// edit one that has shipped.
 func migrations() *migrate.Migrations {
 	ms := migrate.NewMigrations()
-	ms.Add(migrate.Migration{Name: "20261122000001", Comment: "foundation", Up: goMigration(createFoundation), Down: goMigration(dropFoundation)})
+	for _, m := range []tableMigration{
+		{"20261122000001", "foundation", foundationModels(), foundationIndexes},
+	} {
+		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
+	}
 	return ms
-}
-
-func goMigration(fn migrate.MigrationFunc) func(context.Context, *migrate.Migrator, *migrate.Migration) error {
-	return func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error { return fn(ctx, m.DB()) }
 }
 
 func foundationModels() []any {
@@ -28,8 +29,6 @@ func foundationModels() []any {
 		(*AuditEntry)(nil), (*IdempotencyRecord)(nil),
 	}
 }
-
-type index struct{ table, name, columns string }
 
 var foundationIndexes = []index{
 	{"memberships", "memberships_user_idx", "user_id"},
@@ -41,14 +40,24 @@ var foundationIndexes = []index{
 	{"audit_log", "audit_log_workspace_idx", "workspace_id, id"},
 }
 
-func createFoundation(ctx context.Context, db *bun.DB) error {
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, m := range foundationModels() {
-			if _, err := tx.NewCreateTable().Model(m).IfNotExists().Exec(ctx); err != nil {
-				return fmt.Errorf("create table for %T: %w", m, err)
+// index is a secondary index created with its migration.
+type index struct{ table, name, columns string }
+
+// tableMigration creates a set of tables (from their models) and indexes.
+type tableMigration struct {
+	name, comment string
+	models        []any
+	indexes       []index
+}
+
+func (m tableMigration) up(ctx context.Context, mg *migrate.Migrator, _ *migrate.Migration) error {
+	return mg.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, model := range m.models {
+			if _, err := tx.NewCreateTable().Model(model).IfNotExists().Exec(ctx); err != nil {
+				return fmt.Errorf("create table for %T: %w", model, err)
 			}
 		}
-		for _, ix := range foundationIndexes {
+		for _, ix := range m.indexes {
 			q := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", ix.name, ix.table, ix.columns)
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("create index %s: %w", ix.name, err)
@@ -58,11 +67,10 @@ func createFoundation(ctx context.Context, db *bun.DB) error {
 	})
 }
 
-func dropFoundation(ctx context.Context, db *bun.DB) error {
-	models := foundationModels()
-	for i := len(models) - 1; i >= 0; i-- {
-		if _, err := db.NewDropTable().Model(models[i]).IfExists().Exec(ctx); err != nil {
-			return fmt.Errorf("drop table for %T: %w", models[i], err)
+func (m tableMigration) down(ctx context.Context, mg *migrate.Migrator, _ *migrate.Migration) error {
+	for i := len(m.models) - 1; i >= 0; i-- {
+		if _, err := mg.DB().NewDropTable().Model(m.models[i]).IfExists().Exec(ctx); err != nil {
+			return fmt.Errorf("drop table for %T: %w", m.models[i], err)
 		}
 	}
 	return nil
