@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
 )
 
@@ -33,7 +34,7 @@ func (p *principal) subject() authz.Subject {
 		Role:           authz.Role(p.Member.Role),
 		BillingContact: p.Member.BillingContact,
 		HostLicence:    p.Member.HostLicence,
-		Pricing:        authz.Pricing(p.Workspace.Pricing),
+		Pricing:        authz.Pricing(billing.PlanOf(p.Workspace.Plan).Pricing),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
 
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 )
 
@@ -31,8 +32,8 @@ type Params struct {
 	Gatherer prometheus.Gatherer
 	// Ready reports extra readiness checks (e.g. Temporal) for /readyz.
 	Ready func(context.Context) error
-	// DefaultPlan and DefaultPricing are given to new workspaces.
-	DefaultPlan, DefaultPricing string
+	// DefaultPlan is given to new workspaces (billing.FreePlanID by default).
+	DefaultPlan string
 	// PublicRatePerMinute bounds sign-ups and invitation accepts per client address.
 	PublicRatePerMinute int
 	// TrustedProxies are the addresses or CIDRs of load balancers whose
@@ -59,7 +60,7 @@ func New(p Params) *Server {
 		p.Metrics, p.Gatherer = reg, reg
 	}
 	if p.DefaultPlan == "" {
-		p.DefaultPlan, p.DefaultPricing = "free", "contacts"
+		p.DefaultPlan = billing.FreePlanID
 	}
 	if p.PublicRatePerMinute == 0 {
 		p.PublicRatePerMinute = 30

@@ -59,7 +59,7 @@ func (s *Server) signup(c *gin.Context) {
 	}
 	var out session
 	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan, s.p.DefaultPricing)
+		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}

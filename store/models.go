@@ -22,7 +22,6 @@ type Workspace struct {
 	CompanyPageEnabled bool              `bun:",notnull,default:true" json:"company_page_enabled"`
 	Settings           WorkspaceSettings `bun:",notnull" json:"settings"`
 	Plan               string            `bun:",notnull" json:"plan"`
-	Pricing            string            `bun:",notnull" json:"pricing"`
 	StripeCustomerID   string            `bun:",notnull,default:''" json:"-"`
 	// DeletingAt is set when deletion was asked; the WorkspaceDeletion workflow erases the rest.
 	DeletingAt *time.Time `bun:",nullzero" json:"deleting_at,omitempty"`

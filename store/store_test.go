@@ -200,7 +200,7 @@ func TestIdempotencyReservation(t *testing.T) {
 func seedWorkspace(t *testing.T, db bun.IDB, name string) *store.Workspace {
 	t.Helper()
 	ctx := context.Background()
-	ws := store.NewWorkspace(name, "free", "contacts")
+	ws := store.NewWorkspace(name, "free")
 	if err := store.Insert(ctx, db, ws); err != nil {
 		t.Fatal(err)
 	}

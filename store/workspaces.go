@@ -10,12 +10,12 @@ import (
 )
 
 // NewWorkspace fills a workspace for sign-up: id, unique slug, defaults.
-func NewWorkspace(name, plan, pricing string) *Workspace {
+func NewWorkspace(name, plan string) *Workspace {
 	t := Now()
 	return &Workspace{
 		ID: NewID("ws"), Name: name, Slug: slugify(name) + "-" + NewSecret(3),
 		Language: "en", Timezone: "UTC", CompanyPageEnabled: true, Settings: DefaultSettings(),
-		Plan: plan, Pricing: pricing, CreatedAt: t, UpdatedAt: t,
+		Plan: plan, CreatedAt: t, UpdatedAt: t,
 	}
 }
 

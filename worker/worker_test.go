@@ -39,7 +39,7 @@ func TestWorkerExportsSDKMetricsToPrometheus(t *testing.T) {
 	}
 	defer c.Close()
 	db := storetest.SQLite(t)
-	ws := store.NewWorkspace("Metered", "free", "contacts")
+	ws := store.NewWorkspace("Metered", "free")
 	if err := store.Insert(ctx, db, ws); err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestRecordWorkspaceDeletionHistory(t *testing.T) {
 	}
 	defer c.Close()
 	db := storetest.SQLite(t)
-	ws := store.NewWorkspace("Recorded", "free", "contacts")
+	ws := store.NewWorkspace("Recorded", "free")
 	if err := store.Insert(ctx, db, ws); err != nil {
 		t.Fatal(err)
 	}

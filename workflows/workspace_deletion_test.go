@@ -19,8 +19,8 @@ import (
 func TestWorkspaceDeletionErasesOnlyThatWorkspace(t *testing.T) {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
-	doomed := store.NewWorkspace("Doomed", "free", "contacts")
-	kept := store.NewWorkspace("Kept", "free", "contacts")
+	doomed := store.NewWorkspace("Doomed", "free")
+	kept := store.NewWorkspace("Kept", "free")
 	for _, ws := range []*store.Workspace{doomed, kept} {
 		if err := store.Insert(ctx, db, ws); err != nil {
 			t.Fatal(err)

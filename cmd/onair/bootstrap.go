@@ -36,7 +36,7 @@ func devBootstrap(ctx context.Context, db *bun.DB, dataDir string) (string, erro
 		owner := new(store.Membership)
 		err := tx.NewSelect().Model(owner).Where("role = ?", store.RoleOwner).OrderExpr("id ASC").Limit(1).Scan(ctx)
 		if err != nil {
-			ws := store.NewWorkspace("My workspace", "free", "contacts")
+			ws := store.NewWorkspace("My workspace", "free")
 			if err := store.Insert(ctx, tx, ws); err != nil {
 				return err
 			}
