@@ -62,6 +62,16 @@ func unprocessable(field, detail string) *Problem {
 	return p
 }
 
+// activeWorkspace refuses new activity (events, session starts) in a
+// workspace suspended for an unpaid invoice; reading and data stay available.
+func activeWorkspace(ws *store.Workspace) error {
+	if ws.SuspendedAt == nil {
+		return nil
+	}
+	return problem(http.StatusPaymentRequired, "workspace-suspended", "Workspace suspended",
+		"the workspace is suspended until its overdue invoice is paid; a billing contact can update the payment method")
+}
+
 // fail writes err as a problem document and stops the handler chain. Errors
 // that are not problems become 404/409 when the store says so, else a 500 whose
 // detail hides internals (they go to the log).

@@ -23,6 +23,9 @@ type Workspace struct {
 	Settings           WorkspaceSettings `bun:",notnull" json:"settings"`
 	Plan               string            `bun:",notnull" json:"plan"`
 	StripeCustomerID   string            `bun:",notnull,default:''" json:"-"`
+	// SuspendedAt is set by billing when dunning ends unpaid: no new events or
+	// session starts until an invoice is paid; data stays untouched.
+	SuspendedAt *time.Time `bun:",nullzero" json:"suspended_at,omitempty"`
 	// DeletingAt is set when deletion was asked; the WorkspaceDeletion workflow erases the rest.
 	DeletingAt *time.Time `bun:",nullzero" json:"deleting_at,omitempty"`
 	CreatedAt  time.Time  `bun:",notnull" json:"created_at"`
