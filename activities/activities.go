@@ -17,4 +17,6 @@ type Activities struct {
 	DB   *bun.DB
 	Mail mail.Sender
 	Log  *slog.Logger
+	// PublicURL is the base of links in e-mails (join, cancel); see linkBase.
+	PublicURL string
 }

@@ -109,7 +109,8 @@ func (s *Server) check(c *gin.Context, a authz.Action) error {
 		return forbidden(d)
 	}
 	if isWrite(c.Request.Method) && a != authz.WorkspaceDelete {
-		// The workspace's own deletion erases its log; nothing to append to.
+		// The workspace's own deletion is not logged: its workflow erases the log,
+		// and an entry written after the erase would outlive the workspace.
 		c.Set(ctxAuditPending, append(pendingAudits(c), a))
 	}
 	return nil

@@ -48,6 +48,7 @@ type Server struct {
 	routes   []route
 	engine   *gin.Engine
 	throttle gin.HandlerFunc
+	relay    *relayKicker // wakes the delivery relay after registrations
 }
 
 // New builds the router.
@@ -97,6 +98,11 @@ func (s *Server) register() {
 	s.templateRoutes()
 	s.peopleRoutes()
 	s.webhookRoutes()
+	s.eventRoutes()
+	s.sessionRoutes()
+	s.staffRoutes()
+	s.registrantRoutes()
+	s.publicRegistrationRoutes()
 	s.auditRoutes()
 	s.openAPIRoute()
 }

@@ -21,7 +21,9 @@ type tenant struct {
 	TemplateID           string
 	WebhookID            string
 	PersonID             string
-	Emails               []string
+	// An event with one session, a registrant and a speaker (events_fixture_test.go).
+	EventID, SessionID, RegistrantID, StaffID string
+	Emails                                    []string
 }
 
 func (h *harness) populate(name string) tenant {
@@ -44,6 +46,7 @@ func (h *harness) populate(name string) tenant {
 		h.t.Fatal(err)
 	}
 	tn.PersonID = person.ID
+	h.populateEvents(&tn)
 
 	var members struct {
 		Data []struct {
@@ -70,13 +73,17 @@ func (tn tenant) objectFor(path string) (string, bool) {
 		"/v1/email-templates/{id}": tn.TemplateID,
 		"/v1/webhooks/{id}":        tn.WebhookID,
 	}[path]
+	if !ok {
+		id, ok = tn.eventObjectFor(path)
+	}
 	return id, ok
 }
 
 // identifiers are the tenant's ids, addresses and key prefixes: none may appear
 // in another workspace's answers.
 func (tn tenant) identifiers() []string {
-	ids := []string{tn.Owner.WorkspaceID, tn.InvitationID, tn.APIKeyID, tn.AttributeID, tn.TemplateID, tn.WebhookID, tn.PersonID}
+	ids := []string{tn.Owner.WorkspaceID, tn.InvitationID, tn.APIKeyID, tn.AttributeID, tn.TemplateID, tn.WebhookID, tn.PersonID,
+		tn.EventID, tn.SessionID, tn.RegistrantID, tn.StaffID}
 	for _, a := range []account{tn.Owner, tn.Admin, tn.Member} {
 		ids = append(ids, a.MemberID, a.UserID, a.Key[:12])
 	}

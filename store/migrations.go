@@ -16,6 +16,7 @@ func migrations() *migrate.Migrations {
 	ms := migrate.NewMigrations()
 	for _, m := range []tableMigration{
 		{"20261122000001", "foundation", foundationModels(), foundationIndexes},
+		{"20261122000300", "events", eventModels(), eventIndexes},
 	} {
 		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
 	}

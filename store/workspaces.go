@@ -49,6 +49,7 @@ func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...s
 var workspaceTables = []string{
 	"audit_log", "people", "webhook_endpoints", "email_templates", "custom_attributes",
 	"api_keys", "invitations", "memberships",
+	"deliveries", "registrants", "session_staff", "sessions", "events",
 }
 
 // DeleteWorkspace erases the workspace and everything in it, and the users left

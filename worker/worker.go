@@ -43,6 +43,8 @@ func New(p Params) (sdkworker.Worker, error) {
 	}
 	w := sdkworker.New(p.Client, queue, sdkworker.Options{})
 	w.RegisterWorkflow(workflows.WorkspaceDeletion)
+	w.RegisterWorkflow(workflows.SessionLifecycle)
+	w.RegisterWorkflow(workflows.DeliveryRelay)
 	w.RegisterActivity(p.Activities)
 	return w, nil
 }

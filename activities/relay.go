@@ -1,0 +1,101 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/onairhq/onair/store"
+)
+
+// SendPendingInput bounds one pass of the relay.
+type SendPendingInput struct {
+	Limit int
+}
+
+// SendPendingResult says what one pass did; More means the page was full.
+type SendPendingResult struct {
+	Sent int
+	More bool
+}
+
+// SendPendingDeliveries sends one page of the relay's queue (confirmations,
+// "received" notes, waitlist promotions written by the API in the same
+// transaction as the registrant) and marks each row sent.
+func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingInput) (SendPendingResult, error) {
+	if in.Limit <= 0 {
+		in.Limit = 200
+	}
+	rows, err := store.PendingDeliveries(ctx, a.DB, "", in.Limit)
+	if err != nil {
+		return SendPendingResult{}, err
+	}
+	mailers := map[string]*sessionMailer{}
+	for _, d := range rows {
+		if _, ok := mailers[d.SessionID]; ok {
+			continue
+		}
+		m, err := a.sessionMailer(ctx, d.SessionID)
+		if errors.Is(err, store.ErrNotFound) {
+			m = nil // session deleted: its rows are dropped below
+		} else if err != nil {
+			return SendPendingResult{}, err
+		}
+		mailers[d.SessionID] = m
+	}
+	err = parallel(8, rows, func(d store.Delivery) error {
+		if err := a.relayOne(ctx, mailers[d.SessionID], d); err != nil {
+			return err
+		}
+		activity.RecordHeartbeat(ctx, d.ID)
+		return nil
+	})
+	if err != nil {
+		return SendPendingResult{}, err
+	}
+	return SendPendingResult{Sent: len(rows), More: len(rows) == in.Limit}, nil
+}
+
+func (a *Activities) relayOne(ctx context.Context, m *sessionMailer, d store.Delivery) error {
+	if m != nil {
+		r, ok, err := a.relayRecipient(ctx, d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := m.send(ctx, d.Kind, r, 0); err != nil {
+				return err
+			}
+		}
+	}
+	// Marked even when the activity is being cancelled: the e-mail has left.
+	if err := store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, d.ID); err != nil {
+		return fmt.Errorf("relay %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// relayRecipient loads who a queued delivery is for: a speaker (staff id) or a
+// registrant still expecting it (false when they left in the meantime).
+func (a *Activities) relayRecipient(ctx context.Context, d store.Delivery) (recipient, bool, error) {
+	if strings.HasPrefix(d.RecipientID, "stf_") {
+		st, err := store.Get[store.SessionStaff](ctx, a.DB, d.WorkspaceID, d.RecipientID)
+		if errors.Is(err, store.ErrNotFound) {
+			return recipient{}, false, nil
+		}
+		return speakerRecipient(st), err == nil, err
+	}
+	reg, err := store.Get[store.Registrant](ctx, a.DB, d.WorkspaceID, d.RecipientID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return recipient{}, false, nil
+	case err != nil:
+		return recipient{}, false, err
+	case reg.Status == store.RegistrantCancelled || reg.Status == store.RegistrantDenied:
+		return recipient{}, false, nil
+	}
+	return registrantRecipient(reg), true, nil
+}

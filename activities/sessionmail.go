@@ -1,0 +1,166 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+// recipient is who one session e-mail goes to: a registrant or a speaker.
+type recipient struct {
+	ID, Email, Name, Status, JoinToken string
+}
+
+func registrantRecipient(r *store.Registrant) recipient {
+	return recipient{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, JoinToken: r.JoinToken}
+}
+
+func speakerRecipient(s *store.SessionStaff) recipient {
+	return recipient{ID: s.ID, Email: s.Email, Name: s.Name, Status: store.RegistrantApproved, JoinToken: s.JoinToken}
+}
+
+// sessionMailer composes the e-mails of one session, with its workspace's
+// templates looked up once.
+type sessionMailer struct {
+	a    *Activities
+	ws   *store.Workspace
+	ev   *store.Event
+	sess *store.Session
+
+	mu        sync.Mutex
+	templates map[string]mail.Template
+}
+
+func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sessionMailer, error) {
+	sess, err := store.SessionByID(ctx, a.DB, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := store.EventByID(ctx, a.DB, sess.EventID)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := store.GetWorkspace(ctx, a.DB, sess.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, templates: map[string]mail.Template{}}, nil
+}
+
+// template is the workspace's own wording of kind (subject and text), else the default.
+func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Template, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t, ok := m.templates[kind]; ok {
+		return t, nil
+	}
+	t, err := mail.DefaultTemplate(kind)
+	if err != nil {
+		return mail.Template{}, err
+	}
+	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, kind)
+	switch {
+	case err == nil:
+		t = mail.Template{Subject: own.Subject, Text: own.Body}
+	case !errors.Is(err, store.ErrNotFound):
+		return mail.Template{}, err
+	}
+	m.templates[kind] = t
+	return t, nil
+}
+
+// compose renders kind for r, with the calendar invite the kind calls for.
+func (m *sessionMailer) compose(ctx context.Context, kind string, r recipient, reminderMinutes int) (mail.Message, error) {
+	t, err := m.template(ctx, kind)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	base := m.a.linkBase()
+	data := mail.SessionMail{
+		WorkspaceName: m.ws.Name, EventTitle: m.ev.Title, Name: r.Name, StartsAt: m.sess.StartsAt,
+		Timezone: m.sess.Timezone, DurationMinutes: m.sess.DurationMinutes, Status: r.Status,
+		JoinURL: base + "/join/" + r.JoinToken, CancelURL: base + "/cancel/" + r.JoinToken,
+	}
+	if reminderMinutes > 0 {
+		data.Reminder = mail.ReminderPhrase(reminderMinutes)
+	}
+	if err := data.Localize(); err != nil {
+		return mail.Message{}, err
+	}
+	msg, err := mail.Compose(kind, t, r.Email, data)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	switch kind {
+	case mail.KindConfirmation, mail.KindWaitlistPromotion, mail.KindReschedule, mail.KindSpeakerInvitation, mail.KindCancellation:
+		invite := mail.CalendarInvite{
+			UID: m.sess.ID + "@onair", Sequence: m.sess.Sequence, Cancel: kind == mail.KindCancellation,
+			Title: m.ev.Title, URL: data.JoinURL, Start: m.sess.StartsAt,
+			Duration: time.Duration(m.sess.DurationMinutes) * time.Minute, Timezone: m.sess.Timezone, Attendee: r.Email,
+		}
+		att, err := invite.Attachment()
+		if err != nil {
+			return mail.Message{}, err
+		}
+		msg.Attachments = append(msg.Attachments, att)
+	}
+	msg.Headers["X-Onair-Session"] = m.sess.ID
+	return msg, nil
+}
+
+// send composes and sends; a permanent refusal (bad address, rejected
+// recipient) is logged and counts as done so it never blocks the queue.
+func (m *sessionMailer) send(ctx context.Context, kind string, r recipient, reminderMinutes int) error {
+	msg, err := m.compose(ctx, kind, r, reminderMinutes)
+	if err == nil {
+		err = m.a.Mail.Send(ctx, msg)
+	}
+	if errors.Is(err, mail.ErrRejected) || errors.Is(err, mail.ErrInvalidAddress) || errors.Is(err, mail.ErrInvalidMessage) || errors.Is(err, mail.ErrTemplate) {
+		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "err", err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("send %s to %s: %w", kind, r.ID, err)
+	}
+	return nil
+}
+
+// linkBase is PublicURL without a trailing slash, or the local default.
+func (a *Activities) linkBase() string {
+	if a.PublicURL == "" {
+		return "http://localhost:8080"
+	}
+	return strings.TrimRight(a.PublicURL, "/")
+}
+
+// parallel runs fn over items with up to n at a time and returns the first error.
+func parallel[T any](n int, items []T, fn func(T) error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		slots = make(chan struct{}, n)
+	)
+	for _, it := range items {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if err := fn(it); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}

@@ -1,0 +1,151 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/onairhq/onair/store"
+)
+
+// SetSessionStatusInput moves a session to Status at At.
+type SetSessionStatusInput struct {
+	SessionID string
+	Status    string
+	At        time.Time
+}
+
+// SetSessionStatus writes the status the SessionLifecycle workflow decided
+// (with started_at / ended_at), so the API reads it from the store.
+func (a *Activities) SetSessionStatus(ctx context.Context, in SetSessionStatusInput) error {
+	q := a.DB.NewUpdate().Model((*store.Session)(nil)).Set("status = ?", in.Status).Set("updated_at = ?", store.Now()).
+		Where("id = ?", in.SessionID)
+	switch in.Status {
+	case store.SessionLive:
+		q = q.Set("started_at = ?", in.At.UTC())
+	case store.SessionEnded:
+		q = q.Set("ended_at = ?", in.At.UTC())
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("set session %s %s: %w", in.SessionID, in.Status, err)
+	}
+	a.Log.Info("session status", "session", in.SessionID, "status", in.Status)
+	return nil
+}
+
+// ApplyRescheduleInput is the new plan of a session; Sequence is the
+// iCalendar sequence the workflow assigned, so a retry writes the same one.
+type ApplyRescheduleInput struct {
+	SessionID       string
+	StartsAt        time.Time
+	DurationMinutes int
+	Timezone        string
+	Sequence        int
+}
+
+// ApplyReschedule writes a rescheduled session back to "scheduled".
+func (a *Activities) ApplyReschedule(ctx context.Context, in ApplyRescheduleInput) error {
+	_, err := a.DB.NewUpdate().Model((*store.Session)(nil)).
+		Set("starts_at = ?", in.StartsAt.UTC()).Set("duration_minutes = ?", in.DurationMinutes).
+		Set("timezone = ?", in.Timezone).Set("sequence = ?", in.Sequence).
+		Set("status = ?", store.SessionScheduled).Set("updated_at = ?", store.Now()).
+		Where("id = ?", in.SessionID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("reschedule session %s: %w", in.SessionID, err)
+	}
+	return nil
+}
+
+// SendSessionMailsInput names one fan-out: the e-mail kind, the Delivery kind
+// that makes it once per recipient (e.g. "reminder:60"), who gets it.
+type SendSessionMailsInput struct {
+	SessionID       string
+	MailKind        string
+	DeliveryKind    string
+	ReminderMinutes int
+	Statuses        []string // registrant statuses to reach
+	Speakers        bool     // external speakers too
+}
+
+// SendSessionMailsResult counts the e-mails sent by this attempt.
+type SendSessionMailsResult struct {
+	Sent int
+}
+
+// batchSize is the page of registrants one heartbeat covers.
+const batchSize = 200
+
+// SendSessionMails fans one e-mail out to a session's registrants, paging by
+// id and heartbeating the cursor: a retry (another worker after a crash)
+// resumes after the last finished page, and the Delivery claim skips anyone
+// already served in the page it repeats.
+func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsInput) (SendSessionMailsResult, error) {
+	m, err := a.sessionMailer(ctx, in.SessionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return SendSessionMailsResult{}, nil // the event was deleted: nobody left to tell
+	}
+	if err != nil {
+		return SendSessionMailsResult{}, err
+	}
+	var cursor string
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &cursor)
+	}
+	var res SendSessionMailsResult
+	if in.Speakers && cursor == "" {
+		speakers, err := store.SessionSpeakers(ctx, a.DB, in.SessionID)
+		if err != nil {
+			return res, err
+		}
+		for i := range speakers {
+			if err := a.sendOnce(ctx, m, in, speakerRecipient(&speakers[i]), &res); err != nil {
+				return res, err
+			}
+		}
+	}
+	for {
+		page, err := store.SessionRecipients(ctx, a.DB, in.SessionID, in.Statuses, cursor, batchSize)
+		if err != nil {
+			return res, err
+		}
+		err = parallel(16, page, func(r store.Registrant) error {
+			return a.sendOnce(ctx, m, in, registrantRecipient(&r), &res)
+		})
+		if err != nil {
+			return res, err
+		}
+		if len(page) < batchSize {
+			return res, nil
+		}
+		cursor = page[len(page)-1].ID
+		activity.RecordHeartbeat(ctx, cursor)
+	}
+}
+
+func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, res *SendSessionMailsResult) error {
+	id, err := store.ClaimDelivery(ctx, a.DB, m.ws.ID, in.SessionID, r.ID, in.DeliveryKind)
+	if err != nil {
+		return err
+	}
+	if err := m.send(ctx, in.MailKind, r, in.ReminderMinutes); err != nil {
+		return err
+	}
+	if err := store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, id); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	res.Sent++
+	m.mu.Unlock()
+	return nil
+}
+
+// Audiences of session fan-outs.
+var (
+	// Reminded are the registrants who hold a seat.
+	Reminded = []string{store.RegistrantApproved}
+	// Notified are everyone still expecting the session: seat holders and people waiting.
+	Notified = []string{store.RegistrantApproved, store.RegistrantPending, store.RegistrantWaitlisted}
+)

@@ -1,0 +1,335 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows"
+)
+
+type eventRequest struct {
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	Settings    *eventSettings `json:"settings"`
+}
+
+type eventUpdate struct {
+	Title       *string        `json:"title"`
+	Description *string        `json:"description"`
+	Settings    *eventSettings `json:"settings"`
+}
+
+// eventSettings changes only the settings it names.
+type eventSettings struct {
+	Approval               *bool     `json:"approval"`
+	Capacity               *int      `json:"capacity"`
+	Waitlist               *bool     `json:"waitlist"`
+	ReminderOffsetsMinutes *[]int    `json:"reminder_offsets_minutes"`
+	GreenRoomMinutes       *int      `json:"green_room_minutes"`
+	AutoStart              *bool     `json:"auto_start"`
+	CustomFields           *[]string `json:"custom_fields"`
+}
+
+type shareLink struct {
+	URL       string `json:"url"`
+	Slug      string `json:"slug"`
+	Published bool   `json:"published"`
+}
+
+const (
+	maxReminders      = 10
+	maxReminderOffset = 30 * 1440
+	maxCapacity       = 1_000_000
+)
+
+func (s *Server) eventRoutes() {
+	s.relay = newRelayKicker(s.p.Temporal, s.p.TaskQueue, s.p.Log)
+	s.add(route{Method: http.MethodGet, Path: "/v1/events", Tag: "events", Action: authz.WorkspaceView, Paged: true,
+		Summary: "List events", Response: store.Event{}, Handler: listOf[store.Event](s, nil)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/events", Tag: "events", Action: authz.EventCreate, Idempotent: true,
+		Summary: "Create an event (unpublished)", Request: eventRequest{}, Response: store.Event{}, Status: http.StatusCreated, Handler: s.createEvent})
+	s.add(route{Method: http.MethodGet, Path: "/v1/events/:id", Tag: "events", Action: authz.WorkspaceView,
+		Summary: "One event", Response: store.Event{}, Handler: getOf[store.Event](s)})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/events/:id", Tag: "events", Action: authz.EventSettings,
+		Summary: "Edit an event's title, description and settings", Request: eventUpdate{}, Response: store.Event{}, Handler: s.updateEvent})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/events/:id", Tag: "events", Action: authz.EventDelete,
+		Summary: "Delete an event with its sessions and registrants (cancel sessions first to notify people)",
+		Status:  http.StatusNoContent, Handler: s.deleteEvent})
+	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/duplicate", Tag: "events", Action: authz.EventDuplicate,
+		Summary: "Copy an event's title, description and settings into a new unpublished event", Response: store.Event{},
+		Status: http.StatusCreated, Handler: s.duplicateEvent})
+	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/publish", Tag: "events", Action: authz.EventSettings,
+		Summary: "Open the public registration page", Response: store.Event{}, Handler: s.publishEvent(true)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/unpublish", Tag: "events", Action: authz.EventSettings,
+		Summary: "Close the public registration page", Response: store.Event{}, Handler: s.publishEvent(false)})
+	s.add(route{Method: http.MethodGet, Path: "/v1/events/:id/share", Tag: "events", Action: authz.EventShare,
+		Summary: "The public registration link", Response: shareLink{}, Handler: s.shareEvent})
+}
+
+func (r *eventRequest) validate() (err error) {
+	if r.Title, err = required("title", r.Title, 200); err != nil {
+		return err
+	}
+	if r.Description, err = optional("description", r.Description, 10000); err != nil {
+		return err
+	}
+	if r.Settings != nil {
+		return r.Settings.validate()
+	}
+	return nil
+}
+
+func (r *eventUpdate) validate() (err error) {
+	if r.Title != nil {
+		if *r.Title, err = required("title", *r.Title, 200); err != nil {
+			return err
+		}
+	}
+	if r.Description != nil {
+		if *r.Description, err = optional("description", *r.Description, 10000); err != nil {
+			return err
+		}
+	}
+	if r.Settings != nil {
+		return r.Settings.validate()
+	}
+	return nil
+}
+
+func (st *eventSettings) validate() error {
+	if st.Capacity != nil && (*st.Capacity < 0 || *st.Capacity > maxCapacity) {
+		return badInput("settings.capacity", "capacity must be from 0 (the plan's ceiling) to 1000000")
+	}
+	if st.GreenRoomMinutes != nil && (*st.GreenRoomMinutes < 0 || *st.GreenRoomMinutes > 1440) {
+		return badInput("settings.green_room_minutes", "green_room_minutes must be from 0 to 1440")
+	}
+	if st.ReminderOffsetsMinutes != nil {
+		offs := *st.ReminderOffsetsMinutes
+		if len(offs) > maxReminders {
+			return badInput("settings.reminder_offsets_minutes", "at most 10 reminders")
+		}
+		for i, o := range offs {
+			if o <= 0 || o > maxReminderOffset || slices.Contains(offs[:i], o) {
+				return badInput("settings.reminder_offsets_minutes", "reminder offsets must be distinct minutes from 1 to 43200")
+			}
+		}
+	}
+	return nil
+}
+
+// apply writes the named settings onto es, checking custom fields against the
+// workspace's attributes.
+func (st *eventSettings) apply(ctx context.Context, db bun.IDB, ws string, es *store.EventSettings) error {
+	if st == nil {
+		return nil
+	}
+	set := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&es.Approval, st.Approval)
+	set(&es.Waitlist, st.Waitlist)
+	set(&es.AutoStart, st.AutoStart)
+	if st.Capacity != nil {
+		es.Capacity = *st.Capacity
+	}
+	if st.ReminderOffsetsMinutes != nil {
+		es.ReminderOffsetsMinutes = slices.Clone(*st.ReminderOffsetsMinutes)
+	}
+	if st.GreenRoomMinutes != nil {
+		v := *st.GreenRoomMinutes
+		es.GreenRoomMinutes = &v
+	}
+	if st.CustomFields != nil {
+		for _, key := range *st.CustomFields {
+			n, err := db.NewSelect().Model((*store.CustomAttribute)(nil)).Where("workspace_id = ?", ws).Where("key = ?", key).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return unprocessable("settings.custom_fields", "no custom attribute has the key "+key)
+			}
+		}
+		es.CustomFields = slices.Clone(*st.CustomFields)
+	}
+	return nil
+}
+
+func (s *Server) createEvent(c *gin.Context) {
+	var req eventRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	p := caller(c)
+	if err := activeWorkspace(p.Workspace); err != nil {
+		fail(c, err)
+		return
+	}
+	var settings store.EventSettings
+	if err := req.Settings.apply(c.Request.Context(), s.p.DB, p.Workspace.ID, &settings); err != nil {
+		fail(c, err)
+		return
+	}
+	ev := store.NewEvent(p.Workspace.ID, req.Title, req.Description, settings, p.Member.UserID)
+	if err := store.Insert(c.Request.Context(), s.p.DB, ev); err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "event", ev.ID)
+	c.JSON(http.StatusCreated, ev)
+}
+
+func (s *Server) updateEvent(c *gin.Context) {
+	var req eventUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace.ID
+	ev, err := store.Get[store.Event](ctx, s.p.DB, ws, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "event", ev.ID)
+	if req.Title != nil {
+		ev.Title = *req.Title
+	}
+	if req.Description != nil {
+		ev.Description = *req.Description
+	}
+	if err := req.Settings.apply(ctx, s.p.DB, ws, &ev.Settings); err != nil {
+		fail(c, err)
+		return
+	}
+	ev.UpdatedAt = store.Now()
+	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.Update(ctx, tx, ev, "title", "description", "settings", "updated_at"); err != nil {
+			return err
+		}
+		if req.Settings == nil || req.Settings.Capacity == nil {
+			return nil
+		}
+		// Sessions not over follow the new capacity (people already in keep their seat).
+		_, err := tx.NewUpdate().Model((*store.Session)(nil)).Set("capacity = ?", sessionCapacity(caller(c).Workspace, ev)).
+			Where("event_id = ?", ev.ID).Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
+}
+
+// deleteEvent refuses while a session is live, stops the others' workflows
+// and erases the event.
+func (s *Server) deleteEvent(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace.ID
+	ev, err := store.Get[store.Event](ctx, s.p.DB, ws, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "event", ev.ID)
+	var sessions []store.Session
+	if err := s.p.DB.NewSelect().Model(&sessions).Where("event_id = ?", ev.ID).Scan(ctx); err != nil {
+		fail(c, err)
+		return
+	}
+	for _, ses := range sessions {
+		if ses.Status == store.SessionLive {
+			fail(c, conflict("a session of this event is live; stop it first"))
+			return
+		}
+	}
+	for _, ses := range sessions {
+		if !ses.Closed() {
+			err := s.p.Temporal.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", "event deleted")
+			if err != nil && !isWorkflowGone(err) {
+				fail(c, err)
+				return
+			}
+		}
+	}
+	if err := store.DeleteEvent(ctx, s.p.DB, ws, ev.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) duplicateEvent(c *gin.Context) {
+	ctx := c.Request.Context()
+	p := caller(c)
+	if err := activeWorkspace(p.Workspace); err != nil {
+		fail(c, err)
+		return
+	}
+	ev, err := store.Get[store.Event](ctx, s.p.DB, p.Workspace.ID, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	cp := store.NewEvent(p.Workspace.ID, ev.Title, ev.Description, ev.Settings, p.Member.UserID)
+	if err := store.Insert(ctx, s.p.DB, cp); err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "event", cp.ID)
+	c.JSON(http.StatusCreated, cp)
+}
+
+func (s *Server) publishEvent(publish bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		ev, err := store.Get[store.Event](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		auditObject(c, "event", ev.ID)
+		switch {
+		case publish && ev.PublishedAt == nil:
+			t := store.Now()
+			ev.PublishedAt = &t
+		case !publish:
+			ev.PublishedAt = nil
+		}
+		ev.UpdatedAt = store.Now()
+		if err := store.Update(ctx, s.p.DB, ev, "published_at", "updated_at"); err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, ev)
+	}
+}
+
+func (s *Server) shareEvent(c *gin.Context) {
+	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, shareLink{URL: s.p.BaseURL + "/e/" + ev.Slug, Slug: ev.Slug, Published: ev.PublishedAt != nil})
+}
+
+// eventOf loads the caller's event named by :id.
+func (s *Server) eventOf(c *gin.Context) (*store.Event, error) {
+	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("event")
+	}
+	return ev, err
+}

@@ -1,0 +1,162 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/store"
+)
+
+// publicEvent is what the registration page shows of a published event.
+type publicEvent struct {
+	Title         string                  `json:"title"`
+	Description   string                  `json:"description"`
+	Slug          string                  `json:"slug"`
+	Approval      bool                    `json:"approval"`
+	Waitlist      bool                    `json:"waitlist"`
+	Sessions      []publicSession         `json:"sessions"`
+	Fields        []store.CustomAttribute `json:"fields"`
+	WorkspaceName string                  `json:"workspace_name"`
+}
+
+type publicSession struct {
+	ID              string    `json:"id"`
+	StartsAt        time.Time `json:"starts_at"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Timezone        string    `json:"timezone"`
+	Status          string    `json:"status"`
+	Full            bool      `json:"full"`
+}
+
+// publicRegistration is what a self-registrant learns back; the join link
+// only ever travels by e-mail, so registering someone else's address reveals nothing.
+type publicRegistration struct {
+	ID        string `json:"id"`
+	SessionID string `json:"session_id"`
+	Status    string `json:"status"`
+}
+
+type cancelRegistration struct {
+	Token string `json:"token"`
+}
+
+func (s *Server) publicRegistrationRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Throttled: true,
+		Summary:  "A published event's registration page: its upcoming sessions and the fields it asks",
+		Response: publicEvent{}, Handler: s.publicEventPage})
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Throttled: true,
+		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
+		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Handler: s.selfRegister})
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Throttled: true,
+		Summary: "Cancel one's own registration with the token of the e-mailed link; the seat goes to the waitlist",
+		Request: cancelRegistration{}, Response: publicRegistration{}, Handler: s.cancelOwnRegistration})
+}
+
+func (r *cancelRegistration) validate() error {
+	r.Token = strings.TrimSpace(r.Token)
+	if !strings.HasPrefix(r.Token, "join_") || len(r.Token) > 100 {
+		return badInput("token", "token is the code of your cancel link")
+	}
+	return nil
+}
+
+func (s *Server) publicEventPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	ev := new(store.Event)
+	err := s.p.DB.NewSelect().Model(ev).Where("slug = ?", c.Param("slug")).Where("published_at IS NOT NULL").Limit(1).Scan(ctx)
+	if err != nil {
+		fail(c, notFound("event"))
+		return
+	}
+	ws, err := store.GetWorkspace(ctx, s.p.DB, ev.WorkspaceID)
+	if err != nil || ws.DeletingAt != nil {
+		fail(c, notFound("event"))
+		return
+	}
+	out := publicEvent{Title: ev.Title, Description: ev.Description, Slug: ev.Slug, Approval: ev.Settings.Approval,
+		Waitlist: ev.Settings.Waitlist, WorkspaceName: ws.Name, Sessions: []publicSession{}, Fields: []store.CustomAttribute{}}
+	var sessions []store.Session
+	if err := s.p.DB.NewSelect().Model(&sessions).Where("event_id = ?", ev.ID).
+		Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).OrderExpr("starts_at ASC").Limit(100).Scan(ctx); err != nil {
+		fail(c, err)
+		return
+	}
+	for _, ses := range sessions {
+		out.Sessions = append(out.Sessions, publicSession{ID: ses.ID, StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes,
+			Timezone: ses.Timezone, Status: ses.Status, Full: ses.SeatsTaken >= ses.Capacity})
+	}
+	if len(ev.Settings.CustomFields) > 0 {
+		if err := s.p.DB.NewSelect().Model(&out.Fields).Where("workspace_id = ?", ws.ID).
+			Where("key IN (?)", bun.In(ev.Settings.CustomFields)).Scan(ctx); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) selfRegister(c *gin.Context) {
+	var req registrationRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	id := c.Param("session")
+	if !store.IsID(id) {
+		fail(c, notFound("session"))
+		return
+	}
+	ses, err := store.SessionByID(ctx, s.p.DB, id)
+	if err != nil {
+		fail(c, notFound("session"))
+		return
+	}
+	ev, err := store.EventByID(ctx, s.p.DB, ses.EventID)
+	if err != nil || ev.PublishedAt == nil {
+		fail(c, notFound("session"))
+		return
+	}
+	s.registerPerson(c, ev, ses, req, false, func(r *store.Registrant) any {
+		return publicRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status}
+	})
+}
+
+func (s *Server) cancelOwnRegistration(c *gin.Context) {
+	var req cancelRegistration
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	reg, err := store.RegistrantByToken(ctx, s.p.DB, req.Token)
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, notFound("registration"))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ses, err := store.SessionByID(ctx, s.p.DB, reg.SessionID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if ses.Closed() || ses.Status == store.SessionLive {
+		fail(c, conflict("the session is "+ses.Status+"; the registration can no longer be cancelled"))
+		return
+	}
+	reg, err = store.SetRegistrantStatus(ctx, s.p.DB, reg.WorkspaceID, reg.ID, store.RegistrantCancelled, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.relay.kick() // a promotion may be queued
+	c.JSON(http.StatusOK, publicRegistration{ID: reg.ID, SessionID: reg.SessionID, Status: reg.Status})
+}

@@ -1,0 +1,228 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+// registrationRequest registers one person; fields are answers to the event's
+// custom fields (workspace custom attributes, by key).
+type registrationRequest struct {
+	Email        string            `json:"email"`
+	Name         string            `json:"name"`
+	Fields       map[string]string `json:"fields"`
+	JoinWaitlist bool              `json:"join_waitlist"`
+}
+
+const maxFields = 50
+
+var registrantStatuses = []string{
+	store.RegistrantPending, store.RegistrantApproved, store.RegistrantWaitlisted,
+	store.RegistrantDenied, store.RegistrantCancelled, store.RegistrantBlocked,
+}
+
+func (s *Server) registrantRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
+		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: store.Registrant{},
+		Handler: listOf[store.Registrant](s, registrantFilter)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
+		Summary: "Register someone (approved at once, subject to capacity); an e-mail already registered returns that registration",
+		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Handler: s.registerSomeone})
+	s.add(route{Method: http.MethodGet, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.WorkspaceView,
+		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s)})
+	s.add(route{Method: http.MethodDelete, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.SessionEdit,
+		Summary: "Delete a registrant; a freed seat goes to the waitlist", Status: http.StatusNoContent, Handler: s.deleteRegistrant})
+	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/approve", Tag: "registrants", Action: authz.RegistrantRegister,
+		Summary:  "Approve a pending (or waitlisted) registrant; a full session puts them on the waitlist when it has one",
+		Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantApproved)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/deny", Tag: "registrants", Action: authz.RegistrantRegister,
+		Summary: "Deny a pending or waitlisted registrant", Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
+}
+
+func (r *registrationRequest) validate() (err error) {
+	if r.Email, err = mail.ValidateAddress(strings.TrimSpace(r.Email)); err != nil {
+		return badInput("email", "email must be a valid address")
+	}
+	r.Email = strings.ToLower(r.Email)
+	if r.Name, err = optional("name", r.Name, 120); err != nil {
+		return err
+	}
+	if len(r.Fields) > maxFields {
+		return badInput("fields", "at most 50 fields")
+	}
+	for k, v := range r.Fields {
+		if r.Fields[k], err = optional("fields."+k, v, 1000); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFields holds answers to the event's custom fields: no unknown key,
+// required attributes answered, select answers among the options.
+func (s *Server) checkFields(ctx context.Context, ws string, ev *store.Event, fields map[string]string) error {
+	for k := range fields {
+		if !slices.Contains(ev.Settings.CustomFields, k) {
+			return badInput("fields."+k, fmt.Sprintf("this event asks no field %q", k))
+		}
+	}
+	if len(ev.Settings.CustomFields) == 0 {
+		return nil
+	}
+	var attrs []store.CustomAttribute
+	err := s.p.DB.NewSelect().Model(&attrs).Where("workspace_id = ?", ws).Where("key IN (?)", bun.In(ev.Settings.CustomFields)).Scan(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range attrs {
+		v := fields[a.Key]
+		if v == "" && a.Required {
+			return badInput("fields."+a.Key, a.Label+" is required")
+		}
+		if v != "" && a.Type == "select" && !slices.Contains(a.Options, v) {
+			return badInput("fields."+a.Key, a.Label+" must be one of "+strings.Join(a.Options, ", "))
+		}
+	}
+	return nil
+}
+
+// register runs a registration and answers 201 (new) or 200 (the existing one).
+func (s *Server) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+	ctx := c.Request.Context()
+	if err := s.checkFields(ctx, ses.WorkspaceID, ev, req.Fields); err != nil {
+		fail(c, err)
+		return
+	}
+	reg, created, err := store.Register(ctx, s.p.DB, store.Registration{
+		Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
+		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist,
+	})
+	switch {
+	case errors.Is(err, store.ErrSessionClosed):
+		fail(c, conflict("the session is cancelled or over: it takes no registrations"))
+		return
+	case errors.Is(err, store.ErrSessionFull):
+		fail(c, sessionFull(ev))
+		return
+	case err != nil:
+		fail(c, err)
+		return
+	}
+	if !created {
+		c.JSON(http.StatusOK, view(reg))
+		return
+	}
+	s.relay.kick()
+	c.JSON(http.StatusCreated, view(reg))
+}
+
+// sessionFull is the 409 of a full session, offering the waitlist when the event has one.
+func sessionFull(ev *store.Event) error {
+	if ev.Settings.Waitlist {
+		return problem(http.StatusConflict, "session-full", "Session full",
+			`the session is full; register again with "join_waitlist": true to join its waitlist`)
+	}
+	return problem(http.StatusConflict, "session-full", "Session full", "the session is full")
+}
+
+func (s *Server) registerSomeone(c *gin.Context) {
+	var req registrationRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ses, err := s.sessionOf(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, ses.WorkspaceID, ses.EventID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "session", ses.ID)
+	s.registerPerson(c, ev, ses, req, true, func(r *store.Registrant) any { return r })
+}
+
+// registrantFilter narrows by ?session_id=, ?status= and ?q=.
+func registrantFilter(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, error) {
+	status := c.Query("status")
+	if status != "" && !slices.Contains(registrantStatuses, status) {
+		return nil, badInput("status", "status must be one of "+strings.Join(registrantStatuses, ", "))
+	}
+	session, err := byParent("session_id")(c)
+	if err != nil {
+		return nil, err
+	}
+	search, err := peopleSearch(c)
+	if err != nil {
+		return nil, err
+	}
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if session != nil {
+			q = session(q)
+		}
+		if status != "" {
+			q = q.Where("?TableAlias.status = ?", status)
+		}
+		if search != nil {
+			q = search(q)
+		}
+		return q
+	}, nil
+}
+
+func (s *Server) deleteRegistrant(c *gin.Context) {
+	auditObject(c, "registrant", c.Param("id"))
+	if err := store.DeleteRegistrant(c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	s.relay.kick() // a promotion may be queued
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) decideRegistrant(status string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		ws := caller(c).Workspace.ID
+		reg, err := store.Get[store.Registrant](ctx, s.p.DB, ws, c.Param("id"))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		auditObject(c, "registrant", reg.ID)
+		if reg.Status != store.RegistrantPending && reg.Status != store.RegistrantWaitlisted && reg.Status != status {
+			fail(c, conflict("the registrant is "+reg.Status))
+			return
+		}
+		ev, err := store.Get[store.Event](ctx, s.p.DB, ws, reg.EventID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		reg, err = store.SetRegistrantStatus(ctx, s.p.DB, ws, reg.ID, status, ev.Settings.Waitlist)
+		if errors.Is(err, store.ErrSessionFull) {
+			fail(c, sessionFull(ev))
+			return
+		}
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		s.relay.kick()
+		c.JSON(http.StatusOK, reg)
+	}
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows"
+)
+
+// startSessionWorkflow starts the session's SessionLifecycle with the event's
+// settings (workspace defaults where the event sets none) and the plan's limits.
+func (s *Server) startSessionWorkflow(ctx context.Context, ws *store.Workspace, ev *store.Event, ses *store.Session) error {
+	offsets := ws.Settings.ReminderOffsetsMinutes
+	if ev.Settings.ReminderOffsetsMinutes != nil {
+		offsets = ev.Settings.ReminderOffsetsMinutes
+	}
+	green := ws.Settings.GreenRoomMinutes
+	if ev.Settings.GreenRoomMinutes != nil {
+		green = *ev.Settings.GreenRoomMinutes
+	}
+	in := workflows.SessionLifecycleInput{
+		SessionID: ses.ID, WorkspaceID: ws.ID, EventID: ev.ID, Title: ev.Title,
+		StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes, Timezone: ses.Timezone,
+		ReminderOffsetsMinutes: offsets, GreenRoomMinutes: green, AutoStart: ev.Settings.AutoStart,
+		MaxDuration: billing.PlanOf(ws.Plan).MaxSessionDuration,
+	}
+	_, err := s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.SessionWorkflowID(ses.ID), TaskQueue: s.p.TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.WorkspaceKey.ValueSet(ws.ID), workflows.EventKey.ValueSet(ev.ID),
+			workflows.SessionStatusKey.ValueSet(store.SessionScheduled), workflows.ScheduledStartKey.ValueSet(ses.StartsAt),
+		),
+		Memo:          map[string]any{"title": ev.Title},
+		StaticSummary: ev.Title + " — " + ses.StartsAt.Format(time.RFC3339),
+	}, workflows.SessionLifecycle, in)
+	return err
+}
+
+// updateSession runs one update of a session's workflow and waits for its
+// result. Refusals become problems: a state conflict (live, over) 409, an
+// impossible schedule 422, a finished workflow 409.
+func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg any) (workflows.SessionState, error) {
+	var state workflows.SessionState
+	h, err := s.p.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.SessionWorkflowID(sessionID), UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &state)
+	}
+	if err == nil {
+		return state, nil
+	}
+	var app *temporal.ApplicationError
+	switch {
+	case errors.As(err, &app) && app.Type() == "BadSchedule":
+		return state, unprocessable("starts_at", app.Message())
+	case errors.As(err, &app) && app.Type() == workflows.ErrSessionState:
+		return state, conflict(app.Message())
+	case isWorkflowGone(err):
+		return state, conflict("the session is over: it takes no more changes")
+	}
+	s.p.Log.Error("session update failed", "session", sessionID, "update", name, "err", err)
+	return state, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not answer")
+}
+
+// isWorkflowGone reports a workflow that does not run (finished or never started).
+func isWorkflowGone(err error) bool {
+	var nf *serviceerror.NotFound
+	var fp *serviceerror.FailedPrecondition
+	return errors.As(err, &nf) || errors.As(err, &fp)
+}

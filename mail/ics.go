@@ -1,0 +1,123 @@
+package mail
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	ical "github.com/arran4/golang-ical"
+)
+
+// CalendarInvite describes one session as an iCalendar object. Updates of the
+// same session keep UID and raise Sequence so calendars replace the entry.
+type CalendarInvite struct {
+	UID       string
+	Sequence  int
+	Cancel    bool // METHOD:CANCEL instead of REQUEST
+	Title     string
+	URL       string
+	Start     time.Time
+	Duration  time.Duration
+	Timezone  string // IANA name; times are written in it, with its VTIMEZONE
+	Organizer string // e-mail address
+	Attendee  string // e-mail address
+}
+
+// Attachment renders the invite as invite.ics with the matching content type.
+func (ci CalendarInvite) Attachment() (Attachment, error) {
+	data, err := ci.Render()
+	if err != nil {
+		return Attachment{}, err
+	}
+	method := "REQUEST"
+	if ci.Cancel {
+		method = "CANCEL"
+	}
+	return Attachment{Filename: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=" + method, Data: data}, nil
+}
+
+// Render writes the VCALENDAR.
+func (ci CalendarInvite) Render() ([]byte, error) {
+	loc, err := time.LoadLocation(ci.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("%w: time zone %q: %v", ErrInvalidMessage, ci.Timezone, err)
+	}
+	cal := ical.NewCalendarFor("onair")
+	if ci.Cancel {
+		cal.SetMethod(ical.MethodCancel)
+	} else {
+		cal.SetMethod(ical.MethodRequest)
+	}
+	cal.AddVTimezone(vtimezone(ci.Timezone, loc, ci.Start))
+	ev := cal.AddEvent(ci.UID)
+	ev.SetDtStampTime(time.Now())
+	ev.SetSequence(ci.Sequence)
+	ev.SetSummary(ci.Title)
+	if ci.URL != "" {
+		ev.SetURL(ci.URL)
+	}
+	const local = "20060102T150405"
+	ev.SetProperty(ical.ComponentPropertyDtStart, ci.Start.In(loc).Format(local), ical.WithTZID(ci.Timezone))
+	ev.SetProperty(ical.ComponentPropertyDtEnd, ci.Start.Add(ci.Duration).In(loc).Format(local), ical.WithTZID(ci.Timezone))
+	if ci.Organizer != "" {
+		ev.SetOrganizer("mailto:" + ci.Organizer)
+	}
+	if ci.Attendee != "" {
+		ev.AddAttendee("mailto:"+ci.Attendee, ical.ParticipationStatusNeedsAction)
+	}
+	if ci.Cancel {
+		ev.SetStatus(ical.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ical.ObjectStatusConfirmed)
+	}
+	return []byte(cal.Serialize()), nil
+}
+
+// vtimezone describes loc's UTC offsets from a year before start to a year
+// after, with every transition in between as its own observance, so clients
+// place start correctly even across a daylight-saving change.
+func vtimezone(name string, loc *time.Location, start time.Time) *ical.VTimezone {
+	tz := ical.NewTimezone(name)
+	from := start.AddDate(-1, 0, 0).In(loc)
+	until := start.AddDate(1, 0, 0)
+	add := func(at time.Time, before, after time.Time) {
+		nameAfter, offAfter := after.Zone()
+		_, offBefore := before.Zone()
+		base := ical.ComponentBase{}
+		// DTSTART is the onset in the local time in force before it (RFC 5545 3.6.5).
+		base.SetProperty(ical.ComponentPropertyDtStart, at.In(time.FixedZone("", offBefore)).Format("20060102T150405"))
+		base.SetProperty(ical.ComponentProperty(ical.PropertyTzoffsetfrom), offset(offBefore))
+		base.SetProperty(ical.ComponentProperty(ical.PropertyTzoffsetto), offset(offAfter))
+		base.SetProperty(ical.ComponentProperty(ical.PropertyTzname), nameAfter)
+		if after.IsDST() {
+			tz.Components = append(tz.Components, &ical.Daylight{ComponentBase: base})
+		} else {
+			tz.Components = append(tz.Components, &ical.Standard{ComponentBase: base})
+		}
+	}
+	add(from, from, from)
+	for t := from; ; {
+		_, end := t.ZoneBounds()
+		if end.IsZero() || end.After(until) {
+			break
+		}
+		add(end, t, end.In(loc))
+		t = end.In(loc)
+	}
+	return tz
+}
+
+// offset formats seconds east of UTC as ±HHMM.
+func offset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	return fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
+}
+
+// IsCalendar reports whether data parses as an iCalendar object (for tests and tools).
+func IsCalendar(data []byte) bool {
+	_, err := ical.ParseCalendar(strings.NewReader(string(data)))
+	return err == nil
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// PendingDeliveries returns up to limit relay deliveries not sent yet, oldest first.
+func PendingDeliveries(ctx context.Context, db bun.IDB, after string, limit int) ([]Delivery, error) {
+	var rows []Delivery
+	q := db.NewSelect().Model(&rows).Where("pending = ?", true)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("pending deliveries: %w", err)
+	}
+	return rows, nil
+}
+
+// MarkDeliverySent records that the e-mail of a delivery left.
+func MarkDeliverySent(ctx context.Context, db bun.IDB, id string) error {
+	_, err := db.NewUpdate().Model((*Delivery)(nil)).Set("pending = ?", false).Set("sent_at = ?", Now()).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("mark delivery %s sent: %w", id, err)
+	}
+	return nil
+}
+
+// ClaimDelivery reserves the (session, recipient, kind) send for a batch
+// sender. It returns the delivery id to mark once sent, or "" when that e-mail
+// already left. A claim left unsent by a crashed attempt is handed out again.
+func ClaimDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, kind string) (string, error) {
+	d := &Delivery{ID: NewID("dlv"), WorkspaceID: ws, SessionID: sessionID, RecipientID: recipientID, Kind: kind, CreatedAt: Now()}
+	res, err := db.NewInsert().Model(d).On("CONFLICT (session_id, recipient_id, kind) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return "", fmt.Errorf("claim %s for %s: %w", kind, recipientID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return d.ID, nil
+	}
+	existing := new(Delivery)
+	err = db.NewSelect().Model(existing).Where("session_id = ?", sessionID).Where("recipient_id = ?", recipientID).
+		Where("kind = ?", kind).Limit(1).Scan(ctx)
+	if err != nil {
+		return "", notFound("claimed delivery", err)
+	}
+	if existing.SentAt != nil {
+		return "", nil
+	}
+	return existing.ID, nil
+}
+
+// SessionRecipients returns one page (by id) of a session's registrants in the
+// given statuses.
+func SessionRecipients(ctx context.Context, db bun.IDB, sessionID string, statuses []string, after string, limit int) ([]Registrant, error) {
+	var rows []Registrant
+	q := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("status IN (?)", bun.In(statuses))
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("recipients of %s: %w", sessionID, err)
+	}
+	return rows, nil
+}
+
+// SessionSpeakers returns a session's external speakers.
+func SessionSpeakers(ctx context.Context, db bun.IDB, sessionID string) ([]SessionStaff, error) {
+	var rows []SessionStaff
+	err := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("role = ?", StaffSpeaker).
+		OrderExpr("id ASC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("speakers of %s: %w", sessionID, err)
+	}
+	return rows, nil
+}
+
+// SessionByID loads a session whatever its workspace, for workers.
+func SessionByID(ctx context.Context, db bun.IDB, id string) (*Session, error) {
+	s := new(Session)
+	err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
+	return s, notFound("get session "+id, err)
+}
+
+// EventByID loads an event whatever its workspace, for workers.
+func EventByID(ctx context.Context, db bun.IDB, id string) (*Event, error) {
+	e := new(Event)
+	err := db.NewSelect().Model(e).Where("id = ?", id).Scan(ctx)
+	return e, notFound("get event "+id, err)
+}
+
+// TemplateFor returns the workspace's newest e-mail template of kind, or ErrNotFound.
+func TemplateFor(ctx context.Context, db bun.IDB, ws, kind string) (*EmailTemplate, error) {
+	t := new(EmailTemplate)
+	err := db.NewSelect().Model(t).Where("workspace_id = ?", ws).Where("kind = ?", kind).
+		OrderExpr("updated_at DESC").Limit(1).Scan(ctx)
+	return t, notFound("template "+kind, err)
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Event is a webinar with settings shared by its sessions; PublishedAt set
+// means its public registration page is open.
+type Event struct {
+	bun.BaseModel `bun:"table:events"`
+
+	ID          string        `bun:",pk" json:"id"`
+	WorkspaceID string        `bun:",notnull" json:"-"`
+	Title       string        `bun:",notnull" json:"title"`
+	Description string        `bun:",notnull,default:''" json:"description"`
+	Slug        string        `bun:",notnull,unique" json:"slug"`
+	Settings    EventSettings `bun:",notnull" json:"settings"`
+	PublishedAt *time.Time    `bun:",nullzero" json:"published_at,omitempty"`
+	CreatedBy   string        `bun:",notnull" json:"created_by"`
+	CreatedAt   time.Time     `bun:",notnull" json:"created_at"`
+	UpdatedAt   time.Time     `bun:",notnull" json:"updated_at"`
+}
+
+// EventSettings decide how people register and what the sessions' workflows do.
+type EventSettings struct {
+	// Approval holds self-registrations as pending until an organizer approves them.
+	Approval bool `json:"approval"`
+	// Capacity bounds approved registrants per session; 0 means the plan's
+	// live-attendee ceiling, which also bounds any larger value.
+	Capacity int `json:"capacity"`
+	// Waitlist lets people queue when a session is full; a freed seat promotes the first.
+	Waitlist bool `json:"waitlist"`
+	// ReminderOffsetsMinutes override the workspace's default reminders when set.
+	ReminderOffsetsMinutes []int `json:"reminder_offsets_minutes,omitempty"`
+	// GreenRoomMinutes overrides the workspace's green room opening when set.
+	GreenRoomMinutes *int `json:"green_room_minutes,omitempty"`
+	// AutoStart goes live at the scheduled start without a host.
+	AutoStart bool `json:"auto_start"`
+	// CustomFields are the workspace custom attribute keys asked at registration.
+	CustomFields []string `json:"custom_fields,omitempty"`
+}
+
+// Session statuses, in lifecycle order (cancelled can follow scheduled or open).
+const (
+	SessionScheduled = "scheduled"
+	SessionOpen      = "open" // green room open for staff
+	SessionLive      = "live"
+	SessionEnded     = "ended"
+	SessionProcessed = "processed"
+	SessionCancelled = "cancelled"
+)
+
+// Session is one occurrence of an event; its SessionLifecycle workflow owns
+// status changes, the API only reads them.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	ID              string     `bun:",pk" json:"id"`
+	WorkspaceID     string     `bun:",notnull" json:"-"`
+	EventID         string     `bun:",notnull" json:"event_id"`
+	StartsAt        time.Time  `bun:",notnull" json:"starts_at"`
+	DurationMinutes int        `bun:",notnull" json:"duration_minutes"`
+	Timezone        string     `bun:",notnull" json:"timezone"`
+	Status          string     `bun:",notnull" json:"status"`
+	Capacity        int        `bun:",notnull" json:"capacity"`
+	SeatsTaken      int        `bun:",notnull,default:0" json:"seats_taken"`
+	Sequence        int        `bun:",notnull,default:0" json:"sequence"` // iCalendar SEQUENCE, bumped on reschedule
+	StartedAt       *time.Time `bun:",nullzero" json:"started_at,omitempty"`
+	EndedAt         *time.Time `bun:",nullzero" json:"ended_at,omitempty"`
+	CreatedAt       time.Time  `bun:",notnull" json:"created_at"`
+	UpdatedAt       time.Time  `bun:",notnull" json:"updated_at"`
+}
+
+// Closed reports whether the session takes no more registrations or changes.
+func (s *Session) Closed() bool {
+	switch s.Status {
+	case SessionEnded, SessionProcessed, SessionCancelled:
+		return true
+	}
+	return false
+}
+
+// Staff roles of a session.
+const (
+	StaffHost      = "host"
+	StaffModerator = "moderator"
+	StaffSpeaker   = "speaker" // external, no account: joins with a personal link
+)
+
+// SessionStaff is a team member (host, moderator) or external speaker of one session.
+type SessionStaff struct {
+	bun.BaseModel `bun:"table:session_staff"`
+
+	ID          string    `bun:",pk" json:"id"`
+	WorkspaceID string    `bun:",notnull" json:"-"`
+	SessionID   string    `bun:",notnull,unique:staff_email" json:"session_id"`
+	MemberID    string    `bun:",notnull,default:''" json:"member_id,omitempty"`
+	Email       string    `bun:",notnull,unique:staff_email" json:"email"`
+	Name        string    `bun:",notnull,default:''" json:"name"`
+	Role        string    `bun:",notnull" json:"role"`
+	JoinToken   string    `bun:",notnull,unique" json:"-"`
+	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
+}
+
+// Registrant statuses.
+const (
+	RegistrantPending    = "pending"
+	RegistrantApproved   = "approved"
+	RegistrantWaitlisted = "waitlisted"
+	RegistrantDenied     = "denied"
+	RegistrantCancelled  = "cancelled"
+	RegistrantBlocked    = "blocked"
+)
+
+// Registrant is one person registered to one session; no account, a personal
+// join link (JoinToken) instead.
+type Registrant struct {
+	bun.BaseModel `bun:"table:registrants"`
+
+	ID          string            `bun:",pk" json:"id"`
+	WorkspaceID string            `bun:",notnull" json:"-"`
+	EventID     string            `bun:",notnull" json:"event_id"`
+	SessionID   string            `bun:",notnull,unique:registrant_email" json:"session_id"`
+	Email       string            `bun:",notnull,unique:registrant_email" json:"email"`
+	PersonID    string            `bun:",notnull" json:"person_id"`
+	Name        string            `bun:",notnull,default:''" json:"name"`
+	Fields      map[string]string `bun:",notnull" json:"fields"`
+	Status      string            `bun:",notnull" json:"status"`
+	JoinToken   string            `bun:",notnull,unique" json:"-"`
+	CreatedAt   time.Time         `bun:",notnull" json:"created_at"`
+	UpdatedAt   time.Time         `bun:",notnull" json:"updated_at"`
+}
+
+// Delivery is one e-mail of one kind to one recipient (registrant or speaker)
+// of one session. The unique key makes every send exactly-once: a sender
+// claims the row before sending and marks it sent after. Pending rows are the
+// relay's queue (confirmations, promotions); batch senders claim theirs with
+// Pending false.
+type Delivery struct {
+	bun.BaseModel `bun:"table:deliveries"`
+
+	ID          string     `bun:",pk" json:"id"`
+	WorkspaceID string     `bun:",notnull" json:"-"`
+	SessionID   string     `bun:",notnull,unique:delivery_key" json:"session_id"`
+	RecipientID string     `bun:",notnull,unique:delivery_key" json:"recipient_id"`
+	Kind        string     `bun:",notnull,unique:delivery_key" json:"kind"`
+	Pending     bool       `bun:",notnull,default:false" json:"pending"`
+	SentAt      *time.Time `bun:",nullzero" json:"sent_at,omitempty"`
+	CreatedAt   time.Time  `bun:",notnull" json:"created_at"`
+}
+
+func eventModels() []any {
+	return []any{(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil)}
+}
+
+var eventIndexes = []index{
+	{"events", "events_workspace_idx", "workspace_id, id"},
+	{"sessions", "sessions_workspace_event_idx", "workspace_id, event_id, id"},
+	{"session_staff", "session_staff_session_idx", "session_id, id"},
+	{"registrants", "registrants_session_status_idx", "session_id, status, id"},
+	{"registrants", "registrants_workspace_idx", "workspace_id, id"},
+	{"deliveries", "deliveries_pending_idx", "pending, id"},
+	{"deliveries", "deliveries_workspace_idx", "workspace_id"},
+}
+
+// NewEvent fills a new, unpublished event with a unique public slug.
+func NewEvent(workspaceID, title, description string, settings EventSettings, createdBy string) *Event {
+	t := Now()
+	return &Event{
+		ID: NewID("evt"), WorkspaceID: workspaceID, Title: title, Description: description,
+		Slug: slugify(title) + "-" + NewSecret(4), Settings: settings, CreatedBy: createdBy, CreatedAt: t, UpdatedAt: t,
+	}
+}
+
+// DeleteEvent erases an event with its sessions, staff, registrants and deliveries.
+func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
+	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		sessions := tx.NewSelect().Model((*Session)(nil)).Column("id").Where("event_id = ?", id).Where("workspace_id = ?", ws)
+		for _, model := range []any{(*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil)} {
+			if _, err := tx.NewDelete().Model(model).Where("session_id IN (?)", sessions).Exec(ctx); err != nil {
+				return fmt.Errorf("delete %T of event %s: %w", model, id, err)
+			}
+		}
+		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("event_id = ?", id).Where("workspace_id = ?", ws).Exec(ctx); err != nil {
+			return fmt.Errorf("delete sessions of event %s: %w", id, err)
+		}
+		return Delete[Event](ctx, tx, ws, id)
+	})
+}
+
+// QueueDelivery adds a pending delivery for the relay (kept if it exists).
+func QueueDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, kind string) error {
+	return queueDelivery(ctx, db, &Registrant{WorkspaceID: ws, SessionID: sessionID, ID: recipientID}, kind)
+}

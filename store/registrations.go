@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Refusals of Register, for the API to turn into 409s.
+var (
+	ErrSessionClosed = errors.New("store: session is cancelled or over")
+	ErrSessionFull   = errors.New("store: session is full")
+)
+
+// Delivery kinds the relay sends (Delivery.Pending rows).
+const (
+	DeliveryConfirmation      = "confirmation"       // approved: join link and .ics
+	DeliveryReceived          = "received"           // pending approval or waitlisted
+	DeliveryWaitlistPromotion = "waitlist_promotion" // a seat freed up
+)
+
+// Registration is what Register needs: the session with its event, the person
+// and how they came.
+type Registration struct {
+	Event   *Event
+	Session *Session
+	Email   string
+	Name    string
+	Fields  map[string]string
+	// ByOrganizer skips approval (an organizer registering someone approves them).
+	ByOrganizer bool
+	// JoinWaitlist accepts a waitlist place when the session is full.
+	JoinWaitlist bool
+}
+
+// Register records one registration in one transaction: the contact on the
+// people page, the registrant, a seat (or a waitlist place) and the pending
+// delivery the relay sends. A second registration with the same e-mail returns
+// the first (created false).
+func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant, created bool, err error) {
+	email := strings.ToLower(strings.TrimSpace(r.Email))
+	if existing, err := registrantByEmail(ctx, db, r.Session.ID, email); err == nil {
+		return existing, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	err = inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		sess := new(Session)
+		if err := tx.NewSelect().Model(sess).Where("id = ?", r.Session.ID).Scan(ctx); err != nil {
+			return notFound("get session "+r.Session.ID, err)
+		}
+		if sess.Closed() {
+			return ErrSessionClosed
+		}
+		status := RegistrantApproved
+		if r.Event.Settings.Approval && !r.ByOrganizer {
+			status = RegistrantPending
+		}
+		if status == RegistrantApproved {
+			ok, err := takeSeat(ctx, tx, sess.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				if !r.Event.Settings.Waitlist || !r.JoinWaitlist {
+					return ErrSessionFull
+				}
+				status = RegistrantWaitlisted
+			}
+		}
+		personID, err := upsertPerson(ctx, tx, r.Session.WorkspaceID, email, r.Name)
+		if err != nil {
+			return err
+		}
+		t := Now()
+		fields := r.Fields
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		reg = &Registrant{
+			ID: NewID("reg"), WorkspaceID: sess.WorkspaceID, EventID: sess.EventID, SessionID: sess.ID,
+			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
+			JoinToken: "join_" + NewSecret(20), CreatedAt: t, UpdatedAt: t,
+		}
+		if err := Insert(ctx, tx, reg); err != nil {
+			return err
+		}
+		kind := DeliveryConfirmation
+		if status != RegistrantApproved {
+			kind = DeliveryReceived
+		}
+		return queueDelivery(ctx, tx, reg, kind)
+	})
+	if errors.Is(err, ErrConflict) {
+		// A concurrent registration with the same e-mail won the race.
+		existing, gerr := registrantByEmail(ctx, db, r.Session.ID, email)
+		return existing, false, gerr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return reg, true, nil
+}
+
+func registrantByEmail(ctx context.Context, db bun.IDB, sessionID, email string) (*Registrant, error) {
+	reg := new(Registrant)
+	err := db.NewSelect().Model(reg).Where("session_id = ?", sessionID).Where("email = ?", email).Limit(1).Scan(ctx)
+	return reg, notFound("get registrant "+email, err)
+}
+
+// takeSeat counts one more approved registrant if the session has room.
+func takeSeat(ctx context.Context, tx bun.IDB, sessionID string) (bool, error) {
+	res, err := tx.NewUpdate().Model((*Session)(nil)).Set("seats_taken = seats_taken + 1").
+		Where("id = ?", sessionID).Where("seats_taken < capacity").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("take seat in %s: %w", sessionID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func upsertPerson(ctx context.Context, tx bun.IDB, ws, email, name string) (string, error) {
+	t := Now()
+	p := &Person{ID: NewID("per"), WorkspaceID: ws, Email: email, Name: name, CreatedAt: t, UpdatedAt: t}
+	_, err := tx.NewInsert().Model(p).
+		On("CONFLICT (workspace_id, email) DO UPDATE").
+		Set("updated_at = EXCLUDED.updated_at").
+		Returning("id").Exec(ctx, &p.ID)
+	if err != nil {
+		return "", fmt.Errorf("upsert person %s: %w", email, err)
+	}
+	return p.ID, nil
+}
+
+// queueDelivery adds a pending delivery for the relay; one that exists already is kept.
+func queueDelivery(ctx context.Context, tx bun.IDB, reg *Registrant, kind string) error {
+	d := &Delivery{ID: NewID("dlv"), WorkspaceID: reg.WorkspaceID, SessionID: reg.SessionID, RecipientID: reg.ID,
+		Kind: kind, Pending: true, CreatedAt: Now()}
+	_, err := tx.NewInsert().Model(d).On("CONFLICT (session_id, recipient_id, kind) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("queue %s for %s: %w", kind, reg.ID, err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, or in the caller's when db already is one.
+func inTx(ctx context.Context, db bun.IDB, fn func(ctx context.Context, tx bun.IDB) error) error {
+	if tx, ok := db.(bun.Tx); ok {
+		return fn(ctx, tx)
+	}
+	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+}
+
+// SetRegistrantStatus moves a registrant to status, freeing or taking seats as
+// needed: leaving "approved" frees a seat and promotes the first waitlisted
+// person; entering it takes one (ErrSessionFull when none is left, unless the
+// event has a waitlist, which is then where the registrant goes). It returns
+// the registrant as stored.
+func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string, waitlist bool) (*Registrant, error) {
+	var reg *Registrant
+	err := inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		var err error
+		if reg, err = Get[Registrant](ctx, tx, ws, id); err != nil {
+			return err
+		}
+		if reg.Status == status {
+			return nil
+		}
+		was := reg.Status
+		kind := ""
+		if status == RegistrantApproved {
+			ok, err := takeSeat(ctx, tx, reg.SessionID)
+			if err != nil {
+				return err
+			}
+			switch {
+			case ok:
+				kind = DeliveryConfirmation
+			case waitlist && was != RegistrantWaitlisted:
+				status = RegistrantWaitlisted
+			default:
+				return ErrSessionFull
+			}
+		}
+		reg.Status, reg.UpdatedAt = status, Now()
+		if err := Update(ctx, tx, reg, "status", "updated_at"); err != nil {
+			return err
+		}
+		if kind != "" {
+			if err := queueDelivery(ctx, tx, reg, kind); err != nil {
+				return err
+			}
+		}
+		if was == RegistrantApproved {
+			return freeSeat(ctx, tx, reg.SessionID)
+		}
+		return nil
+	})
+	return reg, err
+}
+
+// DeleteRegistrant removes a registrant (and its deliveries), freeing its seat.
+func DeleteRegistrant(ctx context.Context, db bun.IDB, ws, id string) error {
+	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		reg, err := Get[Registrant](ctx, tx, ws, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*Delivery)(nil)).Where("recipient_id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("delete deliveries of %s: %w", id, err)
+		}
+		if err := Delete[Registrant](ctx, tx, ws, id); err != nil {
+			return err
+		}
+		if reg.Status == RegistrantApproved {
+			return freeSeat(ctx, tx, reg.SessionID)
+		}
+		return nil
+	})
+}
+
+// freeSeat gives a seat back and promotes the longest-waiting person, if any.
+func freeSeat(ctx context.Context, tx bun.IDB, sessionID string) error {
+	if _, err := tx.NewUpdate().Model((*Session)(nil)).Set("seats_taken = seats_taken - 1").
+		Where("id = ?", sessionID).Where("seats_taken > 0").Exec(ctx); err != nil {
+		return fmt.Errorf("free seat in %s: %w", sessionID, err)
+	}
+	next := new(Registrant)
+	err := tx.NewSelect().Model(next).Where("session_id = ?", sessionID).Where("status = ?", RegistrantWaitlisted).
+		OrderExpr("id ASC").Limit(1).Scan(ctx)
+	if err := notFound("first waitlisted", err); errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	ok, err := takeSeat(ctx, tx, sessionID)
+	if err != nil || !ok {
+		return err
+	}
+	next.Status, next.UpdatedAt = RegistrantApproved, Now()
+	if err := Update(ctx, tx, next, "status", "updated_at"); err != nil {
+		return err
+	}
+	return queueDelivery(ctx, tx, next, DeliveryWaitlistPromotion)
+}
+
+// RegistrantByToken finds a registrant by the secret of its personal links.
+func RegistrantByToken(ctx context.Context, db bun.IDB, token string) (*Registrant, error) {
+	reg := new(Registrant)
+	err := db.NewSelect().Model(reg).Where("join_token = ?", token).Limit(1).Scan(ctx)
+	return reg, notFound("registrant by token", err)
+}
