@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 )
 
@@ -17,6 +18,8 @@ type Activities struct {
 	DB   *bun.DB
 	Mail mail.Sender
 	Log  *slog.Logger
+	// Billing is the payment provider: Stripe, or the local one offline.
+	Billing billing.Provider
 	// PublicURL is the base of links in e-mails (join, cancel); see linkBase.
 	PublicURL string
 }

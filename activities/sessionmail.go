@@ -87,6 +87,9 @@ func (m *sessionMailer) compose(ctx context.Context, kind string, r recipient, r
 		Timezone: m.sess.Timezone, DurationMinutes: m.sess.DurationMinutes, Status: r.Status,
 		JoinURL: base + "/join/" + r.JoinToken, CancelURL: base + "/cancel/" + r.JoinToken,
 	}
+	if kind == mail.KindSessionInvitation {
+		data.JoinURL = base + "/e/" + m.ev.Slug // the public registration page
+	}
 	if reminderMinutes > 0 {
 		data.Reminder = mail.ReminderPhrase(reminderMinutes)
 	}

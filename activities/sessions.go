@@ -111,8 +111,24 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 		if err != nil {
 			return res, err
 		}
-		err = parallel(16, page, func(r store.Registrant) error {
-			return a.sendOnce(ctx, m, in, registrantRecipient(&r), &res)
+		ids := make([]string, len(page))
+		for i := range page {
+			ids[i] = page[i].ID
+		}
+		claimed, err := store.ClaimDeliveries(ctx, a.DB, m.ws.ID, in.SessionID, in.DeliveryKind, ids)
+		if err != nil {
+			return res, err
+		}
+		err = parallel(32, page, func(r store.Registrant) error {
+			id, ok := claimed[r.ID]
+			if !ok {
+				return nil // already sent by an earlier attempt
+			}
+			if err := a.sendClaimed(ctx, m, in, registrantRecipient(&r), id, &res); err != nil {
+				return err
+			}
+			activity.RecordHeartbeat(ctx, cursor) // alive; a retry resumes at this page
+			return nil
 		})
 		if err != nil {
 			return res, err
@@ -127,9 +143,14 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 
 func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, res *SendSessionMailsResult) error {
 	id, err := store.ClaimDelivery(ctx, a.DB, m.ws.ID, in.SessionID, r.ID, in.DeliveryKind)
-	if err != nil {
+	if err != nil || id == "" {
 		return err
 	}
+	return a.sendClaimed(ctx, m, in, r, id, res)
+}
+
+// sendClaimed sends a claimed delivery and marks it sent.
+func (a *Activities) sendClaimed(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, id string, res *SendSessionMailsResult) error {
 	if err := m.send(ctx, in.MailKind, r, in.ReminderMinutes); err != nil {
 		return err
 	}

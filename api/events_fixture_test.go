@@ -26,18 +26,58 @@ func (h *harness) populateEvents(tn *tenant) {
 	speaker := "speaker-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
 	tn.StaffID = h.must(http.StatusCreated, "POST", "/v1/sessions/"+tn.SessionID+"/staff", key,
 		map[string]any{"email": speaker, "name": "Speaker", "role": "speaker"}).field(h.t, "id")
-	tn.Emails = append(tn.Emails, registrant, speaker)
+	imported := "imported-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
+	tn.ImportID = h.importCSV(key, tn.SessionID, "email,name\n"+imported+",Imported\n")
+	h.waitImport(key, tn.ImportID)
+	invited := "invited-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
+	tn.InvitationBatchID = h.must(http.StatusAccepted, "POST", "/v1/sessions/"+tn.SessionID+"/invitations", key,
+		map[string]any{"emails": []string{invited}}).field(h.t, "id")
+	h.waitMail(invited, "You are invited")
+	h.waitBatch(key, tn.InvitationBatchID)
+	tn.Emails = append(tn.Emails, registrant, speaker, imported, invited)
+}
+
+// importCSV posts a CSV import and returns its id.
+func (h *harness) importCSV(key, session, csv string) string {
+	h.t.Helper()
+	return h.must(http.StatusAccepted, "POST", "/v1/sessions/"+session+"/imports", key, []byte(csv), "Content-Type", "text/csv").field(h.t, "id")
+}
+
+// waitImport waits until an import is done and returns it.
+func (h *harness) waitImport(key, id string) store.RegistrantImport {
+	h.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var imp store.RegistrantImport
+		h.must(http.StatusOK, "GET", "/v1/imports/"+id, key, nil).json(h.t, &imp)
+		if imp.Status == store.ImportDone {
+			return imp
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("import %s still %s: %+v", id, imp.Status, imp)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // eventObjectFor names the tenant's event objects for documented {id} paths.
 func (tn tenant) eventObjectFor(path string) (string, bool) {
 	for prefix, id := range map[string]string{
 		"/v1/events/{id}": tn.EventID, "/v1/sessions/{id}": tn.SessionID,
-		"/v1/registrants/{id}": tn.RegistrantID, "/v1/staff/{id}": tn.StaffID,
+		"/v1/registrants/{id}": tn.RegistrantID, "/v1/staff/{id}": tn.StaffID, "/v1/imports/{id}": tn.ImportID,
+		"/v1/session-invitations/{id}": tn.InvitationBatchID,
 	} {
 		if strings.HasPrefix(path, prefix) {
 			return id, true
 		}
 	}
 	return "", false
+}
+
+// waitBatch waits until an invitation batch is done.
+func (h *harness) waitBatch(key, id string) {
+	h.t.Helper()
+	waitFor(h.t, 30*time.Second, "invitation batch "+id, func() bool {
+		return h.must(http.StatusOK, "GET", "/v1/session-invitations/"+id, key, nil).field(h.t, "status") == "done"
+	})
 }

@@ -42,7 +42,9 @@ func (h *harness) findMail(addr, want string) (string, string, bool) {
 
 func future(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
 
-func email(who string) string { return who + "-" + strings.ToLower(store.NewSecret(4)) + "@example.com" }
+func email(who string) string {
+	return who + "-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
+}
 
 // TestSessionBadInput: every impossible schedule or change is a clear 4xx problem.
 func TestSessionBadInput(t *testing.T) {
@@ -168,6 +170,21 @@ func TestRegistrationRules(t *testing.T) {
 	h.must(http.StatusOK, "POST", "/v1/registrants/"+pending.field(t, "id")+"/approve", owner.Key, nil)
 	h.waitMail(cid, "You are registered")
 
+	// Rescheduling tells everyone with an updated invitation: same UID, next SEQUENCE.
+	moved := h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/reschedule", owner.Key, map[string]any{"starts_at": future(72 * time.Hour)})
+	if moved.field(t, "starts_at") == "" || !strings.Contains(string(moved.Body), `"sequence":1`) {
+		t.Fatalf("rescheduled session %s", moved.Body)
+	}
+	h.waitMail(cid, "New date for Tiny room")
+	cal, ct := calendarOf(t, h.mailAbout(cid, "New date").raw)
+	ev0 := cal.Events()[0]
+	if !strings.Contains(ct, "method=REQUEST") || ev0.Id() != ses+"@onair" || ev0.GetProperty("SEQUENCE").Value != "1" {
+		t.Fatalf("reschedule invite %q uid %q sequence %v", ct, ev0.Id(), ev0.GetProperty("SEQUENCE"))
+	}
+	if tz := ev0.GetProperty("DTSTART").ICalParameters["TZID"]; len(tz) != 1 || tz[0] != "America/New_York" {
+		t.Fatalf("DTSTART time zone %v", tz)
+	}
+
 	// Cancelled sessions take no registrations.
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
 	h.waitStatus(owner, ses, "cancelled")
@@ -196,4 +213,76 @@ func TestEventRightsFollowThePricingModel(t *testing.T) {
 	wantProblem(t, h.call("POST", "/v1/sessions/"+ses+"/start", moderator.Key, nil), http.StatusForbidden, "")
 	wantProblem(t, h.call("POST", "/v1/sessions/"+ses+"/cancel", moderator.Key, nil), http.StatusForbidden, "")
 	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/staff", host.Key, map[string]any{"member_id": moderator.MemberID, "role": "moderator"})
+}
+
+// TestCSVImport: malformed rows are reported by row, the good ones registered.
+func TestCSVImport(t *testing.T) {
+	h := sqliteHarness(t)
+	owner := h.signup("Imports")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Bulk"}).field(t, "id")
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(48 * time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
+	path := "/v1/sessions/" + ses + "/imports"
+	wantProblem(t, h.call("POST", path, owner.Key, []byte("name\nAnn\n"), "Content-Type", "text/csv"), http.StatusBadRequest, "csv")
+	wantProblem(t, h.call("POST", path, owner.Key, []byte("email,shoe_size\na@example.com,9\n"), "Content-Type", "text/csv"), http.StatusBadRequest, "csv")
+	wantProblem(t, h.call("POST", path, owner.Key, []byte("email\n"), "Content-Type", "application/json"), http.StatusUnsupportedMediaType, "")
+
+	good, other := email("good"), email("other")
+	csv := "email,name\n" + good + ",Good\nnot-an-address,Bad\n" + other + ",Other,extra\n" + strings.ToUpper(good) + ",Again\n" + other + ",Other\n"
+	imp := h.waitImport(owner.Key, h.importCSV(owner.Key, ses, csv))
+	if imp.Rows != 5 || imp.Processed != 5 || imp.Imported != 3 || imp.Failed != 2 {
+		t.Fatalf("import counts %+v", imp)
+	}
+	if len(imp.Errors) != 2 || imp.Errors[0].Row != 3 || imp.Errors[1].Row != 4 {
+		t.Fatalf("import errors %+v", imp.Errors)
+	}
+	var regs struct{ Data []store.Registrant }
+	h.must(http.StatusOK, "GET", "/v1/registrants?session_id="+ses, owner.Key, nil).json(t, &regs)
+	if len(regs.Data) != 2 {
+		t.Fatalf("%d registrants after the import, want 2: %+v", len(regs.Data), regs.Data)
+	}
+	h.waitMail(other, "You are registered")
+}
+
+// TestEventEditDuplicateShareDelete: the organizer's event operations.
+func TestEventEditDuplicateShareDelete(t *testing.T) {
+	h := sqliteHarness(t)
+	owner := h.signup("Organizer")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
+		"title": "Original", "settings": map[string]any{"approval": true, "reminder_offsets_minutes": []int{1440, 15}},
+	}).field(t, "id")
+	wantProblem(t, h.call("PATCH", "/v1/events/"+ev, owner.Key, map[string]any{"settings": map[string]any{"reminder_offsets_minutes": []int{0}}}),
+		http.StatusBadRequest, "settings.reminder_offsets_minutes")
+	wantProblem(t, h.call("PATCH", "/v1/events/"+ev, owner.Key, map[string]any{"settings": map[string]any{"custom_fields": []string{"nope"}}}),
+		http.StatusUnprocessableEntity, "settings.custom_fields")
+	h.must(http.StatusOK, "PATCH", "/v1/events/"+ev, owner.Key, map[string]any{"title": "Renamed"})
+
+	copyID := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/duplicate", owner.Key, nil).field(t, "id")
+	var cp store.Event
+	h.must(http.StatusOK, "GET", "/v1/events/"+copyID, owner.Key, nil).json(t, &cp)
+	if cp.Title != "Renamed" || !cp.Settings.Approval || cp.PublishedAt != nil || len(cp.Settings.ReminderOffsetsMinutes) != 2 {
+		t.Fatalf("duplicate %+v", cp)
+	}
+
+	share := h.must(http.StatusOK, "GET", "/v1/events/"+ev+"/share", owner.Key, nil)
+	slug := share.field(t, "slug")
+	wantProblem(t, h.call("GET", "/v1/public/events/"+slug, "", nil), http.StatusNotFound, "")
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(24 * time.Hour), "duration_minutes": 15, "timezone": "Asia/Tokyo"}).field(t, "id")
+	page := h.must(http.StatusOK, "GET", "/v1/public/events/"+slug, "", nil)
+	if !strings.Contains(string(page.Body), ses) || !strings.HasSuffix(share.field(t, "url"), "/e/"+slug) {
+		t.Fatalf("public page %s", page.Body)
+	}
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/unpublish", owner.Key, nil)
+	wantProblem(t, h.call("GET", "/v1/public/events/"+slug, "", nil), http.StatusNotFound, "")
+
+	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key, map[string]any{"email": email("gone")})
+	h.must(http.StatusNoContent, "DELETE", "/v1/events/"+ev, owner.Key, nil)
+	wantProblem(t, h.call("GET", "/v1/sessions/"+ses, owner.Key, nil), http.StatusNotFound, "")
+	var regs struct{ Data []store.Registrant }
+	h.must(http.StatusOK, "GET", "/v1/registrants?session_id="+ses, owner.Key, nil).json(t, &regs)
+	if len(regs.Data) != 0 {
+		t.Fatalf("registrants left after the delete: %+v", regs.Data)
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -32,6 +33,7 @@ type harness struct {
 	srv     *httptest.Server
 	db      *bun.DB
 	mailDir string
+	billing *billing.Local
 }
 
 func newHarness(t *testing.T, db *bun.DB) *harness {
@@ -43,8 +45,9 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	queue := "api-test-" + store.NewSecret(6)
+	local := billing.NewLocal(db)
 	w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
-		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet}})
+		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Billing: local}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,12 +56,13 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 	}
 	t.Cleanup(w.Stop)
 	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
+		Billing: local, StripeWebhookSecret: testWebhookSecret,
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, db: db, mailDir: dir}
+	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}
 }
 
 func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }

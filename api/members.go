@@ -58,7 +58,12 @@ func (s *Server) updateMember(c *gin.Context) {
 		return
 	}
 	auditObject(c, "member", m.ID)
+	hadLicence := m.HostLicence
 	if err := applyMemberUpdate(m, req); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.licenceFits(ctx, caller(c).Workspace, m, hadLicence); err != nil {
 		fail(c, err)
 		return
 	}

@@ -54,10 +54,7 @@ var workspaceMatrix = map[authz.Action]cols{
 
 // billingRoutesPending are §2 actions whose routes arrive with the billing
 // issue (#4); everything else in §2 must have a probe below.
-var billingRoutesPending = map[authz.Action]bool{
-	authz.PlanManage: true, authz.PlanUpgrade: true, authz.PlanCancel: true, authz.BillingEditAddress: true,
-	authz.BillingEditPayment: true, authz.InvoiceView: true, authz.InvoiceDownload: true,
-}
+var billingRoutesPending = map[authz.Action]bool{}
 
 // cell is one fresh workspace: its owner, the actor, and bystanders to act on.
 type cell struct {
@@ -142,7 +139,24 @@ var probes = map[authz.Action]probe{
 	authz.OwnershipTransfer: func(c cell) reply {
 		return c.h.call("POST", "/v1/workspace/transfer-ownership", c.actor.Key, map[string]string{"member_id": c.admin.MemberID})
 	},
-	authz.AuditView: func(c cell) reply { return c.h.call("GET", "/v1/audit-log", c.actor.Key, nil) },
+	authz.AuditView:  func(c cell) reply { return c.h.call("GET", "/v1/audit-log", c.actor.Key, nil) },
+	authz.PlanManage: func(c cell) reply { return c.h.call("GET", "/v1/billing", c.actor.Key, nil) },
+	authz.PlanUpgrade: func(c cell) reply {
+		return c.h.call("PUT", "/v1/billing/plan", c.actor.Key, map[string]string{"plan": "business"})
+	},
+	authz.PlanCancel: func(c cell) reply {
+		c.h.must(http.StatusOK, "PUT", "/v1/billing/plan", c.owner.Key, map[string]string{"plan": "business"})
+		return c.h.call("POST", "/v1/billing/cancel", c.actor.Key, nil)
+	},
+	authz.BillingEditAddress: func(c cell) reply {
+		return c.h.call("PUT", "/v1/billing/address", c.actor.Key, billingAddress)
+	},
+	authz.BillingEditPayment: func(c cell) reply { return c.h.call("POST", "/v1/billing/payment-method", c.actor.Key, nil) },
+	authz.InvoiceView:        func(c cell) reply { return c.h.call("GET", "/v1/billing/invoices", c.actor.Key, nil) },
+	authz.InvoiceDownload: func(c cell) reply {
+		id := c.h.paidInvoice(c.owner)
+		return c.h.call("GET", "/v1/billing/invoices/"+id+"/download", c.actor.Key, nil)
+	},
 }
 
 // TestWorkspaceRolesThroughAPI calls the real route of every §2 action as each

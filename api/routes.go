@@ -28,6 +28,9 @@ type route struct {
 	Response   any // zero value of the JSON response body, or nil
 	Status     int // success status
 	Paged      bool
+	// ExternalID marks an :id that is the payment provider's (a Stripe
+	// invoice id), not one of ours: the handler checks its shape.
+	ExternalID bool
 	Raw        string // non-JSON body media type (request for PUT, response for GET)
 	Handler    gin.HandlerFunc
 }
@@ -43,7 +46,7 @@ func (s *Server) add(r route) {
 	if !r.Public {
 		handlers = append(handlers, s.authenticate(), s.authorizeRoute(r.Action))
 	}
-	if strings.Contains(r.Path, "/:id") {
+	if strings.Contains(r.Path, "/:id") && !r.ExternalID {
 		handlers = append(handlers, requireID)
 	}
 	if r.Idempotent {

@@ -32,6 +32,10 @@ type Params struct {
 	Gatherer prometheus.Gatherer
 	// Ready reports extra readiness checks (e.g. Temporal) for /readyz.
 	Ready func(context.Context) error
+	// Billing is the payment provider (Stripe, or the local one offline);
+	// StripeWebhookSecret verifies Stripe's webhooks (unset: the endpoint is off).
+	Billing             billing.Provider
+	StripeWebhookSecret string
 	// DefaultPlan is given to new workspaces (billing.FreePlanID by default).
 	DefaultPlan string
 	// PublicRatePerMinute bounds sign-ups and invitation accepts per client address.
@@ -59,6 +63,9 @@ func New(p Params) *Server {
 	if p.Metrics == nil || p.Gatherer == nil {
 		reg := prometheus.NewRegistry()
 		p.Metrics, p.Gatherer = reg, reg
+	}
+	if p.Billing == nil {
+		p.Billing = billing.NewLocal(p.DB)
 	}
 	if p.DefaultPlan == "" {
 		p.DefaultPlan = billing.FreePlanID
@@ -103,6 +110,9 @@ func (s *Server) register() {
 	s.staffRoutes()
 	s.registrantRoutes()
 	s.publicRegistrationRoutes()
+	s.importRoutes()
+	s.sessionInvitationRoutes()
 	s.auditRoutes()
+	s.billingRoutes()
 	s.openAPIRoute()
 }

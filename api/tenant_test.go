@@ -22,8 +22,9 @@ type tenant struct {
 	WebhookID            string
 	PersonID             string
 	// An event with one session, a registrant and a speaker (events_fixture_test.go).
-	EventID, SessionID, RegistrantID, StaffID string
-	Emails                                    []string
+	EventID, SessionID, RegistrantID, StaffID, ImportID, InvitationBatchID string
+	Emails                                                                 []string
+	InvoiceID                                                              string // billing_fixture_test.go
 }
 
 func (h *harness) populate(name string) tenant {
@@ -47,6 +48,7 @@ func (h *harness) populate(name string) tenant {
 	}
 	tn.PersonID = person.ID
 	h.populateEvents(&tn)
+	h.populateBilling(&tn)
 
 	var members struct {
 		Data []struct {
@@ -76,6 +78,9 @@ func (tn tenant) objectFor(path string) (string, bool) {
 	if !ok {
 		id, ok = tn.eventObjectFor(path)
 	}
+	if !ok {
+		id, ok = tn.billingObjectFor(path)
+	}
 	return id, ok
 }
 
@@ -83,7 +88,7 @@ func (tn tenant) objectFor(path string) (string, bool) {
 // in another workspace's answers.
 func (tn tenant) identifiers() []string {
 	ids := []string{tn.Owner.WorkspaceID, tn.InvitationID, tn.APIKeyID, tn.AttributeID, tn.TemplateID, tn.WebhookID, tn.PersonID,
-		tn.EventID, tn.SessionID, tn.RegistrantID, tn.StaffID}
+		tn.EventID, tn.SessionID, tn.RegistrantID, tn.StaffID, tn.ImportID, tn.InvitationBatchID, tn.InvoiceID}
 	for _, a := range []account{tn.Owner, tn.Admin, tn.Member} {
 		ids = append(ids, a.MemberID, a.UserID, a.Key[:12])
 	}

@@ -3,12 +3,11 @@ package billing_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -18,34 +17,40 @@ import (
 	"github.com/onairhq/onair/billing"
 )
 
-// stripeMock starts the stripe-mock pinned as a Go tool in go.mod on a free
-// port and returns its URL once it answers.
+// stripeMock starts the stripe-mock pinned as a Go tool in go.mod (`go tool
+// -n` builds it and prints its path, so the test kills the server itself, not
+// a go command wrapping it) on free ports, and returns its URL once it answers.
 func stripeMock(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	out, err := exec.Command("go", "tool", "-n", "stripe-mock").Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("build stripe-mock: %v", err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "go", "tool", "stripe-mock", "-http-addr", addr)
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	addr, tlsAddr := freeAddr(t), freeAddr(t)
+	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", addr, "-https-addr", tlsAddr)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start stripe-mock: %v", err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	base := "http://" + addr
-	deadline := time.Now().Add(2 * time.Minute) // the first run compiles the tool
-	for time.Now().Before(deadline) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if res, err := http.Get(base + "/v1/customers/cus_x"); err == nil {
 			res.Body.Close()
 			return base
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatal("stripe-mock did not start")
+	t.Fatal("stripe-mock did not answer")
 	return ""
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // seen is one request the adapter sent.
@@ -169,15 +174,35 @@ func TestStripeAdapterAgainstStripeMock(t *testing.T) {
 	}
 }
 
-// TestStripeAdapterRefusalsAreFinal: stripe-mock answers 400 to a request
-// Stripe's schema refuses; the adapter reports it as final, not retryable.
-func TestStripeAdapterRefusalsAreFinal(t *testing.T) {
-	s := billing.NewStripe(billing.StripeParams{SecretKey: "sk_test_123", URL: stripeMock(t)})
-	_, err := s.UpdateAddress(context.Background(), "cus_1", billing.Address{Country: strings.Repeat("x", 5000)}, fmt.Sprint("k", 1)), error(nil)
-	_ = err
-	_, err = s.CreateSubscription(context.Background(), billing.SubscriptionParams{CustomerID: "cus_1", PriceLookupKey: "p", Quantity: -1})
+// TestStripeAdapterSortsErrors: a declined card is final and carries Stripe's
+// decline code; a 5xx stays retryable (stripe-mock cannot decline cards, so a
+// stub answers with Stripe's documented error bodies).
+func TestStripeAdapterSortsErrors(t *testing.T) {
+	status, body := 0, ""
+	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}))
+	defer stub.Close()
+	s := billing.NewStripe(billing.StripeParams{SecretKey: "sk_test_123", URL: stub.URL})
+	change := billing.SubscriptionChange{SubscriptionID: "sub_1", CancelAtPeriodEnd: new(bool), IdempotencyKey: "k"}
+
+	status, body = 402, `{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}`
+	_, err := s.UpdateSubscription(context.Background(), change)
+	var declined *billing.CardDeclinedError
+	if !errors.As(err, &declined) || declined.Reason != "insufficient_funds" {
+		t.Fatalf("402: %v, want a CardDeclinedError with the decline code", err)
+	}
+	status, body = 400, `{"error":{"type":"invalid_request_error","message":"No such subscription"}}`
+	_, err = s.UpdateSubscription(context.Background(), change)
 	var invalid *billing.InvalidRequestError
 	if !errors.As(err, &invalid) {
-		t.Fatalf("negative quantity: %v, want an InvalidRequestError", err)
+		t.Fatalf("400: %v, want an InvalidRequestError", err)
+	}
+	status, body = 503, `{"error":{"type":"api_error","message":"try later"}}`
+	_, err = s.UpdateSubscription(context.Background(), change)
+	if err == nil || errors.As(err, &declined) || errors.As(err, &invalid) {
+		t.Fatalf("503: %v, want a plain (retryable) error", err)
 	}
 }

@@ -100,3 +100,30 @@ func TemplateFor(ctx context.Context, db bun.IDB, ws, kind string) (*EmailTempla
 		OrderExpr("updated_at DESC").Limit(1).Scan(ctx)
 	return t, notFound("template "+kind, err)
 }
+
+// ClaimDeliveries is ClaimDelivery for a page of recipients in two statements:
+// it returns, by recipient id, the delivery ids still to send.
+func ClaimDeliveries(ctx context.Context, db bun.IDB, ws, sessionID, kind string, recipientIDs []string) (map[string]string, error) {
+	if len(recipientIDs) == 0 {
+		return map[string]string{}, nil
+	}
+	t := Now()
+	rows := make([]Delivery, len(recipientIDs))
+	for i, r := range recipientIDs {
+		rows[i] = Delivery{ID: NewID("dlv"), WorkspaceID: ws, SessionID: sessionID, RecipientID: r, Kind: kind, CreatedAt: t}
+	}
+	if _, err := db.NewInsert().Model(&rows).On("CONFLICT (session_id, recipient_id, kind) DO NOTHING").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("claim %s for %d recipients: %w", kind, len(recipientIDs), err)
+	}
+	var open []Delivery
+	err := db.NewSelect().Model(&open).Column("id", "recipient_id").Where("session_id = ?", sessionID).Where("kind = ?", kind).
+		Where("recipient_id IN (?)", bun.In(recipientIDs)).Where("sent_at IS NULL").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("claimed %s deliveries: %w", kind, err)
+	}
+	out := make(map[string]string, len(open))
+	for _, d := range open {
+		out[d.RecipientID] = d.ID
+	}
+	return out, nil
+}

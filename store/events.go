@@ -154,7 +154,8 @@ type Delivery struct {
 }
 
 func eventModels() []any {
-	return []any{(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil)}
+	return []any{(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil), (*RegistrantImport)(nil),
+		(*InvitationBatch)(nil)}
 }
 
 var eventIndexes = []index{
@@ -165,6 +166,8 @@ var eventIndexes = []index{
 	{"registrants", "registrants_workspace_idx", "workspace_id, id"},
 	{"deliveries", "deliveries_pending_idx", "pending, id"},
 	{"deliveries", "deliveries_workspace_idx", "workspace_id"},
+	{"registrant_imports", "registrant_imports_workspace_idx", "workspace_id, id"},
+	{"invitation_batches", "invitation_batches_workspace_idx", "workspace_id, id"},
 }
 
 // NewEvent fills a new, unpublished event with a unique public slug.
@@ -176,11 +179,11 @@ func NewEvent(workspaceID, title, description string, settings EventSettings, cr
 	}
 }
 
-// DeleteEvent erases an event with its sessions, staff, registrants and deliveries.
+// DeleteEvent erases an event with its sessions and everything attached to them.
 func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
 	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		sessions := tx.NewSelect().Model((*Session)(nil)).Column("id").Where("event_id = ?", id).Where("workspace_id = ?", ws)
-		for _, model := range []any{(*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil)} {
+		for _, model := range []any{(*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil), (*RegistrantImport)(nil), (*InvitationBatch)(nil)} {
 			if _, err := tx.NewDelete().Model(model).Where("session_id IN (?)", sessions).Exec(ctx); err != nil {
 				return fmt.Errorf("delete %T of event %s: %w", model, id, err)
 			}
@@ -195,4 +198,53 @@ func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
 // QueueDelivery adds a pending delivery for the relay (kept if it exists).
 func QueueDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, kind string) error {
 	return queueDelivery(ctx, db, &Registrant{WorkspaceID: ws, SessionID: sessionID, ID: recipientID}, kind)
+}
+
+// Import statuses.
+const (
+	ImportRunning = "running"
+	ImportDone    = "done"
+)
+
+// RegistrantImport is one bulk registration from a CSV file: the file itself
+// (so a crashed import resumes from the store), its progress and the rows it refused.
+type RegistrantImport struct {
+	bun.BaseModel `bun:"table:registrant_imports"`
+
+	ID          string        `bun:",pk" json:"id"`
+	WorkspaceID string        `bun:",notnull" json:"-"`
+	SessionID   string        `bun:",notnull" json:"session_id"`
+	Status      string        `bun:",notnull" json:"status"`
+	CSV         string        `bun:"csv,notnull" json:"-"`
+	Rows        int           `bun:",notnull" json:"rows"`
+	Processed   int           `bun:",notnull,default:0" json:"processed"`
+	Imported    int           `bun:",notnull,default:0" json:"imported"`
+	Failed      int           `bun:",notnull,default:0" json:"failed"`
+	Errors      []ImportError `bun:",notnull" json:"errors"`
+	CreatedBy   string        `bun:",notnull" json:"created_by"`
+	CreatedAt   time.Time     `bun:",notnull" json:"created_at"`
+	UpdatedAt   time.Time     `bun:",notnull" json:"updated_at"`
+}
+
+// ImportError is one refused CSV row (1-based, the header is row 1).
+type ImportError struct {
+	Row   int    `json:"row"`
+	Error string `json:"error"`
+}
+
+// InvitationBatch is one "invite to participate" mailing: a list of addresses
+// asked to register to a session, sent in chunks by the Invitations workflow.
+type InvitationBatch struct {
+	bun.BaseModel `bun:"table:invitation_batches"`
+
+	ID          string    `bun:",pk" json:"id"`
+	WorkspaceID string    `bun:",notnull" json:"-"`
+	SessionID   string    `bun:",notnull" json:"session_id"`
+	Emails      []string  `bun:",notnull" json:"-"`
+	Total       int       `bun:",notnull" json:"total"`
+	Processed   int       `bun:",notnull,default:0" json:"processed"`
+	Status      string    `bun:",notnull" json:"status"` // running, done
+	CreatedBy   string    `bun:",notnull" json:"created_by"`
+	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt   time.Time `bun:",notnull" json:"updated_at"`
 }

@@ -17,6 +17,7 @@ func migrations() *migrate.Migrations {
 	for _, m := range []tableMigration{
 		{"20261122000001", "foundation", foundationModels(), foundationIndexes},
 		{"20261122000300", "events", eventModels(), eventIndexes},
+		{"20261122000400", "billing", billingModels(), billingIndexes},
 	} {
 		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
 	}

@@ -47,28 +47,44 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, false, err
 	}
-	err = inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
-		sess := new(Session)
-		if err := tx.NewSelect().Model(sess).Where("id = ?", r.Session.ID).Scan(ctx); err != nil {
-			return notFound("get session "+r.Session.ID, err)
+	status := RegistrantApproved
+	if r.Event.Settings.Approval && !r.ByOrganizer {
+		status = RegistrantPending
+	}
+	reg, err = insertRegistration(ctx, db, r, email, status)
+	if errors.Is(err, errNoSeat) {
+		if !r.Event.Settings.Waitlist || !r.JoinWaitlist {
+			return nil, false, ErrSessionFull
 		}
-		if sess.Closed() {
-			return ErrSessionClosed
-		}
-		status := RegistrantApproved
-		if r.Event.Settings.Approval && !r.ByOrganizer {
-			status = RegistrantPending
-		}
-		if status == RegistrantApproved {
-			ok, err := takeSeat(ctx, tx, sess.ID)
+		reg, err = insertRegistration(ctx, db, r, email, RegistrantWaitlisted)
+	}
+	if errors.Is(err, ErrConflict) {
+		// A concurrent registration with the same e-mail won the race.
+		existing, gerr := registrantByEmail(ctx, db, r.Session.ID, email)
+		return existing, false, gerr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return reg, true, nil
+}
+
+// errNoSeat rolls back an approved registration that found the session full.
+var errNoSeat = errors.New("store: no seat left")
+
+// insertRegistration writes the contact, the registrant and its pending
+// delivery; an approved one takes its seat last, so the session row stays
+// locked only for the commit (registrations to one session serialize on it).
+func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, status string) (*Registrant, error) {
+	var reg *Registrant
+	err := inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		if status != RegistrantApproved {
+			sess, err := SessionByID(ctx, tx, r.Session.ID)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				if !r.Event.Settings.Waitlist || !r.JoinWaitlist {
-					return ErrSessionFull
-				}
-				status = RegistrantWaitlisted
+			if sess.Closed() {
+				return ErrSessionClosed
 			}
 		}
 		personID, err := upsertPerson(ctx, tx, r.Session.WorkspaceID, email, r.Name)
@@ -81,7 +97,7 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 			fields = map[string]string{}
 		}
 		reg = &Registrant{
-			ID: NewID("reg"), WorkspaceID: sess.WorkspaceID, EventID: sess.EventID, SessionID: sess.ID,
+			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
 			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
 			JoinToken: "join_" + NewSecret(20), CreatedAt: t, UpdatedAt: t,
 		}
@@ -92,17 +108,31 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 		if status != RegistrantApproved {
 			kind = DeliveryReceived
 		}
-		return queueDelivery(ctx, tx, reg, kind)
+		if err := queueDelivery(ctx, tx, reg, kind); err != nil {
+			return err
+		}
+		if status != RegistrantApproved {
+			return nil
+		}
+		res, err := tx.NewUpdate().Model((*Session)(nil)).Set("seats_taken = seats_taken + 1").
+			Where("id = ?", r.Session.ID).Where("seats_taken < capacity").
+			Where("status NOT IN (?)", bun.In([]string{SessionEnded, SessionProcessed, SessionCancelled})).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("take seat in %s: %w", r.Session.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		sess, err := SessionByID(ctx, tx, r.Session.ID)
+		if err != nil {
+			return err
+		}
+		if sess.Closed() {
+			return ErrSessionClosed
+		}
+		return errNoSeat
 	})
-	if errors.Is(err, ErrConflict) {
-		// A concurrent registration with the same e-mail won the race.
-		existing, gerr := registrantByEmail(ctx, db, r.Session.ID, email)
-		return existing, false, gerr
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return reg, true, nil
+	return reg, err
 }
 
 func registrantByEmail(ctx context.Context, db bun.IDB, sessionID, email string) (*Registrant, error) {

@@ -49,7 +49,8 @@ func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...s
 var workspaceTables = []string{
 	"audit_log", "people", "webhook_endpoints", "email_templates", "custom_attributes",
 	"api_keys", "invitations", "memberships",
-	"deliveries", "registrants", "session_staff", "sessions", "events",
+	"deliveries", "invitation_batches", "registrant_imports", "registrants", "session_staff", "sessions", "events",
+	"billing_events", "local_invoices", "local_subscriptions", "billing_accounts",
 }
 
 // DeleteWorkspace erases the workspace and everything in it, and the users left

@@ -45,6 +45,9 @@ func New(p Params) (sdkworker.Worker, error) {
 	w.RegisterWorkflow(workflows.WorkspaceDeletion)
 	w.RegisterWorkflow(workflows.SessionLifecycle)
 	w.RegisterWorkflow(workflows.DeliveryRelay)
+	w.RegisterWorkflow(workflows.RegistrantImport)
+	w.RegisterWorkflow(workflows.Invitations)
+	w.RegisterWorkflow(workflows.Subscription)
 	w.RegisterActivity(p.Activities)
 	return w, nil
 }

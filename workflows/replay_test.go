@@ -29,6 +29,8 @@ import (
 // with ONAIR_RECORD_HISTORIES=1 go test ./workflows -run TestRecord.
 var histories = map[string]any{
 	"workspace_deletion_v1.json": workflows.WorkspaceDeletion,
+	"subscription_v1.json":       workflows.Subscription,
+	"session_lifecycle_v1.json":  workflows.SessionLifecycle,
 }
 
 func TestReplaySavedHistories(t *testing.T) {

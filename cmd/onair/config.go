@@ -26,6 +26,12 @@ type config struct {
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed
 	// (ONAIR_TRUSTED_PROXIES, comma-separated addresses or CIDRs).
 	TrustedProxies []string
+
+	// StripeSecretKey selects the Stripe provider; without it billing runs on
+	// the local provider (offline `onair dev`). StripeWebhookSecret verifies
+	// Stripe's webhooks.
+	StripeSecretKey     string // STRIPE_SECRET_KEY
+	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
 }
 
 func env(name, fallback string) string {
@@ -49,6 +55,7 @@ func loadConfig() config {
 		LogLevel:          env("ONAIR_LOG_LEVEL", "info"),
 		LogFormat:         env("ONAIR_LOG_FORMAT", "text"),
 	}
+	c.StripeSecretKey, c.StripeWebhookSecret = env("STRIPE_SECRET_KEY", ""), env("STRIPE_WEBHOOK_SECRET", "")
 	for _, p := range strings.Split(env("ONAIR_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)

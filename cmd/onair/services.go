@@ -11,6 +11,7 @@ import (
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/worker"
 )
@@ -24,6 +25,7 @@ type services struct {
 	mail     mail.Sender
 	reg      *prometheus.Registry
 	temporal client.Client
+	billing  billing.Provider
 }
 
 // openServices connects everything; dev uses the SQLite default store and
@@ -42,6 +44,7 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
 	}
+	s.billing = newBillingProvider(cfg, db, log)
 	if s.temporal, err = dialTemporal(cfg.TemporalAddress, cfg.TemporalNamespace, s.reg, log); err != nil {
 		s.close()
 		return nil, err
@@ -58,7 +61,7 @@ func (s *services) close() {
 
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
-	w, err := worker.New(worker.Params{Client: s.temporal, Activities: &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log}})
+	w, err := worker.New(worker.Params{Client: s.temporal, Activities: &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}})
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +74,21 @@ func (s *services) startWorker() (func(), error) {
 func (s *services) api() *api.Server {
 	return api.New(api.Params{
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
+		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
 	})
+}
+
+// newBillingProvider is Stripe when STRIPE_SECRET_KEY is set, else the local
+// provider that keeps plans and invoices in the store.
+func newBillingProvider(cfg config, db *bun.DB, log *slog.Logger) billing.Provider {
+	if cfg.StripeSecretKey == "" {
+		log.Info("billing: local provider (no STRIPE_SECRET_KEY)")
+		return billing.NewLocal(db)
+	}
+	if cfg.StripeWebhookSecret == "" {
+		log.Warn("billing: STRIPE_WEBHOOK_SECRET is not set; Stripe webhooks will be refused")
+	}
+	log.Info("billing: Stripe provider")
+	return billing.NewStripe(billing.StripeParams{SecretKey: cfg.StripeSecretKey})
 }

@@ -1,0 +1,239 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+// Error types of billing activities the workflow (and the API) branch on.
+const (
+	ErrTypeCardDeclined   = "CardDeclined"
+	ErrTypeBillingRefused = "BillingRequestRefused"
+)
+
+// providerError makes the provider's final refusals non-retryable; anything
+// else (5xx, timeouts, rate limits) is retried with the same idempotency key.
+func providerError(what string, err error) error {
+	var declined *billing.CardDeclinedError
+	var invalid *billing.InvalidRequestError
+	switch {
+	case errors.As(err, &declined):
+		return temporal.NewNonRetryableApplicationError(declined.Message, ErrTypeCardDeclined, err, declined.Reason)
+	case errors.As(err, &invalid):
+		return temporal.NewNonRetryableApplicationError(invalid.Message, ErrTypeBillingRefused, err)
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// EnsureCustomerInput asks for the workspace's billing customer.
+type EnsureCustomerInput struct {
+	WorkspaceID, IdempotencyKey string
+}
+
+// EnsureCustomerResult is the customer's provider id.
+type EnsureCustomerResult struct{ CustomerID string }
+
+// EnsureCustomer returns the workspace's customer, creating it the first time.
+func (a *Activities) EnsureCustomer(ctx context.Context, in EnsureCustomerInput) (EnsureCustomerResult, error) {
+	ws, err := store.GetWorkspace(ctx, a.DB, in.WorkspaceID)
+	if err != nil {
+		return EnsureCustomerResult{}, err
+	}
+	if ws.StripeCustomerID != "" {
+		return EnsureCustomerResult{CustomerID: ws.StripeCustomerID}, nil
+	}
+	emails, err := store.BillingContactEmails(ctx, a.DB, ws.ID)
+	if err != nil {
+		return EnsureCustomerResult{}, err
+	}
+	email := ""
+	if len(emails) > 0 {
+		email = emails[0]
+	}
+	id, err := a.Billing.CreateCustomer(ctx, billing.CustomerParams{WorkspaceID: ws.ID, Name: ws.Name, Email: email, IdempotencyKey: in.IdempotencyKey})
+	if err != nil {
+		return EnsureCustomerResult{}, providerError("create customer", err)
+	}
+	ws.StripeCustomerID = id
+	if err := store.TouchWorkspace(ctx, a.DB, ws, "stripe_customer_id"); err != nil {
+		return EnsureCustomerResult{}, err
+	}
+	return EnsureCustomerResult{CustomerID: id}, nil
+}
+
+// CreateSubscriptionInput starts a paid plan.
+type CreateSubscriptionInput struct {
+	WorkspaceID, CustomerID, Plan string
+	Seats                         int64
+	IdempotencyKey                string
+}
+
+// CreateSubscription starts a paid subscription (charged at once).
+func (a *Activities) CreateSubscription(ctx context.Context, in CreateSubscriptionInput) (billing.Subscription, error) {
+	sub, err := a.Billing.CreateSubscription(ctx, billing.SubscriptionParams{CustomerID: in.CustomerID, WorkspaceID: in.WorkspaceID,
+		PriceLookupKey: billing.PlanOf(in.Plan).PriceLookupKey, Quantity: in.Seats, IdempotencyKey: in.IdempotencyKey})
+	return sub, providerError("create subscription", err)
+}
+
+// ChangeSubscriptionInput changes a subscription; zero values keep a field.
+type ChangeSubscriptionInput struct {
+	SubscriptionID    string
+	Plan              string
+	Seats             int64
+	ProrateNow        bool
+	CancelAtPeriodEnd *bool
+	IdempotencyKey    string
+}
+
+// ChangeSubscription changes price, seats or the cancel flag.
+func (a *Activities) ChangeSubscription(ctx context.Context, in ChangeSubscriptionInput) (billing.Subscription, error) {
+	change := billing.SubscriptionChange{SubscriptionID: in.SubscriptionID, Quantity: in.Seats, ProrateNow: in.ProrateNow,
+		CancelAtPeriodEnd: in.CancelAtPeriodEnd, IdempotencyKey: in.IdempotencyKey}
+	if in.Plan != "" {
+		change.PriceLookupKey = billing.PlanOf(in.Plan).PriceLookupKey
+	}
+	sub, err := a.Billing.UpdateSubscription(ctx, change)
+	return sub, providerError("change subscription", err)
+}
+
+// EndSubscriptionInput ends a subscription now.
+type EndSubscriptionInput struct{ SubscriptionID, IdempotencyKey string }
+
+// EndSubscription cancels the subscription at once (a scheduled end arrived).
+func (a *Activities) EndSubscription(ctx context.Context, in EndSubscriptionInput) (billing.Subscription, error) {
+	sub, err := a.Billing.CancelSubscription(ctx, in.SubscriptionID, in.IdempotencyKey)
+	return sub, providerError("end subscription", err)
+}
+
+// FetchSubscriptionInput names the subscription to re-read.
+type FetchSubscriptionInput struct{ SubscriptionID string }
+
+// FetchSubscription re-reads the subscription from the provider: webhook
+// payloads may arrive out of order, the provider's current state does not.
+func (a *Activities) FetchSubscription(ctx context.Context, in FetchSubscriptionInput) (billing.Subscription, error) {
+	sub, err := a.Billing.GetSubscription(ctx, in.SubscriptionID)
+	return sub, providerError("fetch subscription", err)
+}
+
+// SaveBillingStateInput is the workflow's state as the API shows it.
+type SaveBillingStateInput struct {
+	WorkspaceID, Plan, PendingPlan string
+	SubscriptionID, Status         string
+	Seats                          int
+	CancelAtPeriodEnd              bool
+	CurrentPeriodEnd               time.Time
+	DunningSince                   time.Time
+}
+
+// SaveBillingState writes the plan on the workspace and the rest on its billing account.
+func (a *Activities) SaveBillingState(ctx context.Context, in SaveBillingStateInput) error {
+	ws, err := store.GetWorkspace(ctx, a.DB, in.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	acc, err := store.GetBillingAccount(ctx, a.DB, in.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	acc.SubscriptionID, acc.Status, acc.Seats, acc.PendingPlan = in.SubscriptionID, in.Status, in.Seats, in.PendingPlan
+	acc.CancelAtPeriodEnd, acc.CurrentPeriodEnd, acc.DunningSince = in.CancelAtPeriodEnd, timePtr(in.CurrentPeriodEnd), timePtr(in.DunningSince)
+	if err := store.SaveBillingAccount(ctx, a.DB, acc); err != nil {
+		return err
+	}
+	if ws.Plan != in.Plan {
+		ws.Plan = in.Plan
+		if err := store.TouchWorkspace(ctx, a.DB, ws, "plan"); err != nil {
+			return err
+		}
+		a.Log.Info("workspace plan changed", "workspace", ws.ID, "plan", in.Plan)
+	}
+	return nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// SetSuspendedInput suspends (Suspended) or restores a workspace.
+type SetSuspendedInput struct {
+	WorkspaceID string
+	Suspended   bool
+	At          time.Time
+}
+
+// SetSuspended sets or clears Workspace.SuspendedAt.
+func (a *Activities) SetSuspended(ctx context.Context, in SetSuspendedInput) error {
+	ws, err := store.GetWorkspace(ctx, a.DB, in.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if (ws.SuspendedAt != nil) == in.Suspended {
+		return nil
+	}
+	ws.SuspendedAt = nil
+	if in.Suspended {
+		ws.SuspendedAt = timePtr(in.At)
+	}
+	a.Log.Info("workspace suspension changed", "workspace", ws.ID, "suspended", in.Suspended)
+	return store.TouchWorkspace(ctx, a.DB, ws, "suspended_at")
+}
+
+// SendBillingMailInput is one dunning e-mail to every billing contact.
+type SendBillingMailInput struct {
+	WorkspaceID, Kind string
+	GraceEndsAt       time.Time
+}
+
+// SendBillingMail e-mails the workspace's billing contacts.
+func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInput) error {
+	ws, err := store.GetWorkspace(ctx, a.DB, in.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	emails, err := store.BillingContactEmails(ctx, a.DB, ws.ID)
+	if err != nil {
+		return err
+	}
+	t, err := mail.DefaultTemplate(in.Kind)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownMailKind", err)
+	}
+	data := mail.Dunning{WorkspaceName: ws.Name, GraceEndsAt: in.GraceEndsAt, BillingURL: a.PublicURL + "/v1/billing"}
+	for _, to := range emails {
+		m, err := mail.Compose(in.Kind, t, to, data)
+		if err != nil {
+			return fmt.Errorf("compose %s to billing contact: %w", in.Kind, err)
+		}
+		if err := a.Mail.Send(ctx, m); err != nil {
+			return fmt.Errorf("send %s: %w", in.Kind, err)
+		}
+	}
+	a.Log.Info("billing e-mail sent", "workspace", ws.ID, "kind", in.Kind, "recipients", len(emails))
+	return nil
+}
+
+// UpdateAddressInput sets the customer's billing address.
+type UpdateAddressInput struct {
+	CustomerID     string
+	Address        billing.Address
+	IdempotencyKey string
+}
+
+// UpdateAddress writes the billing address at the provider.
+func (a *Activities) UpdateAddress(ctx context.Context, in UpdateAddressInput) error {
+	return providerError("update address", a.Billing.UpdateAddress(ctx, in.CustomerID, in.Address, in.IdempotencyKey))
+}

@@ -1,0 +1,61 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+)
+
+// SendInvitationChunkInput asks for the next Limit addresses of a batch.
+type SendInvitationChunkInput struct {
+	BatchID string
+	Limit   int
+}
+
+// SendInvitationChunkResult reports the batch's progress.
+type SendInvitationChunkResult struct {
+	Processed, Total int
+	Done             bool
+}
+
+// SendInvitationChunk e-mails the next addresses of an invitation batch, once
+// per (session, address) thanks to the Delivery claim, and records progress.
+func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationChunkInput) (SendInvitationChunkResult, error) {
+	b := new(store.InvitationBatch)
+	if err := a.DB.NewSelect().Model(b).Where("id = ?", in.BatchID).Scan(ctx); err != nil {
+		return SendInvitationChunkResult{}, fmt.Errorf("load invitation batch %s: %w", in.BatchID, err)
+	}
+	end := min(b.Processed+in.Limit, len(b.Emails))
+	m, err := a.sessionMailer(ctx, b.SessionID)
+	if err != nil {
+		return SendInvitationChunkResult{}, err
+	}
+	err = parallel(8, b.Emails[b.Processed:end], func(addr string) error {
+		id, err := store.ClaimDelivery(ctx, a.DB, b.WorkspaceID, b.SessionID, "mailto:"+addr, mail.KindSessionInvitation)
+		if err != nil || id == "" {
+			return err
+		}
+		if err := m.send(ctx, mail.KindSessionInvitation, recipient{ID: addr, Email: addr}, 0); err != nil {
+			return err
+		}
+		activity.RecordHeartbeat(ctx, addr)
+		return store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, id)
+	})
+	if err != nil {
+		return SendInvitationChunkResult{}, err
+	}
+	status := "running"
+	if end >= len(b.Emails) {
+		status = "done"
+	}
+	_, err = a.DB.NewUpdate().Model((*store.InvitationBatch)(nil)).Set("processed = ?", end).Set("status = ?", status).
+		Set("updated_at = ?", store.Now()).Where("id = ?", b.ID).Exec(ctx)
+	if err != nil {
+		return SendInvitationChunkResult{}, fmt.Errorf("record invitation batch %s progress: %w", b.ID, err)
+	}
+	return SendInvitationChunkResult{Processed: end, Total: len(b.Emails), Done: status == "done"}, nil
+}

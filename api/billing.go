@@ -1,0 +1,416 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows"
+)
+
+type planChange struct {
+	Plan  string `json:"plan"`
+	Seats int    `json:"seats"`
+}
+
+func (r *planChange) validate() error {
+	p, ok := billing.PlanByID(r.Plan)
+	if !ok {
+		return badInput("plan", fmt.Sprintf("unknown plan %q; GET /v1/billing lists the plans", r.Plan))
+	}
+	if r.Seats < 0 || (p.Pricing == billing.PricingSeats && r.Seats == 0) {
+		return badInput("seats", "seats must be a whole number of at least 1 on a per-licence plan")
+	}
+	if p.Pricing != billing.PricingSeats && r.Seats != 0 {
+		return badInput("seats", "seats apply only to a per-licence plan")
+	}
+	return nil
+}
+
+type seatsChange struct {
+	Seats int `json:"seats"`
+}
+
+func (r *seatsChange) validate() error {
+	if r.Seats < 1 || r.Seats > 10000 {
+		return badInput("seats", "seats must be a whole number from 1 to 10000")
+	}
+	return nil
+}
+
+type addressChange struct {
+	Line1      string `json:"line1"`
+	Line2      string `json:"line2"`
+	City       string `json:"city"`
+	PostalCode string `json:"postal_code"`
+	State      string `json:"state"`
+	Country    string `json:"country"`
+}
+
+var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
+
+func (r *addressChange) validate() error {
+	a := r
+	var err error
+	for _, f := range []struct {
+		name string
+		v    *string
+		need bool
+	}{{"line1", &a.Line1, true}, {"line2", &a.Line2, false}, {"city", &a.City, true}, {"postal_code", &a.PostalCode, true}, {"state", &a.State, false}} {
+		check := optional
+		if f.need {
+			check = required
+		}
+		if *f.v, err = check(f.name, *f.v, 200); err != nil {
+			return err
+		}
+	}
+	if !countryCode.MatchString(a.Country) {
+		return badInput("country", "country must be an ISO 3166-1 alpha-2 code such as FR")
+	}
+	return nil
+}
+
+// billingOverview is the plan, its limits, the subscription and current usage.
+type billingOverview struct {
+	Plan         billing.Plan         `json:"plan"`
+	Provider     string               `json:"provider"`
+	Subscription store.BillingAccount `json:"subscription"`
+	Usage        billingUsage         `json:"usage"`
+	SuspendedAt  *time.Time           `json:"suspended_at,omitempty"`
+	Plans        []billing.Plan       `json:"available_plans"`
+}
+
+type billingUsage struct {
+	TeamMembers    int `json:"team_members"`
+	HostLicences   int `json:"host_licences"`
+	ActiveContacts int `json:"active_contacts"`
+}
+
+type secretReply struct {
+	ClientSecret string `json:"client_secret"`
+}
+
+type urlReply struct {
+	URL string `json:"url"`
+}
+
+func (s *Server) billingRoutes() {
+	s.add(route{Method: http.MethodGet, Path: "/v1/billing", Tag: "billing", Action: authz.PlanManage,
+		Summary: "Current plan, limits, subscription and usage", Response: billingOverview{}, Handler: s.getBilling})
+	s.add(route{Method: http.MethodPut, Path: "/v1/billing/plan", Tag: "billing", Action: authz.PlanUpgrade,
+		Summary: "Change plan: an upgrade applies now (prorated charge), a downgrade at the end of the paid period",
+		Request: planChange{}, Response: billingOverview{}, Handler: s.changePlan})
+	s.add(route{Method: http.MethodPut, Path: "/v1/billing/seats", Tag: "billing", Action: authz.PlanUpgrade,
+		Summary: "Buy or release host licences on a per-licence plan", Request: seatsChange{}, Response: billingOverview{}, Handler: s.changeSeats})
+	s.add(route{Method: http.MethodPost, Path: "/v1/billing/cancel", Tag: "billing", Action: authz.PlanCancel,
+		Summary: "Cancel at the end of the paid period", Response: billingOverview{}, Handler: s.cancelPlan(true)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/billing/resume", Tag: "billing", Action: authz.PlanCancel,
+		Summary: "Keep a subscription that was set to end", Response: billingOverview{}, Handler: s.cancelPlan(false)})
+	s.add(route{Method: http.MethodPut, Path: "/v1/billing/address", Tag: "billing", Action: authz.BillingEditAddress,
+		Summary: "Set the billing address", Request: addressChange{}, Response: store.BillingAddress{}, Handler: s.setAddress})
+	s.add(route{Method: http.MethodPost, Path: "/v1/billing/payment-method", Tag: "billing", Action: authz.BillingEditPayment,
+		Summary: "Start collecting a card: a SetupIntent client secret for Stripe.js", Response: secretReply{}, Handler: s.paymentMethod})
+	s.add(route{Method: http.MethodPost, Path: "/v1/billing/portal", Tag: "billing", Action: authz.PlanManage,
+		Summary: "A link to the provider's customer portal", Response: urlReply{}, Handler: s.portal})
+	s.invoiceRoutes()
+	s.add(route{Method: http.MethodPost, Path: "/v1/billing/stripe-webhook", Tag: "billing", Public: true,
+		Summary: "Stripe webhook events (signature verified on the raw body)", Handler: s.stripeWebhook})
+}
+
+func (s *Server) overview(ctx context.Context, ws *store.Workspace) (billingOverview, error) {
+	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	if err != nil {
+		return billingOverview{}, err
+	}
+	u, err := s.usage(ctx, ws.ID)
+	if err != nil {
+		return billingOverview{}, err
+	}
+	return billingOverview{Plan: billing.PlanOf(ws.Plan), Provider: s.p.Billing.Name(), Subscription: *acc, Usage: u,
+		SuspendedAt: ws.SuspendedAt, Plans: billing.Plans()}, nil
+}
+
+func (s *Server) usage(ctx context.Context, ws string) (billingUsage, error) {
+	var u billingUsage
+	var err error
+	if u.TeamMembers, err = store.Count[store.Membership](ctx, s.p.DB, ws); err != nil {
+		return u, err
+	}
+	if u.HostLicences, err = store.CountLicences(ctx, s.p.DB, ws); err != nil {
+		return u, err
+	}
+	u.ActiveContacts, err = store.Count[store.Person](ctx, s.p.DB, ws)
+	return u, err
+}
+
+func (s *Server) getBilling(c *gin.Context) {
+	o, err := s.overview(c.Request.Context(), caller(c).Workspace)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, o)
+}
+
+// fitsPlan refuses a plan the workspace already uses more of than it allows.
+func fitsPlan(p billing.Plan, seats int, u billingUsage) error {
+	switch {
+	case p.Pricing == billing.PricingContacts && p.MaxHosts > 0 && u.TeamMembers > p.MaxHosts:
+		return unprocessable("plan", fmt.Sprintf("limit max_hosts: the %s plan allows %d hosts and the team has %d members; remove members first", p.Name, p.MaxHosts, u.TeamMembers))
+	case p.MaxActiveContacts > 0 && u.ActiveContacts > p.MaxActiveContacts:
+		return unprocessable("plan", fmt.Sprintf("limit max_active_contacts: the %s plan allows %d contacts and the workspace has %d", p.Name, p.MaxActiveContacts, u.ActiveContacts))
+	case p.Pricing == billing.PricingSeats && seats < u.HostLicences:
+		return unprocessable("seats", fmt.Sprintf("limit host_licences: %d licences are assigned; buy at least that many or unassign some first", u.HostLicences))
+	}
+	return nil
+}
+
+func (s *Server) changePlan(c *gin.Context) {
+	var req planChange
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	u, err := s.usage(c.Request.Context(), ws.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := fitsPlan(billing.PlanOf(req.Plan), req.Seats, u); err != nil {
+		fail(c, err)
+		return
+	}
+	s.subscriptionUpdate(c, workflows.ChangePlanUpdate, workflows.ChangePlanRequest{Plan: req.Plan, Seats: req.Seats})
+}
+
+func (s *Server) changeSeats(c *gin.Context) {
+	var req seatsChange
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	if billing.PlanOf(ws.Plan).Pricing != billing.PricingSeats {
+		fail(c, unprocessable("seats", "host licences are bought only on a per-licence plan; change plan first"))
+		return
+	}
+	n, err := store.CountLicences(c.Request.Context(), s.p.DB, ws.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Seats < n {
+		fail(c, unprocessable("seats", fmt.Sprintf("limit host_licences: %d licences are assigned; unassign some before releasing them", n)))
+		return
+	}
+	s.subscriptionUpdate(c, workflows.SetSeatsUpdate, workflows.SetSeatsRequest{Seats: req.Seats})
+}
+
+func (s *Server) cancelPlan(cancel bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		auditObject(c, "workspace", caller(c).Workspace.ID)
+		if cancel {
+			s.subscriptionUpdate(c, workflows.CancelPlanUpdate)
+		} else {
+			s.subscriptionUpdate(c, workflows.ResumePlanUpdate)
+		}
+	}
+}
+
+func (s *Server) setAddress(c *gin.Context) {
+	var req addressChange
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	a := store.BillingAddress(req)
+	if _, err := s.updateSubscription(ctx, ws, workflows.SetAddressUpdate, workflows.SetAddressRequest{Address: billing.Address(a)}); err != nil {
+		fail(c, err)
+		return
+	}
+	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	if err == nil {
+		acc.Address = a
+		err = store.SaveBillingAccount(ctx, s.p.DB, acc)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+// customerOf returns the workspace's provider customer, creating it through
+// the Subscription workflow the first time.
+func (s *Server) customerOf(ctx context.Context, ws *store.Workspace) (string, error) {
+	if ws.StripeCustomerID != "" {
+		return ws.StripeCustomerID, nil
+	}
+	st, err := s.updateSubscription(ctx, ws, workflows.EnsureCustomerUpdate)
+	return st.CustomerID, err
+}
+
+func (s *Server) paymentMethod(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	cus, err := s.customerOf(ctx, ws)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// The secret is only a handle for the browser's card form; no money moves,
+	// so the API asks the provider directly.
+	secret, err := s.p.Billing.SetupIntent(ctx, cus, "setup:"+ws.ID+":"+store.NewSecret(8))
+	if err != nil {
+		fail(c, billingProblem(err))
+		return
+	}
+	c.JSON(http.StatusOK, secretReply{ClientSecret: secret})
+}
+
+func (s *Server) portal(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace
+	auditObject(c, "workspace", ws.ID)
+	cus, err := s.customerOf(ctx, ws)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := s.p.Billing.PortalURL(ctx, cus, s.p.BaseURL+"/v1/billing")
+	if err != nil {
+		fail(c, billingProblem(err))
+		return
+	}
+	c.JSON(http.StatusOK, urlReply{URL: u})
+}
+
+// subscriptionUpdate runs an update on the workspace's Subscription workflow
+// and answers with the overview.
+func (s *Server) subscriptionUpdate(c *gin.Context, name string, args ...any) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace
+	if _, err := s.updateSubscription(ctx, ws, name, args...); err != nil {
+		fail(c, err)
+		return
+	}
+	fresh, err := store.GetWorkspace(ctx, s.p.DB, ws.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	o, err := s.overview(ctx, fresh)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, o)
+}
+
+// updateWait bounds how long a request waits for the workflow; Temporal keeps
+// retrying the provider after that, and GET /v1/billing shows the outcome.
+const updateWait = 30 * time.Second
+
+// updateSubscription starts the workspace's Subscription workflow if needed
+// (seeded from the billing copy) and runs one update on it.
+func (s *Server) updateSubscription(ctx context.Context, ws *store.Workspace, name string, args ...any) (workflows.SubscriptionState, error) {
+	var st workflows.SubscriptionState
+	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	if err != nil {
+		return st, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
+	defer cancel()
+	start := s.p.Temporal.NewWithStartWorkflowOperation(s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
+	h, err := s.p.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted}})
+	if err == nil {
+		err = h.Get(ctx, &st)
+	}
+	if err != nil {
+		s.p.Log.Warn("subscription update failed", "workspace", ws.ID, "update", name, "err", err)
+		return st, billingProblem(err)
+	}
+	s.p.Log.Info("subscription updated", "workspace", ws.ID, "update", name, "plan", st.Plan)
+	return st, nil
+}
+
+func (s *Server) subscriptionStart(ws *store.Workspace) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID), TaskQueue: s.p.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
+		StaticSummary:            "Billing of " + ws.Name}
+}
+
+// billingProblem turns a provider or workflow refusal into a problem: a
+// declined card is a 402 with the issuer's reason, a validator's refusal a 422.
+func billingProblem(err error) error {
+	var app *temporal.ApplicationError
+	var declined *billing.CardDeclinedError
+	switch {
+	case errors.As(err, &declined):
+		return cardDeclined(declined.Reason, declined.Message)
+	case errors.As(err, &app) && app.Type() == activities.ErrTypeCardDeclined:
+		var reason string
+		_ = app.Details(&reason)
+		return cardDeclined(reason, app.Message())
+	case errors.As(err, &app) && app.Type() == activities.ErrTypeBillingRefused:
+		return problem(http.StatusBadGateway, "billing-refused", "Payment provider refused the request", app.Message())
+	case errors.Is(err, context.DeadlineExceeded):
+		return problem(http.StatusServiceUnavailable, "billing-pending", "Billing change still in progress",
+			"the payment provider is slow; the change will be applied exactly once, GET /v1/billing shows when")
+	case errors.As(err, &app):
+		return unprocessable("", app.Message())
+	}
+	return err
+}
+
+func cardDeclined(reason, message string) *Problem {
+	p := problem(http.StatusPaymentRequired, "card-declined", "Card declined", fmt.Sprintf("%s: %s", reason, message))
+	p.Field = "payment_method"
+	return p
+}
+
+// licenceFits refuses a host licence beyond those bought on a subscribed
+// seats plan (spec §1: each licence is one paid seat). On contacts plans the
+// flag has no effect and is not counted.
+func (s *Server) licenceFits(ctx context.Context, ws *store.Workspace, m *store.Membership, had bool) error {
+	if !m.HostLicence || had || billing.PlanOf(ws.Plan).Pricing != billing.PricingSeats {
+		return nil
+	}
+	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	if err != nil || acc.SubscriptionID == "" {
+		// No subscription: the plan was set by an operator, not bought, and
+		// there is no seat count to hold licences to.
+		return err
+	}
+	n, err := store.CountLicences(ctx, s.p.DB, ws.ID)
+	if err != nil {
+		return err
+	}
+	if n+1 > acc.Seats {
+		return unprocessable("host_licence", fmt.Sprintf("limit host_licences: all %d host licence(s) bought are assigned; buy more with PUT /v1/billing/seats", acc.Seats))
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows"
+)
+
+// maxWebhookBody bounds a Stripe event (they are a few kB).
+const maxWebhookBody = 1 << 18
+
+type webhookReply struct {
+	Received  bool `json:"received"`
+	Duplicate bool `json:"duplicate,omitempty"`
+	Ignored   bool `json:"ignored,omitempty"`
+}
+
+// stripeWebhook verifies an event on its raw body, then, in one transaction,
+// records its id (a redelivery conflicts and is acknowledged as a no-op) and
+// signals the workspace's Subscription workflow; a failed signal rolls the
+// record back and answers 503 so Stripe delivers again.
+func (s *Server) stripeWebhook(c *gin.Context) {
+	if s.p.StripeWebhookSecret == "" {
+		fail(c, notFound("stripe webhook endpoint (no STRIPE_WEBHOOK_SECRET configured)"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxWebhookBody))
+	if err != nil {
+		fail(c, badInput("", "the body could not be read or is too large"))
+		return
+	}
+	ev, err := billing.VerifyWebhook(body, c.GetHeader("Stripe-Signature"), s.p.StripeWebhookSecret)
+	if err != nil {
+		s.p.Log.Warn("stripe webhook refused", "err", err)
+		fail(c, problem(http.StatusBadRequest, "invalid-signature", "Invalid webhook signature",
+			"the Stripe-Signature header does not match this body, or its timestamp is too old"))
+		return
+	}
+	ctx := c.Request.Context()
+	ws, err := store.WorkspaceByCustomer(ctx, s.p.DB, ev.CustomerID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.p.Log.Info("stripe event for no workspace ignored", "event", ev.ID, "type", ev.Type)
+		c.JSON(http.StatusOK, webhookReply{Received: true, Ignored: true})
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.RecordBillingEvent(ctx, tx, &store.BillingEvent{ID: ev.ID, WorkspaceID: ws.ID, Type: ev.Type}); err != nil {
+			return err
+		}
+		return s.signalSubscription(ctx, ws, acc, ev)
+	})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		s.p.Log.Info("stripe event already handled", "event", ev.ID, "workspace", ws.ID)
+		c.JSON(http.StatusOK, webhookReply{Received: true, Duplicate: true})
+	case err != nil:
+		s.p.Log.Error("stripe event not delivered", "event", ev.ID, "workspace", ws.ID, "err", err)
+		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the event could not be handed to the workflow engine"))
+	default:
+		s.p.Log.Info("stripe event received", "event", ev.ID, "type", ev.Type, "workspace", ws.ID)
+		c.JSON(http.StatusOK, webhookReply{Received: true})
+	}
+}
+
+func (s *Server) signalSubscription(ctx context.Context, ws *store.Workspace, acc *store.BillingAccount, ev billing.Event) error {
+	_, err := s.p.Temporal.SignalWithStartWorkflow(ctx, workflows.SubscriptionWorkflowID(ws.ID), workflows.StripeEventSignal, ev,
+		s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+			WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
+	return err
+}

@@ -1,0 +1,243 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+	"github.com/onairhq/onair/workflows"
+)
+
+// Benchmarks of issue 3, run on demand (they are not timed tests):
+//
+//	ONAIR_BENCH=1 go test ./api -run 'TestBench' -v -timeout 20m
+//
+// Results go to BENCHMARKS.md.
+
+// smtpCounter is a real SMTP server that counts messages by X-Onair-Kind and
+// remembers when the last one arrived.
+type smtpCounter struct {
+	mu     sync.Mutex
+	counts map[string]int
+	last   time.Time
+}
+
+func startSMTPCounter(t *testing.T) (*smtpCounter, string) {
+	t.Helper()
+	be := &smtpCounter{counts: map[string]int{}}
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	srv.MaxRecipients = 1
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return be, "smtp://" + l.Addr().String() + "?tls=none"
+}
+
+func (b *smtpCounter) NewSession(*smtp.Conn) (smtp.Session, error) { return &counterSession{b: b}, nil }
+
+func (b *smtpCounter) count(kind string) (int, time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.counts[kind], b.last
+}
+
+type counterSession struct{ b *smtpCounter }
+
+func (s *counterSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *counterSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *counterSession) Reset()                               {}
+func (s *counterSession) Logout() error                        { return nil }
+func (s *counterSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	kind := "other"
+	if i := bytes.Index(data, []byte("X-Onair-Kind: ")); i >= 0 {
+		rest := data[i+len("X-Onair-Kind: "):]
+		kind = strings.TrimSpace(string(rest[:bytes.IndexByte(rest, '\n')]))
+	}
+	s.b.mu.Lock()
+	s.b.counts[kind]++
+	s.b.last = time.Now()
+	s.b.mu.Unlock()
+	return nil
+}
+
+func benchOnly(t *testing.T) {
+	if os.Getenv("ONAIR_BENCH") == "" {
+		t.Skip("set ONAIR_BENCH=1 to run the benchmarks")
+	}
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+// TestBenchRegistrationBurst: 10,000 self-registrations from 200 concurrent
+// clients through the HTTP API against Postgres, then the time until the last
+// confirmation reaches the SMTP server; and the raw single-row insert rate of
+// the same Postgres with the same concurrency, as the ceiling.
+func TestBenchRegistrationBurst(t *testing.T) {
+	benchOnly(t)
+	const total, clients, sessions = 10_000, 200, 4
+	db := storetest.Postgres(t)
+	box, smtpURL := startSMTPCounter(t)
+	sender, err := mail.NewSMTPSender(smtpURL, "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, startWorker := newHarnessWith(t, db, sender, t.TempDir())
+	w := startWorker(sender)
+	defer w.Stop()
+	owner := h.signup("Burst")
+	ctx := context.Background()
+	if _, err := db.NewUpdate().Model((*store.Workspace)(nil)).Set("plan = ?", "enterprise").Where("id = ?", owner.WorkspaceID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Burst"}).field(t, "id")
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
+	var paths []string
+	for range sessions {
+		id := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+			map[string]any{"starts_at": future(48 * time.Hour), "duration_minutes": 30, "timezone": "UTC"}).field(t, "id")
+		paths = append(paths, h.srv.URL+"/v1/public/sessions/"+id+"/registrations")
+	}
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	latencies := make([]time.Duration, total)
+	var next, failures atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= total {
+					return
+				}
+				body := fmt.Sprintf(`{"email":"burst%05d@example.com","name":"P %d"}`, i, i)
+				t0 := time.Now()
+				res, err := client.Post(paths[i%sessions], "application/json", strings.NewReader(body))
+				latencies[i] = time.Since(t0)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusCreated {
+					failures.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	burst := time.Since(start)
+	waitFor(t, 5*time.Minute, "every confirmation at the SMTP server", func() bool { n, _ := box.count("confirmation"); return n >= total })
+	_, last := box.count("confirmation")
+	slices.Sort(latencies)
+	t.Logf("registrations: %d in %v = %.0f/s from %d clients, %d failed; p50 %v, p99 %v, max %v",
+		total, burst.Round(time.Millisecond), float64(total)/burst.Seconds(), clients, failures.Load(),
+		percentile(latencies, 0.50).Round(time.Microsecond), percentile(latencies, 0.99).Round(time.Microsecond), latencies[total-1].Round(time.Millisecond))
+	t.Logf("last confirmation reached the SMTP server %v after the burst ended", last.Sub(start.Add(burst)).Round(time.Millisecond))
+
+	// The ceiling: raw single-row inserts into the same Postgres, same concurrency.
+	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_rows (id text PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	next.Store(0)
+	start = time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= total {
+					return
+				}
+				if _, err := db.ExecContext(ctx, "INSERT INTO bench_rows VALUES (?, ?, now())", store.NewID("b"), fmt.Sprint(i)); err != nil {
+					failures.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	raw := time.Since(start)
+	t.Logf("raw single-row inserts: %d in %v = %.0f/s (%d clients, the store's pool of 20 connections)",
+		total, raw.Round(time.Millisecond), float64(total)/raw.Seconds(), clients)
+}
+
+// TestBenchReminderFanOut: one session with 50,000 approved registrants; the
+// reminder's e-mails per second into the SMTP server and the workflow's history length.
+func TestBenchReminderFanOut(t *testing.T) {
+	benchOnly(t)
+	const people = 50_000
+	db := storetest.Postgres(t)
+	box, smtpURL := startSMTPCounter(t)
+	sender, err := mail.NewSMTPSender(smtpURL, "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, startWorker := newHarnessWith(t, db, sender, t.TempDir())
+	owner := h.signup("FanOut")
+	ctx := context.Background()
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
+		"title": "Fan-out", "settings": map[string]any{"reminder_offsets_minutes": []int{1}, "green_room_minutes": 0},
+	}).field(t, "id")
+	// Seed the registrants straight into the store (the burst benchmark measures the API).
+	startsAt := time.Now().Add(3 * time.Minute).UTC().Truncate(time.Second)
+	sesID := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": startsAt.Format(time.RFC3339), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
+	now := store.Now()
+	for from := 0; from < people; from += 1000 {
+		rows := make([]store.Registrant, 0, 1000)
+		for i := from; i < from+1000; i++ {
+			rows = append(rows, store.Registrant{ID: store.NewID("reg"), WorkspaceID: owner.WorkspaceID, EventID: ev, SessionID: sesID,
+				Email: fmt.Sprintf("fan%05d@example.com", i), PersonID: "per_seed", Fields: map[string]string{},
+				Status: store.RegistrantApproved, JoinToken: "join_" + store.NewSecret(20), CreatedAt: now, UpdatedAt: now})
+		}
+		if _, err := db.NewInsert().Model(&rows).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := startWorker(sender)
+	defer w.Stop()
+	due := startsAt.Add(-time.Minute)
+	waitFor(t, 10*time.Minute, "every reminder at the SMTP server", func() bool { n, _ := box.count("reminder"); return n >= people })
+	_, last := box.count("reminder")
+	took := last.Sub(due)
+	iter := temporalClient.GetWorkflowHistory(ctx, workflows.SessionWorkflowID(sesID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events := 0
+	for iter.HasNext() {
+		if _, err := iter.Next(); err != nil {
+			t.Fatal(err)
+		}
+		events++
+	}
+	t.Logf("reminder fan-out: %d e-mails, the last %v after the reminder was due = %.0f e-mails/s; workflow history %d events",
+		people, took.Round(time.Millisecond), float64(people)/took.Seconds(), events)
+}

@@ -1,0 +1,136 @@
+package workflows_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/devserver"
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+	onairworker "github.com/onairhq/onair/worker"
+	"github.com/onairhq/onair/workflows"
+)
+
+// TestRecordSessionLifecycleHistory runs a short session on the embedded
+// server (reminder, reschedule, automatic start, a host's stop) and saves its
+// history; it runs only when asked to.
+func TestRecordSessionLifecycleHistory(t *testing.T) {
+	if os.Getenv("ONAIR_RECORD_HISTORIES") == "" {
+		t.Skip("set ONAIR_RECORD_HISTORIES=1 to record histories into testdata/")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	quiet := slog.New(slog.DiscardHandler)
+	srv, err := devserver.Start(ctx, devserver.Options{FrontendAddress: "127.0.0.1:0", SearchAttributes: workflows.SearchAttributes(), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	db := storetest.SQLite(t)
+	ws := store.NewWorkspace("Recorded", "free")
+	ev := store.NewEvent(ws.ID, "Recorded session", "", store.EventSettings{}, "usr_recorder")
+	start := time.Now().Add(65 * time.Second).UTC().Truncate(time.Second)
+	ses := &store.Session{ID: store.NewID("ses"), WorkspaceID: ws.ID, EventID: ev.ID, StartsAt: start, DurationMinutes: 10,
+		Timezone: "Europe/Paris", Status: store.SessionScheduled, Capacity: 10, CreatedAt: store.Now(), UpdatedAt: store.Now()}
+	for _, row := range []any{ws, ev, ses} {
+		if _, err := db.NewInsert().Model(row).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sender, err := mail.NewFileSender(t.TempDir(), "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := onairworker.New(onairworker.Params{Client: c, Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.SessionWorkflowID(ses.ID), TaskQueue: onairworker.TaskQueue},
+		workflows.SessionLifecycle, workflows.SessionLifecycleInput{
+			SessionID: ses.ID, WorkspaceID: ws.ID, EventID: ev.ID, Title: ev.Title, StartsAt: start, DurationMinutes: 10,
+			Timezone: "Europe/Paris", ReminderOffsetsMinutes: []int{1}, AutoStart: true, MaxDuration: 20 * time.Minute,
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := start.Add(5 * time.Second)
+	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), UpdateName: workflows.RescheduleUpdate,
+		Args: []any{workflows.RescheduleRequest{StartsAt: moved, DurationMinutes: 10, Timezone: "Europe/Paris"}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		v, err := c.QueryWorkflow(ctx, run.GetID(), "", workflows.StatusQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st workflows.SessionState
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Status == store.SessionLive {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	h, err = c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), UpdateName: workflows.StopUpdate,
+		Args: []any{workflows.StopRequest{By: "usr_recorder"}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.SessionLifecycleResult
+	if err := run.Get(ctx, &res); err != nil || res.Status != store.SessionProcessed {
+		t.Fatalf("result %+v, %v", res, err)
+	}
+	saveHistory(ctx, t, c, run, "session_lifecycle_v1.json")
+}
+
+// saveHistory writes a finished run's history into testdata/.
+func saveHistory(ctx context.Context, t *testing.T, c client.Client, run client.WorkflowRun, file string) {
+	t.Helper()
+	history := &historypb.History{}
+	iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		event, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		history.Events = append(history.Events, event)
+	}
+	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", file), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded %d events into %s", len(history.Events), file)
+}

@@ -1,0 +1,111 @@
+package workflows_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/devserver"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+	onairworker "github.com/onairhq/onair/worker"
+	"github.com/onairhq/onair/workflows"
+)
+
+// TestRecordSubscriptionHistory runs a Subscription on the embedded server
+// with the local provider (subscribe, cancel, resume, a webhook event, then a
+// cancellation of the workflow) and saves its history; only when asked to.
+func TestRecordSubscriptionHistory(t *testing.T) {
+	if os.Getenv("ONAIR_RECORD_HISTORIES") == "" {
+		t.Skip("set ONAIR_RECORD_HISTORIES=1 to record histories into testdata/")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	quiet := slog.New(slog.DiscardHandler)
+	srv, err := devserver.Start(ctx, devserver.Options{FrontendAddress: "127.0.0.1:0", SearchAttributes: workflows.SearchAttributes(), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	db := storetest.SQLite(t)
+	ws := store.NewWorkspace("Recorded", "free")
+	if err := store.Insert(ctx, db, ws); err != nil {
+		t.Fatal(err)
+	}
+	w, err := onairworker.New(onairworker.Params{Client: c, Activities: &activities.Activities{DB: db, Mail: &mailbox{}, Log: quiet, Billing: billing.NewLocal(db)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID), TaskQueue: onairworker.TaskQueue},
+		workflows.Subscription, workflows.SubscriptionInput{WorkspaceID: ws.ID, Plan: "free"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st workflows.SubscriptionState
+	for _, u := range []struct {
+		name string
+		args []any
+	}{
+		{workflows.ChangePlanUpdate, []any{workflows.ChangePlanRequest{Plan: "pro"}}},
+		{workflows.CancelPlanUpdate, nil},
+		{workflows.ResumePlanUpdate, nil},
+	} {
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), UpdateName: u.name, Args: u.args,
+			WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Get(ctx, &st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.SignalWorkflow(ctx, run.GetID(), "", workflows.StripeEventSignal, billing.Event{ID: "evt_1", Type: "invoice.paid", SubscriptionID: st.SubscriptionID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: run.GetID(), UpdateName: workflows.SetAddressUpdate,
+		Args:         []any{workflows.SetAddressRequest{Address: billing.Address{Line1: "1 Main St", City: "Lyon", PostalCode: "69001", Country: "FR"}}},
+		WaitForStage: client.WorkflowUpdateStageCompleted}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CancelWorkflow(ctx, run.GetID(), ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = run.Get(ctx, nil) // canceled
+	history := &historypb.History{}
+	iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		event, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		history.Events = append(history.Events, event)
+	}
+	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "subscription_v1.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded %d events", len(history.Events))
+}
