@@ -119,7 +119,7 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 		if err != nil {
 			return res, err
 		}
-		err = parallel(32, page, func(r store.Registrant) error {
+		err = parallel(64, page, func(r store.Registrant) error {
 			id, ok := claimed[r.ID]
 			if !ok {
 				return nil // already sent by an earlier attempt

@@ -42,7 +42,9 @@ func TestDunningSuspendsAndPaymentRestoresThroughTheStack(t *testing.T) {
 
 	h := sqliteHarness(t)
 	owner, cus, sub := h.subscribed("Dunned")
-	suspended := func() bool { return h.must(http.StatusOK, "GET", "/v1/workspace", owner.Key, nil).field(t, "suspended_at") != "" }
+	suspended := func() bool {
+		return h.must(http.StatusOK, "GET", "/v1/workspace", owner.Key, nil).field(t, "suspended_at") != ""
+	}
 
 	h.setLocalStatus(sub, "past_due")
 	failed := stripeEvent("evt_dun_failed", "invoice.payment_failed", cus, sub, time.Now())

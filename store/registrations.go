@@ -42,11 +42,8 @@ type Registration struct {
 // the first (created false).
 func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant, created bool, err error) {
 	email := strings.ToLower(strings.TrimSpace(r.Email))
-	if existing, err := registrantByEmail(ctx, db, r.Session.ID, email); err == nil {
-		return existing, false, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, false, err
-	}
+	// No read first: the unique (session, email) key answers "already registered"
+	// (ErrConflict below), one round trip less on the hot path.
 	status := RegistrantApproved
 	if r.Event.Settings.Approval && !r.ByOrganizer {
 		status = RegistrantPending
@@ -59,7 +56,7 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 		reg, err = insertRegistration(ctx, db, r, email, RegistrantWaitlisted)
 	}
 	if errors.Is(err, ErrConflict) {
-		// A concurrent registration with the same e-mail won the race.
+		// Registered before (or a concurrent registration with the same e-mail won the race).
 		existing, gerr := registrantByEmail(ctx, db, r.Session.ID, email)
 		return existing, false, gerr
 	}

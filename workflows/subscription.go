@@ -169,8 +169,11 @@ func (w *subscription) run(ctx workflow.Context) (SubscriptionState, error) {
 			}
 		}
 		if w.st.Handled >= maxHandledPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && len(w.inbox) == 0 }); err != nil {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 				return w.st, err
+			}
+			if len(w.inbox) > 0 {
+				continue // events that came while handlers finished go to this run
 			}
 			return w.st, workflow.NewContinueAsNewError(ctx, Subscription, SubscriptionInput{WorkspaceID: w.st.WorkspaceID, State: &w.st})
 		}
