@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -12,12 +13,54 @@ import (
 // encoded values, so ids sort by creation time and serve as pagination cursors.
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
-// NewID returns "<prefix>_" followed by 48 bits of milliseconds and 72 random bits.
+// idClock keeps ids made in one process in creation order even within one
+// millisecond: the random tail of the next id is the previous one plus one
+// (as monotonic ULIDs do), so "oldest first" lists never swap two writes.
+var idClock struct {
+	sync.Mutex
+	ms   uint64
+	tail [9]byte
+}
+
+// NewID returns "<prefix>_" followed by 48 bits of milliseconds and 72 bits
+// that are random for the first id of a millisecond and increasing after.
 func NewID(prefix string) string {
 	var b [15]byte
-	binary.BigEndian.PutUint64(b[0:8], uint64(time.Now().UnixMilli())<<16)
-	_, _ = rand.Read(b[6:])
+	ms := uint64(time.Now().UnixMilli())
+	idClock.Lock()
+	switch {
+	case ms > idClock.ms:
+		idClock.ms = ms
+		randomTail()
+	case !increment(&idClock.tail):
+		// 2^71 ids in one millisecond cannot happen, but never wrap around.
+		idClock.ms++
+		randomTail()
+	}
+	// A clock stepped back keeps counting from the last millisecond.
+	ms = idClock.ms
+	binary.BigEndian.PutUint64(b[0:8], ms<<16)
+	copy(b[6:], idClock.tail[:])
+	idClock.Unlock()
 	return prefix + "_" + idEncoding.EncodeToString(b[:])
+}
+
+// randomTail starts a millisecond's ids at a random point, with the top bit
+// clear so counting up from it cannot overflow in practice.
+func randomTail() {
+	_, _ = rand.Read(idClock.tail[:])
+	idClock.tail[0] &= 0x7f
+}
+
+// increment adds one to a big-endian number; false when it overflowed.
+func increment(n *[9]byte) bool {
+	for i := len(n) - 1; i >= 0; i-- {
+		n[i]++
+		if n[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // idShape is what NewID returns: a short lower-case prefix and 24 characters

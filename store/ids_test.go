@@ -49,3 +49,20 @@ func TestDeleteWorkspaceErasesItsIdempotencyKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestIDsSortInCreationOrder: ids made back to back, many within the same
+// millisecond, sort exactly in the order they were made.
+func TestIDsSortInCreationOrder(t *testing.T) {
+	ids := make([]string, 10000)
+	for i := range ids {
+		ids[i] = store.NewID("x")
+		if !store.IsID(ids[i]) {
+			t.Fatalf("%q is not an id", ids[i])
+		}
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatalf("id %d %s does not sort after %s", i, ids[i], ids[i-1])
+		}
+	}
+}
