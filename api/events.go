@@ -213,6 +213,7 @@ func (s *Server) updateEvent(c *gin.Context) {
 		return
 	}
 	ev.UpdatedAt = store.Now()
+	promoted := false
 	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.Update(ctx, tx, ev, "title", "description", "settings", "updated_at"); err != nil {
 			return err
@@ -220,20 +221,37 @@ func (s *Server) updateEvent(c *gin.Context) {
 		if req.Settings == nil || req.Settings.Capacity == nil {
 			return nil
 		}
-		// Sessions not over follow the new capacity (people already in keep their seat).
-		_, err := tx.NewUpdate().Model((*store.Session)(nil)).Set("capacity = ?", sessionCapacity(caller(c).Workspace, ev)).
-			Where("event_id = ?", ev.ID).Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).Exec(ctx)
-		return err
+		// Sessions not over follow the new capacity (people already in keep
+		// their seat); a larger one lets the waitlist in at once.
+		var open []string
+		err := tx.NewUpdate().Model((*store.Session)(nil)).Set("capacity = ?", sessionCapacity(caller(c).Workspace, ev)).
+			Where("event_id = ?", ev.ID).Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).
+			Returning("id").Scan(ctx, &open)
+		if err != nil {
+			return err
+		}
+		for _, id := range open {
+			if n, err := store.PromoteWaitlist(ctx, tx, id); err != nil {
+				return err
+			} else if n > 0 {
+				promoted = true
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	if promoted {
+		s.relay.kick()
+	}
 	c.JSON(http.StatusOK, ev)
 }
 
-// deleteEvent refuses while a session is live, stops the others' workflows
-// and erases the event.
+// deleteEvent refuses while a session is live or an upcoming one still has
+// registrants (cancelling it first sends them the notice), stops the other
+// sessions' workflows and erases the event.
 func (s *Server) deleteEvent(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
@@ -251,6 +269,32 @@ func (s *Server) deleteEvent(c *gin.Context) {
 	for _, ses := range sessions {
 		if ses.Status == store.SessionLive {
 			fail(c, conflict("a session of this event is live; stop it first"))
+			return
+		}
+		if ses.Status == store.SessionCancelled {
+			// Its workflow is still sending the cancellation notices: erasing
+			// the registrants now would stop them half-way.
+			running, err := s.sessionWorkflowRunning(ctx, ses.ID)
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			if running {
+				c.Header("Retry-After", "5")
+				fail(c, conflict("session "+ses.ID+" is still sending its cancellation notices; retry shortly"))
+				return
+			}
+		}
+		if ses.Closed() {
+			continue
+		}
+		expected, err := store.HasExpectedRegistrants(ctx, s.p.DB, ses.ID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if expected {
+			fail(c, conflict("session "+ses.ID+" still has registrants; cancel it first (POST /v1/sessions/"+ses.ID+"/cancel) so they are told"))
 			return
 		}
 	}

@@ -277,12 +277,55 @@ func TestEventEditDuplicateShareDelete(t *testing.T) {
 	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/unpublish", owner.Key, nil)
 	wantProblem(t, h.call("GET", "/v1/public/events/"+slug, "", nil), http.StatusNotFound, "")
 
-	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key, map[string]any{"email": email("gone")})
-	h.must(http.StatusNoContent, "DELETE", "/v1/events/"+ev, owner.Key, nil)
+	gone := email("gone")
+	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key, map[string]any{"email": gone})
+	wantProblem(t, h.call("DELETE", "/v1/events/"+ev, owner.Key, nil), http.StatusConflict, "") // registrants not told yet
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
+	// While the cancellation notices go out the delete waits (409); then it succeeds.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := h.call("DELETE", "/v1/events/"+ev, owner.Key, nil)
+		if r.Status == http.StatusNoContent {
+			break
+		}
+		wantProblem(t, r, http.StatusConflict, "")
+		if time.Now().After(deadline) {
+			t.Fatalf("event still not deletable 30 s after its session was cancelled: %s", r.Body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	h.waitMail(gone, "Cancelled")
 	wantProblem(t, h.call("GET", "/v1/sessions/"+ses, owner.Key, nil), http.StatusNotFound, "")
 	var regs struct{ Data []store.Registrant }
 	h.must(http.StatusOK, "GET", "/v1/registrants?session_id="+ses, owner.Key, nil).json(t, &regs)
 	if len(regs.Data) != 0 {
 		t.Fatalf("registrants left after the delete: %+v", regs.Data)
+	}
+}
+
+// TestRaisingCapacityLetsTheWaitlistIn: a larger room promotes the
+// longest-waiting people at once, and each is told.
+func TestRaisingCapacityLetsTheWaitlistIn(t *testing.T) {
+	h := sqliteHarness(t)
+	owner := h.signup("Bigger room")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
+		"title": "Small room", "settings": map[string]any{"capacity": 1, "waitlist": true},
+	}).field(t, "id")
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(48 * time.Hour), "duration_minutes": 15, "timezone": "Europe/Paris"}).field(t, "id")
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
+	public := "/v1/public/sessions/" + ses + "/registrations"
+	ann, bob, cid, dan := email("ann"), email("bob"), email("cid"), email("dan")
+	h.must(http.StatusCreated, "POST", public, "", map[string]any{"email": ann})
+	for _, who := range []string{bob, cid, dan} {
+		h.must(http.StatusCreated, "POST", public, "", map[string]any{"email": who, "join_waitlist": true})
+	}
+	h.must(http.StatusOK, "PATCH", "/v1/events/"+ev, owner.Key, map[string]any{"settings": map[string]any{"capacity": 3}})
+	h.waitMail(bob, "A seat is yours")
+	h.waitMail(cid, "A seat is yours")
+	var regs struct{ Data []store.Registrant }
+	h.must(http.StatusOK, "GET", "/v1/registrants?session_id="+ses+"&status=waitlisted", owner.Key, nil).json(t, &regs)
+	if len(regs.Data) != 1 || regs.Data[0].Email != dan {
+		t.Fatalf("still waitlisted after the capacity rose to 3: %+v", regs.Data)
 	}
 }

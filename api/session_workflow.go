@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -73,6 +74,18 @@ func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg 
 }
 
 // isWorkflowGone reports a workflow that does not run (finished or never started).
+// sessionWorkflowRunning reports whether the session's workflow is still open.
+func (s *Server) sessionWorkflowRunning(ctx context.Context, sessionID string) (bool, error) {
+	desc, err := s.p.Temporal.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(sessionID), "")
+	if isWorkflowGone(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
+}
+
 func isWorkflowGone(err error) bool {
 	var nf *serviceerror.NotFound
 	var fp *serviceerror.FailedPrecondition

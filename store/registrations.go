@@ -255,23 +255,48 @@ func freeSeat(ctx context.Context, tx bun.IDB, sessionID string) error {
 		Where("id = ?", sessionID).Where("seats_taken > 0").Exec(ctx); err != nil {
 		return fmt.Errorf("free seat in %s: %w", sessionID, err)
 	}
-	next := new(Registrant)
-	err := tx.NewSelect().Model(next).Where("session_id = ?", sessionID).Where("status = ?", RegistrantWaitlisted).
-		OrderExpr("id ASC").Limit(1).Scan(ctx)
-	if err := notFound("first waitlisted", err); errors.Is(err, ErrNotFound) {
-		return nil
-	} else if err != nil {
-		return err
+	_, err := PromoteWaitlist(ctx, tx, sessionID)
+	return err
+}
+
+// PromoteWaitlist approves waitlisted people, longest-waiting first, while the
+// session has free seats (a seat freed, or the capacity raised), queueing
+// each one's promotion e-mail. It returns how many were promoted.
+func PromoteWaitlist(ctx context.Context, tx bun.IDB, sessionID string) (int, error) {
+	promoted := 0
+	for {
+		next := new(Registrant)
+		err := tx.NewSelect().Model(next).Where("session_id = ?", sessionID).Where("status = ?", RegistrantWaitlisted).
+			OrderExpr("id ASC").Limit(1).Scan(ctx)
+		if err := notFound("first waitlisted", err); errors.Is(err, ErrNotFound) {
+			return promoted, nil
+		} else if err != nil {
+			return promoted, err
+		}
+		ok, err := takeSeat(ctx, tx, sessionID)
+		if err != nil || !ok {
+			return promoted, err
+		}
+		next.Status, next.UpdatedAt = RegistrantApproved, Now()
+		if err := Update(ctx, tx, next, "status", "updated_at"); err != nil {
+			return promoted, err
+		}
+		if err := queueDelivery(ctx, tx, next, DeliveryWaitlistPromotion); err != nil {
+			return promoted, err
+		}
+		promoted++
 	}
-	ok, err := takeSeat(ctx, tx, sessionID)
-	if err != nil || !ok {
-		return err
+}
+
+// HasExpectedRegistrants reports whether a session has people still expecting
+// it (approved, pending or waitlisted): they must be told before it vanishes.
+func HasExpectedRegistrants(ctx context.Context, db bun.IDB, sessionID string) (bool, error) {
+	ok, err := db.NewSelect().Model((*Registrant)(nil)).Where("session_id = ?", sessionID).
+		Where("status IN (?)", bun.In([]string{RegistrantApproved, RegistrantPending, RegistrantWaitlisted})).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("registrants of %s: %w", sessionID, err)
 	}
-	next.Status, next.UpdatedAt = RegistrantApproved, Now()
-	if err := Update(ctx, tx, next, "status", "updated_at"); err != nil {
-		return err
-	}
-	return queueDelivery(ctx, tx, next, DeliveryWaitlistPromotion)
+	return ok, nil
 }
 
 // RegistrantByToken finds a registrant by the secret of its personal links.
