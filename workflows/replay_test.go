@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/devserver"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -26,9 +27,11 @@ import (
 // Histories in testdata/ were recorded from shipped workflow code. Replaying
 // them against today's code fails with a non-determinism error when a change
 // needs workflow.GetVersion. Record a new one (never overwrite a shipped one)
-// with ONAIR_RECORD_HISTORIES=1 go test ./workflows -run TestRecord.
+// with ONAIR_RECORD_HISTORIES=1 go test ./workflows -run TestRecord (each
+// TestRecord… runs a real workflow on the embedded server: startRecording).
 var histories = map[string]any{
 	"workspace_deletion_v1.json": workflows.WorkspaceDeletion,
+	"workspace_deletion_v2.json": workflows.WorkspaceDeletion,
 	"subscription_v1.json":       workflows.Subscription,
 	"session_lifecycle_v1.json":  workflows.SessionLifecycle,
 }
@@ -45,46 +48,43 @@ func TestReplaySavedHistories(t *testing.T) {
 	}
 }
 
-// TestRecordWorkspaceDeletionHistory runs the workflow on the embedded server
-// and saves its history; it runs only when asked to.
-func TestRecordWorkspaceDeletionHistory(t *testing.T) {
+// startRecording starts the embedded Temporal server and an onair worker with
+// acts, for the TestRecord… tests; it skips unless ONAIR_RECORD_HISTORIES is set.
+func startRecording(t *testing.T, acts *activities.Activities) (context.Context, client.Client) {
+	t.Helper()
 	if os.Getenv("ONAIR_RECORD_HISTORIES") == "" {
 		t.Skip("set ONAIR_RECORD_HISTORIES=1 to record histories into testdata/")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
 	quiet := slog.New(slog.DiscardHandler)
 	srv, err := devserver.Start(ctx, devserver.Options{FrontendAddress: "127.0.0.1:0", SearchAttributes: workflows.SearchAttributes(), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Stop()
+	t.Cleanup(func() { _ = srv.Stop() })
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	db := storetest.SQLite(t)
-	ws := store.NewWorkspace("Recorded", "free")
-	if err := store.Insert(ctx, db, ws); err != nil {
-		t.Fatal(err)
+	t.Cleanup(c.Close)
+	if acts.Log == nil {
+		acts.Log = quiet
 	}
-	w, err := onairworker.New(onairworker.Params{Client: c, Activities: &activities.Activities{DB: db, Log: quiet}})
+	w, err := onairworker.New(onairworker.Params{Client: c, Activities: acts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer w.Stop()
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkspaceDeletionWorkflowID(ws.ID), TaskQueue: onairworker.TaskQueue},
-		workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: "usr_recorder"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := run.Get(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(w.Stop)
+	return ctx, c
+}
+
+// saveHistory writes a finished run's history into testdata/.
+func saveHistory(ctx context.Context, t *testing.T, c client.Client, run client.WorkflowRun, file string) {
+	t.Helper()
 	history := &historypb.History{}
 	iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
@@ -98,8 +98,27 @@ func TestRecordWorkspaceDeletionHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("testdata", "workspace_deletion_v1.json"), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("testdata", file), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("recorded %d events", len(history.Events))
+	t.Logf("recorded %d events into %s", len(history.Events), file)
+}
+
+// TestRecordWorkspaceDeletionHistory deletes a workspace on the embedded server.
+func TestRecordWorkspaceDeletionHistory(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx, c := startRecording(t, &activities.Activities{DB: db, Billing: billing.NewLocal(db)})
+	ws := store.NewWorkspace("Recorded", "free")
+	if err := store.Insert(ctx, db, ws); err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkspaceDeletionWorkflowID(ws.ID), TaskQueue: onairworker.TaskQueue},
+		workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: "usr_recorder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	saveHistory(ctx, t, c, run, "workspace_deletion_v2.json")
 }

@@ -1,21 +1,12 @@
 package workflows_test
 
 import (
-	"context"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/onairhq/onair/activities"
-	"github.com/onairhq/onair/devserver"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -27,24 +18,12 @@ import (
 // server (reminder, reschedule, automatic start, a host's stop) and saves its
 // history; it runs only when asked to.
 func TestRecordSessionLifecycleHistory(t *testing.T) {
-	if os.Getenv("ONAIR_RECORD_HISTORIES") == "" {
-		t.Skip("set ONAIR_RECORD_HISTORIES=1 to record histories into testdata/")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	quiet := slog.New(slog.DiscardHandler)
-	srv, err := devserver.Start(ctx, devserver.Options{FrontendAddress: "127.0.0.1:0", SearchAttributes: workflows.SearchAttributes(), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-
 	db := storetest.SQLite(t)
+	sender, err := mail.NewFileSender(t.TempDir(), "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, c := startRecording(t, &activities.Activities{DB: db, Mail: sender})
 	ws := store.NewWorkspace("Recorded", "free")
 	ev := store.NewEvent(ws.ID, "Recorded session", "", store.EventSettings{}, "usr_recorder")
 	start := time.Now().Add(65 * time.Second).UTC().Truncate(time.Second)
@@ -55,18 +34,6 @@ func TestRecordSessionLifecycleHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sender, err := mail.NewFileSender(t.TempDir(), "onair <noreply@onair.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := onairworker.New(onairworker.Params{Client: c, Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer w.Stop()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.SessionWorkflowID(ses.ID), TaskQueue: onairworker.TaskQueue},
 		workflows.SessionLifecycle, workflows.SessionLifecycleInput{
 			SessionID: ses.ID, WorkspaceID: ws.ID, EventID: ev.ID, Title: ev.Title, StartsAt: start, DurationMinutes: 10,
@@ -111,26 +78,4 @@ func TestRecordSessionLifecycleHistory(t *testing.T) {
 		t.Fatalf("result %+v, %v", res, err)
 	}
 	saveHistory(ctx, t, c, run, "session_lifecycle_v1.json")
-}
-
-// saveHistory writes a finished run's history into testdata/.
-func saveHistory(ctx context.Context, t *testing.T, c client.Client, run client.WorkflowRun, file string) {
-	t.Helper()
-	history := &historypb.History{}
-	iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		event, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		history.Events = append(history.Events, event)
-	}
-	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("testdata", file), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recorded %d events into %s", len(history.Events), file)
 }

@@ -1,22 +1,17 @@
 package workflows_test
 
 import (
-	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/billing"
-	"github.com/onairhq/onair/devserver"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 	onairworker "github.com/onairhq/onair/worker"
@@ -27,35 +22,12 @@ import (
 // with the local provider (subscribe, cancel, resume, a webhook event, then a
 // cancellation of the workflow) and saves its history; only when asked to.
 func TestRecordSubscriptionHistory(t *testing.T) {
-	if os.Getenv("ONAIR_RECORD_HISTORIES") == "" {
-		t.Skip("set ONAIR_RECORD_HISTORIES=1 to record histories into testdata/")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	quiet := slog.New(slog.DiscardHandler)
-	srv, err := devserver.Start(ctx, devserver.Options{FrontendAddress: "127.0.0.1:0", SearchAttributes: workflows.SearchAttributes(), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	db := storetest.SQLite(t)
+	ctx, c := startRecording(t, &activities.Activities{DB: db, Mail: &mailbox{}, Billing: billing.NewLocal(db)})
 	ws := store.NewWorkspace("Recorded", "free")
 	if err := store.Insert(ctx, db, ws); err != nil {
 		t.Fatal(err)
 	}
-	w, err := onairworker.New(onairworker.Params{Client: c, Activities: &activities.Activities{DB: db, Mail: &mailbox{}, Log: quiet, Billing: billing.NewLocal(db)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer w.Stop()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID), TaskQueue: onairworker.TaskQueue},
 		workflows.Subscription, workflows.SubscriptionInput{WorkspaceID: ws.ID, Plan: "free"})
 	if err != nil {
