@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -41,16 +40,7 @@ type smtpCounter struct {
 func startSMTPCounter(t *testing.T) (*smtpCounter, string) {
 	t.Helper()
 	be := &smtpCounter{counts: map[string]int{}}
-	srv := smtp.NewServer(be)
-	srv.Domain = "localhost"
-	srv.MaxRecipients = 1
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return be, "smtp://" + l.Addr().String() + "?tls=none"
+	return be, serveSMTP(t, be, func(srv *smtp.Server) { srv.MaxRecipients = 1 })
 }
 
 func (b *smtpCounter) NewSession(*smtp.Conn) (smtp.Session, error) { return &counterSession{b: b}, nil }

@@ -43,16 +43,26 @@ type smtpMaildir struct {
 func startSMTPMaildir(t *testing.T) (*smtpMaildir, string) {
 	t.Helper()
 	be := &smtpMaildir{dir: t.TempDir()}
+	return be, serveSMTP(t, be, nil)
+}
+
+// serveSMTP runs a real SMTP server (go-smtp) for be on a free loopback port
+// until the test ends, and returns its SMTP_URL.
+func serveSMTP(t *testing.T, be smtp.Backend, tune func(*smtp.Server)) string {
+	t.Helper()
 	srv := smtp.NewServer(be)
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	if tune != nil {
+		tune(srv)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return be, "smtp://" + l.Addr().String() + "?tls=none"
+	return "smtp://" + l.Addr().String() + "?tls=none"
 }
 
 func (b *smtpMaildir) NewSession(*smtp.Conn) (smtp.Session, error) { return &maildirSession{b: b}, nil }

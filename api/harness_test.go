@@ -8,10 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -161,20 +158,12 @@ func (h *harness) signup(name string) account {
 
 var tokenPattern = regexp.MustCompile(`inv_[0-9a-z]{30,}`)
 
-// lastToken reads the invitation token from the newest e-mail to addr.
+// lastToken reads the invitation token from the newest e-mail to addr that has one.
 func (h *harness) lastToken(addr string) string {
 	h.t.Helper()
-	files, _ := filepath.Glob(filepath.Join(h.mailDir, "*.eml"))
-	sort.Strings(files)
-	for i := len(files) - 1; i >= 0; i-- {
-		data, err := os.ReadFile(files[i])
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if bytes.Contains(data, []byte("To: <"+addr+">")) || bytes.Contains(data, []byte("To: "+addr)) {
-			if tok := tokenPattern.Find(data); tok != nil {
-				return string(tok)
-			}
+	for _, m := range h.mailbox(addr) {
+		if tok := tokenPattern.FindString(m.text); tok != "" {
+			return tok
 		}
 	}
 	h.t.Fatalf("no invitation e-mail to %s in %s", addr, h.mailDir)

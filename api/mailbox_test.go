@@ -1,15 +1,10 @@
 package api_test
 
 import (
-	"bytes"
 	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net/mail"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -17,28 +12,11 @@ import (
 // its parts (quoted-printable undone), as the recipient would read them.
 func (h *harness) lastMail(addr string) (subject, text string) {
 	h.t.Helper()
-	files, _ := filepath.Glob(filepath.Join(h.mailDir, "*.eml"))
-	sort.Strings(files)
-	for i := len(files) - 1; i >= 0; i-- {
-		raw, err := os.ReadFile(files[i])
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		msg, err := mail.ReadMessage(bytes.NewReader(raw))
-		if err != nil {
-			h.t.Fatalf("%s: %v", files[i], err)
-		}
-		to, err := msg.Header.AddressList("To")
-		if err != nil || len(to) != 1 || to[0].Address != addr {
-			continue
-		}
-		subject, _ = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-		var b strings.Builder
-		h.readPart(&b, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
-		return subject, b.String()
+	box := h.mailbox(addr)
+	if len(box) == 0 {
+		h.t.Fatalf("no e-mail to %s in %s", addr, h.mailDir)
 	}
-	h.t.Fatalf("no e-mail to %s in %s", addr, h.mailDir)
-	return "", ""
+	return box[0].subject, box[0].text
 }
 
 func (h *harness) readPart(b *strings.Builder, contentType, encoding string, body io.Reader) {

@@ -1,0 +1,161 @@
+// Package sfu is the forwarding path of the media service: it copies RTP from one published
+// track to one shared local track that every subscriber's PeerConnection sends, drains RTCP and
+// turns keyframe requests into PLIs to the publisher. It knows nothing of rooms, roles or
+// signaling; media/ decides who publishes and who subscribes.
+package sfu
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+)
+
+// ErrForwarderClosed is returned by operations on a forwarder whose remote track has ended.
+var ErrForwarderClosed = errors.New("sfu: forwarder closed")
+
+// maxRTPPacket bounds one read; RTP over UDP never exceeds the MTU.
+const maxRTPPacket = 1500
+
+// ForwarderParams builds a Forwarder.
+type ForwarderParams struct {
+	Remote *webrtc.TrackRemote
+	// TrackID and StreamID name the local track subscribers see, so a browser can tell whose
+	// camera it is (media/ uses the publisher's person id as StreamID).
+	TrackID, StreamID string
+	// SendPLI asks the publisher for a keyframe (the publisher's PeerConnection.WriteRTCP).
+	SendPLI func(mediaSSRC uint32) error
+	Logger  *slog.Logger
+}
+
+// Forwarder relays one remote track. All subscribers share its one TrackLocalStaticRTP: each
+// packet is read once and written once; Pion fans the write out to every bound sender.
+type Forwarder struct {
+	remote  *webrtc.TrackRemote
+	local   *webrtc.TrackLocalStaticRTP
+	sendPLI func(uint32) error
+	log     *slog.Logger
+
+	open    atomic.Bool // forwarding on; when off, packets are read and dropped
+	packets atomic.Uint64
+	done    chan struct{}
+	once    sync.Once
+}
+
+// NewForwarder prepares the shared local track; call Run to start relaying.
+func NewForwarder(p ForwarderParams) (*Forwarder, error) {
+	if p.Remote == nil || p.SendPLI == nil {
+		return nil, errors.New("sfu: new forwarder: remote track and SendPLI are required")
+	}
+	local, err := webrtc.NewTrackLocalStaticRTP(p.Remote.Codec().RTPCodecCapability, p.TrackID, p.StreamID)
+	if err != nil {
+		return nil, fmt.Errorf("sfu: new local track: %w", err)
+	}
+	log := p.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Forwarder{
+		remote: p.Remote, local: local, sendPLI: p.SendPLI,
+		log:  log.With("track", p.TrackID, "kind", p.Remote.Kind().String()),
+		done: make(chan struct{}),
+	}, nil
+}
+
+// Local is the track to add to subscribers' PeerConnections.
+func (f *Forwarder) Local() webrtc.TrackLocal { return f.local }
+
+// Kind is audio or video.
+func (f *Forwarder) Kind() webrtc.RTPCodecType { return f.remote.Kind() }
+
+// Packets counts packets forwarded so far (not those dropped while closed to forwarding).
+func (f *Forwarder) Packets() uint64 { return f.packets.Load() }
+
+// Done is closed when the remote track has ended.
+func (f *Forwarder) Done() <-chan struct{} { return f.done }
+
+// SetForwarding turns relaying on or off without touching the publisher's connection, so a
+// stage grant or removal takes effect at once. Turning it on asks for a keyframe, since
+// subscribers cannot decode video until one arrives.
+func (f *Forwarder) SetForwarding(on bool) {
+	if f.open.Swap(on) != on && on {
+		f.RequestKeyframe()
+	}
+}
+
+// RequestKeyframe sends a PLI to the publisher; video only (audio has no keyframes).
+func (f *Forwarder) RequestKeyframe() {
+	if f.remote.Kind() != webrtc.RTPCodecTypeVideo {
+		return
+	}
+	select {
+	case <-f.done:
+		return
+	default:
+	}
+	if err := f.sendPLI(uint32(f.remote.SSRC())); err != nil {
+		f.log.Debug("keyframe request failed", "err", err)
+	}
+}
+
+// Run relays until the remote track ends. Reads continue while forwarding is off so the
+// publisher's receive buffer never fills.
+func (f *Forwarder) Run() {
+	defer f.once.Do(func() { close(f.done) })
+	buf := make([]byte, maxRTPPacket)
+	for {
+		n, _, err := f.remote.Read(buf)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				f.log.Debug("remote track read ended", "err", err)
+			}
+			return
+		}
+		if !f.open.Load() {
+			continue
+		}
+		// Write fails only when no subscriber is bound or one binding's transport closed;
+		// neither should stop the others, so it is not fatal.
+		if _, err := f.local.Write(buf[:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+			f.log.Debug("forward write", "err", err)
+		}
+		f.packets.Add(1)
+	}
+}
+
+// DrainRTCP reads a subscriber's RTCP for one sender until it closes — Pion's interceptors
+// (NACK, reports) act only on RTCP that someone reads — and passes keyframe requests on.
+func DrainRTCP(sender *webrtc.RTPSender, onKeyframeRequest func()) {
+	for {
+		pkts, _, err := sender.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, p := range pkts {
+			switch p.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				onKeyframeRequest()
+			}
+		}
+	}
+}
+
+// DrainReceiverRTCP does the same for the publisher side of a receiver.
+func DrainReceiverRTCP(receiver *webrtc.RTPReceiver) {
+	buf := make([]byte, maxRTPPacket)
+	for {
+		if _, _, err := receiver.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// PLI builds the keyframe request SendPLI implementations write.
+func PLI(mediaSSRC uint32) []rtcp.Packet {
+	return []rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: mediaSSRC}}
+}

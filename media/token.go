@@ -1,0 +1,114 @@
+package media
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onairhq/onair/authz"
+)
+
+// Join-token refusals. Each is a distinct sentinel so the signaling layer can tell the browser
+// why it was turned away (an expired link asks for a fresh token; a forged one does not).
+var (
+	ErrTokenMalformed    = errors.New("media: join token malformed")
+	ErrTokenForged       = errors.New("media: join token signature invalid")
+	ErrTokenExpired      = errors.New("media: join token expired")
+	ErrTokenWrongSession = errors.New("media: join token is for another session")
+)
+
+// JoinTokenTTL is how long an issued join token stays valid: long enough to open the room page,
+// short enough that a leaked token is soon useless. Reconnects ask the API for a new one.
+const JoinTokenTTL = 10 * time.Minute
+
+// Claims is what a join token asserts. Field names are short because the token travels in URLs.
+type Claims struct {
+	SessionID string            `json:"sid"`
+	PersonID  string            `json:"pid"` // registrant, member or speaker id
+	Role      authz.SessionRole `json:"role"`
+	Name      string            `json:"name"`
+	MediaURL  string            `json:"url"`
+	ExpiresAt int64             `json:"exp"` // unix seconds
+}
+
+// Expiry is ExpiresAt as a time.
+func (c Claims) Expiry() time.Time { return time.Unix(c.ExpiresAt, 0).UTC() }
+
+func (c Claims) validate() error {
+	switch {
+	case c.SessionID == "":
+		return fmt.Errorf("%w: no session", ErrTokenMalformed)
+	case c.PersonID == "":
+		return fmt.Errorf("%w: no person", ErrTokenMalformed)
+	case c.ExpiresAt == 0:
+		return fmt.Errorf("%w: no expiry", ErrTokenMalformed)
+	}
+	switch c.Role {
+	case authz.SessionHost, authz.SessionModerator, authz.SessionSpeaker, authz.SessionParticipant:
+		return nil
+	}
+	return fmt.Errorf("%w: unknown role %q", ErrTokenMalformed, c.Role)
+}
+
+var tokenEncoding = base64.RawURLEncoding
+
+// Sign returns "<claims>.<mac>", both base64url, the MAC being HMAC-SHA256 over the encoded claims.
+func Sign(secret []byte, c Claims) (string, error) {
+	if len(secret) == 0 {
+		return "", errors.New("media: sign join token: empty secret")
+	}
+	if err := c.validate(); err != nil {
+		return "", fmt.Errorf("sign join token: %w", err)
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("sign join token: %w", err)
+	}
+	payload := tokenEncoding.EncodeToString(body)
+	return payload + "." + tokenEncoding.EncodeToString(tokenMAC(secret, payload)), nil
+}
+
+// Verify checks the signature first (nothing in a forged token is trusted, not even its
+// expiry), then the expiry against now, then that the token was issued for sessionID.
+func Verify(secret []byte, token, sessionID string, now time.Time) (Claims, error) {
+	payload, mac, ok := strings.Cut(token, ".")
+	if !ok || payload == "" || mac == "" {
+		return Claims{}, ErrTokenMalformed
+	}
+	got, err := tokenEncoding.DecodeString(mac)
+	if err != nil {
+		return Claims{}, ErrTokenMalformed
+	}
+	if len(secret) == 0 || !hmac.Equal(got, tokenMAC(secret, payload)) {
+		return Claims{}, ErrTokenForged
+	}
+	body, err := tokenEncoding.DecodeString(payload)
+	if err != nil {
+		return Claims{}, ErrTokenMalformed
+	}
+	var c Claims
+	if err := json.Unmarshal(body, &c); err != nil {
+		return Claims{}, fmt.Errorf("%w: %v", ErrTokenMalformed, err)
+	}
+	if err := c.validate(); err != nil {
+		return Claims{}, err
+	}
+	if !now.Before(c.Expiry()) {
+		return Claims{}, ErrTokenExpired
+	}
+	if c.SessionID != sessionID {
+		return Claims{}, ErrTokenWrongSession
+	}
+	return c, nil
+}
+
+func tokenMAC(secret []byte, payload string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
