@@ -11,7 +11,6 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
 )
 
 type eventRequest struct {
@@ -266,46 +265,9 @@ func (s *Server) deleteEvent(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	for _, ses := range sessions {
-		if ses.Status == store.SessionLive {
-			fail(c, conflict("a session of this event is live; stop it first"))
-			return
-		}
-		if ses.Status == store.SessionCancelled {
-			// Its workflow is still sending the cancellation notices: erasing
-			// the registrants now would stop them half-way.
-			running, err := s.sessionWorkflowRunning(ctx, ses.ID)
-			if err != nil {
-				fail(c, err)
-				return
-			}
-			if running {
-				c.Header("Retry-After", "5")
-				fail(c, conflict("session "+ses.ID+" is still sending its cancellation notices; retry shortly"))
-				return
-			}
-		}
-		if ses.Closed() {
-			continue
-		}
-		expected, err := store.HasExpectedRegistrants(ctx, s.p.DB, ses.ID)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if expected {
-			fail(c, conflict("session "+ses.ID+" still has registrants; cancel it first (POST /v1/sessions/"+ses.ID+"/cancel) so they are told"))
-			return
-		}
-	}
-	for _, ses := range sessions {
-		if !ses.Closed() {
-			err := s.p.Temporal.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", "event deleted")
-			if err != nil && !isWorkflowGone(err) {
-				fail(c, err)
-				return
-			}
-		}
+	if err := s.stopSessionsBeforeErase(c, sessions, "event deleted"); err != nil {
+		fail(c, err)
+		return
 	}
 	if err := store.DeleteEvent(ctx, s.p.DB, ws, ev.ID); err != nil {
 		fail(c, err)

@@ -329,3 +329,34 @@ func TestRaisingCapacityLetsTheWaitlistIn(t *testing.T) {
 		t.Fatalf("still waitlisted after the capacity rose to 3: %+v", regs.Data)
 	}
 }
+
+// TestDeletingAWorkspaceTellsRegistrantsFirst: a workspace with an upcoming
+// session that has registrants cannot vanish silently; once the session is
+// cancelled (and its notices sent) the deletion goes ahead.
+func TestDeletingAWorkspaceTellsRegistrantsFirst(t *testing.T) {
+	h := sqliteHarness(t)
+	owner := h.signup("Closing down")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Last webinar"}).field(t, "id")
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(24 * time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
+	guest := email("guest")
+	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key, map[string]any{"email": guest})
+	wantProblem(t, h.call("DELETE", "/v1/workspace", owner.Key, nil), http.StatusConflict, "")
+	h.must(http.StatusOK, "GET", "/v1/workspace", owner.Key, nil) // still there, keys still work
+
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := h.call("DELETE", "/v1/workspace", owner.Key, nil)
+		if r.Status == http.StatusAccepted {
+			break
+		}
+		wantProblem(t, r, http.StatusConflict, "")
+		if time.Now().After(deadline) {
+			t.Fatalf("workspace still not deletable 30 s after its session was cancelled: %s", r.Body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	h.waitMail(guest, "Cancelled")
+	wantUnauthenticated(t, h.call("GET", "/v1/workspace", owner.Key, nil))
+}

@@ -11,6 +11,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/workflows"
@@ -74,6 +76,47 @@ func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg 
 }
 
 // isWorkflowGone reports a workflow that does not run (finished or never started).
+// stopSessionsBeforeErase makes sure erasing these sessions leaves nobody
+// untold: it refuses (409) while one is live, still sends its cancellation
+// notices, or is upcoming with registrants (cancel it first so they get the
+// notice); then it stops the remaining sessions' workflows.
+func (s *Server) stopSessionsBeforeErase(c *gin.Context, sessions []store.Session, reason string) error {
+	ctx := c.Request.Context()
+	for _, ses := range sessions {
+		switch {
+		case ses.Status == store.SessionLive:
+			return conflict("session " + ses.ID + " is live; stop it first")
+		case ses.Status == store.SessionCancelled:
+			running, err := s.sessionWorkflowRunning(ctx, ses.ID)
+			if err != nil {
+				return err
+			}
+			if running {
+				c.Header("Retry-After", "5")
+				return conflict("session " + ses.ID + " is still sending its cancellation notices; retry shortly")
+			}
+		case !ses.Closed():
+			expected, err := store.HasExpectedRegistrants(ctx, s.p.DB, ses.ID)
+			if err != nil {
+				return err
+			}
+			if expected {
+				return conflict("session " + ses.ID + " still has registrants; cancel it first (POST /v1/sessions/" + ses.ID + "/cancel) so they are told")
+			}
+		}
+	}
+	for _, ses := range sessions {
+		if ses.Closed() {
+			continue
+		}
+		err := s.p.Temporal.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", reason)
+		if err != nil && !isWorkflowGone(err) {
+			return err
+		}
+	}
+	return nil
+}
+
 // sessionWorkflowRunning reports whether the session's workflow is still open.
 func (s *Server) sessionWorkflowRunning(ctx context.Context, sessionID string) (bool, error) {
 	desc, err := s.p.Temporal.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(sessionID), "")

@@ -112,12 +112,22 @@ type deletionStarted struct {
 	WorkflowID string `json:"workflow_id"`
 }
 
-// deleteWorkspace marks the workspace (its keys stop working at once) and hands
-// the erase to the WorkspaceDeletion workflow, which survives crashes and retries.
+// deleteWorkspace refuses while sessions still owe registrants a notice, then
+// marks the workspace (its keys stop working at once) and hands the erase to
+// the WorkspaceDeletion workflow, which survives crashes and retries.
 func (s *Server) deleteWorkspace(c *gin.Context) {
 	p := caller(c)
 	ws := p.Workspace
 	ctx := c.Request.Context()
+	var sessions []store.Session
+	if err := s.p.DB.NewSelect().Model(&sessions).Where("workspace_id = ?", ws.ID).Scan(ctx); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.stopSessionsBeforeErase(c, sessions, "workspace deleted"); err != nil {
+		fail(c, err)
+		return
+	}
 	if err := store.MarkWorkspaceDeleting(ctx, s.p.DB, ws); err != nil {
 		fail(c, err)
 		return
