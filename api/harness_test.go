@@ -56,7 +56,8 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 		Billing: local, StripeWebhookSecret: testWebhookSecret,
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
-		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30})
+		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30,
+		MediaSecret: testMediaSecret, MediaURL: testMediaURL})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}

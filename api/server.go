@@ -44,6 +44,10 @@ type Params struct {
 	// X-Forwarded-For names the client. None by default: anyone can send that
 	// header, and trusting it would let a client dodge the throttle.
 	TrustedProxies []string
+	// MediaSecret signs live-room join tokens for the media service at MediaURL
+	// (both unset: the join routes answer 503).
+	MediaSecret []byte
+	MediaURL    string
 }
 
 // Server holds the API's dependencies and routes.
@@ -114,5 +118,6 @@ func (s *Server) register() {
 	s.sessionInvitationRoutes()
 	s.auditRoutes()
 	s.billingRoutes()
+	s.joinRoutes()
 	s.openAPIRoute()
 }

@@ -32,6 +32,15 @@ type config struct {
 	// Stripe's webhooks.
 	StripeSecretKey     string // STRIPE_SECRET_KEY
 	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
+
+	// The media service (live rooms): where it listens, the URL browsers reach
+	// it at (put in join tokens), the secret shared by the API (signing join
+	// tokens) and the media service (verifying them; its control API key is
+	// derived from it), and extra browser origins allowed to open its WebSocket.
+	MediaAddr    string   // ONAIR_MEDIA_ADDR
+	MediaURL     string   // ONAIR_MEDIA_URL
+	MediaSecret  string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaOrigins []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 }
 
 func env(name, fallback string) string {
@@ -59,6 +68,13 @@ func loadConfig() config {
 	for _, p := range strings.Split(env("ONAIR_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
+	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
+	for _, o := range strings.Split(env("ONAIR_MEDIA_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.MediaOrigins = append(c.MediaOrigins, o)
 		}
 	}
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")

@@ -16,7 +16,7 @@ import (
 )
 
 // runDev runs the whole platform in one process on local files: embedded
-// Temporal (SQLite) with its Web UI, the worker, and the API.
+// Temporal (SQLite) with its Web UI, the worker, the API and the media service.
 func runDev(ctx context.Context, cfg config) error {
 	log, err := cfg.logger()
 	if err != nil {
@@ -39,6 +39,10 @@ func runDev(ctx context.Context, cfg config) error {
 
 	// The embedded server may have taken a free port; everything dials that one.
 	cfg.TemporalAddress = temporal.FrontendAddress()
+	mediaDone, err := startDevMedia(ctx, &cfg, log) // before the API: it sets the media secret
+	if err != nil {
+		return err
+	}
 	s, err := openServices(ctx, cfg, log, true)
 	if err != nil {
 		return err
@@ -62,17 +66,22 @@ func runDev(ctx context.Context, cfg config) error {
 	err = serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) {
 		printBanner(os.Stdout, banner{
 			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
-			Store: dsnLabel(dsn), Mail: mailTarget, Key: key,
+			Store: dsnLabel(dsn), Mail: mailTarget, Key: key, Media: cfg.MediaURL,
 		})
 	})
 	log.Info("onair dev stopping")
+	if err == nil { // the API stopped because ctx ended: so does the media service
+		if mediaErr := <-mediaDone; mediaErr != nil {
+			err = fmt.Errorf("media service: %w", mediaErr)
+		}
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
 }
 
-type banner struct{ API, WebUI, Temporal, Store, Mail, Key string }
+type banner struct{ API, WebUI, Temporal, Store, Mail, Key, Media string }
 
 func printBanner(w io.Writer, b banner) {
 	lines := []string{
@@ -81,6 +90,7 @@ func printBanner(w io.Writer, b banner) {
 		"  API            " + b.API + "   (OpenAPI: " + b.API + "/openapi.json)",
 		"  Temporal UI    " + b.WebUI,
 		"  Temporal gRPC  " + b.Temporal,
+		"  Media (rooms)  " + b.Media,
 		"  Store          " + b.Store,
 		"  Mail           " + b.Mail,
 		"",

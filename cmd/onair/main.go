@@ -1,5 +1,5 @@
 // Command onair runs the webinar platform: `onair dev` for everything in one
-// process, or `onair api`, `onair worker` and `onair migrate` in production.
+// process, or `onair api`, `onair worker`, `onair media` and `onair migrate` in production.
 package main
 
 import (
@@ -16,6 +16,7 @@ commands:
   dev       everything in one process: embedded Temporal + Web UI, worker, API (SQLite store)
   api       the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS)
   worker    the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  media     the live-room media service: SFU, signaling, control API (needs ONAIR_MEDIA_SECRET)
   migrate   apply store migrations to DATABASE_URL and exit
 
 Configuration comes from environment variables; see README.md.
@@ -27,7 +28,7 @@ func main() {
 		os.Exit(2)
 	}
 	commands := map[string]func(context.Context, config) error{
-		"dev": runDev, "api": runAPI, "worker": runWorker, "migrate": runMigrate,
+		"dev": runDev, "api": runAPI, "worker": runWorker, "media": runMedia, "migrate": runMigrate,
 	}
 	run, ok := commands[os.Args[1]]
 	if !ok {

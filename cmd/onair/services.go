@@ -76,6 +76,7 @@ func (s *services) api() *api.Server {
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
+		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL,
 	})
 }
 

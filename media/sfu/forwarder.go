@@ -43,6 +43,7 @@ type Forwarder struct {
 
 	open    atomic.Bool // forwarding on; when off, packets are read and dropped
 	packets atomic.Uint64
+	read    atomic.Uint64
 	done    chan struct{}
 	once    sync.Once
 }
@@ -75,6 +76,9 @@ func (f *Forwarder) Kind() webrtc.RTPCodecType { return f.remote.Kind() }
 
 // Packets counts packets forwarded so far (not those dropped while closed to forwarding).
 func (f *Forwarder) Packets() uint64 { return f.packets.Load() }
+
+// Received counts packets read from the publisher, forwarded or not.
+func (f *Forwarder) Received() uint64 { return f.read.Load() }
 
 // Done is closed when the remote track has ended.
 func (f *Forwarder) Done() <-chan struct{} { return f.done }
@@ -116,6 +120,7 @@ func (f *Forwarder) Run() {
 			}
 			return
 		}
+		f.read.Add(1)
 		if !f.open.Load() {
 			continue
 		}

@@ -1,4 +1,7 @@
-package media
+// Package jointoken is the short-lived signed ticket into a live room: the API
+// issues it, the media service verifies it. It is a leaf package so the API
+// issues tokens without importing the media service (Pion).
+package jointoken
 
 import (
 	"crypto/hmac"
@@ -16,15 +19,15 @@ import (
 // Join-token refusals. Each is a distinct sentinel so the signaling layer can tell the browser
 // why it was turned away (an expired link asks for a fresh token; a forged one does not).
 var (
-	ErrTokenMalformed    = errors.New("media: join token malformed")
-	ErrTokenForged       = errors.New("media: join token signature invalid")
-	ErrTokenExpired      = errors.New("media: join token expired")
-	ErrTokenWrongSession = errors.New("media: join token is for another session")
+	ErrTokenMalformed    = errors.New("jointoken: join token malformed")
+	ErrTokenForged       = errors.New("jointoken: join token signature invalid")
+	ErrTokenExpired      = errors.New("jointoken: join token expired")
+	ErrTokenWrongSession = errors.New("jointoken: join token is for another session")
 )
 
-// JoinTokenTTL is how long an issued join token stays valid: long enough to open the room page,
+// TTL is how long an issued join token stays valid: long enough to open the room page,
 // short enough that a leaked token is soon useless. Reconnects ask the API for a new one.
-const JoinTokenTTL = 10 * time.Minute
+const TTL = 10 * time.Minute
 
 // Claims is what a join token asserts. Field names are short because the token travels in URLs.
 type Claims struct {
@@ -35,6 +38,10 @@ type Claims struct {
 	MediaURL  string            `json:"url"`
 	ExpiresAt int64             `json:"exp"` // unix seconds
 }
+
+// SignalPath is where the media service accepts the signaling WebSocket that
+// presents the token.
+const SignalPath = "/v1/signal"
 
 // Expiry is ExpiresAt as a time.
 func (c Claims) Expiry() time.Time { return time.Unix(c.ExpiresAt, 0).UTC() }

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/store"
+)
+
+// joinToken is a short-lived media join token and where to use it: the browser opens
+// signal_url and sends {"type":"join","session":…,"token":…}.
+type joinToken struct {
+	Token     string            `json:"token"`
+	MediaURL  string            `json:"media_url"`
+	SignalURL string            `json:"signal_url"`
+	SessionID string            `json:"session_id"`
+	PersonID  string            `json:"person_id"`
+	Role      authz.SessionRole `json:"role"`
+	Name      string            `json:"name"`
+	ExpiresAt time.Time         `json:"expires_at"`
+}
+
+// publicJoinRequest carries the secret of a registrant's or speaker's personal join link.
+type publicJoinRequest struct {
+	Token string `json:"token"`
+}
+
+func (r *publicJoinRequest) validate() error {
+	r.Token = strings.TrimSpace(r.Token)
+	if r.Token == "" || len(r.Token) > 200 {
+		return badInput("token", "token is the secret of your personal join link")
+	}
+	return nil
+}
+
+func (s *Server) joinRoutes() {
+	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
+		Summary:  "A media join token for the calling team member: host if assigned as host with host rights, otherwise moderator",
+		Response: joinToken{}, Handler: s.memberJoinToken})
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Throttled: true,
+		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
+		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
+}
+
+func (s *Server) memberJoinToken(c *gin.Context) {
+	ses, err := s.sessionOf(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p := caller(c)
+	if p.Member == nil {
+		fail(c, problem(http.StatusForbidden, "forbidden", "Permission denied", "join tokens are personal: use a team member's API key"))
+		return
+	}
+	role, err := s.memberSessionRole(c.Request.Context(), p, ses.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.issueJoinToken(c, ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+}
+
+// memberSessionRole applies spec §4: a host is a team member with host rights assigned to the
+// session as host; every other team member enters as a moderator.
+func (s *Server) memberSessionRole(ctx context.Context, p *principal, sessionID string) (authz.SessionRole, error) {
+	assigned, err := s.p.DB.NewSelect().Model((*store.SessionStaff)(nil)).
+		Where("session_id = ? AND member_id = ? AND role = ?", sessionID, p.Member.ID, store.StaffHost).Exists(ctx)
+	if err != nil {
+		return "", err
+	}
+	if assigned && authz.SessionRoleFor(p.subject()) == authz.SessionHost {
+		return authz.SessionHost, nil
+	}
+	return authz.SessionModerator, nil
+}
+
+func (s *Server) publicJoin(c *gin.Context) {
+	var req publicJoinRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, req.Token)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ses, err := store.Get[store.Session](ctx, s.p.DB, workspaceID, sessionID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.issueJoinToken(c, ses, claims)
+}
+
+// personByJoinLink finds whose personal link this is: an approved registrant (participant)
+// or an external speaker.
+func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.Claims, string, string, error) {
+	reg, err := store.RegistrantByToken(ctx, s.p.DB, token)
+	if err == nil {
+		if reg.Status != store.RegistrantApproved {
+			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "not-approved", "Registration not approved",
+				"only approved registrants may join; this registration is "+reg.Status)
+		}
+		return jointoken.Claims{PersonID: reg.ID, Role: authz.SessionParticipant, Name: reg.Name}, reg.WorkspaceID, reg.SessionID, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return jointoken.Claims{}, "", "", err
+	}
+	st := new(store.SessionStaff)
+	err = s.p.DB.NewSelect().Model(st).Where("join_token = ? AND role = ?", token, store.StaffSpeaker).Limit(1).Scan(ctx)
+	if err != nil {
+		return jointoken.Claims{}, "", "", notFound("join link")
+	}
+	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
+}
+
+func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims jointoken.Claims) {
+	if len(s.p.MediaSecret) == 0 || s.p.MediaURL == "" {
+		fail(c, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured"))
+		return
+	}
+	if ses.Closed() {
+		fail(c, conflict("the session is "+ses.Status))
+		return
+	}
+	now := time.Now()
+	claims.SessionID, claims.MediaURL = ses.ID, s.p.MediaURL
+	claims.ExpiresAt = now.Add(jointoken.TTL).Unix()
+	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
+		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()})
+}
+
+// signalURL is the media service's WebSocket endpoint: http(s) becomes ws(s).
+func signalURL(mediaURL string) string {
+	u := strings.TrimRight(mediaURL, "/") + jointoken.SignalPath
+	if rest, ok := strings.CutPrefix(u, "http"); ok {
+		return "ws" + rest
+	}
+	return u
+}

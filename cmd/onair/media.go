@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/media"
+)
+
+// runMedia serves the live-room media service: signaling WebSocket, SFU and control API.
+func runMedia(ctx context.Context, cfg config) error {
+	log, err := cfg.logger()
+	if err != nil {
+		return err
+	}
+	if cfg.MediaSecret == "" {
+		return errors.New("ONAIR_MEDIA_SECRET is required (the same value as the API's)")
+	}
+	h, stop, err := newMediaService(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
+		log.Info("media listening", "addr", a.String(), "url", cfg.MediaURL)
+	})
+}
+
+// newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
+// connections that http.Server.Shutdown does not close).
+func newMediaService(cfg config, log *slog.Logger) (http.Handler, func(), error) {
+	api, err := media.NewWebRTCAPI(webrtc.SettingEngine{})
+	if err != nil {
+		return nil, nil, err
+	}
+	log = log.With("component", "media")
+	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api})
+	if err != nil {
+		return nil, nil, err
+	}
+	h := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: []byte(cfg.MediaSecret), Logger: log, OriginPatterns: cfg.MediaOrigins})
+	return h, rooms.CloseAll, nil
+}
+
+// startDevMedia runs the media service beside the API in `onair dev`, generating the media
+// secret when none is configured (it lives only as long as the process, like the rooms).
+func startDevMedia(ctx context.Context, cfg *config, log *slog.Logger) (<-chan error, error) {
+	if cfg.MediaSecret == "" {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, fmt.Errorf("generate media secret: %w", err)
+		}
+		cfg.MediaSecret = hex.EncodeToString(b)
+	}
+	if cfg.MediaAddr == "" {
+		cfg.MediaAddr = "127.0.0.1:0"
+	}
+	h, stop, err := newMediaService(*cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		defer stop()
+		done <- serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
+			if cfg.MediaURL == "" {
+				cfg.MediaURL = "http://" + a.String()
+			}
+			close(ready)
+		})
+	}()
+	select {
+	case <-ready:
+		return done, nil
+	case err := <-done:
+		return nil, fmt.Errorf("media service: %w", err)
+	}
+}

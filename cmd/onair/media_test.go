@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/jointoken"
+)
+
+// `onair media` serves health, the signaling endpoint and the control API keyed by the
+// secret; it refuses to start without a secret and stops cleanly.
+func TestMediaCommand(t *testing.T) {
+	if err := runMedia(context.Background(), config{LogLevel: "warn", LogFormat: "text"}); err == nil {
+		t.Fatal("onair media started without ONAIR_MEDIA_SECRET")
+	}
+	addr := freeAddr(t)
+	cfg := config{MediaAddr: addr, MediaURL: "http://" + addr, MediaSecret: "s3cret", LogLevel: "warn", LogFormat: "text"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runMedia(ctx, cfg) }()
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(cfg.MediaURL + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("onair media not healthy within 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for key, want := range map[string]int{"wrong": http.StatusUnauthorized, media.ControlKey([]byte("s3cret")): http.StatusOK} {
+		req, _ := http.NewRequest("POST", cfg.MediaURL+"/control/rooms/ses_1/open", nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("open room with key %.6s…: %d, want %d", key, res.StatusCode, want)
+		}
+	}
+	res, err := http.Get(cfg.MediaURL + jointoken.SignalPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUpgradeRequired && res.StatusCode != http.StatusBadRequest {
+		t.Errorf("plain GET of the signaling endpoint: %d, want a WebSocket upgrade refusal", res.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("onair media stopped with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("onair media did not stop")
+	}
+}
+
+// `onair dev` generates the media secret when none is set and its media service verifies join
+// tokens signed with it (the API is handed the same cfg.MediaSecret).
+func TestDevMediaGeneratesItsSecret(t *testing.T) {
+	cfg := config{LogLevel: "warn", LogFormat: "text"}
+	log, err := cfg.logger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done, err := startDevMedia(ctx, &cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.MediaSecret) < 32 || cfg.MediaURL == "" {
+		t.Fatalf("media secret %d chars, URL %q", len(cfg.MediaSecret), cfg.MediaURL)
+	}
+	tok, err := jointoken.Sign([]byte(cfg.MediaSecret), jointoken.Claims{SessionID: "ses_1", PersonID: "mem_1",
+		Role: authz.SessionHost, Name: "Host", MediaURL: cfg.MediaURL, ExpiresAt: time.Now().Add(time.Minute).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialCtx, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	ws, _, err := websocket.Dial(dialCtx, "ws"+strings.TrimPrefix(cfg.MediaURL, "http")+jointoken.SignalPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if err := wsjson.Write(dialCtx, ws, media.Frame{Type: media.FrameJoin, Session: "ses_1", Token: tok}); err != nil {
+		t.Fatal(err)
+	}
+	var f media.Frame
+	if err := wsjson.Read(dialCtx, ws, &f); err != nil || f.Type != media.FrameJoined || f.Role != "host" {
+		t.Fatalf("join answered %+v, %v", f, err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("dev media stopped with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("dev media did not stop")
+	}
+}

@@ -1,0 +1,143 @@
+package media
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+)
+
+// ControlKey is the bearer token of the control API, derived from the media secret so one
+// setting configures both, while the signing key itself never travels in a header.
+func ControlKey(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("onair media control v1"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ServerParams builds the media service's HTTP handler.
+type ServerParams struct {
+	Rooms          *Rooms
+	Secret         []byte
+	Now            func() time.Time
+	Logger         *slog.Logger
+	OriginPatterns []string
+}
+
+// jointoken.SignalPath is where browsers open the signaling WebSocket.
+
+// NewHandler serves signaling, the control API (/control/..., bearer ControlKey) and /healthz.
+func NewHandler(p ServerParams) http.Handler {
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET "+jointoken.SignalPath, NewSignalHandler(SignalParams{
+		Rooms: p.Rooms, Secret: p.Secret, Now: p.Now, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	c := &control{rooms: p.Rooms, key: ControlKey(p.Secret), log: p.Logger}
+	mux.Handle("GET /control/rooms", c.auth(c.listRooms))
+	mux.Handle("POST /control/rooms/{session}/open", c.auth(c.open))
+	mux.Handle("POST /control/rooms/{session}/close", c.auth(c.close))
+	mux.Handle("GET /control/rooms/{session}/participants", c.auth(c.participants))
+	mux.Handle("PUT /control/rooms/{session}/participants/{person}/role", c.auth(c.setRole))
+	return mux
+}
+
+type control struct {
+	rooms *Rooms
+	key   string
+	log   *slog.Logger
+}
+
+func (c *control) auth(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(c.key)) != 1 {
+			writeProblem(w, http.StatusUnauthorized, "missing or wrong control key")
+			return
+		}
+		next(w, r)
+	})
+}
+
+func (c *control) listRooms(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string][]string{"rooms": c.rooms.IDs()})
+}
+
+func (c *control) open(w http.ResponseWriter, r *http.Request) {
+	room := c.rooms.Open(r.PathValue("session"))
+	writeJSON(w, http.StatusOK, map[string]any{"session": room.SessionID(), "live": true})
+}
+
+func (c *control) close(w http.ResponseWriter, r *http.Request) {
+	if err := c.rooms.Close(r.PathValue("session")); err != nil {
+		writeProblem(w, http.StatusNotFound, "no such room on this media node")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (c *control) participants(w http.ResponseWriter, r *http.Request) {
+	room, ok := c.rooms.Get(r.PathValue("session"))
+	if !ok {
+		writeProblem(w, http.StatusNotFound, "no such room on this media node")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"participants": room.Participants()})
+}
+
+func (c *control) setRole(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Role authz.SessionRole `json:"role"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&body); err != nil {
+		writeProblem(w, http.StatusBadRequest, "body must be {\"role\": ...}")
+		return
+	}
+	switch body.Role {
+	case authz.SessionHost, authz.SessionModerator, authz.SessionSpeaker, authz.SessionParticipant:
+	default:
+		writeProblem(w, http.StatusUnprocessableEntity, "role must be host, moderator, speaker or participant")
+		return
+	}
+	room, ok := c.rooms.Get(r.PathValue("session"))
+	if !ok {
+		writeProblem(w, http.StatusNotFound, "no such room on this media node")
+		return
+	}
+	if err := room.SetRole(r.PathValue("person"), body.Role); err != nil {
+		if errors.Is(err, ErrNoSuchPerson) {
+			writeProblem(w, http.StatusNotFound, "no such person in the room")
+			return
+		}
+		writeProblem(w, http.StatusInternalServerError, "could not change the role")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeProblem answers with RFC 9457 problem+json, like the API.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+}

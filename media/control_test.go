@@ -1,0 +1,64 @@
+package media
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/onairhq/onair/authz"
+)
+
+func (n *testNode) control(t *testing.T, method, path, body string, want int) []byte {
+	t.Helper()
+	return n.controlAs(t, ControlKey(testSecret), method, path, body, want)
+}
+
+func (n *testNode) controlAs(t *testing.T, key, method, path, body string, want int) []byte {
+	t.Helper()
+	req, err := http.NewRequest(method, n.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: status %d (%s), want %d", method, path, res.StatusCode, b, want)
+	}
+	return b
+}
+
+func TestControlAPI(t *testing.T) {
+	n := newTestNode(t)
+	n.controlAs(t, "wrong", "POST", "/control/rooms/"+session+"/open", "", 401)
+	n.controlAs(t, "", "GET", "/control/rooms", "", 401)
+	n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 404)
+	n.control(t, "POST", "/control/rooms/"+session+"/open", "", 200)
+
+	n.join(t, session, "host", authz.SessionHost)
+	guest := n.join(t, session, "guest", authz.SessionParticipant)
+	var list struct {
+		Participants []ParticipantInfo `json:"participants"`
+	}
+	if err := json.Unmarshal(n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 200), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Participants) != 2 || list.Participants[0].PersonID != "guest" || list.Participants[1].Role != authz.SessionHost {
+		t.Fatalf("participants = %+v", list.Participants)
+	}
+	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"king"}`, 422)
+	n.control(t, "PUT", "/control/rooms/"+session+"/participants/nobody/role", `{"role":"speaker"}`, 404)
+
+	n.control(t, "POST", "/control/rooms/"+session+"/close", "", 204)
+	if f := guest.expect(FrameBye); f.Code != CodeRoomClosed {
+		t.Fatalf("bye frame %+v, want room_closed", f)
+	}
+	guest.expectClosed()
+	n.control(t, "POST", "/control/rooms/"+session+"/close", "", 404)
+}

@@ -1,0 +1,77 @@
+// Package media is the live-room service: rooms of participants with one PeerConnection each,
+// the stage rule deciding who may publish (spec §4 stage.join ³), WebSocket signaling, join
+// tokens and the control API. The packet path lives in media/sfu, which imports nothing of this.
+package media
+
+import (
+	"errors"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Frame types on the signaling WebSocket. Client → server: join, offer, answer, candidate,
+// stage.invite, stage.accept, stage.remove. Server → client: joined, offer, answer, candidate,
+// stage.invited, stage, role, error, bye.
+const (
+	FrameJoin         = "join"
+	FrameJoined       = "joined"
+	FrameOffer        = "offer"
+	FrameAnswer       = "answer"
+	FrameCandidate    = "candidate"
+	FrameStageInvite  = "stage.invite"
+	FrameStageInvited = "stage.invited"
+	FrameStageAccept  = "stage.accept"
+	FrameStageRemove  = "stage.remove"
+	FrameStage        = "stage" // someone went on or off stage
+	FrameRole         = "role"  // your session role changed
+	FrameError        = "error"
+	FrameBye          = "bye" // the room closed or you were replaced by a newer connection
+)
+
+// Frame is one JSON message on the signaling WebSocket; each type uses the fields it needs.
+type Frame struct {
+	Type      string                   `json:"type"`
+	Session   string                   `json:"session,omitempty"`
+	Token     string                   `json:"token,omitempty"`
+	SDP       string                   `json:"sdp,omitempty"`
+	Candidate *webrtc.ICECandidateInit `json:"candidate,omitempty"`
+	Person    string                   `json:"person,omitempty"`
+	Name      string                   `json:"name,omitempty"`
+	Role      string                   `json:"role,omitempty"`
+	OnStage   *bool                    `json:"onStage,omitempty"`
+	Live      *bool                    `json:"live,omitempty"`
+	Code      string                   `json:"code,omitempty"`
+	Message   string                   `json:"message,omitempty"`
+}
+
+// Error codes in error frames; the room page maps each to a message.
+const (
+	CodeBadJSON        = "bad_json"
+	CodeTooLarge       = "frame_too_large"
+	CodeUnknownType    = "unknown_type"
+	CodeNotJoined      = "not_joined"
+	CodeAlreadyJoined  = "already_joined"
+	CodeTokenExpired   = "token_expired"
+	CodeTokenInvalid   = "token_invalid"
+	CodeWrongSession   = "token_wrong_session"
+	CodeRoomNotLive    = "room_not_live"
+	CodeRoomClosed     = "room_closed"
+	CodeBadSDP         = "bad_sdp"
+	CodeBadCandidate   = "bad_candidate"
+	CodeDenied         = "denied"
+	CodePublishRefused = "publish_refused"
+	CodeNoSuchPerson   = "no_such_person"
+	CodeNoInvite       = "no_stage_invite"
+	CodeTooSlow        = "too_slow"
+)
+
+// Room errors.
+var (
+	ErrRoomClosed    = errors.New("media: room closed")
+	ErrRoomNotLive   = errors.New("media: room not live yet")
+	ErrRoomNotFound  = errors.New("media: no such room")
+	ErrNoSuchPerson  = errors.New("media: no such person in the room")
+	ErrNoStageInvite = errors.New("media: no pending stage invitation")
+)
+
+func boolPtr(b bool) *bool { return &b }

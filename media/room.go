@@ -1,0 +1,311 @@
+package media
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/sfu"
+)
+
+type roomParams struct {
+	SessionID string
+	WebRTC    *webrtc.API
+	Logger    *slog.Logger
+}
+
+// Room is one session's live room: its participants and the tracks they publish. r.mu guards
+// membership, roles, stage state and subscriptions; it is never held while waiting on a
+// participant's negotiation lock the other way round (room.mu → negotiation, never reverse).
+type Room struct {
+	sessionID string
+	webrtc    *webrtc.API
+	log       *slog.Logger
+
+	mu     sync.Mutex
+	live   bool // the session started; before, only roles allowed room.enter_early get in
+	closed bool
+	people map[string]*Participant
+	tracks []*roomTrack
+}
+
+// roomTrack is one track a participant sends us, forwarded only while its owner may publish.
+type roomTrack struct {
+	owner     *Participant
+	fwd       *sfu.Forwarder
+	published bool
+	senders   map[*Participant]*webrtc.RTPSender
+}
+
+func newRoom(p roomParams) *Room {
+	return &Room{
+		sessionID: p.SessionID, webrtc: p.WebRTC,
+		log:    p.Logger.With("session", p.SessionID),
+		people: map[string]*Participant{},
+	}
+}
+
+// SessionID is the session this room belongs to.
+func (r *Room) SessionID() string { return r.sessionID }
+
+func (r *Room) setLive() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.live = true
+}
+
+func (r *Room) isLive() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.live
+}
+
+// ParticipantInfo is what the control API lists.
+type ParticipantInfo struct {
+	PersonID   string            `json:"personId"`
+	Name       string            `json:"name"`
+	Role       authz.SessionRole `json:"role"`
+	OnStage    bool              `json:"onStage"`
+	Publishing int               `json:"publishing"` // tracks being forwarded
+}
+
+// Participants lists who is in the room, by person id.
+func (r *Room) Participants() []ParticipantInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]ParticipantInfo, 0, len(r.people))
+	for _, p := range r.people {
+		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: p.role, OnStage: p.onStage}
+		for _, t := range r.tracks {
+			if t.owner == p && t.published {
+				info.Publishing++
+			}
+		}
+		out = append(out, info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PersonID < out[j].PersonID })
+	return out
+}
+
+// join admits the person the claims name, replacing an older connection of theirs, and
+// subscribes them to everything being published.
+func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, ErrRoomClosed
+	}
+	var renegotiate []*Participant
+	old := r.people[c.PersonID]
+	if old != nil {
+		renegotiate = r.removeLocked(old)
+	}
+	p, err := newParticipant(participantParams{Room: r, Claims: c, Sink: sink})
+	if err != nil {
+		r.mu.Unlock()
+		return nil, err
+	}
+	r.people[p.id] = p
+	subscribed := false
+	for _, t := range r.tracks {
+		if t.published {
+			r.subscribeLocked(p, t)
+			subscribed = true
+		}
+	}
+	r.mu.Unlock()
+	if old != nil {
+		old.sink.Send(Frame{Type: FrameBye, Message: "replaced by a newer connection"})
+		old.sink.Close("replaced")
+		old.closePeer()
+	}
+	if subscribed {
+		p.negotiate()
+	}
+	negotiateAll(renegotiate)
+	r.log.Info("participant joined", "person", c.PersonID, "role", c.Role)
+	return p, nil
+}
+
+// leave removes p (its connection ended); idempotent.
+func (r *Room) leave(p *Participant) {
+	r.mu.Lock()
+	renegotiate := r.removeLocked(p)
+	r.mu.Unlock()
+	p.closePeer()
+	negotiateAll(renegotiate)
+}
+
+func (r *Room) removeLocked(p *Participant) []*Participant {
+	if r.people[p.id] != p {
+		return nil
+	}
+	delete(r.people, p.id)
+	var renegotiate []*Participant
+	kept := r.tracks[:0]
+	for _, t := range r.tracks {
+		delete(t.senders, p) // p's PeerConnection is closing; no RemoveTrack needed
+		if t.owner == p {
+			renegotiate = append(renegotiate, r.unpublishLocked(t)...)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	r.tracks = kept
+	r.log.Info("participant left", "person", p.id)
+	return renegotiate
+}
+
+func (r *Room) close() {
+	r.mu.Lock()
+	r.closed = true
+	people := make([]*Participant, 0, len(r.people))
+	for _, p := range r.people {
+		people = append(people, p)
+	}
+	r.people, r.tracks = map[string]*Participant{}, nil
+	r.mu.Unlock()
+	for _, p := range people {
+		p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
+		p.sink.Close("room closed")
+		p.closePeer()
+	}
+	r.log.Info("room closed")
+}
+
+// addTrack takes a track p started sending; it is forwarded only if p may publish now,
+// otherwise refused and reported, and its packets are read and dropped until p may publish.
+func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
+	go sfu.DrainReceiverRTCP(receiver)
+	fwd, err := sfu.NewForwarder(sfu.ForwarderParams{
+		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: p.id,
+		SendPLI: func(ssrc uint32) error { return p.pc.WriteRTCP(sfu.PLI(ssrc)) },
+		Logger:  r.log.With("person", p.id),
+	})
+	if err != nil {
+		r.log.Error("track refused", "person", p.id, "err", err)
+		return
+	}
+	t := &roomTrack{owner: p, fwd: fwd, senders: map[*Participant]*webrtc.RTPSender{}}
+	go r.forward(t)
+
+	r.mu.Lock()
+	if r.people[p.id] != p {
+		r.mu.Unlock()
+		return
+	}
+	r.tracks = append(r.tracks, t)
+	decision := p.mayPublishLocked()
+	var renegotiate []*Participant
+	if decision.Allowed {
+		renegotiate = r.publishLocked(t)
+	}
+	r.mu.Unlock()
+	if !decision.Allowed {
+		r.log.Info("publish refused", "person", p.id, "kind", remote.Kind().String())
+		p.sink.Send(Frame{Type: FrameError, Code: CodePublishRefused, Message: decision.Reason})
+	}
+	negotiateAll(renegotiate)
+}
+
+// forward runs the track's forwarder and forgets the track when its sender stops.
+func (r *Room) forward(t *roomTrack) {
+	t.fwd.Run()
+	r.mu.Lock()
+	renegotiate := r.unpublishLocked(t)
+	for i, x := range r.tracks {
+		if x == t {
+			r.tracks = append(r.tracks[:i], r.tracks[i+1:]...)
+			break
+		}
+	}
+	r.mu.Unlock()
+	negotiateAll(renegotiate)
+}
+
+func (r *Room) publishLocked(t *roomTrack) []*Participant {
+	if t.published {
+		return nil
+	}
+	t.published = true
+	t.fwd.SetForwarding(true)
+	var renegotiate []*Participant
+	for _, q := range r.people {
+		if q != t.owner {
+			r.subscribeLocked(q, t)
+			renegotiate = append(renegotiate, q)
+		}
+	}
+	return renegotiate
+}
+
+func (r *Room) unpublishLocked(t *roomTrack) []*Participant {
+	if !t.published {
+		return nil
+	}
+	t.published = false
+	t.fwd.SetForwarding(false)
+	var renegotiate []*Participant
+	for q, s := range t.senders {
+		if err := q.pc.RemoveTrack(s); err != nil {
+			r.log.Debug("remove track", "person", q.id, "err", err)
+		}
+		delete(t.senders, q)
+		renegotiate = append(renegotiate, q)
+	}
+	return renegotiate
+}
+
+// subscribeLocked adds t to q's PeerConnection, drains q's RTCP for it (passing q's keyframe
+// requests on) and asks the publisher for a keyframe so q's picture starts at once.
+func (r *Room) subscribeLocked(q *Participant, t *roomTrack) {
+	sender, err := q.pc.AddTrack(t.fwd.Local())
+	if err != nil {
+		r.log.Warn("subscribe", "person", q.id, "err", err)
+		return
+	}
+	t.senders[q] = sender
+	go sfu.DrainRTCP(sender, t.fwd.RequestKeyframe)
+	t.fwd.RequestKeyframe()
+}
+
+// reconcileLocked starts or stops forwarding p's tracks after p's role or stage state changed.
+func (r *Room) reconcileLocked(p *Participant) []*Participant {
+	may := p.mayPublishLocked().Allowed
+	var renegotiate []*Participant
+	for _, t := range r.tracks {
+		if t.owner != p {
+			continue
+		}
+		if may {
+			renegotiate = append(renegotiate, r.publishLocked(t)...)
+		} else {
+			renegotiate = append(renegotiate, r.unpublishLocked(t)...)
+		}
+	}
+	return renegotiate
+}
+
+func (r *Room) broadcastLocked(f Frame) {
+	for _, q := range r.people {
+		q.sink.Send(f)
+	}
+}
+
+// negotiateAll sends a fresh offer to each participant once.
+func negotiateAll(ps []*Participant) {
+	seen := map[*Participant]bool{}
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
+			p.negotiate()
+		}
+	}
+}
+
+func (r *Room) String() string { return fmt.Sprintf("room %s", r.sessionID) }

@@ -1,0 +1,147 @@
+package media
+
+import (
+	"testing"
+
+	"github.com/onairhq/onair/authz"
+)
+
+const session = "ses_live_room"
+
+// A host publishes audio and video; three participants (two already in the room, one joining
+// later) receive RTP on both tracks, and the host is asked for a keyframe.
+func TestHostPublishesToThreeParticipants(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	host := n.join(t, session, "host", authz.SessionHost)
+	viewers := []*testPeer{
+		n.join(t, session, "p1", authz.SessionParticipant),
+		n.join(t, session, "p2", authz.SessionParticipant),
+	}
+	host.publish("audio", "video")
+	waitReceiving(t, viewers)
+	waitFor(t, "a keyframe request to the host", func() bool { return host.plis.Load() > 0 })
+
+	// Someone arriving while the host publishes is subscribed at once, and the host is asked
+	// for a fresh keyframe so the newcomer's picture starts without waiting.
+	plis := host.plis.Load()
+	viewers = append(viewers, n.join(t, session, "p3", authz.SessionParticipant))
+	waitReceiving(t, viewers)
+	waitFor(t, "a keyframe request for the newcomer", func() bool { return host.plis.Load() > plis })
+	if got := host.received("host", "video"); got != 0 {
+		t.Errorf("the host received its own video back (%d packets)", got)
+	}
+	infos := n.mustRoom(t).Participants()
+	if len(infos) != 4 || infos[0].PersonID != "host" || infos[0].Publishing != 2 {
+		t.Errorf("participants = %+v, want the host publishing 2 tracks and 3 others", infos)
+	}
+}
+
+func waitReceiving(t *testing.T, viewers []*testPeer) {
+	t.Helper()
+	for _, v := range viewers {
+		for _, kind := range []string{"audio", "video"} {
+			waitFor(t, v.name+" receiving the host's "+kind, func() bool { return v.received("host", kind) >= 20 })
+		}
+	}
+}
+
+// A participant's unsolicited publish is refused and not forwarded; after an accepted stage
+// invitation it is forwarded; after removal from stage it stops.
+func TestStageRuleForParticipants(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	host := n.join(t, session, "host", authz.SessionHost)
+	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	guest := n.join(t, session, "guest", authz.SessionParticipant)
+
+	guest.publish("video")
+	guest.expectError(CodePublishRefused)
+	waitFor(t, "the SFU reading the guest's refused track", func() bool {
+		read, _, _ := n.trackStats(t, session, "guest")
+		return read >= 30
+	})
+	if _, forwarded, _ := n.trackStats(t, session, "guest"); forwarded != 0 {
+		t.Fatalf("refused track forwarded %d packets", forwarded)
+	}
+	if got := viewer.received("guest", "video"); got != 0 {
+		t.Fatalf("viewer received %d packets of a refused track", got)
+	}
+
+	// Participants may not invite, and nobody may accept an invitation they never got.
+	viewer.send(Frame{Type: FrameStageInvite, Person: "guest"})
+	viewer.expectError(CodeDenied)
+	guest.send(Frame{Type: FrameStageAccept})
+	guest.expectError(CodeNoInvite)
+
+	host.send(Frame{Type: FrameStageInvite, Person: "guest"})
+	if f := guest.expect(FrameStageInvited); f.Person != "host" {
+		t.Fatalf("invitation from %q, want host", f.Person)
+	}
+	guest.send(Frame{Type: FrameStageAccept})
+	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || !*f.OnStage {
+		t.Fatalf("stage frame %+v, want guest on stage", f)
+	}
+	waitFor(t, "viewer receiving the guest's video", func() bool { return viewer.received("guest", "video") >= 20 })
+	waitFor(t, "host receiving the guest's video", func() bool { return host.received("guest", "video") >= 20 })
+
+	host.send(Frame{Type: FrameStageRemove, Person: "guest"})
+	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || *f.OnStage {
+		t.Fatalf("stage frame %+v, want guest off stage", f)
+	}
+	assertForwardingStopped(t, n, viewer, "guest")
+}
+
+// assertForwardingStopped checks that while the SFU keeps reading person's packets, none is
+// forwarded any more and the viewer's count stays still.
+func assertForwardingStopped(t *testing.T, n *testNode, viewer *testPeer, person string) {
+	t.Helper()
+	read0, fwd0, _ := n.trackStats(t, session, person)
+	waitFor(t, "the SFU reading more of "+person+"'s packets", func() bool {
+		read, _, _ := n.trackStats(t, session, person)
+		return read >= read0+30
+	})
+	seen := viewer.received(person, "video")
+	read1, _, _ := n.trackStats(t, session, person)
+	waitFor(t, "the SFU reading still more of "+person+"'s packets", func() bool {
+		read, _, _ := n.trackStats(t, session, person)
+		return read >= read1+30
+	})
+	// One packet read just before the stage change may still be in flight.
+	if _, fwd, _ := n.trackStats(t, session, person); fwd > fwd0+1 {
+		t.Errorf("forwarded %d packets of %s after the stage change", fwd-fwd0, person)
+	}
+	if got := viewer.received(person, "video"); got != seen {
+		t.Errorf("viewer received %d more packets of %s after the stage change", got-seen, person)
+	}
+}
+
+// Role changes apply live: a participant made speaker through the control API is forwarded
+// without reconnecting, and made participant again is stopped.
+func TestRoleChangeAppliesLive(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	guest := n.join(t, session, "guest", authz.SessionParticipant)
+	guest.publish("video")
+	guest.expectError(CodePublishRefused)
+
+	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"speaker"}`, 204)
+	if f := guest.expect(FrameRole); f.Role != "speaker" {
+		t.Fatalf("role frame %+v, want speaker", f)
+	}
+	waitFor(t, "viewer receiving the new speaker's video", func() bool { return viewer.received("guest", "video") >= 20 })
+
+	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"participant"}`, 204)
+	guest.expect(FrameRole)
+	assertForwardingStopped(t, n, viewer, "guest")
+}
+
+func (n *testNode) mustRoom(t *testing.T) *Room {
+	t.Helper()
+	r, ok := n.rooms.Get(session)
+	if !ok {
+		t.Fatalf("no room %s", session)
+	}
+	return r
+}

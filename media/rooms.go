@@ -1,0 +1,134 @@
+package media
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+)
+
+// RoomsParams builds the set of rooms one media node owns.
+type RoomsParams struct {
+	Logger *slog.Logger
+	// WebRTC builds PeerConnections; nil means NewWebRTCAPI(webrtc.SettingEngine{}).
+	WebRTC *webrtc.API
+}
+
+// Rooms is every room on this node, keyed by session id (a room is pinned to one node).
+type Rooms struct {
+	log    *slog.Logger
+	webrtc *webrtc.API
+
+	mu    sync.Mutex
+	rooms map[string]*Room
+}
+
+// NewRooms starts with no rooms.
+func NewRooms(p RoomsParams) (*Rooms, error) {
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	if p.WebRTC == nil {
+		api, err := NewWebRTCAPI(webrtc.SettingEngine{})
+		if err != nil {
+			return nil, err
+		}
+		p.WebRTC = api
+	}
+	return &Rooms{log: p.Logger, webrtc: p.WebRTC, rooms: map[string]*Room{}}, nil
+}
+
+// NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).
+func NewWebRTCAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		return nil, fmt.Errorf("media: register codecs: %w", err)
+	}
+	reg, err := defaultInterceptors(m)
+	if err != nil {
+		return nil, err
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se)), nil
+}
+
+// Open makes the session's room live (the session started), creating it if staff had not
+// entered the green room yet.
+func (rs *Rooms) Open(sessionID string) *Room {
+	rs.mu.Lock()
+	r := rs.getOrCreateLocked(sessionID)
+	rs.mu.Unlock()
+	r.setLive()
+	return r
+}
+
+// Close ends the room: everyone is disconnected and later joins find no room.
+func (rs *Rooms) Close(sessionID string) error {
+	rs.mu.Lock()
+	r, ok := rs.rooms[sessionID]
+	delete(rs.rooms, sessionID)
+	rs.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("close room %s: %w", sessionID, ErrRoomNotFound)
+	}
+	r.close()
+	return nil
+}
+
+// Get returns the session's room if it exists on this node.
+func (rs *Rooms) Get(sessionID string) (*Room, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r, ok := rs.rooms[sessionID]
+	return r, ok
+}
+
+// IDs lists the open rooms, sorted.
+func (rs *Rooms) IDs() []string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	ids := make([]string, 0, len(rs.rooms))
+	for id := range rs.rooms {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// CloseAll ends every room (shutdown).
+func (rs *Rooms) CloseAll() {
+	for _, id := range rs.IDs() {
+		_ = rs.Close(id)
+	}
+}
+
+// roomFor is the room someone with these claims may enter: a live room for anyone, a green
+// room (created on demand) for roles allowed room.enter_early; participants wait until live.
+func (rs *Rooms) roomFor(c jointoken.Claims) (*Room, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if r, ok := rs.rooms[c.SessionID]; ok && (r.isLive() || canEnterEarly(c.Role)) {
+		return r, nil
+	}
+	if !canEnterEarly(c.Role) {
+		return nil, ErrRoomNotLive
+	}
+	return rs.getOrCreateLocked(c.SessionID), nil
+}
+
+func canEnterEarly(role authz.SessionRole) bool {
+	return authz.CanInRoom(authz.RoomContext{Role: role}, authz.RoomEnterEarly).Allowed
+}
+
+func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
+	r, ok := rs.rooms[sessionID]
+	if !ok {
+		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log})
+		rs.rooms[sessionID] = r
+	}
+	return r
+}

@@ -1,0 +1,181 @@
+package sfu
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+)
+
+func loopbackAPI(t *testing.T) *webrtc.API {
+	t.Helper()
+	se := webrtc.SettingEngine{}
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		t.Fatal(err)
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
+}
+
+// connect negotiates offerer → answerer without trickle (candidates inside the SDP).
+func connect(t *testing.T, offerer, answerer *webrtc.PeerConnection) {
+	t.Helper()
+	offer, err := offerer.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered := webrtc.GatheringCompletePromise(offerer)
+	if err := offerer.SetLocalDescription(offer); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	if err := answerer.SetRemoteDescription(*offerer.LocalDescription()); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := answerer.CreateAnswer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered = webrtc.GatheringCompletePromise(answerer)
+	if err := answerer.SetLocalDescription(answer); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	if err := offerer.SetRemoteDescription(*answerer.LocalDescription()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newPC(t *testing.T, api *webrtc.API) *webrtc.PeerConnection {
+	t.Helper()
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	return pc
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// One publisher, one forwarder, two subscribers sharing its local track: both receive every
+// forwarded packet, nothing is forwarded while forwarding is off, and turning it on and a
+// subscriber's PLI both reach the publisher as keyframe requests.
+func TestForwarderSharesOneLocalTrack(t *testing.T) {
+	api := loopbackAPI(t)
+	pub, sfuIn := newPC(t, api), newPC(t, api)
+	track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := pub.AddTrack(track)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plis atomic.Int64
+	go func() {
+		for {
+			pkts, _, err := sender.ReadRTCP()
+			if err != nil {
+				return
+			}
+			for _, p := range pkts {
+				if _, ok := p.(*rtcp.PictureLossIndication); ok {
+					plis.Add(1)
+				}
+			}
+		}
+	}()
+	fwds := make(chan *Forwarder, 1)
+	sfuIn.OnTrack(func(remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
+		go DrainReceiverRTCP(receiver)
+		f, err := NewForwarder(ForwarderParams{Remote: remote, TrackID: "pub:video", StreamID: "pub",
+			SendPLI: func(ssrc uint32) error { return sfuIn.WriteRTCP(PLI(ssrc)) }})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		go f.Run()
+		fwds <- f
+	})
+	connect(t, pub, sfuIn)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			_ = track.WriteSample(media.Sample{Data: make([]byte, 1000), Duration: 20 * time.Millisecond})
+		}
+	}()
+	var f *Forwarder
+	select {
+	case f = <-fwds:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no track reached the SFU side")
+	}
+	if _, err := NewForwarder(ForwarderParams{}); err == nil {
+		t.Error("a forwarder without a remote track was built")
+	}
+
+	var mu sync.Mutex
+	got := map[int]int{}
+	var subSenders []*webrtc.RTPSender
+	var subs []*webrtc.PeerConnection
+	for i := range 2 {
+		sfuOut, sub := newPC(t, api), newPC(t, api)
+		s, err := sfuOut.AddTrack(f.Local())
+		if err != nil {
+			t.Fatal(err)
+		}
+		subSenders = append(subSenders, s)
+		go DrainRTCP(s, f.RequestKeyframe)
+		sub.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+			for {
+				if _, _, err := remote.ReadRTP(); err != nil {
+					return
+				}
+				mu.Lock()
+				got[i]++
+				mu.Unlock()
+			}
+		})
+		connect(t, sfuOut, sub)
+		subs = append(subs, sub)
+	}
+	received := func(i int) int { mu.Lock(); defer mu.Unlock(); return got[i] }
+
+	waitFor(t, "packets read while forwarding is off", func() bool { return f.Received() >= 20 })
+	if f.Packets() != 0 || received(0) != 0 || received(1) != 0 {
+		t.Fatalf("forwarded %d packets (subscribers got %d, %d) while off", f.Packets(), received(0), received(1))
+	}
+	f.SetForwarding(true)
+	waitFor(t, "a keyframe request when forwarding starts", func() bool { return plis.Load() >= 1 })
+	waitFor(t, "both subscribers receiving", func() bool { return received(0) >= 20 && received(1) >= 20 })
+
+	// A subscriber's own PLI is passed on to the publisher.
+	before := plis.Load()
+	if err := subs[0].WriteRTCP(PLI(uint32(subSenders[0].GetParameters().Encodings[0].SSRC))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the subscriber's keyframe request reaching the publisher", func() bool { return plis.Load() > before })
+}

@@ -1,0 +1,214 @@
+package media
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+)
+
+// Frame size limits: a frame over maxFrameBytes gets an error frame and is skipped; one over
+// hardFrameBytes ends the connection (the WebSocket library refuses to buffer it).
+const (
+	maxFrameBytes  = 64 << 10
+	hardFrameBytes = 1 << 20
+	joinTimeout    = 15 * time.Second
+)
+
+// SignalParams builds the signaling endpoint.
+type SignalParams struct {
+	Rooms  *Rooms
+	Secret []byte // verifies join tokens
+	Now    func() time.Time
+	Logger *slog.Logger
+	// OriginPatterns are extra browser origins allowed to open the WebSocket (the room page
+	// is served by the media service itself, which is always allowed).
+	OriginPatterns []string
+}
+
+type signalHandler struct {
+	SignalParams
+}
+
+// NewSignalHandler serves the signaling WebSocket: the first frame must be a join with a
+// token; then offer/answer/candidate and stage frames. Bad input gets an error frame.
+func NewSignalHandler(p SignalParams) http.Handler {
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &signalHandler{p}
+}
+
+func (h *signalHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.OriginPatterns})
+	if err != nil {
+		h.Logger.Debug("websocket accept", "err", err)
+		return
+	}
+	ws.SetReadLimit(hardFrameBytes)
+	conn := newSignalConn(ws, h.Logger)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		conn.writeLoop(context.Background()) // each write has its own deadline
+	}()
+
+	s := &signalSession{h: h, conn: conn}
+	timer := time.AfterFunc(joinTimeout, func() {
+		if !s.joined.Load() {
+			conn.closeWith(websocket.StatusPolicyViolation, "no join frame")
+		}
+	})
+	defer timer.Stop()
+	s.readLoop(r.Context(), ws)
+	if s.p != nil {
+		s.room.leave(s.p)
+	}
+	conn.Close("bye")
+	<-written // flush the last frames (a refusal's error frame) before the socket closes
+}
+
+// signalSession is one connection's state: nobody until a valid join, then a participant.
+type signalSession struct {
+	h      *signalHandler
+	conn   *signalConn
+	joined atomic.Bool
+	room   *Room
+	p      *Participant
+}
+
+func (s *signalSession) readLoop(ctx context.Context, ws *websocket.Conn) {
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) == websocket.StatusMessageTooBig {
+				s.h.Logger.Info("signaling frame over the hard limit", "limit", hardFrameBytes)
+			}
+			return
+		}
+		if len(data) > maxFrameBytes {
+			s.fail(CodeTooLarge, "frame larger than 64 KiB")
+			continue
+		}
+		var f Frame
+		if err := json.Unmarshal(data, &f); err != nil {
+			s.fail(CodeBadJSON, "frame is not a JSON object of the signaling protocol")
+			continue
+		}
+		if !s.handle(f) {
+			return
+		}
+	}
+}
+
+// handle acts on one frame; false ends the connection.
+func (s *signalSession) handle(f Frame) bool {
+	if f.Type == FrameJoin {
+		return s.join(f)
+	}
+	if s.p == nil {
+		s.fail(CodeNotJoined, "send a join frame first")
+		return true
+	}
+	var err error
+	switch f.Type {
+	case FrameOffer:
+		err = s.p.handleOffer(f.SDP)
+	case FrameAnswer:
+		err = s.p.handleAnswer(f.SDP)
+	case FrameCandidate:
+		if f.Candidate == nil || f.Candidate.Candidate == "" {
+			err = errBadCandidate
+		} else {
+			err = s.p.handleCandidate(*f.Candidate)
+		}
+	case FrameStageInvite:
+		err = s.room.InviteToStage(s.p, f.Person)
+	case FrameStageAccept:
+		err = s.room.AcceptStage(s.p)
+	case FrameStageRemove:
+		err = s.room.RemoveFromStage(s.p, f.Person)
+	default:
+		s.fail(CodeUnknownType, "unknown frame type "+quote(f.Type))
+		return true
+	}
+	if err != nil {
+		s.fail(errorCode(err), err.Error())
+	}
+	return !errors.Is(err, errNegotiationBroken)
+}
+
+func (s *signalSession) join(f Frame) bool {
+	if s.p != nil {
+		s.fail(CodeAlreadyJoined, "already joined")
+		return true
+	}
+	claims, err := jointoken.Verify(s.h.Secret, f.Token, f.Session, s.h.Now())
+	if err == nil {
+		s.room, err = s.h.Rooms.roomFor(claims)
+	}
+	if err == nil {
+		s.p, err = s.room.join(claims, s.conn)
+	}
+	if err != nil {
+		// Token and room refusals end the connection: retrying the same frame cannot succeed.
+		s.h.Logger.Info("join refused", "session", f.Session, "err", err)
+		s.fail(errorCode(err), err.Error())
+		s.conn.closeWith(websocket.StatusPolicyViolation, errorCode(err))
+		return false
+	}
+	s.joined.Store(true)
+	live := s.room.isLive()
+	s.conn.Send(Frame{Type: FrameJoined, Session: claims.SessionID, Person: claims.PersonID,
+		Name: claims.Name, Role: string(claims.Role), Live: &live})
+	return true
+}
+
+func (s *signalSession) fail(code, message string) {
+	s.conn.Send(Frame{Type: FrameError, Code: code, Message: message})
+}
+
+func errorCode(err error) string {
+	switch {
+	case errors.Is(err, jointoken.ErrTokenExpired):
+		return CodeTokenExpired
+	case errors.Is(err, jointoken.ErrTokenWrongSession):
+		return CodeWrongSession
+	case errors.Is(err, jointoken.ErrTokenForged), errors.Is(err, jointoken.ErrTokenMalformed):
+		return CodeTokenInvalid
+	case errors.Is(err, ErrRoomNotLive):
+		return CodeRoomNotLive
+	case errors.Is(err, ErrRoomClosed):
+		return CodeRoomClosed
+	case errors.Is(err, errBadSDP), errors.Is(err, errNegotiationBroken):
+		return CodeBadSDP
+	case errors.Is(err, errBadCandidate):
+		return CodeBadCandidate
+	case errors.Is(err, authz.ErrDenied):
+		return CodeDenied
+	case errors.Is(err, ErrNoSuchPerson):
+		return CodeNoSuchPerson
+	case errors.Is(err, ErrNoStageInvite):
+		return CodeNoInvite
+	}
+	return "internal"
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,153 @@
+package media
+
+import (
+	"context"
+
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+)
+
+// Expired, forged and wrong-session tokens are refused with an error frame, then the
+// connection closes; participants wait until the room is live, staff may enter early.
+func TestJoinRefusals(t *testing.T) {
+	n := newTestNode(t)
+	sign := func(c jointoken.Claims) string {
+		tok, err := jointoken.Sign(testSecret, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	base := jointoken.Claims{SessionID: session, PersonID: "reg_1", Role: authz.SessionParticipant, ExpiresAt: time.Now().Add(time.Minute).Unix()}
+	expired := base
+	expired.ExpiresAt = time.Now().Add(-time.Second).Unix()
+	forged, _ := jointoken.Sign([]byte("someone else's secret"), base)
+
+	cases := []struct {
+		name, session, token, code string
+	}{
+		{"expired", session, sign(expired), CodeTokenExpired},
+		{"forged", session, forged, CodeTokenInvalid},
+		{"garbage", session, "not-a-token", CodeTokenInvalid},
+		{"wrong session", "ses_other", sign(base), CodeWrongSession},
+		{"participant before live", session, sign(base), CodeRoomNotLive},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := n.dial(t, tc.name)
+			p.send(Frame{Type: FrameJoin, Session: tc.session, Token: tc.token})
+			p.expectError(tc.code)
+			p.expectClosed()
+		})
+	}
+
+	host := n.join(t, session, "host", authz.SessionHost) // green room
+	if r, ok := n.rooms.Get(session); !ok || r.isLive() {
+		t.Fatal("a host entering early should create a room that is not live yet")
+	}
+	n.rooms.Open(session)
+	n.join(t, session, "reg_1", authz.SessionParticipant)
+	host.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "host", authz.SessionHost)})
+	host.expectError(CodeAlreadyJoined)
+}
+
+// Bad frames get error frames and the connection keeps working; a frame over the hard limit
+// closes only that connection; the room keeps serving everyone else.
+func TestBadFramesGetErrorFrames(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+
+	early := n.dial(t, "early")
+	early.send(Frame{Type: FrameOffer, SDP: "v=0"})
+	early.expectError(CodeNotJoined)
+
+	host := n.join(t, session, "host", authz.SessionHost)
+	for _, tc := range []struct {
+		name  string
+		frame string
+		code  string
+	}{
+		{"not JSON", `{"type":`, CodeBadJSON},
+		{"JSON array", `[1,2,3]`, CodeBadJSON},
+		{"wrong field type", `{"type":"offer","sdp":42}`, CodeBadJSON},
+		{"unknown type", `{"type":"dance"}`, CodeUnknownType},
+		{"oversized", `{"type":"offer","sdp":"` + strings.Repeat("a", 100<<10) + `"}`, CodeTooLarge},
+		{"garbage SDP", `{"type":"offer","sdp":"hello"}`, CodeBadSDP},
+		{"empty SDP", `{"type":"offer"}`, CodeBadSDP},
+		{"SDP without fingerprint", `{"type":"offer","sdp":"` + noFingerprintSDP + `"}`, CodeBadSDP},
+		{"answer without offer", `{"type":"answer","sdp":"v=0"}`, CodeBadSDP},
+		{"candidate missing", `{"type":"candidate"}`, CodeBadCandidate},
+		{"stage invite of nobody", `{"type":"stage.invite","person":"ghost"}`, CodeNoSuchPerson},
+	} {
+		host.sendRaw([]byte(tc.frame))
+		if f := host.expect(FrameError); f.Code != tc.code {
+			t.Errorf("%s: error code %q (%s), want %q", tc.name, f.Code, f.Message, tc.code)
+		}
+	}
+
+	// After all that the same connection still publishes, and viewers receive.
+	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	host.publish("video")
+	waitFor(t, "viewer receiving after bad frames", func() bool { return viewer.received("host", "video") >= 20 })
+
+	// A malformed candidate once negotiation is done.
+	host.send(Frame{Type: FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
+	host.expectError(CodeBadCandidate)
+
+	// A frame over the hard limit ends that connection only.
+	vandal := n.join(t, session, "vandal", authz.SessionParticipant)
+	vandal.sendRaw([]byte(`{"type":"offer","sdp":"` + strings.Repeat("a", 2<<20) + `"}`))
+	vandal.expectClosed()
+	before := viewer.received("host", "video")
+	waitFor(t, "viewer still receiving", func() bool { return viewer.received("host", "video") >= before+20 })
+	waitFor(t, "the vandal leaving the room", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
+}
+
+// noFingerprintSDP parses but cannot be applied: Pion fails after starting to apply it, so the
+// server must roll back for the connection to stay usable.
+const noFingerprintSDP = `v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n` +
+	`m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n` +
+	`a=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=mid:0\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n`
+
+// A peer that floods the server and never reads its replies is disconnected once its bounded
+// write queue fills; the room keeps forwarding to everyone else meanwhile.
+func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	host := n.join(t, session, "host", authz.SessionHost)
+	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	host.publish("video")
+	waitFor(t, "viewer receiving", func() bool { return viewer.received("host", "video") >= 20 })
+
+	flooder := n.dial(t, "flooder")
+	flooder.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
+	waitFor(t, "the flooder in the room", func() bool { return len(n.mustRoom(t).Participants()) == 3 })
+	// From here on the flooder never reads: every frame it sends earns an error frame that
+	// piles up on its side.
+	flood := []byte(`{"type":"` + strings.Repeat("x", 40) + `"}`)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	sent := 0
+	for ; ctx.Err() == nil; sent++ {
+		if err := flooder.ws.Write(ctx, websocket.MessageText, flood); err != nil {
+			break
+		}
+		if sent%1000 == 0 && len(n.mustRoom(t).Participants()) == 2 {
+			break
+		}
+	}
+	waitFor(t, "the flooder disconnected", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
+	t.Logf("flooder disconnected after %d frames", sent)
+
+	before := viewer.received("host", "video")
+	waitFor(t, "viewer still receiving", func() bool { return viewer.received("host", "video") >= before+20 })
+	host.send(Frame{Type: FrameStageInvite, Person: "viewer"})
+	viewer.expect(FrameStageInvited)
+}
