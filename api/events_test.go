@@ -282,18 +282,7 @@ func TestEventEditDuplicateShareDelete(t *testing.T) {
 	wantProblem(t, h.call("DELETE", "/v1/events/"+ev, owner.Key, nil), http.StatusConflict, "") // registrants not told yet
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
 	// While the cancellation notices go out the delete waits (409); then it succeeds.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		r := h.call("DELETE", "/v1/events/"+ev, owner.Key, nil)
-		if r.Status == http.StatusNoContent {
-			break
-		}
-		wantProblem(t, r, http.StatusConflict, "")
-		if time.Now().After(deadline) {
-			t.Fatalf("event still not deletable 30 s after its session was cancelled: %s", r.Body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	h.deleteOnceTold(t, "/v1/events/"+ev, owner.Key, http.StatusNoContent)
 	h.waitMail(gone, "Cancelled")
 	wantProblem(t, h.call("GET", "/v1/sessions/"+ses, owner.Key, nil), http.StatusNotFound, "")
 	var regs struct{ Data []store.Registrant }
@@ -345,18 +334,25 @@ func TestDeletingAWorkspaceTellsRegistrantsFirst(t *testing.T) {
 	h.must(http.StatusOK, "GET", "/v1/workspace", owner.Key, nil) // still there, keys still work
 
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
+	h.deleteOnceTold(t, "/v1/workspace", owner.Key, http.StatusAccepted)
+	h.waitMail(guest, "Cancelled")
+	wantUnauthenticated(t, h.call("GET", "/v1/workspace", owner.Key, nil))
+}
+
+// deleteOnceTold retries a DELETE that answers 409 while cancellation notices
+// are still going out, until it succeeds with want (at most 30 s).
+func (h *harness) deleteOnceTold(t *testing.T, path, key string, want int) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r := h.call("DELETE", "/v1/workspace", owner.Key, nil)
-		if r.Status == http.StatusAccepted {
-			break
+		r := h.call("DELETE", path, key, nil)
+		if r.Status == want {
+			return
 		}
 		wantProblem(t, r, http.StatusConflict, "")
 		if time.Now().After(deadline) {
-			t.Fatalf("workspace still not deletable 30 s after its session was cancelled: %s", r.Body)
+			t.Fatalf("DELETE %s still refused 30 s after the session was cancelled: %s", path, r.Body)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	h.waitMail(guest, "Cancelled")
-	wantUnauthenticated(t, h.call("GET", "/v1/workspace", owner.Key, nil))
 }

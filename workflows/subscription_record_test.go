@@ -1,14 +1,9 @@
 package workflows_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/billing"
@@ -63,21 +58,5 @@ func TestRecordSubscriptionHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = run.Get(ctx, nil) // canceled
-	history := &historypb.History{}
-	iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		event, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		history.Events = append(history.Events, event)
-	}
-	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("testdata", "subscription_v1.json"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recorded %d events", len(history.Events))
+	saveHistory(ctx, t, c, run, "subscription_v1.json")
 }
