@@ -35,13 +35,6 @@ func GetOrCreateUser(ctx context.Context, db bun.IDB, email, name string) (*User
 	return u, nil
 }
 
-// GetUser loads a user by id.
-func GetUser(ctx context.Context, db bun.IDB, id string) (*User, error) {
-	u := new(User)
-	err := db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
-	return u, notFound("get user "+id, err)
-}
-
 // AddMember creates the membership of user in workspace ws, shown there as name.
 func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role, name string) (*Membership, error) {
 	t := Now()

@@ -54,11 +54,6 @@ func Open(dsn string) (*bun.DB, error) {
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 
-// IsPostgres reports whether db speaks the Postgres dialect.
-func IsPostgres(db bun.IDB) bool {
-	return db.Dialect().Name().String() == "pg"
-}
-
 // Ping checks the connection, for readiness probes.
 func Ping(ctx context.Context, db *bun.DB) error {
 	return db.PingContext(ctx)
