@@ -33,6 +33,7 @@ type eventSettings struct {
 	ReminderOffsetsMinutes *[]int    `json:"reminder_offsets_minutes"`
 	GreenRoomMinutes       *int      `json:"green_room_minutes"`
 	AutoStart              *bool     `json:"auto_start"`
+	AutoRecord             *bool     `json:"auto_record"`
 	CustomFields           *[]string `json:"custom_fields"`
 }
 
@@ -137,6 +138,7 @@ func (st *eventSettings) apply(ctx context.Context, db bun.IDB, ws string, es *s
 	set(&es.Approval, st.Approval)
 	set(&es.Waitlist, st.Waitlist)
 	set(&es.AutoStart, st.AutoStart)
+	set(&es.AutoRecord, st.AutoRecord)
 	if st.Capacity != nil {
 		es.Capacity = *st.Capacity
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/store"
 )
@@ -133,8 +134,14 @@ func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims joint
 		fail(c, conflict("the session is "+ses.Status))
 		return
 	}
+	ws, err := store.GetWorkspace(c.Request.Context(), s.p.DB, ses.WorkspaceID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	now := time.Now()
-	claims.SessionID, claims.MediaURL = ses.ID, s.p.MediaURL
+	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
+	claims.MaxAttendees = billing.PlanOf(ws.Plan).MaxLiveAttendees
 	claims.ExpiresAt = now.Add(jointoken.TTL).Unix()
 	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
 	if err != nil {

@@ -1,10 +1,7 @@
 package media
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -14,15 +11,8 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/mediactl"
 )
-
-// ControlKey is the bearer token of the control API, derived from the media secret so one
-// setting configures both, while the signing key itself never travels in a header.
-func ControlKey(secret []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("onair media control v1"))
-	return hex.EncodeToString(m.Sum(nil))
-}
 
 // ServerParams builds the media service's HTTP handler.
 type ServerParams struct {
@@ -47,7 +37,7 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	c := &control{rooms: p.Rooms, key: ControlKey(p.Secret), log: p.Logger}
+	c := &control{rooms: p.Rooms, key: mediactl.ControlKey(p.Secret), log: p.Logger}
 	mux.Handle("GET /control/rooms", c.auth(c.listRooms))
 	mux.Handle("POST /control/rooms/{session}/open", c.auth(c.open))
 	mux.Handle("POST /control/rooms/{session}/close", c.auth(c.close))

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/mediactl"
 )
 
 func (n *testNode) control(t *testing.T, method, path, body string, want int) []byte {
 	t.Helper()
-	return n.controlAs(t, ControlKey(testSecret), method, path, body, want)
+	return n.controlAs(t, mediactl.ControlKey(testSecret), method, path, body, want)
 }
 
 func (n *testNode) controlAs(t *testing.T, key, method, path, body string, want int) []byte {
@@ -49,7 +50,7 @@ func TestControlAPI(t *testing.T) {
 	if err := json.Unmarshal(n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 200), &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Participants) != 2 || list.Participants[0].PersonID != "guest" || list.Participants[1].Role != authz.SessionHost {
+	if len(list.Participants) != 2 || list.Participants[0].PersonID != "guest" || list.Participants[1].Role != string(authz.SessionHost) {
 		t.Fatalf("participants = %+v", list.Participants)
 	}
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"king"}`, 422)

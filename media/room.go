@@ -8,8 +8,8 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/media/sfu"
 )
 
@@ -66,13 +66,7 @@ func (r *Room) isLive() bool {
 }
 
 // ParticipantInfo is what the control API lists.
-type ParticipantInfo struct {
-	PersonID   string            `json:"personId"`
-	Name       string            `json:"name"`
-	Role       authz.SessionRole `json:"role"`
-	OnStage    bool              `json:"onStage"`
-	Publishing int               `json:"publishing"` // tracks being forwarded
-}
+type ParticipantInfo = mediactl.Participant
 
 // Participants lists who is in the room, by person id.
 func (r *Room) Participants() []ParticipantInfo {
@@ -80,7 +74,7 @@ func (r *Room) Participants() []ParticipantInfo {
 	defer r.mu.Unlock()
 	out := make([]ParticipantInfo, 0, len(r.people))
 	for _, p := range r.people {
-		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: p.role, OnStage: p.onStage}
+		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: string(p.role), OnStage: p.onStage}
 		for _, t := range r.tracks {
 			if t.owner == p && t.published {
 				info.Publishing++

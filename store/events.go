@@ -40,6 +40,8 @@ type EventSettings struct {
 	GreenRoomMinutes *int `json:"green_room_minutes,omitempty"`
 	// AutoStart goes live at the scheduled start without a host.
 	AutoStart bool `json:"auto_start"`
+	// AutoRecord starts recording as soon as a session goes live.
+	AutoRecord bool `json:"auto_record"`
 	// CustomFields are the workspace custom attribute keys asked at registration.
 	CustomFields []string `json:"custom_fields,omitempty"`
 }
@@ -183,7 +185,8 @@ func NewEvent(workspaceID, title, description string, settings EventSettings, cr
 func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
 	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		sessions := tx.NewSelect().Model((*Session)(nil)).Column("id").Where("event_id = ?", id).Where("workspace_id = ?", ws)
-		for _, model := range []any{(*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil), (*RegistrantImport)(nil), (*InvitationBatch)(nil)} {
+		models := append(RoomTables(), (*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil), (*RegistrantImport)(nil), (*InvitationBatch)(nil))
+		for _, model := range models {
 			if _, err := tx.NewDelete().Model(model).Where("session_id IN (?)", sessions).Exec(ctx); err != nil {
 				return fmt.Errorf("delete %T of event %s: %w", model, id, err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/mediactl"
 )
 
 // `onair media` serves health, the signaling endpoint and the control API keyed by the
@@ -41,7 +42,7 @@ func TestMediaCommand(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	for key, want := range map[string]int{"wrong": http.StatusUnauthorized, media.ControlKey([]byte("s3cret")): http.StatusOK} {
+	for key, want := range map[string]int{"wrong": http.StatusUnauthorized, mediactl.ControlKey([]byte("s3cret")): http.StatusOK} {
 		req, _ := http.NewRequest("POST", cfg.MediaURL+"/control/rooms/ses_1/open", nil)
 		req.Header.Set("Authorization", "Bearer "+key)
 		res, err := http.DefaultClient.Do(req)

@@ -31,12 +31,16 @@ const TTL = 10 * time.Minute
 
 // Claims is what a join token asserts. Field names are short because the token travels in URLs.
 type Claims struct {
-	SessionID string            `json:"sid"`
-	PersonID  string            `json:"pid"` // registrant, member or speaker id
-	Role      authz.SessionRole `json:"role"`
-	Name      string            `json:"name"`
-	MediaURL  string            `json:"url"`
-	ExpiresAt int64             `json:"exp"` // unix seconds
+	SessionID   string            `json:"sid"`
+	WorkspaceID string            `json:"wid"`
+	PersonID    string            `json:"pid"` // registrant, membership or session_staff (speaker) id
+	Role        authz.SessionRole `json:"role"`
+	Name        string            `json:"name"`
+	MediaURL    string            `json:"url"`
+	// MaxAttendees is the workspace plan's live-attendee cap (0: none): the room turns away
+	// participants beyond it. Staff are never counted nor refused.
+	MaxAttendees int   `json:"cap,omitempty"`
+	ExpiresAt    int64 `json:"exp"` // unix seconds
 }
 
 // SignalPath is where the media service accepts the signaling WebSocket that
