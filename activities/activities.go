@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/mediactl"
 )
 
 // Activities carries the dependencies of every activity; workflows name its
@@ -20,6 +21,9 @@ type Activities struct {
 	Log  *slog.Logger
 	// Billing is the payment provider: Stripe, or the local one offline.
 	Billing billing.Provider
-	// PublicURL is the base of links in e-mails (join, cancel); see linkBase.
+	// PublicURL is the base of links in e-mails (join, cancel, replay); see linkBase.
 	PublicURL string
+	// Media is the media node's control API; nil when none is configured (unit tests, an
+	// API-only deployment): media steps are then skipped and nothing counts as recorded.
+	Media *mediactl.Client
 }

@@ -66,7 +66,7 @@ func (a *Activities) relayOne(ctx context.Context, m *sessionMailer, d store.Del
 			return err
 		}
 		if ok {
-			if err := m.send(ctx, d.Kind, r, 0); err != nil {
+			if err := m.send(ctx, SendSessionMailsInput{MailKind: d.Kind}, r); err != nil {
 				return err
 			}
 		}

@@ -35,6 +35,8 @@ type sessionMailer struct {
 
 	mu        sync.Mutex
 	templates map[string]mail.Template
+	// replay is whether the session has a playable recording (follow-ups link to it).
+	replay bool
 }
 
 func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sessionMailer, error) {
@@ -50,7 +52,12 @@ func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sess
 	if err != nil {
 		return nil, err
 	}
-	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, templates: map[string]mail.Template{}}, nil
+	rec, err := store.RecordingOf(ctx, a.DB, sessionID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	replay := err == nil && rec.Status == store.RecordingReady
+	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, templates: map[string]mail.Template{}, replay: replay}, nil
 }
 
 // template is the workspace's own wording of kind (subject and text), else the default.
@@ -75,8 +82,9 @@ func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Templat
 	return t, nil
 }
 
-// compose renders kind for r, with the calendar invite the kind calls for.
-func (m *sessionMailer) compose(ctx context.Context, kind string, r recipient, reminderMinutes int) (mail.Message, error) {
+// compose renders the fan-out's kind for r, with the calendar invite the kind calls for.
+func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient) (mail.Message, error) {
+	kind, reminderMinutes := in.MailKind, in.ReminderMinutes
 	t, err := m.template(ctx, kind)
 	if err != nil {
 		return mail.Message{}, err
@@ -92,6 +100,13 @@ func (m *sessionMailer) compose(ctx context.Context, kind string, r recipient, r
 	}
 	if reminderMinutes > 0 {
 		data.Reminder = mail.ReminderPhrase(reminderMinutes)
+	}
+	if in.FollowUp != "" && m.replay {
+		data.ReplayURL = base + "/replay/" + r.JoinToken
+	}
+	if in.FailedStep != "" {
+		data.FailedStep = in.FailedStep
+		data.RetryURL = base + "/v1/sessions/" + m.sess.ID + "/post-live/retry"
 	}
 	if err := data.Localize(); err != nil {
 		return mail.Message{}, err
@@ -119,8 +134,9 @@ func (m *sessionMailer) compose(ctx context.Context, kind string, r recipient, r
 
 // send composes and sends; a permanent refusal (bad address, rejected
 // recipient) is logged and counts as done so it never blocks the queue.
-func (m *sessionMailer) send(ctx context.Context, kind string, r recipient, reminderMinutes int) error {
-	msg, err := m.compose(ctx, kind, r, reminderMinutes)
+func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient) error {
+	kind := in.MailKind
+	msg, err := m.compose(ctx, in, r)
 	if err == nil {
 		err = m.a.Mail.Send(ctx, msg)
 	}

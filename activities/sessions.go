@@ -66,9 +66,21 @@ type SendSessionMailsInput struct {
 	MailKind        string
 	DeliveryKind    string
 	ReminderMinutes int
-	Statuses        []string // registrant statuses to reach
+	Statuses        []string // registrant statuses to reach (none: no registrants)
 	Speakers        bool     // external speakers too
+	// Hosts reaches the session's hosts (the owners when it has none).
+	Hosts bool
+	// FollowUp narrows registrants to approved ones who attended live (FollowUpAttended)
+	// or did not (FollowUpMissed); their e-mails carry the replay link when there is one.
+	FollowUp   string
+	FailedStep string // for KindPostLiveFailed
 }
+
+// Follow-up audiences of SendSessionMailsInput.FollowUp.
+const (
+	FollowUpAttended = "attended"
+	FollowUpMissed   = "missed"
+)
 
 // SendSessionMailsResult counts the e-mails sent by this attempt.
 type SendSessionMailsResult struct {
@@ -95,19 +107,16 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 		_ = activity.GetHeartbeatDetails(ctx, &cursor)
 	}
 	var res SendSessionMailsResult
-	if in.Speakers && cursor == "" {
-		speakers, err := store.SessionSpeakers(ctx, a.DB, in.SessionID)
-		if err != nil {
+	if cursor == "" {
+		if err := a.sendToStaff(ctx, m, in, &res); err != nil {
 			return res, err
 		}
-		for i := range speakers {
-			if err := a.sendOnce(ctx, m, in, speakerRecipient(&speakers[i]), &res); err != nil {
-				return res, err
-			}
-		}
+	}
+	if len(in.Statuses) == 0 && in.FollowUp == "" {
+		return res, nil
 	}
 	for {
-		page, err := store.SessionRecipients(ctx, a.DB, in.SessionID, in.Statuses, cursor, batchSize)
+		page, err := a.recipientsPage(ctx, in, cursor)
 		if err != nil {
 			return res, err
 		}
@@ -141,6 +150,38 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 	}
 }
 
+// sendToStaff sends to the speakers and hosts the fan-out names, one claim each.
+func (a *Activities) sendToStaff(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, res *SendSessionMailsResult) error {
+	var staff []store.SessionStaff
+	if in.Speakers {
+		speakers, err := store.SessionSpeakers(ctx, a.DB, in.SessionID)
+		if err != nil {
+			return err
+		}
+		staff = append(staff, speakers...)
+	}
+	if in.Hosts {
+		hosts, err := store.SessionHosts(ctx, a.DB, m.ws.ID, in.SessionID)
+		if err != nil {
+			return err
+		}
+		staff = append(staff, hosts...)
+	}
+	for i := range staff {
+		if err := a.sendOnce(ctx, m, in, speakerRecipient(&staff[i]), res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Activities) recipientsPage(ctx context.Context, in SendSessionMailsInput, cursor string) ([]store.Registrant, error) {
+	if in.FollowUp != "" {
+		return store.FollowUpRecipients(ctx, a.DB, in.SessionID, in.FollowUp == FollowUpAttended, cursor, batchSize)
+	}
+	return store.SessionRecipients(ctx, a.DB, in.SessionID, in.Statuses, cursor, batchSize)
+}
+
 func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, res *SendSessionMailsResult) error {
 	id, err := store.ClaimDelivery(ctx, a.DB, m.ws.ID, in.SessionID, r.ID, in.DeliveryKind)
 	if err != nil || id == "" {
@@ -151,7 +192,7 @@ func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSess
 
 // sendClaimed sends a claimed delivery and marks it sent.
 func (a *Activities) sendClaimed(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, id string, res *SendSessionMailsResult) error {
-	if err := m.send(ctx, in.MailKind, r, in.ReminderMinutes); err != nil {
+	if err := m.send(ctx, in, r); err != nil {
 		return err
 	}
 	if err := store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, id); err != nil {

@@ -15,6 +15,12 @@ const (
 	KindCancellation      = "cancellation"
 	KindSpeakerInvitation = "speaker_invitation"
 	KindSessionInvitation = "session_invitation"
+	// Follow-ups after the live: attendees thank-you, approved no-shows "sorry we missed
+	// you"; both carry the replay link when there is a recording.
+	KindFollowUpAttended = "followup_attended"
+	KindFollowUpMissed   = "followup_missed"
+	// KindPostLiveFailed tells a session's hosts that a post-live step failed for good.
+	KindPostLiveFailed = "post_live_failed"
 )
 
 // SessionMail is the data of every session e-mail, and the fields a workspace's
@@ -30,6 +36,9 @@ type SessionMail struct {
 	CancelURL       string
 	Status          string // the registrant's status
 	Reminder        string // "in 1 hour", for reminders
+	ReplayURL       string // the recipient's replay link; empty when nothing was recorded
+	FailedStep      string // the post-live step that failed, for hosts
+	RetryURL        string // the API call that re-runs it
 }
 
 // Localize puts StartsAt in the session's time zone, so {{date .StartsAt}}

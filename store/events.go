@@ -53,7 +53,10 @@ const (
 	SessionLive      = "live"
 	SessionEnded     = "ended"
 	SessionProcessed = "processed"
-	SessionCancelled = "cancelled"
+	// SessionProcessingFailed: a post-live step (recording, exports, follow-ups) failed for
+	// good; hosts were told and may re-run it (POST /v1/sessions/:id/post-live/retry).
+	SessionProcessingFailed = "processing_failed"
+	SessionCancelled        = "cancelled"
 )
 
 // Session is one occurrence of an event; its SessionLifecycle workflow owns
@@ -80,7 +83,7 @@ type Session struct {
 // Closed reports whether the session takes no more registrations or changes.
 func (s *Session) Closed() bool {
 	switch s.Status {
-	case SessionEnded, SessionProcessed, SessionCancelled:
+	case SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled:
 		return true
 	}
 	return false

@@ -113,7 +113,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		}
 		res, err := tx.NewUpdate().Model((*Session)(nil)).Set("seats_taken = seats_taken + 1").
 			Where("id = ?", r.Session.ID).Where("seats_taken < capacity").
-			Where("status NOT IN (?)", bun.In([]string{SessionEnded, SessionProcessed, SessionCancelled})).Exec(ctx)
+			Where("status NOT IN (?)", bun.In([]string{SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled})).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("take seat in %s: %w", r.Session.ID, err)
 		}

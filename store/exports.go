@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Exports read a session's data one page at a time, by id: the API writes each page out
+// before asking for the next, so an export of any size holds one page in memory.
+
+// RegistrantAttendance is one registrant with what the attendance rows say about them.
+type RegistrantAttendance struct {
+	Registrant
+	FirstJoin      *time.Time
+	LastLeave      *time.Time
+	SecondsLive    int
+	ReplayViews    int
+	AttendedLive   bool
+}
+
+// attendanceTotals is one person's aggregate over a session's attendance rows.
+type attendanceTotals struct {
+	PersonID  string     `bun:"person_id"`
+	FirstJoin *time.Time `bun:"first_join"`
+	LastLeave *time.Time `bun:"last_leave"`
+	Seconds   int        `bun:"seconds"`
+	Live      int        `bun:"live"`
+	Replays   int        `bun:"replays"`
+}
+
+// RegistrantsPage returns up to limit registrants of a session after the id cursor, with
+// their first join, last leave, seconds attended live and replay views.
+func RegistrantsPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]RegistrantAttendance, error) {
+	var regs []Registrant
+	q := db.NewSelect().Model(&regs).Where("session_id = ?", sessionID)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("registrants of %s: %w", sessionID, err)
+	}
+	out := make([]RegistrantAttendance, len(regs))
+	if len(regs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(regs))
+	for i := range regs {
+		ids[i] = regs[i].ID
+	}
+	var totals []attendanceTotals
+	err := db.NewSelect().Model((*Attendance)(nil)).Column("person_id").
+		ColumnExpr("MIN(CASE WHEN kind = ? THEN joined_at END) AS first_join", AttendanceLive).
+		ColumnExpr("MAX(CASE WHEN kind = ? THEN left_at END) AS last_leave", AttendanceLive).
+		ColumnExpr("COALESCE(SUM(CASE WHEN kind = ? THEN seconds ELSE 0 END), 0) AS seconds", AttendanceLive).
+		ColumnExpr("COUNT(CASE WHEN kind = ? THEN 1 END) AS live", AttendanceLive).
+		ColumnExpr("COUNT(CASE WHEN kind = ? THEN 1 END) AS replays", AttendanceReplay).
+		Where("session_id = ?", sessionID).Where("person_id IN (?)", bun.In(ids)).Group("person_id").Scan(ctx, &totals)
+	if err != nil {
+		return nil, fmt.Errorf("attendance of %s: %w", sessionID, err)
+	}
+	byPerson := make(map[string]attendanceTotals, len(totals))
+	for _, t := range totals {
+		byPerson[t.PersonID] = t
+	}
+	for i := range regs {
+		t := byPerson[regs[i].ID]
+		out[i] = RegistrantAttendance{Registrant: regs[i], FirstJoin: t.FirstJoin, LastLeave: t.LastLeave,
+			SecondsLive: t.Seconds, ReplayViews: t.Replays, AttendedLive: t.Live > 0}
+	}
+	return out, nil
+}
+
+// ChatPage returns up to limit chat messages of a session after the id cursor, oldest first.
+func ChatPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]ChatMessage, error) {
+	return roomPage[ChatMessage](ctx, db, sessionID, after, limit)
+}
+
+// QuestionsPage returns up to limit questions of a session after the id cursor.
+func QuestionsPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]Question, error) {
+	return roomPage[Question](ctx, db, sessionID, after, limit)
+}
+
+// PollsPage returns up to limit polls of a session after the id cursor.
+func PollsPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]Poll, error) {
+	return roomPage[Poll](ctx, db, sessionID, after, limit)
+}
+
+// VotesPage returns up to limit votes of a session after the id cursor.
+func VotesPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]PollVote, error) {
+	return roomPage[PollVote](ctx, db, sessionID, after, limit)
+}
+
+// PollTally is how many votes one option of one poll got.
+type PollTally struct {
+	PollID string `bun:"poll_id"`
+	Option int    `bun:"option"`
+	Votes  int    `bun:"votes"`
+}
+
+// PollTallies counts the votes of the given polls per option.
+func PollTallies(ctx context.Context, db bun.IDB, sessionID string, pollIDs []string) ([]PollTally, error) {
+	var out []PollTally
+	if len(pollIDs) == 0 {
+		return out, nil
+	}
+	err := db.NewSelect().Model((*PollVote)(nil)).Column("poll_id", "option").ColumnExpr("COUNT(*) AS votes").
+		Where("session_id = ?", sessionID).Where("poll_id IN (?)", bun.In(pollIDs)).Group("poll_id", "option").
+		OrderExpr("poll_id, option").Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("poll tallies of %s: %w", sessionID, err)
+	}
+	return out, nil
+}
+
+// SessionsPage returns up to limit sessions of an event after the id cursor.
+func SessionsPage(ctx context.Context, db bun.IDB, ws, eventID, after string, limit int) ([]Session, error) {
+	var rows []Session
+	q := db.NewSelect().Model(&rows).Where("workspace_id = ?", ws).Where("event_id = ?", eventID)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("sessions of event %s: %w", eventID, err)
+	}
+	return rows, nil
+}
+
+func roomPage[T any](ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]T, error) {
+	var rows []T
+	q := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("%T of %s: %w", rows, sessionID, err)
+	}
+	return rows, nil
+}
+
+// AttendedLive reports whether a registrant was in the live room at all.
+func AttendedLive(ctx context.Context, db bun.IDB, sessionID, personID string) (bool, error) {
+	ok, err := db.NewSelect().Model((*Attendance)(nil)).Where("session_id = ?", sessionID).
+		Where("person_id = ?", personID).Where("kind = ?", AttendanceLive).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("attendance of %s in %s: %w", personID, sessionID, err)
+	}
+	return ok, nil
+}
