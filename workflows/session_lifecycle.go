@@ -68,6 +68,7 @@ type SessionState struct {
 	StartedAt       *time.Time
 	EndedAt         *time.Time
 	Reminders       []Reminder
+	PostLive        PostLiveState
 }
 
 // SessionWorkflowID is the one workflow of a session.
@@ -95,9 +96,15 @@ type sessionRun struct {
 	dirty bool // an update changed the plan: the main loop re-plans
 	// noticeSequence > noticedSequence means reschedule notices are owed.
 	noticeSequence, noticedSequence int
+	// version is the postLiveChange this run follows (DefaultVersion for old histories).
+	version workflow.Version
+	// retryAsked is set by a host's RetryPostLiveUpdate while a post-live step has failed.
+	retryAsked bool
 }
 
 func (s *sessionRun) setup(ctx workflow.Context) error {
+	// Decided once, before the first command: a run keeps the behaviour it started with.
+	s.version = workflow.GetVersion(ctx, postLiveChange, workflow.DefaultVersion, postLiveVersion)
 	s.state = SessionState{Status: store.SessionScheduled, StartsAt: s.in.StartsAt, DurationMinutes: s.in.DurationMinutes, Timezone: s.in.Timezone}
 	var err error
 	if s.state.Reminders, err = planReminders(s.in.StartsAt, s.in.Timezone, s.in.ReminderOffsetsMinutes, workflow.Now(ctx)); err != nil {
@@ -115,6 +122,7 @@ func (s *sessionRun) setup(ctx workflow.Context) error {
 		{StopUpdate, s.stop, func(StopRequest) error { return s.can("stop", store.SessionLive) }},
 		{RescheduleUpdate, s.reschedule, func(ctx workflow.Context, r RescheduleRequest) error { return s.validReschedule(ctx, r) }},
 		{CancelUpdate, s.cancel, func(CancelRequest) error { return s.can("cancel", store.SessionScheduled, store.SessionOpen) }},
+		{RetryPostLiveUpdate, s.retryPostLive, s.validRetry},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.fn, workflow.UpdateHandlerOptions{Validator: u.ok}); err != nil {
@@ -161,6 +169,10 @@ func (s *sessionRun) start(ctx workflow.Context, r StartRequest) (SessionState, 
 		return s.state, err
 	}
 	workflow.GetLogger(ctx).Info("session started by host", "session", s.in.SessionID, "by", r.By)
+	// A room the media node cannot open fails the host's start: they see why and try again.
+	if err := s.openRoom(ctx); err != nil {
+		return s.state, err
+	}
 	return s.state, s.goLive(ctx)
 }
 
@@ -262,6 +274,9 @@ func (s *sessionRun) run(ctx workflow.Context) (SessionLifecycleResult, error) {
 			if err := s.postLive(ctx); err != nil {
 				return SessionLifecycleResult{}, err
 			}
+			if err := s.eraseAfterRetention(ctx); err != nil {
+				return SessionLifecycleResult{}, err
+			}
 			return s.finish(ctx)
 		}
 		if s.noticeSequence > s.noticedSequence {
@@ -348,6 +363,11 @@ func (s *sessionRun) openGreenRoom(ctx workflow.Context) error {
 func (s *sessionRun) autoStart(ctx workflow.Context) error {
 	return s.withLock(ctx, func() error {
 		if s.state.Status == store.SessionScheduled || s.state.Status == store.SessionOpen {
+			// Nobody is there to retry an automatic start: the session goes live on time
+			// even if the room did not open, and the failure is in the logs.
+			if err := s.openRoom(ctx); err != nil {
+				workflow.GetLogger(ctx).Error("room did not open for the automatic start", "session", s.in.SessionID, "err", err)
+			}
 			return s.goLive(ctx)
 		}
 		return nil
@@ -391,11 +411,15 @@ func (s *sessionRun) notify(ctx workflow.Context, mailKind, deliveryKind string)
 }
 
 func (s *sessionRun) fanOut(ctx workflow.Context, in activities.SendSessionMailsInput) error {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return s.fanOutWith(workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Hour,
 		HeartbeatTimeout:    10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
-	})
+	}), in)
+}
+
+// fanOutWith runs SendSessionMails with the activity options ctx carries.
+func (s *sessionRun) fanOutWith(ctx workflow.Context, in activities.SendSessionMailsInput) error {
 	return workflow.ExecuteActivity(ctx, a.SendSessionMails, in).Get(ctx, nil)
 }
 

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -22,6 +23,9 @@ type sessionEnv struct {
 	mu     sync.Mutex
 	events []string // "HH:MM kind", in order
 	seqs   []int    // sequences ApplyReschedule was given
+	// finalizeFailures makes FinalizeRecording fail that many times before it succeeds.
+	finalizeFailures int
+	retentionDays    int
 }
 
 func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
@@ -37,6 +41,10 @@ func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
 	}
 	env.OnActivity(acts.SendSessionMails, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SendSessionMailsInput) (activities.SendSessionMailsResult, error) {
+			if in.FollowUp != "" {
+				record(in.DeliveryKind + ":" + in.FollowUp)
+				return activities.SendSessionMailsResult{Sent: 1}, nil
+			}
 			record(in.DeliveryKind)
 			return activities.SendSessionMailsResult{Sent: 1}, nil
 		})
@@ -44,6 +52,42 @@ func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
 		func(_ context.Context, in activities.SetSessionStatusInput) error {
 			record(in.Status)
 			return nil
+		})
+	env.OnActivity(acts.OpenRoom, mock.Anything, mock.Anything).Return(func(context.Context, activities.OpenRoomInput) error {
+		record("room opened")
+		return nil
+	})
+	env.OnActivity(acts.CloseRoom, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.CloseRoomInput) (activities.CloseRoomResult, error) {
+			record("room closed")
+			return activities.CloseRoomResult{}, nil
+		})
+	env.OnActivity(acts.FinalizeRecording, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.PostLiveInput) (activities.FinalizeRecordingResult, error) {
+			env.mu.Lock()
+			fail := env.finalizeFailures > 0
+			env.finalizeFailures--
+			env.mu.Unlock()
+			if fail {
+				record("finalize failed")
+				return activities.FinalizeRecordingResult{}, errors.New("media node answered 503")
+			}
+			record("recording ready")
+			return activities.FinalizeRecordingResult{Recorded: true}, nil
+		})
+	env.OnActivity(acts.SummarizeExports, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.PostLiveInput) (activities.ExportsSummary, error) {
+			record("exports")
+			return activities.ExportsSummary{Registrants: 3}, nil
+		})
+	env.OnActivity(acts.Retention, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.PostLiveInput) (activities.RetentionResult, error) {
+			return activities.RetentionResult{Days: env.retentionDays}, nil
+		})
+	env.OnActivity(acts.EraseSessionData, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.EraseSessionDataInput) (activities.EraseSessionDataResult, error) {
+			record(fmt.Sprintf("erased after %d days", in.RetentionDays))
+			return activities.EraseSessionDataResult{}, nil
 		})
 	env.OnActivity(acts.ApplyReschedule, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ApplyRescheduleInput) error {
@@ -93,7 +137,7 @@ func TestSessionRemindersAcrossDSTAutoStartAutoEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.want(t, "03-28 08:00 reminder:1440", "03-29 06:00 reminder:60", "03-29 06:30 open",
-		"03-29 06:50 reminder:10", "03-29 07:00 live", "03-29 07:20 ended", "03-29 07:20 processed")
+		"03-29 06:50 reminder:10", "03-29 07:00 room opened", "03-29 07:00 live", "03-29 07:20 ended", "03-29 07:20 room closed", "03-29 07:20 recording ready", "03-29 07:20 exports", "03-29 07:20 followup:attended", "03-29 07:20 followup:missed", "03-29 07:20 processed")
 }
 
 func TestSessionScheduledLateSkipsPastReminders(t *testing.T) {
@@ -106,7 +150,7 @@ func TestSessionScheduledLateSkipsPastReminders(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil || refused != nil {
 		t.Fatal(err, refused)
 	}
-	env.want(t, "06-10 11:50 reminder:10", "06-10 12:10 live", "06-10 12:20 ended", "06-10 12:20 processed")
+	env.want(t, "06-10 11:50 reminder:10", "06-10 12:10 room opened", "06-10 12:10 live", "06-10 12:20 ended", "06-10 12:20 room closed", "06-10 12:20 recording ready", "06-10 12:20 exports", "06-10 12:20 followup:attended", "06-10 12:20 followup:missed", "06-10 12:20 processed")
 }
 
 func TestSessionStartStopByHost(t *testing.T) {
@@ -124,7 +168,7 @@ func TestSessionStartStopByHost(t *testing.T) {
 	if stopEarly == nil || startTwice == nil || stopRefused != nil {
 		t.Fatalf("stop before start refused: %v; second start refused: %v; real stop refused: %v", stopEarly, startTwice, stopRefused)
 	}
-	env.want(t, "06-10 11:50 reminder:10", "06-10 11:55 live", "06-10 12:05 ended", "06-10 12:05 processed")
+	env.want(t, "06-10 11:50 reminder:10", "06-10 11:55 room opened", "06-10 11:55 live", "06-10 12:05 ended", "06-10 12:05 room closed", "06-10 12:05 recording ready", "06-10 12:05 exports", "06-10 12:05 followup:attended", "06-10 12:05 followup:missed", "06-10 12:05 processed")
 	var res workflows.SessionLifecycleResult
 	if err := env.GetWorkflowResult(&res); err != nil || res.Status != "processed" {
 		t.Fatalf("result %+v %v", res, err)
@@ -152,7 +196,7 @@ func TestSessionReschedule(t *testing.T) {
 	}
 	env.want(t, "06-08 14:00 rescheduled", "06-08 14:00 reschedule:1",
 		"06-10 12:00 reminder:1440", "06-11 11:00 reminder:60", "06-11 11:50 reminder:10",
-		"06-11 13:00 live", "06-11 13:10 ended", "06-11 13:10 processed")
+		"06-11 13:00 room opened", "06-11 13:00 live", "06-11 13:10 ended", "06-11 13:10 room closed", "06-11 13:10 recording ready", "06-11 13:10 exports", "06-11 13:10 followup:attended", "06-11 13:10 followup:missed", "06-11 13:10 processed")
 	if !slices.Equal(env.seqs, []int{1}) {
 		t.Fatalf("sequences %v", env.seqs)
 	}
@@ -183,5 +227,5 @@ func TestSessionNobodyStarts(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	env.want(t, "06-11 00:15 ended", "06-11 00:15 processed")
+	env.want(t, "06-11 00:15 ended", "06-11 00:15 room closed", "06-11 00:15 recording ready", "06-11 00:15 exports", "06-11 00:15 followup:attended", "06-11 00:15 followup:missed", "06-11 00:15 processed")
 }
