@@ -34,6 +34,7 @@ var histories = map[string]any{
 	"workspace_deletion_v2.json": workflows.WorkspaceDeletion,
 	"subscription_v1.json":       workflows.Subscription,
 	"session_lifecycle_v1.json":  workflows.SessionLifecycle,
+	"session_lifecycle_v2.json":  workflows.SessionLifecycle, // post-live-chain version 1
 }
 
 func TestReplaySavedHistories(t *testing.T) {

@@ -15,7 +15,8 @@ import (
 )
 
 // TestRecordSessionLifecycleHistory runs a short session on the embedded
-// server (reminder, reschedule, automatic start, a host's stop) and saves its
+// server (reminder, reschedule, automatic start, a host's stop, the post-live
+// chain of version 1 without a media node) and saves its
 // history; it runs only when asked to.
 func TestRecordSessionLifecycleHistory(t *testing.T) {
 	db := storetest.SQLite(t)
@@ -77,5 +78,5 @@ func TestRecordSessionLifecycleHistory(t *testing.T) {
 	if err := run.Get(ctx, &res); err != nil || res.Status != store.SessionProcessed {
 		t.Fatalf("result %+v, %v", res, err)
 	}
-	saveHistory(ctx, t, c, run, "session_lifecycle_v1.json")
+	saveHistory(ctx, t, c, run, "session_lifecycle_v2.json")
 }
