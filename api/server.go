@@ -15,6 +15,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/mediactl"
 )
 
 // Params are the API's dependencies, wired by main.
@@ -48,6 +49,9 @@ type Params struct {
 	// (both unset: the join routes answer 503).
 	MediaSecret []byte
 	MediaURL    string
+	// Media is the media node's control API (REC button, replay streaming); built from
+	// MediaURL and MediaSecret when nil and both are set.
+	Media *mediactl.Client
 }
 
 // Server holds the API's dependencies and routes.
@@ -73,6 +77,9 @@ func New(p Params) *Server {
 	}
 	if p.DefaultPlan == "" {
 		p.DefaultPlan = billing.FreePlanID
+	}
+	if p.Media == nil && p.MediaURL != "" && len(p.MediaSecret) > 0 {
+		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	if p.PublicRatePerMinute == 0 {
 		p.PublicRatePerMinute = 30
@@ -119,5 +126,8 @@ func (s *Server) register() {
 	s.auditRoutes()
 	s.billingRoutes()
 	s.joinRoutes()
+	s.recordingRoutes()
+	s.replayRoutes()
+	s.exportRoutes()
 	s.openAPIRoute()
 }

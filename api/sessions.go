@@ -290,6 +290,8 @@ func (s *Server) sessionUpdate(name string) gin.HandlerFunc {
 			arg = workflows.StartRequest{By: by}
 		case workflows.StopUpdate:
 			arg = workflows.StopRequest{By: by}
+		case workflows.RetryPostLiveUpdate:
+			arg = workflows.RetryPostLiveRequest{By: by}
 		case workflows.CancelUpdate:
 			if err := editable(ses); err != nil {
 				fail(c, err)
