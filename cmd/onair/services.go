@@ -13,6 +13,7 @@ import (
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/worker"
 )
 
@@ -61,7 +62,11 @@ func (s *services) close() {
 
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
-	w, err := worker.New(worker.Params{Client: s.temporal, Activities: &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}})
+	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}
+	if s.cfg.MediaSecret != "" && s.cfg.MediaURL != "" {
+		acts.Media = mediactl.New(s.cfg.MediaURL, []byte(s.cfg.MediaSecret), nil)
+	}
+	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
 		return nil, err
 	}
