@@ -40,7 +40,7 @@ func verifyJoin(t *testing.T, r reply, session, person string, role authz.Sessio
 
 func TestJoinTokens(t *testing.T) {
 	h := sqliteHarness(t)
-	owner := h.signup("Live")
+	owner := h.signupTeam("Live")
 	member := h.join(owner, "member", false, false)
 	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Live", "settings": map[string]any{"approval": true}}).field(t, "id")
 	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
