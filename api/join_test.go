@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/store"
 )
@@ -29,6 +30,10 @@ func verifyJoin(t *testing.T, r reply, session, person string, role authz.Sessio
 	}
 	if claims.PersonID != person || claims.Role != role || claims.MediaURL != testMediaURL {
 		t.Fatalf("claims %+v, want person %s role %s", claims, person, role)
+	}
+	// The room enforces the plan's live-attendee cap from the token (signupTeam: Business).
+	if claims.WorkspaceID == "" || claims.MaxAttendees != billing.PlanOf("business").MaxLiveAttendees {
+		t.Fatalf("claims %+v lack the workspace or the Business plan's live-attendee cap", claims)
 	}
 	if got := r.field(t, "signal_url"); got != "ws://media.onair.test"+jointoken.SignalPath {
 		t.Fatalf("signal_url %q", got)
