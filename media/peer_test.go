@@ -15,8 +15,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
-	"github.com/uptrace/bun"
 	pionmedia "github.com/pion/webrtc/v4/pkg/media"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
