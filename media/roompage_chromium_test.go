@@ -1,0 +1,165 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/roompage"
+)
+
+// chromiumBinary finds a Chromium to drive; "" when none is installed.
+func chromiumBinary() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts headless Chromium with fake camera and microphone and a fresh profile;
+// each page opened from the returned context is a tab of it.
+func newBrowser(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	bin := chromiumBinary()
+	if bin == "" {
+		t.Skip("no chromium binary on PATH (Debian: apt-get install chromium chromium-driver)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.WindowSize(1280, 860),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		// The test's media node listens on loopback only.
+		chromedp.Flag("allow-loopback-in-peer-connection", true),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return browser
+}
+
+// openPage opens a tab on url, forwarding its console and uncaught errors to the test log.
+func openPage(t *testing.T, browser context.Context, name, url string) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	messages := chromedp.Console(tab)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			t.Logf("%s console: %s", name, m.String())
+		}
+	}()
+	if err := chromedp.Do(tab, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("chat-text"))); err != nil {
+		t.Fatalf("%s: open room page: %v", name, err)
+	}
+	return tab
+}
+
+// await polls a JavaScript condition in the page until it holds (the context's deadline bounds it).
+func await(t *testing.T, tab context.Context, what, condition string) {
+	t.Helper()
+	if _, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](condition, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		page, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('status').textContent + ' | ' + document.getElementById('alert').textContent`))
+		t.Fatalf("waiting for %s: %v (page says: %s)", what, err, page)
+	}
+}
+
+func saveScreenshot(t *testing.T, tab context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(t.TempDir(), name+".png")
+	if err := os.WriteFile(path, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the %s page: %s", name, path)
+}
+
+// A host's room page publishes its (fake) camera; a participant's page plays it; chat and a
+// question asked by the participant reach the host's page. Real Chromium, real media node.
+func TestRoomPageInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	browser := newBrowser(t, ctx)
+
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	rooms, err := NewRooms(RoomsParams{WebRTC: loopbackAPI(t), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
+	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
+	rooms.Open(session)
+	n := &testNode{rooms: rooms, srv: srv}
+	link := func(person string, role authz.SessionRole) string {
+		return fmt.Sprintf("%s%s#session=%s&token=%s", srv.URL, roompage.Path, session, n.token(t, session, person, role))
+	}
+
+	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
+	await(t, host, "the host to join", `document.body.dataset.state === 'joined'`)
+	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("preview-start"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the host's camera preview", `document.getElementById('preview').videoWidth > 0`)
+	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("publish"))); err != nil {
+		t.Fatal(err)
+	}
+
+	guest := openPage(t, browser, "participant", link("reg_1", authz.SessionParticipant))
+	await(t, guest, "the host's video playing on the participant's page",
+		`[...document.querySelectorAll('#videos video')].some(v => v.videoWidth > 0 && !v.paused)`)
+	if hidden, err := chromedp.Run(guest, chromedp.Evaluate[bool](`document.getElementById('publisher').hidden`)); err != nil || !hidden {
+		t.Fatalf("a participant not on stage is offered the camera controls (hidden %v, err %v)", hidden, err)
+	}
+
+	const chat, question = "Hello from the audience", "Will the slides be shared?"
+	if err := chromedp.Do(guest,
+		chromedp.SendKeys(chromedp.ID("chat-text"), chat),
+		chromedp.Click(chromedp.CSS("#chat-form button")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the participant's chat message on the host's page",
+		fmt.Sprintf(`document.getElementById('chat').textContent.includes(%q)`, chat))
+	if err := chromedp.Do(guest,
+		chromedp.Click(chromedp.ID("tab-questions")),
+		chromedp.SendKeys(chromedp.ID("question-text"), question),
+		chromedp.Click(chromedp.CSS("#question-form button")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the participant's question on the host's page",
+		fmt.Sprintf(`document.getElementById('questions').textContent.includes(%q)`, question))
+
+	saveScreenshot(t, host, "host-desktop")
+	if err := chromedp.Do(guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	saveScreenshot(t, guest, "participant-phone")
+}
