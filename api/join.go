@@ -48,6 +48,7 @@ func (s *Server) joinRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Throttled: true,
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
+	s.joinLinkRoutes()
 }
 
 func (s *Server) memberJoinToken(c *gin.Context) {
@@ -66,7 +67,12 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.issueJoinToken(c, ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	tok, err := s.newJoinToken(c.Request.Context(), ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, tok)
 }
 
 // memberSessionRole applies spec §4: a host is a team member with host rights assigned to the
@@ -89,18 +95,25 @@ func (s *Server) publicJoin(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, req.Token)
+	tok, err := s.joinByLink(c.Request.Context(), req.Token)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, tok)
+}
+
+// joinByLink exchanges the secret of a personal join link for a media join token.
+func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, error) {
+	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, secret)
+	if err != nil {
+		return joinToken{}, err
 	}
 	ses, err := store.Get[store.Session](ctx, s.p.DB, workspaceID, sessionID)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
-	s.issueJoinToken(c, ses, claims)
+	return s.newJoinToken(ctx, ses, claims)
 }
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
@@ -125,19 +138,17 @@ func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.
 	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
 }
 
-func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims jointoken.Claims) {
+// newJoinToken signs claims for ses with the plan's live-attendee cap, for jointoken.TTL.
+func (s *Server) newJoinToken(ctx context.Context, ses *store.Session, claims jointoken.Claims) (joinToken, error) {
 	if len(s.p.MediaSecret) == 0 || s.p.MediaURL == "" {
-		fail(c, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured"))
-		return
+		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
-		fail(c, conflict("the session is "+ses.Status))
-		return
+		return joinToken{}, conflict("the session is " + ses.Status)
 	}
-	ws, err := store.GetWorkspace(c.Request.Context(), s.p.DB, ses.WorkspaceID)
+	ws, err := store.GetWorkspace(ctx, s.p.DB, ses.WorkspaceID)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
 	now := time.Now()
 	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
@@ -145,11 +156,10 @@ func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims joint
 	claims.ExpiresAt = now.Add(jointoken.TTL).Unix()
 	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
-	c.JSON(http.StatusOK, joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
-		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()})
+	return joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
+		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()}, nil
 }
 
 // signalURL is the media service's WebSocket endpoint: http(s) becomes ws(s).

@@ -42,10 +42,7 @@ func TestJoinTokens(t *testing.T) {
 	h := sqliteHarness(t)
 	owner := h.signup("Live")
 	member := h.join(owner, "member", false, false)
-	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Live", "settings": map[string]any{"approval": true}}).field(t, "id")
-	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
-	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
-		map[string]any{"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
+	ses := approvalSession(t, h, owner)
 	path := "/v1/sessions/" + ses + "/join-token"
 
 	// Team members: moderator unless assigned as host with host rights.
@@ -81,6 +78,15 @@ func TestJoinTokens(t *testing.T) {
 	}
 	wantProblem(t, h.call("POST", path, owner.Key, nil), http.StatusConflict, "")
 	wantProblem(t, h.call("POST", "/v1/public/join", "", map[string]any{"token": regToken}), http.StatusConflict, "")
+}
+
+// approvalSession is a session in an hour of a published event whose registrations need approval.
+func approvalSession(t *testing.T, h *harness, owner account) string {
+	t.Helper()
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Live", "settings": map[string]any{"approval": true}}).field(t, "id")
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
+	return h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
 }
 
 func joinTokenOf[T any](t *testing.T, h *harness, id string) string {

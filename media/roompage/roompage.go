@@ -7,6 +7,7 @@ package roompage
 import (
 	"embed"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -41,4 +42,24 @@ func Handler() http.Handler {
 		inner.URL.RawPath = ""
 		files.ServeHTTP(w, inner)
 	})
+}
+
+// LinkParams is what a link to the room page carries in its fragment.
+type LinkParams struct {
+	MediaURL  string // base URL of the media service
+	SessionID string
+	Token     string // media join token
+	// Rejoin is the personal join link the page revisits for a fresh token once this one
+	// expired (a top-level navigation: no cross-origin request, no CORS).
+	Rejoin string
+}
+
+// Link is the room page's URL for p: everything personal is in the fragment, which browsers
+// never send to a server.
+func Link(p LinkParams) string {
+	fragment := url.Values{"session": {p.SessionID}, "token": {p.Token}}
+	if p.Rejoin != "" {
+		fragment.Set("rejoin", p.Rejoin)
+	}
+	return strings.TrimRight(p.MediaURL, "/") + Path + "#" + fragment.Encode()
 }
