@@ -3,8 +3,6 @@ package media
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,17 +106,10 @@ func TestRoomPageInChromium(t *testing.T) {
 	defer cancel()
 	browser := newBrowser(t, ctx)
 
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	rooms, err := NewRooms(RoomsParams{WebRTC: loopbackAPI(t), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
-	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
-	rooms.Open(session)
-	n := &testNode{rooms: rooms, srv: srv}
+	n := newTestNode(t) // a real media node on loopback, with a real Postgres behind its rooms
+	n.rooms.Open(session)
 	link := func(person string, role authz.SessionRole) string {
-		return fmt.Sprintf("%s%s#session=%s&token=%s", srv.URL, roompage.Path, session, n.token(t, session, person, role))
+		return fmt.Sprintf("%s%s#session=%s&token=%s", n.srv.URL, roompage.Path, session, n.token(t, session, person, role))
 	}
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
