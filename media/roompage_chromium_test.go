@@ -100,7 +100,9 @@ func saveScreenshot(t *testing.T, tab context.Context, name string) {
 }
 
 // A host's room page publishes its (fake) camera; a participant's page plays it; chat and a
-// question asked by the participant reach the host's page. Real Chromium, real media node.
+// question asked by the participant reach the host's page; a poll is answered; a stage
+// invitation is accepted and the participant's camera plays on the host's page. Real
+// Chromium, a real media node.
 func TestRoomPageInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -147,6 +149,55 @@ func TestRoomPageInChromium(t *testing.T) {
 	}
 	await(t, host, "the participant's question on the host's page",
 		fmt.Sprintf(`document.getElementById('questions').textContent.includes(%q)`, question))
+
+	// A poll created and sent by the host is answered on the participant's page; the host's
+	// page shows the live result.
+	if err := chromedp.Do(host,
+		chromedp.Click(chromedp.ID("tab-polls")),
+		chromedp.SendKeys(chromedp.ID("poll-question"), "Coffee or tea?"),
+		chromedp.SendKeys(chromedp.ID("poll-options"), "Coffee\nTea"),
+		chromedp.Click(chromedp.CSS("#poll-form button")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the host's draft poll", `document.querySelector('#polls form.poll button.small') !== null`)
+	if err := chromedp.Do(host, chromedp.Click(chromedp.CSS("#polls form.poll button.small"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, guest, "the sent poll on the participant's page", `document.querySelector('#polls input[type=radio]') !== null`)
+	if err := chromedp.Do(guest,
+		chromedp.Click(chromedp.ID("tab-polls")),
+		chromedp.Click(chromedp.CSS("#polls input[value='1']")),
+		chromedp.Click(chromedp.CSS("#polls button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the participant's vote in the host's live results",
+		`document.getElementById('polls').textContent.includes('Tea — 1 (100%)')`)
+
+	// The host invites the participant on stage from the people list; once they accept, the
+	// participant's camera plays on the host's page.
+	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("tab-people"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the participant in the host's people list", `document.querySelector('#people li[data-id="reg_1"] button') !== null`)
+	if err := chromedp.Do(host, chromedp.Click(chromedp.CSS(`#people li[data-id="reg_1"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, guest, "the stage invitation prompt", `!document.getElementById('invite').hidden`)
+	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("invite-accept"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, guest, "the camera controls after accepting", `!document.getElementById('publisher').hidden`)
+	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("preview-start"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, guest, "the participant's camera preview", `document.getElementById('preview').videoWidth > 0`)
+	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("publish"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, host, "the participant's video playing on the host's page",
+		`[...document.querySelectorAll('#videos video')].some(v => v.dataset.stream === 'reg_1' && v.videoWidth > 0 && !v.paused)`)
 
 	saveScreenshot(t, host, "host-desktop")
 	if err := chromedp.Do(guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {

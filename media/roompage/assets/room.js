@@ -1,7 +1,9 @@
 // The room page: joins with the session and token from the URL fragment, shows the stage,
 // lets those allowed on stage preview and publish, and wires the panels to the room socket.
 import { Connection, claimsOf } from './signal.js';
-import { Panels, isStaff } from './panels.js';
+import { Panels } from './panels.js';
+import { Polls } from './polls.js';
+import { isStaff } from './dom.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -53,7 +55,9 @@ class RoomPage {
     this.retries = 0;
     this.preview = null; // MediaStream from getUserMedia
     this.onStage = new Map(); // person → name
-    this.panels = new Panels({ me: () => this.me, send: (f) => this.send(f) });
+    const deps = { me: () => this.me, send: (f) => this.send(f) };
+    this.panels = new Panels(deps);
+    this.polls = new Polls(deps);
     this.bindControls();
   }
 
@@ -94,6 +98,10 @@ class RoomPage {
     this.clearAlert();
     document.body.dataset.state = 'joined';
     this.applyRole();
+    this.panels.snapshot(f);
+    this.polls.snapshot(f);
+    this.polls.showCTA(f.cta);
+    this.showPresentation(f.presentation);
   }
 
   frame(f) {
@@ -106,8 +114,13 @@ class RoomPage {
       case 'chat': return this.panels.addChat(f.chat);
       case 'chat.deleted': return this.panels.deleteChat(f.id);
       case 'question': return this.panels.addQuestion(f.question);
-      case 'poll': return this.panels.showPoll(f.poll);
-      case 'reaction': return this.panels.showReaction(f.reaction);
+      case 'question.deleted': return this.panels.deleteQuestion(f.id);
+      case 'participants': return this.panels.showPeople(f.participants || []);
+      case 'poll': return this.polls.show(f.poll);
+      case 'reactions': return this.polls.showReactions(f.reactions);
+      case 'cta': return this.polls.showCTA(f.cta);
+      case 'presentation': return this.showPresentation(f.presentation);
+      case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
       case 'recording': $('rec').hidden = !(f.recording && f.recording.state === 'recording'); return;
     }
   }
@@ -120,7 +133,7 @@ class RoomPage {
 
   bye(f) {
     this.ended = true;
-    this.final(f.code === 'room_closed' ? MESSAGES.room_closed : 'You opened this room in another tab or device; this one is disconnected.');
+    this.final(MESSAGES[f.code] || 'You opened this room in another tab or device; this one is disconnected.');
   }
 
   // closed decides what follows a dropped socket: wait for the start, fetch a fresh token by
@@ -161,7 +174,7 @@ class RoomPage {
   }
 
   applyRole() {
-    this.panels.setRole(this.me.role);
+    this.polls.setRole(this.me.role);
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
     this.renderStage();
@@ -184,7 +197,7 @@ class RoomPage {
     for (const [person, name] of this.onStage) {
       const li = document.createElement('li');
       li.textContent = name || person;
-      if (isStaff(this.me.role)) {
+      if (isStaff(this.me.role) && person !== this.me.person) {
         const b = document.createElement('button');
         b.type = 'button';
         b.className = 'small';
@@ -283,6 +296,20 @@ class RoomPage {
     this.stopPublishing();
     this.onStage.clear();
     this.renderStage();
+  }
+
+  // showPresentation links what is presented on stage (slides or a video); http(s) only.
+  showPresentation(p) {
+    const box = $('presentation');
+    const ok = p && /^https?:\/\//i.test(p.url || '');
+    box.hidden = !ok;
+    if (!ok) return;
+    const a = document.createElement('a');
+    a.href = p.url;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = 'Open the presentation';
+    box.replaceChildren('Presented on stage: ', a);
   }
 
   status(text) { $('status').textContent = text; }
