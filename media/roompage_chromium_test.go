@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/roompage"
 )
 
@@ -77,13 +78,23 @@ func openPage(t *testing.T, browser context.Context, name, url string) context.C
 	return tab
 }
 
-// await polls a JavaScript condition in the page until it holds (the context's deadline bounds it).
+// awaitLimit bounds one wait generously: the machine may be busy, and a condition that holds
+// ends the wait at once.
+const awaitLimit = 90 * time.Second
+
+// await polls a JavaScript condition in the page until it holds.
 func await(t *testing.T, tab context.Context, what, condition string) {
 	t.Helper()
-	if _, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](condition, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if _, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](condition, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(awaitLimit))); err != nil {
 		page, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById('status').textContent + ' | ' + document.getElementById('alert').textContent`))
 		t.Fatalf("waiting for %s: %v (page says: %s)", what, err, page)
 	}
+}
+
+// roomLink is the room page's URL with a token for claims, as the API's /join/:secret makes it.
+func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
+	t.Helper()
+	return roompage.Link(roompage.LinkParams{MediaURL: n.srv.URL, SessionID: c.SessionID, Token: n.tokenFor(t, c)})
 }
 
 func saveScreenshot(t *testing.T, tab context.Context, name string) {
@@ -104,15 +115,13 @@ func saveScreenshot(t *testing.T, tab context.Context, name string) {
 // invitation is accepted and the participant's camera plays on the host's page. Real
 // Chromium, a real media node.
 func TestRoomPageInChromium(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	browser := newBrowser(t, ctx)
 
 	n := newTestNode(t) // a real media node on loopback, with a real Postgres behind its rooms
 	n.rooms.Open(session)
-	link := func(person string, role authz.SessionRole) string {
-		return fmt.Sprintf("%s%s#session=%s&token=%s", n.srv.URL, roompage.Path, session, n.token(t, session, person, role))
-	}
+	link := func(person string, role authz.SessionRole) string { return roomLink(t, n, n.claims(session, person, role)) }
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
 	await(t, host, "the host to join", `document.body.dataset.state === 'joined'`)
@@ -204,4 +213,24 @@ func TestRoomPageInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	saveScreenshot(t, guest, "participant-phone")
+}
+
+// Refusals are explained on the page: an expired link says so and stops; before the start a
+// participant is told to wait, and the page joins by itself once the room opens.
+func TestRoomPageExplainsRefusalsAndWaitsForTheStart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	browser := newBrowser(t, ctx)
+	n := newTestNode(t)
+
+	expired := n.claims(session, "reg_late", authz.SessionParticipant)
+	expired.ExpiresAt = time.Now().Add(-time.Minute).Unix()
+	late := openPage(t, browser, "expired", roomLink(t, n, expired))
+	await(t, late, "the expired-link message", `document.body.dataset.state === 'ended' &&
+		document.getElementById('alert').textContent.includes('Your join link has expired')`)
+
+	early := openPage(t, browser, "early", roomLink(t, n, n.claims(session, "reg_early", authz.SessionParticipant)))
+	await(t, early, "the not-started message", `document.getElementById('status').textContent.includes('joins by itself')`)
+	n.rooms.Open(session)
+	await(t, early, "joining once the session started", `document.body.dataset.state === 'joined'`)
 }
