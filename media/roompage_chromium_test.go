@@ -208,11 +208,19 @@ func TestRoomPageInChromium(t *testing.T) {
 	await(t, host, "the participant's video playing on the host's page",
 		`[...document.querySelectorAll('#videos video')].some(v => v.dataset.stream === 'reg_1' && v.videoWidth > 0 && !v.paused)`)
 
+	await(t, host, "the participant marked on stage in the host's people list",
+		`document.querySelector('#people li[data-id="reg_1"]').textContent.includes('on stage')`)
 	saveScreenshot(t, host, "host-desktop")
 	if err := chromedp.Do(guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
 	}
 	saveScreenshot(t, guest, "participant-phone")
+
+	// The host leaves the stage: their video goes from the participant's page.
+	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("unpublish"))); err != nil {
+		t.Fatal(err)
+	}
+	await(t, guest, "the host's video gone after they left the stage", `document.querySelector('#videos video[data-stream="host_1"]') === null`)
 }
 
 // Refusals are explained on the page: an expired link says so and stops; before the start a

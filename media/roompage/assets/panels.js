@@ -50,7 +50,6 @@ export class Panels {
     this.questions.replaceChildren();
     for (const m of f.chats || []) this.addChat(m);
     for (const q of f.questions || []) this.addQuestion(q);
-    if (f.participants) this.showPeople(f.participants);
   }
 
   addChat(m) {
@@ -102,6 +101,7 @@ export class Panels {
 
   // showPeople lists who is in the room; staff can invite participants on stage from here.
   showPeople(people) {
+    this.peopleList = people;
     this.people.replaceChildren();
     const staff = isStaff(this.me().role);
     for (const p of people) {
@@ -115,5 +115,13 @@ export class Panels {
       this.people.append(li);
     }
     document.getElementById('people-count').textContent = String(people.length);
+  }
+
+  // onStageChanged keeps the people list's stage marks current between participants frames.
+  onStageChanged(person, onStage) {
+    const p = (this.peopleList || []).find((x) => x.person_id === person);
+    if (!p || p.on_stage === onStage) return;
+    p.on_stage = onStage;
+    this.showPeople(this.peopleList);
   }
 }

@@ -99,6 +99,7 @@ class RoomPage {
     document.body.dataset.state = 'joined';
     this.applyRole();
     this.panels.snapshot(f);
+    if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
@@ -115,7 +116,7 @@ class RoomPage {
       case 'chat.deleted': return this.panels.deleteChat(f.id);
       case 'question': return this.panels.addQuestion(f.question);
       case 'question.deleted': return this.panels.deleteQuestion(f.id);
-      case 'participants': return this.panels.showPeople(f.participants || []);
+      case 'participants': return this.showPeople(f.participants || []);
       case 'poll': return this.polls.show(f.poll);
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
@@ -188,6 +189,14 @@ class RoomPage {
       this.applyRole();
       if (!f.onStage) this.alert('You are no longer on stage.');
     }
+    this.renderStage();
+    this.panels.onStageChanged(f.person, !!f.onStage);
+  }
+
+  // showPeople lists who is in the room and who of them is on stage.
+  showPeople(people) {
+    this.panels.showPeople(people);
+    this.onStage = new Map(people.filter((p) => p.on_stage).map((p) => [p.person_id, p.name]));
     this.renderStage();
   }
 
@@ -288,7 +297,9 @@ class RoomPage {
 
   removeVideo(v) {
     v.remove();
-    $('no-video').hidden = !!$('videos').querySelector('video');
+    const any = !!$('videos').querySelector('video');
+    $('no-video').hidden = any;
+    if (!any) $('unmute').hidden = true;
   }
 
   clearStage() {
