@@ -91,6 +91,14 @@ func await(t *testing.T, tab context.Context, what, condition string) {
 	}
 }
 
+// act runs steps in the page, failing the test on the first that fails.
+func act(t *testing.T, tab context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(tab, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // roomLink is the room page's URL with a token for claims, as the API's /join/:secret makes it.
 func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
 	t.Helper()
@@ -121,17 +129,15 @@ func TestRoomPageInChromium(t *testing.T) {
 
 	n := newTestNode(t) // a real media node on loopback, with a real Postgres behind its rooms
 	n.rooms.Open(session)
-	link := func(person string, role authz.SessionRole) string { return roomLink(t, n, n.claims(session, person, role)) }
+	link := func(person string, role authz.SessionRole) string {
+		return roomLink(t, n, n.claims(session, person, role))
+	}
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
 	await(t, host, "the host to join", `document.body.dataset.state === 'joined'`)
-	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("preview-start"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.ID("preview-start")))
 	await(t, host, "the host's camera preview", `document.getElementById('preview').videoWidth > 0`)
-	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("publish"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.ID("publish")))
 
 	guest := openPage(t, browser, "participant", link("reg_1", authz.SessionParticipant))
 	await(t, guest, "the host's video playing on the participant's page",
@@ -141,85 +147,61 @@ func TestRoomPageInChromium(t *testing.T) {
 	}
 
 	const chat, question = "Hello from the audience", "Will the slides be shared?"
-	if err := chromedp.Do(guest,
+	act(t, guest,
 		chromedp.SendKeys(chromedp.ID("chat-text"), chat),
 		chromedp.Click(chromedp.CSS("#chat-form button")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	await(t, host, "the participant's chat message on the host's page",
 		fmt.Sprintf(`document.getElementById('chat').textContent.includes(%q)`, chat))
-	if err := chromedp.Do(guest,
+	act(t, guest,
 		chromedp.Click(chromedp.ID("tab-questions")),
 		chromedp.SendKeys(chromedp.ID("question-text"), question),
 		chromedp.Click(chromedp.CSS("#question-form button")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	await(t, host, "the participant's question on the host's page",
 		fmt.Sprintf(`document.getElementById('questions').textContent.includes(%q)`, question))
 
 	// A poll created and sent by the host is answered on the participant's page; the host's
 	// page shows the live result.
-	if err := chromedp.Do(host,
+	act(t, host,
 		chromedp.Click(chromedp.ID("tab-polls")),
 		chromedp.SendKeys(chromedp.ID("poll-question"), "Coffee or tea?"),
 		chromedp.SendKeys(chromedp.ID("poll-options"), "Coffee\nTea"),
 		chromedp.Click(chromedp.CSS("#poll-form button")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	await(t, host, "the host's draft poll", `document.querySelector('#polls form.poll button.small') !== null`)
-	if err := chromedp.Do(host, chromedp.Click(chromedp.CSS("#polls form.poll button.small"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.CSS("#polls form.poll button.small")))
 	await(t, guest, "the sent poll on the participant's page", `document.querySelector('#polls input[type=radio]') !== null`)
-	if err := chromedp.Do(guest,
+	act(t, guest,
 		chromedp.Click(chromedp.ID("tab-polls")),
 		chromedp.Click(chromedp.CSS("#polls input[value='1']")),
 		chromedp.Click(chromedp.CSS("#polls button[type=submit]")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	await(t, host, "the participant's vote in the host's live results",
 		`document.getElementById('polls').textContent.includes('Tea — 1 (100%)')`)
 
 	// The host invites the participant on stage from the people list; once they accept, the
 	// participant's camera plays on the host's page.
-	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("tab-people"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.ID("tab-people")))
 	await(t, host, "the participant in the host's people list", `document.querySelector('#people li[data-id="reg_1"] button') !== null`)
-	if err := chromedp.Do(host, chromedp.Click(chromedp.CSS(`#people li[data-id="reg_1"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.CSS(`#people li[data-id="reg_1"] button`)))
 	await(t, guest, "the stage invitation prompt", `!document.getElementById('invite').hidden`)
-	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("invite-accept"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, guest, chromedp.Click(chromedp.ID("invite-accept")))
 	await(t, guest, "the camera controls after accepting", `!document.getElementById('publisher').hidden`)
-	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("preview-start"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, guest, chromedp.Click(chromedp.ID("preview-start")))
 	await(t, guest, "the participant's camera preview", `document.getElementById('preview').videoWidth > 0`)
-	if err := chromedp.Do(guest, chromedp.Click(chromedp.ID("publish"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, guest, chromedp.Click(chromedp.ID("publish")))
 	await(t, host, "the participant's video playing on the host's page",
 		`[...document.querySelectorAll('#videos video')].some(v => v.dataset.stream === 'reg_1' && v.videoWidth > 0 && !v.paused)`)
 
 	await(t, host, "the participant marked on stage in the host's people list",
 		`document.querySelector('#people li[data-id="reg_1"]').textContent.includes('on stage')`)
 	saveScreenshot(t, host, "host-desktop")
-	if err := chromedp.Do(guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
-		t.Fatal(err)
-	}
+	act(t, guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	saveScreenshot(t, guest, "participant-phone")
 
 	// The host leaves the stage: their video goes from the participant's page.
-	if err := chromedp.Do(host, chromedp.Click(chromedp.ID("unpublish"))); err != nil {
-		t.Fatal(err)
-	}
+	act(t, host, chromedp.Click(chromedp.ID("unpublish")))
 	await(t, guest, "the host's video gone after they left the stage", `document.querySelector('#videos video[data-stream="host_1"]') === null`)
 }
 
