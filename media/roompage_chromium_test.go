@@ -99,6 +99,18 @@ func act(t *testing.T, tab context.Context, steps ...chromedp.Action[chromedp.Vo
 	}
 }
 
+// post writes text in the composer ("chat" or "question") of from's page and waits until it
+// shows in the list of that name on to's page.
+func post(t *testing.T, from, to context.Context, composer, list, text string) {
+	t.Helper()
+	act(t, from,
+		chromedp.SendKeys(chromedp.ID(composer+"-text"), text),
+		chromedp.Click(chromedp.CSS("#"+composer+"-form button")),
+	)
+	await(t, to, fmt.Sprintf("%q in the %s list", text, list),
+		fmt.Sprintf(`document.getElementById(%q).textContent.includes(%q)`, list, text))
+}
+
 // roomLink is the room page's URL with a token for claims, as the API's /join/:secret makes it.
 func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
 	t.Helper()
@@ -147,19 +159,9 @@ func TestRoomPageInChromium(t *testing.T) {
 	}
 
 	const chat, question = "Hello from the audience", "Will the slides be shared?"
-	act(t, guest,
-		chromedp.SendKeys(chromedp.ID("chat-text"), chat),
-		chromedp.Click(chromedp.CSS("#chat-form button")),
-	)
-	await(t, host, "the participant's chat message on the host's page",
-		fmt.Sprintf(`document.getElementById('chat').textContent.includes(%q)`, chat))
-	act(t, guest,
-		chromedp.Click(chromedp.ID("tab-questions")),
-		chromedp.SendKeys(chromedp.ID("question-text"), question),
-		chromedp.Click(chromedp.CSS("#question-form button")),
-	)
-	await(t, host, "the participant's question on the host's page",
-		fmt.Sprintf(`document.getElementById('questions').textContent.includes(%q)`, question))
+	post(t, guest, host, "chat", "chat", chat)
+	act(t, guest, chromedp.Click(chromedp.ID("tab-questions")))
+	post(t, guest, host, "question", "questions", question)
 
 	// A poll created and sent by the host is answered on the participant's page; the host's
 	// page shows the live result.
