@@ -121,6 +121,7 @@ type testPeer struct {
 	ws     *websocket.Conn
 	pc     *webrtc.PeerConnection
 	frames chan Frame // everything but offer/answer/candidate, which the peer handles itself
+	joined Frame      // the joined frame, once join returned
 
 	wmu     sync.Mutex // one writer at a time on the WebSocket
 	neg     sync.Mutex
@@ -173,7 +174,7 @@ func (n *testNode) join(t *testing.T, session, person string, role authz.Session
 	t.Helper()
 	p := n.dial(t, person)
 	p.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, person, role)})
-	p.expect(FrameJoined)
+	p.joined = p.expect(FrameJoined)
 	return p
 }
 
