@@ -12,15 +12,18 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/roompage"
 	"github.com/onairhq/onair/store"
 )
 
 // joinToken is a short-lived media join token and where to use it: the browser opens
 // signal_url and sends {"type":"join","session":…,"token":…}.
 type joinToken struct {
-	Token     string            `json:"token"`
-	MediaURL  string            `json:"media_url"`
-	SignalURL string            `json:"signal_url"`
+	Token     string `json:"token"`
+	MediaURL  string `json:"media_url"`
+	SignalURL string `json:"signal_url"`
+	// RoomURL is the media service's room page with this token in its fragment.
+	RoomURL   string            `json:"room_url"`
 	SessionID string            `json:"session_id"`
 	PersonID  string            `json:"person_id"`
 	Role      authz.SessionRole `json:"role"`
@@ -159,6 +162,7 @@ func (s *Server) newJoinToken(ctx context.Context, ses *store.Session, claims jo
 		return joinToken{}, err
 	}
 	return joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
+		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.p.MediaURL, SessionID: ses.ID, Token: tok}),
 		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()}, nil
 }
 

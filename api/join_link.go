@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,7 +38,7 @@ func (s *Server) openJoinLink(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Redirect(http.StatusSeeOther, roompage.Link(roompage.LinkParams{
-		MediaURL: tok.MediaURL, SessionID: tok.SessionID, Token: tok.Token, Rejoin: s.p.BaseURL + "/join/" + secret,
+		MediaURL: tok.MediaURL, SessionID: tok.SessionID, Token: tok.Token, Rejoin: s.p.BaseURL + "/join/" + url.PathEscape(secret),
 	}))
 }
 
