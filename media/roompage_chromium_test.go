@@ -111,6 +111,23 @@ func post(t *testing.T, from, to context.Context, composer, list, text string) {
 		fmt.Sprintf(`document.getElementById(%q).textContent.includes(%q)`, list, text))
 }
 
+// wantEveryControlNamed fails when a control (shown or in a hidden panel) has no accessible name (its text, an
+// aria-label or a <label>), which a screen reader would announce as just "button".
+func wantEveryControlNamed(t *testing.T, tab context.Context) {
+	t.Helper()
+	unnamed, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll('button, input, textarea, select, video')]
+		.filter((e) => !((e.getAttribute('aria-label') || '').trim() ||
+			[...(e.labels || [])].some((l) => l.textContent.trim()) ||
+			(e.tagName === 'BUTTON' && e.textContent.trim())))
+		.map((e) => e.outerHTML.slice(0, 120))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unnamed) > 0 {
+		t.Errorf("controls without an accessible name: %v", unnamed)
+	}
+}
+
 // roomLink is the room page's URL with a token for claims, as the API's /join/:secret makes it.
 func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
 	t.Helper()
@@ -198,8 +215,11 @@ func TestRoomPageInChromium(t *testing.T) {
 
 	await(t, host, "the participant marked on stage in the host's people list",
 		`document.querySelector('#people li[data-id="reg_1"]').textContent.includes('on stage')`)
+	wantEveryControlNamed(t, host)
 	saveScreenshot(t, host, "host-desktop")
 	act(t, guest, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	await(t, guest, "a phone-wide page without sideways scrolling", `document.documentElement.scrollWidth <= window.innerWidth`)
+	wantEveryControlNamed(t, guest)
 	saveScreenshot(t, guest, "participant-phone")
 
 	// The host leaves the stage: their video goes from the participant's page.
