@@ -103,6 +103,7 @@ class RoomPage {
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
+    if (f.recording) this.frame({ type: 'recording', recording: f.recording });
   }
 
   frame(f) {
@@ -197,6 +198,11 @@ class RoomPage {
   showPeople(people) {
     this.panels.showPeople(people);
     this.onStage = new Map(people.filter((p) => p.on_stage).map((p) => [p.person_id, p.name]));
+    const mine = this.onStage.has(this.me.person);
+    if (mine !== this.me.onStage) {
+      this.me.onStage = mine;
+      this.applyRole();
+    }
     this.renderStage();
   }
 
