@@ -8,8 +8,15 @@ import { isStaff } from './dom.js';
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
 
-// What each error code tells the person; codes not listed get a generic sentence.
+// What each error code of the media service tells the person (media_test checks that every
+// code has an entry). Protocol slips of this page get one sentence: the person can only reload.
+const RELOAD = 'The room did not understand this page. Reload the page; if it keeps happening, tell the organizers.';
 const MESSAGES = {
+  bad_json: RELOAD, unknown_type: RELOAD, not_joined: RELOAD, already_joined: RELOAD,
+  bad_sdp: RELOAD, bad_candidate: RELOAD, bad_request: RELOAD,
+  internal: 'Something went wrong in the room. Reload the page; if it keeps happening, tell the organizers.',
+  not_found: 'That message, question or poll no longer exists.',
+  disabled: 'Reactions are turned off right now.',
   room_not_live: 'The session has not started yet. This page joins by itself as soon as it does.',
   room_full: 'The room is full: this session has reached its live-attendee limit. Try again later.',
   room_closed: 'The session has ended. Thank you for attending.',
