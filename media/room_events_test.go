@@ -252,3 +252,47 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Blocking a registrant marks the registration blocked (what the API and dashboards see);
+// unblocking approves it again.
+func TestBlockMarksTheRegistrant(t *testing.T) {
+	n := newTestNode(t)
+	ctx := context.Background()
+	ws := store.NewWorkspace("Room", "free")
+	ev := store.NewEvent(ws.ID, "Talk", "", store.EventSettings{}, "usr_1")
+	ses := &store.Session{ID: store.NewID("ses"), WorkspaceID: ws.ID, EventID: ev.ID, StartsAt: time.Now().UTC(),
+		DurationMinutes: 30, Timezone: "UTC", Status: store.SessionScheduled, Capacity: 10, CreatedAt: store.Now(), UpdatedAt: store.Now()}
+	must(t, store.Insert(ctx, n.db, ws))
+	must(t, store.Insert(ctx, n.db, ev))
+	must(t, store.Insert(ctx, n.db, ses))
+	reg, _, err := store.Register(ctx, n.db, store.Registration{Event: ev, Session: ses, Email: "bad@example.com", Name: "Bad"})
+	must(t, err)
+
+	n.rooms.Open(ses.ID)
+	join := func(person string, role authz.SessionRole) *testPeer {
+		c := n.claims(ses.ID, person, role)
+		c.WorkspaceID = ws.ID
+		p := n.dial(t, person)
+		p.send(Frame{Type: FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
+		p.joined = p.expect(FrameJoined)
+		return p
+	}
+	host := join("mem_host", authz.SessionHost)
+	join(reg.ID, authz.SessionParticipant)
+	status := func() string {
+		n.flush(t, ses.ID)
+		got, err := store.Get[store.Registrant](ctx, n.db, ws.ID, reg.ID)
+		must(t, err)
+		return got.Status
+	}
+	host.send(Frame{Type: FrameBlock, Person: reg.ID})
+	host.sync()
+	if got := status(); got != store.RegistrantBlocked {
+		t.Fatalf("registrant %s after a block, want blocked", got)
+	}
+	host.send(Frame{Type: FrameUnblock, Person: reg.ID})
+	host.sync()
+	if got := status(); got != store.RegistrantApproved {
+		t.Fatalf("registrant %s after an unblock, want approved", got)
+	}
+}
