@@ -124,6 +124,10 @@ func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, erro
 func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.Claims, string, string, error) {
 	reg, err := store.RegistrantByToken(ctx, s.p.DB, token)
 	if err == nil {
+		if reg.Status == store.RegistrantBlocked {
+			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "registrant-blocked", "Blocked from the room",
+				"the organizers blocked this registration from the session's live room")
+		}
 		if reg.Status != store.RegistrantApproved {
 			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "not-approved", "Registration not approved",
 				"only approved registrants may join; this registration is "+reg.Status)

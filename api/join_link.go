@@ -58,6 +58,9 @@ func (s *Server) joinLinkRefused(c *gin.Context, err error) {
 	case errors.As(err, &p) && p.Type == problemBase+"not-approved":
 		status, title, message = p.Status, "Your registration is not approved",
 			"Only approved registrations may join the live room, and the organizers have not approved yours (yet)."
+	case errors.As(err, &p) && p.Type == problemBase+"registrant-blocked":
+		status, title, message = p.Status, "You cannot join this session",
+			"The organizers have removed you from this session's live room."
 	case errors.As(err, &p) && p.Status == http.StatusNotFound, errors.Is(err, store.ErrNotFound):
 		status, title, message = http.StatusNotFound, "This join link is not valid",
 			"Check that you opened the whole link from your confirmation e-mail."

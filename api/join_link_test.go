@@ -43,7 +43,8 @@ func wantHTMLPage(t *testing.T, res *http.Response, status int, says string) {
 
 // The personal link of the confirmation e-mail opens the room page: an approved registrant is
 // redirected to the media service's page with a fresh, verifiable token in the fragment; a
-// pending registration, an unknown link and an ended session get readable HTML pages.
+// pending registration, an unknown link, an ended session and a blocked registrant get
+// readable HTML pages.
 func TestJoinLinkOpensTheRoomPage(t *testing.T) {
 	h := sqliteHarness(t)
 	owner := h.signup("Live")
@@ -82,4 +83,10 @@ func TestJoinLinkOpensTheRoomPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantHTMLPage(t, h.openLink(secret), http.StatusGone, "session is over")
+
+	// Someone blocked in the room is told so, not that their registration awaits approval.
+	if _, err := h.db.NewUpdate().Model((*store.Registrant)(nil)).Set("status = ?", store.RegistrantBlocked).Where("id = ?", reg).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantHTMLPage(t, h.openLink(secret), http.StatusForbidden, "removed you")
 }
