@@ -142,7 +142,7 @@ func (a *Activities) EraseSessionData(ctx context.Context, in EraseSessionDataIn
 	}
 	var n int
 	// The erase and its audit entry commit together: the log never claims an erase that
-	// rolled back, and a retried erase is not logged twice.
+	// rolled back (a retry after a lost answer logs a second entry that erased nothing).
 	err = a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if n, err = store.EraseSessionContent(ctx, tx, sess.WorkspaceID, sess.ID); err != nil {
