@@ -29,6 +29,7 @@ import (
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
 	onairmail "github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
 )
@@ -88,12 +89,25 @@ func (s *maildirSession) Data(r io.Reader) error {
 // newHarnessWith is newHarness with the caller's mail sender and mail
 // directory, and workers the caller starts (startWorker) and stops.
 func newHarnessWith(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir string) (*harness, func(onairmail.Sender) sdkworker.Worker) {
+	return newMediaHarness(t, db, sender, mailDir, nil)
+}
+
+// newMediaHarness is newHarnessWith whose API and workers reach the media node at media
+// (nil: no media node).
+func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir string, media *mediaNode) (*harness, func(onairmail.Sender) sdkworker.Worker) {
 	t.Helper()
 	quiet := slog.New(slog.DiscardHandler)
 	queue := "api-e2e-" + store.NewSecret(6)
+	params := api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
+		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30}
+	var control *mediactl.Client
+	if media != nil {
+		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret
+		control = mediactl.New(media.srv.URL, media.secret, nil)
+	}
 	startWorker := func(s onairmail.Sender) sdkworker.Worker {
 		w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
-			Activities: &activities.Activities{DB: db, Mail: s, Log: quiet, PublicURL: "http://onair.test"}})
+			Activities: &activities.Activities{DB: db, Mail: s, Log: quiet, PublicURL: "http://onair.test", Media: control}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,9 +116,7 @@ func newHarnessWith(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir s
 		}
 		return w
 	}
-	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
-		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30})
-	srv := httptest.NewServer(s.Handler())
+	srv := httptest.NewServer(api.New(params).Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, db: db, mailDir: mailDir}, startWorker
 }

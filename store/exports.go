@@ -14,11 +14,11 @@ import (
 // RegistrantAttendance is one registrant with what the attendance rows say about them.
 type RegistrantAttendance struct {
 	Registrant
-	FirstJoin      *time.Time
-	LastLeave      *time.Time
-	SecondsLive    int
-	ReplayViews    int
-	AttendedLive   bool
+	FirstJoin    *time.Time
+	LastLeave    *time.Time
+	SecondsLive  int
+	ReplayViews  int
+	AttendedLive bool
 }
 
 // attendanceTotals is one person's aggregate over a session's attendance rows.

@@ -1,0 +1,151 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/store"
+)
+
+// mediaNode is the real media service (rooms writing attendance and room events to the
+// store) on a loopback server. failFinalize makes it answer 503 to that many finalize calls
+// first (-1: every one), the way a media node with a full disk or a crashed muxer does.
+type mediaNode struct {
+	srv          *httptest.Server
+	secret       []byte
+	failFinalize atomic.Int64
+	finalizes    atomic.Int64
+}
+
+func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
+	t.Helper()
+	rooms, err := media.NewRooms(media.RoomsParams{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &mediaNode{secret: []byte("post-live test media secret")}
+	real := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: n.secret})
+	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/finalize") {
+			n.finalizes.Add(1)
+			if left := n.failFinalize.Load(); left != 0 {
+				n.failFinalize.Add(-1)
+				if left < 0 {
+					n.failFinalize.Store(-1)
+				}
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(`{"title":"muxer crashed","status":503,"detail":"muxer crashed"}`))
+				return
+			}
+		}
+		real.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { rooms.CloseAll(); n.srv.Close() })
+	return n
+}
+
+// roomClient is someone in a live room over the signaling WebSocket (no media tracks).
+type roomClient struct {
+	t      *testing.T
+	ws     *websocket.Conn
+	frames chan media.Frame
+}
+
+// joinRoom exchanges a join token for a place in the room, as the room page does.
+func joinRoom(t *testing.T, session string, token reply) *roomClient {
+	t.Helper()
+	var tok struct {
+		Token     string `json:"token"`
+		SignalURL string `json:"signal_url"`
+	}
+	token.json(t, &tok)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, tok.SignalURL, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", tok.SignalURL, err)
+	}
+	ws.SetReadLimit(1 << 20)
+	c := &roomClient{t: t, ws: ws, frames: make(chan media.Frame, 256)}
+	go func() {
+		defer close(c.frames)
+		for {
+			_, data, err := ws.Read(context.Background())
+			if err != nil {
+				return
+			}
+			var f media.Frame
+			if json.Unmarshal(data, &f) == nil {
+				c.frames <- f
+			}
+		}
+	}()
+	t.Cleanup(func() { _ = ws.CloseNow() })
+	c.send(media.Frame{Type: media.FrameJoin, Session: session, Token: tok.Token})
+	c.expect(media.FrameJoined, nil)
+	return c
+}
+
+func (c *roomClient) send(f media.Frame) {
+	c.t.Helper()
+	b, _ := json.Marshal(f)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.ws.Write(ctx, websocket.MessageText, b); err != nil {
+		c.t.Fatalf("send %s: %v", f.Type, err)
+	}
+}
+
+// expect waits for a frame of typ that ok accepts (nil: any), failing on error frames.
+func (c *roomClient) expect(typ string, ok func(media.Frame) bool) media.Frame {
+	c.t.Helper()
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case f, open := <-c.frames:
+			if !open {
+				c.t.Fatalf("room socket closed while waiting for %s", typ)
+			}
+			if f.Type == media.FrameError {
+				c.t.Fatalf("error frame while waiting for %s: %s %s", typ, f.Code, f.Message)
+			}
+			if f.Type == typ && (ok == nil || ok(f)) {
+				return f
+			}
+		case <-timeout:
+			c.t.Fatalf("no %s frame", typ)
+		}
+	}
+}
+
+// registrantToken is the secret of a registrant's personal link.
+func registrantToken(t *testing.T, db *bun.DB, ws, id string) string {
+	t.Helper()
+	reg, err := store.Get[store.Registrant](context.Background(), db, ws, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg.JoinToken
+}
+
+// subjects counts the e-mails to addr whose subject starts with prefix.
+func (h *harness) subjects(addr, prefix string) int {
+	n := 0
+	for _, m := range h.mailbox(addr) {
+		if strings.HasPrefix(m.subject, prefix) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,160 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+)
+
+// liveSession is a session with its owner (a moderator in the room) and four approved
+// registrants: ann and bob attend, cid does not, dan is blocked.
+type liveSession struct {
+	h                  *harness
+	node               *mediaNode
+	owner              account
+	ses                string
+	ann, bob, cid, dan string // e-mail addresses
+	ids                map[string]string
+}
+
+func newLiveSession(t *testing.T) *liveSession {
+	db := storetest.Postgres(t)
+	box, smtpURL := startSMTPMaildir(t)
+	sender, err := mail.NewSMTPSender(smtpURL, "onair <noreply@onair.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := startMediaNode(t, db)
+	h, startWorker := newMediaHarness(t, db, sender, box.dir, node)
+	w := startWorker(sender)
+	t.Cleanup(w.Stop)
+	owner := h.signup("After the live")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
+		"title": "Launch review", "settings": map[string]any{"reminder_offsets_minutes": []int{}, "green_room_minutes": 0},
+	}).field(t, "id")
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key, map[string]any{
+		"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "Europe/Paris",
+	}).field(t, "id")
+	l := &liveSession{h: h, node: node, owner: owner, ses: ses, ann: email("ann"), bob: email("bob"), cid: email("cid"), dan: email("dan"),
+		ids: map[string]string{}}
+	for addr, name := range map[string]string{l.ann: "Ann", l.bob: "Bob, Jr.", l.cid: "Cid", l.dan: "Dan"} {
+		l.ids[addr] = h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key,
+			map[string]any{"email": addr, "name": name}).field(t, "id")
+	}
+	if _, err := store.SetRegistrantStatus(context.Background(), db, owner.WorkspaceID, l.ids[l.dan], store.RegistrantBlocked, false); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func (l *liveSession) join(t *testing.T, addr string) *roomClient {
+	tok := registrantToken(t, l.h.db, l.owner.WorkspaceID, l.ids[addr])
+	return joinRoom(t, l.ses, l.h.must(http.StatusOK, "POST", "/v1/public/join", "", map[string]string{"token": tok}))
+}
+
+func intp(i int) *int { return &i }
+
+// TestPostLiveEndToEnd: a live session on the real media node with two attending
+// participants, one no-show and one blocked registrant; chat, a question answered, a poll.
+// After the host stops it, the exports hold exactly what happened and everyone approved
+// gets the right follow-up once. Nothing was recorded, which is no failure: no replay.
+func TestPostLiveEndToEnd(t *testing.T) {
+	l := newLiveSession(t)
+	h, t0 := l.h, time.Now()
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)
+	h.waitStatus(l.owner, l.ses, store.SessionLive)
+
+	host := joinRoom(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
+	ann, bob := l.join(t, l.ann), l.join(t, l.bob)
+	host.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Ship it?", Options: []string{"yes", "not yet"}}})
+	poll := host.expect(media.FramePoll, func(f media.Frame) bool { return f.Poll != nil }).Poll
+	host.send(media.Frame{Type: media.FramePollSend, RoomFields: media.RoomFields{ID: poll.ID}})
+	sent := func(f media.Frame) bool { return f.Poll != nil && f.Poll.ID == poll.ID && f.Poll.Status == store.PollSent }
+	ann.expect(media.FramePoll, sent)
+	bob.expect(media.FramePoll, sent)
+	ann.send(media.Frame{Type: media.FramePollAnswer, RoomFields: media.RoomFields{ID: poll.ID, Option: intp(0)}})
+	bob.send(media.Frame{Type: media.FramePollAnswer, RoomFields: media.RoomFields{ID: poll.ID, Option: intp(1)}})
+	ann.send(media.Frame{Type: media.FrameChatSend, RoomFields: media.RoomFields{Text: "Hello, everyone"}})
+	bob.send(media.Frame{Type: media.FrameChatSend, RoomFields: media.RoomFields{Text: "=2+2 \"quoted\""}})
+	ann.send(media.Frame{Type: media.FrameQuestionAsk, RoomFields: media.RoomFields{Text: "When is v2?"}})
+	q := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "When is v2?" }).Question
+	host.send(media.Frame{Type: media.FrameQuestionAnswer, RoomFields: media.RoomFields{ID: q.ID, Text: "Next month"}})
+	ann.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.ID == q.ID && f.Question.Answer != "" })
+	// Frames of different sockets race; what the room persisted is what counts.
+	waitFor(t, 15*time.Second, "the room's chat and votes to be stored", func() bool {
+		chats, _ := h.db.NewSelect().Model((*store.ChatMessage)(nil)).Where("session_id = ?", l.ses).Count(context.Background())
+		votes, _ := h.db.NewSelect().Model((*store.PollVote)(nil)).Where("session_id = ?", l.ses).Count(context.Background())
+		return chats == 2 && votes == 2
+	})
+
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/stop", l.owner.Key, nil)
+	h.waitStatus(l.owner, l.ses, store.SessionProcessed)
+
+	regs := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
+	if len(regs) != 5 {
+		t.Fatalf("%d registrant rows, want 4: %q", len(regs)-1, regs)
+	}
+	attended := map[string]string{}
+	for i, addr := range column(t, regs, "email") {
+		attended[addr] = column(t, regs, "attended_live")[i]
+		join := column(t, regs, "first_join")[i]
+		leave := column(t, regs, "last_leave")[i]
+		if attended[addr] == "yes" && (join == "" || leave == "" || join < t0.UTC().Format(time.RFC3339)[:16]) {
+			t.Errorf("%s attended without join %q / leave %q", addr, join, leave)
+		}
+	}
+	if attended[l.ann] != "yes" || attended[l.bob] != "yes" || attended[l.cid] != "no" || attended[l.dan] != "no" {
+		t.Fatalf("attendance %v", attended)
+	}
+	chat := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/chat", l.owner.Key, nil).Body)
+	lines := map[string]string{}
+	for i, text := range column(t, chat, "text") {
+		lines[column(t, chat, "name")[i]] = text
+	}
+	if len(lines) != 2 || lines["Ann"] != "Hello, everyone" || lines["Bob, Jr."] != `'=2+2 "quoted"` {
+		t.Fatalf("chat export %q", chat)
+	}
+	questions := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/questions", l.owner.Key, nil).Body)
+	if len(questions) != 2 || column(t, questions, "asker")[0] != "Ann" || column(t, questions, "answer")[0] != "Next month" ||
+		column(t, questions, "answered")[0] != "yes" || column(t, questions, "private")[0] != "no" {
+		t.Fatalf("questions export %q", questions)
+	}
+	votes := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/votes", l.owner.Key, nil).Body)
+	choices := map[string]string{}
+	for i, name := range column(t, votes, "name") {
+		choices[name] = column(t, votes, "option")[i]
+	}
+	if len(choices) != 2 || choices["Ann"] != "yes" || choices["Bob, Jr."] != "not yet" {
+		t.Fatalf("votes export %q", votes)
+	}
+	polls := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/events/"+eventOf(t, h, l)+"/exports/polls", l.owner.Key, nil).Body)
+	if got := strings.Join(column(t, polls, "votes"), "|"); got != "1|1" {
+		t.Fatalf("poll results %q", polls)
+	}
+
+	for addr, want := range map[string]string{l.ann: "Thank you for attending", l.bob: "Thank you for attending", l.cid: "Sorry we missed you"} {
+		if n := h.subjects(addr, want); n != 1 {
+			t.Errorf("%s got %d %q e-mails, want 1", addr, n, want)
+		}
+		if m := h.mailAbout(addr, want); strings.Contains(m.text, "/replay/") {
+			t.Errorf("%s's follow-up links a replay that does not exist", addr)
+		}
+	}
+	if n := h.subjects(l.dan, "Thank you") + h.subjects(l.dan, "Sorry"); n != 0 {
+		t.Errorf("the blocked registrant got %d follow-ups", n)
+	}
+	// No recording: a registrant's replay link says so; a stranger's is unknown.
+	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.ann]), "", nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone", "", nil), http.StatusNotFound)
+}
+
+func eventOf(t *testing.T, h *harness, l *liveSession) string {
+	return h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses, l.owner.Key, nil).field(t, "event_id")
+}
