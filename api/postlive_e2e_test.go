@@ -76,7 +76,9 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	host.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Ship it?", Options: []string{"yes", "not yet"}}})
 	poll := host.expect(media.FramePoll, func(f media.Frame) bool { return f.Poll != nil }).Poll
 	host.send(media.Frame{Type: media.FramePollSend, RoomFields: media.RoomFields{ID: poll.ID}})
-	sent := func(f media.Frame) bool { return f.Poll != nil && f.Poll.ID == poll.ID && f.Poll.Status == store.PollSent }
+	sent := func(f media.Frame) bool {
+		return f.Poll != nil && f.Poll.ID == poll.ID && f.Poll.Status == store.PollSent
+	}
 	ann.expect(media.FramePoll, sent)
 	bob.expect(media.FramePoll, sent)
 	ann.send(media.Frame{Type: media.FramePollAnswer, RoomFields: media.RoomFields{ID: poll.ID, Option: intp(0)}})
@@ -157,4 +159,67 @@ func TestPostLiveEndToEnd(t *testing.T) {
 
 func eventOf(t *testing.T, h *harness, l *liveSession) string {
 	return h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses, l.owner.Key, nil).field(t, "event_id")
+}
+
+// The media node fails to finalize every time: the session ends processing_failed with the
+// step named, its host is e-mailed once, and a host's retry once the node is back finishes
+// the chain (one more finalize, follow-ups sent).
+func TestPostLiveFailureTellsHostsAndRetries(t *testing.T) {
+	l := newLiveSession(t)
+	h := l.h
+	l.node.failFinalize.Store(-1)
+
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)
+	h.waitStatus(l.owner, l.ses, store.SessionLive)
+	l.join(t, l.ann)
+	isProblem(t, h.call("POST", "/v1/sessions/"+l.ses+"/post-live/retry", l.owner.Key, nil), http.StatusConflict)
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/stop", l.owner.Key, nil)
+	waitFor(t, 60*time.Second, "the session to be processing_failed", func() bool {
+		return h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses, l.owner.Key, nil).field(t, "status") == store.SessionProcessingFailed
+	})
+	if n := l.node.finalizes.Load(); n != 4 {
+		t.Errorf("%d finalize calls, want the step's 4 attempts", n)
+	}
+	var st struct {
+		Status   string `json:"status"`
+		PostLive struct {
+			FailedStep string `json:"failed_step"`
+			Error      string `json:"error"`
+		} `json:"post_live"`
+	}
+	h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/status", l.owner.Key, nil).json(t, &st)
+	if st.Status != store.SessionProcessingFailed || st.PostLive.FailedStep != "recording" || !strings.Contains(st.PostLive.Error, "muxer crashed") {
+		t.Fatalf("status %+v", st)
+	}
+	owner := ownerEmail(t, h, l.owner)
+	h.waitMail(owner, "Replay processing failed: Launch review")
+	if m := h.mailAbout(owner, "Replay processing failed"); !strings.Contains(m.text, `"recording"`) || !strings.Contains(m.text, "/post-live/retry") {
+		t.Fatalf("hosts' e-mail does not say what failed or how to retry:\n%s", m.text)
+	}
+	if n := h.subjects(l.ann, "Thank you"); n != 0 {
+		t.Fatal("follow-ups left before the failed step was fixed")
+	}
+
+	l.node.failFinalize.Store(0)
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/post-live/retry", l.owner.Key, nil)
+	h.waitStatus(l.owner, l.ses, store.SessionProcessed)
+	if n := l.node.finalizes.Load(); n != 5 {
+		t.Errorf("%d finalize calls, want one more after the retry", n)
+	}
+	if h.subjects(l.ann, "Thank you for attending") != 1 || h.subjects(l.cid, "Sorry we missed you") != 1 {
+		t.Fatal("follow-ups not sent once after the retry")
+	}
+	if n := h.subjects(owner, "Replay processing failed"); n != 1 {
+		t.Fatalf("hosts told %d times, want once", n)
+	}
+}
+
+func ownerEmail(t *testing.T, h *harness, a account) string {
+	t.Helper()
+	var addr string
+	err := h.db.NewSelect().TableExpr("users").Column("email").Where("id = ?", a.UserID).Scan(context.Background(), &addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }

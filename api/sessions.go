@@ -44,6 +44,18 @@ type sessionStatus struct {
 	StartedAt       *time.Time       `json:"started_at,omitempty"`
 	EndedAt         *time.Time       `json:"ended_at,omitempty"`
 	Reminders       []reminderStatus `json:"reminders"`
+	PostLive        postLiveStatus   `json:"post_live"`
+}
+
+// postLiveStatus is the post-live chain's progress; failed_step names what a retry re-runs.
+type postLiveStatus struct {
+	StepsDone  int        `json:"steps_done"`
+	FailedStep string     `json:"failed_step,omitempty"`
+	Error      string     `json:"error,omitempty"`
+	Failures   int        `json:"failures"`
+	Recorded   bool       `json:"recorded"`
+	EraseAt    *time.Time `json:"erase_at,omitempty"`
+	Erased     bool       `json:"erased"`
 }
 
 type reminderStatus struct {
@@ -225,7 +237,9 @@ func (s *Server) sessionStatus(c *gin.Context) {
 		return
 	}
 	out := sessionStatus{Status: st.Status, StartsAt: st.StartsAt, DurationMinutes: st.DurationMinutes, Timezone: st.Timezone,
-		Sequence: st.Sequence, StartedAt: st.StartedAt, EndedAt: st.EndedAt, Reminders: []reminderStatus{}}
+		Sequence: st.Sequence, StartedAt: st.StartedAt, EndedAt: st.EndedAt, Reminders: []reminderStatus{},
+		PostLive: postLiveStatus{StepsDone: st.PostLive.Done, FailedStep: st.PostLive.FailedStep, Error: st.PostLive.Error,
+			Failures: st.PostLive.Failures, Recorded: st.PostLive.Recorded, EraseAt: st.PostLive.EraseAt, Erased: st.PostLive.Erased}}
 	for _, r := range st.Reminders {
 		out.Reminders = append(out.Reminders, reminderStatus{OffsetMinutes: r.OffsetMinutes, At: r.At, Done: r.Done})
 	}
