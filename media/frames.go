@@ -42,6 +42,7 @@ type Frame struct {
 	Live      *bool                    `json:"live,omitempty"`
 	Code      string                   `json:"code,omitempty"`
 	Message   string                   `json:"message,omitempty"`
+	Recording *RecordingState          `json:"recording,omitempty"`
 }
 
 // Error codes in error frames; the room page maps each to a message.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
 )
 
@@ -17,6 +18,8 @@ type roomParams struct {
 	SessionID string
 	WebRTC    *webrtc.API
 	Logger    *slog.Logger
+	// Recordings is where recordings go; nil: this node does not record.
+	Recordings *recording.Store
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
@@ -24,14 +27,16 @@ type roomParams struct {
 // participant's negotiation lock the other way round (room.mu → negotiation, never reverse).
 type Room struct {
 	sessionID string
-	webrtc    *webrtc.API
-	log       *slog.Logger
+	webrtc     *webrtc.API
+	log        *slog.Logger
+	recordings *recording.Store
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
 	closed bool
 	people map[string]*Participant
 	tracks []*roomTrack
+	rec    roomRecording // see room_recording.go
 }
 
 // roomTrack is one track a participant sends us, forwarded only while its owner may publish.
@@ -44,7 +49,7 @@ type roomTrack struct {
 
 func newRoom(p roomParams) *Room {
 	return &Room{
-		sessionID: p.SessionID, webrtc: p.WebRTC,
+		sessionID: p.SessionID, webrtc: p.WebRTC, recordings: p.Recordings,
 		log:    p.Logger.With("session", p.SessionID),
 		people: map[string]*Participant{},
 	}
@@ -163,7 +168,13 @@ func (r *Room) close() {
 		people = append(people, p)
 	}
 	r.people, r.tracks = map[string]*Participant{}, nil
+	rec := r.detachRecordingLocked()
 	r.mu.Unlock()
+	if rec.session != nil {
+		if _, err := rec.session.Stop(); err != nil {
+			r.log.Error("stop recording on close", "err", err)
+		}
+	}
 	for _, p := range people {
 		p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
 		p.sink.Close("room closed")
@@ -228,6 +239,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	}
 	t.published = true
 	t.fwd.SetForwarding(true)
+	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
 		if q != t.owner {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/recording"
 )
 
 // RoomsParams builds the set of rooms one media node owns.
@@ -17,12 +18,15 @@ type RoomsParams struct {
 	Logger *slog.Logger
 	// WebRTC builds PeerConnections; nil means NewWebRTCAPI(webrtc.SettingEngine{}).
 	WebRTC *webrtc.API
+	// Recordings stores recordings; nil: rooms on this node cannot record.
+	Recordings *recording.Store
 }
 
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
 type Rooms struct {
 	log    *slog.Logger
-	webrtc *webrtc.API
+	webrtc     *webrtc.API
+	recordings *recording.Store
 
 	mu    sync.Mutex
 	rooms map[string]*Room
@@ -40,7 +44,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 		}
 		p.WebRTC = api
 	}
-	return &Rooms{log: p.Logger, webrtc: p.WebRTC, rooms: map[string]*Room{}}, nil
+	return &Rooms{log: p.Logger, webrtc: p.WebRTC, recordings: p.Recordings, rooms: map[string]*Room{}}, nil
 }
 
 // NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).
@@ -127,7 +131,7 @@ func canEnterEarly(role authz.SessionRole) bool {
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
-		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log})
+		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, Recordings: rs.recordings})
 		rs.rooms[sessionID] = r
 	}
 	return r

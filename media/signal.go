@@ -139,6 +139,8 @@ func (s *signalSession) handle(f Frame) bool {
 		err = s.room.AcceptStage(s.p)
 	case FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
+	case FrameRecordStart, FrameRecordStop:
+		err = s.room.handleRecordFrame(s.p, f.Type == FrameRecordStart)
 	default:
 		s.fail(CodeUnknownType, "unknown frame type "+quote(f.Type))
 		return true
@@ -172,6 +174,7 @@ func (s *signalSession) join(f Frame) bool {
 	live := s.room.isLive()
 	s.conn.Send(Frame{Type: FrameJoined, Session: claims.SessionID, Person: claims.PersonID,
 		Name: claims.Name, Role: string(claims.Role), Live: &live})
+	s.room.tellRecording(s.conn)
 	return true
 }
 
@@ -201,6 +204,8 @@ func errorCode(err error) string {
 		return CodeNoSuchPerson
 	case errors.Is(err, ErrNoStageInvite):
 		return CodeNoInvite
+	case isRecordingError(err):
+		return CodeRecordingFailed
 	}
 	return "internal"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/recording"
 )
 
 // runMedia serves the live-room media service: signaling WebSocket, SFU and control API.
@@ -42,7 +43,13 @@ func newMediaService(cfg config, log *slog.Logger) (http.Handler, func(), error)
 		return nil, nil, err
 	}
 	log = log.With("component", "media")
-	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api})
+	var recordings *recording.Store // loadConfig always sets the directory; "" turns recording off
+	if cfg.RecordingsDir != "" {
+		if recordings, err = recording.NewStore(recording.StoreParams{Dir: cfg.RecordingsDir, Logger: log}); err != nil {
+			return nil, nil, err
+		}
+	}
+	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, Recordings: recordings})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -173,3 +173,15 @@ func (st *Store) Delete(sessionID string) error {
 	st.log.Info("recording deleted", "session", sessionID)
 	return nil
 }
+
+// OpenFinal opens the session's finalized WebM for reading.
+func (st *Store) OpenFinal(sessionID string) (*os.File, error) {
+	if err := ValidSessionID(sessionID); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(st.sessionDir(sessionID), FinalName))
+	if err != nil {
+		return nil, fmt.Errorf("recording: open %s: %w", sessionID, err)
+	}
+	return f, nil
+}
