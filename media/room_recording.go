@@ -69,15 +69,16 @@ func (r *Room) StartRecording() (mediactl.RecordingStatus, error) {
 func (r *Room) StopRecording() (mediactl.RecordingStatus, error) {
 	r.mu.Lock()
 	rec := r.detachRecordingLocked()
-	if rec.session != nil {
-		r.broadcastLocked(recordingFrame(mediactl.RecordingStopped))
-	}
 	r.mu.Unlock()
 	if rec.session == nil {
 		return mediactl.RecordingStatus{}, recording.ErrNotRecording
 	}
-	// Outside r.mu: closing waits for each track's disk writer to drain its queue.
+	// Outside r.mu: closing waits for each track's disk writer to drain its queue. REC goes
+	// off once the files are closed, so "stopped" means finalizable.
 	st, err := rec.session.Stop()
+	r.mu.Lock()
+	r.broadcastLocked(recordingFrame(mediactl.RecordingStopped))
+	r.mu.Unlock()
 	if err != nil {
 		return st, fmt.Errorf("stop recording %s: %w", r.sessionID, err)
 	}

@@ -51,7 +51,10 @@ func (x *ivfRawReader) next() (rawFrame, bool) {
 	if err != nil || len(data) == 0 {
 		return rawFrame{}, false
 	}
-	ms := x.offset + int64(h.Timestamp*1000*x.num/x.den)
+	// ivfreader reports pts × denominator / numerator; undo that to get the frame's PTS in
+	// the file's time base (numerator/denominator seconds per tick, per the IVF format).
+	pts := h.Timestamp * x.num / x.den
+	ms := x.offset + int64(pts*1000*x.num/x.den)
 	return rawFrame{ms: ms, key: data[0]&0x01 == 0, data: data}, true
 }
 
