@@ -26,7 +26,7 @@ type roomParams struct {
 // membership, roles, stage state and subscriptions; it is never held while waiting on a
 // participant's negotiation lock the other way round (room.mu → negotiation, never reverse).
 type Room struct {
-	sessionID string
+	sessionID  string
 	webrtc     *webrtc.API
 	log        *slog.Logger
 	recordings *recording.Store

@@ -24,7 +24,7 @@ type RoomsParams struct {
 
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
 type Rooms struct {
-	log    *slog.Logger
+	log        *slog.Logger
 	webrtc     *webrtc.API
 	recordings *recording.Store
 
