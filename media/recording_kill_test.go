@@ -162,4 +162,3 @@ func countOggPages(t *testing.T, path string) int {
 		}
 	}
 }
-
