@@ -102,8 +102,8 @@ func (s *Session) statusLocked() mediactl.RecordingStatus {
 	if !s.stopped {
 		st.State = mediactl.RecordingActive
 	}
-	for i, t := range s.tracks {
-		st.Tracks[i].Packets = t.Packets()
+	for _, t := range s.tracks { // a resumed recording also lists the earlier files
+		st.Tracks[t.index].Packets = t.Packets()
 	}
 	return st
 }
@@ -127,8 +127,8 @@ func (s *Session) Stop() (mediactl.RecordingStatus, error) {
 	defer s.mu.Unlock()
 	now := s.store.now().UTC()
 	s.manifest.State, s.manifest.StoppedAt = mediactl.RecordingStopped, &now
-	for i, t := range tracks {
-		mt := &s.manifest.Tracks[i]
+	for _, t := range tracks {
+		mt := &s.manifest.Tracks[t.index]
 		mt.Packets, mt.Dropped, mt.Frames = t.Packets(), t.Dropped(), t.out.frames()
 		if mt.Dropped > 0 {
 			s.log.Warn("recording dropped packets on a full queue", "person", mt.PersonID, "kind", mt.Kind, "dropped", mt.Dropped)
