@@ -95,3 +95,56 @@ func TestRecordingControlAPI(t *testing.T) {
 		t.Errorf("deleting nothing: %v, want nil", err)
 	}
 }
+
+// Stopping and starting again resumes the same recording: the WebM holds both stretches, in
+// order, with the pause between them kept as a jump in time.
+func TestRecordingResumesAfterStop(t *testing.T) {
+	n := newTestNode(t)
+	ctx := context.Background()
+	c := n.client()
+	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	host := n.join(t, session, "host", authz.SessionHost)
+	host.publish("audio", "video")
+	waitFor(t, "the host publishing", func() bool { _, fwd, _ := n.trackStats(t, session, "host"); return fwd > 0 })
+
+	for i, wantPackets := range []uint64{80, 160} { // audio packets on disk after each stretch
+		if st, err := c.StartRecording(ctx, session); err != nil || st.State != mediactl.RecordingActive {
+			t.Fatalf("start %d: %+v, %v", i, st, err)
+		}
+		waitRecorded(t, n, wantPackets, wantPackets*3/2)
+		st, err := c.StopRecording(ctx, session)
+		if err != nil || st.State != mediactl.RecordingStopped || len(st.Tracks) != 2*(i+1) {
+			t.Fatalf("stop %d: %+v, %v, want stopped with %d track files", i, st, err, 2*(i+1))
+		}
+		if i == 0 {
+			// Media flows on while not recording: ~140 packets/s over both tracks, so 70 more
+			// forwarded packets is about half a second of pause.
+			_, before, _ := n.trackStats(t, session, "host")
+			waitFor(t, "media forwarded during the pause", func() bool {
+				_, now, _ := n.trackStats(t, session, "host")
+				return now >= before+70
+			})
+		}
+	}
+	fin, err := c.FinalizeRecording(ctx, session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parseWebM(t, fin.File)
+	audio := got.blocks[got.tracks["A_OPUS"].TrackNumber]
+	if len(audio) < 160 {
+		t.Fatalf("%d audio blocks, want both stretches (≥ 160)", len(audio))
+	}
+	gap := int64(0)
+	for i := 1; i < len(audio); i++ {
+		gap = max(gap, audio[i]-audio[i-1])
+	}
+	if gap < 200 { // audio blocks are 20 ms apart within a stretch
+		t.Errorf("largest jump between audio blocks %d ms, want the pause (about 500 ms) kept", gap)
+	}
+	if video := got.blocks[got.tracks["V_VP8"].TrackNumber]; len(video) == 0 {
+		t.Error("no video in the resumed recording")
+	}
+}

@@ -24,9 +24,12 @@ func TestHostRecordsRoomToWebM(t *testing.T) {
 	host.publish("audio", "video")
 	waitReceiving(t, []*testPeer{viewer})
 
+	plis := host.plis.Load()
 	host.send(Frame{Type: FrameRecordStart})
 	expectRecordingState(t, viewer, mediactl.RecordingActive)
 	started := time.Now()
+	// The video file can only start on a keyframe: the host is asked for one at once.
+	waitFor(t, "a keyframe request for the recording", func() bool { return host.plis.Load() > plis })
 	late := n.join(t, session, "late", authz.SessionParticipant)
 	expectRecordingState(t, late, mediactl.RecordingActive) // a newcomer sees REC too
 

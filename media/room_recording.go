@@ -102,7 +102,7 @@ func (r *Room) recordTrackLocked(t *roomTrack) {
 	}
 	codec := t.fwd.Codec()
 	tr, err := r.rec.session.AddTrack(recording.TrackParams{PersonID: t.owner.id, MimeType: codec.MimeType,
-		ClockRate: codec.ClockRate, Channels: codec.Channels})
+		ClockRate: codec.ClockRate, Channels: codec.Channels, RequestKeyframe: t.fwd.RequestKeyframe})
 	if err != nil {
 		r.log.Warn("track not recorded", "person", t.owner.id, "codec", codec.MimeType, "err", err)
 		return

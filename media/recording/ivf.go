@@ -18,9 +18,13 @@ const (
 // one write, so a killed process leaves whole frames. The IVF time base is the RTP clock
 // (1/90000), each frame's PTS its timestamp relative to the track's first packet. Writing
 // waits for the first keyframe (nothing before it decodes), whose size goes in the header.
+// A frame missing a packet is dropped with every frame after it until the next keyframe (they
+// would decode to garbage), and a keyframe is asked for.
 type ivfWriter struct {
-	out io.WriterAt
-	end int64 // bytes written
+	out     io.WriterAt
+	end     int64 // bytes written
+	onLoss  func()
+	needKey bool
 
 	vp8     codecs.VP8Packet
 	frame   []byte // header space + frame being assembled
@@ -30,8 +34,11 @@ type ivfWriter struct {
 	count   uint64
 }
 
-func newIVFWriter(out io.WriterAt) *ivfWriter {
-	return &ivfWriter{out: out, frame: make([]byte, 0, 64<<10)}
+func newIVFWriter(out io.WriterAt, onLoss func()) *ivfWriter {
+	if onLoss == nil {
+		onLoss = func() {}
+	}
+	return &ivfWriter{out: out, onLoss: onLoss, needKey: true, frame: make([]byte, 0, 64<<10)}
 }
 
 func (w *ivfWriter) writePacket(p *rtp.Packet, ts int64) error {
@@ -43,10 +50,16 @@ func (w *ivfWriter) writePacket(p *rtp.Packet, ts int64) error {
 	}
 	switch {
 	case w.vp8.S == 1 && w.vp8.PID == 0:
+		if w.inFrame || p.SequenceNumber != w.nextSeq {
+			w.lost() // the previous frame's end, or a whole frame, went missing
+		}
 		w.frame = append(w.frame[:0], make([]byte, ivfFrameHeaderSize)...)
 		w.inFrame, w.frameTS = true, ts
-	case !w.inFrame || p.SequenceNumber != w.nextSeq || ts != w.frameTS:
+	case !w.inFrame:
+		return nil
+	case p.SequenceNumber != w.nextSeq || ts != w.frameTS:
 		w.inFrame = false // a packet of this frame is missing: the frame cannot decode
+		w.lost()
 		return nil
 	}
 	w.nextSeq = p.SequenceNumber + 1
@@ -64,10 +77,11 @@ func (w *ivfWriter) finishFrame() error {
 		return nil
 	}
 	keyframe := body[0]&0x01 == 0
+	if w.needKey && !keyframe {
+		return nil
+	}
+	w.needKey = false
 	if w.end == 0 {
-		if !keyframe {
-			return nil
-		}
 		if err := w.writeHeader(vp8Size(body)); err != nil {
 			return err
 		}
@@ -97,6 +111,13 @@ func (w *ivfWriter) writeHeader(width, height uint16) error {
 	}
 	w.end = ivfHeaderSize
 	return nil
+}
+
+func (w *ivfWriter) lost() {
+	if !w.needKey {
+		w.needKey = true
+		w.onLoss() // once per loss: the next keyframe clears it
+	}
 }
 
 func (w *ivfWriter) frames() uint64 { return w.count }

@@ -34,6 +34,9 @@ type TrackParams struct {
 	MimeType  string // video/VP8 or audio/opus
 	ClockRate uint32
 	Channels  uint16
+	// RequestKeyframe asks the publisher for a keyframe (video): called when a lost packet
+	// leaves the file unable to decode until the next one. Optional.
+	RequestKeyframe func()
 }
 
 // AddTrack opens a new file for a track and returns its packet sink.
@@ -61,7 +64,7 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 	}
 	var out frameWriter
 	if kind == "video" {
-		out = newIVFWriter(f)
+		out = newIVFWriter(f, p.RequestKeyframe)
 	} else if out, err = newOggOpusWriter(f, p.Channels); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("recording: start %s: %w", name, err)
