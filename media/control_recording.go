@@ -151,6 +151,8 @@ func (c *control) writeRecordingError(w http.ResponseWriter, err error) {
 		writeProblem(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, recording.ErrNothing), errors.Is(err, os.ErrNotExist):
 		writeProblem(w, http.StatusNotFound, "nothing was recorded for this session")
+	case errors.Is(err, recording.ErrFinalizing):
+		writeProblem(w, http.StatusConflict, "the recording is being finalized; try again shortly")
 	case errors.Is(err, recording.ErrStillRecording):
 		writeProblem(w, http.StatusConflict, "the session is still recording; stop it first")
 	case errors.Is(err, recording.ErrFinalized):

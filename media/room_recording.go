@@ -149,5 +149,6 @@ func (r *Room) tellRecording(to sink) {
 
 func isRecordingError(err error) bool {
 	return errors.Is(err, ErrRecordingUnavailable) || errors.Is(err, recording.ErrNotRecording) ||
-		errors.Is(err, recording.ErrFinalized) || errors.Is(err, recording.ErrBadSessionID)
+		errors.Is(err, recording.ErrFinalized) || errors.Is(err, recording.ErrFinalizing) ||
+		errors.Is(err, recording.ErrBadSessionID)
 }

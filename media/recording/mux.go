@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 
 	"github.com/at-wat/ebml-go/mkvcore"
 	"github.com/at-wat/ebml-go/webm"
@@ -30,12 +31,10 @@ func (st *Store) Finalize(sessionID string) (mediactl.FinalizedRecording, error)
 	if err := ValidSessionID(sessionID); err != nil {
 		return mediactl.FinalizedRecording{}, err
 	}
-	// One finalize at a time on a node: muxing is disk-bound, and it must not race a Start.
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if _, ok := st.active[sessionID]; ok {
-		return mediactl.FinalizedRecording{}, ErrStillRecording
+	if err := st.beginFinalize(sessionID); err != nil {
+		return mediactl.FinalizedRecording{}, err
 	}
+	defer st.endFinalize(sessionID)
 	dir := st.sessionDir(sessionID)
 	m, err := readManifest(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -82,6 +81,27 @@ func (st *Store) Finalize(sessionID string) (mediactl.FinalizedRecording, error)
 	}
 	st.log.Info("recording finalized", "session", sessionID, "bytes", fin.Bytes, "duration_ms", durationMS, "tracks", tracks)
 	return fin, nil
+}
+
+// beginFinalize claims the session for muxing: not while it records, not twice at once, and
+// no Start or Delete until endFinalize.
+func (st *Store) beginFinalize(sessionID string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.active[sessionID]; ok {
+		return ErrStillRecording
+	}
+	if st.finalizing[sessionID] {
+		return ErrFinalizing
+	}
+	st.finalizing[sessionID] = true
+	return nil
+}
+
+func (st *Store) endFinalize(sessionID string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	delete(st.finalizing, sessionID)
 }
 
 // compose picks what goes in the WebM; nothing is mixed. Video: the longest video file, then
@@ -180,8 +200,10 @@ func muxWebM(dir, out string, video, audio []trackSpan) (int64, error) {
 		return 0, fmt.Errorf("recording: mux: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	var fatal error
-	opts = append(opts, mkvcore.WithOnFatalHandler(func(err error) { fatal = err }))
+	// The writer reports a failed file write from its own goroutine, and then takes no more
+	// frames: stop feeding it at once.
+	var fatal atomic.Pointer[error]
+	opts = append(opts, mkvcore.WithOnFatalHandler(func(err error) { fatal.CompareAndSwap(nil, &err) }))
 	writers, err := webm.NewSimpleBlockWriter(tmp, entries, opts...)
 	if err != nil {
 		tmp.Close()
@@ -192,6 +214,9 @@ func muxWebM(dir, out string, video, audio []trackSpan) (int64, error) {
 		byNumber[e.TrackNumber] = writers[i]
 	}
 	first, last, werr := interleave(dir, video, audio, func(track uint64, f rawFrame) error {
+		if err := fatal.Load(); err != nil {
+			return *err
+		}
 		_, err := byNumber[track].Write(f.key, f.ms, f.data)
 		return err
 	})
@@ -200,8 +225,8 @@ func muxWebM(dir, out string, video, audio []trackSpan) (int64, error) {
 			werr = err
 		}
 	}
-	if werr == nil {
-		werr = fatal
+	if err := fatal.Load(); werr == nil && err != nil {
+		werr = *err
 	}
 	if werr != nil {
 		return 0, fmt.Errorf("recording: mux: %w", werr)

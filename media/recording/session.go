@@ -76,7 +76,11 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 		s.manifest.Tracks = s.manifest.Tracks[:index]
 		return nil, err
 	}
-	t := newTrack(s, index, f, out, s.store.queue)
+	queue := s.store.queue
+	if kind == "audio" {
+		queue = max(queue/4, 16) // ~50 packets/s against video's ~200: the same seconds of slack
+	}
+	t := newTrack(s, index, f, out, queue)
 	s.tracks = append(s.tracks, t)
 	s.log.Info("recording track", "person", p.PersonID, "kind", kind, "file", name)
 	return t, nil

@@ -24,6 +24,7 @@ var (
 	ErrStillRecording = errors.New("recording: still recording")
 	ErrFinalized      = errors.New("recording: already finalized; delete it to record again")
 	ErrNotRecording   = errors.New("recording: not recording")
+	ErrFinalizing     = errors.New("recording: being finalized")
 )
 
 // Session ids become directory names, so only a safe alphabet passes: no separators, no dots.
@@ -54,8 +55,9 @@ type Store struct {
 	log   *slog.Logger
 	queue int
 
-	mu     sync.Mutex // guards active and serializes manifest changes of one node
-	active map[string]*Session
+	mu         sync.Mutex // guards active and finalizing
+	active     map[string]*Session
+	finalizing map[string]bool // muxing now, outside mu: a long mux must not hold up other rooms
 }
 
 // NewStore creates the directory if needed.
@@ -72,7 +74,8 @@ func NewStore(p StoreParams) (*Store, error) {
 	if err := os.MkdirAll(p.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("recording: create %s: %w", p.Dir, err)
 	}
-	return &Store{dir: p.Dir, now: p.Now, log: p.Logger, queue: p.QueuePackets, active: map[string]*Session{}}, nil
+	return &Store{dir: p.Dir, now: p.Now, log: p.Logger, queue: p.QueuePackets,
+		active: map[string]*Session{}, finalizing: map[string]bool{}}, nil
 }
 
 func (st *Store) sessionDir(id string) string { return filepath.Join(st.dir, id) }
@@ -87,6 +90,9 @@ func (st *Store) Start(sessionID string) (*Session, error) {
 	defer st.mu.Unlock()
 	if s, ok := st.active[sessionID]; ok {
 		return s, nil
+	}
+	if st.finalizing[sessionID] {
+		return nil, ErrFinalizing
 	}
 	dir := st.sessionDir(sessionID)
 	m, err := readManifest(dir)
@@ -162,6 +168,9 @@ func (st *Store) Delete(sessionID string) error {
 	defer st.mu.Unlock()
 	if _, ok := st.active[sessionID]; ok {
 		return ErrStillRecording
+	}
+	if st.finalizing[sessionID] {
+		return ErrFinalizing
 	}
 	dir := st.sessionDir(sessionID)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
