@@ -110,6 +110,7 @@ type parsedWebM struct {
 	tracks     map[string]webm.TrackEntry // by codec id
 	durationMS int64
 	blocks     map[uint64][]int64 // track number → block timestamps (ms)
+	cues       int                // seek points
 }
 
 func parseWebM(t *testing.T, path string) parsedWebM {
@@ -131,6 +132,9 @@ func parseWebM(t *testing.T, path string) parsedWebM {
 	}
 	out := parsedWebM{tracks: map[string]webm.TrackEntry{}, blocks: map[uint64][]int64{},
 		durationMS: int64(doc.Segment.Info.Duration * float64(doc.Segment.Info.TimecodeScale) / 1e6)}
+	if doc.Segment.Cues != nil {
+		out.cues = len(doc.Segment.Cues.CuePoint)
+	}
 	for _, e := range doc.Segment.Tracks.TrackEntry {
 		out.tracks[e.CodecID] = e
 	}
@@ -154,6 +158,9 @@ func assertWebM(t *testing.T, got parsedWebM, length time.Duration) {
 	}
 	if video.Video == nil || video.Video.PixelWidth != 320 || video.Video.PixelHeight != 240 {
 		t.Errorf("video track %+v, want 320×240 from the keyframes", video.Video)
+	}
+	if got.cues == 0 {
+		t.Error("no Cues: a replay could not seek")
 	}
 	if audio.Audio == nil || audio.Audio.SamplingFrequency != 48000 || len(audio.CodecPrivate) != 19 {
 		t.Errorf("audio track %+v, want 48 kHz Opus with its OpusHead", audio)

@@ -171,6 +171,20 @@ func pickPerson(spans []trackSpan, person string) []trackSpan {
 
 // muxWebM writes the WebM through a temporary file renamed into place, so a crash while
 // muxing never leaves a half file under the final name. It returns the duration in ms.
+//
+// Layout (ebml-go's block writer with SeekHead and Cues):
+//
+//	EBML header            DocType webm
+//	Segment (unknown size)
+//	  SeekHead             → Info, Tracks, Cues
+//	  Info                 TimecodeScale 1 ms, Muxing/WritingApp onair, Duration (ms, set at the end)
+//	  Tracks               1: V_VP8, PixelWidth/Height of the first keyframe
+//	                       2: A_OPUS, CodecPrivate OpusHead, 48 kHz, SeekPreRoll 80 ms
+//	  Cues                 one CuePoint per Cluster, in 32 KiB reserved after Tracks
+//	  Cluster…             (unknown size) a new one on a video keyframe ≥ 5 s into the current
+//	                       one, or at 30 s; SimpleBlocks of both tracks in time order
+//
+// Block times are ms from the first frame of either track (the first block is at 0).
 func muxWebM(dir, out string, video, audio []trackSpan) (int64, error) {
 	var entries []webm.TrackEntry
 	opts := []mkvcore.BlockWriterOption{
