@@ -88,11 +88,8 @@ func (st *Store) Finalize(sessionID string) (mediactl.FinalizedRecording, error)
 func (st *Store) beginFinalize(sessionID string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, ok := st.active[sessionID]; ok {
-		return ErrStillRecording
-	}
-	if st.finalizing[sessionID] {
-		return ErrFinalizing
+	if err := st.idleLocked(sessionID); err != nil {
+		return err
 	}
 	st.finalizing[sessionID] = true
 	return nil

@@ -166,11 +166,8 @@ func (st *Store) Delete(sessionID string) error {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, ok := st.active[sessionID]; ok {
-		return ErrStillRecording
-	}
-	if st.finalizing[sessionID] {
-		return ErrFinalizing
+	if err := st.idleLocked(sessionID); err != nil {
+		return err
 	}
 	dir := st.sessionDir(sessionID)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -180,6 +177,17 @@ func (st *Store) Delete(sessionID string) error {
 		return fmt.Errorf("recording: delete %s: %w", sessionID, err)
 	}
 	st.log.Info("recording deleted", "session", sessionID)
+	return nil
+}
+
+// idleLocked refuses a session that is recording or being finalized now.
+func (st *Store) idleLocked(sessionID string) error {
+	if _, ok := st.active[sessionID]; ok {
+		return ErrStillRecording
+	}
+	if st.finalizing[sessionID] {
+		return ErrFinalizing
+	}
 	return nil
 }
 
