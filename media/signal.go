@@ -139,6 +139,8 @@ func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 		err = s.room.AcceptStage(s.p)
 	case FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
+	case FrameRecordStart, FrameRecordStop:
+		err = s.room.handleRecordFrame(s.p, f.Type == FrameRecordStart)
 	default:
 		h, ok := roomHandlers[f.Type] // room events: room_*.go
 		if !ok {
@@ -176,6 +178,7 @@ func (s *signalSession) join(ctx context.Context, f Frame) bool {
 		return false
 	}
 	s.joined.Store(true) // room.join sent the joined frame
+	s.room.tellRecording(s.conn)
 	return true
 }
 
@@ -205,6 +208,8 @@ func errorCode(err error) string {
 		return CodeNoSuchPerson
 	case errors.Is(err, ErrNoStageInvite):
 		return CodeNoInvite
+	case isRecordingError(err):
+		return CodeRecordingFailed
 	}
 	return roomErrorCode(err)
 }

@@ -32,6 +32,7 @@ const MESSAGES = {
   too_slow: 'Your connection could not keep up with the room. Reconnecting…',
   blocked: 'You have been removed from this room.',
   kicked: 'You have been removed from this room.',
+  recording_failed: 'The recording could not be started or stopped. Try again.',
 };
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
