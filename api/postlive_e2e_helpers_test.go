@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/store"
 )
 
@@ -29,7 +30,11 @@ type mediaNode struct {
 
 func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	t.Helper()
-	rooms, err := media.NewRooms(media.RoomsParams{DB: db})
+	recordings, err := recording.NewStore(recording.StoreParams{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, err := media.NewRooms(media.RoomsParams{DB: db, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +70,15 @@ type roomClient struct {
 // joinRoom exchanges a join token for a place in the room, as the room page does.
 func joinRoom(t *testing.T, session string, token reply) *roomClient {
 	t.Helper()
+	c := dialRoom(t, token, nil)
+	c.joinAs(session, token)
+	return c
+}
+
+// dialRoom opens the signaling socket of token; signal, when set, takes the WebRTC frames.
+func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomClient {
+	t.Helper()
 	var tok struct {
-		Token     string `json:"token"`
 		SignalURL string `json:"signal_url"`
 	}
 	token.json(t, &tok)
@@ -77,7 +89,7 @@ func joinRoom(t *testing.T, session string, token reply) *roomClient {
 		t.Fatalf("dial %s: %v", tok.SignalURL, err)
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &roomClient{t: t, ws: ws, frames: make(chan media.Frame, 256)}
+	c := &roomClient{t: t, ws: ws, frames: make(chan media.Frame, 1024)}
 	go func() {
 		defer close(c.frames)
 		for {
@@ -86,15 +98,38 @@ func joinRoom(t *testing.T, session string, token reply) *roomClient {
 				return
 			}
 			var f media.Frame
-			if json.Unmarshal(data, &f) == nil {
-				c.frames <- f
+			if json.Unmarshal(data, &f) != nil {
+				continue
+			}
+			if signal != nil && signal(f) {
+				continue
+			}
+			select {
+			case c.frames <- f:
+			default: // nobody reads this client's frames any more
 			}
 		}
 	}()
 	t.Cleanup(func() { _ = ws.CloseNow() })
+	return c
+}
+
+func (c *roomClient) joinAs(session string, token reply) {
+	c.t.Helper()
+	var tok struct {
+		Token string `json:"token"`
+	}
+	token.json(c.t, &tok)
 	c.send(media.Frame{Type: media.FrameJoin, Session: session, Token: tok.Token})
 	c.expect(media.FrameJoined, nil)
-	return c
+}
+
+// sendQuiet is send for the reading goroutine: a failed write shows up as a missing frame.
+func (c *roomClient) sendQuiet(f media.Frame) {
+	b, _ := json.Marshal(f)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.ws.Write(ctx, websocket.MessageText, b)
 }
 
 func (c *roomClient) send(f media.Frame) {

@@ -1,20 +1,25 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/at-wat/ebml-go"
+	"github.com/at-wat/ebml-go/webm"
+
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
 
-// liveSession is a session with its owner (a moderator in the room) and four approved
-// registrants: ann and bob attend, cid does not, dan is blocked.
+// liveSession is a session with its owner and four registrants: ann and bob attend, cid
+// does not, dan is blocked.
 type liveSession struct {
 	h                  *harness
 	node               *mediaNode
@@ -61,17 +66,56 @@ func (l *liveSession) join(t *testing.T, addr string) *roomClient {
 
 func intp(i int) *int { return &i }
 
-// TestPostLiveEndToEnd: a live session on the real media node with two attending
-// participants, one no-show and one blocked registrant; chat, a question answered, a poll.
-// After the host stops it, the exports hold exactly what happened and everyone approved
-// gets the right follow-up once. Nothing was recorded, which is no failure: no replay.
+// waitProcessed waits for the post-live chain to finish, and says which step failed if one did.
+func (l *liveSession) waitProcessed(t *testing.T) {
+	t.Helper()
+	waitFor(t, 60*time.Second, "the session to be processed", func() bool {
+		var st struct {
+			Status   string `json:"status"`
+			PostLive struct {
+				FailedStep string `json:"failed_step"`
+				Error      string `json:"error"`
+			} `json:"post_live"`
+		}
+		l.h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/status", l.owner.Key, nil).json(t, &st)
+		if st.Status == store.SessionProcessingFailed {
+			t.Fatalf("post-live step %s failed: %s", st.PostLive.FailedStep, st.PostLive.Error)
+		}
+		return st.Status == store.SessionProcessed
+	})
+}
+
+// TestPostLiveEndToEnd: a live session on the real media node with a host publishing audio
+// and video (recorded from the REC button), two attending participants, one no-show and one
+// blocked registrant; chat, a question answered, a poll. After the host stops it the WebM
+// exists and parses, the replay serves it to a registrant and refuses a stranger, the exports
+// hold exactly what happened, and everyone approved gets the right follow-up once.
 func TestPostLiveEndToEnd(t *testing.T) {
 	l := newLiveSession(t)
 	h, t0 := l.h, time.Now()
+	h.must(http.StatusCreated, "POST", "/v1/sessions/"+l.ses+"/staff", l.owner.Key, map[string]any{"member_id": l.owner.MemberID, "role": "host"})
+	isProblem(t, h.call("POST", "/v1/sessions/"+l.ses+"/recording/start", l.owner.Key, nil), http.StatusConflict) // not live yet
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)
 	h.waitStatus(l.owner, l.ses, store.SessionLive)
 
-	host := joinRoom(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
+	hostToken := h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil)
+	if role := hostToken.field(t, "role"); role != "host" {
+		t.Fatalf("the owner joins as %s", role)
+	}
+	host := newPublisher(t, l.ses, hostToken)
+	if st := h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/recording/start", l.owner.Key, nil).field(t, "state"); st != mediactl.RecordingActive {
+		t.Fatalf("REC button: recording %s", st)
+	}
+	host.publish()
+	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
+	waitFor(t, 30*time.Second, "two seconds of audio and video recorded", func() bool {
+		st, err := control.Recording(context.Background(), l.ses)
+		got := map[string]uint64{}
+		for _, tr := range st.Tracks {
+			got[tr.Kind] += tr.Packets
+		}
+		return err == nil && got["audio"] >= 100 && got["video"] >= 60
+	})
 	ann, bob := l.join(t, l.ann), l.join(t, l.bob)
 	host.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Ship it?", Options: []string{"yes", "not yet"}}})
 	poll := host.expect(media.FramePoll, func(f media.Frame) bool { return f.Poll != nil }).Poll
@@ -97,7 +141,7 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	})
 
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/stop", l.owner.Key, nil)
-	h.waitStatus(l.owner, l.ses, store.SessionProcessed)
+	l.waitProcessed(t)
 
 	regs := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
 	if len(regs) != 5 {
@@ -145,16 +189,59 @@ func TestPostLiveEndToEnd(t *testing.T) {
 		if n := h.subjects(addr, want); n != 1 {
 			t.Errorf("%s got %d %q e-mails, want 1", addr, n, want)
 		}
-		if m := h.mailAbout(addr, want); strings.Contains(m.text, "/replay/") {
-			t.Errorf("%s's follow-up links a replay that does not exist", addr)
+		link := "http://onair.test/replay/" + registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[addr])
+		if m := h.mailAbout(addr, want); !strings.Contains(m.text, link) {
+			t.Errorf("%s's follow-up lacks their replay link %s:\n%s", addr, link, m.text)
 		}
 	}
 	if n := h.subjects(l.dan, "Thank you") + h.subjects(l.dan, "Sorry"); n != 0 {
 		t.Errorf("the blocked registrant got %d follow-ups", n)
 	}
-	// No recording: a registrant's replay link says so; a stranger's is unknown.
-	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.ann]), "", nil), http.StatusNotFound)
+
+	// The replay: cid (who missed the live) opens it from the link; a stranger cannot.
+	cid := "/replay/" + registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.cid])
+	if page := h.must(http.StatusOK, "GET", cid, "", nil); !strings.Contains(string(page.Body), "<video") {
+		t.Fatalf("replay page: %s", page.Body)
+	}
+	video := h.must(http.StatusOK, "GET", cid+"/video", "", nil)
+	assertReplayWebM(t, video.Body)
+	head := h.must(http.StatusPartialContent, "GET", cid+"/video", "", nil, "Range", "bytes=0-3")
+	if string(head.Body) != "\x1a\x45\xdf\xa3" || !strings.HasPrefix(head.Header.Get("Content-Range"), "bytes 0-3/") {
+		t.Fatalf("range request: %q, Content-Range %q", head.Body, head.Header.Get("Content-Range"))
+	}
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone", "", nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone/video", "", nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.dan])+"/video", "", nil), http.StatusForbidden)
+	regs = parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
+	for i, addr := range column(t, regs, "email") {
+		if want := map[bool]string{true: "1", false: "0"}[addr == l.cid]; column(t, regs, "replay_views")[i] != want {
+			t.Errorf("%s has %s replay views, want %s", addr, column(t, regs, "replay_views")[i], want)
+		}
+	}
+	rec, err := store.RecordingOf(context.Background(), h.db, l.ses)
+	if err != nil || rec.Status != store.RecordingReady || rec.Bytes != int64(len(video.Body)) || rec.DurationMS < 1000 {
+		t.Fatalf("recording row %+v, %v (served %d bytes)", rec, err, len(video.Body))
+	}
+}
+
+// assertReplayWebM parses the served file as a player would: a WebM with one VP8 and one
+// Opus track and over a second of blocks.
+func assertReplayWebM(t *testing.T, data []byte) {
+	t.Helper()
+	var doc struct {
+		Header  webm.EBMLHeader `ebml:"EBML"`
+		Segment webm.Segment    `ebml:"Segment"`
+	}
+	if err := ebml.Unmarshal(bytes.NewReader(data), &doc); err != nil {
+		t.Fatalf("the replay is not a WebM: %v", err)
+	}
+	codecs := map[string]bool{}
+	for _, e := range doc.Segment.Tracks.TrackEntry {
+		codecs[e.CodecID] = true
+	}
+	if doc.Header.DocType != "webm" || len(codecs) != 2 || !codecs["V_VP8"] || !codecs["A_OPUS"] || len(doc.Segment.Cluster) == 0 {
+		t.Fatalf("replay WebM: doc type %q, tracks %v, %d clusters", doc.Header.DocType, codecs, len(doc.Segment.Cluster))
+	}
 }
 
 func eventOf(t *testing.T, h *harness, l *liveSession) string {

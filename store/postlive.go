@@ -44,7 +44,7 @@ func SaveRecording(ctx context.Context, db bun.IDB, rec *Recording) error {
 		On("CONFLICT (session_id) DO UPDATE").
 		Set("status = EXCLUDED.status").Set("file = EXCLUDED.file").Set("bytes = EXCLUDED.bytes").
 		Set("duration_ms = EXCLUDED.duration_ms").Set("error = EXCLUDED.error").
-		Set("started_at = COALESCE(recordings.started_at, EXCLUDED.started_at)").
+		Set("started_at = COALESCE(?TableAlias.started_at, EXCLUDED.started_at)").
 		Set("ready_at = EXCLUDED.ready_at").Set("updated_at = EXCLUDED.updated_at").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("save recording of %s: %w", rec.SessionID, err)
