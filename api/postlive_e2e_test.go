@@ -29,7 +29,7 @@ type liveSession struct {
 	ids                map[string]string
 }
 
-func newLiveSession(t *testing.T) *liveSession {
+func newLiveSession(t *testing.T, autoRecord bool) *liveSession {
 	db := storetest.Postgres(t)
 	box, smtpURL := startSMTPMaildir(t)
 	sender, err := mail.NewSMTPSender(smtpURL, "onair <noreply@onair.test>")
@@ -42,7 +42,7 @@ func newLiveSession(t *testing.T) *liveSession {
 	t.Cleanup(w.Stop)
 	owner := h.signup("After the live")
 	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
-		"title": "Launch review", "settings": map[string]any{"reminder_offsets_minutes": []int{}, "green_room_minutes": 0},
+		"title": "Launch review", "settings": map[string]any{"reminder_offsets_minutes": []int{}, "green_room_minutes": 0, "auto_record": autoRecord},
 	}).field(t, "id")
 	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key, map[string]any{
 		"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "Europe/Paris",
@@ -91,7 +91,7 @@ func (l *liveSession) waitProcessed(t *testing.T) {
 // exists and parses, the replay serves it to a registrant and refuses a stranger, the exports
 // hold exactly what happened, and everyone approved gets the right follow-up once.
 func TestPostLiveEndToEnd(t *testing.T) {
-	l := newLiveSession(t)
+	l := newLiveSession(t, false)
 	h, t0 := l.h, time.Now()
 	h.must(http.StatusCreated, "POST", "/v1/sessions/"+l.ses+"/staff", l.owner.Key, map[string]any{"member_id": l.owner.MemberID, "role": "host"})
 	isProblem(t, h.call("POST", "/v1/sessions/"+l.ses+"/recording/start", l.owner.Key, nil), http.StatusConflict) // not live yet
@@ -252,7 +252,7 @@ func eventOf(t *testing.T, h *harness, l *liveSession) string {
 // step named, its host is e-mailed once, and a host's retry once the node is back finishes
 // the chain (one more finalize, follow-ups sent).
 func TestPostLiveFailureTellsHostsAndRetries(t *testing.T) {
-	l := newLiveSession(t)
+	l := newLiveSession(t, false)
 	h := l.h
 	l.node.failFinalize.Store(-1)
 
@@ -309,4 +309,46 @@ func ownerEmail(t *testing.T, h *harness, a account) string {
 		t.Fatal(err)
 	}
 	return addr
+}
+
+// An auto-recorded session whose media node fails to finalize twice: the step's own retries
+// get through, and the session has exactly one ready recording and no failure told.
+func TestPostLiveFinalizeFailsTwiceThenSucceeds(t *testing.T) {
+	l := newLiveSession(t, true)
+	h := l.h
+	l.node.failFinalize.Store(2)
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)
+	h.waitStatus(l.owner, l.ses, store.SessionLive)
+	host := newPublisher(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
+	host.publish()
+	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
+	waitFor(t, 30*time.Second, "the auto-recording to get a second of video", func() bool {
+		st, err := control.Recording(context.Background(), l.ses)
+		video := uint64(0)
+		for _, tr := range st.Tracks {
+			if tr.Kind == "video" {
+				video += tr.Packets
+			}
+		}
+		return err == nil && st.State == mediactl.RecordingActive && video >= 40
+	})
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/stop", l.owner.Key, nil)
+	l.waitProcessed(t)
+	if n := l.node.finalizes.Load(); n != 3 {
+		t.Errorf("%d finalize calls, want 2 failures and 1 success", n)
+	}
+	var recs []store.Recording
+	if err := h.db.NewSelect().Model(&recs).Where("session_id = ?", l.ses).Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Status != store.RecordingReady || recs[0].Bytes == 0 {
+		t.Fatalf("recordings %+v", recs)
+	}
+	if n := h.subjects(ownerEmail(t, h, l.owner), "Replay processing failed"); n != 0 {
+		t.Fatalf("hosts told of a failure that retries fixed (%d e-mails)", n)
+	}
+	h.waitMail(l.cid, "Sorry we missed you")
+	if m := h.mailAbout(l.cid, "Sorry we missed you"); !strings.Contains(m.text, "/replay/") {
+		t.Fatalf("the no-show's follow-up has no replay link:\n%s", m.text)
+	}
 }
