@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,12 +18,15 @@ import (
 // exportRoutes stream a session's (or every session of an event's) registrants with
 // attendance, chat, questions and poll results as CSV or XLSX.
 func (s *Server) exportRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/exports/:kind", Tag: "exports", Action: authz.EventExportSessions,
-		Summary: "Export one session: kind registrants, chat, questions, polls (per question) or votes (per respondent); ?format=csv|xlsx",
-		Raw:     "text/csv", Handler: s.exportSession})
-	s.add(route{Method: http.MethodGet, Path: "/v1/events/:id/exports/:kind", Tag: "exports", Action: authz.EventExportSessions,
-		Summary: "Export every session of an event, one table with a session column; same kinds and formats",
-		Raw:     "text/csv", Handler: s.exportEvent})
+	for _, name := range slices.Sorted(maps.Keys(exportKinds)) {
+		kind := exportKinds[name]
+		s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
+			Summary: "Export one session's " + kind.what + " (?format=csv, the default, or xlsx)",
+			Raw:     "text/csv", Handler: s.exportSession(name)})
+		s.add(route{Method: http.MethodGet, Path: "/v1/events/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
+			Summary: "Export the " + kind.what + " of every session of an event, one table with a session column (?format=csv|xlsx)",
+			Raw:     "text/csv", Handler: s.exportEvent(name)})
+	}
 }
 
 // exportPage is how many rows an export reads from the store at a time.
@@ -29,16 +34,17 @@ const exportPage = 500
 
 // exportKind is one export: its header and the rows of one session, emitted page by page.
 type exportKind struct {
+	what   string
 	header func(ev *store.Event) []string
 	rows   func(ctx context.Context, s *Server, ev *store.Event, sessionID string, emit func([]string) error) error
 }
 
 var exportKinds = map[string]exportKind{
-	"registrants": {registrantsHeader, registrantRows},
-	"chat":        {func(*store.Event) []string { return chatHeader }, chatRows},
-	"questions":   {func(*store.Event) []string { return questionsHeader }, questionRows},
-	"polls":       {func(*store.Event) []string { return pollsHeader }, pollRows},
-	"votes":       {func(*store.Event) []string { return votesHeader }, voteRows},
+	"registrants": {"registrants with status, custom fields and attendance", registrantsHeader, registrantRows},
+	"chat":        {"chat", func(*store.Event) []string { return chatHeader }, chatRows},
+	"questions":   {"questions and answers", func(*store.Event) []string { return questionsHeader }, questionRows},
+	"polls":       {"poll results per question", func(*store.Event) []string { return pollsHeader }, pollRows},
+	"votes":       {"poll answers per respondent", func(*store.Event) []string { return votesHeader }, voteRows},
 }
 
 type exportRequest struct {
@@ -47,20 +53,24 @@ type exportRequest struct {
 	format string
 }
 
-func parseExport(c *gin.Context) (exportRequest, error) {
-	kind, ok := exportKinds[c.Param("kind")]
-	if !ok {
-		return exportRequest{}, notFound("export kind " + c.Param("kind") + " (registrants, chat, questions, polls, votes)")
-	}
+func parseExport(c *gin.Context, name string) (exportRequest, error) {
 	format := c.DefaultQuery("format", formatCSV)
 	if _, ok := exportContentTypes[format]; !ok {
 		return exportRequest{}, badInput("format", "format must be csv or xlsx")
 	}
-	return exportRequest{kind: kind, name: c.Param("kind"), format: format}, nil
+	return exportRequest{kind: exportKinds[name], name: name, format: format}, nil
 }
 
-func (s *Server) exportSession(c *gin.Context) {
-	req, err := parseExport(c)
+func (s *Server) exportSession(name string) gin.HandlerFunc {
+	return func(c *gin.Context) { s.exportOneSession(c, name) }
+}
+
+func (s *Server) exportEvent(name string) gin.HandlerFunc {
+	return func(c *gin.Context) { s.exportAllSessions(c, name) }
+}
+
+func (s *Server) exportOneSession(c *gin.Context, name string) {
+	req, err := parseExport(c, name)
 	if err != nil {
 		fail(c, err)
 		return
@@ -85,8 +95,8 @@ func (s *Server) exportSession(c *gin.Context) {
 	})
 }
 
-func (s *Server) exportEvent(c *gin.Context) {
-	req, err := parseExport(c)
+func (s *Server) exportAllSessions(c *gin.Context, name string) {
+	req, err := parseExport(c, name)
 	if err != nil {
 		fail(c, err)
 		return
