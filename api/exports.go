@@ -80,12 +80,7 @@ func (s *Server) exportOneSession(c *gin.Context, name string) {
 		fail(c, forbidden(d))
 		return
 	}
-	ses, err := s.sessionOf(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, ses.WorkspaceID, ses.EventID)
+	ses, ev, err := s.sessionAndEvent(c)
 	if err != nil {
 		fail(c, err)
 		return

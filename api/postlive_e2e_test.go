@@ -66,18 +66,27 @@ func (l *liveSession) join(t *testing.T, addr string) *roomClient {
 
 func intp(i int) *int { return &i }
 
+// postLiveView is the part of GET /v1/sessions/:id/status these tests read.
+type postLiveView struct {
+	Status   string `json:"status"`
+	PostLive struct {
+		FailedStep string `json:"failed_step"`
+		Error      string `json:"error"`
+	} `json:"post_live"`
+}
+
+func (l *liveSession) status(t *testing.T) postLiveView {
+	t.Helper()
+	var st postLiveView
+	l.h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/status", l.owner.Key, nil).json(t, &st)
+	return st
+}
+
 // waitProcessed waits for the post-live chain to finish, and says which step failed if one did.
 func (l *liveSession) waitProcessed(t *testing.T) {
 	t.Helper()
 	waitFor(t, 60*time.Second, "the session to be processed", func() bool {
-		var st struct {
-			Status   string `json:"status"`
-			PostLive struct {
-				FailedStep string `json:"failed_step"`
-				Error      string `json:"error"`
-			} `json:"post_live"`
-		}
-		l.h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/status", l.owner.Key, nil).json(t, &st)
+		st := l.status(t)
 		if st.Status == store.SessionProcessingFailed {
 			t.Fatalf("post-live step %s failed: %s", st.PostLive.FailedStep, st.PostLive.Error)
 		}
@@ -267,14 +276,7 @@ func TestPostLiveFailureTellsHostsAndRetries(t *testing.T) {
 	if n := l.node.finalizes.Load(); n != 4 {
 		t.Errorf("%d finalize calls, want the step's 4 attempts", n)
 	}
-	var st struct {
-		Status   string `json:"status"`
-		PostLive struct {
-			FailedStep string `json:"failed_step"`
-			Error      string `json:"error"`
-		} `json:"post_live"`
-	}
-	h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/status", l.owner.Key, nil).json(t, &st)
+	st := l.status(t)
 	if st.Status != store.SessionProcessingFailed || st.PostLive.FailedStep != "recording" || !strings.Contains(st.PostLive.Error, "muxer crashed") {
 		t.Fatalf("status %+v", st)
 	}

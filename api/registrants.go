@@ -142,12 +142,7 @@ func (s *Server) registerSomeone(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ses, err := s.sessionOf(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, ses.WorkspaceID, ses.EventID)
+	ses, ev, err := s.sessionAndEvent(c)
 	if err != nil {
 		fail(c, err)
 		return

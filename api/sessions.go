@@ -217,6 +217,16 @@ func (s *Server) sessionOf(c *gin.Context) (*store.Session, error) {
 	return store.Get[store.Session](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
 }
 
+// sessionAndEvent loads the caller's session named by :id with its event.
+func (s *Server) sessionAndEvent(c *gin.Context) (*store.Session, *store.Event, error) {
+	ses, err := s.sessionOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, ses.WorkspaceID, ses.EventID)
+	return ses, ev, err
+}
+
 func (s *Server) sessionStatus(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
