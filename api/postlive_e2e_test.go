@@ -220,6 +220,7 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	}
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone", "", nil), http.StatusNotFound)
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone/video", "", nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", cid+"/video", "", nil, "Range", "bytes=999999999-"), http.StatusRequestedRangeNotSatisfiable)
 	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.dan])+"/video", "", nil), http.StatusForbidden)
 	regs = parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
 	for i, addr := range column(t, regs, "email") {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
 )
 
@@ -85,6 +86,11 @@ func (s *Server) replayVideo(c *gin.Context) {
 		return
 	}
 	resp, err := s.p.Media.RecordingFile(c.Request.Context(), reg.SessionID, c.GetHeader("Range"))
+	if errors.Is(err, mediactl.ErrRefused) && c.GetHeader("Range") != "" {
+		fail(c, problem(http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable",
+			"the requested range is outside the replay"))
+		return
+	}
 	if err != nil {
 		fail(c, s.mediaProblem(&store.Session{ID: reg.SessionID, WorkspaceID: reg.WorkspaceID}, err))
 		return

@@ -12,7 +12,8 @@ var (
 	WorkspaceKey = temporal.NewSearchAttributeKeyKeyword("OnairWorkspace")
 	// EventKey holds the id of the event a workflow belongs to.
 	EventKey = temporal.NewSearchAttributeKeyKeyword("OnairEvent")
-	// SessionStatusKey mirrors the session's status: scheduled, open, live, ended, processed, cancelled.
+	// SessionStatusKey mirrors the session's status: scheduled, open, live, ended, processed,
+	// processing_failed, cancelled.
 	SessionStatusKey = temporal.NewSearchAttributeKeyKeyword("OnairSessionStatus")
 	// ScheduledStartKey is the session's scheduled start, to find the sessions due in a window.
 	ScheduledStartKey = temporal.NewSearchAttributeKeyTime("OnairScheduledStart")
