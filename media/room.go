@@ -59,10 +59,17 @@ func newRoom(p roomParams) *Room {
 // SessionID is the session this room belongs to.
 func (r *Room) SessionID() string { return r.sessionID }
 
+// setLive opens the room to everyone and tells those already inside (staff in the green room),
+// once: opening a live room again changes nothing.
 func (r *Room) setLive() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.live {
+		return
+	}
 	r.live = true
+	r.broadcastLocked(Frame{Type: FrameLive, Live: boolPtr(true)})
+	r.log.Info("room live", "waiting", len(r.people))
 }
 
 func (r *Room) isLive() bool {

@@ -137,7 +137,7 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		}
 	}
 	f := RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
-		Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group)}
+		Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group), PrivateQuestions: r.ev.privateQs}
 	if r.mayListPeopleLocked(p) {
 		list := r.participantsLocked()
 		f.Participants = &list

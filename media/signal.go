@@ -137,6 +137,8 @@ func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 		err = s.room.InviteToStage(s.p, f.Person)
 	case FrameStageAccept:
 		err = s.room.AcceptStage(s.p)
+	case FrameStageDecline:
+		err = s.room.DeclineStage(s.p)
 	case FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
 	default:
