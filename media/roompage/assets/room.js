@@ -3,7 +3,9 @@
 import { Connection, claimsOf } from './signal.js';
 import { Panels } from './panels.js';
 import { Polls } from './polls.js';
+import { StaffTools } from './staff.js';
 import { isStaff } from './dom.js';
+import { can } from './rights.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -30,8 +32,8 @@ const MESSAGES = {
   no_such_person: 'That person is no longer in the room.',
   frame_too_large: 'That message is too long.',
   too_slow: 'Your connection could not keep up with the room. Reconnecting…',
-  blocked: 'You have been removed from this room.',
-  kicked: 'You have been removed from this room.',
+  blocked: 'The organizers blocked you from this session: you cannot join it again.',
+  kicked: 'The organizers removed you from this session. You may join again with your join link.',
 };
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
@@ -65,6 +67,7 @@ class RoomPage {
     const deps = { me: () => this.me, send: (f) => this.send(f) };
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
+    this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
     this.bindControls();
   }
 
@@ -104,8 +107,9 @@ class RoomPage {
     this.status(f.live ? 'You are in the live room.' : 'You are in the green room; the session has not started yet.');
     this.clearAlert();
     document.body.dataset.state = 'joined';
-    this.applyRole();
+    document.body.dataset.live = String(!!f.live);
     this.panels.snapshot(f);
+    this.applyRole();
     if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
@@ -116,10 +120,15 @@ class RoomPage {
   frame(f) {
     switch (f.type) {
       case 'error': return this.error(f);
+      case 'live':
+        document.body.dataset.live = 'true';
+        return this.status('The session is live: the audience is joining.');
       case 'bye': return this.bye(f);
       case 'role': this.me.role = f.role; $('who').textContent = `${this.me.name} · ${f.role}`; return this.applyRole();
       case 'stage': return this.stage(f);
       case 'stage.invited': return this.invited(f);
+      case 'stage.declined': return this.status(`${f.name || 'The person you invited'} declined the stage invitation.`);
+      case 'questions.private': return this.panels.setPrivate(f.enabled);
       case 'chat': return this.panels.addChat(f.chat);
       case 'chat.deleted': return this.panels.deleteChat(f.id);
       case 'question': return this.panels.addQuestion(f.question);
@@ -129,6 +138,7 @@ class RoomPage {
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
       case 'presentation': return this.showPresentation(f.presentation);
+      case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
       case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
       case 'recording': $('rec').hidden = !(f.recording && f.recording.state === 'recording'); return;
     }
@@ -182,8 +192,12 @@ class RoomPage {
     return isStaff(this.me.role) || this.me.onStage;
   }
 
+  // applyRole shows the controls the role and stage state allow, after either changed.
   applyRole() {
-    this.polls.setRole(this.me.role);
+    this.polls.setRights();
+    this.panels.setRights();
+    this.staff.setRights();
+    if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
     this.renderStage();
@@ -204,6 +218,7 @@ class RoomPage {
   // showPeople lists who is in the room and who of them is on stage.
   showPeople(people) {
     this.panels.showPeople(people);
+    this.staff.refresh();
     this.onStage = new Map(people.filter((p) => p.on_stage).map((p) => [p.person_id, p.name]));
     const mine = this.onStage.has(this.me.person);
     if (mine !== this.me.onStage) {
@@ -219,7 +234,7 @@ class RoomPage {
     for (const [person, name] of this.onStage) {
       const li = document.createElement('li');
       li.textContent = name || person;
-      if (isStaff(this.me.role) && person !== this.me.person) {
+      if (can(this.me, 'stage.remove') && person !== this.me.person) {
         const b = document.createElement('button');
         b.type = 'button';
         b.className = 'small';
@@ -234,16 +249,27 @@ class RoomPage {
 
   invited(f) {
     $('invite-text').textContent = `${f.name || 'A host'} invites you on stage: your camera and microphone will be seen and heard by everyone.`;
+    if ($('invite').hidden) this.focusBeforeInvite = document.activeElement;
     $('invite').hidden = false;
     $('invite-accept').focus();
   }
 
+  // answerInvite accepts or declines, then gives the keyboard focus back where it was.
+  answerInvite(type) {
+    $('invite').hidden = true;
+    this.send({ type });
+    const back = this.focusBeforeInvite;
+    this.focusBeforeInvite = null;
+    if (back && back.isConnected && back !== document.body) back.focus();
+    else $('tab-chat').focus();
+  }
+
   bindControls() {
-    $('invite-accept').addEventListener('click', () => {
-      $('invite').hidden = true;
-      this.send({ type: 'stage.accept' });
+    $('invite-accept').addEventListener('click', () => this.answerInvite('stage.accept'));
+    $('invite-decline').addEventListener('click', () => this.answerInvite('stage.decline'));
+    $('invite').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.answerInvite('stage.decline');
     });
-    $('invite-decline').addEventListener('click', () => { $('invite').hidden = true; });
     $('preview-start').addEventListener('click', () => this.startPreview());
     $('publish').addEventListener('click', () => this.publish());
     $('unpublish').addEventListener('click', () => this.stopPublishing());
@@ -327,6 +353,7 @@ class RoomPage {
     const box = $('presentation');
     const ok = p && /^https?:\/\//i.test(p.url || '');
     box.hidden = !ok;
+    this.staff.showPresentation(ok);
     if (!ok) return;
     const a = document.createElement('a');
     a.href = p.url;
