@@ -142,6 +142,9 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		list := r.participantsLocked()
 		f.Participants = &list
 	}
+	if p.canLocked(authz.BreakoutCreateStart) == nil && len(r.ev.breakouts.groups) > 0 {
+		f.Breakouts, f.Running = r.ev.breakouts.list(), boolPtr(r.ev.breakouts.started) // a reloaded page can still end them
+	}
 	return f
 }
 

@@ -33,7 +33,8 @@ import "errors"
 // Server → client:
 //
 //	joined {…, chats, questions, polls, reactions, participants, presentation, breakout,
-//	        private_questions}            the room as the newcomer may see it
+//	        private_questions, breakouts, running}
+//	                                      the room as the newcomer may see it
 //	chat {chat} / chat.deleted {id}       to the sender's room or breakout group
 //	question {question} / question.deleted {id}
 //	                                      to staff, the asker, everyone when private mode is off

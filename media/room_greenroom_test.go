@@ -64,7 +64,8 @@ func TestDeclinedStageInvitationTellsTheInviter(t *testing.T) {
 }
 
 // Someone joining late reads the room's modes from the joined frame (private questions), and
-// staff are told whether breakout groups are running, so the page offers the right button.
+// staff are told whether breakout groups are running, so the page offers the right button,
+// also after a reload.
 func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
 	n := newTestNode(t)
 	n.rooms.Open(session)
@@ -86,5 +87,13 @@ func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
 	host.sendRoom(FrameBreakoutStart, RoomFields{})
 	if f := host.expect(FrameBreakouts); f.Running == nil || !*f.Running {
 		t.Fatalf("breakouts after start %+v, want running", f)
+	}
+	// The host reloads the page: it still knows the groups run, so it can end them.
+	again := n.join(t, session, "host", authz.SessionHost)
+	if j := again.joined; j.Running == nil || !*j.Running || len(j.Breakouts) != 1 || j.Breakouts[0].Name != "Table A" {
+		t.Errorf("a reloaded host's joined frame has breakouts %+v running %v, want Table A running", j.Breakouts, j.Running)
+	}
+	if late.joined.Breakouts != nil {
+		t.Errorf("a participant's joined frame lists the breakout groups: %+v", late.joined.Breakouts)
 	}
 }

@@ -35,7 +35,6 @@ export class Panels {
     this.privateQuestions = !!enabled;
     const t = document.getElementById('private-toggle');
     t.setAttribute('aria-pressed', String(this.privateQuestions));
-    t.textContent = this.privateQuestions ? 'Private questions: on' : 'Private questions: off';
     document.getElementById('questions-mode').textContent = this.privateQuestions
       ? 'Private questions are on: only you and the organizers see your questions.'
       : 'Everyone sees the questions.';

@@ -114,6 +114,7 @@ class RoomPage {
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
+    this.staff.showBreakouts(f.breakouts || [], !!f.running);
     if (f.recording) this.frame({ type: 'recording', recording: f.recording });
   }
 
