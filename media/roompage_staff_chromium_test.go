@@ -115,7 +115,7 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 
 	act(t, alice, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(chromedp.ID("tab-questions")))
 	await(t, alice, "a phone-wide page without sideways scrolling", `document.documentElement.scrollWidth <= window.innerWidth`)
-	saveScreenshot(t, alice, "participant-phone")
+	saveScreenshot(t, alice, "participant-questions-phone")
 
 	// Bob is removed (he may come back); Alice is blocked, refused, then unblocked.
 	act(t, host, chromedp.Click(chromedp.ID("tab-people")))

@@ -162,7 +162,7 @@ export class Panels {
           p.on_stage
             ? can(me, 'stage.remove') && this.tool(p, 'stage.remove', 'Remove from stage', `Remove ${name} from stage`)
             : can(me, 'stage.invite') && this.tool(p, 'stage.invite', 'Invite on stage', `Invite ${name} on stage`),
-          can(me, 'participant.kick') && this.tool(p, 'participant.kick', 'Remove', `Remove ${name} from the session (they may rejoin)`),
+          can(me, 'participant.kick') && this.tool(p, 'participant.kick', 'Remove from session', `Remove ${name} from the session (they may rejoin)`),
           can(me, 'participant.block') && this.tool(p, 'participant.block', 'Block', `Block ${name} from the session`),
         ];
         for (const b of tools) if (b) li.append(b);
