@@ -78,6 +78,7 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	}
 	act(t, host, chromedp.Click(chromedp.ID("private-toggle")))
 	awaitText(t, bob, "questions-mode", "Private questions are on")
+	await(t, bob, "another participant's question put away in private mode", `!document.getElementById('questions').textContent.includes('Is there a replay?')`)
 	await(t, host, "the toggle pressed", `document.getElementById('private-toggle').getAttribute('aria-pressed') === 'true'`)
 	post(t, alice, host, "question", "questions", "A private worry")
 	act(t, alice, chromedp.Click(chromedp.ID("tab-chat")))
@@ -87,6 +88,21 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	}
 	awaitText(t, alice, "questions", "A private worry") // the asker sees their own
 	await(t, alice, "the participant's page without staff controls", participantSeesNoStaffControl)
+
+	// Moderation: a question marked answered live, a question and a chat line deleted.
+	press(t, host, "the answered-live button", `#questions button[aria-label^="Mark the question"]`)
+	awaitText(t, alice, "questions", "answered live")
+	press(t, host, "the delete button of the first question", `#questions button[aria-label^="Delete"]`)
+	act(t, host, chromedp.Click(chromedp.ID("tab-chat")))
+	press(t, host, "the delete button of the chat line", `#chat button[aria-label^="Delete"]`)
+	for _, tab := range []context.Context{alice, bob} {
+		await(t, tab, "the deleted question and chat line gone", `!document.getElementById('questions').textContent.includes('Is there a replay?') &&
+			!document.getElementById('chat').textContent.includes('after my question')`)
+	}
+
+	// The arrow keys move between the tabs a participant has, past the hidden Manage tab.
+	act(t, alice, chromedp.Focus(chromedp.ID("tab-people")), chromedp.KeyEvent(kb.ArrowRight))
+	await(t, alice, "the arrow key wrapping to the chat tab", `document.activeElement.id === 'tab-chat'`)
 
 	// A presentation, started and stopped.
 	act(t, host,

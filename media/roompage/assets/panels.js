@@ -1,6 +1,6 @@
 // The side panels: chat, questions and the people list, as the room socket sends them. Staff
 // controls are built only for those rights.js allows (hidden, never merely disabled).
-import { el, button, meta, put, removeItem } from './dom.js';
+import { el, button, meta, put, removeItem, isStaff } from './dom.js';
 import { can } from './rights.js';
 
 export class Panels {
@@ -38,6 +38,14 @@ export class Panels {
     document.getElementById('questions-mode').textContent = this.privateQuestions
       ? 'Private questions are on: only you and the organizers see your questions.'
       : 'Everyone sees the questions.';
+    for (const q of this.questionData.values()) this.addQuestion(q);
+  }
+
+  // mayRead is question.read_private (§4 footnote 5): staff read every question; a participant
+  // their own, and others' only while neither the room nor the question is private.
+  mayRead(q) {
+    const me = this.me();
+    return isStaff(me.role) || q.person === me.person || (!this.privateQuestions && !q.private);
   }
 
   bindComposer(formId, inputId, type) {
@@ -112,6 +120,10 @@ export class Panels {
   addQuestion(q) {
     if (!q || !q.id) return;
     this.questionData.set(q.id, q);
+    if (!this.mayRead(q)) {
+      removeItem(this.questions, q.id);
+      return;
+    }
     const tags = [];
     if (q.private) tags.push(el('span', { class: 'role', text: 'private' }));
     if (q.answered_live) tags.push(el('span', { class: 'role', text: 'answered live' }));
