@@ -45,6 +45,7 @@ type roomEvents struct {
 	reactions   map[string]int
 	hidePeople  bool
 	showing     *PresentationView
+	cta         *CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts
 }
 
@@ -137,7 +138,7 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		}
 	}
 	f := RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
-		Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group), PrivateQuestions: r.ev.privateQs}
+		CTA: r.ev.cta, Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group), PrivateQuestions: r.ev.privateQs}
 	if r.mayListPeopleLocked(p) {
 		list := r.participantsLocked()
 		f.Participants = &list

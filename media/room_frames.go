@@ -33,7 +33,7 @@ import "errors"
 // Server → client:
 //
 //	joined {…, chats, questions, polls, reactions, participants, presentation, breakout,
-//	        private_questions, breakouts, running}
+//	        private_questions, cta, breakouts, running}
 //	                                      the room as the newcomer may see it
 //	chat {chat} / chat.deleted {id}       to the sender's room or breakout group
 //	question {question} / question.deleted {id}

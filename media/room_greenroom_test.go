@@ -63,7 +63,8 @@ func TestDeclinedStageInvitationTellsTheInviter(t *testing.T) {
 	}
 }
 
-// Someone joining late reads the room's modes from the joined frame (private questions), and
+// Someone joining late reads the room's state from the joined frame (private questions, the
+// call to action on show), and
 // staff are told whether breakout groups are running, so the page offers the right button,
 // also after a reload.
 func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
@@ -75,9 +76,14 @@ func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
 	}
 	host.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
 	host.expect(FrameQuestionsPrivate)
+	host.sendRoom(FrameCTASend, RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+	host.expect(FrameCTA)
 	late := n.join(t, session, "late", authz.SessionParticipant)
 	if !late.joined.PrivateQuestions {
 		t.Error("a late joiner is not told that private questions are on")
+	}
+	if c := late.joined.CTA; c == nil || c.Text != "Get the slides" || c.URL != "https://example.com/slides" {
+		t.Errorf("a late joiner's call to action %+v, want the one on show", c)
 	}
 
 	host.sendRoom(FrameBreakoutCreate, RoomFields{Names: []string{"Table A"}})

@@ -95,7 +95,8 @@ func (r *Room) sendCTA(p *Participant, f Frame) error {
 		return err
 	}
 	r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
-	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: &CTAView{Text: text, URL: link, By: p.id}}))
+	r.ev.cta = &CTAView{Text: text, URL: link, By: p.id}
+	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: r.ev.cta}))
 	return nil
 }
 

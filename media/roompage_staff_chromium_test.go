@@ -155,6 +155,7 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	})
 	back := openPage(t, browser, "alice unblocked", link("reg_1", authz.SessionParticipant))
 	await(t, back, "the unblocked participant back in the room", `document.body.dataset.state === 'joined'`)
+	awaitText(t, back, "cta", "Get the slides") // the call to action still on show, for a late joiner too
 
 	act(t, host, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(chromedp.ID("tab-manage")))
 	await(t, host, "the host's page phone-wide without sideways scrolling", `document.documentElement.scrollWidth <= window.innerWidth`)
