@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -13,8 +14,9 @@ import (
 )
 
 const (
-	maxCTARunes = 200
-	maxURLBytes = 2048
+	maxCTARunes     = 200
+	maxURLBytes     = 2048
+	peopleListDelay = 250 * time.Millisecond
 )
 
 // Reactions a person may send: a fixed set keeps the counts small and the page's buttons known.
@@ -197,7 +199,7 @@ func (r *Room) hideParticipants(p *Participant, f Frame) error {
 		kind = store.RoomEventParticipantsHidden
 	}
 	r.journalLocked(kind, p.id, "", nil)
-	r.peopleChangedLocked()
+	r.sendPeopleLocked() // at once: who may see the list changed
 	return nil
 }
 
@@ -206,8 +208,26 @@ func (r *Room) mayListPeopleLocked(q *Participant) bool {
 	return !r.ev.hidePeople || q.canLocked(authz.ParticipantsReadHidden) == nil
 }
 
-// peopleChangedLocked sends the participants list to everyone allowed to see it.
+// peopleChangedLocked schedules the participants list for everyone allowed to see it. Joins
+// and leaves come in bursts (a webinar's start): one list per peopleListDelay, not one per
+// arrival, keeps a room of N people from costing N² frames.
 func (r *Room) peopleChangedLocked() {
+	if r.ev.peopleDue {
+		return
+	}
+	r.ev.peopleDue = true
+	time.AfterFunc(peopleListDelay, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if !r.closed {
+			r.sendPeopleLocked()
+		}
+	})
+}
+
+// sendPeopleLocked sends the participants list now.
+func (r *Room) sendPeopleLocked() {
+	r.ev.peopleDue = false
 	list := r.participantsLocked()
 	r.sendToLocked(roomFrame(FrameParticipants, RoomFields{Participants: &list}), r.mayListPeopleLocked)
 }
