@@ -35,21 +35,31 @@ func init() {
 }
 
 func (r *Room) enableReactions(p *Participant, f Frame) error {
+	return r.setSwitch(p, f, authz.ReactionsEnable, &r.ev.reactionsOn,
+		store.RoomEventReactionsEnabled, store.RoomEventReactionsDisabled, func() {
+			r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+		})
+}
+
+// setSwitch flips one of the room's on/off switches (reactions, private questions, hidden
+// participants tab): checks a, sets *sw, journals the change, then announce tells whom it
+// concerns, all under the lock.
+func (r *Room) setSwitch(p *Participant, f Frame, a authz.Action, sw *bool, onKind, offKind string, announce func()) error {
 	if f.Enabled == nil {
-		return fmt.Errorf("%w: reactions.enable needs enabled", ErrBadRequest)
+		return fmt.Errorf("%w: %s needs enabled", ErrBadRequest, f.Type)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.actLocked(p, authz.ReactionsEnable); err != nil {
+	if err := r.actLocked(p, a); err != nil {
 		return err
 	}
-	r.ev.reactionsOn = *f.Enabled
-	kind := store.RoomEventReactionsDisabled
-	if r.ev.reactionsOn {
-		kind = store.RoomEventReactionsEnabled
+	*sw = *f.Enabled
+	kind := offKind
+	if *sw {
+		kind = onKind
 	}
 	r.journalLocked(kind, p.id, "", nil)
-	r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+	announce()
 	return nil
 }
 
@@ -185,22 +195,9 @@ func (r *Room) setRegistrantStatusLocked(personID, status string) {
 
 // hideParticipants hides or shows the participants tab; hosts decide (an event setting).
 func (r *Room) hideParticipants(p *Participant, f Frame) error {
-	if f.Enabled == nil {
-		return fmt.Errorf("%w: participants.hide needs enabled", ErrBadRequest)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.actLocked(p, authz.RoomEventSettings); err != nil {
-		return err
-	}
-	r.ev.hidePeople = *f.Enabled
-	kind := store.RoomEventParticipantsShown
-	if r.ev.hidePeople {
-		kind = store.RoomEventParticipantsHidden
-	}
-	r.journalLocked(kind, p.id, "", nil)
-	r.sendPeopleLocked() // at once: who may see the list changed
-	return nil
+	return r.setSwitch(p, f, authz.RoomEventSettings, &r.ev.hidePeople,
+		store.RoomEventParticipantsHidden, store.RoomEventParticipantsShown,
+		r.sendPeopleLocked) // at once: who may see the list changed
 }
 
 // mayListPeopleLocked is participants.read_hidden while the tab is hidden.
