@@ -41,7 +41,8 @@ func (r *Room) askQuestion(p *Participant, f Frame) error {
 	q := &store.Question{ID: store.NewID("q"), WorkspaceID: r.ev.workspaceID, SessionID: r.sessionID,
 		PersonID: p.id, Name: p.name, Text: text, Private: r.ev.privateQs, CreatedAt: r.nowUTC()}
 	r.ev.questions = append(r.ev.questions, q)
-	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, q) })
+	row := *q // the insert scans defaults back into its row: never the one the room reads
+	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, &row) })
 	r.sendQuestionLocked(q)
 	return nil
 }
