@@ -38,25 +38,6 @@ type testNode struct {
 	clock  *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
 }
 
-// testClock stands still until a test moves it, so attendance seconds and rate limits are
-// exact rather than timing-dependent.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func loopbackAPI(t *testing.T) *webrtc.API {
 	t.Helper()
 	se := webrtc.SettingEngine{}
