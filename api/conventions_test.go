@@ -99,7 +99,7 @@ func TestOperationalEndpoints(t *testing.T) {
 // second object; the key is refused for another request, and is one person's.
 func TestIdempotencyKeys(t *testing.T) {
 	h := sqliteHarness(t)
-	owner := h.signup("Retries")
+	owner := h.signupTeam("Retries")
 	admin := h.join(owner, "admin", false, false)
 	body := map[string]any{"key": "company", "label": "Company", "type": "text"}
 
@@ -141,7 +141,7 @@ func TestIdempotencyKeys(t *testing.T) {
 // list the same way, and meets each row exactly once.
 func TestCursorPagination(t *testing.T) {
 	h := sqliteHarness(t)
-	owner := h.signup("Pages")
+	owner := h.signupTeam("Pages")
 	want := []string{owner.MemberID}
 	for range 4 {
 		want = append(want, h.join(owner, "member", false, false).MemberID)
@@ -240,7 +240,7 @@ func TestThrottleBehindATrustedProxy(t *testing.T) {
 func TestConcurrentRetriesCreateOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		h := newHarness(t, db)
-		owner := h.signup("Racing")
+		owner := h.signupTeam("Racing")
 		body := map[string]any{"url": "https://hooks.example.com/race", "events": []string{"*"}}
 		const n = 8
 		statuses := make(chan int, n)

@@ -148,6 +148,16 @@ type account struct {
 	Key, MemberID, UserID, WorkspaceID string
 }
 
+// signupTeam creates a workspace with room for a team: the Free plan is single-host
+// (max_hosts 1), so it moves to Business (paid through the local provider).
+func (h *harness) signupTeam(name string) account {
+	h.t.Helper()
+	a := h.signup(name)
+	h.must(http.StatusOK, "PUT", "/v1/billing/plan", a.Key, map[string]string{"plan": "business"})
+	return a
+}
+
+// signup creates a workspace on the Free plan, as the public sign-up does.
 func (h *harness) signup(name string) account {
 	h.t.Helper()
 	r := h.must(http.StatusCreated, "POST", "/v1/signup", "", map[string]string{

@@ -95,6 +95,9 @@ func (s *Server) invite(c *gin.Context) {
 		if err := store.RevokePendingInvitationsTo(ctx, tx, p.Workspace.ID, email); err != nil {
 			return err
 		}
+		if err := teamHasRoom(ctx, tx, p.Workspace, true); err != nil {
+			return err
+		}
 		var err error
 		inv, token, err = store.NewInvitation(ctx, tx, p.Workspace.ID, email, req.Role, p.Member.UserID, InvitationTTL)
 		return err
@@ -186,6 +189,9 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		}
 		if ws.DeletingAt != nil {
 			return problem(http.StatusGone, "workspace-deleted", "Workspace deleted", "this workspace is being deleted")
+		}
+		if err := teamHasRoom(ctx, tx, ws, false); err != nil {
+			return err
 		}
 		out, err = join(ctx, tx, ws, inv.Email, req.Name, inv.Role)
 		return err

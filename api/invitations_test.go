@@ -43,7 +43,7 @@ func wantProblemType(t *testing.T, r reply, status int, kind string) {
 func TestInvitationLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		h := newHarness(t, db)
-		owner := h.signup("Invites")
+		owner := h.signupTeam("Invites")
 
 		for _, role := range []string{"member", "admin"} {
 			h.sub(t, "accept as "+role, func(t *testing.T) {

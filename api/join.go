@@ -12,15 +12,18 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/roompage"
 	"github.com/onairhq/onair/store"
 )
 
 // joinToken is a short-lived media join token and where to use it: the browser opens
 // signal_url and sends {"type":"join","session":…,"token":…}.
 type joinToken struct {
-	Token     string            `json:"token"`
-	MediaURL  string            `json:"media_url"`
-	SignalURL string            `json:"signal_url"`
+	Token     string `json:"token"`
+	MediaURL  string `json:"media_url"`
+	SignalURL string `json:"signal_url"`
+	// RoomURL is the media service's room page with this token in its fragment.
+	RoomURL   string            `json:"room_url"`
 	SessionID string            `json:"session_id"`
 	PersonID  string            `json:"person_id"`
 	Role      authz.SessionRole `json:"role"`
@@ -48,6 +51,7 @@ func (s *Server) joinRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Throttled: true,
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
+	s.joinLinkRoutes()
 }
 
 func (s *Server) memberJoinToken(c *gin.Context) {
@@ -66,7 +70,12 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.issueJoinToken(c, ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	tok, err := s.newJoinToken(c.Request.Context(), ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, tok)
 }
 
 // memberSessionRole applies spec §4: a host is a team member with host rights assigned to the
@@ -89,18 +98,25 @@ func (s *Server) publicJoin(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, req.Token)
+	tok, err := s.joinByLink(c.Request.Context(), req.Token)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, tok)
+}
+
+// joinByLink exchanges the secret of a personal join link for a media join token.
+func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, error) {
+	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, secret)
+	if err != nil {
+		return joinToken{}, err
 	}
 	ses, err := store.Get[store.Session](ctx, s.p.DB, workspaceID, sessionID)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
-	s.issueJoinToken(c, ses, claims)
+	return s.newJoinToken(ctx, ses, claims)
 }
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
@@ -108,6 +124,10 @@ func (s *Server) publicJoin(c *gin.Context) {
 func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.Claims, string, string, error) {
 	reg, err := store.RegistrantByToken(ctx, s.p.DB, token)
 	if err == nil {
+		if reg.Status == store.RegistrantBlocked {
+			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "registrant-blocked", "Blocked from the room",
+				"the organizers blocked this registration from the session's live room")
+		}
 		if reg.Status != store.RegistrantApproved {
 			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "not-approved", "Registration not approved",
 				"only approved registrants may join; this registration is "+reg.Status)
@@ -125,19 +145,17 @@ func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.
 	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
 }
 
-func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims jointoken.Claims) {
+// newJoinToken signs claims for ses with the plan's live-attendee cap, for jointoken.TTL.
+func (s *Server) newJoinToken(ctx context.Context, ses *store.Session, claims jointoken.Claims) (joinToken, error) {
 	if len(s.p.MediaSecret) == 0 || s.p.MediaURL == "" {
-		fail(c, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured"))
-		return
+		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
-		fail(c, conflict("the session is "+ses.Status))
-		return
+		return joinToken{}, conflict("the session is " + ses.Status)
 	}
-	ws, err := store.GetWorkspace(c.Request.Context(), s.p.DB, ses.WorkspaceID)
+	ws, err := store.GetWorkspace(ctx, s.p.DB, ses.WorkspaceID)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
 	now := time.Now()
 	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
@@ -145,11 +163,11 @@ func (s *Server) issueJoinToken(c *gin.Context, ses *store.Session, claims joint
 	claims.ExpiresAt = now.Add(jointoken.TTL).Unix()
 	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
 	if err != nil {
-		fail(c, err)
-		return
+		return joinToken{}, err
 	}
-	c.JSON(http.StatusOK, joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
-		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()})
+	return joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
+		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.p.MediaURL, SessionID: ses.ID, Token: tok}),
+		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()}, nil
 }
 
 // signalURL is the media service's WebSocket endpoint: http(s) becomes ws(s).

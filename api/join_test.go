@@ -3,10 +3,12 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/store"
 )
@@ -30,8 +32,15 @@ func verifyJoin(t *testing.T, r reply, session, person string, role authz.Sessio
 	if claims.PersonID != person || claims.Role != role || claims.MediaURL != testMediaURL {
 		t.Fatalf("claims %+v, want person %s role %s", claims, person, role)
 	}
+	// The room enforces the plan's live-attendee cap from the token (signupTeam: Business).
+	if claims.WorkspaceID == "" || claims.MaxAttendees != billing.PlanOf("business").MaxLiveAttendees {
+		t.Fatalf("claims %+v lack the workspace or the Business plan's live-attendee cap", claims)
+	}
 	if got := r.field(t, "signal_url"); got != "ws://media.onair.test"+jointoken.SignalPath {
 		t.Fatalf("signal_url %q", got)
+	}
+	if got, want := r.field(t, "room_url"), testMediaURL+"/room/#session="+session+"&token="; !strings.HasPrefix(got, want) {
+		t.Fatalf("room_url %q, want the room page with the token in the fragment", got)
 	}
 	if _, err := jointoken.Verify(testMediaSecret, r.field(t, "token"), "ses_other", time.Now()); err == nil {
 		t.Fatal("the token verifies for another session")
@@ -40,12 +49,9 @@ func verifyJoin(t *testing.T, r reply, session, person string, role authz.Sessio
 
 func TestJoinTokens(t *testing.T) {
 	h := sqliteHarness(t)
-	owner := h.signup("Live")
+	owner := h.signupTeam("Live")
 	member := h.join(owner, "member", false, false)
-	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Live", "settings": map[string]any{"approval": true}}).field(t, "id")
-	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
-	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
-		map[string]any{"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
+	ses := approvalSession(t, h, owner)
 	path := "/v1/sessions/" + ses + "/join-token"
 
 	// Team members: moderator unless assigned as host with host rights.
@@ -81,6 +87,15 @@ func TestJoinTokens(t *testing.T) {
 	}
 	wantProblem(t, h.call("POST", path, owner.Key, nil), http.StatusConflict, "")
 	wantProblem(t, h.call("POST", "/v1/public/join", "", map[string]any{"token": regToken}), http.StatusConflict, "")
+}
+
+// approvalSession is a session in an hour of a published event whose registrations need approval.
+func approvalSession(t *testing.T, h *harness, owner account) string {
+	t.Helper()
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Live", "settings": map[string]any{"approval": true}}).field(t, "id")
+	h.must(http.StatusOK, "POST", "/v1/events/"+ev+"/publish", owner.Key, nil)
+	return h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key,
+		map[string]any{"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
 }
 
 func joinTokenOf[T any](t *testing.T, h *harness, id string) string {

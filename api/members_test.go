@@ -43,7 +43,7 @@ func TestBillingContactAndOwnerRules(t *testing.T) {
 		h := newHarness(t, db)
 		for _, actor := range []string{"owner", "admin"} {
 			h.sub(t, "as "+actor, func(t *testing.T) {
-				owner := h.signup("Rules by " + actor)
+				owner := h.signupTeam("Rules by " + actor)
 				by := owner
 				if actor == "admin" {
 					by = h.join(owner, "admin", false, false)
@@ -85,7 +85,7 @@ func TestBillingContactAndOwnerRules(t *testing.T) {
 			})
 		}
 		h.sub(t, "the owner cannot be removed or leave", func(t *testing.T) {
-			owner := h.signup("Stays")
+			owner := h.signupTeam("Stays")
 			wantProblem(t, h.call("DELETE", "/v1/members/"+owner.MemberID, owner.Key, nil), http.StatusConflict, "")
 			wantProblem(t, h.call("DELETE", "/v1/me", owner.Key, nil), http.StatusConflict, "")
 			h.must(http.StatusOK, "GET", "/v1/me", owner.Key, nil)
@@ -98,7 +98,7 @@ func TestBillingContactAndOwnerRules(t *testing.T) {
 func TestOwnershipTransfer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		h := newHarness(t, db)
-		owner := h.signup("Handover")
+		owner := h.signupTeam("Handover")
 		admin := h.join(owner, "admin", false, false)
 		member := h.join(owner, "member", false, false)
 		transfer := func(by, to account) reply {
@@ -148,7 +148,7 @@ func TestOwnershipTransfer(t *testing.T) {
 func TestLeavingAndRemovalRevokeKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		h := newHarness(t, db)
-		owner := h.signup("Departures")
+		owner := h.signupTeam("Departures")
 		for _, c := range []struct {
 			name, role string
 			leave      func(who account) reply

@@ -142,11 +142,10 @@ var probes = map[authz.Action]probe{
 	authz.AuditView:  func(c cell) reply { return c.h.call("GET", "/v1/audit-log", c.actor.Key, nil) },
 	authz.PlanManage: func(c cell) reply { return c.h.call("GET", "/v1/billing", c.actor.Key, nil) },
 	authz.PlanUpgrade: func(c cell) reply {
-		return c.h.call("PUT", "/v1/billing/plan", c.actor.Key, map[string]string{"plan": "business"})
+		return c.h.call("PUT", "/v1/billing/plan", c.actor.Key, map[string]string{"plan": "enterprise"})
 	},
 	authz.PlanCancel: func(c cell) reply {
-		c.h.must(http.StatusOK, "PUT", "/v1/billing/plan", c.owner.Key, map[string]string{"plan": "business"})
-		return c.h.call("POST", "/v1/billing/cancel", c.actor.Key, nil)
+		return c.h.call("POST", "/v1/billing/cancel", c.actor.Key, nil) // signupTeam: on Business, paid
 	},
 	authz.BillingEditAddress: func(c cell) reply {
 		return c.h.call("PUT", "/v1/billing/address", c.actor.Key, billingAddress)
@@ -191,7 +190,7 @@ func TestWorkspaceRolesThroughAPI(t *testing.T) {
 		for _, p := range people {
 			t.Run(string(a)+"/"+p.name, func(t *testing.T) {
 				h.t = t
-				owner := h.signup("Roles " + string(a))
+				owner := h.signupTeam("Roles " + string(a))
 				c := cell{h: h, owner: owner, peer: h.join(owner, "member", false, false), admin: h.join(owner, "admin", false, false)}
 				switch p.role {
 				case "owner":
@@ -227,7 +226,7 @@ func TestWorkspaceRolesThroughAPI(t *testing.T) {
 // TestAuditRecordsGrantedAndRefusedWrites follows one refused and one granted write into the log.
 func TestAuditRecordsGrantedAndRefusedWrites(t *testing.T) {
 	h := sqliteHarness(t)
-	owner := h.signup("Audited")
+	owner := h.signupTeam("Audited")
 	member := h.join(owner, "member", false, false)
 	isProblem(t, h.call("PATCH", "/v1/workspace", member.Key, map[string]string{"name": "Hijack"}), http.StatusForbidden)
 	h.must(http.StatusOK, "PATCH", "/v1/workspace", owner.Key, map[string]string{"name": "Renamed"})

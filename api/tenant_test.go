@@ -29,7 +29,7 @@ type tenant struct {
 
 func (h *harness) populate(name string) tenant {
 	h.t.Helper()
-	owner := h.signup(name)
+	owner := h.signupTeam(name)
 	tn := tenant{Owner: owner, Admin: h.join(owner, "admin", false, false), Member: h.join(owner, "member", false, false)}
 	invited := "pending-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
 	tn.InvitationID = h.must(http.StatusCreated, "POST", "/v1/invitations", owner.Key, map[string]string{"email": invited}).field(h.t, "id")

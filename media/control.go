@@ -12,6 +12,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/roompage"
 )
 
 // ServerParams builds the media service's HTTP handler.
@@ -25,7 +26,8 @@ type ServerParams struct {
 
 // jointoken.SignalPath is where browsers open the signaling WebSocket.
 
-// NewHandler serves signaling, the control API (/control/..., bearer ControlKey) and /healthz.
+// NewHandler serves the room page (roompage.Path), signaling, the control API (/control/...,
+// bearer ControlKey) and /healthz.
 func NewHandler(p ServerParams) http.Handler {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
@@ -34,6 +36,7 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.Handle("GET "+jointoken.SignalPath, NewSignalHandler(SignalParams{
 		Rooms: p.Rooms, Secret: p.Secret, Now: p.Now, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
+	mux.Handle("GET "+roompage.Path, roompage.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -44,6 +47,7 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.Handle("GET /control/rooms/{session}/participants", c.auth(c.participants))
 	mux.Handle("PUT /control/rooms/{session}/participants/{person}/role", c.auth(c.setRole))
 	c.recordingRoutes(mux) // control_recording.go
+	mux.Handle("GET /control/rooms/{session}/attendance", c.auth(c.attendance))
 	return mux
 }
 

@@ -11,7 +11,8 @@ import (
 
 // Frame types on the signaling WebSocket. Client → server: join, offer, answer, candidate,
 // stage.invite, stage.accept, stage.remove. Server → client: joined, offer, answer, candidate,
-// stage.invited, stage, role, error, bye.
+// stage.invited, stage, role, error, bye. Room events (chat, questions, polls, reactions,
+// CTA, moderation, participants, presentation, breakouts) are listed in room_frames.go.
 const (
 	FrameJoin         = "join"
 	FrameJoined       = "joined"
@@ -43,6 +44,8 @@ type Frame struct {
 	Code      string                   `json:"code,omitempty"`
 	Message   string                   `json:"message,omitempty"`
 	Recording *RecordingState          `json:"recording,omitempty"`
+
+	RoomFields // room events: room_frames.go
 }
 
 // Error codes in error frames; the room page maps each to a message.

@@ -94,7 +94,7 @@ func newParticipant(p participantParams) (*Participant, error) {
 func (p *Participant) ID() string { return p.id }
 
 func (p *Participant) contextLocked() authz.RoomContext {
-	return authz.RoomContext{Role: p.role, OnStage: p.onStage}
+	return authz.RoomContext{Role: p.role, OnStage: p.onStage || p.room.onStageByTracksLocked(p)}
 }
 
 func (p *Participant) canLocked(a authz.Action) error {

@@ -16,10 +16,12 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	pionmedia "github.com/pion/webrtc/v4/pkg/media"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
+	"github.com/onairhq/onair/store/storetest"
 )
 
 // Test helpers: a real media node on httptest and real Pion peers over loopback, speaking the
@@ -34,6 +36,27 @@ type testNode struct {
 	srv        *httptest.Server
 	webrtc     *webrtc.API
 	recordings *recording.Store
+	db         *bun.DB    // a fresh Postgres schema: room events and attendance land here
+	clock      *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
+}
+
+// testClock stands still until a test moves it, so attendance seconds and rate limits are
+// exact rather than timing-dependent.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func loopbackAPI(t *testing.T) *webrtc.API {
@@ -63,13 +86,15 @@ func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, Recordings: recordings})
+	db := storetest.Postgres(t)
+	clock := &testClock{now: time.Now().UTC()}
+	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
 	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
-	return &testNode{rooms: rooms, srv: srv, webrtc: api, recordings: recordings}
+	return &testNode{rooms: rooms, srv: srv, webrtc: api, recordings: recordings, db: db, clock: clock}
 }
 
 type testWriter struct{ t *testing.T }
@@ -79,10 +104,22 @@ func (w testWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// testWorkspace is the workspace every test token names.
+const testWorkspace = "ws_test"
+
 func (n *testNode) token(t *testing.T, session, person string, role authz.SessionRole) string {
 	t.Helper()
-	tok, err := jointoken.Sign(testSecret, jointoken.Claims{SessionID: session, PersonID: person, Role: role, Name: person,
-		MediaURL: n.srv.URL, ExpiresAt: time.Now().Add(time.Minute).Unix()})
+	return n.tokenFor(t, n.claims(session, person, role))
+}
+
+func (n *testNode) claims(session, person string, role authz.SessionRole) jointoken.Claims {
+	return jointoken.Claims{SessionID: session, WorkspaceID: testWorkspace, PersonID: person, Role: role, Name: person,
+		MediaURL: n.srv.URL, ExpiresAt: time.Now().Add(time.Minute).Unix()}
+}
+
+func (n *testNode) tokenFor(t *testing.T, c jointoken.Claims) string {
+	t.Helper()
+	tok, err := jointoken.Sign(testSecret, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +133,7 @@ type testPeer struct {
 	ws     *websocket.Conn
 	pc     *webrtc.PeerConnection
 	frames chan Frame // everything but offer/answer/candidate, which the peer handles itself
+	joined Frame      // the joined frame, once join returned
 
 	wmu     sync.Mutex // one writer at a time on the WebSocket
 	neg     sync.Mutex
@@ -148,7 +186,7 @@ func (n *testNode) join(t *testing.T, session, person string, role authz.Session
 	t.Helper()
 	p := n.dial(t, person)
 	p.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, person, role)})
-	p.expect(FrameJoined)
+	p.joined = p.expect(FrameJoined)
 	return p
 }
 

@@ -5,8 +5,10 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
@@ -18,6 +20,8 @@ type roomParams struct {
 	SessionID string
 	WebRTC    *webrtc.API
 	Logger    *slog.Logger
+	DB        bun.IDB
+	Now       func() time.Time
 	// Recordings is where recordings go; nil: this node does not record.
 	Recordings *recording.Store
 }
@@ -36,6 +40,7 @@ type Room struct {
 	closed bool
 	people map[string]*Participant
 	tracks []*roomTrack
+	ev     roomEvents    // chat, questions, polls, moderation, attendance: room_events.go
 	rec    roomRecording // see room_recording.go
 }
 
@@ -48,10 +53,11 @@ type roomTrack struct {
 }
 
 func newRoom(p roomParams) *Room {
+	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, webrtc: p.WebRTC, recordings: p.Recordings,
-		log:    p.Logger.With("session", p.SessionID),
+		sessionID: p.SessionID, webrtc: p.WebRTC, log: log, recordings: p.Recordings,
 		people: map[string]*Participant{},
+		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
 }
 
@@ -77,9 +83,13 @@ type ParticipantInfo = mediactl.Participant
 func (r *Room) Participants() []ParticipantInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.participantsLocked()
+}
+
+func (r *Room) participantsLocked() []ParticipantInfo {
 	out := make([]ParticipantInfo, 0, len(r.people))
 	for _, p := range r.people {
-		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: string(p.role), OnStage: p.onStage}
+		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: string(p.role), OnStage: p.contextLocked().OnStage}
 		for _, t := range r.tracks {
 			if t.owner == p && t.published {
 				info.Publishing++
@@ -91,13 +101,18 @@ func (r *Room) Participants() []ParticipantInfo {
 	return out
 }
 
-// join admits the person the claims name, replacing an older connection of theirs, and
-// subscribes them to everything being published.
+// join admits the person the claims name, replacing an older connection of theirs, sends
+// them the joined frame with the room as they may see it, and subscribes them to everything
+// being published.
 func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return nil, ErrRoomClosed
+	}
+	if err := r.admitLocked(c); err != nil {
+		r.mu.Unlock()
+		return nil, err
 	}
 	var renegotiate []*Participant
 	old := r.people[c.PersonID]
@@ -110,6 +125,10 @@ func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 		return nil, err
 	}
 	r.people[p.id] = p
+	r.startVisitLocked(p, c.WorkspaceID)
+	sink.Send(Frame{Type: FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
+	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {
 		if t.published {
@@ -145,6 +164,8 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 		return nil
 	}
 	delete(r.people, p.id)
+	r.endVisitLocked(p)
+	r.peopleChangedLocked()
 	var renegotiate []*Participant
 	kept := r.tracks[:0]
 	for _, t := range r.tracks {
@@ -166,6 +187,7 @@ func (r *Room) close() {
 	people := make([]*Participant, 0, len(r.people))
 	for _, p := range r.people {
 		people = append(people, p)
+		r.endVisitLocked(p)
 	}
 	r.people, r.tracks = map[string]*Participant{}, nil
 	rec := r.detachRecordingLocked()
@@ -175,6 +197,7 @@ func (r *Room) close() {
 			r.log.Error("stop recording on close", "err", err)
 		}
 	}
+	r.ev.store.stop() // the room's events are in the store before Close returns
 	for _, p := range people {
 		p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
 		p.sink.Close("room closed")
@@ -239,6 +262,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	}
 	t.published = true
 	t.fwd.SetForwarding(true)
+	r.stageFollowsTracksLocked(t.owner)
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
@@ -256,6 +280,7 @@ func (r *Room) unpublishLocked(t *roomTrack) []*Participant {
 	}
 	t.published = false
 	t.fwd.SetForwarding(false)
+	r.stageFollowsTracksLocked(t.owner)
 	var renegotiate []*Participant
 	for q, s := range t.senders {
 		if err := q.pc.RemoveTrack(s); err != nil {

@@ -1,12 +1,15 @@
 package media
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
@@ -18,6 +21,10 @@ type RoomsParams struct {
 	Logger *slog.Logger
 	// WebRTC builds PeerConnections; nil means NewWebRTCAPI(webrtc.SettingEngine{}).
 	WebRTC *webrtc.API
+	// DB is where room events and attendance are written (required).
+	DB bun.IDB
+	// Now is the room clock (chat times, attendance seconds); nil means time.Now.
+	Now func() time.Time
 	// Recordings stores recordings; nil: rooms on this node cannot record.
 	Recordings *recording.Store
 }
@@ -26,6 +33,8 @@ type RoomsParams struct {
 type Rooms struct {
 	log        *slog.Logger
 	webrtc     *webrtc.API
+	db         bun.IDB
+	now        func() time.Time
 	recordings *recording.Store
 
 	mu    sync.Mutex
@@ -37,6 +46,12 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
+	if p.DB == nil {
+		return nil, errors.New("media: rooms need a store (RoomsParams.DB)")
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
 	if p.WebRTC == nil {
 		api, err := NewWebRTCAPI(webrtc.SettingEngine{})
 		if err != nil {
@@ -44,7 +59,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 		}
 		p.WebRTC = api
 	}
-	return &Rooms{log: p.Logger, webrtc: p.WebRTC, recordings: p.Recordings, rooms: map[string]*Room{}}, nil
+	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings, rooms: map[string]*Room{}}, nil
 }
 
 // NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).
@@ -131,7 +146,7 @@ func canEnterEarly(role authz.SessionRole) bool {
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
-		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, Recordings: rs.recordings})
+		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings})
 		rs.rooms[sessionID] = r
 	}
 	return r

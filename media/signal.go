@@ -106,16 +106,16 @@ func (s *signalSession) readLoop(ctx context.Context, ws *websocket.Conn) {
 			s.fail(CodeBadJSON, "frame is not a JSON object of the signaling protocol")
 			continue
 		}
-		if !s.handle(f) {
+		if !s.handle(ctx, f) {
 			return
 		}
 	}
 }
 
 // handle acts on one frame; false ends the connection.
-func (s *signalSession) handle(f Frame) bool {
+func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 	if f.Type == FrameJoin {
-		return s.join(f)
+		return s.join(ctx, f)
 	}
 	if s.p == nil {
 		s.fail(CodeNotJoined, "send a join frame first")
@@ -142,8 +142,12 @@ func (s *signalSession) handle(f Frame) bool {
 	case FrameRecordStart, FrameRecordStop:
 		err = s.room.handleRecordFrame(s.p, f.Type == FrameRecordStart)
 	default:
-		s.fail(CodeUnknownType, "unknown frame type "+quote(f.Type))
-		return true
+		h, ok := roomHandlers[f.Type] // room events: room_*.go
+		if !ok {
+			s.fail(CodeUnknownType, "unknown frame type "+quote(f.Type))
+			return true
+		}
+		err = h(s.room, s.p, f)
 	}
 	if err != nil {
 		s.fail(errorCode(err), err.Error())
@@ -151,12 +155,15 @@ func (s *signalSession) handle(f Frame) bool {
 	return !errors.Is(err, errNegotiationBroken)
 }
 
-func (s *signalSession) join(f Frame) bool {
+func (s *signalSession) join(ctx context.Context, f Frame) bool {
 	if s.p != nil {
 		s.fail(CodeAlreadyJoined, "already joined")
 		return true
 	}
 	claims, err := jointoken.Verify(s.h.Secret, f.Token, f.Session, s.h.Now())
+	if err == nil {
+		err = s.h.Rooms.refuseBlocked(ctx, claims)
+	}
 	if err == nil {
 		s.room, err = s.h.Rooms.roomFor(claims)
 	}
@@ -170,11 +177,7 @@ func (s *signalSession) join(f Frame) bool {
 		s.conn.closeWith(websocket.StatusPolicyViolation, errorCode(err))
 		return false
 	}
-	s.joined.Store(true)
-	live := s.room.isLive()
-	s.conn.Send(Frame{Type: FrameJoined, Session: claims.SessionID, Person: claims.PersonID,
-		Name: claims.Name, Role: string(claims.Role), Live: &live})
-	s.room.tellRecording(s.conn)
+	s.joined.Store(true) // room.join sent the joined frame
 	return true
 }
 
@@ -206,6 +209,24 @@ func errorCode(err error) string {
 		return CodeNoInvite
 	case isRecordingError(err):
 		return CodeRecordingFailed
+	}
+	return roomErrorCode(err)
+}
+
+func roomErrorCode(err error) string {
+	switch {
+	case errors.Is(err, ErrRateLimited):
+		return CodeRateLimited
+	case errors.Is(err, ErrBadRequest):
+		return CodeBadRequest
+	case errors.Is(err, ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, ErrRoomFull):
+		return CodeRoomFull
+	case errors.Is(err, ErrBlocked):
+		return CodeBlocked
+	case errors.Is(err, ErrDisabled):
+		return CodeDisabled
 	}
 	return "internal"
 }

@@ -39,15 +39,17 @@ func runDev(ctx context.Context, cfg config) error {
 
 	// The embedded server may have taken a free port; everything dials that one.
 	cfg.TemporalAddress = temporal.FrontendAddress()
-	mediaDone, err := startDevMedia(ctx, &cfg, log) // before the API: it sets the media secret
-	if err != nil {
-		return err
-	}
 	s, err := openServices(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
 	defer s.close()
+	mediaDone, err := startDevMedia(ctx, &cfg, s.db, log) // shares the dev store
+	if err != nil {
+		return err
+	}
+	// The API signs join tokens with the media secret and URL startDevMedia settled.
+	s.cfg.MediaSecret, s.cfg.MediaURL = cfg.MediaSecret, cfg.MediaURL
 	key, err := devBootstrap(ctx, s.db, cfg.DataDir)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/recording"
@@ -25,7 +26,16 @@ func runMedia(ctx context.Context, cfg config) error {
 	if cfg.MediaSecret == "" {
 		return errors.New("ONAIR_MEDIA_SECRET is required (the same value as the API's)")
 	}
-	h, stop, err := newMediaService(cfg, log)
+	dsn, err := cfg.storeDSN(false) // room events and attendance are written as they happen
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, dsn, false, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h, stop, err := newMediaService(cfg, db, log)
 	if err != nil {
 		return err
 	}
@@ -37,7 +47,7 @@ func runMedia(ctx context.Context, cfg config) error {
 
 // newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
 // connections that http.Server.Shutdown does not close).
-func newMediaService(cfg config, log *slog.Logger) (http.Handler, func(), error) {
+func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (http.Handler, func(), error) {
 	api, err := media.NewWebRTCAPI(webrtc.SettingEngine{})
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +59,7 @@ func newMediaService(cfg config, log *slog.Logger) (http.Handler, func(), error)
 			return nil, nil, err
 		}
 	}
-	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, Recordings: recordings})
+	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, DB: db, Recordings: recordings})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,9 +67,10 @@ func newMediaService(cfg config, log *slog.Logger) (http.Handler, func(), error)
 	return h, rooms.CloseAll, nil
 }
 
-// startDevMedia runs the media service beside the API in `onair dev`, generating the media
-// secret when none is configured (it lives only as long as the process, like the rooms).
-func startDevMedia(ctx context.Context, cfg *config, log *slog.Logger) (<-chan error, error) {
+// startDevMedia runs the media service beside the API in `onair dev` on the dev store,
+// generating the media secret when none is configured (it lives only as long as the process,
+// like the rooms).
+func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logger) (<-chan error, error) {
 	if cfg.MediaSecret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
@@ -70,7 +81,7 @@ func startDevMedia(ctx context.Context, cfg *config, log *slog.Logger) (<-chan e
 	if cfg.MediaAddr == "" {
 		cfg.MediaAddr = "127.0.0.1:0"
 	}
-	h, stop, err := newMediaService(*cfg, log)
+	h, stop, err := newMediaService(*cfg, db, log)
 	if err != nil {
 		return nil, err
 	}

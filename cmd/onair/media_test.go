@@ -14,6 +14,7 @@ import (
 	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/store/storetest"
 )
 
 // `onair media` serves health, the signaling endpoint and the control API keyed by the
@@ -24,6 +25,10 @@ func TestMediaCommand(t *testing.T) {
 	}
 	addr := freeAddr(t)
 	cfg := config{MediaAddr: addr, MediaURL: "http://" + addr, MediaSecret: "s3cret", LogLevel: "warn", LogFormat: "text"}
+	if err := runMedia(context.Background(), cfg); err == nil {
+		t.Fatal("onair media started without DATABASE_URL")
+	}
+	cfg.DatabaseURL = storetest.PostgresURL()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- runMedia(ctx, cfg) }()
@@ -82,7 +87,7 @@ func TestDevMediaGeneratesItsSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done, err := startDevMedia(ctx, &cfg, log)
+	done, err := startDevMedia(ctx, &cfg, storetest.SQLite(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,6 +88,17 @@ type Participant struct {
 	Publishing int    `json:"publishing"` // tracks being forwarded
 }
 
+// Attendance is one visit of one person to a session's room (a reconnect is a new visit).
+// LeftAt is nil while they are still in the room.
+type Attendance struct {
+	PersonID string     `json:"person_id"`
+	Role     string     `json:"role"`
+	Name     string     `json:"name"`
+	JoinedAt time.Time  `json:"joined_at"`
+	LeftAt   *time.Time `json:"left_at,omitempty"`
+	Seconds  int        `json:"seconds"`
+}
+
 // Client calls one media node's control API.
 type Client struct {
 	base string
@@ -182,6 +193,15 @@ func (c *Client) Participants(ctx context.Context, session string) ([]Participan
 	}
 	err := c.do(ctx, http.MethodGet, "/control/rooms/"+url.PathEscape(session)+"/participants", nil, &out)
 	return out.Participants, err
+}
+
+// Attendance lists the session's visits, oldest first, also after the room closed.
+func (c *Client) Attendance(ctx context.Context, session string) ([]Attendance, error) {
+	var out struct {
+		Attendance []Attendance `json:"attendance"`
+	}
+	err := c.do(ctx, http.MethodGet, "/control/rooms/"+url.PathEscape(session)+"/attendance", nil, &out)
+	return out.Attendance, err
 }
 
 // SetRole changes a connected person's session role live.

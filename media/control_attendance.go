@@ -1,0 +1,29 @@
+package media
+
+import (
+	"net/http"
+
+	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/store"
+)
+
+// attendance answers from the store, so it also covers rooms already closed; an open room is
+// flushed first so visits that just ended are in the answer.
+func (c *control) attendance(w http.ResponseWriter, r *http.Request) {
+	session := r.PathValue("session")
+	if room, ok := c.rooms.Get(session); ok {
+		room.Flush()
+	}
+	rows, err := store.SessionAttendance(r.Context(), c.rooms.db, session)
+	if err != nil {
+		c.log.Error("read attendance", "session", session, "err", err)
+		writeProblem(w, http.StatusInternalServerError, "could not read attendance")
+		return
+	}
+	out := make([]mediactl.Attendance, len(rows))
+	for i, a := range rows {
+		out[i] = mediactl.Attendance{PersonID: a.PersonID, Role: a.Role, Name: a.Name, JoinedAt: a.JoinedAt,
+			LeftAt: a.LeftAt, Seconds: a.Seconds}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"attendance": out})
+}

@@ -1,0 +1,138 @@
+package media
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onairhq/onair/authz"
+)
+
+// Helpers for room-event tests, on top of the peer harness in peer_test.go.
+
+// sendRoom sends a room-event frame.
+func (p *testPeer) sendRoom(typ string, fields RoomFields) {
+	p.send(Frame{Type: typ, RoomFields: fields})
+}
+
+// expectDenied waits for an error frame refusing action a, named in the message.
+func (p *testPeer) expectDenied(a authz.Action) {
+	p.t.Helper()
+	f := p.expectError(CodeDenied)
+	if !strings.Contains(f.Message, string(a)) {
+		p.t.Fatalf("%s: denied frame %q does not name %s", p.name, f.Message, a)
+	}
+}
+
+// sync returns once the server has handled every frame p sent so far: frames of one
+// connection are handled in order, and an unknown type is answered at once.
+func (p *testPeer) sync() {
+	p.t.Helper()
+	p.sendRaw([]byte(`{"type":"test.sync"}`))
+	p.expectError(CodeUnknownType)
+}
+
+// expectChat waits for the chat line text and returns it.
+func (p *testPeer) expectChat(text string) ChatView {
+	p.t.Helper()
+	for {
+		f := p.expect(FrameChat)
+		if f.Chat != nil && f.Chat.Text == text {
+			return *f.Chat
+		}
+	}
+}
+
+// expectQuestion waits for a question frame matching ok.
+func (p *testPeer) expectQuestion(ok func(QuestionView) bool) QuestionView {
+	p.t.Helper()
+	for {
+		f := p.expect(FrameQuestion)
+		if f.Question != nil && ok(*f.Question) {
+			return *f.Question
+		}
+	}
+}
+
+// expectPoll waits for a poll frame matching ok.
+func (p *testPeer) expectPoll(ok func(PollView) bool) PollView {
+	p.t.Helper()
+	for {
+		f := p.expect(FramePoll)
+		if f.Poll != nil && ok(*f.Poll) {
+			return *f.Poll
+		}
+	}
+}
+
+// barrier has from send a chat line and returns every frame each of the others received
+// before it: frames on one connection keep their order, so whatever an earlier action sent
+// them is in there, and what is not in there was never sent.
+func (n *testNode) barrier(t *testing.T, from *testPeer, others ...*testPeer) [][]Frame {
+	t.Helper()
+	n.clock.Advance(time.Second) // refill from's chat allowance
+	text := "barrier " + time.Now().Format(time.RFC3339Nano)
+	from.sendRoom(FrameChatSend, RoomFields{Text: text})
+	out := make([][]Frame, len(others))
+	for i, p := range others {
+		timeout := time.After(waitLimit)
+	collect:
+		for {
+			select {
+			case f, ok := <-p.frames:
+				if !ok {
+					t.Fatalf("%s: connection closed before the barrier", p.name)
+				}
+				if f.Type == FrameChat && f.Chat != nil && f.Chat.Text == text {
+					break collect
+				}
+				out[i] = append(out[i], f)
+			case <-timeout:
+				t.Fatalf("%s: no barrier within %s", p.name, waitLimit)
+			}
+		}
+	}
+	return out
+}
+
+// seen reports whether frames hold one of type typ matching ok (nil: any).
+func seen(frames []Frame, typ string, ok func(Frame) bool) bool {
+	for _, f := range frames {
+		if f.Type == typ && (ok == nil || ok(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// count is how many rows of model the session has in the store, narrowed by where/args.
+func (n *testNode) count(t *testing.T, model any, session, where string, args ...any) int {
+	t.Helper()
+	q := n.db.NewSelect().Model(model).Where("session_id = ?", session)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	c, err := q.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(c)
+}
+
+func (rs *Rooms) mustGet(t *testing.T, session string) *Room {
+	t.Helper()
+	r, ok := rs.Get(session)
+	if !ok {
+		t.Fatalf("no room %s", session)
+	}
+	return r
+}
+
+// flush waits until the session's room has written everything to the store.
+func (n *testNode) flush(t *testing.T, session string) {
+	t.Helper()
+	n.rooms.mustGet(t, session).Flush()
+}
+
+func intPtr(i int) *int { return &i }

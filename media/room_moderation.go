@@ -1,0 +1,213 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+const (
+	maxCTARunes = 200
+	maxURLBytes = 2048
+)
+
+// Reactions a person may send: a fixed set keeps the counts small and the page's buttons known.
+var reactionKinds = map[string]bool{"like": true, "love": true, "clap": true, "laugh": true, "wow": true, "party": true}
+
+func init() {
+	handleRoomFrames(map[string]roomHandler{
+		FrameReactionsEnable:  (*Room).enableReactions,
+		FrameReactionSend:     (*Room).sendReaction,
+		FrameCTASend:          (*Room).sendCTA,
+		FrameBlock:            (*Room).block,
+		FrameUnblock:          (*Room).unblock,
+		FrameKick:             (*Room).kick,
+		FrameParticipantsHide: (*Room).hideParticipants,
+	})
+}
+
+func (r *Room) enableReactions(p *Participant, f Frame) error {
+	if f.Enabled == nil {
+		return fmt.Errorf("%w: reactions.enable needs enabled", ErrBadRequest)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.actLocked(p, authz.ReactionsEnable); err != nil {
+		return err
+	}
+	r.ev.reactionsOn = *f.Enabled
+	kind := store.RoomEventReactionsDisabled
+	if r.ev.reactionsOn {
+		kind = store.RoomEventReactionsEnabled
+	}
+	r.journalLocked(kind, p.id, "", nil)
+	r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+	return nil
+}
+
+func (r *Room) sendReaction(p *Participant, f Frame) error {
+	if !reactionKinds[f.Reaction] {
+		return fmt.Errorf("%w: unknown reaction %s", ErrBadRequest, quote(f.Reaction))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.people[p.id] != p {
+		return ErrNoSuchPerson
+	}
+	if !r.ev.reactionsOn {
+		return ErrDisabled
+	}
+	if !r.allowWriteLocked(p) {
+		return ErrRateLimited
+	}
+	r.ev.reactions[f.Reaction]++
+	r.journalLocked(store.RoomEventReaction, p.id, "", map[string]string{"reaction": f.Reaction})
+	r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+	return nil
+}
+
+func (r *Room) reactionsViewLocked() *ReactionsView {
+	counts := make(map[string]int, len(r.ev.reactions))
+	for k, v := range r.ev.reactions {
+		counts[k] = v
+	}
+	return &ReactionsView{Enabled: r.ev.reactionsOn, Counts: counts}
+}
+
+func (r *Room) sendCTA(p *Participant, f Frame) error {
+	text, err := cleanText(f.Text, maxCTARunes, "call to action")
+	if err != nil {
+		return err
+	}
+	link, err := checkLink(f.URL)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.actLocked(p, authz.CTASend); err != nil {
+		return err
+	}
+	r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
+	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: &CTAView{Text: text, URL: link, By: p.id}}))
+	return nil
+}
+
+// checkLink accepts absolute http(s) URLs only: the page opens them for everyone.
+func checkLink(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || len(raw) > maxURLBytes || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("%w: url must be an absolute http(s) URL of at most %d bytes", ErrBadRequest, maxURLBytes)
+	}
+	return u.String(), nil
+}
+
+// block removes a participant and keeps them out: for the room's life in memory, beyond it
+// in the store (a block room event, and the registrant's status when they are a registrant).
+func (r *Room) block(p *Participant, f Frame) error {
+	return r.eject(p, f.Person, authz.ParticipantBlock, func() {
+		r.ev.blocked[f.Person] = true
+		r.journalLocked(store.RoomEventBlock, p.id, f.Person, nil)
+		r.setRegistrantStatusLocked(f.Person, store.RegistrantBlocked)
+	}, CodeBlocked, "you were blocked from this session")
+}
+
+func (r *Room) unblock(p *Participant, f Frame) error {
+	if f.Person == "" {
+		return fmt.Errorf("%w: participant.unblock needs person", ErrBadRequest)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.actLocked(p, authz.ParticipantBlock); err != nil {
+		return err
+	}
+	delete(r.ev.blocked, f.Person)
+	r.journalLocked(store.RoomEventUnblock, p.id, f.Person, nil)
+	r.setRegistrantStatusLocked(f.Person, store.RegistrantApproved)
+	return nil
+}
+
+// kick removes a participant, who may come back with a new join token.
+func (r *Room) kick(p *Participant, f Frame) error {
+	return r.eject(p, f.Person, authz.ParticipantKick, func() {
+		r.journalLocked(store.RoomEventKick, p.id, f.Person, nil)
+	}, CodeKicked, "you were removed from the session")
+}
+
+// eject disconnects the participant personID after actor is allowed a; record runs under the
+// lock. Staff cannot be blocked or kicked: their access is managed in the workspace.
+func (r *Room) eject(actor *Participant, personID string, a authz.Action, record func(), code, message string) error {
+	r.mu.Lock()
+	if err := r.actLocked(actor, a); err != nil {
+		r.mu.Unlock()
+		return err
+	}
+	target, ok := r.people[personID]
+	if !ok {
+		r.mu.Unlock()
+		return fmt.Errorf("%s %s: %w", a, quote(personID), ErrNoSuchPerson)
+	}
+	if target.role != authz.SessionParticipant {
+		r.mu.Unlock()
+		return fmt.Errorf("%w: only participants can be blocked or kicked", ErrBadRequest)
+	}
+	record()
+	renegotiate := r.removeLocked(target)
+	r.mu.Unlock()
+	target.sink.Send(Frame{Type: FrameBye, Code: code, Message: message})
+	target.sink.Close(code)
+	target.closePeer()
+	negotiateAll(renegotiate)
+	r.log.Info("participant removed", "by", actor.id, "person", personID, "action", a)
+	return nil
+}
+
+// setRegistrantStatusLocked mirrors a block on the registrant so the API (and a rejoin through
+// it) sees it; speakers and staff are not registrants, which is fine.
+func (r *Room) setRegistrantStatusLocked(personID, status string) {
+	ws := r.ev.workspaceID
+	r.persist("registrant "+status, func(ctx context.Context, db bun.IDB) error {
+		_, err := store.SetRegistrantStatus(ctx, db, ws, personID, status, false)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+}
+
+// hideParticipants hides or shows the participants tab; hosts decide (an event setting).
+func (r *Room) hideParticipants(p *Participant, f Frame) error {
+	if f.Enabled == nil {
+		return fmt.Errorf("%w: participants.hide needs enabled", ErrBadRequest)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.actLocked(p, authz.RoomEventSettings); err != nil {
+		return err
+	}
+	r.ev.hidePeople = *f.Enabled
+	kind := store.RoomEventParticipantsShown
+	if r.ev.hidePeople {
+		kind = store.RoomEventParticipantsHidden
+	}
+	r.journalLocked(kind, p.id, "", nil)
+	r.peopleChangedLocked()
+	return nil
+}
+
+// mayListPeopleLocked is participants.read_hidden while the tab is hidden.
+func (r *Room) mayListPeopleLocked(q *Participant) bool {
+	return !r.ev.hidePeople || q.canLocked(authz.ParticipantsReadHidden) == nil
+}
+
+// peopleChangedLocked sends the participants list to everyone allowed to see it.
+func (r *Room) peopleChangedLocked() {
+	list := r.participantsLocked()
+	r.sendToLocked(roomFrame(FrameParticipants, RoomFields{Participants: &list}), r.mayListPeopleLocked)
+}

@@ -1,0 +1,382 @@
+package media
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+// roomActor is the person trying an action: a session role, and for speakers whether they
+// are on stage (§4 footnote ⁴).
+type roomActor struct {
+	name    string
+	role    authz.SessionRole
+	onStage bool
+}
+
+var roomActors = []roomActor{
+	{"host", authz.SessionHost, false},
+	{"moderator", authz.SessionModerator, false},
+	{"speaker", authz.SessionSpeaker, false},
+	{"speaker on stage", authz.SessionSpeaker, true},
+	{"participant", authz.SessionParticipant, false},
+}
+
+// caseRoom is one fresh room per (action, actor): a host who sets things up ("boss"), the
+// actor, a participant who watches ("watcher") and one who may be removed ("target").
+type caseRoom struct {
+	t                            *testing.T
+	n                            *testNode
+	session                      string
+	boss, actor, watcher, target *testPeer
+	setupID                      string // what setup made: a chat line, question or poll id
+}
+
+// roomPermissionCase is one §4 room action: act has the actor try it; outcome checks what
+// users observe, allowed or not (refusals have already been checked to name the action).
+type roomPermissionCase struct {
+	action authz.Action
+	// spec is the §4 (and, for event actions in the room, §3) answer by actor name.
+	spec map[string]bool
+	// passive: the action is about what the actor sees, not a frame they send.
+	passive bool
+	setup   func(c *caseRoom)
+	act     func(c *caseRoom)
+	outcome func(c *caseRoom, allowed bool)
+}
+
+func staffOnly() map[string]bool {
+	return map[string]bool{"host": true, "moderator": true, "speaker": true, "speaker on stage": true, "participant": false}
+}
+
+func everyone() map[string]bool {
+	return map[string]bool{"host": true, "moderator": true, "speaker": true, "speaker on stage": true, "participant": true}
+}
+
+func teamOnly() map[string]bool {
+	return map[string]bool{"host": true, "moderator": true, "speaker": false, "speaker on stage": false, "participant": false}
+}
+
+// Every §4 room action that is a room event, tried by every session role over the real
+// WebSocket: allowed or refused exactly as the spec says, checked by what the other people in
+// the room receive and what the store holds.
+func TestRoomActionsFollowSpec(t *testing.T) {
+	n := newTestNode(t)
+	for i, tc := range roomPermissionCases() {
+		for _, a := range roomActors {
+			t.Run(fmt.Sprintf("%s/%s", tc.action, a.name), func(t *testing.T) {
+				want := tc.spec[a.name]
+				ctx := authz.RoomContext{Role: a.role, OnStage: a.onStage, PrivateQuestions: true}
+				if got := authz.CanInRoom(ctx, tc.action).Allowed; got != want {
+					t.Fatalf("authz says %v, the spec table says %v", got, want)
+				}
+				c := newCaseRoom(t, n, fmt.Sprintf("ses_perm_%d_%s", i, strings.ReplaceAll(a.name, " ", "_")), a)
+				if tc.setup != nil {
+					tc.setup(c)
+				}
+				tc.act(c)
+				if !want && !tc.passive {
+					c.actor.expectDenied(tc.action)
+				}
+				tc.outcome(c, want)
+			})
+		}
+	}
+}
+
+func newCaseRoom(t *testing.T, n *testNode, session string, a roomActor) *caseRoom {
+	n.rooms.Open(session)
+	t.Cleanup(func() { _ = n.rooms.Close(session) })
+	c := &caseRoom{t: t, n: n, session: session}
+	c.boss = n.join(t, session, "boss", authz.SessionHost)
+	c.actor = n.join(t, session, "actor", a.role)
+	c.watcher = n.join(t, session, "watcher", authz.SessionParticipant)
+	c.target = n.join(t, session, "target", authz.SessionParticipant)
+	if a.onStage {
+		c.boss.send(Frame{Type: FrameStageInvite, Person: "actor"})
+		c.actor.expect(FrameStageInvited)
+		c.actor.send(Frame{Type: FrameStageAccept})
+		if f := c.watcher.expect(FrameStage); f.Person != "actor" || !*f.OnStage {
+			t.Fatalf("stage frame %+v, want the actor on stage", f)
+		}
+	}
+	return c
+}
+
+// watcherSaw returns whether the watcher received a frame of typ matching ok before a barrier.
+func (c *caseRoom) watcherSaw(typ string, ok func(Frame) bool) bool {
+	c.actor.sync()
+	return seen(c.n.barrier(c.t, c.boss, c.watcher)[0], typ, ok)
+}
+
+func (c *caseRoom) checkRows(model any, where string, want int, args ...any) {
+	c.t.Helper()
+	c.n.flush(c.t, c.session)
+	if got := c.n.count(c.t, model, c.session, where, args...); got != want {
+		c.t.Errorf("store holds %d %T rows (%s), want %d", got, model, where, want)
+	}
+}
+
+// watcherAsks has the watcher ask text; setupID is the question's id.
+func (c *caseRoom) watcherAsks(text string) {
+	c.watcher.sendRoom(FrameQuestionAsk, RoomFields{Text: text})
+	c.setupID = c.watcher.expectQuestion(func(q QuestionView) bool { return q.Text == text }).ID
+}
+
+func ifAllowed(allowed bool, n int) int {
+	if allowed {
+		return n
+	}
+	return 0
+}
+
+func roomPermissionCases() []roomPermissionCase {
+	return []roomPermissionCase{
+		{action: authz.ChatReadAll, spec: everyone(),
+			act: func(c *caseRoom) { c.actor.sendRoom(FrameChatSend, RoomFields{Text: "hello room"}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcher.expectChat("hello room"); got.Person != "actor" || got.At == "" {
+					c.t.Errorf("chat %+v", got)
+				}
+				c.checkRows((*store.ChatMessage)(nil), "person_id = 'actor'", 1)
+			}},
+		{action: authz.QuestionAsk, spec: everyone(),
+			act: func(c *caseRoom) { c.actor.sendRoom(FrameQuestionAsk, RoomFields{Text: "why?"}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				c.boss.expectQuestion(func(q QuestionView) bool { return q.Text == "why?" && q.Person == "actor" })
+				c.watcher.expectQuestion(func(q QuestionView) bool { return q.Text == "why?" }) // private mode is off
+				c.checkRows((*store.Question)(nil), "person_id = 'actor'", 1)
+			}},
+		{action: authz.ChatModerate, spec: staffOnly(),
+			setup: func(c *caseRoom) {
+				c.watcher.sendRoom(FrameChatSend, RoomFields{Text: "rude"})
+				c.setupID = c.watcher.expectChat("rude").ID
+			},
+			act: func(c *caseRoom) { c.actor.sendRoom(FrameChatDelete, RoomFields{ID: c.setupID}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameChatDeleted, func(f Frame) bool { return f.ID == c.setupID }); got != allowed {
+					c.t.Errorf("watcher saw the deletion: %v", got)
+				}
+				c.checkRows((*store.ChatMessage)(nil), "deleted_at IS NOT NULL AND deleted_by = 'actor'", ifAllowed(allowed, 1))
+			}},
+		{action: authz.QuestionModerate, spec: staffOnly(),
+			setup: func(c *caseRoom) { c.watcherAsks("off topic?") },
+			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionDelete, RoomFields{ID: c.setupID}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameQuestionDeleted, func(f Frame) bool { return f.ID == c.setupID }); got != allowed {
+					c.t.Errorf("watcher saw the deletion: %v", got)
+				}
+				c.checkRows((*store.Question)(nil), "deleted_at IS NOT NULL", ifAllowed(allowed, 1))
+				// Private mode is question.moderate too.
+				c.actor.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
+				if !allowed {
+					c.actor.expectDenied(authz.QuestionModerate)
+				}
+				if got := c.watcherSaw(FrameQuestionsPrivate, nil); got != allowed {
+					c.t.Errorf("watcher told private mode changed: %v", got)
+				}
+			}},
+		{action: authz.QuestionAnswer, spec: staffOnly(),
+			setup: func(c *caseRoom) { c.watcherAsks("how?") },
+			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionAnswer, RoomFields{ID: c.setupID, Text: "like this"}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameQuestion, func(f Frame) bool { return f.Question.Answer == "like this" }); got != allowed {
+					c.t.Errorf("watcher saw the answer: %v", got)
+				}
+				c.checkRows((*store.Question)(nil), "answer = 'like this' AND answered_by = 'actor'", ifAllowed(allowed, 1))
+			}},
+		{action: authz.QuestionAnswerLive,
+			spec:  map[string]bool{"host": true, "moderator": true, "speaker": false, "speaker on stage": true, "participant": false},
+			setup: func(c *caseRoom) { c.watcherAsks("live?") },
+			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionLive, RoomFields{ID: c.setupID}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameQuestion, func(f Frame) bool { return f.Question.AnsweredLive }); got != allowed {
+					c.t.Errorf("watcher saw the live answer: %v", got)
+				}
+				c.checkRows((*store.Question)(nil), "answered_live", ifAllowed(allowed, 1))
+			}},
+		{action: authz.QuestionReadPrivate, spec: staffOnly(), passive: true,
+			setup: func(c *caseRoom) {
+				c.watcherAsks("asked in the open")
+				c.actor.expectQuestion(func(q QuestionView) bool { return q.Text == "asked in the open" })
+				c.boss.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
+				c.actor.expect(FrameQuestionsPrivate)
+			},
+			act: func(c *caseRoom) { c.watcherAsks("asked in private") },
+			outcome: func(c *caseRoom, allowed bool) {
+				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], FrameQuestion, func(f Frame) bool { return f.Question.Text == "asked in private" })
+				if got != allowed {
+					c.t.Errorf("actor saw another's private question: %v", got)
+				}
+				// Everyone sees their own, and a late joiner sees only what they may.
+				c.actor.sendRoom(FrameQuestionAsk, RoomFields{Text: "mine"})
+				if q := c.actor.expectQuestion(func(q QuestionView) bool { return q.Text == "mine" }); !q.Private {
+					c.t.Errorf("question asked in private mode not marked private: %+v", q)
+				}
+				c.checkRows((*store.Question)(nil), "private", 2)
+			}},
+		{action: authz.PollCreateSend, spec: staffOnly(),
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(FramePollCreate, RoomFields{Text: "Best day?", Options: []string{"Mon", "Fri"}})
+			},
+			outcome: func(c *caseRoom, allowed bool) {
+				if allowed {
+					draft := c.actor.expectPoll(func(p PollView) bool { return p.Status == store.PollDraft })
+					c.actor.sendRoom(FramePollSend, RoomFields{ID: draft.ID})
+				}
+				if got := c.watcherSaw(FramePoll, func(f Frame) bool { return f.Poll.Status == store.PollSent }); got != allowed {
+					c.t.Errorf("watcher saw a sent poll: %v", got)
+				}
+				c.checkRows((*store.Poll)(nil), "status = 'sent' AND sent_at IS NOT NULL", ifAllowed(allowed, 1))
+			}},
+		{action: authz.PollAnswer, spec: everyone(),
+			setup: func(c *caseRoom) {
+				c.boss.sendRoom(FramePollCreate, RoomFields{Text: "Tea?", Options: []string{"no", "yes"}})
+				c.setupID = c.boss.expectPoll(func(p PollView) bool { return true }).ID
+				c.boss.sendRoom(FramePollSend, RoomFields{ID: c.setupID})
+				c.actor.expectPoll(func(p PollView) bool { return p.Status == store.PollSent })
+			},
+			act: func(c *caseRoom) { c.actor.sendRoom(FramePollAnswer, RoomFields{ID: c.setupID, Option: intPtr(1)}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				c.watcher.expectPoll(func(p PollView) bool { return p.Counts[1] == 1 })
+				c.checkRows((*store.PollVote)(nil), "person_id = 'actor' AND option = 1", 1)
+			}},
+		{action: authz.ParticipantsReadHidden, spec: staffOnly(), passive: true,
+			setup: func(c *caseRoom) {
+				c.n.barrier(c.t, c.boss, c.actor) // what the actor got before the tab was hidden
+				c.boss.sendRoom(FrameParticipantsHide, RoomFields{Enabled: boolPtr(true)})
+			},
+			act: func(c *caseRoom) {
+				late := c.n.join(c.t, c.session, "late", authz.SessionParticipant)
+				if late.joined.Participants != nil {
+					c.t.Errorf("a participant joining while the tab is hidden got the list %+v", *late.joined.Participants)
+				}
+			},
+			outcome: func(c *caseRoom, allowed bool) {
+				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], FrameParticipants, nil)
+				if got != allowed {
+					c.t.Errorf("actor received the hidden participants list: %v", got)
+				}
+			}},
+		{action: authz.CTASend, spec: staffOnly(),
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(FrameCTASend, RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+			},
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameCTA, func(f Frame) bool { return f.CTA.URL == "https://example.com/slides" }); got != allowed {
+					c.t.Errorf("watcher saw the CTA: %v", got)
+				}
+				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventCTA)
+			}},
+		{action: authz.ParticipantBlock, spec: staffOnly(),
+			act: func(c *caseRoom) { c.actor.send(Frame{Type: FrameBlock, Person: "target"}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				c.checkRemoved(allowed, CodeBlocked)
+				if !allowed {
+					return
+				}
+				again := c.n.dial(c.t, "target again")
+				again.send(Frame{Type: FrameJoin, Session: c.session, Token: c.n.token(c.t, c.session, "target", authz.SessionParticipant)})
+				again.expectError(CodeBlocked)
+				again.expectClosed()
+			}},
+		{action: authz.ParticipantKick, spec: teamOnly(),
+			act: func(c *caseRoom) { c.actor.send(Frame{Type: FrameKick, Person: "target"}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				c.checkRemoved(allowed, CodeKicked)
+				if allowed {
+					c.n.join(c.t, c.session, "target", authz.SessionParticipant) // a kick is not a ban
+				}
+			}},
+		{action: authz.ReactionsEnable, spec: teamOnly(),
+			act: func(c *caseRoom) { c.actor.sendRoom(FrameReactionsEnable, RoomFields{Enabled: boolPtr(true)}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FrameReactions, func(f Frame) bool { return f.Reactions.Enabled }); got != allowed {
+					c.t.Errorf("watcher told reactions are on: %v", got)
+				}
+				c.watcher.sendRoom(FrameReactionSend, RoomFields{Reaction: "clap"})
+				if allowed {
+					c.target.expect(FrameReactions) // enabled
+					if f := c.target.expect(FrameReactions); f.Reactions.Counts["clap"] != 1 {
+						c.t.Errorf("reaction counts %+v", f.Reactions)
+					}
+				} else {
+					c.watcher.expectError(CodeDisabled)
+				}
+				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventReaction)
+			}},
+		{action: authz.StageControlMedia, spec: staffOnly(),
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/deck.pdf"})
+			},
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FramePresentation, func(f Frame) bool { return f.Presentation != nil }); got != allowed {
+					c.t.Errorf("watcher saw the presentation: %v", got)
+				}
+			}},
+		{action: authz.StageRemovePresentation, spec: staffOnly(),
+			setup: func(c *caseRoom) {
+				c.boss.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/video.mp4"})
+				c.watcher.expect(FramePresentation)
+			},
+			act: func(c *caseRoom) { c.actor.sendRoom(FramePresentationStop, RoomFields{}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if got := c.watcherSaw(FramePresentation, func(f Frame) bool { return f.Presentation == nil }); got != allowed {
+					c.t.Errorf("watcher saw the presentation stop: %v", got)
+				}
+				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventPresentationStop)
+			}},
+		{action: authz.BreakoutCreateStart, spec: teamOnly(),
+			act: func(c *caseRoom) { c.actor.sendRoom(FrameBreakoutCreate, RoomFields{Names: []string{"Room A"}}) },
+			outcome: func(c *caseRoom, allowed bool) {
+				if !allowed {
+					if c.watcherSaw(FrameBreakout, nil) {
+						c.t.Error("watcher sent to a breakout by someone not allowed to")
+					}
+					return
+				}
+				c.actor.expect(FrameBreakouts)
+				c.actor.sendRoom(FrameBreakoutStart, RoomFields{})
+				if f := c.watcher.expect(FrameBreakout); f.Breakout == nil || f.Breakout.Name != "Room A" {
+					c.t.Fatalf("breakout frame %+v, want Room A", f)
+				}
+				// Chat in a group stays in the group (the host stayed in the main room).
+				c.watcher.sendRoom(FrameChatSend, RoomFields{Text: "in group"})
+				c.target.expectChat("in group")
+				if seen(c.n.barrier(c.t, c.actor, c.boss)[0], FrameChat, func(f Frame) bool { return f.Chat.Text == "in group" }) {
+					c.t.Error("a breakout group's chat reached the main room")
+				}
+				c.checkRows((*store.ChatMessage)(nil), "breakout_id <> '' AND text = 'in group'", 1)
+				c.actor.sendRoom(FrameBreakoutEnd, RoomFields{})
+				if f := c.watcher.expect(FrameBreakout); f.Breakout != nil {
+					c.t.Fatalf("breakout frame %+v, want back in the main room", f)
+				}
+			}},
+	}
+}
+
+// checkRemoved: when allowed the target is told (bye with code), disconnected and journaled;
+// otherwise they are still in the room and were told nothing.
+func (c *caseRoom) checkRemoved(allowed bool, code string) {
+	c.t.Helper()
+	kind := map[string]string{CodeBlocked: store.RoomEventBlock, CodeKicked: store.RoomEventKick}[code]
+	if allowed {
+		if f := c.target.expect(FrameBye); f.Code != code {
+			c.t.Fatalf("bye frame %+v, want code %s", f, code)
+		}
+		c.target.expectClosed()
+	} else if c.actor.sync(); seen(c.n.barrier(c.t, c.boss, c.target)[0], FrameBye, nil) {
+		c.t.Fatal("target removed by someone not allowed to")
+	}
+	inRoom := false
+	for _, p := range c.n.rooms.mustGet(c.t, c.session).Participants() {
+		inRoom = inRoom || p.PersonID == "target"
+	}
+	if inRoom == allowed {
+		c.t.Errorf("target in the room: %v", inRoom)
+	}
+	c.checkRows((*store.RoomEvent)(nil), "kind = ? AND target_id = 'target' AND actor_id = 'actor'", ifAllowed(allowed, 1), kind)
+}

@@ -1,0 +1,122 @@
+// Polls, reactions and calls to action.
+import { el, button, put, isStaff } from './dom.js';
+
+// The reactions the media service accepts, with what the buttons show and say.
+const REACTIONS = [
+  ['clap', '👏', 'Applause'], ['love', '❤️', 'Love'], ['laugh', '😂', 'Laugh'],
+  ['wow', '😮', 'Wow'], ['party', '🎉', 'Celebrate'], ['like', '👍', 'Like'],
+];
+
+export class Polls {
+  constructor({ me, send }) {
+    this.me = me;
+    this.send = send;
+    this.list = document.getElementById('polls');
+    this.voted = new Map(); // poll id → option index of this person's vote
+    this.reactionsOn = false;
+    this.bindCreate();
+    this.bindReactions();
+  }
+
+  bindCreate() {
+    document.getElementById('poll-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const text = document.getElementById('poll-question').value.trim();
+      const options = document.getElementById('poll-options').value.split('\n').map((s) => s.trim()).filter(Boolean);
+      if (text && options.length >= 2 && this.send({ type: 'poll.create', text, options })) e.target.reset();
+    });
+  }
+
+  bindReactions() {
+    const box = document.getElementById('reaction-buttons');
+    this.buttons = new Map();
+    for (const [kind, emoji, label] of REACTIONS) {
+      const b = button(emoji, `React: ${label}`, () => this.send({ type: 'reaction.send', reaction: kind }), '');
+      b.append(el('span', { class: 'count', text: '' }));
+      this.buttons.set(kind, b);
+      box.append(b);
+    }
+    document.getElementById('reactions-toggle').addEventListener('click', () => {
+      this.send({ type: 'reactions.enable', enabled: !this.reactionsOn });
+    });
+  }
+
+  setRole(role) {
+    document.getElementById('poll-form').hidden = !isStaff(role);
+    document.getElementById('reactions-toggle').hidden = !['host', 'moderator'].includes(role);
+  }
+
+  snapshot(f) {
+    this.list.replaceChildren();
+    for (const p of f.polls || []) this.show(p);
+    if (!(f.polls || []).length) this.list.append(el('p', { class: 'empty', text: 'No poll yet.' }));
+    this.showReactions(f.reactions);
+  }
+
+  // show renders a poll: a vote form while it is sent and not yet answered here, then live results.
+  show(p) {
+    if (!p || !p.id) return;
+    const empty = this.list.querySelector('.empty');
+    if (empty) empty.remove();
+    if (Number.isInteger(p.mine)) this.voted.set(p.id, p.mine);
+    const counts = p.counts || [];
+    const total = counts.reduce((a, b) => a + b, 0);
+    const voting = p.status === 'sent' && !this.voted.has(p.id);
+    const form = el('form', { class: 'poll', 'data-id': p.id });
+    const fs = el('fieldset', {}, el('legend', { text: p.question }));
+    (p.options || []).forEach((option, i) => {
+      const n = counts[i] || 0;
+      const pct = total ? Math.round((100 * n) / total) : 0;
+      const id = `poll-${p.id}-${i}`;
+      const mine = this.voted.get(p.id) === i ? ' (your vote)' : '';
+      const meter = el('div', { class: 'bar-meter', role: 'img', 'aria-label': `${option}: ${n} votes, ${pct}%` }, el('span'));
+      meter.firstChild.style.width = `${pct}%`;
+      fs.append(el('div', { class: 'option' },
+        voting ? el('input', { type: 'radio', name: `poll-${p.id}`, id, value: String(i) }) : null,
+        el('label', { for: id, text: `${option} — ${n} (${pct}%)${mine}` })), meter);
+    });
+    if (voting) fs.append(el('button', { type: 'submit', text: 'Vote' }));
+    fs.append(el('p', { class: 'meta', text: { draft: 'Draft: only staff see it.', sent: 'Open for votes.', closed: 'Poll closed.' }[p.status] || '' }));
+    if (isStaff(this.me().role) && p.status !== 'closed') {
+      const next = p.status === 'draft' ? ['poll.send', 'Send to everyone'] : ['poll.close', 'Close the poll'];
+      fs.append(button(next[1], `${next[1]}: ${p.question}`, () => this.send({ type: next[0], id: p.id })));
+    }
+    form.append(fs);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const picked = form.querySelector('input:checked');
+      if (!picked) return;
+      const option = Number(picked.value);
+      if (this.send({ type: 'poll.answer', id: p.id, option })) {
+        this.voted.set(p.id, option);
+        this.show(p);
+      }
+    });
+    put(this.list, form, p.id, { first: true });
+  }
+
+  showReactions(r) {
+    if (!r) return;
+    this.reactionsOn = !!r.enabled;
+    for (const [kind, b] of this.buttons) {
+      b.disabled = !r.enabled;
+      const n = (r.counts || {})[kind] || 0;
+      b.querySelector('.count').textContent = n ? ` ${n}` : '';
+    }
+    document.getElementById('reactions-state').textContent = r.enabled ? '' : 'Reactions are turned off.';
+    document.getElementById('reactions-toggle').textContent = r.enabled ? 'Turn reactions off' : 'Turn reactions on';
+  }
+
+  // showCTA shows a call to action; only http(s) links are made clickable.
+  showCTA(cta) {
+    const box = document.getElementById('cta');
+    if (!cta || !cta.text) {
+      box.hidden = true;
+      return;
+    }
+    const parts = [el('p', { text: cta.text })];
+    if (/^https?:\/\//i.test(cta.url || '')) parts.push(el('a', { href: cta.url, target: '_blank', rel: 'noopener noreferrer', text: 'Open the link' }));
+    box.replaceChildren(...parts);
+    box.hidden = false;
+  }
+}

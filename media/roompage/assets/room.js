@@ -1,0 +1,345 @@
+// The room page: joins with the session and token from the URL fragment, shows the stage,
+// lets those allowed on stage preview and publish, and wires the panels to the room socket.
+import { Connection, claimsOf } from './signal.js';
+import { Panels } from './panels.js';
+import { Polls } from './polls.js';
+import { isStaff } from './dom.js';
+
+const RETRY_NOT_LIVE_MS = 5000;
+const $ = (id) => document.getElementById(id);
+
+// What each error code of the media service tells the person (media_test checks that every
+// code has an entry). Protocol slips of this page get one sentence: the person can only reload.
+const RELOAD = 'The room did not understand this page. Reload the page; if it keeps happening, tell the organizers.';
+const MESSAGES = {
+  bad_json: RELOAD, unknown_type: RELOAD, not_joined: RELOAD, already_joined: RELOAD,
+  bad_sdp: RELOAD, bad_candidate: RELOAD, bad_request: RELOAD,
+  internal: 'Something went wrong in the room. Reload the page; if it keeps happening, tell the organizers.',
+  not_found: 'That message, question or poll no longer exists.',
+  disabled: 'Reactions are turned off right now.',
+  room_not_live: 'The session has not started yet. This page joins by itself as soon as it does.',
+  room_full: 'The room is full: this session has reached its live-attendee limit. Try again later.',
+  room_closed: 'The session has ended. Thank you for attending.',
+  token_expired: 'Your join link has expired. Open the link from your confirmation e-mail again.',
+  token_invalid: 'This join link is not valid. Open the link from your confirmation e-mail again.',
+  token_wrong_session: 'This join link is for another session.',
+  denied: 'You are not allowed to do that in this room.',
+  rate_limited: 'You are sending too fast. Wait a moment and try again.',
+  publish_refused: 'You can share your camera and microphone only while you are on stage.',
+  no_stage_invite: 'That stage invitation is no longer valid.',
+  no_such_person: 'That person is no longer in the room.',
+  frame_too_large: 'That message is too long.',
+  too_slow: 'Your connection could not keep up with the room. Reconnecting…',
+  recording_failed: 'The recording could not be started or stopped. Try again; if it keeps failing, tell the organiser.',
+  blocked: 'You have been removed from this room.',
+  kicked: 'You have been removed from this room.',
+};
+// Join refusals that a retry with the same link cannot fix.
+const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
+
+// The fragment never reaches a server; it is kept for this tab only and taken out of the
+// address bar so a shared screen or copied URL does not carry the token.
+function readLink() {
+  const stored = JSON.parse(sessionStorage.getItem('onair.room') || '{}');
+  const params = new URLSearchParams(location.hash.slice(1));
+  const link = params.has('token')
+    ? { session: params.get('session'), token: params.get('token'), rejoin: params.get('rejoin') || '' }
+    : stored;
+  if (link.token) {
+    sessionStorage.setItem('onair.room', JSON.stringify(link));
+    history.replaceState(null, '', location.pathname);
+  }
+  return link;
+}
+
+class RoomPage {
+  constructor(link) {
+    this.link = link;
+    const claims = claimsOf(link.token || '');
+    this.me = { person: claims.pid || '', role: claims.role || '', name: claims.name || '', onStage: false };
+    this.conn = null;
+    this.lastError = '';
+    this.ended = false;
+    this.retries = 0;
+    this.preview = null; // MediaStream from getUserMedia
+    this.onStage = new Map(); // person → name
+    const deps = { me: () => this.me, send: (f) => this.send(f) };
+    this.panels = new Panels(deps);
+    this.polls = new Polls(deps);
+    this.bindControls();
+  }
+
+  start() {
+    if (!this.link.token || !this.link.session) {
+      this.final('This page needs a join link. Open the link from your confirmation e-mail.');
+      return;
+    }
+    this.connect();
+  }
+
+  connect() {
+    this.lastError = '';
+    this.status('Connecting…');
+    this.conn = new Connection({
+      session: this.link.session, token: this.link.token,
+      handlers: {
+        onJoined: (f) => this.joined(f),
+        onFrame: (f) => this.frame(f),
+        onStream: (s) => this.addStream(s),
+        onClose: () => this.closed(),
+      },
+    });
+    this.conn.open();
+  }
+
+  send(f) {
+    if (this.conn && this.conn.send(f)) return true;
+    this.alert('Not connected to the room right now; try again in a moment.');
+    return false;
+  }
+
+  joined(f) {
+    this.retries = 0;
+    Object.assign(this.me, { person: f.person, role: f.role, name: f.name });
+    $('who').textContent = `${f.name || 'You'} · ${f.role}`;
+    this.status(f.live ? 'You are in the live room.' : 'You are in the green room; the session has not started yet.');
+    this.clearAlert();
+    document.body.dataset.state = 'joined';
+    this.applyRole();
+    this.panels.snapshot(f);
+    if (f.participants) this.showPeople(f.participants);
+    this.polls.snapshot(f);
+    this.polls.showCTA(f.cta);
+    this.showPresentation(f.presentation);
+    if (f.recording) this.frame({ type: 'recording', recording: f.recording });
+  }
+
+  frame(f) {
+    switch (f.type) {
+      case 'error': return this.error(f);
+      case 'bye': return this.bye(f);
+      case 'role': this.me.role = f.role; $('who').textContent = `${this.me.name} · ${f.role}`; return this.applyRole();
+      case 'stage': return this.stage(f);
+      case 'stage.invited': return this.invited(f);
+      case 'chat': return this.panels.addChat(f.chat);
+      case 'chat.deleted': return this.panels.deleteChat(f.id);
+      case 'question': return this.panels.addQuestion(f.question);
+      case 'question.deleted': return this.panels.deleteQuestion(f.id);
+      case 'participants': return this.showPeople(f.participants || []);
+      case 'poll': return this.polls.show(f.poll);
+      case 'reactions': return this.polls.showReactions(f.reactions);
+      case 'cta': return this.polls.showCTA(f.cta);
+      case 'presentation': return this.showPresentation(f.presentation);
+      case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
+      case 'recording': $('rec').hidden = !(f.recording && f.recording.state === 'recording'); return;
+    }
+  }
+
+  error(f) {
+    this.lastError = f.code;
+    if (f.code === 'publish_refused') this.stopPublishing();
+    this.alert(MESSAGES[f.code] || `The room could not do that (${f.code}). Reload the page if it keeps happening.`);
+  }
+
+  bye(f) {
+    this.ended = true;
+    this.final(MESSAGES[f.code] || 'You opened this room in another tab or device; this one is disconnected.');
+  }
+
+  // closed decides what follows a dropped socket: wait for the start, fetch a fresh token by
+  // revisiting the personal link, stop for good, or reconnect with backoff.
+  closed() {
+    this.clearStage();
+    if (this.ended) return;
+    const code = this.lastError;
+    if (code === 'room_not_live') {
+      this.status(MESSAGES.room_not_live);
+      setTimeout(() => this.connect(), RETRY_NOT_LIVE_MS);
+      return;
+    }
+    if (code === 'token_expired' && this.link.rejoin && /^https?:\/\//.test(this.link.rejoin)) {
+      this.status('Your join token expired; getting a fresh one…');
+      sessionStorage.removeItem('onair.room');
+      location.assign(this.link.rejoin);
+      return;
+    }
+    if (FINAL.has(code) || code === 'token_expired') {
+      this.final(MESSAGES[code]);
+      return;
+    }
+    const delay = Math.min(30000, 1000 * 2 ** this.retries++);
+    this.status(`Connection lost. Reconnecting in ${Math.round(delay / 1000)} s…`);
+    setTimeout(() => this.connect(), delay);
+  }
+
+  final(message) {
+    this.ended = true;
+    this.status('Disconnected.');
+    this.alert(message);
+    document.body.dataset.state = 'ended';
+  }
+
+  mayPublish() {
+    return isStaff(this.me.role) || this.me.onStage;
+  }
+
+  applyRole() {
+    this.polls.setRole(this.me.role);
+    $('publisher').hidden = !this.mayPublish();
+    if (!this.mayPublish()) this.stopPublishing();
+    this.renderStage();
+  }
+
+  stage(f) {
+    if (f.onStage) this.onStage.set(f.person, f.name);
+    else this.onStage.delete(f.person);
+    if (f.person === this.me.person) {
+      this.me.onStage = !!f.onStage;
+      this.applyRole();
+      if (!f.onStage) this.alert('You are no longer on stage.');
+    }
+    this.renderStage();
+    this.panels.onStageChanged(f.person, !!f.onStage);
+  }
+
+  // showPeople lists who is in the room and who of them is on stage.
+  showPeople(people) {
+    this.panels.showPeople(people);
+    this.onStage = new Map(people.filter((p) => p.on_stage).map((p) => [p.person_id, p.name]));
+    const mine = this.onStage.has(this.me.person);
+    if (mine !== this.me.onStage) {
+      this.me.onStage = mine;
+      this.applyRole();
+    }
+    this.renderStage();
+  }
+
+  renderStage() {
+    const list = $('on-stage');
+    list.replaceChildren();
+    for (const [person, name] of this.onStage) {
+      const li = document.createElement('li');
+      li.textContent = name || person;
+      if (isStaff(this.me.role) && person !== this.me.person) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'small';
+        b.textContent = 'Remove from stage';
+        b.setAttribute('aria-label', `Remove ${name || person} from stage`);
+        b.addEventListener('click', () => this.send({ type: 'stage.remove', person }));
+        li.append(b);
+      }
+      list.append(li);
+    }
+  }
+
+  invited(f) {
+    $('invite-text').textContent = `${f.name || 'A host'} invites you on stage: your camera and microphone will be seen and heard by everyone.`;
+    $('invite').hidden = false;
+    $('invite-accept').focus();
+  }
+
+  bindControls() {
+    $('invite-accept').addEventListener('click', () => {
+      $('invite').hidden = true;
+      this.send({ type: 'stage.accept' });
+    });
+    $('invite-decline').addEventListener('click', () => { $('invite').hidden = true; });
+    $('preview-start').addEventListener('click', () => this.startPreview());
+    $('publish').addEventListener('click', () => this.publish());
+    $('unpublish').addEventListener('click', () => this.stopPublishing());
+    $('unmute').addEventListener('click', () => {
+      for (const v of $('videos').querySelectorAll('video')) v.muted = false;
+      $('unmute').hidden = true;
+    });
+  }
+
+  async startPreview() {
+    try {
+      this.preview = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 }, audio: true });
+    } catch (err) {
+      this.alert(`Your camera or microphone could not be opened (${err.name}). Check the browser's permission for this site.`);
+      return;
+    }
+    $('preview').srcObject = this.preview;
+    $('preview-start').hidden = true;
+    $('publish').disabled = false;
+    $('publish').focus();
+  }
+
+  publish() {
+    if (!this.preview || !this.conn || !this.conn.publish(this.preview)) return;
+    $('publish').hidden = true;
+    $('unpublish').hidden = false;
+    $('unpublish').focus();
+    this.status('You are on stage: everyone sees and hears you.');
+  }
+
+  stopPublishing() {
+    if (this.conn) this.conn.unpublish();
+    if (this.preview) for (const t of this.preview.getTracks()) t.stop();
+    this.preview = null;
+    $('preview').srcObject = null;
+    $('preview-start').hidden = false;
+    $('publish').hidden = false;
+    $('publish').disabled = true;
+    $('unpublish').hidden = true;
+  }
+
+  // One <video> per remote stream (the server names streams after their publisher); muted at
+  // first so autoplay is always allowed, with a button to turn the sound on.
+  addStream(stream) {
+    const box = $('videos');
+    let v = box.querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`);
+    if (!v) {
+      v = document.createElement('video');
+      v.dataset.stream = stream.id;
+      v.autoplay = true;
+      v.muted = true;
+      v.playsInline = true;
+      v.setAttribute('aria-label', `Video of ${this.onStage.get(stream.id) || 'a speaker'}`);
+      v.srcObject = stream;
+      box.append(v);
+      stream.addEventListener('removetrack', () => {
+        if (stream.getTracks().length === 0) this.removeVideo(v);
+      });
+      v.play().catch(() => {});
+    }
+    $('no-video').hidden = true;
+    if (stream.getAudioTracks().length) $('unmute').hidden = !v.muted;
+  }
+
+  removeVideo(v) {
+    v.remove();
+    const any = !!$('videos').querySelector('video');
+    $('no-video').hidden = any;
+    if (!any) $('unmute').hidden = true;
+  }
+
+  clearStage() {
+    for (const v of $('videos').querySelectorAll('video')) this.removeVideo(v);
+    this.stopPublishing();
+    this.onStage.clear();
+    this.renderStage();
+  }
+
+  // showPresentation links what is presented on stage (slides or a video); http(s) only.
+  showPresentation(p) {
+    const box = $('presentation');
+    const ok = p && /^https?:\/\//i.test(p.url || '');
+    box.hidden = !ok;
+    if (!ok) return;
+    const a = document.createElement('a');
+    a.href = p.url;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = 'Open the presentation';
+    box.replaceChildren('Presented on stage: ', a);
+  }
+
+  status(text) { $('status').textContent = text; }
+  alert(text) { $('alert').textContent = text; $('alert').hidden = false; }
+  clearAlert() { $('alert').hidden = true; $('alert').textContent = ''; }
+}
+
+new RoomPage(readLink()).start();

@@ -1,0 +1,175 @@
+// The signaling connection and the one PeerConnection of the room page. The server is the
+// polite side of "perfect negotiation" (it rolls back its own offer on a collision), so the
+// page is the impolite one: it ignores a server offer that crosses its own.
+
+export const SIGNAL_PATH = '/v1/signal';
+
+export class Connection {
+  // handlers: onJoined(frame), onFrame(frame), onStream(stream), onClose(event).
+  constructor({ session, token, handlers }) {
+    this.session = session;
+    this.token = token;
+    this.h = handlers;
+    this.ws = null;
+    this.pc = null;
+    this.queue = Promise.resolve(); // frames are applied one at a time, in order
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.pendingCandidates = [];
+    this.published = [];
+  }
+
+  open() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${scheme}//${location.host}${SIGNAL_PATH}`);
+    this.ws = ws;
+    // The server may offer before its joined frame (when something is already published).
+    this.startPeer();
+    ws.addEventListener('open', () => this.send({ type: 'join', session: this.session, token: this.token }));
+    ws.addEventListener('message', (e) => {
+      this.queue = this.queue.then(() => this.receive(e.data)).catch((err) => console.warn('signal', err));
+    });
+    ws.addEventListener('close', (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.closePeer();
+      this.h.onClose(e);
+    });
+  }
+
+  close() {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close(1000, 'leaving');
+    this.closePeer();
+  }
+
+  send(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  async receive(data) {
+    let f;
+    try {
+      f = JSON.parse(data);
+    } catch {
+      return;
+    }
+    switch (f.type) {
+      case 'joined':
+        this.h.onJoined(f);
+        return;
+      case 'offer':
+        return this.applyOffer(f.sdp);
+      case 'answer':
+        return this.applyAnswer(f.sdp);
+      case 'candidate':
+        return this.applyCandidate(f.candidate);
+    }
+    this.h.onFrame(f);
+  }
+
+  startPeer() {
+    const pc = new RTCPeerConnection();
+    pc.addEventListener('connectionstatechange', () => console.info('peer connection', pc.connectionState));
+    this.pc = pc;
+    pc.addEventListener('track', (e) => {
+      const stream = e.streams[0] || new MediaStream([e.track]);
+      this.h.onStream(stream);
+    });
+    pc.addEventListener('icecandidate', (e) => {
+      if (e.candidate) this.send({ type: 'candidate', candidate: e.candidate.toJSON() });
+    });
+    pc.addEventListener('negotiationneeded', () => this.offer());
+  }
+
+  closePeer() {
+    if (this.pc) this.pc.close();
+    this.pc = null;
+    this.published = [];
+    this.pendingCandidates = [];
+  }
+
+  async offer() {
+    const pc = this.pc;
+    try {
+      this.makingOffer = true;
+      await pc.setLocalDescription();
+      this.send({ type: 'offer', sdp: pc.localDescription.sdp });
+    } catch (err) {
+      console.warn('offer', err);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  async applyOffer(sdp) {
+    const pc = this.pc;
+    if (!pc) return;
+    this.ignoreOffer = this.makingOffer || pc.signalingState !== 'stable';
+    if (this.ignoreOffer) return; // the server rolls back and offers again after our exchange
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.flushCandidates();
+    await pc.setLocalDescription();
+    this.send({ type: 'answer', sdp: pc.localDescription.sdp });
+  }
+
+  async applyAnswer(sdp) {
+    const pc = this.pc;
+    if (!pc || pc.signalingState !== 'have-local-offer') return;
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+    await this.flushCandidates();
+  }
+
+  // The server's candidates may arrive before any description we applied (an ignored offer):
+  // they are kept until one is in place, since the server's ICE agent is the same for all.
+  async applyCandidate(candidate) {
+    if (!this.pc || !candidate) return;
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(candidate);
+      return;
+    }
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (err) {
+      console.warn('candidate', err);
+    }
+  }
+
+  async flushCandidates() {
+    const pending = this.pendingCandidates;
+    this.pendingCandidates = [];
+    for (const c of pending) await this.applyCandidate(c);
+  }
+
+  // publish sends each track of stream on a transceiver of its own (never one the server
+  // created to send us someone else's track).
+  publish(stream) {
+    if (!this.pc) return false;
+    for (const track of stream.getTracks()) {
+      this.published.push(this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }));
+    }
+    return true;
+  }
+
+  unpublish() {
+    for (const t of this.published) {
+      if (this.pc) this.pc.removeTrack(t.sender);
+    }
+    this.published = [];
+  }
+}
+
+// claimsOf reads the (unverified) claims of a join token for display and expiry; the media
+// service is what checks them.
+export function claimsOf(token) {
+  try {
+    const payload = token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return {};
+  }
+}
