@@ -30,6 +30,7 @@ const MESSAGES = {
   no_such_person: 'That person is no longer in the room.',
   frame_too_large: 'That message is too long.',
   too_slow: 'Your connection could not keep up with the room. Reconnecting…',
+  recording_failed: 'The recording could not be started or stopped. Try again; if it keeps failing, tell the organiser.',
   blocked: 'You have been removed from this room.',
   kicked: 'You have been removed from this room.',
 };
