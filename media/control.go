@@ -46,6 +46,7 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.Handle("POST /control/rooms/{session}/close", c.auth(c.close))
 	mux.Handle("GET /control/rooms/{session}/participants", c.auth(c.participants))
 	mux.Handle("PUT /control/rooms/{session}/participants/{person}/role", c.auth(c.setRole))
+	c.recordingRoutes(mux) // control_recording.go
 	mux.Handle("GET /control/rooms/{session}/attendance", c.auth(c.attendance))
 	return mux
 }
@@ -72,7 +73,14 @@ func (c *control) listRooms(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (c *control) open(w http.ResponseWriter, r *http.Request) {
+	req, ok := decodeOpenRequest(w, r)
+	if !ok {
+		return
+	}
 	room := c.rooms.Open(r.PathValue("session"))
+	if req.AutoRecord && !c.autoRecord(w, room) {
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"session": room.SessionID(), "live": true})
 }
 

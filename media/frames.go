@@ -53,6 +53,7 @@ type Frame struct {
 	Live      *bool                    `json:"live,omitempty"`
 	Code      string                   `json:"code,omitempty"`
 	Message   string                   `json:"message,omitempty"`
+	Recording *RecordingState          `json:"recording,omitempty"`
 
 	RoomFields // room events: room_frames.go
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/store/storetest"
 )
 
@@ -31,30 +32,12 @@ const waitLimit = 15 * time.Second
 var testSecret = []byte("test media secret, not for production")
 
 type testNode struct {
-	rooms  *Rooms
-	srv    *httptest.Server
-	webrtc *webrtc.API
-	db     *bun.DB    // a fresh Postgres schema: room events and attendance land here
-	clock  *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
-}
-
-// testClock stands still until a test moves it, so attendance seconds and rate limits are
-// exact rather than timing-dependent.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	rooms      *Rooms
+	srv        *httptest.Server
+	webrtc     *webrtc.API
+	recordings *recording.Store
+	db         *bun.DB    // a fresh Postgres schema: room events and attendance land here
+	clock      *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
 }
 
 func loopbackAPI(t *testing.T) *webrtc.API {
@@ -72,17 +55,27 @@ func loopbackAPI(t *testing.T) *webrtc.API {
 
 func newTestNode(t *testing.T) *testNode {
 	t.Helper()
+	return newTestNodeRecordingTo(t, t.TempDir())
+}
+
+// newTestNodeRecordingTo is a node whose recordings go to dir.
+func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
+	t.Helper()
 	api := loopbackAPI(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	db := storetest.Postgres(t)
 	clock := &testClock{now: time.Now().UTC()}
-	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now})
+	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
 	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
-	return &testNode{rooms: rooms, srv: srv, webrtc: api, db: db, clock: clock}
+	return &testNode{rooms: rooms, srv: srv, webrtc: api, recordings: recordings, db: db, clock: clock}
 }
 
 type testWriter struct{ t *testing.T }
@@ -315,7 +308,11 @@ func (p *testPeer) publish(kinds ...string) {
 					return
 				case <-tick.C:
 				}
-				payload[0] = byte(i) // VP8: even first byte = keyframe bit clear is fine for relaying
+				if kind == "video" {
+					syntheticVP8(payload, i%30 == 0)
+				} else {
+					payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame
+				}
 				if err := track.WriteSample(pionmedia.Sample{Data: payload, Duration: every}); err != nil {
 					return
 				}
@@ -323,6 +320,22 @@ func (p *testPeer) publish(kinds ...string) {
 		}()
 	}
 	p.offer()
+}
+
+// syntheticVP8 makes frame a VP8 frame header a recorder and a WebM reader accept: a 320×240
+// keyframe about once a second, interframes between (RFC 6386 §9.1). Not decodable pictures.
+func syntheticVP8(frame []byte, keyframe bool) {
+	clear(frame[:10])
+	const showFrame, partitionSize = 0x10, 100
+	tag := uint32(showFrame | partitionSize<<5)
+	if !keyframe {
+		tag |= 0x01
+	}
+	frame[0], frame[1], frame[2] = byte(tag), byte(tag>>8), byte(tag>>16)
+	if keyframe {
+		frame[3], frame[4], frame[5] = 0x9d, 0x01, 0x2a
+		frame[6], frame[7], frame[8], frame[9] = 320&0xff, 320>>8, 240, 0
+	}
 }
 
 func (p *testPeer) received(from, kind string) int {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
 )
 
@@ -21,22 +22,26 @@ type roomParams struct {
 	Logger    *slog.Logger
 	DB        bun.IDB
 	Now       func() time.Time
+	// Recordings is where recordings go; nil: this node does not record.
+	Recordings *recording.Store
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
 // membership, roles, stage state and subscriptions; it is never held while waiting on a
 // participant's negotiation lock the other way round (room.mu → negotiation, never reverse).
 type Room struct {
-	sessionID string
-	webrtc    *webrtc.API
-	log       *slog.Logger
+	sessionID  string
+	webrtc     *webrtc.API
+	log        *slog.Logger
+	recordings *recording.Store
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
 	closed bool
 	people map[string]*Participant
 	tracks []*roomTrack
-	ev     roomEvents // chat, questions, polls, moderation, attendance: room_events.go
+	ev     roomEvents    // chat, questions, polls, moderation, attendance: room_events.go
+	rec    roomRecording // see room_recording.go
 }
 
 // roomTrack is one track a participant sends us, forwarded only while its owner may publish.
@@ -50,7 +55,7 @@ type roomTrack struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, webrtc: p.WebRTC, log: log,
+		sessionID: p.SessionID, webrtc: p.WebRTC, log: log, recordings: p.Recordings,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
@@ -129,7 +134,7 @@ func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(Frame{Type: FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
-		Role: string(c.Role), Live: boolPtr(r.live), RoomFields: r.snapshotLocked(p)})
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {
@@ -192,7 +197,13 @@ func (r *Room) close() {
 		r.endVisitLocked(p)
 	}
 	r.people, r.tracks = map[string]*Participant{}, nil
+	rec := r.detachRecordingLocked()
 	r.mu.Unlock()
+	if rec.session != nil {
+		if _, err := rec.session.Stop(); err != nil {
+			r.log.Error("stop recording on close", "err", err)
+		}
+	}
 	r.ev.store.stop() // the room's events are in the store before Close returns
 	for _, p := range people {
 		p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
@@ -259,6 +270,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	t.published = true
 	t.fwd.SetForwarding(true)
 	r.stageFollowsTracksLocked(t.owner)
+	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
 		if q != t.owner {

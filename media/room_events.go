@@ -44,6 +44,7 @@ type roomEvents struct {
 	reactionsOn bool
 	reactions   map[string]int
 	hidePeople  bool
+	peopleDue   bool // a participants list is scheduled
 	showing     *PresentationView
 	cta         *CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/recording"
 )
 
 // RoomsParams builds the set of rooms one media node owns.
@@ -24,14 +25,17 @@ type RoomsParams struct {
 	DB bun.IDB
 	// Now is the room clock (chat times, attendance seconds); nil means time.Now.
 	Now func() time.Time
+	// Recordings stores recordings; nil: rooms on this node cannot record.
+	Recordings *recording.Store
 }
 
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
 type Rooms struct {
-	log    *slog.Logger
-	webrtc *webrtc.API
-	db     bun.IDB
-	now    func() time.Time
+	log        *slog.Logger
+	webrtc     *webrtc.API
+	db         bun.IDB
+	now        func() time.Time
+	recordings *recording.Store
 
 	mu    sync.Mutex
 	rooms map[string]*Room
@@ -55,7 +59,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 		}
 		p.WebRTC = api
 	}
-	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, rooms: map[string]*Room{}}, nil
+	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings, rooms: map[string]*Room{}}, nil
 }
 
 // NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).
@@ -142,7 +146,7 @@ func canEnterEarly(role authz.SessionRole) bool {
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
-		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, DB: rs.db, Now: rs.now})
+		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings})
 		rs.rooms[sessionID] = r
 	}
 	return r

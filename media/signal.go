@@ -141,6 +141,8 @@ func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 		err = s.room.DeclineStage(s.p)
 	case FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
+	case FrameRecordStart, FrameRecordStop:
+		err = s.room.handleRecordFrame(s.p, f.Type == FrameRecordStart)
 	default:
 		h, ok := roomHandlers[f.Type] // room events: room_*.go
 		if !ok {
@@ -207,6 +209,8 @@ func errorCode(err error) string {
 		return CodeNoSuchPerson
 	case errors.Is(err, ErrNoStageInvite):
 		return CodeNoInvite
+	case isRecordingError(err):
+		return CodeRecordingFailed
 	}
 	return roomErrorCode(err)
 }

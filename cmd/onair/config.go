@@ -41,6 +41,8 @@ type config struct {
 	MediaURL     string   // ONAIR_MEDIA_URL
 	MediaSecret  string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
 	MediaOrigins []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	// RecordingsDir holds the media service's recordings, one folder per session.
+	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
 }
 
 func env(name, fallback string) string {
@@ -71,6 +73,7 @@ func loadConfig() config {
 		}
 	}
 	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
+	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
 	for _, o := range strings.Split(env("ONAIR_MEDIA_ORIGINS", ""), ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/recording"
 )
 
 // runMedia serves the live-room media service: signaling WebSocket, SFU and control API.
@@ -52,7 +53,13 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (http.Handler, fu
 		return nil, nil, err
 	}
 	log = log.With("component", "media")
-	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, DB: db})
+	var recordings *recording.Store // loadConfig always sets the directory; "" turns recording off
+	if cfg.RecordingsDir != "" {
+		if recordings, err = recording.NewStore(recording.StoreParams{Dir: cfg.RecordingsDir, Logger: log}); err != nil {
+			return nil, nil, err
+		}
+	}
+	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, DB: db, Recordings: recordings})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -42,6 +42,8 @@ type Forwarder struct {
 	log     *slog.Logger
 
 	open    atomic.Bool // forwarding on; when off, packets are read and dropped
+	sinks   atomic.Pointer[[]PacketSink]
+	sinksMu sync.Mutex // serializes AddSink/RemoveSink; Run only loads the pointer
 	packets atomic.Uint64
 	read    atomic.Uint64
 	done    chan struct{}
@@ -79,6 +81,52 @@ func (f *Forwarder) Packets() uint64 { return f.packets.Load() }
 
 // Received counts packets read from the publisher, forwarded or not.
 func (f *Forwarder) Received() uint64 { return f.read.Load() }
+
+// Codec is the publisher's negotiated codec (MIME type, clock rate, channels).
+func (f *Forwarder) Codec() webrtc.RTPCodecParameters { return f.remote.Codec() }
+
+// PacketSink receives every packet the forwarder forwards, on the forwarding goroutine: it
+// must neither block nor keep pkt after returning (copy it), or forwarding slows for everyone.
+type PacketSink interface {
+	WriteRTP(pkt []byte)
+}
+
+// AddSink taps the forwarded packet stream (a recorder); packets flow to it only while
+// forwarding is on. Adding the same sink twice has no effect.
+func (f *Forwarder) AddSink(s PacketSink) {
+	f.sinksMu.Lock()
+	defer f.sinksMu.Unlock()
+	var sinks []PacketSink
+	if cur := f.sinks.Load(); cur != nil {
+		sinks = *cur
+	}
+	for _, x := range sinks {
+		if x == s {
+			return
+		}
+	}
+	// Copy on write: Run reads the slice without a lock and must never see it change.
+	next := append(append(make([]PacketSink, 0, len(sinks)+1), sinks...), s)
+	f.sinks.Store(&next)
+}
+
+// RemoveSink stops the tap; after it returns, s receives no further packets once the packet
+// being handed over (if any) is done.
+func (f *Forwarder) RemoveSink(s PacketSink) {
+	f.sinksMu.Lock()
+	defer f.sinksMu.Unlock()
+	cur := f.sinks.Load()
+	if cur == nil {
+		return
+	}
+	next := make([]PacketSink, 0, len(*cur))
+	for _, x := range *cur {
+		if x != s {
+			next = append(next, x)
+		}
+	}
+	f.sinks.Store(&next)
+}
 
 // Done is closed when the remote track has ended.
 func (f *Forwarder) Done() <-chan struct{} { return f.done }
@@ -123,6 +171,11 @@ func (f *Forwarder) Run() {
 		f.read.Add(1)
 		if !f.open.Load() {
 			continue
+		}
+		if sinks := f.sinks.Load(); sinks != nil {
+			for _, s := range *sinks {
+				s.WriteRTP(buf[:n])
+			}
 		}
 		// Write fails only when no subscriber is bound or one binding's transport closed;
 		// neither should stop the others, so it is not fatal.

@@ -164,13 +164,27 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 	}
 	received := func(i int) int { mu.Lock(); defer mu.Unlock(); return got[i] }
 
+	tap := &countingSink{}
+	f.AddSink(tap)
+	f.AddSink(tap) // once is enough
 	waitFor(t, "packets read while forwarding is off", func() bool { return f.Received() >= 20 })
-	if f.Packets() != 0 || received(0) != 0 || received(1) != 0 {
-		t.Fatalf("forwarded %d packets (subscribers got %d, %d) while off", f.Packets(), received(0), received(1))
+	if f.Packets() != 0 || received(0) != 0 || received(1) != 0 || tap.n.Load() != 0 {
+		t.Fatalf("forwarded %d packets (subscribers got %d, %d, the sink %d) while off", f.Packets(), received(0), received(1), tap.n.Load())
 	}
 	f.SetForwarding(true)
 	waitFor(t, "a keyframe request when forwarding starts", func() bool { return plis.Load() >= 1 })
 	waitFor(t, "both subscribers receiving", func() bool { return received(0) >= 20 && received(1) >= 20 })
+	if tapped, fwd := tap.n.Load(), f.Packets(); tapped == 0 || tapped > fwd+1 {
+		t.Fatalf("sink got %d packets of %d forwarded, want each forwarded packet once", tapped, fwd)
+	}
+
+	// A removed sink gets nothing more (one packet may be in hand as it is removed).
+	f.RemoveSink(tap)
+	tapped, read := tap.n.Load(), f.Received()
+	waitFor(t, "more packets forwarded after the sink's removal", func() bool { return f.Received() >= read+20 })
+	if got := tap.n.Load(); got > tapped+1 {
+		t.Errorf("a removed sink got %d more packets", got-tapped)
+	}
 
 	// A subscriber's own PLI is passed on to the publisher.
 	before := plis.Load()
@@ -178,4 +192,12 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the subscriber's keyframe request reaching the publisher", func() bool { return plis.Load() > before })
+}
+
+type countingSink struct{ n atomic.Uint64 }
+
+func (c *countingSink) WriteRTP(pkt []byte) {
+	if len(pkt) > 12 { // an RTP header and payload, not an empty slice
+		c.n.Add(1)
+	}
 }

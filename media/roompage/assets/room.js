@@ -32,6 +32,7 @@ const MESSAGES = {
   no_such_person: 'That person is no longer in the room.',
   frame_too_large: 'That message is too long.',
   too_slow: 'Your connection could not keep up with the room. Reconnecting…',
+  recording_failed: 'The recording could not be started or stopped. Try again; if it keeps failing, tell the organiser.',
   blocked: 'The organizers blocked you from this session: you cannot join it again.',
   kicked: 'The organizers removed you from this session. You may join again with your join link.',
 };
