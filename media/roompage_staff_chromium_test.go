@@ -15,7 +15,7 @@ import (
 
 // participantSeesNoStaffControl: the page's controls for §4 staff actions; a participant's page has none
 // of them shown.
-const participantSeesNoStaffControl = `['tab-manage', 'private-toggle', 'poll-form', 'reactions-toggle', 'cta-form', 'presentation-form', 'breakout-box']
+const participantSeesNoStaffControl = `['tab-manage', 'rec-toggle', 'private-toggle', 'poll-form', 'reactions-toggle', 'cta-form', 'presentation-form', 'breakout-box']
 	.every((id) => document.getElementById(id).hidden) &&
 	document.querySelectorAll('#people button, #questions button, #questions form, #chat button').length === 0`
 
@@ -132,6 +132,13 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	act(t, alice, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(chromedp.ID("tab-questions")))
 	await(t, alice, "a phone-wide page without sideways scrolling", `document.documentElement.scrollWidth <= window.innerWidth`)
 	saveScreenshot(t, alice, "participant-questions-phone")
+
+	// The host records: everyone's page shows REC until the host stops.
+	press(t, host, "the record button", "#rec-toggle")
+	await(t, bob, "REC on the participant's page", `!document.getElementById('rec').hidden`)
+	awaitText(t, host, "rec-toggle", "Stop recording")
+	press(t, host, "the stop-recording button", "#rec-toggle")
+	await(t, bob, "REC gone", `document.getElementById('rec').hidden`)
 
 	// Bob is removed (he may come back); Alice is blocked, refused, then unblocked.
 	act(t, host, chromedp.Click(chromedp.ID("tab-people")))

@@ -17,6 +17,7 @@ export const RIGHTS = {
   'reactions.enable': ['host', 'moderator'],
   'cta.send': ['host', 'moderator', 'speaker'],
   'breakout.create_start': ['host', 'moderator'],
+  'room.record': ['host'],
 };
 
 // can says whether me ({role, onStage}) may do action.

@@ -65,6 +65,7 @@ class RoomPage {
     this.retries = 0;
     this.preview = null; // MediaStream from getUserMedia
     this.onStage = new Map(); // person → name
+    this.recording = false;
     const deps = { me: () => this.me, send: (f) => this.send(f) };
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
@@ -116,7 +117,7 @@ class RoomPage {
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
-    if (f.recording) this.frame({ type: 'recording', recording: f.recording });
+    this.showRecording(f.recording);
   }
 
   frame(f) {
@@ -142,7 +143,7 @@ class RoomPage {
       case 'presentation': return this.showPresentation(f.presentation);
       case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
       case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
-      case 'recording': $('rec').hidden = !(f.recording && f.recording.state === 'recording'); return;
+      case 'recording': return this.showRecording(f.recording);
     }
   }
 
@@ -200,6 +201,7 @@ class RoomPage {
     this.panels.setRights();
     this.staff.setRights();
     if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
+    $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
     this.renderStage();
@@ -215,6 +217,13 @@ class RoomPage {
     }
     this.renderStage();
     this.panels.onStageChanged(f.person, !!f.onStage);
+  }
+
+  // showRecording shows REC to everyone while the session is recorded (the host's button follows).
+  showRecording(r) {
+    this.recording = !!r && r.state === 'recording';
+    $('rec').hidden = !this.recording;
+    $('rec-toggle').textContent = this.recording ? 'Stop recording' : 'Start recording';
   }
 
   // showPeople lists who is in the room and who of them is on stage.
@@ -272,6 +281,7 @@ class RoomPage {
     $('invite').addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.answerInvite('stage.decline');
     });
+    $('rec-toggle').addEventListener('click', () => this.send({ type: this.recording ? 'record.stop' : 'record.start' }));
     $('preview-start').addEventListener('click', () => this.startPreview());
     $('publish').addEventListener('click', () => this.publish());
     $('unpublish').addEventListener('click', () => this.stopPublishing());
