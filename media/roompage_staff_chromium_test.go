@@ -22,9 +22,10 @@ const participantSeesNoStaffControl = `['tab-manage', 'rec-toggle', 'private-tog
 // The host's room page drives the room through the browser: it waits in the green room and
 // is told when the session goes live; sends a call to action; is told a stage invitation was
 // declined; answers a question; turns private questions on (another participant no longer
-// sees a participant's question); presents; runs breakout groups; removes one participant
-// and blocks another, who is refused until unblocked. The participants' pages show each
-// result, and none of the staff controls. Real Chromium, a real media node.
+// sees a participant's question); moderates questions and chat; presents; creates, fills,
+// starts and ends breakout groups; records; removes one participant and blocks another, who
+// is refused until unblocked. The participants' pages show each result, and none of the
+// staff controls. Real Chromium, a real media node.
 func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
@@ -122,10 +123,18 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	)
 	await(t, host, "both groups with one participant each", `[...document.querySelectorAll('#breakouts li')]
 		.map((li) => li.textContent).join('|') === 'Table Areg_1|Table Breg_2'`)
+	act(t, host,
+		chromedp.SetValue(chromedp.ID("breakout-person"), "reg_2"),
+		chromedp.SetValue(chromedp.ID("breakout-group"), "brk1"),
+		chromedp.Click(chromedp.CSS("#breakout-move button[type=submit]")),
+	)
+	await(t, host, "bob moved to Table A", `[...document.querySelectorAll('#breakouts li')]
+		.map((li) => li.textContent).join('|') === 'Table Areg_1, reg_2|Table Bnobody yet'`)
 	wantEveryControlNamed(t, host)
 	saveScreenshot(t, host, "host-manage-desktop")
 	press(t, host, "the start button", "#breakout-start")
 	awaitText(t, alice, "status", "You are in the breakout group “Table A”")
+	awaitText(t, bob, "status", "You are in the breakout group “Table A”")
 	press(t, host, "the end button", "#breakout-end")
 	awaitText(t, alice, "status", "You are back in the main room")
 
