@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,6 +20,7 @@ const (
 	writeRate      = rate.Limit(3)
 	writeBurst     = 10
 	recentChatKept = 100 // chat lines a late joiner receives
+	recentQsShown  = 200 // questions a late joiner receives (the most recent they may see)
 )
 
 // roomEvents is the room's interaction state (chat, questions, polls, reactions, moderation,
@@ -123,11 +125,12 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		chats = append(chats, r.ev.chat...)
 	}
 	var qs []QuestionView
-	for _, q := range r.ev.questions {
-		if r.mayReadQuestionLocked(p, q) {
+	for i := len(r.ev.questions) - 1; i >= 0 && len(qs) < recentQsShown; i-- {
+		if q := r.ev.questions[i]; r.mayReadQuestionLocked(p, q) {
 			qs = append(qs, questionView(q))
 		}
 	}
+	slices.Reverse(qs) // oldest first, as they were asked
 	var polls []PollView
 	for _, pl := range r.ev.polls {
 		if pl.status != store.PollDraft || p.isStaffLocked() {
