@@ -46,8 +46,8 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.Handle("POST /control/rooms/{session}/close", c.auth(c.close))
 	mux.Handle("GET /control/rooms/{session}/participants", c.auth(c.participants))
 	mux.Handle("PUT /control/rooms/{session}/participants/{person}/role", c.auth(c.setRole))
-	mux.Handle("GET /control/rooms/{session}/attendance", c.auth(c.attendance))
 	c.recordingRoutes(mux) // control_recording.go
+	mux.Handle("GET /control/rooms/{session}/attendance", c.auth(c.attendance))
 	return mux
 }
 

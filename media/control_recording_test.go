@@ -41,7 +41,9 @@ func TestRecordingControlAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	host := n.join(t, session, "host", authz.SessionHost)
-	expectRecordingState(t, host, mediactl.RecordingActive)
+	if rec := host.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
+		t.Fatalf("joined frame says recording %+v, want REC on from auto-record", rec)
+	}
 	host.publish("audio", "video")
 	waitRecorded(t, n, 100, 150) // past the first keyframe (one a second)
 	if _, err := c.FinalizeRecording(ctx, session); !errors.Is(err, mediactl.ErrConflict) {

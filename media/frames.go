@@ -10,23 +10,33 @@ import (
 )
 
 // Frame types on the signaling WebSocket. Client → server: join, offer, answer, candidate,
-// stage.invite, stage.accept, stage.remove. Server → client: joined, offer, answer, candidate,
-// stage.invited, stage, role, error, bye. Room events (chat, questions, polls, reactions,
-// CTA, moderation, participants, presentation, breakouts) are listed in room_frames.go.
+// stage.invite, stage.accept, stage.decline, stage.remove. Server → client: joined, live,
+// offer, answer, candidate, stage.invited, stage.declined, stage, role, error, bye. Room
+// events (chat, questions, polls, reactions, CTA, moderation, participants, presentation,
+// breakouts) are listed in room_frames.go.
+//
+//	live {live: true}                     the session started: sent to everyone already in the
+//	                                      (green) room; later joiners read joined.live
+//	stage.decline {}                      refuse a pending stage invitation (no_stage_invite
+//	                                      without one); the inviter gets stage.declined
+//	stage.declined {person, name}         who declined your invitation
 const (
-	FrameJoin         = "join"
-	FrameJoined       = "joined"
-	FrameOffer        = "offer"
-	FrameAnswer       = "answer"
-	FrameCandidate    = "candidate"
-	FrameStageInvite  = "stage.invite"
-	FrameStageInvited = "stage.invited"
-	FrameStageAccept  = "stage.accept"
-	FrameStageRemove  = "stage.remove"
-	FrameStage        = "stage" // someone went on or off stage
-	FrameRole         = "role"  // your session role changed
-	FrameError        = "error"
-	FrameBye          = "bye" // the room closed or you were replaced by a newer connection
+	FrameJoin          = "join"
+	FrameJoined        = "joined"
+	FrameLive          = "live" // the green room went live
+	FrameOffer         = "offer"
+	FrameAnswer        = "answer"
+	FrameCandidate     = "candidate"
+	FrameStageInvite   = "stage.invite"
+	FrameStageInvited  = "stage.invited"
+	FrameStageAccept   = "stage.accept"
+	FrameStageDecline  = "stage.decline"
+	FrameStageDeclined = "stage.declined"
+	FrameStageRemove   = "stage.remove"
+	FrameStage         = "stage" // someone went on or off stage
+	FrameRole          = "role"  // your session role changed
+	FrameError         = "error"
+	FrameBye           = "bye" // the room closed or you were replaced by a newer connection
 )
 
 // Frame is one JSON message on the signaling WebSocket; each type uses the fields it needs.

@@ -38,7 +38,7 @@ type participantParams struct {
 }
 
 // Participant is one person in a room with their one PeerConnection, which carries both what
-// they publish and what they receive. role, onStage and invited are guarded by room.mu.
+// they publish and what they receive. role, onStage and the invitation are guarded by room.mu.
 type Participant struct {
 	room *Room
 	id   string
@@ -47,9 +47,10 @@ type Participant struct {
 	pc   *webrtc.PeerConnection
 	log  *slog.Logger
 
-	role    authz.SessionRole
-	onStage bool
-	invited bool
+	role      authz.SessionRole
+	onStage   bool
+	invited   bool
+	invitedBy string // who sent the pending invitation: told if it is declined
 
 	// negotiation: one offer/answer exchange at a time; needOffer remembers that tracks
 	// changed while an exchange was under way.

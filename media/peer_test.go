@@ -35,28 +35,9 @@ type testNode struct {
 	rooms      *Rooms
 	srv        *httptest.Server
 	webrtc     *webrtc.API
+	recordings *recording.Store
 	db         *bun.DB    // a fresh Postgres schema: room events and attendance land here
 	clock      *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
-	recordings *recording.Store
-}
-
-// testClock stands still until a test moves it, so attendance seconds and rate limits are
-// exact rather than timing-dependent.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 func loopbackAPI(t *testing.T) *webrtc.API {
@@ -82,19 +63,19 @@ func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
 	t.Helper()
 	api := loopbackAPI(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db := storetest.Postgres(t)
-	clock := &testClock{now: time.Now().UTC()}
 	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
+	db := storetest.Postgres(t)
+	clock := &testClock{now: time.Now().UTC()}
 	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
 	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
-	return &testNode{rooms: rooms, srv: srv, webrtc: api, db: db, clock: clock, recordings: recordings}
+	return &testNode{rooms: rooms, srv: srv, webrtc: api, recordings: recordings, db: db, clock: clock}
 }
 
 type testWriter struct{ t *testing.T }

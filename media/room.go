@@ -55,7 +55,7 @@ type roomTrack struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, webrtc: p.WebRTC, recordings: p.Recordings, log: log,
+		sessionID: p.SessionID, webrtc: p.WebRTC, log: log, recordings: p.Recordings,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
@@ -64,10 +64,17 @@ func newRoom(p roomParams) *Room {
 // SessionID is the session this room belongs to.
 func (r *Room) SessionID() string { return r.sessionID }
 
+// setLive opens the room to everyone and tells those already inside (staff in the green room),
+// once: opening a live room again changes nothing.
 func (r *Room) setLive() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.live {
+		return
+	}
 	r.live = true
+	r.broadcastLocked(Frame{Type: FrameLive, Live: boolPtr(true)})
+	r.log.Info("room live", "waiting", len(r.people))
 }
 
 func (r *Room) isLive() bool {
@@ -127,7 +134,7 @@ func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(Frame{Type: FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
-		Role: string(c.Role), Live: boolPtr(r.live), RoomFields: r.snapshotLocked(p)})
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {

@@ -166,6 +166,6 @@ func (r *Room) runBreakouts(p *Participant, start bool, kind string) error {
 
 // sendBreakoutListLocked tells staff who is in which group.
 func (r *Room) sendBreakoutListLocked() {
-	f := roomFrame(FrameBreakouts, RoomFields{Breakouts: r.ev.breakouts.list()})
+	f := roomFrame(FrameBreakouts, RoomFields{Breakouts: r.ev.breakouts.list(), Running: boolPtr(r.ev.breakouts.started)})
 	r.sendToLocked(f, func(q *Participant) bool { return q.canLocked(authz.BreakoutCreateStart) == nil })
 }

@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,6 +20,7 @@ const (
 	writeRate      = rate.Limit(3)
 	writeBurst     = 10
 	recentChatKept = 100 // chat lines a late joiner receives
+	recentQsShown  = 200 // questions a late joiner receives (the most recent they may see)
 )
 
 // roomEvents is the room's interaction state (chat, questions, polls, reactions, moderation,
@@ -44,7 +46,9 @@ type roomEvents struct {
 	reactionsOn bool
 	reactions   map[string]int
 	hidePeople  bool
+	peopleDue   bool // a participants list is scheduled
 	showing     *PresentationView
+	cta         *CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts
 }
 
@@ -121,11 +125,12 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		chats = append(chats, r.ev.chat...)
 	}
 	var qs []QuestionView
-	for _, q := range r.ev.questions {
-		if r.mayReadQuestionLocked(p, q) {
+	for i := len(r.ev.questions) - 1; i >= 0 && len(qs) < recentQsShown; i-- {
+		if q := r.ev.questions[i]; r.mayReadQuestionLocked(p, q) {
 			qs = append(qs, questionView(q))
 		}
 	}
+	slices.Reverse(qs) // oldest first, as they were asked
 	var polls []PollView
 	for _, pl := range r.ev.polls {
 		if pl.status != store.PollDraft || p.isStaffLocked() {
@@ -137,10 +142,13 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 		}
 	}
 	f := RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
-		Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group)}
+		CTA: r.ev.cta, Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group), PrivateQuestions: r.ev.privateQs}
 	if r.mayListPeopleLocked(p) {
 		list := r.participantsLocked()
 		f.Participants = &list
+	}
+	if p.canLocked(authz.BreakoutCreateStart) == nil && len(r.ev.breakouts.groups) > 0 {
+		f.Breakouts, f.Running = r.ev.breakouts.list(), boolPtr(r.ev.breakouts.started) // a reloaded page can still end them
 	}
 	return f
 }

@@ -32,7 +32,8 @@ import "errors"
 //
 // Server → client:
 //
-//	joined {…, chats, questions, polls, reactions, participants, presentation, breakout}
+//	joined {…, chats, questions, polls, reactions, participants, presentation, breakout,
+//	        private_questions, cta, breakouts, running}
 //	                                      the room as the newcomer may see it
 //	chat {chat} / chat.deleted {id}       to the sender's room or breakout group
 //	question {question} / question.deleted {id}
@@ -46,7 +47,8 @@ import "errors"
 //	                                      the tab is hidden: participants.read_hidden)
 //	presentation {presentation}           what is presented; without one: stopped
 //	breakout {breakout}                   your group; without one: back in the main room
-//	breakouts {breakouts}                 every group with its members, to staff
+//	breakouts {breakouts, running}        every group with its members and whether they run,
+//	                                      to staff
 //	bye {code: kicked | blocked}          you were removed from the room
 const (
 	FrameChatSend          = "chat.send"
@@ -129,10 +131,12 @@ type RoomFields struct {
 	Breakouts    []BreakoutView    `json:"breakouts,omitempty"`
 	// Participants is a pointer so an allowed but empty list is still sent.
 	Participants *[]ParticipantInfo `json:"participants,omitempty"`
+	Running      *bool              `json:"running,omitempty"` // breakouts: the groups are running
 	// The joined frame's snapshot for late joiners.
-	Chats     []ChatView     `json:"chats,omitempty"`
-	Questions []QuestionView `json:"questions,omitempty"`
-	Polls     []PollView     `json:"polls,omitempty"`
+	Chats            []ChatView     `json:"chats,omitempty"`
+	Questions        []QuestionView `json:"questions,omitempty"`
+	Polls            []PollView     `json:"polls,omitempty"`
+	PrivateQuestions bool           `json:"private_questions,omitempty"`
 }
 
 // ChatView is one chat line on the wire.

@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +11,25 @@ import (
 )
 
 // Helpers for room-event tests, on top of the peer harness in peer_test.go.
+
+// testClock stands still until a test moves it, so attendance seconds and rate limits are
+// exact rather than timing-dependent.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 // sendRoom sends a room-event frame.
 func (p *testPeer) sendRoom(typ string, fields RoomFields) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -13,8 +14,9 @@ import (
 )
 
 const (
-	maxCTARunes = 200
-	maxURLBytes = 2048
+	maxCTARunes     = 200
+	maxURLBytes     = 2048
+	peopleListDelay = 250 * time.Millisecond
 )
 
 // Reactions a person may send: a fixed set keeps the counts small and the page's buttons known.
@@ -33,21 +35,31 @@ func init() {
 }
 
 func (r *Room) enableReactions(p *Participant, f Frame) error {
+	return r.setSwitch(p, f, authz.ReactionsEnable, &r.ev.reactionsOn,
+		store.RoomEventReactionsEnabled, store.RoomEventReactionsDisabled, func() {
+			r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+		})
+}
+
+// setSwitch flips one of the room's on/off switches (reactions, private questions, hidden
+// participants tab): checks a, sets *sw, journals the change, then announce tells whom it
+// concerns, all under the lock.
+func (r *Room) setSwitch(p *Participant, f Frame, a authz.Action, sw *bool, onKind, offKind string, announce func()) error {
 	if f.Enabled == nil {
-		return fmt.Errorf("%w: reactions.enable needs enabled", ErrBadRequest)
+		return fmt.Errorf("%w: %s needs enabled", ErrBadRequest, f.Type)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.actLocked(p, authz.ReactionsEnable); err != nil {
+	if err := r.actLocked(p, a); err != nil {
 		return err
 	}
-	r.ev.reactionsOn = *f.Enabled
-	kind := store.RoomEventReactionsDisabled
-	if r.ev.reactionsOn {
-		kind = store.RoomEventReactionsEnabled
+	*sw = *f.Enabled
+	kind := offKind
+	if *sw {
+		kind = onKind
 	}
 	r.journalLocked(kind, p.id, "", nil)
-	r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+	announce()
 	return nil
 }
 
@@ -95,7 +107,8 @@ func (r *Room) sendCTA(p *Participant, f Frame) error {
 		return err
 	}
 	r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
-	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: &CTAView{Text: text, URL: link, By: p.id}}))
+	r.ev.cta = &CTAView{Text: text, URL: link, By: p.id}
+	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: r.ev.cta}))
 	return nil
 }
 
@@ -183,22 +196,9 @@ func (r *Room) setRegistrantStatusLocked(personID, status string) {
 
 // hideParticipants hides or shows the participants tab; hosts decide (an event setting).
 func (r *Room) hideParticipants(p *Participant, f Frame) error {
-	if f.Enabled == nil {
-		return fmt.Errorf("%w: participants.hide needs enabled", ErrBadRequest)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.actLocked(p, authz.RoomEventSettings); err != nil {
-		return err
-	}
-	r.ev.hidePeople = *f.Enabled
-	kind := store.RoomEventParticipantsShown
-	if r.ev.hidePeople {
-		kind = store.RoomEventParticipantsHidden
-	}
-	r.journalLocked(kind, p.id, "", nil)
-	r.peopleChangedLocked()
-	return nil
+	return r.setSwitch(p, f, authz.RoomEventSettings, &r.ev.hidePeople,
+		store.RoomEventParticipantsHidden, store.RoomEventParticipantsShown,
+		r.sendPeopleLocked) // at once: who may see the list changed
 }
 
 // mayListPeopleLocked is participants.read_hidden while the tab is hidden.
@@ -206,8 +206,26 @@ func (r *Room) mayListPeopleLocked(q *Participant) bool {
 	return !r.ev.hidePeople || q.canLocked(authz.ParticipantsReadHidden) == nil
 }
 
-// peopleChangedLocked sends the participants list to everyone allowed to see it.
+// peopleChangedLocked schedules the participants list for everyone allowed to see it. Joins
+// and leaves come in bursts (a webinar's start): one list per peopleListDelay, not one per
+// arrival, keeps a room of N people from costing N² frames.
 func (r *Room) peopleChangedLocked() {
+	if r.ev.peopleDue {
+		return
+	}
+	r.ev.peopleDue = true
+	time.AfterFunc(peopleListDelay, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if !r.closed {
+			r.sendPeopleLocked()
+		}
+	})
+}
+
+// sendPeopleLocked sends the participants list now.
+func (r *Room) sendPeopleLocked() {
+	r.ev.peopleDue = false
 	list := r.participantsLocked()
 	r.sendToLocked(roomFrame(FrameParticipants, RoomFields{Participants: &list}), r.mayListPeopleLocked)
 }

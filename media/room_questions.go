@@ -41,7 +41,8 @@ func (r *Room) askQuestion(p *Participant, f Frame) error {
 	q := &store.Question{ID: store.NewID("q"), WorkspaceID: r.ev.workspaceID, SessionID: r.sessionID,
 		PersonID: p.id, Name: p.name, Text: text, Private: r.ev.privateQs, CreatedAt: r.nowUTC()}
 	r.ev.questions = append(r.ev.questions, q)
-	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, q) })
+	row := *q // the insert scans defaults back into its row: never the one the room reads
+	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, &row) })
 	r.sendQuestionLocked(q)
 	return nil
 }
@@ -49,22 +50,10 @@ func (r *Room) askQuestion(p *Participant, f Frame) error {
 // setPrivateQuestions turns private mode on or off; questions asked while it was on stay
 // private after it is turned off (their askers were promised so).
 func (r *Room) setPrivateQuestions(p *Participant, f Frame) error {
-	if f.Enabled == nil {
-		return fmt.Errorf("%w: question.private needs enabled", ErrBadRequest)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.actLocked(p, authz.QuestionModerate); err != nil {
-		return err
-	}
-	r.ev.privateQs = *f.Enabled
-	kind := store.RoomEventPrivateQuestionsOff
-	if r.ev.privateQs {
-		kind = store.RoomEventPrivateQuestionsOn
-	}
-	r.journalLocked(kind, p.id, "", nil)
-	r.broadcastLocked(roomFrame(FrameQuestionsPrivate, RoomFields{Enabled: boolPtr(r.ev.privateQs)}))
-	return nil
+	return r.setSwitch(p, f, authz.QuestionModerate, &r.ev.privateQs,
+		store.RoomEventPrivateQuestionsOn, store.RoomEventPrivateQuestionsOff, func() {
+			r.broadcastLocked(roomFrame(FrameQuestionsPrivate, RoomFields{Enabled: boolPtr(r.ev.privateQs)}))
+		})
 }
 
 func (r *Room) answerQuestion(p *Participant, f Frame) error {

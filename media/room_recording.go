@@ -137,14 +137,12 @@ func (r *Room) handleRecordFrame(p *Participant, start bool) error {
 	return err
 }
 
-// tellRecording sends a newcomer the REC state if a recording runs.
-func (r *Room) tellRecording(to sink) {
-	r.mu.Lock()
-	on := r.rec.session != nil
-	r.mu.Unlock()
-	if on {
-		to.Send(recordingFrame(mediactl.RecordingActive))
+// recordingStateLocked is REC for a newcomer's joined frame: nil when not recording.
+func (r *Room) recordingStateLocked() *RecordingState {
+	if r.rec.session == nil {
+		return nil
 	}
+	return &RecordingState{State: mediactl.RecordingActive}
 }
 
 func isRecordingError(err error) bool {

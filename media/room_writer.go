@@ -2,15 +2,24 @@ package media
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/store"
 )
 
-// storeWriteTimeout bounds one store write; a write that fails is logged with what it was.
-const storeWriteTimeout = 10 * time.Second
+// storeWriteTimeout bounds one attempt of a store write. A failed attempt is retried with
+// backoff (later writes wait, keeping the order); one that still fails, or fails for good
+// (not found, conflict), is logged with what it was.
+const (
+	storeWriteTimeout  = 10 * time.Second
+	storeWriteAttempts = 4
+	storeRetryBackoff  = 500 * time.Millisecond
+)
 
 // roomWriter persists a room's events in the order they happened, on its own goroutine: the
 // room only appends to a queue (under its lock, never waiting), so a slow database can never
@@ -76,12 +85,28 @@ func (w *roomWriter) run() {
 		w.queue, w.busy = nil, true
 		w.mu.Unlock()
 		for _, sw := range batch {
-			ctx, cancel := context.WithTimeout(context.Background(), storeWriteTimeout)
-			if err := sw.do(ctx, w.db); err != nil {
-				w.log.Error("store write failed", "write", sw.what, "err", err)
-			}
-			cancel()
+			w.write(sw)
 		}
+	}
+}
+
+func (w *roomWriter) write(sw storeWrite) {
+	backoff := storeRetryBackoff
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), storeWriteTimeout)
+		err := sw.do(ctx, w.db)
+		cancel()
+		if err == nil {
+			return
+		}
+		permanent := errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)
+		if permanent || attempt == storeWriteAttempts {
+			w.log.Error("store write failed", "write", sw.what, "attempts", attempt, "err", err)
+			return
+		}
+		w.log.Warn("store write failed: retrying", "write", sw.what, "attempt", attempt, "err", err)
+		time.Sleep(backoff)
+		backoff *= 2
 	}
 }
 

@@ -72,7 +72,7 @@ func openPage(t *testing.T, browser context.Context, name, url string) context.C
 			t.Logf("%s console: %s", name, m.String())
 		}
 	}()
-	if err := chromedp.Do(tab, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("chat-text"))); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("status"))); err != nil {
 		t.Fatalf("%s: open room page: %v", name, err)
 	}
 	return tab
@@ -107,8 +107,20 @@ func post(t *testing.T, from, to context.Context, composer, list, text string) {
 		chromedp.SendKeys(chromedp.ID(composer+"-text"), text),
 		chromedp.Click(chromedp.CSS("#"+composer+"-form button")),
 	)
-	await(t, to, fmt.Sprintf("%q in the %s list", text, list),
-		fmt.Sprintf(`document.getElementById(%q).textContent.includes(%q)`, list, text))
+	awaitText(t, to, list, text)
+}
+
+// awaitText waits until the element with this id shows text.
+func awaitText(t *testing.T, tab context.Context, id, text string) {
+	t.Helper()
+	await(t, tab, fmt.Sprintf("%q in #%s", text, id), fmt.Sprintf(`document.getElementById(%q).textContent.includes(%q)`, id, text))
+}
+
+// press waits until the element css selects is shown, then clicks it.
+func press(t *testing.T, tab context.Context, what, css string) {
+	t.Helper()
+	await(t, tab, what, fmt.Sprintf(`(e => e !== null && e.offsetParent !== null)(document.querySelector(%q))`, css))
+	act(t, tab, chromedp.Click(chromedp.CSS(css)))
 }
 
 // wantEveryControlNamed fails when a control (shown or in a hidden panel) has no accessible name (its text, an
@@ -134,13 +146,19 @@ func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
 	return roompage.Link(roompage.LinkParams{MediaURL: n.srv.URL, SessionID: c.SessionID, Token: n.tokenFor(t, c)})
 }
 
+// saveScreenshot writes the page to ONAIR_SCREENSHOTS (a directory, to look at them), else to
+// the test's temporary directory.
 func saveScreenshot(t *testing.T, tab context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	path := filepath.Join(t.TempDir(), name+".png")
+	dir := os.Getenv("ONAIR_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, png, 0o600); err != nil {
 		t.Fatal(err)
 	}

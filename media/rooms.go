@@ -76,7 +76,7 @@ func NewWebRTCAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
 }
 
 // Open makes the session's room live (the session started), creating it if staff had not
-// entered the green room yet.
+// entered the green room yet; staff waiting in the green room are told (a live frame).
 func (rs *Rooms) Open(sessionID string) *Room {
 	rs.mu.Lock()
 	r := rs.getOrCreateLocked(sessionID)

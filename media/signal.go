@@ -137,6 +137,8 @@ func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 		err = s.room.InviteToStage(s.p, f.Person)
 	case FrameStageAccept:
 		err = s.room.AcceptStage(s.p)
+	case FrameStageDecline:
+		err = s.room.DeclineStage(s.p)
 	case FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
 	case FrameRecordStart, FrameRecordStop:
@@ -178,7 +180,6 @@ func (s *signalSession) join(ctx context.Context, f Frame) bool {
 		return false
 	}
 	s.joined.Store(true) // room.join sent the joined frame
-	s.room.tellRecording(s.conn)
 	return true
 }
 

@@ -22,7 +22,7 @@ func (r *Room) InviteToStage(actor *Participant, personID string) error {
 	if !ok {
 		return fmt.Errorf("invite %s on stage: %w", personID, ErrNoSuchPerson)
 	}
-	target.invited = true
+	target.invited, target.invitedBy = true, actor.id
 	target.sink.Send(Frame{Type: FrameStageInvited, Person: actor.id, Name: actor.name})
 	r.log.Info("stage invite", "by", actor.id, "person", personID)
 	return nil
@@ -35,12 +35,28 @@ func (r *Room) AcceptStage(p *Participant) error {
 		r.mu.Unlock()
 		return ErrNoStageInvite
 	}
-	p.invited, p.onStage = false, true
+	p.invited, p.invitedBy, p.onStage = false, "", true
 	renegotiate := r.reconcileLocked(p)
 	r.broadcastLocked(Frame{Type: FrameStage, Person: p.id, Name: p.name, OnStage: boolPtr(true)})
 	r.mu.Unlock()
 	r.log.Info("stage accepted", "person", p.id)
 	negotiateAll(renegotiate)
+	return nil
+}
+
+// DeclineStage drops p's pending invitation and tells the inviter, if still in the room.
+func (r *Room) DeclineStage(p *Participant) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !p.invited {
+		return ErrNoStageInvite
+	}
+	inviter := p.invitedBy
+	p.invited, p.invitedBy = false, ""
+	if q, ok := r.people[inviter]; ok {
+		q.sink.Send(Frame{Type: FrameStageDeclined, Person: p.id, Name: p.name})
+	}
+	r.log.Info("stage declined", "person", p.id, "inviter", inviter)
 	return nil
 }
 
@@ -57,7 +73,7 @@ func (r *Room) RemoveFromStage(actor *Participant, personID string) error {
 		r.mu.Unlock()
 		return fmt.Errorf("remove %s from stage: %w", personID, ErrNoSuchPerson)
 	}
-	target.invited, target.onStage = false, false
+	target.invited, target.invitedBy, target.onStage = false, "", false
 	renegotiate := r.reconcileLocked(target)
 	r.broadcastLocked(Frame{Type: FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(false)})
 	r.mu.Unlock()

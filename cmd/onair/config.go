@@ -41,6 +41,12 @@ type config struct {
 	MediaURL     string   // ONAIR_MEDIA_URL
 	MediaSecret  string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
 	MediaOrigins []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
+	// unset, each PeerConnection takes an ephemeral port.
+	MediaUDPPort string
+	// ONAIR_MEDIA_PUBLIC_IPS: the node's public addresses behind a 1:1 NAT, announced in ICE
+	// host candidates instead of the private ones.
+	MediaPublicIPs []string
 	// RecordingsDir holds the media service's recordings, one folder per session.
 	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
 }
@@ -67,19 +73,12 @@ func loadConfig() config {
 		LogFormat:         env("ONAIR_LOG_FORMAT", "text"),
 	}
 	c.StripeSecretKey, c.StripeWebhookSecret = env("STRIPE_SECRET_KEY", ""), env("STRIPE_WEBHOOK_SECRET", "")
-	for _, p := range strings.Split(env("ONAIR_TRUSTED_PROXIES", ""), ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			c.TrustedProxies = append(c.TrustedProxies, p)
-		}
-	}
+	c.TrustedProxies = envList("ONAIR_TRUSTED_PROXIES")
 	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
 	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
-	for _, o := range strings.Split(env("ONAIR_MEDIA_ORIGINS", ""), ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.MediaOrigins = append(c.MediaOrigins, o)
-		}
-	}
+	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
+	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c
 }
@@ -110,4 +109,15 @@ func (c config) logger() (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
 	}
 	return nil, fmt.Errorf("ONAIR_LOG_FORMAT must be text or json, not %q", c.LogFormat)
+}
+
+// envList reads a comma-separated variable, dropping blanks.
+func envList(key string) []string {
+	var out []string
+	for _, v := range strings.Split(env(key, ""), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/pion/webrtc/v4"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
@@ -47,8 +46,17 @@ func runMedia(ctx context.Context, cfg config) error {
 
 // newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
 // connections that http.Server.Shutdown does not close).
-func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (http.Handler, func(), error) {
-	api, err := media.NewWebRTCAPI(webrtc.SettingEngine{})
+func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, stop func(), err error) {
+	se, closeUDP, err := mediaSettings(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = closeUDP()
+		}
+	}()
+	api, err := media.NewWebRTCAPI(se)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,7 +72,7 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (http.Handler, fu
 		return nil, nil, err
 	}
 	h := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: []byte(cfg.MediaSecret), Logger: log, OriginPatterns: cfg.MediaOrigins})
-	return h, rooms.CloseAll, nil
+	return h, func() { rooms.CloseAll(); _ = closeUDP() }, nil
 }
 
 // startDevMedia runs the media service beside the API in `onair dev` on the dev store,

@@ -1,5 +1,7 @@
-// The side panels: chat, questions and the people list, as the room socket sends them.
+// The side panels: chat, questions and the people list, as the room socket sends them. Staff
+// controls are built only for those rights.js allows (hidden, never merely disabled).
 import { el, button, meta, put, removeItem, isStaff } from './dom.js';
+import { can } from './rights.js';
 
 export class Panels {
   // me(): {person, role}; send(frame): sends on the room socket, false when disconnected.
@@ -9,9 +11,41 @@ export class Panels {
     this.chat = document.getElementById('chat');
     this.questions = document.getElementById('questions');
     this.people = document.getElementById('people');
+    this.blocked = new Map(); // person → name, blocked from this page (they are gone from the list)
+    this.questionData = new Map(); // id → question, to redraw the tools when rights change
+    this.privateQuestions = false;
     this.bindComposer('chat-form', 'chat-text', 'chat.send');
     this.bindComposer('question-form', 'question-text', 'question.ask');
     this.bindTabs();
+    document.getElementById('private-toggle').addEventListener('click', () => {
+      this.send({ type: 'question.private', enabled: !this.privateQuestions });
+    });
+  }
+
+  // setRights shows the controls the person's role (and stage state) allows.
+  setRights() {
+    const me = this.me();
+    document.getElementById('private-toggle').hidden = !can(me, 'question.moderate');
+    for (const q of this.questionData.values()) this.addQuestion(q);
+    if (this.peopleList) this.showPeople(this.peopleList);
+  }
+
+  // setPrivate shows whether private questions are on (questions.private, joined).
+  setPrivate(enabled) {
+    this.privateQuestions = !!enabled;
+    const t = document.getElementById('private-toggle');
+    t.setAttribute('aria-pressed', String(this.privateQuestions));
+    document.getElementById('questions-mode').textContent = this.privateQuestions
+      ? 'Private questions are on: only you and the organizers see your questions.'
+      : 'Everyone sees the questions.';
+    for (const q of this.questionData.values()) this.addQuestion(q);
+  }
+
+  // mayRead is question.read_private (§4 footnote 5): staff read every question; a participant
+  // their own, and others' only while neither the room nor the question is private.
+  mayRead(q) {
+    const me = this.me();
+    return isStaff(me.role) || q.person === me.person || (!this.privateQuestions && !q.private);
   }
 
   bindComposer(formId, inputId, type) {
@@ -39,27 +73,37 @@ export class Panels {
       tab.addEventListener('click', () => select(tab));
       tab.addEventListener('keydown', (e) => {
         const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
-        if (step) select(tabs[(i + step + tabs.length) % tabs.length]);
+        if (!step) return;
+        for (let j = 1; j <= tabs.length; j++) {
+          const next = tabs[(i + step * j + tabs.length * j) % tabs.length];
+          if (!next.hidden) {
+            select(next);
+            return;
+          }
+        }
       });
     });
+    this.selectTab = select;
   }
 
   // snapshot renders what the joined frame says the room already holds.
   snapshot(f) {
     this.chat.replaceChildren();
     this.questions.replaceChildren();
+    this.questionData.clear();
+    this.setPrivate(f.private_questions);
     for (const m of f.chats || []) this.addChat(m);
     for (const q of f.questions || []) this.addQuestion(q);
   }
 
   addChat(m) {
     if (!m || !m.id) return;
-    const { person, role } = this.me();
+    const me = this.me();
     const tools = [];
-    if (isStaff(role)) {
-      if (m.person !== person && m.role === 'participant') {
-        tools.push(button('Invite on stage', `Invite ${m.name} on stage`, () => this.send({ type: 'stage.invite', person: m.person })));
-      }
+    if (can(me, 'stage.invite') && m.person !== me.person && m.role === 'participant') {
+      tools.push(button('Invite on stage', `Invite ${m.name} on stage`, () => this.send({ type: 'stage.invite', person: m.person })));
+    }
+    if (can(me, 'chat.moderate')) {
       tools.push(button('Delete', `Delete the message of ${m.name}`, () => this.send({ type: 'chat.delete', id: m.id })));
     }
     put(this.chat, el('li', { 'data-id': m.id }, meta(m.name, m.role, m.at, ...tools), el('p', { class: 'text', text: m.text })), m.id);
@@ -68,22 +112,36 @@ export class Panels {
 
   deleteChat(id) { removeItem(this.chat, id); }
 
-  deleteQuestion(id) { removeItem(this.questions, id); }
+  deleteQuestion(id) {
+    this.questionData.delete(id);
+    removeItem(this.questions, id);
+  }
 
   addQuestion(q) {
     if (!q || !q.id) return;
+    this.questionData.set(q.id, q);
+    if (!this.mayRead(q)) {
+      removeItem(this.questions, q.id);
+      return;
+    }
     const tags = [];
     if (q.private) tags.push(el('span', { class: 'role', text: 'private' }));
     if (q.answered_live) tags.push(el('span', { class: 'role', text: 'answered live' }));
     const li = el('li', { 'data-id': q.id }, meta(q.name, '', q.at, ...tags), el('p', { class: 'text', text: q.text }),
-      q.answer ? el('p', { class: 'answer', text: q.answer }) : null);
-    if (isStaff(this.me().role)) li.append(this.questionTools(q));
+      q.answer ? el('p', { class: 'answer' }, el('span', { class: 'sr-only', text: 'Answer: ' }), q.answer) : null);
+    const tools = this.questionTools(q);
+    if (tools) li.append(tools);
     put(this.questions, li, q.id);
     this.questions.scrollTop = this.questions.scrollHeight;
   }
 
-  // questionTools are the staff's answer form and buttons under a question.
+  // questionTools are the staff's answer form and buttons under a question, as far as allowed.
   questionTools(q) {
+    const me = this.me();
+    const answer = can(me, 'question.answer') && !q.answer;
+    const live = can(me, 'question.answer_live') && !q.answered_live;
+    const remove = can(me, 'question.moderate');
+    if (!answer && !live && !remove) return null;
     const inputId = `answer-${q.id}`;
     const input = el('input', { id: inputId, maxlength: '1000', autocomplete: 'off', required: '' });
     const form = el('form', { class: 'composer answer-form' },
@@ -94,27 +152,67 @@ export class Panels {
       if (text) this.send({ type: 'question.answer', id: q.id, text });
     });
     const buttons = el('div', { class: 'meta' },
-      q.answered_live ? null : button('Answered live', `Mark the question of ${q.name} answered live`, () => this.send({ type: 'question.answer_live', id: q.id })),
-      button('Delete', `Delete the question of ${q.name}`, () => this.send({ type: 'question.delete', id: q.id })));
-    return el('div', {}, q.answer ? null : form, buttons);
+      live ? button('Answered live', `Mark the question of ${q.name} answered live`, () => this.send({ type: 'question.answer_live', id: q.id })) : null,
+      remove ? button('Delete', `Delete the question of ${q.name}`, () => this.send({ type: 'question.delete', id: q.id })) : null);
+    return el('div', {}, answer ? form : null, buttons);
   }
 
-  // showPeople lists who is in the room; staff can invite participants on stage from here.
+  // showPeople lists who is in the room with the stage and moderation buttons allowed. A
+  // keyboard user's focus stays on the same button across redraws (or on the list when that
+  // row is gone: they just kicked or blocked someone).
   showPeople(people) {
     this.peopleList = people;
+    const focused = this.people.contains(document.activeElement) ? document.activeElement.dataset.act : '';
     this.people.replaceChildren();
-    const staff = isStaff(this.me().role);
+    const me = this.me();
     for (const p of people) {
-      const li = el('li', { 'data-id': p.person_id }, el('span', { text: p.name || p.person_id }),
+      const name = p.name || p.person_id;
+      const li = el('li', { 'data-id': p.person_id }, el('span', { text: name }),
         el('span', { class: 'role', text: p.on_stage ? `${p.role}, on stage` : p.role }));
-      if (staff && p.role === 'participant' && p.person_id !== this.me().person) {
-        li.append(p.on_stage
-          ? button('Remove from stage', `Remove ${p.name} from stage`, () => this.send({ type: 'stage.remove', person: p.person_id }))
-          : button('Invite on stage', `Invite ${p.name} on stage`, () => this.send({ type: 'stage.invite', person: p.person_id })));
+      if (p.role === 'participant' && p.person_id !== me.person) {
+        const tools = [
+          p.on_stage
+            ? can(me, 'stage.remove') && this.tool(p, 'stage.remove', 'Remove from stage', `Remove ${name} from stage`)
+            : can(me, 'stage.invite') && this.tool(p, 'stage.invite', 'Invite on stage', `Invite ${name} on stage`),
+          can(me, 'participant.kick') && this.tool(p, 'participant.kick', 'Remove from session', `Remove ${name} from the session (they may rejoin)`),
+          can(me, 'participant.block') && this.tool(p, 'participant.block', 'Block', `Block ${name} from the session`),
+        ];
+        for (const b of tools) if (b) li.append(b);
       }
       this.people.append(li);
     }
     document.getElementById('people-count').textContent = String(people.length);
+    if (focused) (this.people.querySelector(`[data-act="${CSS.escape(focused)}"]`) || this.people).focus();
+  }
+
+  tool(p, type, text, label) {
+    const b = button(text, label, () => {
+      if (!this.send({ type, person: p.person_id })) return;
+      if (type === 'participant.block') this.addBlocked(p.person_id, p.name || p.person_id);
+    });
+    b.dataset.act = `${type}:${p.person_id}`;
+    return b;
+  }
+
+  // The blocked are no longer in the room, so the page keeps those it blocked, to unblock them.
+  addBlocked(person, name) {
+    this.blocked.set(person, name);
+    this.showBlocked();
+  }
+
+  showBlocked() {
+    const list = document.getElementById('blocked');
+    list.replaceChildren();
+    for (const [person, name] of this.blocked) {
+      list.append(el('li', { 'data-id': person }, el('span', { text: name }),
+        button('Unblock', `Unblock ${name}: they may join again`, () => {
+          if (!this.send({ type: 'participant.unblock', person })) return;
+          this.blocked.delete(person);
+          this.showBlocked();
+          this.people.focus();
+        })));
+    }
+    document.getElementById('blocked-box').hidden = this.blocked.size === 0;
   }
 
   // onStageChanged keeps the people list's stage marks current between participants frames.

@@ -1,5 +1,6 @@
 // Polls, reactions and calls to action.
-import { el, button, put, isStaff } from './dom.js';
+import { el, button, put } from './dom.js';
+import { can } from './rights.js';
 
 // The reactions the media service accepts, with what the buttons show and say.
 const REACTIONS = [
@@ -41,9 +42,9 @@ export class Polls {
     });
   }
 
-  setRole(role) {
-    document.getElementById('poll-form').hidden = !isStaff(role);
-    document.getElementById('reactions-toggle').hidden = !['host', 'moderator'].includes(role);
+  setRights() {
+    document.getElementById('poll-form').hidden = !can(this.me(), 'poll.create_send');
+    document.getElementById('reactions-toggle').hidden = !can(this.me(), 'reactions.enable');
   }
 
   snapshot(f) {
@@ -77,7 +78,7 @@ export class Polls {
     });
     if (voting) fs.append(el('button', { type: 'submit', text: 'Vote' }));
     fs.append(el('p', { class: 'meta', text: { draft: 'Draft: only staff see it.', sent: 'Open for votes.', closed: 'Poll closed.' }[p.status] || '' }));
-    if (isStaff(this.me().role) && p.status !== 'closed') {
+    if (can(this.me(), 'poll.create_send') && p.status !== 'closed') {
       const next = p.status === 'draft' ? ['poll.send', 'Send to everyone'] : ['poll.close', 'Close the poll'];
       fs.append(button(next[1], `${next[1]}: ${p.question}`, () => this.send({ type: next[0], id: p.id })));
     }

@@ -3,7 +3,9 @@
 import { Connection, claimsOf } from './signal.js';
 import { Panels } from './panels.js';
 import { Polls } from './polls.js';
+import { StaffTools } from './staff.js';
 import { isStaff } from './dom.js';
+import { can } from './rights.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -30,9 +32,9 @@ const MESSAGES = {
   no_such_person: 'That person is no longer in the room.',
   frame_too_large: 'That message is too long.',
   too_slow: 'Your connection could not keep up with the room. Reconnecting…',
-  blocked: 'You have been removed from this room.',
-  kicked: 'You have been removed from this room.',
-  recording_failed: 'The recording could not be started or stopped. Try again.',
+  recording_failed: 'The recording could not be started or stopped. Try again; if it keeps failing, tell the organiser.',
+  blocked: 'The organizers blocked you from this session: you cannot join it again.',
+  kicked: 'The organizers removed you from this session. You may join again with your join link.',
 };
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
@@ -63,9 +65,11 @@ class RoomPage {
     this.retries = 0;
     this.preview = null; // MediaStream from getUserMedia
     this.onStage = new Map(); // person → name
+    this.recording = false;
     const deps = { me: () => this.me, send: (f) => this.send(f) };
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
+    this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
     this.bindControls();
   }
 
@@ -105,22 +109,29 @@ class RoomPage {
     this.status(f.live ? 'You are in the live room.' : 'You are in the green room; the session has not started yet.');
     this.clearAlert();
     document.body.dataset.state = 'joined';
-    this.applyRole();
+    document.body.dataset.live = String(!!f.live);
     this.panels.snapshot(f);
+    this.applyRole();
     if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
-    if (f.recording) this.frame({ type: 'recording', recording: f.recording });
+    this.staff.showBreakouts(f.breakouts || [], !!f.running);
+    this.showRecording(f.recording);
   }
 
   frame(f) {
     switch (f.type) {
       case 'error': return this.error(f);
+      case 'live':
+        document.body.dataset.live = 'true';
+        return this.status('The session is live: the audience is joining.');
       case 'bye': return this.bye(f);
       case 'role': this.me.role = f.role; $('who').textContent = `${this.me.name} · ${f.role}`; return this.applyRole();
       case 'stage': return this.stage(f);
       case 'stage.invited': return this.invited(f);
+      case 'stage.declined': return this.status(`${f.name || 'The person you invited'} declined the stage invitation.`);
+      case 'questions.private': return this.panels.setPrivate(f.enabled);
       case 'chat': return this.panels.addChat(f.chat);
       case 'chat.deleted': return this.panels.deleteChat(f.id);
       case 'question': return this.panels.addQuestion(f.question);
@@ -130,8 +141,9 @@ class RoomPage {
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
       case 'presentation': return this.showPresentation(f.presentation);
+      case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
       case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
-      case 'recording': $('rec').hidden = !(f.recording && f.recording.state === 'recording'); return;
+      case 'recording': return this.showRecording(f.recording);
     }
   }
 
@@ -183,8 +195,13 @@ class RoomPage {
     return isStaff(this.me.role) || this.me.onStage;
   }
 
+  // applyRole shows the controls the role and stage state allow, after either changed.
   applyRole() {
-    this.polls.setRole(this.me.role);
+    this.polls.setRights();
+    this.panels.setRights();
+    this.staff.setRights();
+    if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
+    $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
     this.renderStage();
@@ -202,9 +219,17 @@ class RoomPage {
     this.panels.onStageChanged(f.person, !!f.onStage);
   }
 
+  // showRecording shows REC to everyone while the session is recorded (the host's button follows).
+  showRecording(r) {
+    this.recording = !!r && r.state === 'recording';
+    $('rec').hidden = !this.recording;
+    $('rec-toggle').textContent = this.recording ? 'Stop recording' : 'Start recording';
+  }
+
   // showPeople lists who is in the room and who of them is on stage.
   showPeople(people) {
     this.panels.showPeople(people);
+    this.staff.refresh();
     this.onStage = new Map(people.filter((p) => p.on_stage).map((p) => [p.person_id, p.name]));
     const mine = this.onStage.has(this.me.person);
     if (mine !== this.me.onStage) {
@@ -220,7 +245,7 @@ class RoomPage {
     for (const [person, name] of this.onStage) {
       const li = document.createElement('li');
       li.textContent = name || person;
-      if (isStaff(this.me.role) && person !== this.me.person) {
+      if (can(this.me, 'stage.remove') && person !== this.me.person) {
         const b = document.createElement('button');
         b.type = 'button';
         b.className = 'small';
@@ -235,16 +260,28 @@ class RoomPage {
 
   invited(f) {
     $('invite-text').textContent = `${f.name || 'A host'} invites you on stage: your camera and microphone will be seen and heard by everyone.`;
+    if ($('invite').hidden) this.focusBeforeInvite = document.activeElement;
     $('invite').hidden = false;
     $('invite-accept').focus();
   }
 
+  // answerInvite accepts or declines, then gives the keyboard focus back where it was.
+  answerInvite(type) {
+    $('invite').hidden = true;
+    this.send({ type });
+    const back = this.focusBeforeInvite;
+    this.focusBeforeInvite = null;
+    if (back && back.isConnected && back !== document.body) back.focus();
+    else $('tab-chat').focus();
+  }
+
   bindControls() {
-    $('invite-accept').addEventListener('click', () => {
-      $('invite').hidden = true;
-      this.send({ type: 'stage.accept' });
+    $('invite-accept').addEventListener('click', () => this.answerInvite('stage.accept'));
+    $('invite-decline').addEventListener('click', () => this.answerInvite('stage.decline'));
+    $('invite').addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.answerInvite('stage.decline');
     });
-    $('invite-decline').addEventListener('click', () => { $('invite').hidden = true; });
+    $('rec-toggle').addEventListener('click', () => this.send({ type: this.recording ? 'record.stop' : 'record.start' }));
     $('preview-start').addEventListener('click', () => this.startPreview());
     $('publish').addEventListener('click', () => this.publish());
     $('unpublish').addEventListener('click', () => this.stopPublishing());
@@ -328,6 +365,7 @@ class RoomPage {
     const box = $('presentation');
     const ok = p && /^https?:\/\//i.test(p.url || '');
     box.hidden = !ok;
+    this.staff.showPresentation(ok);
     if (!ok) return;
     const a = document.createElement('a');
     a.href = p.url;

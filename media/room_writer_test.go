@@ -1,0 +1,46 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
+)
+
+// While the store is stuck (its room tables locked by another transaction), chat keeps
+// flowing, people keep joining and media keeps being forwarded; once the store is free
+// everything accepted meanwhile is written.
+func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	host := n.join(t, session, "host", authz.SessionHost)
+	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	host.publish("video")
+	waitFor(t, "viewer receiving", func() bool { return viewer.received("host", "video") >= 20 })
+
+	ctx := context.Background()
+	tx, err := n.db.BeginTx(ctx, nil)
+	must(t, err)
+	defer func() { _ = tx.Rollback() }()
+	_, err = tx.ExecContext(ctx, "LOCK TABLE chat_messages, attendance IN ACCESS EXCLUSIVE MODE")
+	must(t, err)
+
+	for i := range 5 {
+		host.sendRoom(FrameChatSend, RoomFields{Text: fmt.Sprintf("while stuck %d", i)})
+		viewer.expectChat(fmt.Sprintf("while stuck %d", i))
+	}
+	late := n.join(t, session, "late", authz.SessionParticipant)
+	before := late.received("host", "video")
+	waitFor(t, "the newcomer receiving while the store is stuck", func() bool { return late.received("host", "video") >= before+20 })
+
+	must(t, tx.Rollback())
+	n.flush(t, session)
+	if got := n.count(t, (*store.ChatMessage)(nil), session, ""); got != 5 {
+		t.Errorf("%d chat rows after the store came back, want 5", got)
+	}
+	if got := n.count(t, (*store.Attendance)(nil), session, ""); got != 3 {
+		t.Errorf("%d attendance rows after the store came back, want 3", got)
+	}
+}

@@ -1,0 +1,84 @@
+// The Manage tab: call to action, presentation and breakout groups, each shown only to the
+// roles rights.js allows (hidden, never merely disabled).
+import { el } from './dom.js';
+import { can } from './rights.js';
+
+const $ = (id) => document.getElementById(id);
+const MAIN_ROOM = ''; // breakout.move to the main room
+
+export class StaffTools {
+  // me(): {person, role, onStage}; send(frame); people(): the room's participants list.
+  constructor({ me, send, people }) {
+    this.me = me;
+    this.send = send;
+    this.people = people;
+    this.groups = [];
+    this.running = false;
+    this.presenting = false;
+    this.bindForm('cta-form', () => ({ type: 'cta.send', text: $('cta-text').value.trim(), url: $('cta-url').value.trim() }));
+    this.bindForm('presentation-form', () => ({ type: 'presentation.start', url: $('presentation-url').value.trim() }));
+    this.bindForm('breakout-form', () => ({ type: 'breakout.create', names: $('breakout-names').value.split('\n').map((s) => s.trim()).filter(Boolean) }));
+    this.bindForm('breakout-move', () => ({ type: 'breakout.move', person: $('breakout-person').value, id: $('breakout-group').value }));
+    $('presentation-stop').addEventListener('click', () => this.send({ type: 'presentation.stop' }));
+    $('breakout-start').addEventListener('click', () => this.send({ type: 'breakout.start' }));
+    $('breakout-end').addEventListener('click', () => this.send({ type: 'breakout.end' }));
+  }
+
+  // bindForm sends frame() on submit (the browser has checked required fields and URL patterns).
+  bindForm(id, frame) {
+    $(id).addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (this.send(frame()) && id !== 'breakout-move') e.target.reset();
+    });
+  }
+
+  setRights() {
+    const me = this.me();
+    const cta = can(me, 'cta.send');
+    const present = can(me, 'stage.control_media');
+    const breakouts = can(me, 'breakout.create_start');
+    $('cta-form').hidden = !cta;
+    $('presentation-form').hidden = !present;
+    $('breakout-box').hidden = !breakouts;
+    $('tab-manage').hidden = !(cta || present || breakouts);
+    this.showPresentation(this.presenting);
+  }
+
+  showPresentation(presenting) {
+    this.presenting = !!presenting;
+    $('presentation-stop').hidden = !(this.presenting && can(this.me(), 'stage.remove_presentation'));
+  }
+
+  // showBreakouts lists the groups with their members and offers what comes next.
+  showBreakouts(groups, running) {
+    this.groups = groups;
+    this.running = running;
+    this.refresh();
+  }
+
+  // refresh redraws the groups with the current names (the people list changed).
+  refresh() {
+    const names = new Map(this.people().map((p) => [p.person_id, p.name || p.person_id]));
+    const list = $('breakouts');
+    list.replaceChildren();
+    for (const g of this.groups) {
+      const members = (g.members || []).map((m) => names.get(m) || m);
+      list.append(el('li', { 'data-id': g.id }, el('strong', { text: g.name }),
+        el('span', { class: 'meta', text: members.length ? members.join(', ') : 'nobody yet' })));
+    }
+    const participants = this.people().filter((p) => p.role === 'participant');
+    fill($('breakout-person'), participants.map((p) => [p.person_id, p.name || p.person_id]));
+    fill($('breakout-group'), [[MAIN_ROOM, 'the main room'], ...this.groups.map((g) => [g.id, g.name])]);
+    $('breakout-move').hidden = !this.groups.length || !participants.length;
+    $('breakout-start').hidden = !this.groups.length || this.running;
+    $('breakout-end').hidden = !this.running;
+    $('breakout-form').hidden = this.running; // groups are replaced only while not running
+  }
+}
+
+// fill replaces a select's options, keeping the chosen one when it is still there.
+function fill(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, text]) => el('option', { value, text })));
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
+}
