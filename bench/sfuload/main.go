@@ -26,6 +26,7 @@ type options struct {
 	counts                []int
 	warmup, window        time.Duration
 	serverCPU             string
+	rounds                int
 }
 
 func main() {
@@ -37,6 +38,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "time after the last subscriber receives media before measuring")
 	flag.DurationVar(&o.window, "window", 20*time.Second, "steady measurement window")
 	flag.StringVar(&o.serverCPU, "server-cpu", "0", "the core the server is pinned to (taskset -c)")
+	flag.IntVar(&o.rounds, "rounds", 1, "repeat the whole sweep this many times (fits use every point)")
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -61,18 +63,22 @@ func run(ctx context.Context, o options) error {
 		kinds = append(kinds, "baseline")
 	}
 	results := map[string][]result{}
-	for i, n := range o.counts {
-		order := kinds
-		if i%2 == 1 && len(kinds) == 2 { // alternate who goes first so drift hits both alike
-			order = []string{kinds[1], kinds[0]}
-		}
-		for _, kind := range order {
-			r, err := measure(ctx, o, kind, n)
-			if err != nil {
-				return fmt.Errorf("%s at N=%d: %w", kind, n, err)
+	step := 0
+	for range max(o.rounds, 1) {
+		for _, n := range o.counts {
+			order := kinds
+			if step%2 == 1 && len(kinds) == 2 { // alternate who goes first so drift hits both alike
+				order = []string{kinds[1], kinds[0]}
 			}
-			fmt.Fprintln(os.Stderr, r.row())
-			results[kind] = append(results[kind], r)
+			step++
+			for _, kind := range order {
+				r, err := measure(ctx, o, kind, n)
+				if err != nil {
+					return fmt.Errorf("%s at N=%d: %w", kind, n, err)
+				}
+				fmt.Fprintln(os.Stderr, r.row())
+				results[kind] = append(results[kind], r)
+			}
 		}
 	}
 	report(os.Stdout, kinds, results)

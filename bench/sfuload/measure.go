@@ -32,9 +32,11 @@ type result struct {
 	kind                 string
 	n                    int
 	serverCores          float64 // CPU seconds per second over the window
+	serverSys            float64 // the part of serverCores spent in the kernel
 	genCores             float64 // the load generator's own
 	rssBase, rss         float64 // bytes, before subscribers and at the end of the window
 	pktsPerSec           float64 // received by all subscribers
+	expectedPerSec       float64 // sent to them (from sequence numbers)
 	lossAudio, lossVideo float64
 }
 
@@ -216,9 +218,11 @@ func window(ctx context.Context, o options, pid int, kind string, subs []*subscr
 		return r, err
 	}
 	d := after.sub(before)
-	r.serverCores = (cpu1 - cpu0) / elapsed
-	r.genCores = (gen1 - gen0) / elapsed
+	r.serverCores = (cpu1.total() - cpu0.total()) / elapsed
+	r.serverSys = (cpu1.sys - cpu0.sys) / elapsed
+	r.genCores = (gen1.total() - gen0.total()) / elapsed
 	r.pktsPerSec = float64(d.received[0]+d.received[1]) / elapsed
+	r.expectedPerSec = float64(d.expected[0]+d.expected[1]) / elapsed
 	r.lossAudio, r.lossVideo = lossOf(d, 0), lossOf(d, 1)
 	return r, nil
 }

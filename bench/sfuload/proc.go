@@ -46,20 +46,25 @@ func (s *server) stop() {
 	_ = s.cmd.Wait()
 }
 
-// cpuSeconds is utime+stime of pid so far.
-func cpuSeconds(pid int) (float64, error) {
+// cpuTimes is the user and system CPU seconds pid has used so far.
+type cpuTimes struct{ user, sys float64 }
+
+func (c cpuTimes) total() float64 { return c.user + c.sys }
+
+// cpuSeconds reads utime and stime of pid.
+func cpuSeconds(pid int) (cpuTimes, error) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return cpuTimes{}, err
 	}
 	// Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
 	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
 	utime, err1 := strconv.ParseFloat(fields[11], 64)
 	stime, err2 := strconv.ParseFloat(fields[12], 64)
 	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+		return cpuTimes{}, fmt.Errorf("parse /proc/%d/stat", pid)
 	}
-	return (utime + stime) / clockTicks, nil
+	return cpuTimes{user: utime / clockTicks, sys: stime / clockTicks}, nil
 }
 
 // rssBytes is VmRSS of pid.
