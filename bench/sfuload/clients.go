@@ -15,23 +15,29 @@ import (
 // Synthetic media: Opus at 50 packets/s of 120 B payload (48 kbit/s) and VP8 at 30 frames/s of
 // six 1,100-byte packets (≈1.58 Mbit/s), a keyframe every two seconds.
 const (
-	audioPayload     = 120
-	videoPacketBytes = 1100
-	videoPacketsPer  = 6
-	videoFPS         = 30
-	keyframeEvery    = 2 * videoFPS
+	audioPayload       = 120
+	audioPacketsPerSec = 50
+	videoPacketBytes   = 1100
+	videoPacketsPer    = 6
+	videoFPS           = 30
+	keyframeEvery      = 2 * videoFPS
 )
 
-// newClientAPI is what a browser-like Pion client uses: default codecs and interceptors, so
-// subscribers send NACKs and receiver reports to the server as a browser would.
+// newClientAPI is what a browser-like Pion client needs of RTCP: NACKs for what it misses
+// (and answers to the server's NACKs, for the publisher) and sender/receiver reports. Pion's
+// stats and TWCC interceptors are left out to spare the load generator's core: the servers
+// add no transport-wide sequence numbers to what they forward, so TWCC would report nothing.
 func newClientAPI() (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, fmt.Errorf("register codecs: %w", err)
 	}
 	reg := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
-		return nil, fmt.Errorf("register interceptors: %w", err)
+	if err := webrtc.ConfigureNack(m, reg); err != nil {
+		return nil, fmt.Errorf("register nack: %w", err)
+	}
+	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
+		return nil, fmt.Errorf("register reports: %w", err)
 	}
 	se := webrtc.SettingEngine{}
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
@@ -90,7 +96,7 @@ func drainSender(s *webrtc.RTPSender) {
 func (p *publisher) run(ctx context.Context) {
 	videoTick := time.NewTicker(time.Second / videoFPS)
 	defer videoTick.Stop()
-	audioTick := time.NewTicker(20 * time.Millisecond)
+	audioTick := time.NewTicker(time.Second / audioPacketsPerSec)
 	defer audioTick.Stop()
 	video := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96}, Payload: make([]byte, videoPacketBytes-12)}
 	audio := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111}, Payload: make([]byte, audioPayload)}

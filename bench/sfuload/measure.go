@@ -37,6 +37,7 @@ type result struct {
 	rssBase, rss         float64 // bytes, before subscribers and at the end of the window
 	pktsPerSec           float64 // received by all subscribers
 	expectedPerSec       float64 // sent to them (from sequence numbers)
+	nominalPerSec        float64 // what the publisher's rates call for
 	lossAudio, lossVideo float64
 }
 
@@ -121,6 +122,11 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	}
 	r, err := window(ctx, o, srv.pid(), kind, subs)
 	r.rssBase = rssBase
+	perSub := float64(videoFPS * videoPacketsPer)
+	if t.audio() {
+		perSub += audioPacketsPerSec
+	}
+	r.nominalPerSec = perSub * float64(n)
 	return r, err
 }
 
