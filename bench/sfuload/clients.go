@@ -92,44 +92,61 @@ func drainSender(s *webrtc.RTPSender) {
 	}
 }
 
-// run paces both tracks from one goroutine until ctx ends.
+// run paces both tracks from one goroutine until ctx ends. It keeps to an absolute schedule,
+// sending what fell due while it was not scheduled (the machine is shared), so the average
+// rate stays nominal; more than a second behind, it skips ahead instead.
 func (p *publisher) run(ctx context.Context) {
-	videoTick := time.NewTicker(time.Second / videoFPS)
-	defer videoTick.Stop()
-	audioTick := time.NewTicker(time.Second / audioPacketsPerSec)
-	defer audioTick.Stop()
+	const audioEvery, videoEvery = time.Second / audioPacketsPerSec, time.Second / videoFPS
 	video := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96}, Payload: make([]byte, videoPacketBytes-12)}
 	audio := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111}, Payload: make([]byte, audioPayload)}
 	for i := range video.Payload {
 		video.Payload[i] = byte(i * 7)
 	}
+	nextAudio, nextVideo := time.Now(), time.Now()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for frame := 0; ; {
 		select {
 		case <-ctx.Done():
 			return
-		case <-audioTick.C:
-			if p.audio != nil {
-				audio.SequenceNumber++
-				audio.Timestamp += 960
-				_ = p.audio.WriteRTP(audio)
-			}
-		case <-videoTick.C:
-			video.Timestamp += 90000 / videoFPS
-			for i := 0; i < videoPacketsPer; i++ {
-				video.SequenceNumber++
-				video.Marker = i == videoPacketsPer-1
-				video.Payload[0] = 0 // VP8 descriptor: continuation
-				if i == 0 {
-					video.Payload[0] = 0x10 // start of partition
-					video.Payload[1] = 1    // P bit set: inter frame
-					if frame%keyframeEvery == 0 {
-						video.Payload[1] = 0 // keyframe
-					}
-				}
-				_ = p.video.WriteRTP(video)
-			}
+		case <-timer.C:
+		}
+		now := time.Now()
+		if now.Sub(nextVideo) > time.Second {
+			nextAudio, nextVideo = now, now
+		}
+		for ; p.audio != nil && !nextAudio.After(now); nextAudio = nextAudio.Add(audioEvery) {
+			audio.SequenceNumber++
+			audio.Timestamp += 960
+			_ = p.audio.WriteRTP(audio)
+		}
+		for ; !nextVideo.After(now); nextVideo = nextVideo.Add(videoEvery) {
+			p.sendFrame(video, frame%keyframeEvery == 0)
 			frame++
 		}
+		next := nextVideo
+		if p.audio != nil && nextAudio.Before(next) {
+			next = nextAudio
+		}
+		timer.Reset(time.Until(next))
+	}
+}
+
+// sendFrame sends one synthetic VP8 frame as videoPacketsPer packets.
+func (p *publisher) sendFrame(video *rtp.Packet, keyframe bool) {
+	video.Timestamp += 90000 / videoFPS
+	for i := range videoPacketsPer {
+		video.SequenceNumber++
+		video.Marker = i == videoPacketsPer-1
+		video.Payload[0] = 0 // VP8 descriptor: continuation
+		if i == 0 {
+			video.Payload[0] = 0x10 // start of partition
+			video.Payload[1] = 1    // P bit set: inter frame
+			if keyframe {
+				video.Payload[1] = 0
+			}
+		}
+		_ = p.video.WriteRTP(video)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,6 +28,7 @@ type options struct {
 	warmup, window        time.Duration
 	serverCPU             string
 	rounds                int
+	procs                 int
 }
 
 func main() {
@@ -39,6 +41,7 @@ func main() {
 	flag.DurationVar(&o.window, "window", 20*time.Second, "steady measurement window")
 	flag.StringVar(&o.serverCPU, "server-cpu", "0", "the core the server is pinned to (taskset -c)")
 	flag.IntVar(&o.rounds, "rounds", 1, "repeat the whole sweep this many times (fits use every point)")
+	flag.IntVar(&o.procs, "procs", 4, "GOMAXPROCS of the load generator: several threads on its one core keep its share of a busy machine")
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -47,6 +50,7 @@ func main() {
 		}
 		o.counts = append(o.counts, n)
 	}
+	runtime.GOMAXPROCS(o.procs)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o); err != nil {
