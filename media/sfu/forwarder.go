@@ -149,6 +149,7 @@ func (f *Forwarder) Run() {
 // passing keyframe requests on to the publisher and answering NACKs from the shared history.
 func (f *Forwarder) ServeSubscriber(sender *webrtc.RTPSender) {
 	scratch := make([]byte, 0, maxRTPPacket)
+	var sent retransmitLog
 	for {
 		pkts, _, err := sender.ReadRTCP()
 		if err != nil {
@@ -159,15 +160,15 @@ func (f *Forwarder) ServeSubscriber(sender *webrtc.RTPSender) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
 				f.RequestKeyframe()
 			case *rtcp.TransportLayerNack:
-				scratch = f.retransmit(p, scratch)
+				scratch = f.retransmit(p, &sent, scratch)
 			}
 		}
 	}
 }
 
 // retransmit writes each NACKed packet still in the history to the binding whose SSRC the
-// NACK names — the subscriber that asked, and only it.
-func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, scratch []byte) []byte {
+// NACK names — the subscriber that asked, and only it — at most maxRetransmits times each.
+func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLog, scratch []byte) []byte {
 	b := f.local.bindingFor(nack.MediaSSRC)
 	if b == nil {
 		return scratch
@@ -175,7 +176,7 @@ func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, scratch []byte) []
 	for _, pair := range nack.Nacks {
 		for _, seq := range pair.PacketList() {
 			pkt, ok := f.history.get(seq, scratch)
-			if !ok {
+			if !ok || !sent.allow(seq) {
 				continue
 			}
 			scratch = pkt

@@ -184,13 +184,18 @@ func (s *subscriber) received() int { s.mu.Lock(); defer s.mu.Unlock(); return s
 func (s *subscriber) times(seq uint16) int { s.mu.Lock(); defer s.mu.Unlock(); return s.seqs[seq] }
 
 // anySeq is one sequence number the subscriber received.
-func (s *subscriber) anySeq() uint16 {
+func (s *subscriber) anySeq() uint16 { return s.anySeqBut(-1) }
+
+// anySeqBut is one received sequence number other than except (-1: none excluded).
+func (s *subscriber) anySeqBut(except int) uint16 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for seq := range s.seqs {
-		return seq
+		if int(seq) != except {
+			return seq
+		}
 	}
-	panic("no packet received")
+	panic("no such packet received")
 }
 
 // ssrc is the SSRC the SFU sends this subscriber the track on (what its RTCP names).

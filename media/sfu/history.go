@@ -41,3 +41,30 @@ func (h *history) get(seq uint16, dst []byte) ([]byte, bool) {
 	}
 	return append(dst[:0], s.data...), true
 }
+
+// maxRetransmits bounds how often one packet is sent again to one subscriber. A client that
+// keeps NACKing what it never got (Pion's NACK generator repeats every 100 ms without limit)
+// would otherwise multiply an overload that is already losing packets.
+const maxRetransmits = 2
+
+// retransmitLog counts, for one subscriber of one track, how often each recent packet was
+// retransmitted to it. It is owned by that subscriber's RTCP goroutine and needs no lock.
+type retransmitLog struct {
+	slots [historySize]struct {
+		seq   uint16
+		count uint8
+	}
+}
+
+// allow reports whether seq may be retransmitted once more, and counts it if so.
+func (l *retransmitLog) allow(seq uint16) bool {
+	s := &l.slots[seq%historySize]
+	if s.seq != seq {
+		s.seq, s.count = seq, 0
+	}
+	if s.count >= maxRetransmits {
+		return false
+	}
+	s.count++
+	return true
+}

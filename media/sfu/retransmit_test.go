@@ -17,16 +17,36 @@ func TestNACKRetransmitsFromSharedHistoryToTheAskerOnly(t *testing.T) {
 
 	seq := asker.anySeq()
 	waitFor(t, "the other subscriber receiving the same packet", func() bool { return other.times(seq) == 1 })
-	nack := &rtcp.TransportLayerNack{MediaSSRC: asker.ssrc(), Nacks: rtcp.NackPairsFromSequenceNumbers([]uint16{seq})}
-	if err := asker.pc.WriteRTCP([]rtcp.Packet{nack}); err != nil {
-		t.Fatal(err)
-	}
+	asker.nack(t, seq)
 	waitFor(t, "the NACKed packet arriving again at the subscriber that asked", func() bool { return asker.times(seq) == 2 })
 	if n := f.Retransmitted(); n != 1 {
 		t.Errorf("retransmitted %d packets for one NACK of one packet; want 1 (to the asker only)", n)
 	}
 	if n := other.times(seq); n != 1 {
 		t.Errorf("the subscriber that did not ask got packet %d %d times", seq, n)
+	}
+}
+
+// A subscriber that keeps NACKing one packet gets it again at most maxRetransmits times: a
+// client NACKing what never arrives cannot multiply an overload.
+func TestNACKRetransmitsAPacketBoundedTimes(t *testing.T) {
+	api := loopbackAPI(t)
+	f := startPublishedTrack(t, api).fwd
+	asker := subscribe(t, api, f)
+	f.SetForwarding(true)
+	waitFor(t, "receiving", func() bool { return asker.received() >= 10 })
+
+	seq := asker.anySeq()
+	for range maxRetransmits + 2 {
+		asker.nack(t, seq)
+	}
+	// A later NACK of another packet is answered after the ones before it, so once its
+	// packet is back every answer to the repeated NACKs has arrived too.
+	last := asker.anySeqBut(int(seq))
+	asker.nack(t, last)
+	waitFor(t, "the last NACKed packet arriving again", func() bool { return asker.times(last) == 2 })
+	if n := asker.times(seq); n != 1+maxRetransmits {
+		t.Errorf("packet NACKed %d times arrived %d times; want 1 + %d retransmissions", maxRetransmits+2, n, maxRetransmits)
 	}
 }
 
@@ -52,5 +72,13 @@ func TestHistoryKeepsTheLastPackets(t *testing.T) {
 	h.put(65535, []byte{0xff})
 	if _, ok := h.get(65535-historySize, nil); ok {
 		t.Error("a packet a whole ring older was returned for a newer sequence number's slot")
+	}
+}
+
+func (s *subscriber) nack(t *testing.T, seq uint16) {
+	t.Helper()
+	nack := &rtcp.TransportLayerNack{MediaSSRC: s.ssrc(), Nacks: rtcp.NackPairsFromSequenceNumbers([]uint16{seq})}
+	if err := s.pc.WriteRTCP([]rtcp.Packet{nack}); err != nil {
+		t.Fatal(err)
 	}
 }
