@@ -308,7 +308,7 @@ func (r *Room) subscribeLocked(q *Participant, t *roomTrack) {
 		return
 	}
 	t.senders[q] = sender
-	go sfu.DrainRTCP(sender, t.fwd.RequestKeyframe)
+	go t.fwd.ServeSubscriber(sender)
 	t.fwd.RequestKeyframe()
 }
 

@@ -1,18 +1,19 @@
 // Package sfu is the forwarding path of the media service: it copies RTP from one published
-// track to one shared local track that every subscriber's PeerConnection sends, drains RTCP and
-// turns keyframe requests into PLIs to the publisher. It knows nothing of rooms, roles or
+// track to one shared local track that every subscriber's PeerConnection sends, keeps one shared
+// retransmission history per published track and answers subscribers' NACKs from it, drains
+// RTCP and turns keyframe requests into PLIs to the publisher. It knows nothing of rooms, roles or
 // signaling; media/ decides who publishes and who subscribes.
 package sfu
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -33,21 +34,24 @@ type ForwarderParams struct {
 	Logger  *slog.Logger
 }
 
-// Forwarder relays one remote track. All subscribers share its one TrackLocalStaticRTP: each
-// packet is read once and written once; Pion fans the write out to every bound sender.
+// Forwarder relays one remote track. All subscribers share its one local track and its one
+// retransmission history: each packet is read once, stored once and written to every bound
+// sender; a NACKed packet is written again to the one subscriber that asked.
 type Forwarder struct {
 	remote  *webrtc.TrackRemote
-	local   *webrtc.TrackLocalStaticRTP
+	local   *fanoutTrack
+	history history
 	sendPLI func(uint32) error
 	log     *slog.Logger
 
-	open    atomic.Bool // forwarding on; when off, packets are read and dropped
-	sinks   atomic.Pointer[[]PacketSink]
-	sinksMu sync.Mutex // serializes AddSink/RemoveSink; Run only loads the pointer
-	packets atomic.Uint64
-	read    atomic.Uint64
-	done    chan struct{}
-	once    sync.Once
+	open          atomic.Bool // forwarding on; when off, packets are read and dropped
+	sinks         atomic.Pointer[[]PacketSink]
+	sinksMu       sync.Mutex // serializes AddSink/RemoveSink; Run only loads the pointer
+	packets       atomic.Uint64
+	read          atomic.Uint64
+	retransmitted atomic.Uint64
+	done          chan struct{}
+	once          sync.Once
 }
 
 // NewForwarder prepares the shared local track; call Run to start relaying.
@@ -55,10 +59,7 @@ func NewForwarder(p ForwarderParams) (*Forwarder, error) {
 	if p.Remote == nil || p.SendPLI == nil {
 		return nil, errors.New("sfu: new forwarder: remote track and SendPLI are required")
 	}
-	local, err := webrtc.NewTrackLocalStaticRTP(p.Remote.Codec().RTPCodecCapability, p.TrackID, p.StreamID)
-	if err != nil {
-		return nil, fmt.Errorf("sfu: new local track: %w", err)
-	}
+	local := newFanoutTrack(p.Remote.Codec().RTPCodecCapability, p.Remote.Kind(), p.TrackID, p.StreamID)
 	log := p.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -78,6 +79,9 @@ func (f *Forwarder) Kind() webrtc.RTPCodecType { return f.remote.Kind() }
 
 // Packets counts packets forwarded so far (not those dropped while closed to forwarding).
 func (f *Forwarder) Packets() uint64 { return f.packets.Load() }
+
+// Retransmitted counts packets written again to a subscriber that NACKed them.
+func (f *Forwarder) Retransmitted() uint64 { return f.retransmitted.Load() }
 
 // Received counts packets read from the publisher, forwarded or not.
 func (f *Forwarder) Received() uint64 { return f.read.Load() }
@@ -172,35 +176,76 @@ func (f *Forwarder) Run() {
 		if !f.open.Load() {
 			continue
 		}
+		var h rtp.Header
+		hlen, err := h.Unmarshal(buf[:n])
+		if err != nil {
+			f.log.Debug("unparsable RTP from publisher", "err", err)
+			continue
+		}
 		if sinks := f.sinks.Load(); sinks != nil {
 			for _, s := range *sinks {
 				s.WriteRTP(buf[:n])
 			}
 		}
-		// Write fails only when no subscriber is bound or one binding's transport closed;
-		// neither should stop the others, so it is not fatal.
-		if _, err := f.local.Write(buf[:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		f.history.put(h.SequenceNumber, buf[:n])
+		// A write fails only when one binding's transport is closing; that must not stop
+		// the others, so it is not fatal.
+		if _, err := f.local.writeAll(h, buf[hlen:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 			f.log.Debug("forward write", "err", err)
 		}
 		f.packets.Add(1)
 	}
 }
 
-// DrainRTCP reads a subscriber's RTCP for one sender until it closes — Pion's interceptors
-// (NACK, reports) act only on RTCP that someone reads — and passes keyframe requests on.
-func DrainRTCP(sender *webrtc.RTPSender, onKeyframeRequest func()) {
+// ServeSubscriber reads one subscriber's RTCP for its sender of this track until the sender
+// closes — Pion's interceptors (receiver reports) act only on RTCP that someone reads —
+// passing keyframe requests on to the publisher and answering NACKs from the shared history.
+func (f *Forwarder) ServeSubscriber(sender *webrtc.RTPSender) {
+	scratch := make([]byte, 0, maxRTPPacket)
+	var sent retransmitLog
 	for {
 		pkts, _, err := sender.ReadRTCP()
 		if err != nil {
 			return
 		}
 		for _, p := range pkts {
-			switch p.(type) {
+			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
-				onKeyframeRequest()
+				f.RequestKeyframe()
+			case *rtcp.TransportLayerNack:
+				scratch = f.retransmit(p, &sent, scratch)
 			}
 		}
 	}
+}
+
+// retransmit writes each NACKed packet still in the history to the binding whose SSRC the
+// NACK names — the subscriber that asked, and only it — at most maxRetransmits times each.
+func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLog, scratch []byte) []byte {
+	b := f.local.bindingFor(nack.MediaSSRC)
+	if b == nil {
+		return scratch
+	}
+	for _, pair := range nack.Nacks {
+		for _, seq := range pair.PacketList() {
+			pkt, ok := f.history.get(seq, scratch)
+			if !ok || !sent.allow(seq) {
+				continue
+			}
+			scratch = pkt
+			var h rtp.Header
+			hlen, err := h.Unmarshal(pkt)
+			if err != nil {
+				continue
+			}
+			if err := b.write(h, pkt[hlen:]); err != nil {
+				f.log.Debug("retransmit", "err", err)
+				return scratch
+			}
+			f.retransmitted.Add(1)
+		}
+	}
+	return scratch
 }
 
 // DrainReceiverRTCP does the same for the publisher side of a receiver.

@@ -6,14 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 )
 
+// loopbackAPI builds peers without Pion's interceptors (whose NACK responder would answer
+// NACKs itself) and without SRTP replay protection, so a test subscriber may ask again for a
+// packet it already received and count it twice.
 func loopbackAPI(t *testing.T) *webrtc.API {
 	t.Helper()
 	se := webrtc.SettingEngine{}
+	se.DisableSRTPReplayProtection(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
@@ -21,7 +26,7 @@ func loopbackAPI(t *testing.T) *webrtc.API {
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		t.Fatal(err)
 	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(&interceptor.Registry{}))
 }
 
 // connect negotiates offerer → answerer without trickle (candidates inside the SDP).
@@ -74,11 +79,15 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// One publisher, one forwarder, two subscribers sharing its local track: both receive every
-// forwarded packet, nothing is forwarded while forwarding is off, and turning it on and a
-// subscriber's PLI both reach the publisher as keyframe requests.
-func TestForwarderSharesOneLocalTrack(t *testing.T) {
-	api := loopbackAPI(t)
+// publishedTrack is a Pion publisher sending VP8 samples every 20 ms to an SFU-side
+// PeerConnection whose forwarder (not yet forwarding) relays them.
+type publishedTrack struct {
+	fwd  *Forwarder
+	plis atomic.Int64 // keyframe requests the publisher received
+}
+
+func startPublishedTrack(t *testing.T, api *webrtc.API) *publishedTrack {
+	t.Helper()
 	pub, sfuIn := newPC(t, api), newPC(t, api)
 	track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "pub")
 	if err != nil {
@@ -88,7 +97,7 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var plis atomic.Int64
+	pt := &publishedTrack{}
 	go func() {
 		for {
 			pkts, _, err := sender.ReadRTCP()
@@ -97,7 +106,7 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 			}
 			for _, p := range pkts {
 				if _, ok := p.(*rtcp.PictureLossIndication); ok {
-					plis.Add(1)
+					pt.plis.Add(1)
 				}
 			}
 		}
@@ -116,7 +125,7 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 	})
 	connect(t, pub, sfuIn)
 	stop := make(chan struct{})
-	defer close(stop)
+	t.Cleanup(func() { close(stop) })
 	go func() {
 		for {
 			select {
@@ -127,53 +136,93 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 			_ = track.WriteSample(media.Sample{Data: make([]byte, 1000), Duration: 20 * time.Millisecond})
 		}
 	}()
-	var f *Forwarder
 	select {
-	case f = <-fwds:
+	case pt.fwd = <-fwds:
 	case <-time.After(15 * time.Second):
 		t.Fatal("no track reached the SFU side")
 	}
+	return pt
+}
+
+// subscriber is one Pion peer receiving the forwarder's local track through its own SFU-side
+// PeerConnection, counting how often each sequence number arrived.
+type subscriber struct {
+	pc     *webrtc.PeerConnection
+	sender *webrtc.RTPSender // the SFU side's sender of the track to this subscriber
+	mu     sync.Mutex
+	seqs   map[uint16]int
+	total  int
+}
+
+func subscribe(t *testing.T, api *webrtc.API, f *Forwarder) *subscriber {
+	t.Helper()
+	sfuOut, pc := newPC(t, api), newPC(t, api)
+	sender, err := sfuOut.AddTrack(f.Local())
+	if err != nil {
+		t.Fatal(err)
+	}
+	go f.ServeSubscriber(sender)
+	s := &subscriber{pc: pc, sender: sender, seqs: map[uint16]int{}}
+	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		for {
+			pkt, _, err := remote.ReadRTP()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.seqs[pkt.SequenceNumber]++
+			s.total++
+			s.mu.Unlock()
+		}
+	})
+	connect(t, sfuOut, pc)
+	return s
+}
+
+func (s *subscriber) received() int { s.mu.Lock(); defer s.mu.Unlock(); return s.total }
+
+func (s *subscriber) times(seq uint16) int { s.mu.Lock(); defer s.mu.Unlock(); return s.seqs[seq] }
+
+// anySeq is one sequence number the subscriber received.
+func (s *subscriber) anySeq() uint16 { return s.anySeqBut(-1) }
+
+// anySeqBut is one received sequence number other than except (-1: none excluded).
+func (s *subscriber) anySeqBut(except int) uint16 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for seq := range s.seqs {
+		if int(seq) != except {
+			return seq
+		}
+	}
+	panic("no such packet received")
+}
+
+// ssrc is the SSRC the SFU sends this subscriber the track on (what its RTCP names).
+func (s *subscriber) ssrc() uint32 { return uint32(s.sender.GetParameters().Encodings[0].SSRC) }
+
+// One publisher, one forwarder, two subscribers sharing its local track: both receive every
+// forwarded packet, nothing is forwarded while forwarding is off, and turning it on and a
+// subscriber's PLI both reach the publisher as keyframe requests.
+func TestForwarderSharesOneLocalTrack(t *testing.T) {
+	api := loopbackAPI(t)
+	pt := startPublishedTrack(t, api)
+	f := pt.fwd
 	if _, err := NewForwarder(ForwarderParams{}); err == nil {
 		t.Error("a forwarder without a remote track was built")
 	}
-
-	var mu sync.Mutex
-	got := map[int]int{}
-	var subSenders []*webrtc.RTPSender
-	var subs []*webrtc.PeerConnection
-	for i := range 2 {
-		sfuOut, sub := newPC(t, api), newPC(t, api)
-		s, err := sfuOut.AddTrack(f.Local())
-		if err != nil {
-			t.Fatal(err)
-		}
-		subSenders = append(subSenders, s)
-		go DrainRTCP(s, f.RequestKeyframe)
-		sub.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-			for {
-				if _, _, err := remote.ReadRTP(); err != nil {
-					return
-				}
-				mu.Lock()
-				got[i]++
-				mu.Unlock()
-			}
-		})
-		connect(t, sfuOut, sub)
-		subs = append(subs, sub)
-	}
-	received := func(i int) int { mu.Lock(); defer mu.Unlock(); return got[i] }
+	subs := []*subscriber{subscribe(t, api, f), subscribe(t, api, f)}
 
 	tap := &countingSink{}
 	f.AddSink(tap)
 	f.AddSink(tap) // once is enough
 	waitFor(t, "packets read while forwarding is off", func() bool { return f.Received() >= 20 })
-	if f.Packets() != 0 || received(0) != 0 || received(1) != 0 || tap.n.Load() != 0 {
-		t.Fatalf("forwarded %d packets (subscribers got %d, %d, the sink %d) while off", f.Packets(), received(0), received(1), tap.n.Load())
+	if f.Packets() != 0 || subs[0].received() != 0 || subs[1].received() != 0 || tap.n.Load() != 0 {
+		t.Fatalf("forwarded %d packets (subscribers got %d, %d, the sink %d) while off", f.Packets(), subs[0].received(), subs[1].received(), tap.n.Load())
 	}
 	f.SetForwarding(true)
-	waitFor(t, "a keyframe request when forwarding starts", func() bool { return plis.Load() >= 1 })
-	waitFor(t, "both subscribers receiving", func() bool { return received(0) >= 20 && received(1) >= 20 })
+	waitFor(t, "a keyframe request when forwarding starts", func() bool { return pt.plis.Load() >= 1 })
+	waitFor(t, "both subscribers receiving", func() bool { return subs[0].received() >= 20 && subs[1].received() >= 20 })
 	if tapped, fwd := tap.n.Load(), f.Packets(); tapped == 0 || tapped > fwd+1 {
 		t.Fatalf("sink got %d packets of %d forwarded, want each forwarded packet once", tapped, fwd)
 	}
@@ -187,11 +236,11 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 	}
 
 	// A subscriber's own PLI is passed on to the publisher.
-	before := plis.Load()
-	if err := subs[0].WriteRTCP(PLI(uint32(subSenders[0].GetParameters().Encodings[0].SSRC))); err != nil {
+	before := pt.plis.Load()
+	if err := subs[0].pc.WriteRTCP(PLI(subs[0].ssrc())); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the subscriber's keyframe request reaching the publisher", func() bool { return plis.Load() > before })
+	waitFor(t, "the subscriber's keyframe request reaching the publisher", func() bool { return pt.plis.Load() > before })
 }
 
 type countingSink struct{ n atomic.Uint64 }

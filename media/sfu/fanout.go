@@ -1,0 +1,126 @@
+package sfu
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// errNoCodec: the subscriber's PeerConnection negotiated no codec of the published track.
+var errNoCodec = errors.New("sfu: subscriber negotiated no matching codec")
+
+// binding is one subscriber's RTPSender bound to a fan-out track: where its packets go, and
+// the SSRC and payload type that subscriber negotiated.
+type binding struct {
+	id          string
+	ssrc        uint32
+	payloadType uint8
+	writer      webrtc.TrackLocalWriter
+}
+
+// fanoutTrack is the local track every subscriber of one published track sends. It writes each
+// packet to every binding (as Pion's TrackLocalStaticRTP does) and can also write one packet to
+// one binding: a retransmission from the shared history to the subscriber that NACKed it. The
+// binding list is copy-on-write so the per-packet path takes no lock.
+type fanoutTrack struct {
+	codec        webrtc.RTPCodecCapability
+	id, streamID string
+	kind         webrtc.RTPCodecType
+	mu           sync.Mutex // serialises Bind/Unbind
+	bindings     atomic.Pointer[[]*binding]
+}
+
+func newFanoutTrack(codec webrtc.RTPCodecCapability, kind webrtc.RTPCodecType, id, streamID string) *fanoutTrack {
+	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind}
+	t.bindings.Store(&[]*binding{})
+	return t
+}
+
+func (t *fanoutTrack) ID() string                { return t.id }
+func (t *fanoutTrack) RID() string               { return "" }
+func (t *fanoutTrack) StreamID() string          { return t.streamID }
+func (t *fanoutTrack) Kind() webrtc.RTPCodecType { return t.kind }
+
+// Bind picks the subscriber's payload type for our codec: an exact match (mime type, clock
+// rate, channels, fmtp) if there is one, else the first of the same mime type.
+func (t *fanoutTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+	codec, ok := matchCodec(t.codec, ctx.CodecParameters())
+	if !ok {
+		return webrtc.RTPCodecParameters{}, fmt.Errorf("%w: %s", errNoCodec, t.codec.MimeType)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := *t.bindings.Load()
+	next := make([]*binding, 0, len(old)+1)
+	next = append(append(next, old...), &binding{id: ctx.ID(), ssrc: uint32(ctx.SSRC()),
+		payloadType: uint8(codec.PayloadType), writer: ctx.WriteStream()})
+	t.bindings.Store(&next)
+	return codec, nil
+}
+
+func (t *fanoutTrack) Unbind(ctx webrtc.TrackLocalContext) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := *t.bindings.Load()
+	next := make([]*binding, 0, len(old))
+	for _, b := range old {
+		if b.id != ctx.ID() {
+			next = append(next, b)
+		}
+	}
+	t.bindings.Store(&next)
+	return nil
+}
+
+func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParameters) (webrtc.RTPCodecParameters, bool) {
+	var fallback *webrtc.RTPCodecParameters
+	for i, c := range offered {
+		if !strings.EqualFold(c.MimeType, want.MimeType) {
+			continue
+		}
+		if c.ClockRate == want.ClockRate && c.Channels == want.Channels && c.SDPFmtpLine == want.SDPFmtpLine {
+			return c, true
+		}
+		if fallback == nil {
+			fallback = &offered[i]
+		}
+	}
+	if fallback == nil {
+		return webrtc.RTPCodecParameters{}, false
+	}
+	return *fallback, true
+}
+
+// writeAll sends one packet to every subscriber, each with its own SSRC and payload type. A
+// failing binding (its transport closing) does not stop the others.
+func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (bound int, err error) {
+	bs := *t.bindings.Load()
+	for _, b := range bs {
+		if werr := b.write(h, payload); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return len(bs), err
+}
+
+// bindingFor finds the subscriber's binding by the SSRC it sends on (a NACK's media SSRC).
+func (t *fanoutTrack) bindingFor(ssrc uint32) *binding {
+	for _, b := range *t.bindings.Load() {
+		if b.ssrc == ssrc {
+			return b
+		}
+	}
+	return nil
+}
+
+// write takes the header by value: each binding rewrites SSRC and payload type in its copy.
+func (b *binding) write(h rtp.Header, payload []byte) error {
+	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
+	_, err := b.writer.WriteRTP(&h, payload)
+	return err
+}
