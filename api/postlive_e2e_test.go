@@ -145,7 +145,9 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	bob.send(media.Frame{Type: media.FrameQuestionAsk, RoomFields: media.RoomFields{Text: "Is it open source?"}})
 	q2 := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "Is it open source?" }).Question
 	host.send(media.Frame{Type: media.FrameQuestionLive, RoomFields: media.RoomFields{ID: q2.ID}})
-	bob.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.ID == q2.ID && f.Question.AnsweredLive })
+	bob.expect(media.FrameQuestion, func(f media.Frame) bool {
+		return f.Question != nil && f.Question.ID == q2.ID && f.Question.AnsweredLive
+	})
 	// Frames of different sockets race; what the room persisted is what counts.
 	waitFor(t, 15*time.Second, "the room's chat and votes to be stored", func() bool {
 		chats, _ := h.db.NewSelect().Model((*store.ChatMessage)(nil)).Where("session_id = ?", l.ses).Count(context.Background())
