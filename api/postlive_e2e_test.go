@@ -142,6 +142,12 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	q := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "When is v2?" }).Question
 	host.send(media.Frame{Type: media.FrameQuestionAnswer, RoomFields: media.RoomFields{ID: q.ID, Text: "Next month"}})
 	ann.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.ID == q.ID && f.Question.Answer != "" })
+	bob.send(media.Frame{Type: media.FrameQuestionAsk, RoomFields: media.RoomFields{Text: "Is it open source?"}})
+	q2 := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "Is it open source?" }).Question
+	host.send(media.Frame{Type: media.FrameQuestionLive, RoomFields: media.RoomFields{ID: q2.ID}})
+	bob.expect(media.FrameQuestion, func(f media.Frame) bool {
+		return f.Question != nil && f.Question.ID == q2.ID && f.Question.AnsweredLive
+	})
 	// Frames of different sockets race; what the room persisted is what counts.
 	waitFor(t, 15*time.Second, "the room's chat and votes to be stored", func() bool {
 		chats, _ := h.db.NewSelect().Model((*store.ChatMessage)(nil)).Where("session_id = ?", l.ses).Count(context.Background())
@@ -177,8 +183,12 @@ func TestPostLiveEndToEnd(t *testing.T) {
 		t.Fatalf("chat export %q", chat)
 	}
 	questions := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/questions", l.owner.Key, nil).Body)
-	if len(questions) != 2 || column(t, questions, "asker")[0] != "Ann" || column(t, questions, "answer")[0] != "Next month" ||
-		column(t, questions, "answered")[0] != "yes" || column(t, questions, "private")[0] != "no" {
+	asked := map[string]string{}
+	for i, who := range column(t, questions, "asker") {
+		asked[who] = strings.Join([]string{column(t, questions, "question")[i], column(t, questions, "private")[i],
+			column(t, questions, "answered")[i], column(t, questions, "answered_live")[i], column(t, questions, "answer")[i]}, "|")
+	}
+	if len(questions) != 3 || asked["Ann"] != "When is v2?|no|yes|no|Next month" || asked["Bob, Jr."] != "Is it open source?|no|yes|yes|" {
 		t.Fatalf("questions export %q", questions)
 	}
 	votes := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/votes", l.owner.Key, nil).Body)
