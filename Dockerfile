@@ -1,14 +1,16 @@
-# One image for every onair process; the command picks the role (api, worker, migrate).
+# One image for every onair process; the command picks the role (api, worker, media, migrate).
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -o /out/onair ./cmd/onair
+RUN CGO_ENABLED=0 go build -trimpath -o /out/onair ./cmd/onair && mkdir -p /out/recordings
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/onair /usr/local/bin/onair
+# The recordings volume starts from this directory, owned by the nonroot user the node runs as.
+COPY --from=build --chown=65532:65532 /out/recordings /recordings
 ENV ONAIR_HTTP_ADDR=:8080 ONAIR_LOG_FORMAT=json
-EXPOSE 8080 9090
+EXPOSE 8080 8090 9090 50000/udp
 ENTRYPOINT ["/usr/local/bin/onair"]
 CMD ["api"]

@@ -37,10 +37,13 @@ type config struct {
 	// it at (put in join tokens), the secret shared by the API (signing join
 	// tokens) and the media service (verifying them; its control API key is
 	// derived from it), and extra browser origins allowed to open its WebSocket.
-	MediaAddr    string   // ONAIR_MEDIA_ADDR
-	MediaURL     string   // ONAIR_MEDIA_URL
-	MediaSecret  string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
-	MediaOrigins []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	MediaAddr string // ONAIR_MEDIA_ADDR
+	MediaURL  string // ONAIR_MEDIA_URL
+	// ONAIR_MEDIA_CONTROL_URL: where api and worker reach the control API when browsers use
+	// another address (a private network); unset, MediaURL.
+	MediaControlURL string
+	MediaSecret     string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaOrigins    []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
 	MediaUDPPort string
@@ -78,6 +81,7 @@ func loadConfig() config {
 	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
+	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c

@@ -63,9 +63,7 @@ func (s *services) close() {
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
 	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}
-	if s.cfg.MediaSecret != "" && s.cfg.MediaURL != "" {
-		acts.Media = mediactl.New(s.cfg.MediaURL, []byte(s.cfg.MediaSecret), nil)
-	}
+	acts.Media = s.mediaControl()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
 		return nil, err
@@ -81,8 +79,22 @@ func (s *services) api() *api.Server {
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
-		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL,
+		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
 	})
+}
+
+// mediaControl is the media node's control API client for activities and the API, nil when no
+// media node is configured. It calls ONAIR_MEDIA_CONTROL_URL when set (an internal address),
+// else the URL browsers use.
+func (s *services) mediaControl() *mediactl.Client {
+	url := s.cfg.MediaControlURL
+	if url == "" {
+		url = s.cfg.MediaURL
+	}
+	if s.cfg.MediaSecret == "" || url == "" {
+		return nil
+	}
+	return mediactl.New(url, []byte(s.cfg.MediaSecret), nil)
 }
 
 // newBillingProvider is Stripe when STRIPE_SECRET_KEY is set, else the local
