@@ -115,7 +115,7 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	if st := h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/recording/start", l.owner.Key, nil).field(t, "state"); st != mediactl.RecordingActive {
 		t.Fatalf("REC button: recording %s", st)
 	}
-	host.publish()
+	host.Publish("audio", "video")
 	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
 	waitFor(t, 30*time.Second, "two seconds of audio and video recorded", func() bool {
 		st, err := control.Recording(context.Background(), l.ses)
@@ -333,7 +333,7 @@ func TestPostLiveFinalizeFailsTwiceThenSucceeds(t *testing.T) {
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)
 	h.waitStatus(l.owner, l.ses, store.SessionLive)
 	host := newPublisher(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
-	host.publish()
+	host.Publish("audio", "video")
 	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
 	waitFor(t, 30*time.Second, "the auto-recording to get a second of video", func() bool {
 		st, err := control.Recording(context.Background(), l.ses)

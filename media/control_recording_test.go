@@ -44,7 +44,7 @@ func TestRecordingControlAPI(t *testing.T) {
 	if rec := host.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
 		t.Fatalf("joined frame says recording %+v, want REC on from auto-record", rec)
 	}
-	host.publish("audio", "video")
+	host.Publish("audio", "video")
 	waitRecorded(t, n, 100, 150) // past the first keyframe (one a second)
 	if _, err := c.FinalizeRecording(ctx, session); !errors.Is(err, mediactl.ErrConflict) {
 		t.Errorf("finalize while recording: %v, want ErrConflict", err)
@@ -108,7 +108,7 @@ func TestRecordingResumesAfterStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	host := n.join(t, session, "host", authz.SessionHost)
-	host.publish("audio", "video")
+	host.Publish("audio", "video")
 	waitFor(t, "the host publishing", func() bool { _, fwd, _ := n.trackStats(t, session, "host"); return fwd > 0 })
 
 	for i, wantPackets := range []uint64{80, 160} { // audio packets on disk after each stretch

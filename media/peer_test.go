@@ -8,18 +8,16 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
-	pionmedia "github.com/pion/webrtc/v4/pkg/media"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -42,11 +40,7 @@ type testNode struct {
 
 func loopbackAPI(t *testing.T) *webrtc.API {
 	t.Helper()
-	se := webrtc.SettingEngine{}
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
-	api, err := NewWebRTCAPI(se)
+	api, err := NewWebRTCAPI(mediatest.LoopbackSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,22 +101,16 @@ func (n *testNode) tokenFor(t *testing.T, c jointoken.Claims) string {
 	return tok
 }
 
-// testPeer is a browser stand-in: one WebSocket, one PeerConnection.
+// testPeer is a browser stand-in: one WebSocket, one real Pion peer (media/mediatest).
 type testPeer struct {
+	*mediatest.Peer
 	t      *testing.T
 	name   string
 	ws     *websocket.Conn
-	pc     *webrtc.PeerConnection
 	frames chan Frame // everything but offer/answer/candidate, which the peer handles itself
 	joined Frame      // the joined frame, once join returned
 
-	wmu     sync.Mutex // one writer at a time on the WebSocket
-	neg     sync.Mutex
-	pending []webrtc.ICECandidateInit
-
-	mu   sync.Mutex
-	recv map[string]int // packets received, by "<publisher>/<kind>"
-	plis atomic.Int64   // keyframe requests received as a publisher
+	wmu sync.Mutex // one writer at a time on the WebSocket
 }
 
 // dial opens the WebSocket and the PeerConnection without joining.
@@ -135,30 +123,12 @@ func (n *testNode) dial(t *testing.T, name string) *testPeer {
 		t.Fatalf("%s: dial: %v", name, err)
 	}
 	ws.SetReadLimit(4 << 20)
-	pc, err := n.webrtc.NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &testPeer{t: t, name: name, ws: ws, pc: pc, frames: make(chan Frame, 1024), recv: map[string]int{}}
-	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
-		if c != nil {
-			init := c.ToJSON()
-			p.send(Frame{Type: FrameCandidate, Candidate: &init})
-		}
-	})
-	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		key := track.StreamID() + "/" + track.Kind().String()
-		for {
-			if _, _, err := track.ReadRTP(); err != nil {
-				return
-			}
-			p.mu.Lock()
-			p.recv[key]++
-			p.mu.Unlock()
-		}
-	})
+	p := &testPeer{t: t, name: name, ws: ws, frames: make(chan Frame, 1024)}
+	p.Peer = mediatest.NewPeer(t, mediatest.PeerParams{WebRTC: n.webrtc, Name: name, Send: func(s mediatest.Signal) {
+		p.send(Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
+	}})
 	go p.readLoop()
-	t.Cleanup(func() { _ = pc.Close(); _ = ws.CloseNow() })
+	t.Cleanup(func() { _ = ws.CloseNow() })
 	return p
 }
 
@@ -200,148 +170,10 @@ func (p *testPeer) readLoop() {
 			p.t.Errorf("%s: server sent a non-JSON frame: %q", p.name, data)
 			return
 		}
-		switch f.Type {
-		case FrameOffer:
-			p.answer(f.SDP)
-		case FrameAnswer:
-			p.neg.Lock()
-			if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: f.SDP}); err != nil {
-				p.t.Errorf("%s: apply answer: %v", p.name, err)
-			}
-			p.flushLocked()
-			p.neg.Unlock()
-		case FrameCandidate:
-			p.neg.Lock()
-			if p.pc.RemoteDescription() == nil {
-				p.pending = append(p.pending, *f.Candidate)
-			} else if err := p.pc.AddICECandidate(*f.Candidate); err != nil {
-				p.t.Errorf("%s: add candidate: %v", p.name, err)
-			}
-			p.neg.Unlock()
-		default:
+		if !p.HandleSignal(mediatest.Signal{Type: f.Type, SDP: f.SDP, Candidate: f.Candidate}) {
 			p.frames <- f
 		}
 	}
-}
-
-func (p *testPeer) answer(sdp string) {
-	p.neg.Lock()
-	defer p.neg.Unlock()
-	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
-		p.t.Errorf("%s: apply offer: %v", p.name, err)
-		return
-	}
-	p.flushLocked()
-	answer, err := p.pc.CreateAnswer(nil)
-	if err == nil {
-		err = p.pc.SetLocalDescription(answer)
-	}
-	if err != nil {
-		p.t.Errorf("%s: answer: %v", p.name, err)
-		return
-	}
-	p.send(Frame{Type: FrameAnswer, SDP: answer.SDP})
-}
-
-func (p *testPeer) flushLocked() {
-	for _, c := range p.pending {
-		if err := p.pc.AddICECandidate(c); err != nil {
-			p.t.Errorf("%s: add candidate: %v", p.name, err)
-		}
-	}
-	p.pending = nil
-}
-
-// offer starts a negotiation from this side, as a browser does after adding its tracks.
-func (p *testPeer) offer() {
-	p.neg.Lock()
-	defer p.neg.Unlock()
-	offer, err := p.pc.CreateOffer(nil)
-	if err == nil {
-		err = p.pc.SetLocalDescription(offer)
-	}
-	if err != nil {
-		p.t.Fatalf("%s: offer: %v", p.name, err)
-	}
-	p.send(Frame{Type: FrameOffer, SDP: offer.SDP})
-}
-
-// publish adds synthetic Opus and/or VP8 tracks, offers them and writes samples until the test
-// ends. It counts the keyframe requests the SFU sends back.
-func (p *testPeer) publish(kinds ...string) {
-	ctx, cancel := context.WithCancel(context.Background())
-	p.t.Cleanup(cancel)
-	for _, kind := range kinds {
-		codec := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}
-		payload, every := make([]byte, 120), 20*time.Millisecond
-		if kind == "video" {
-			codec = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
-			payload, every = make([]byte, 3000), 33*time.Millisecond
-		}
-		track, err := webrtc.NewTrackLocalStaticSample(codec, kind, p.name)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		sender, err := p.pc.AddTrack(track)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		go func() {
-			for {
-				pkts, _, err := sender.ReadRTCP()
-				if err != nil {
-					return
-				}
-				for _, pkt := range pkts {
-					if _, ok := pkt.(*rtcp.PictureLossIndication); ok {
-						p.plis.Add(1)
-					}
-				}
-			}
-		}()
-		go func() {
-			tick := time.NewTicker(every)
-			defer tick.Stop()
-			for i := 0; ; i++ {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-				}
-				if kind == "video" {
-					syntheticVP8(payload, i%30 == 0)
-				} else {
-					payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame
-				}
-				if err := track.WriteSample(pionmedia.Sample{Data: payload, Duration: every}); err != nil {
-					return
-				}
-			}
-		}()
-	}
-	p.offer()
-}
-
-// syntheticVP8 makes frame a VP8 frame header a recorder and a WebM reader accept: a 320×240
-// keyframe about once a second, interframes between (RFC 6386 §9.1). Not decodable pictures.
-func syntheticVP8(frame []byte, keyframe bool) {
-	clear(frame[:10])
-	const showFrame, partitionSize = 0x10, 100
-	tag := uint32(showFrame | partitionSize<<5)
-	if !keyframe {
-		tag |= 0x01
-	}
-	frame[0], frame[1], frame[2] = byte(tag), byte(tag>>8), byte(tag>>16)
-	if keyframe {
-		frame[3], frame[4], frame[5] = 0x9d, 0x01, 0x2a
-		frame[6], frame[7], frame[8], frame[9] = 320&0xff, 320>>8, 240, 0
-	}
-}
-
-func (p *testPeer) received(from, kind string) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.recv[from+"/"+kind]
 }
 
 // expect waits for the next frame of type typ, skipping others.

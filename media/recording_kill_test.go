@@ -86,7 +86,7 @@ func recordUntilKilled(t *testing.T, dir string) {
 	n := newTestNodeRecordingTo(t, dir)
 	n.rooms.Open(session)
 	host := n.join(t, session, "host", authz.SessionHost)
-	host.publish("audio", "video") // published before recording: recorded from the start
+	host.Publish("audio", "video") // published before recording: recorded from the start
 	waitFor(t, "the host publishing", func() bool {
 		_, forwarded, tracks := n.trackStats(t, session, "host")
 		return tracks == 2 && forwarded > 0

@@ -21,15 +21,15 @@ func TestHostRecordsRoomToWebM(t *testing.T) {
 	n.rooms.Open(session)
 	host := n.join(t, session, "host", authz.SessionHost)
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.publish("audio", "video")
+	host.Publish("audio", "video")
 	waitReceiving(t, []*testPeer{viewer})
 
-	plis := host.plis.Load()
+	plis := host.KeyframeRequests()
 	host.send(Frame{Type: FrameRecordStart})
 	expectRecordingState(t, viewer, mediactl.RecordingActive)
 	started := time.Now()
 	// The video file can only start on a keyframe: the host is asked for one at once.
-	waitFor(t, "a keyframe request for the recording", func() bool { return host.plis.Load() > plis })
+	waitFor(t, "a keyframe request for the recording", func() bool { return host.KeyframeRequests() > plis })
 	late := n.join(t, session, "late", authz.SessionParticipant)
 	if rec := late.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
 		t.Errorf("a newcomer's joined frame says recording %+v, want REC on", rec)

@@ -20,11 +20,11 @@ func TestSpeakerAnswersLiveOnlyWhilePublishing(t *testing.T) {
 	speaker.sendRoom(FrameQuestionLive, RoomFields{ID: q.ID})
 	speaker.expectDenied(authz.QuestionAnswerLive)
 
-	speaker.publish("video")
+	speaker.Publish("video")
 	if f := viewer.expect(FrameStage); f.Person != "speaker" || !*f.OnStage {
 		t.Fatalf("stage frame %+v, want the publishing speaker on stage", f)
 	}
-	waitFor(t, "viewer receiving the speaker", func() bool { return viewer.received("speaker", "video") >= 20 })
+	waitFor(t, "viewer receiving the speaker", func() bool { return viewer.Received("speaker", "video") >= 20 })
 	speaker.sendRoom(FrameQuestionLive, RoomFields{ID: q.ID})
 	viewer.expectQuestion(func(q QuestionView) bool { return q.AnsweredLive })
 	n.flush(t, session)

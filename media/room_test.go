@@ -18,17 +18,17 @@ func TestHostPublishesToThreeParticipants(t *testing.T) {
 		n.join(t, session, "p1", authz.SessionParticipant),
 		n.join(t, session, "p2", authz.SessionParticipant),
 	}
-	host.publish("audio", "video")
+	host.Publish("audio", "video")
 	waitReceiving(t, viewers)
-	waitFor(t, "a keyframe request to the host", func() bool { return host.plis.Load() > 0 })
+	waitFor(t, "a keyframe request to the host", func() bool { return host.KeyframeRequests() > 0 })
 
 	// Someone arriving while the host publishes is subscribed at once, and the host is asked
 	// for a fresh keyframe so the newcomer's picture starts without waiting.
-	plis := host.plis.Load()
+	plis := host.KeyframeRequests()
 	viewers = append(viewers, n.join(t, session, "p3", authz.SessionParticipant))
 	waitReceiving(t, viewers)
-	waitFor(t, "a keyframe request for the newcomer", func() bool { return host.plis.Load() > plis })
-	if got := host.received("host", "video"); got != 0 {
+	waitFor(t, "a keyframe request for the newcomer", func() bool { return host.KeyframeRequests() > plis })
+	if got := host.Received("host", "video"); got != 0 {
 		t.Errorf("the host received its own video back (%d packets)", got)
 	}
 	infos := n.mustRoom(t).Participants()
@@ -41,7 +41,7 @@ func waitReceiving(t *testing.T, viewers []*testPeer) {
 	t.Helper()
 	for _, v := range viewers {
 		for _, kind := range []string{"audio", "video"} {
-			waitFor(t, v.name+" receiving the host's "+kind, func() bool { return v.received("host", kind) >= 20 })
+			waitFor(t, v.name+" receiving the host's "+kind, func() bool { return v.Received("host", kind) >= 20 })
 		}
 	}
 }
@@ -55,7 +55,7 @@ func TestStageRuleForParticipants(t *testing.T) {
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
 
-	guest.publish("video")
+	guest.Publish("video")
 	guest.expectError(CodePublishRefused)
 	waitFor(t, "the SFU reading the guest's refused track", func() bool {
 		read, _, _ := n.trackStats(t, session, "guest")
@@ -64,7 +64,7 @@ func TestStageRuleForParticipants(t *testing.T) {
 	if _, forwarded, _ := n.trackStats(t, session, "guest"); forwarded != 0 {
 		t.Fatalf("refused track forwarded %d packets", forwarded)
 	}
-	if got := viewer.received("guest", "video"); got != 0 {
+	if got := viewer.Received("guest", "video"); got != 0 {
 		t.Fatalf("viewer received %d packets of a refused track", got)
 	}
 
@@ -82,8 +82,8 @@ func TestStageRuleForParticipants(t *testing.T) {
 	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || !*f.OnStage {
 		t.Fatalf("stage frame %+v, want guest on stage", f)
 	}
-	waitFor(t, "viewer receiving the guest's video", func() bool { return viewer.received("guest", "video") >= 20 })
-	waitFor(t, "host receiving the guest's video", func() bool { return host.received("guest", "video") >= 20 })
+	waitFor(t, "viewer receiving the guest's video", func() bool { return viewer.Received("guest", "video") >= 20 })
+	waitFor(t, "host receiving the guest's video", func() bool { return host.Received("guest", "video") >= 20 })
 
 	host.send(Frame{Type: FrameStageRemove, Person: "guest"})
 	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || *f.OnStage {
@@ -101,7 +101,7 @@ func assertForwardingStopped(t *testing.T, n *testNode, viewer *testPeer, person
 		read, _, _ := n.trackStats(t, session, person)
 		return read >= read0+30
 	})
-	seen := viewer.received(person, "video")
+	seen := viewer.Received(person, "video")
 	read1, _, _ := n.trackStats(t, session, person)
 	waitFor(t, "the SFU reading still more of "+person+"'s packets", func() bool {
 		read, _, _ := n.trackStats(t, session, person)
@@ -111,7 +111,7 @@ func assertForwardingStopped(t *testing.T, n *testNode, viewer *testPeer, person
 	if _, fwd, _ := n.trackStats(t, session, person); fwd > fwd0+1 {
 		t.Errorf("forwarded %d packets of %s after the stage change", fwd-fwd0, person)
 	}
-	if got := viewer.received(person, "video"); got != seen {
+	if got := viewer.Received(person, "video"); got != seen {
 		t.Errorf("viewer received %d more packets of %s after the stage change", got-seen, person)
 	}
 }
@@ -123,14 +123,14 @@ func TestRoleChangeAppliesLive(t *testing.T) {
 	n.rooms.Open(session)
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
-	guest.publish("video")
+	guest.Publish("video")
 	guest.expectError(CodePublishRefused)
 
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"speaker"}`, 204)
 	if f := guest.expect(FrameRole); f.Role != "speaker" {
 		t.Fatalf("role frame %+v, want speaker", f)
 	}
-	waitFor(t, "viewer receiving the new speaker's video", func() bool { return viewer.received("guest", "video") >= 20 })
+	waitFor(t, "viewer receiving the new speaker's video", func() bool { return viewer.Received("guest", "video") >= 20 })
 
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"participant"}`, 204)
 	guest.expect(FrameRole)

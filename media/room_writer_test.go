@@ -17,8 +17,8 @@ func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
 	n.rooms.Open(session)
 	host := n.join(t, session, "host", authz.SessionHost)
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.publish("video")
-	waitFor(t, "viewer receiving", func() bool { return viewer.received("host", "video") >= 20 })
+	host.Publish("video")
+	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
 
 	ctx := context.Background()
 	tx, err := n.db.BeginTx(ctx, nil)
@@ -32,8 +32,8 @@ func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
 		viewer.expectChat(fmt.Sprintf("while stuck %d", i))
 	}
 	late := n.join(t, session, "late", authz.SessionParticipant)
-	before := late.received("host", "video")
-	waitFor(t, "the newcomer receiving while the store is stuck", func() bool { return late.received("host", "video") >= before+20 })
+	before := late.Received("host", "video")
+	waitFor(t, "the newcomer receiving while the store is stuck", func() bool { return late.Received("host", "video") >= before+20 })
 
 	must(t, tx.Rollback())
 	n.flush(t, session)

@@ -94,8 +94,8 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 
 	// After all that the same connection still publishes, and viewers receive.
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.publish("video")
-	waitFor(t, "viewer receiving after bad frames", func() bool { return viewer.received("host", "video") >= 20 })
+	host.Publish("video")
+	waitFor(t, "viewer receiving after bad frames", func() bool { return viewer.Received("host", "video") >= 20 })
 
 	// A malformed candidate once negotiation is done.
 	host.send(Frame{Type: FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
@@ -105,8 +105,8 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 	vandal := n.join(t, session, "vandal", authz.SessionParticipant)
 	vandal.sendRaw([]byte(`{"type":"offer","sdp":"` + strings.Repeat("a", 2<<20) + `"}`))
 	vandal.expectClosed()
-	before := viewer.received("host", "video")
-	waitFor(t, "viewer still receiving", func() bool { return viewer.received("host", "video") >= before+20 })
+	before := viewer.Received("host", "video")
+	waitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
 	waitFor(t, "the vandal leaving the room", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
 }
 
@@ -123,8 +123,8 @@ func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
 	n.rooms.Open(session)
 	host := n.join(t, session, "host", authz.SessionHost)
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.publish("video")
-	waitFor(t, "viewer receiving", func() bool { return viewer.received("host", "video") >= 20 })
+	host.Publish("video")
+	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
 
 	flooder := n.dial(t, "flooder")
 	flooder.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
@@ -146,8 +146,8 @@ func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
 	waitFor(t, "the flooder disconnected", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
 	t.Logf("flooder disconnected after %d frames", sent)
 
-	before := viewer.received("host", "video")
-	waitFor(t, "viewer still receiving", func() bool { return viewer.received("host", "video") >= before+20 })
+	before := viewer.Received("host", "video")
+	waitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
 	host.send(Frame{Type: FrameStageInvite, Person: "viewer"})
 	viewer.expect(FrameStageInvited)
 }

@@ -1,0 +1,255 @@
+// Package mediatest is test support for the media service and its clients: a real Pion
+// PeerConnection over loopback that negotiates as the room page does and publishes synthetic
+// Opus and VP8. Nothing in it is mocked, and nothing in production uses it.
+//
+// It imports nothing of package media, so media's own tests can use it too: the test carries
+// the peer's signals over its own signaling socket (Signal is the part of a room frame that
+// negotiation uses).
+package mediatest
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+	pionmedia "github.com/pion/webrtc/v4/pkg/media"
+)
+
+// The signal types, the same strings as the room socket's offer, answer and candidate frames.
+var (
+	SignalOffer     = webrtc.SDPTypeOffer.String()
+	SignalAnswer    = webrtc.SDPTypeAnswer.String()
+	SignalCandidate = "candidate"
+)
+
+// Signal is one negotiation message between a Peer and the media node.
+type Signal struct {
+	Type      string // SignalOffer, SignalAnswer or SignalCandidate
+	SDP       string
+	Candidate *webrtc.ICECandidateInit
+}
+
+// LoopbackSettings keeps ICE to IPv4 UDP on the loopback interface, so peers connect without
+// a network and without gathering candidates on other interfaces.
+func LoopbackSettings() webrtc.SettingEngine {
+	se := webrtc.SettingEngine{}
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
+	return se
+}
+
+// PeerParams are what a Peer needs.
+type PeerParams struct {
+	WebRTC *webrtc.API  // the media node's codecs and interceptors, e.g. on LoopbackSettings()
+	Name   string       // the stream id of the tracks it publishes; names it in failures
+	Send   func(Signal) // carries its offers, answers and candidates to the node
+}
+
+// Peer is a browser's PeerConnection: it answers the node's offers, offers its own tracks,
+// counts the packets it receives and the keyframe requests it gets as a publisher.
+type Peer struct {
+	t    testing.TB
+	name string
+	pc   *webrtc.PeerConnection
+	send func(Signal)
+
+	neg     sync.Mutex // one negotiation step at a time
+	pending []webrtc.ICECandidateInit
+
+	mu   sync.Mutex
+	recv map[string]int // packets received, by "<stream>/<kind>"
+	plis atomic.Int64
+}
+
+// NewPeer opens the PeerConnection; it is closed when the test ends.
+func NewPeer(t testing.TB, params PeerParams) *Peer {
+	t.Helper()
+	pc, err := params.WebRTC.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatalf("%s: peer connection: %v", params.Name, err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}}
+	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		if c != nil {
+			init := c.ToJSON()
+			p.send(Signal{Type: SignalCandidate, Candidate: &init})
+		}
+	})
+	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		key := track.StreamID() + "/" + track.Kind().String()
+		for {
+			if _, _, err := track.ReadRTP(); err != nil {
+				return
+			}
+			p.mu.Lock()
+			p.recv[key]++
+			p.mu.Unlock()
+		}
+	})
+	return p
+}
+
+// HandleSignal applies a signal from the node, answering its offers; it reports whether s
+// was a signal at all (other frames are the test's).
+func (p *Peer) HandleSignal(s Signal) bool {
+	p.neg.Lock()
+	defer p.neg.Unlock()
+	switch s.Type {
+	case SignalOffer:
+		p.answerLocked(s.SDP)
+	case SignalAnswer:
+		if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: s.SDP}); err != nil {
+			p.t.Errorf("%s: apply answer: %v", p.name, err)
+		}
+		p.flushLocked()
+	case SignalCandidate:
+		switch {
+		case s.Candidate == nil:
+			p.t.Errorf("%s: candidate signal without a candidate", p.name)
+		case p.pc.RemoteDescription() == nil:
+			p.pending = append(p.pending, *s.Candidate)
+		default:
+			if err := p.pc.AddICECandidate(*s.Candidate); err != nil {
+				p.t.Errorf("%s: add candidate: %v", p.name, err)
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+func (p *Peer) answerLocked(sdp string) {
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
+		p.t.Errorf("%s: apply offer: %v", p.name, err)
+		return
+	}
+	p.flushLocked()
+	answer, err := p.pc.CreateAnswer(nil)
+	if err == nil {
+		err = p.pc.SetLocalDescription(answer)
+	}
+	if err != nil {
+		p.t.Errorf("%s: answer: %v", p.name, err)
+		return
+	}
+	p.send(Signal{Type: SignalAnswer, SDP: answer.SDP})
+}
+
+// flushLocked adds the candidates that came before the remote description.
+func (p *Peer) flushLocked() {
+	for _, c := range p.pending {
+		if err := p.pc.AddICECandidate(c); err != nil {
+			p.t.Errorf("%s: add candidate: %v", p.name, err)
+		}
+	}
+	p.pending = nil
+}
+
+// Offer starts a negotiation from this side, as a browser does after adding its tracks.
+func (p *Peer) Offer() {
+	p.t.Helper()
+	p.neg.Lock()
+	defer p.neg.Unlock()
+	offer, err := p.pc.CreateOffer(nil)
+	if err == nil {
+		err = p.pc.SetLocalDescription(offer)
+	}
+	if err != nil {
+		p.t.Fatalf("%s: offer: %v", p.name, err)
+	}
+	p.send(Signal{Type: SignalOffer, SDP: offer.SDP})
+}
+
+// Publish adds synthetic tracks of kinds ("audio": Opus, "video": VP8), offers them and
+// writes samples until the test ends.
+func (p *Peer) Publish(kinds ...string) {
+	p.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.t.Cleanup(cancel)
+	for _, kind := range kinds {
+		codec := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}
+		payload, every := make([]byte, 120), 20*time.Millisecond
+		if kind == "video" {
+			codec = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
+			payload, every = make([]byte, 3000), 33*time.Millisecond
+		}
+		track, err := webrtc.NewTrackLocalStaticSample(codec, kind, p.name)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		sender, err := p.pc.AddTrack(track)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		go p.readRTCP(sender)
+		go func() {
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+				if kind == "video" {
+					syntheticVP8(payload, i%30 == 0)
+				} else {
+					payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame
+				}
+				if err := track.WriteSample(pionmedia.Sample{Data: payload, Duration: every}); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	p.Offer()
+}
+
+// readRTCP drains the sender's RTCP, which Pion needs for the sender to work, counting the
+// keyframe requests.
+func (p *Peer) readRTCP(sender *webrtc.RTPSender) {
+	for {
+		pkts, _, err := sender.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, pkt := range pkts {
+			if _, ok := pkt.(*rtcp.PictureLossIndication); ok {
+				p.plis.Add(1)
+			}
+		}
+	}
+}
+
+// Received is how many packets of kind from the peer named stream arrived.
+func (p *Peer) Received(stream, kind string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.recv[stream+"/"+kind]
+}
+
+// KeyframeRequests is how many PLIs the node sent this peer as a publisher.
+func (p *Peer) KeyframeRequests() int64 { return p.plis.Load() }
+
+// syntheticVP8 makes frame a VP8 frame header a recorder and a WebM reader accept: a 320×240
+// keyframe, or an interframe (RFC 6386 §9.1). Not decodable pictures.
+func syntheticVP8(frame []byte, keyframe bool) {
+	clear(frame[:10])
+	const showFrame, partitionSize = 0x10, 100
+	tag := uint32(showFrame | partitionSize<<5)
+	if !keyframe {
+		tag |= 0x01
+	}
+	frame[0], frame[1], frame[2] = byte(tag), byte(tag>>8), byte(tag>>16)
+	if keyframe {
+		frame[3], frame[4], frame[5] = 0x9d, 0x01, 0x2a
+		frame[6], frame[7], frame[8], frame[9] = 320&0xff, 320>>8, 240, 0
+	}
+}
