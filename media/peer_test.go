@@ -141,6 +141,18 @@ func (n *testNode) join(t *testing.T, session, person string, role authz.Session
 	return p
 }
 
+// liveHostAndViewer opens the room and joins a host and a viewer; it returns once the host's
+// video reaches the viewer.
+func (n *testNode) liveHostAndViewer(t *testing.T) (host, viewer *testPeer) {
+	t.Helper()
+	n.rooms.Open(session)
+	host = n.join(t, session, "host", authz.SessionHost)
+	viewer = n.join(t, session, "viewer", authz.SessionParticipant)
+	host.Publish("video")
+	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
+	return host, viewer
+}
+
 func (p *testPeer) send(f Frame) {
 	b, err := json.Marshal(f)
 	if err != nil {

@@ -14,11 +14,7 @@ import (
 // everything accepted meanwhile is written.
 func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
 	n := newTestNode(t)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.Publish("video")
-	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
+	host, viewer := n.liveHostAndViewer(t)
 
 	ctx := context.Background()
 	tx, err := n.db.BeginTx(ctx, nil)

@@ -120,11 +120,7 @@ const noFingerprintSDP = `v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n` +
 // write queue fills; the room keeps forwarding to everyone else meanwhile.
 func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
 	n := newTestNode(t)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	host.Publish("video")
-	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
+	host, viewer := n.liveHostAndViewer(t)
 
 	flooder := n.dial(t, "flooder")
 	flooder.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
