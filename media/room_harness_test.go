@@ -116,6 +116,21 @@ func (n *testNode) barrier(t *testing.T, from *testPeer, others ...*testPeer) []
 	return out
 }
 
+// awaitPeopleListSent waits until the participants list the last joins or leaves scheduled
+// has been sent, so no list is still due when the test changes who may see it.
+func (n *testNode) awaitPeopleListSent(t *testing.T, session string) {
+	t.Helper()
+	r, ok := n.rooms.Get(session)
+	if !ok {
+		t.Fatalf("room %s is not open", session)
+	}
+	waitFor(t, "the scheduled participants list", func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return !r.ev.peopleDue
+	})
+}
+
 // seen reports whether frames hold one of type typ matching ok (nil: any).
 func seen(frames []Frame, typ string, ok func(Frame) bool) bool {
 	for _, f := range frames {

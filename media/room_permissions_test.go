@@ -246,6 +246,9 @@ func roomPermissionCases() []roomPermissionCase {
 			}},
 		{action: authz.ParticipantsReadHidden, spec: staffOnly(), passive: true,
 			setup: func(c *caseRoom) {
+				// The joins' list goes out peopleListDelay after them: let it leave before the
+				// barrier, or on a slow machine it lands after it and looks sent while hidden.
+				c.n.awaitPeopleListSent(c.t, c.session)
 				c.n.barrier(c.t, c.boss, c.actor) // what the actor got before the tab was hidden
 				c.boss.sendRoom(FrameParticipantsHide, RoomFields{Enabled: boolPtr(true)})
 			},

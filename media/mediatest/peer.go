@@ -190,21 +190,27 @@ func (p *Peer) Publish(kinds ...string) {
 		}
 		go p.readRTCP(sender)
 		go func() {
+			// Like a capture device, the media clock follows the wall clock: after a stall
+			// (a loaded machine drops ticker ticks) the samples due meanwhile go out at once,
+			// so a recording's media time matches the time it ran.
 			tick := time.NewTicker(every)
 			defer tick.Stop()
-			for i := 0; ; i++ {
+			started := time.Now()
+			for i := 0; ; {
 				select {
 				case <-ctx.Done():
 					return
 				case <-tick.C:
 				}
-				if kind == "video" {
-					syntheticVP8(payload, i%30 == 0)
-				} else {
-					payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame
-				}
-				if err := track.WriteSample(pionmedia.Sample{Data: payload, Duration: every}); err != nil {
-					return
+				for due := int(time.Since(started) / every); i < due; i++ {
+					if kind == "video" {
+						syntheticVP8(payload, i%30 == 0)
+					} else {
+						payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame
+					}
+					if err := track.WriteSample(pionmedia.Sample{Data: payload, Duration: every}); err != nil {
+						return
+					}
 				}
 			}
 		}()
