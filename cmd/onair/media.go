@@ -95,13 +95,16 @@ func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logge
 	}
 	ready, done := make(chan struct{}), make(chan error, 1)
 	go func() {
-		defer stop()
-		done <- serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
+		err := serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
 			if cfg.MediaURL == "" {
 				cfg.MediaURL = "http://" + a.String()
 			}
 			close(ready)
 		})
+		// Rooms close (their last attendance and events reach the store) before runDev hears
+		// the service is done and closes the store.
+		stop()
+		done <- err
 	}()
 	select {
 	case <-ready:
