@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/pion/webrtc/v4"
-
-	"github.com/onairhq/onair/media/udpbatch"
 )
 
 // mediaReadBuffer is the shared media socket's receive buffer: 4 MiB holds about 3,500 full
@@ -16,7 +14,7 @@ const mediaReadBuffer = 4 << 20
 
 // mediaSettings turns the media node's network settings into Pion's: a single UDP port shared
 // by every PeerConnection (so a container publishes one port) and the public addresses of a
-// 1:1 NAT. close flushes and releases the shared socket.
+// 1:1 NAT. close releases the shared socket.
 func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err error) {
 	close = func() error { return nil }
 	if len(cfg.MediaPublicIPs) > 0 {
@@ -44,9 +42,6 @@ func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err
 	if err := conn.SetReadBuffer(mediaReadBuffer); err != nil {
 		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: receive buffer: %w", err)
 	}
-	// Every subscriber's packets leave through this one socket, so its writes are batched
-	// into sendmmsg calls (≤ 0.5 ms added delay) instead of one sendto per packet.
-	batched := udpbatch.New(conn, udpbatch.Options{})
-	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, batched))
-	return se, batched.Close, nil
+	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+	return se, conn.Close, nil
 }
