@@ -23,6 +23,7 @@ type target interface {
 const (
 	onairAddr    = "127.0.0.1:18090"
 	baselinePort = "18080"
+	onairUDPPort = "18091" // every PeerConnection on one socket, as a deployment runs it
 	benchSecret  = "sfuload-bench-secret"
 	connectLimit = 8 // subscribers connecting at once
 )
@@ -45,7 +46,7 @@ func startTarget(o options, kind string) (target, *server, error) {
 	switch kind {
 	case "onair":
 		srv, _, err := startServer(o.serverCPU, []string{"ONAIR_MEDIA_SECRET=" + benchSecret,
-			"ONAIR_MEDIA_ADDR=" + onairAddr, "ONAIR_LOG_LEVEL=warn"}, o.onairBin, "media")
+			"ONAIR_MEDIA_ADDR=" + onairAddr, "ONAIR_MEDIA_UDP_PORT=" + onairUDPPort, "ONAIR_LOG_LEVEL=warn"}, o.onairBin, "media")
 		if err != nil {
 			return nil, nil, err
 		}

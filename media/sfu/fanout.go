@@ -100,8 +100,12 @@ func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParamet
 // failing binding (its transport closing) does not stop the others.
 func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (bound int, err error) {
 	bs := *t.bindings.Load()
+	// One header on the heap per packet instead of one per subscriber; each subscriber starts
+	// from the parsed header again, since the interceptors (TWCC) may have added to it.
+	out := new(rtp.Header)
 	for _, b := range bs {
-		if werr := b.write(h, payload); werr != nil && err == nil {
+		*out = h
+		if werr := b.write(out, payload); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -118,9 +122,11 @@ func (t *fanoutTrack) bindingFor(ssrc uint32) *binding {
 	return nil
 }
 
-// write takes the header by value: each binding rewrites SSRC and payload type in its copy.
-func (b *binding) write(h rtp.Header, payload []byte) error {
+// write rewrites SSRC and payload type in h, which the caller owns and may reuse: the write
+// stream marshals it before returning, and passing it by pointer avoids a heap copy of the
+// header per subscriber (the interface call makes any header it is given escape).
+func (b *binding) write(h *rtp.Header, payload []byte) error {
 	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
-	_, err := b.writer.WriteRTP(&h, payload)
+	_, err := b.writer.WriteRTP(h, payload)
 	return err
 }

@@ -238,7 +238,7 @@ func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLo
 			if err != nil {
 				continue
 			}
-			if err := b.write(h, pkt[hlen:]); err != nil {
+			if err := b.write(&h, pkt[hlen:]); err != nil {
 				f.log.Debug("retransmit", "err", err)
 				return scratch
 			}
