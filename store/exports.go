@@ -34,13 +34,9 @@ type attendanceTotals struct {
 // RegistrantsPage returns up to limit registrants of a session after the id cursor, with
 // their first join, last leave, seconds attended live and replay views.
 func RegistrantsPage(ctx context.Context, db bun.IDB, sessionID, after string, limit int) ([]RegistrantAttendance, error) {
-	var regs []Registrant
-	q := db.NewSelect().Model(&regs).Where("session_id = ?", sessionID)
-	if after != "" {
-		q = q.Where("id > ?", after)
-	}
-	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("registrants of %s: %w", sessionID, err)
+	regs, err := roomPage[Registrant](ctx, db, sessionID, after, limit)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]RegistrantAttendance, len(regs))
 	if len(regs) == 0 {
@@ -51,7 +47,7 @@ func RegistrantsPage(ctx context.Context, db bun.IDB, sessionID, after string, l
 		ids[i] = regs[i].ID
 	}
 	var totals []attendanceTotals
-	err := db.NewSelect().Model((*Attendance)(nil)).Column("person_id").
+	err = db.NewSelect().Model((*Attendance)(nil)).Column("person_id").
 		ColumnExpr("MIN(CASE WHEN kind = ? THEN joined_at END) AS first_join", AttendanceLive).
 		ColumnExpr("MAX(CASE WHEN kind = ? THEN left_at END) AS last_leave", AttendanceLive).
 		ColumnExpr("COALESCE(SUM(CASE WHEN kind = ? THEN seconds ELSE 0 END), 0) AS seconds", AttendanceLive).
@@ -140,12 +136,3 @@ func roomPage[T any](ctx context.Context, db bun.IDB, sessionID, after string, l
 	return rows, nil
 }
 
-// AttendedLive reports whether a registrant was in the live room at all.
-func AttendedLive(ctx context.Context, db bun.IDB, sessionID, personID string) (bool, error) {
-	ok, err := db.NewSelect().Model((*Attendance)(nil)).Where("session_id = ?", sessionID).
-		Where("person_id = ?", personID).Where("kind = ?", AttendanceLive).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("attendance of %s in %s: %w", personID, sessionID, err)
-	}
-	return ok, nil
-}

@@ -18,7 +18,7 @@ func migrations() *migrate.Migrations {
 		{"20261122000001", "foundation", foundationModels(), foundationIndexes},
 		{"20261122000300", "events", eventModels(), eventIndexes},
 		{"20261122000400", "billing", billingModels(), billingIndexes},
-		{"20261201000100", "room data", roomModels(), roomIndexes},
+		{"20261201000100", "room data", RoomTables(), roomIndexes},
 	} {
 		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
 	}

@@ -154,13 +154,12 @@ type Recording struct {
 	UpdatedAt   time.Time  `bun:",notnull" json:"updated_at"`
 }
 
-func roomModels() []any {
+// RoomTables are the tables of room data, erased together with a session's content.
+func RoomTables() []any {
 	return []any{(*Attendance)(nil), (*ChatMessage)(nil), (*Question)(nil), (*Poll)(nil), (*PollVote)(nil),
 		(*RoomEvent)(nil), (*Recording)(nil)}
 }
 
-// RoomTables are the tables of room data, erased together with a session's content.
-func RoomTables() []any { return roomModels() }
 
 var roomIndexes = []index{
 	{"attendance", "attendance_session_person_idx", "session_id, person_id, id"},
