@@ -52,7 +52,6 @@ type Track struct {
 
 	packets atomic.Uint64
 	dropped atomic.Uint64
-	bytes   atomic.Int64
 
 	// Writer goroutine only.
 	pkt      rtp.Packet
@@ -75,7 +74,11 @@ func newTrack(s *Session, index int, file *os.File, out frameWriter, queue int) 
 
 // WriteRTP queues a copy of pkt for the disk (sfu.PacketSink).
 func (t *Track) WriteRTP(pkt []byte) {
-	if t.closed.Load() || len(pkt) > maxPacket {
+	if t.closed.Load() {
+		return
+	}
+	if len(pkt) > maxPacket {
+		t.dropped.Add(1)
 		return
 	}
 	select {
@@ -87,7 +90,7 @@ func (t *Track) WriteRTP(pkt []byte) {
 	}
 }
 
-// Packets counts packets written to disk; Dropped those lost to a full queue.
+// Packets counts packets written to disk; Dropped those lost to a full queue or too large.
 func (t *Track) Packets() uint64 { return t.packets.Load() }
 func (t *Track) Dropped() uint64 { return t.dropped.Load() }
 
@@ -134,7 +137,6 @@ func (t *Track) write(b *packetBuf) {
 		return
 	}
 	t.packets.Add(1)
-	t.bytes.Add(int64(b.n))
 }
 
 // close drains the queue, finishes the file and records the counters; idempotent.

@@ -98,7 +98,7 @@ func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParamet
 
 // writeAll sends one packet to every subscriber, each with its own SSRC and payload type. A
 // failing binding (its transport closing) does not stop the others.
-func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (bound int, err error) {
+func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (err error) {
 	bs := *t.bindings.Load()
 	// One header on the heap per packet instead of one per subscriber; each subscriber starts
 	// from the parsed header again, since the interceptors (TWCC) may have added to it.
@@ -109,7 +109,7 @@ func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (bound int, err err
 			err = werr
 		}
 	}
-	return len(bs), err
+	return err
 }
 
 // bindingFor finds the subscriber's binding by the SSRC it sends on (a NACK's media SSRC).

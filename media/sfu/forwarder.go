@@ -187,10 +187,13 @@ func (f *Forwarder) Run() {
 				s.WriteRTP(buf[:n])
 			}
 		}
-		f.history.put(h.SequenceNumber, buf[:n])
+		// NACK feedback is negotiated for video only (interceptors.go): audio is never resent.
+		if f.remote.Kind() == webrtc.RTPCodecTypeVideo {
+			f.history.put(h.SequenceNumber, buf[:n])
+		}
 		// A write fails only when one binding's transport is closing; that must not stop
 		// the others, so it is not fatal.
-		if _, err := f.local.writeAll(h, buf[hlen:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		if err := f.local.writeAll(h, buf[hlen:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 			f.log.Debug("forward write", "err", err)
 		}
 		f.packets.Add(1)
