@@ -22,35 +22,35 @@ func (s *Server) replayRoutes() {
 		Summary: "The replay's WebM, streamed from the media node; Range requests seek", Raw: "video/webm", Handler: s.replayVideo})
 }
 
-// replayFor finds the registrant of a replay link and the session's ready recording.
-func (s *Server) replayFor(c *gin.Context) (*store.Registrant, *store.Recording, error) {
+// replayFor finds the registrant of a replay link whose session has a ready recording.
+func (s *Server) replayFor(c *gin.Context) (*store.Registrant, error) {
 	secret := c.Param("secret")
 	if !strings.HasPrefix(secret, "join_") || len(secret) > 64 {
-		return nil, nil, notFound("replay")
+		return nil, notFound("replay")
 	}
 	ctx := c.Request.Context()
 	reg, err := store.RegistrantByToken(ctx, s.p.DB, secret)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, notFound("replay")
+		return nil, notFound("replay")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if reg.Status != store.RegistrantApproved {
-		return nil, nil, problem(http.StatusForbidden, "replay-refused", "No replay for this registration",
+		return nil, problem(http.StatusForbidden, "replay-refused", "No replay for this registration",
 			"the replay is for approved registrants; this registration is "+reg.Status)
 	}
 	rec, err := store.RecordingOf(ctx, s.p.DB, reg.SessionID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Status != store.RecordingReady) {
-		return nil, nil, notFound("replay (the session has no recording ready)")
+		return nil, notFound("replay (the session has no recording ready)")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if s.p.Media == nil {
-		return nil, nil, problem(http.StatusServiceUnavailable, "media-unavailable", "Replay unavailable", "no media node is configured")
+		return nil, problem(http.StatusServiceUnavailable, "media-unavailable", "Replay unavailable", "no media node is configured")
 	}
-	return reg, rec, nil
+	return reg, nil
 }
 
 var replayPage = template.Must(template.New("replay").Parse(`<!doctype html>
@@ -60,7 +60,7 @@ var replayPage = template.Must(template.New("replay").Parse(`<!doctype html>
 `))
 
 func (s *Server) replayPage(c *gin.Context) {
-	reg, _, err := s.replayFor(c)
+	reg, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return
@@ -80,7 +80,7 @@ func (s *Server) replayPage(c *gin.Context) {
 // replayVideo passes the Range header to the media node and streams its answer back as is
 // (200 or 206 with Content-Range), so players can seek without onair holding the file.
 func (s *Server) replayVideo(c *gin.Context) {
-	reg, _, err := s.replayFor(c)
+	reg, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return

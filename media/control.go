@@ -78,6 +78,7 @@ func (c *control) open(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	room := c.rooms.Open(r.PathValue("session"))
+	room.setWorkspace(req.WorkspaceID)
 	if req.AutoRecord && !c.autoRecord(w, room) {
 		return
 	}

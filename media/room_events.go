@@ -154,6 +154,17 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 }
 
 // startVisitLocked writes p's attendance row (item 5); the workspace comes from the first join.
+// setWorkspace names the room's workspace from the control API's open (the join tokens name it
+// too: staff may enter the green room before any open).
+func (r *Room) setWorkspace(id string) {
+	if id == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ev.workspaceID = id
+}
+
 func (r *Room) startVisitLocked(p *Participant, workspaceID string) {
 	if r.ev.workspaceID == "" {
 		r.ev.workspaceID = workspaceID
