@@ -160,7 +160,6 @@ func RoomTables() []any {
 		(*RoomEvent)(nil), (*Recording)(nil)}
 }
 
-
 var roomIndexes = []index{
 	{"attendance", "attendance_session_person_idx", "session_id, person_id, id"},
 	{"attendance", "attendance_workspace_idx", "workspace_id"},
