@@ -135,4 +135,3 @@ func roomPage[T any](ctx context.Context, db bun.IDB, sessionID, after string, l
 	}
 	return rows, nil
 }
-
