@@ -125,8 +125,14 @@ func (t *fanoutTrack) bindingFor(ssrc uint32) *binding {
 // write rewrites SSRC and payload type in h, which the caller owns and may reuse: the write
 // stream marshals it before returning, and passing it by pointer avoids a heap copy of the
 // header per subscriber (the interface call makes any header it is given escape).
+//
+// The publisher's header extensions are dropped: their ids are the ones negotiated with the
+// publisher, which a subscriber's session may map to other extensions (a browser publisher's
+// transport-cc sequence number would reach a subscriber as its MID or RID), and what they carry
+// (transport-wide sequence numbers, send times) describes the publisher's hop, not this one.
 func (b *binding) write(h *rtp.Header, payload []byte) error {
 	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
+	h.Extension, h.ExtensionProfile, h.Extensions = false, 0, nil
 	_, err := b.writer.WriteRTP(h, payload)
 	return err
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 )
 
 // loopbackAPI builds peers without Pion's interceptors (whose NACK responder would answer
@@ -79,6 +79,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// publisherExtensionID is the one-byte header extension the test publisher puts on every packet.
+const publisherExtensionID = 3
+
 // publishedTrack is a Pion publisher sending VP8 samples every 20 ms to an SFU-side
 // PeerConnection whose forwarder (not yet forwarding) relays them.
 type publishedTrack struct {
@@ -89,7 +92,7 @@ type publishedTrack struct {
 func startPublishedTrack(t *testing.T, api *webrtc.API) *publishedTrack {
 	t.Helper()
 	pub, sfuIn := newPC(t, api), newPC(t, api)
-	track, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "pub")
+	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "pub")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,13 +130,22 @@ func startPublishedTrack(t *testing.T, api *webrtc.API) *publishedTrack {
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	go func() {
+		// One packet per 20 ms frame, with a header extension as a browser's carry
+		// (transport-cc, MID): the SFU must not pass it on.
+		pkt := &rtp.Packet{Header: rtp.Header{Version: 2, Marker: true}, Payload: make([]byte, 1000)}
+		if err := pkt.SetExtension(publisherExtensionID, []byte{0xAB, 0xCD}); err != nil {
+			t.Error(err)
+			return
+		}
 		for {
 			select {
 			case <-stop:
 				return
 			case <-time.After(20 * time.Millisecond):
 			}
-			_ = track.WriteSample(media.Sample{Data: make([]byte, 1000), Duration: 20 * time.Millisecond})
+			pkt.SequenceNumber++
+			pkt.Timestamp += 1800
+			_ = track.WriteRTP(pkt)
 		}
 	}()
 	select {
@@ -147,11 +159,12 @@ func startPublishedTrack(t *testing.T, api *webrtc.API) *publishedTrack {
 // subscriber is one Pion peer receiving the forwarder's local track through its own SFU-side
 // PeerConnection, counting how often each sequence number arrived.
 type subscriber struct {
-	pc     *webrtc.PeerConnection
-	sender *webrtc.RTPSender // the SFU side's sender of the track to this subscriber
-	mu     sync.Mutex
-	seqs   map[uint16]int
-	total  int
+	pc      *webrtc.PeerConnection
+	sender  *webrtc.RTPSender // the SFU side's sender of the track to this subscriber
+	mu      sync.Mutex
+	seqs    map[uint16]int
+	total   int
+	withExt int // packets that arrived with a header extension
 }
 
 func subscribe(t *testing.T, api *webrtc.API, f *Forwarder) *subscriber {
@@ -172,6 +185,9 @@ func subscribe(t *testing.T, api *webrtc.API, f *Forwarder) *subscriber {
 			s.mu.Lock()
 			s.seqs[pkt.SequenceNumber]++
 			s.total++
+			if pkt.Extension {
+				s.withExt++
+			}
 			s.mu.Unlock()
 		}
 	})
@@ -180,6 +196,8 @@ func subscribe(t *testing.T, api *webrtc.API, f *Forwarder) *subscriber {
 }
 
 func (s *subscriber) received() int { s.mu.Lock(); defer s.mu.Unlock(); return s.total }
+
+func (s *subscriber) extended() int { s.mu.Lock(); defer s.mu.Unlock(); return s.withExt }
 
 func (s *subscriber) times(seq uint16) int { s.mu.Lock(); defer s.mu.Unlock(); return s.seqs[seq] }
 
@@ -223,6 +241,9 @@ func TestForwarderSharesOneLocalTrack(t *testing.T) {
 	f.SetForwarding(true)
 	waitFor(t, "a keyframe request when forwarding starts", func() bool { return pt.plis.Load() >= 1 })
 	waitFor(t, "both subscribers receiving", func() bool { return subs[0].received() >= 20 && subs[1].received() >= 20 })
+	if n := subs[0].extended() + subs[1].extended(); n != 0 {
+		t.Errorf("%d forwarded packets kept the publisher's header extension", n)
+	}
 	if tapped, fwd := tap.n.Load(), f.Packets(); tapped == 0 || tapped > fwd+1 {
 		t.Fatalf("sink got %d packets of %d forwarded, want each forwarded packet once", tapped, fwd)
 	}

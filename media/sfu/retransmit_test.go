@@ -25,6 +25,9 @@ func TestNACKRetransmitsFromSharedHistoryToTheAskerOnly(t *testing.T) {
 	if n := other.times(seq); n != 1 {
 		t.Errorf("the subscriber that did not ask got packet %d %d times", seq, n)
 	}
+	if n := asker.extended(); n != 0 {
+		t.Errorf("%d packets (forwarded or retransmitted) kept the publisher's header extension", n)
+	}
 }
 
 // A subscriber that keeps NACKing one packet gets it again at most maxRetransmits times: a
