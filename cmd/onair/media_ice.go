@@ -40,7 +40,12 @@ func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err
 	// buffer (≈208 KiB) overflows whenever the process is descheduled briefly, dropping the
 	// publisher's packets for every subscriber at once. The kernel caps it at rmem_max.
 	if err := conn.SetReadBuffer(mediaReadBuffer); err != nil {
+		_ = conn.Close()
 		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: receive buffer: %w", err)
+	}
+	if err := setDontFragment(conn); err != nil {
+		_ = conn.Close()
+		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
 	}
 	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
 	return se, conn.Close, nil
