@@ -112,7 +112,9 @@ func (s *Server) exportAllSessions(c *gin.Context, name string) {
 }
 
 // writeExport sends the header and streams the rows. Once the first byte left, a store
-// error can only cut the download short: it is logged, and the file ends incomplete.
+// error can no longer become a problem response: it is logged and the response is aborted
+// (the connection drops before the last chunk), so the client sees a failed download rather
+// than a short file that looks complete.
 func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event, prefix string, rows func(emit func([]string) error) error) {
 	c.Header("Content-Type", exportContentTypes[req.format])
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, prefix, req.name, req.format))
@@ -130,6 +132,7 @@ func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event,
 	}
 	if err != nil {
 		s.p.Log.Error("export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
+		panic(http.ErrAbortHandler)
 	}
 }
 

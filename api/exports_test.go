@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,4 +156,41 @@ func TestExportRefusesBadRequests(t *testing.T) {
 	other := f.h.signup("Other")
 	isProblem(t, f.h.call("GET", "/v1/sessions/"+f.ses+"/exports/registrants", other.Key, nil), http.StatusNotFound)
 	isProblem(t, f.h.call("GET", "/v1/events/"+f.event+"/exports/chat", "", nil), http.StatusUnauthorized)
+}
+
+// A store error after the first rows were sent cannot become a problem response any more:
+// the download fails (the connection drops before the last chunk) instead of ending as a short
+// file that looks complete. Page two of the chat holds a row the store cannot read back.
+func TestExportCutShortByTheStoreFailsTheDownload(t *testing.T) {
+	f := newExportFixture(t)
+	ctx := context.Background()
+	msgs := make([]store.ChatMessage, 500)
+	for i := range msgs {
+		msgs[i] = store.ChatMessage{ID: fmt.Sprintf("msg_a%04d", i), WorkspaceID: f.owner.WorkspaceID, SessionID: f.ses,
+			PersonID: "reg_x", Name: "Ann", Role: "participant", Text: "hello", CreatedAt: store.Now()}
+	}
+	if _, err := f.h.db.NewInsert().Model(&msgs).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.h.db.ExecContext(ctx, `INSERT INTO chat_messages (id, workspace_id, session_id, person_id, name, role, text, created_at)
+		VALUES ('msg_~', ?, ?, 'reg_x', 'Ann', 'participant', 'unreadable', 'not a time')`, f.owner.WorkspaceID, f.ses); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, f.h.srv.URL+"/v1/sessions/"+f.ses+"/exports/chat", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.owner.Key)
+	res, err := f.h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("msg_a0000")) {
+		t.Fatalf("status %d, %d bytes: the export did not start", res.StatusCode, len(body))
+	}
+	if err == nil {
+		t.Fatalf("the download ended cleanly with %d bytes although the store failed on page two", len(body))
+	}
 }

@@ -15,11 +15,15 @@ import (
 )
 
 // recoverProblem turns a panic into a logged 500 problem instead of a dropped
-// connection; it is a last resort, handlers do not panic on input.
+// connection; it is a last resort, handlers do not panic on input. http.ErrAbortHandler
+// passes through: net/http drops the connection, as the handler asked.
 func (s *Server) recoverProblem() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r) // a deliberate abort of a response already under way (exports.go)
+				}
 				s.p.Log.Error("panic serving request", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 				writeProblem(c, problem(http.StatusInternalServerError, "internal", "Internal error", "the server could not complete the request; it has been logged"))
 			}
