@@ -29,12 +29,15 @@ type principal struct {
 	KeyID     string
 }
 
-func (p *principal) subject() authz.Subject {
+func (p *principal) subject() authz.Subject { return memberSubject(p.Workspace, p.Member) }
+
+// memberSubject is what authz needs to know of team member m of workspace ws.
+func memberSubject(ws *store.Workspace, m *store.Membership) authz.Subject {
 	return authz.Subject{
-		Role:           authz.Role(p.Member.Role),
-		BillingContact: p.Member.BillingContact,
-		HostLicence:    p.Member.HostLicence,
-		Pricing:        authz.Pricing(billing.PlanOf(p.Workspace.Plan).Pricing),
+		Role:           authz.Role(m.Role),
+		BillingContact: m.BillingContact,
+		HostLicence:    m.HostLicence,
+		Pricing:        authz.Pricing(billing.PlanOf(ws.Plan).Pricing),
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/worker"
@@ -33,8 +34,18 @@ type harness struct {
 	billing *billing.Local
 }
 
-func newHarness(t *testing.T, db *bun.DB) *harness {
+func newHarness(t *testing.T, db *bun.DB) *harness { return newHarnessOn(t, db, nil) }
+
+// newHarnessOn is newHarness whose API and workers reach the media node (nil: join tokens
+// name testMediaURL, where nothing listens).
+func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 	t.Helper()
+	mediaURL, mediaSecret := testMediaURL, testMediaSecret
+	var control *mediactl.Client
+	if node != nil {
+		mediaURL, mediaSecret = node.srv.URL, node.secret
+		control = mediactl.New(mediaURL, mediaSecret, nil)
+	}
 	dir := t.TempDir()
 	sender, err := mail.NewFileSender(dir, "onair <noreply@onair.test>")
 	if err != nil {
@@ -44,7 +55,7 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 	queue := "api-test-" + store.NewSecret(6)
 	local := billing.NewLocal(db)
 	w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
-		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Billing: local}})
+		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Billing: local, Media: control}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +68,7 @@ func newHarness(t *testing.T, db *bun.DB) *harness {
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30,
-		MediaSecret: testMediaSecret, MediaURL: testMediaURL})
+		MediaSecret: mediaSecret, MediaURL: mediaURL})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}

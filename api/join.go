@@ -65,7 +65,7 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 		fail(c, problem(http.StatusForbidden, "forbidden", "Permission denied", "join tokens are personal: use a team member's API key"))
 		return
 	}
-	role, err := s.memberSessionRole(c.Request.Context(), p, ses.ID)
+	role, err := s.memberSessionRole(c.Request.Context(), p.Workspace, p.Member, ses.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -78,18 +78,23 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 	c.JSON(http.StatusOK, tok)
 }
 
-// memberSessionRole applies spec §4: a host is a team member with host rights assigned to the
-// session as host; every other team member enters as a moderator.
-func (s *Server) memberSessionRole(ctx context.Context, p *principal, sessionID string) (authz.SessionRole, error) {
+// memberSessionRole is team member m's session role in sessionID now (spec §4).
+func (s *Server) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, sessionID string) (authz.SessionRole, error) {
 	assigned, err := s.p.DB.NewSelect().Model((*store.SessionStaff)(nil)).
-		Where("session_id = ? AND member_id = ? AND role = ?", sessionID, p.Member.ID, store.StaffHost).Exists(ctx)
+		Where("session_id = ? AND member_id = ? AND role = ?", sessionID, m.ID, store.StaffHost).Exists(ctx)
 	if err != nil {
 		return "", err
 	}
-	if assigned && authz.SessionRoleFor(p.subject()) == authz.SessionHost {
-		return authz.SessionHost, nil
+	return teamSessionRole(assigned, memberSubject(ws, m)), nil
+}
+
+// teamSessionRole applies spec §4 to a team member: a host is a team member with host rights
+// assigned to the session as host; every other team member enters as a moderator.
+func teamSessionRole(assignedHost bool, sub authz.Subject) authz.SessionRole {
+	if assignedHost && authz.SessionRoleFor(sub) == authz.SessionHost {
+		return authz.SessionHost
 	}
-	return authz.SessionModerator, nil
+	return authz.SessionModerator
 }
 
 func (s *Server) publicJoin(c *gin.Context) {

@@ -21,7 +21,7 @@ func (s *Server) meRoutes() {
 	s.add(route{Method: http.MethodPatch, Path: "/v1/me", Tag: "profile", Action: authz.ProfileEditOwn,
 		Summary: "Edit your personal settings", Request: profileUpdate{}, Response: store.Membership{}, Handler: s.updateMe})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/me", Tag: "profile", Action: authz.ProfileDeleteOwn,
-		Summary: "Leave the workspace, deleting your profile in it (the owner must transfer ownership first)",
+		Summary: "Leave the workspace, deleting your profile in it (the owner must transfer ownership first); in live rooms you drop to participant at once",
 		Status:  http.StatusNoContent, Handler: s.deleteMe})
 }
 
@@ -64,5 +64,6 @@ func (s *Server) deleteMe(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.demoteRemovedMember(c.Request.Context(), m)
 	c.Status(http.StatusNoContent)
 }

@@ -27,10 +27,10 @@ func (s *Server) memberRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/members/:id", Tag: "members", Action: authz.WorkspaceView,
 		Summary: "One team member", Response: store.Membership{}, Handler: s.getMember})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/members/:id", Tag: "members", Action: authz.MemberEdit,
-		Summary: "Change a team member's role, host licence or billing-contact flag",
+		Summary: "Change a team member's role, host licence or billing-contact flag; a host licence change moves them between host and moderator in live rooms at once",
 		Request: memberUpdate{}, Response: store.Membership{}, Handler: s.updateMember})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/members/:id", Tag: "members", Action: authz.MemberRemove,
-		Summary: "Remove a team member", Status: http.StatusNoContent, Handler: s.removeMember})
+		Summary: "Remove a team member; in live rooms they drop to participant at once", Status: http.StatusNoContent, Handler: s.removeMember})
 	s.add(route{Method: http.MethodPost, Path: "/v1/workspace/transfer-ownership", Tag: "members", Action: authz.OwnershipTransfer,
 		Summary: "Make an admin the owner; the current owner becomes an admin (and stays billing contact)",
 		Request: ownershipTransfer{}, Response: store.Membership{}, Handler: s.transferOwnership})
@@ -58,7 +58,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		return
 	}
 	auditObject(c, "member", m.ID)
-	hadLicence := m.HostLicence
+	hadLicence, before := m.HostLicence, memberSubject(caller(c).Workspace, m)
 	if err := applyMemberUpdate(m, req); err != nil {
 		fail(c, err)
 		return
@@ -71,6 +71,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.pushHostRights(ctx, caller(c).Workspace, m, before, memberSubject(caller(c).Workspace, m))
 	c.JSON(http.StatusOK, m)
 }
 
@@ -120,6 +121,7 @@ func (s *Server) removeMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.demoteRemovedMember(ctx, m)
 	c.Status(http.StatusNoContent)
 }
 

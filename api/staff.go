@@ -27,10 +27,10 @@ func (s *Server) staffRoutes() {
 		Summary:  "Session staff: hosts, moderators and speakers (?session_id= narrows to one session's)",
 		Response: store.SessionStaff{}, Handler: listOf[store.SessionStaff](s, byParent("session_id"))})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/staff", Tag: "sessions", Action: authz.SessionEdit,
-		Summary: "Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link)",
+		Summary: "Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once",
 		Request: staffRequest{}, Response: store.SessionStaff{}, Status: http.StatusCreated, Handler: s.addStaff})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/staff/:id", Tag: "sessions", Action: authz.SessionEdit,
-		Summary: "Remove someone from a session's staff", Status: http.StatusNoContent, Handler: s.removeStaff})
+		Summary: "Remove someone from a session's staff; in a live room a host drops to moderator and a speaker to participant (off stage) at once", Status: http.StatusNoContent, Handler: s.removeStaff})
 }
 
 func (r *staffRequest) validate() (err error) {
@@ -66,6 +66,7 @@ func (s *Server) addStaff(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
+	var member *store.Membership
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
@@ -94,6 +95,7 @@ func (s *Server) addStaff(c *gin.Context) {
 			return
 		}
 		st.MemberID, st.Email, st.Name = m.ID, u.Email, m.Name
+		member = m
 	}
 	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.Insert(ctx, tx, st); err != nil {
@@ -113,15 +115,23 @@ func (s *Server) addStaff(c *gin.Context) {
 		return
 	}
 	s.relay.kick()
+	s.pushStaffAdded(ctx, caller(c).Workspace, ses, st, member)
 	c.JSON(http.StatusCreated, st)
 }
 
 func (s *Server) removeStaff(c *gin.Context) {
-	ws := caller(c).Workspace.ID
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace
 	auditObject(c, "staff", c.Param("id"))
-	if err := store.Delete[store.SessionStaff](c.Request.Context(), s.p.DB, ws, c.Param("id")); err != nil {
+	st, err := store.Get[store.SessionStaff](ctx, s.p.DB, ws.ID, c.Param("id"))
+	if err != nil {
 		fail(c, err)
 		return
 	}
+	if err := store.Delete[store.SessionStaff](ctx, s.p.DB, ws.ID, st.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	s.pushStaffRemoved(ctx, ws, st)
 	c.Status(http.StatusNoContent)
 }

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -41,6 +42,9 @@ func TestControlAPI(t *testing.T) {
 	n.controlAs(t, "", "GET", "/control/rooms", "", 401)
 	n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 404)
 	n.control(t, "POST", "/control/rooms/"+session+"/open", "", 200)
+	if rooms, err := n.client().Rooms(context.Background()); err != nil || len(rooms) != 1 || rooms[0] != session {
+		t.Fatalf("client rooms %v, %v; want [%s]", rooms, err, session)
+	}
 
 	n.join(t, session, "host", authz.SessionHost)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)

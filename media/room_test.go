@@ -135,6 +135,24 @@ func TestRoleChangeAppliesLive(t *testing.T) {
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"participant"}`, 204)
 	guest.expect(FrameRole)
 	assertForwardingStopped(t, n, viewer, "guest")
+	// The room sees the demoted speaker leave the stage, and their new role in its list.
+	offStage := func(f Frame) bool { return f.Person == "guest" && f.OnStage != nil && !*f.OnStage }
+	for !offStage(viewer.expect(FrameStage)) {
+	}
+	for !hasRole(viewer.expect(FrameParticipants), "guest", authz.SessionParticipant) {
+	}
+}
+
+func hasRole(f Frame, person string, role authz.SessionRole) bool {
+	if f.Participants == nil {
+		return false
+	}
+	for _, p := range *f.Participants {
+		if p.PersonID == person {
+			return p.Role == string(role)
+		}
+	}
+	return false
 }
 
 func (n *testNode) mustRoom(t *testing.T) *Room {

@@ -82,7 +82,8 @@ func (r *Room) RemoveFromStage(actor *Participant, personID string) error {
 	return nil
 }
 
-// SetRole changes personID's session role live (control API): publishing rights follow at once.
+// SetRole changes personID's session role live (control API): publishing rights follow at once,
+// and the room sees the new role in its participants list.
 func (r *Room) SetRole(personID string, role authz.SessionRole) error {
 	r.mu.Lock()
 	target, ok := r.people[personID]
@@ -90,9 +91,16 @@ func (r *Room) SetRole(personID string, role authz.SessionRole) error {
 		r.mu.Unlock()
 		return fmt.Errorf("set role of %s: %w", personID, ErrNoSuchPerson)
 	}
+	was := target.contextLocked().OnStage
 	target.role = role
+	// The role alone can take someone off stage (a speaker publishing at will made participant);
+	// what reconcileLocked then changes, stageFollowsTracksLocked announces itself.
+	if now := target.contextLocked().OnStage; now != was {
+		r.broadcastLocked(Frame{Type: FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(now)})
+	}
 	renegotiate := r.reconcileLocked(target)
 	target.sink.Send(Frame{Type: FrameRole, Person: target.id, Role: string(role)})
+	r.peopleChangedLocked()
 	r.mu.Unlock()
 	r.log.Info("role changed", "person", personID, "role", role)
 	negotiateAll(renegotiate)

@@ -186,6 +186,15 @@ func (c *Client) RecordingFile(ctx context.Context, session, rangeHeader string)
 	return resp, nil
 }
 
+// Rooms lists the sessions with a room on this node now: live, or a green room before start.
+func (c *Client) Rooms(ctx context.Context) ([]string, error) {
+	var out struct {
+		Rooms []string `json:"rooms"`
+	}
+	err := c.do(ctx, http.MethodGet, "/control/rooms", nil, &out)
+	return out.Rooms, err
+}
+
 // Participants lists who is in the room now.
 func (c *Client) Participants(ctx context.Context, session string) ([]Participant, error) {
 	var out struct {
