@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -149,6 +150,9 @@ func TestLeavingAndRemovalRevokeKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *bun.DB) {
 		h := newHarness(t, db)
 		owner := h.signupTeam("Departures")
+		ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{"title": "Upcoming"}).field(t, "id")
+		ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key, map[string]any{
+			"starts_at": future(48 * time.Hour), "duration_minutes": 30, "timezone": "UTC"}).field(t, "id")
 		for _, c := range []struct {
 			name, role string
 			leave      func(who account) reply
@@ -164,6 +168,7 @@ func TestLeavingAndRemovalRevokeKeys(t *testing.T) {
 		} {
 			h.sub(t, c.name, func(t *testing.T) {
 				who := h.join(owner, c.role, false, false)
+				h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/staff", owner.Key, map[string]string{"member_id": who.MemberID, "role": "moderator"})
 				second := h.must(http.StatusCreated, "POST", "/v1/api-keys", who.Key, map[string]string{"name": "laptop"}).field(t, "secret")
 				if r := c.leave(who); r.Status != http.StatusNoContent {
 					t.Fatalf("status %d, want 204: %s", r.Status, r.Body)
@@ -174,6 +179,9 @@ func TestLeavingAndRemovalRevokeKeys(t *testing.T) {
 				wantProblem(t, h.call("GET", "/v1/members/"+who.MemberID, owner.Key, nil), http.StatusNotFound, "")
 				if team := h.must(http.StatusOK, "GET", "/v1/members?limit=200", owner.Key, nil); strings.Contains(string(team.Body), who.MemberID) {
 					t.Fatalf("departed member still listed: %s", team.Body)
+				}
+				if staff := h.must(http.StatusOK, "GET", "/v1/staff?session_id="+ses, owner.Key, nil); strings.Contains(string(staff.Body), who.MemberID) {
+					t.Fatalf("departed member still on an upcoming session's staff: %s", staff.Body)
 				}
 			})
 		}

@@ -79,5 +79,13 @@ func RemoveMember(ctx context.Context, db bun.IDB, m *Membership) error {
 		Where("workspace_id = ?", m.WorkspaceID).Where("user_id = ?", m.UserID).Exec(ctx); err != nil {
 		return fmt.Errorf("revoke keys of member %s: %w", m.ID, err)
 	}
+	// Their places on the staff of sessions still to come go with them; past sessions keep
+	// the record of who hosted (a staff row carries the name and e-mail it was assigned with).
+	upcoming := db.NewSelect().Model((*Session)(nil)).Column("id").
+		Where("workspace_id = ?", m.WorkspaceID).Where("status IN (?)", bun.In([]string{SessionScheduled, SessionOpen, SessionLive}))
+	if _, err := db.NewDelete().Model((*SessionStaff)(nil)).Where("workspace_id = ?", m.WorkspaceID).
+		Where("member_id = ?", m.ID).Where("session_id IN (?)", upcoming).Exec(ctx); err != nil {
+		return fmt.Errorf("remove member %s from session staff: %w", m.ID, err)
+	}
 	return Delete[Membership](ctx, db, m.WorkspaceID, m.ID)
 }
