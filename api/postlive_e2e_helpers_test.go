@@ -20,12 +20,15 @@ import (
 
 // mediaNode is the real media service (rooms writing attendance and room events to the
 // store) on a loopback server. failFinalize makes it answer 503 to that many finalize calls
-// first (-1: every one), the way a media node with a full disk or a crashed muxer does.
+// first (-1: every one), the way a media node with a full disk or a crashed muxer does; down
+// makes it answer 503 to everything, the way a node that is not up yet behind its proxy does.
 type mediaNode struct {
 	srv          *httptest.Server
 	secret       []byte
 	failFinalize atomic.Int64
 	finalizes    atomic.Int64
+	down         atomic.Bool
+	opens        atomic.Int64 // control API opens asked, down or not
 }
 
 func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
@@ -41,6 +44,15 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	n := &mediaNode{secret: []byte("post-live test media secret")}
 	real := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: n.secret})
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/open") {
+			n.opens.Add(1)
+		}
+		if n.down.Load() {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"title":"media node down","status":503,"detail":"media node down"}`))
+			return
+		}
 		if strings.HasSuffix(r.URL.Path, "/finalize") {
 			n.finalizes.Add(1)
 			if left := n.failFinalize.Load(); left != 0 {
@@ -114,14 +126,15 @@ func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomCli
 	return c
 }
 
-func (c *roomClient) joinAs(session string, token reply) {
+// joinAs joins with token and returns the joined frame.
+func (c *roomClient) joinAs(session string, token reply) media.Frame {
 	c.t.Helper()
 	var tok struct {
 		Token string `json:"token"`
 	}
 	token.json(c.t, &tok)
 	c.send(media.Frame{Type: media.FrameJoin, Session: session, Token: tok.Token})
-	c.expect(media.FrameJoined, nil)
+	return c.expect(media.FrameJoined, nil)
 }
 
 // sendQuiet is send for the reading goroutine: a failed write shows up as a missing frame.

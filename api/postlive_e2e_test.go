@@ -29,7 +29,13 @@ type liveSession struct {
 	ids                map[string]string
 }
 
-func newLiveSession(t *testing.T, autoRecord bool) *liveSession {
+// livePlan is how newLiveSession sets up the event and its session.
+type livePlan struct {
+	autoRecord, autoStart bool
+	startsIn              time.Duration // zero: an hour from now
+}
+
+func newLiveSession(t *testing.T, plan livePlan) *liveSession {
 	db := storetest.Postgres(t)
 	box, smtpURL := startSMTPMaildir(t)
 	sender, err := mail.NewSMTPSender(smtpURL, "onair <noreply@onair.test>")
@@ -42,10 +48,14 @@ func newLiveSession(t *testing.T, autoRecord bool) *liveSession {
 	t.Cleanup(w.Stop)
 	owner := h.signup("After the live")
 	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
-		"title": "Launch review", "settings": map[string]any{"reminder_offsets_minutes": []int{}, "green_room_minutes": 0, "auto_record": autoRecord},
+		"title": "Launch review", "settings": map[string]any{"reminder_offsets_minutes": []int{}, "green_room_minutes": 0,
+			"auto_record": plan.autoRecord, "auto_start": plan.autoStart},
 	}).field(t, "id")
+	if plan.startsIn == 0 {
+		plan.startsIn = time.Hour
+	}
 	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key, map[string]any{
-		"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "Europe/Paris",
+		"starts_at": future(plan.startsIn), "duration_minutes": 15, "timezone": "Europe/Paris",
 	}).field(t, "id")
 	l := &liveSession{h: h, node: node, owner: owner, ses: ses, ann: email("ann"), bob: email("bob"), cid: email("cid"), dan: email("dan"),
 		ids: map[string]string{}}
@@ -100,7 +110,7 @@ func (l *liveSession) waitProcessed(t *testing.T) {
 // exists and parses, the replay serves it to a registrant and refuses a stranger, the exports
 // hold exactly what happened, and everyone approved gets the right follow-up once.
 func TestPostLiveEndToEnd(t *testing.T) {
-	l := newLiveSession(t, false)
+	l := newLiveSession(t, livePlan{})
 	h, t0 := l.h, time.Now()
 	h.must(http.StatusCreated, "POST", "/v1/sessions/"+l.ses+"/staff", l.owner.Key, map[string]any{"member_id": l.owner.MemberID, "role": "host"})
 	isProblem(t, h.call("POST", "/v1/sessions/"+l.ses+"/recording/start", l.owner.Key, nil), http.StatusConflict) // not live yet
@@ -272,7 +282,7 @@ func eventOf(t *testing.T, h *harness, l *liveSession) string {
 // step named, its host is e-mailed once, and a host's retry once the node is back finishes
 // the chain (one more finalize, follow-ups sent).
 func TestPostLiveFailureTellsHostsAndRetries(t *testing.T) {
-	l := newLiveSession(t, false)
+	l := newLiveSession(t, livePlan{})
 	h := l.h
 	l.node.failFinalize.Store(-1)
 
@@ -327,7 +337,7 @@ func ownerEmail(t *testing.T, h *harness, a account) string {
 // An auto-recorded session whose media node fails to finalize twice: the step's own retries
 // get through, and the session has exactly one ready recording and no failure told.
 func TestPostLiveFinalizeFailsTwiceThenSucceeds(t *testing.T) {
-	l := newLiveSession(t, true)
+	l := newLiveSession(t, livePlan{autoRecord: true})
 	h := l.h
 	l.node.failFinalize.Store(2)
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/start", l.owner.Key, nil)

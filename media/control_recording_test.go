@@ -37,7 +37,7 @@ func TestRecordingControlAPI(t *testing.T) {
 		t.Errorf("start without a room: %v, want ErrNotFound", err)
 	}
 
-	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: "ws_1", AutoRecord: true}); err != nil {
+	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: testWorkspace, AutoRecord: true}); err != nil {
 		t.Fatal(err)
 	}
 	host := n.join(t, session, "host", authz.SessionHost)

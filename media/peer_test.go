@@ -55,13 +55,19 @@ func newTestNode(t *testing.T) *testNode {
 // newTestNodeRecordingTo is a node whose recordings go to dir.
 func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
 	t.Helper()
+	return newTestNodeOn(t, dir, storetest.Postgres(t))
+}
+
+// newTestNodeOn is a node on an existing store and recordings directory, as a restarted
+// media node is.
+func newTestNodeOn(t *testing.T, dir string, db *bun.DB) *testNode {
+	t.Helper()
 	api := loopbackAPI(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := storetest.Postgres(t)
 	clock := &testClock{now: time.Now().UTC()}
 	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {

@@ -65,16 +65,17 @@ func newRoom(p roomParams) *Room {
 func (r *Room) SessionID() string { return r.sessionID }
 
 // setLive opens the room to everyone and tells those already inside (staff in the green room),
-// once: opening a live room again changes nothing.
-func (r *Room) setLive() {
+// once: opening a live room again changes nothing. It reports whether this call made it live.
+func (r *Room) setLive() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.live {
-		return
+		return false
 	}
 	r.live = true
 	r.broadcastLocked(Frame{Type: FrameLive, Live: boolPtr(true)})
 	r.log.Info("room live", "waiting", len(r.people))
+	return true
 }
 
 func (r *Room) isLive() bool {
@@ -188,7 +189,9 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 	return renegotiate
 }
 
-func (r *Room) close() {
+// close ends the room; ended says the session is over (a bye room_closed), otherwise the
+// node is shutting down and connections just close, which room pages answer by reconnecting.
+func (r *Room) close(ended bool) {
 	r.mu.Lock()
 	r.closed = true
 	people := make([]*Participant, 0, len(r.people))
@@ -206,11 +209,15 @@ func (r *Room) close() {
 	}
 	r.ev.store.stop() // the room's events are in the store before Close returns
 	for _, p := range people {
-		p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
-		p.sink.Close("room closed")
+		if ended {
+			p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
+			p.sink.Close("room closed")
+		} else {
+			p.sink.Close("media node shutting down")
+		}
 		p.closePeer()
 	}
-	r.log.Info("room closed")
+	r.log.Info("room closed", "session_ended", ended)
 }
 
 // addTrack takes a track p started sending; it is forwarded only if p may publish now,
@@ -248,10 +255,15 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 	negotiateAll(renegotiate)
 }
 
-// forward runs the track's forwarder and forgets the track when its sender stops.
+// forward runs the track's forwarder and forgets the track when its sender stops. In a closed
+// room there is nothing to forget, and nobody to renegotiate with: their peers are closing.
 func (r *Room) forward(t *roomTrack) {
 	t.fwd.Run()
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
 	renegotiate := r.unpublishLocked(t)
 	for i, x := range r.tracks {
 		if x == t {

@@ -10,14 +10,19 @@ import (
 	"github.com/onairhq/onair/store"
 )
 
-// blockCheckTimeout bounds the store read at join; past it the person is let in (the room's
-// own memory of blocks still holds), so a slow database never locks a whole audience out.
-const blockCheckTimeout = 3 * time.Second
+// joinReadTimeout bounds each store read at join (blocks, the session's status); past it the
+// join goes on with what the node knows (the room's own memory of blocks, its live rooms), so
+// a slow database never locks a whole audience out.
+const joinReadTimeout = 3 * time.Second
 
-// admitLocked turns away blocked participants and participants beyond the plan's live-attendee
-// cap (claims.MaxAttendees, issue 6 item 9). Staff are never counted nor refused: a full room
-// must still let its host in. A reconnecting participant replaces their own seat.
+// admitLocked turns away tokens naming another workspace than the room's (whatever the role),
+// then blocked participants and participants beyond the plan's live-attendee cap
+// (claims.MaxAttendees, issue 6 item 9). Staff are never counted nor blocked: a full room must
+// still let its host in. A reconnecting participant replaces their own seat.
 func (r *Room) admitLocked(c jointoken.Claims) error {
+	if r.ev.workspaceID != "" && c.WorkspaceID != r.ev.workspaceID {
+		return ErrWrongWorkspace
+	}
 	if c.Role != authz.SessionParticipant {
 		return nil
 	}
@@ -45,7 +50,7 @@ func (rs *Rooms) refuseBlocked(ctx context.Context, c jointoken.Claims) error {
 	if c.Role != authz.SessionParticipant {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, blockCheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, joinReadTimeout)
 	defer cancel()
 	blocked, err := store.BlockedInRoom(ctx, rs.db, c.SessionID, c.PersonID)
 	if err != nil {

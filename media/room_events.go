@@ -153,9 +153,9 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 	return f
 }
 
-// startVisitLocked writes p's attendance row (item 5); the workspace comes from the first join.
-// setWorkspace names the room's workspace from the control API's open (the join tokens name it
-// too: staff may enter the green room before any open).
+// setWorkspace names the room's workspace from the control API's open or the session's store
+// row (room_recovery.go). Only when neither did (a session the store could not tell about)
+// does the first join's token name it (startVisitLocked); later tokens must agree.
 func (r *Room) setWorkspace(id string) {
 	if id == "" {
 		return
@@ -165,6 +165,7 @@ func (r *Room) setWorkspace(id string) {
 	r.ev.workspaceID = id
 }
 
+// startVisitLocked writes p's attendance row (item 5).
 func (r *Room) startVisitLocked(p *Participant, workspaceID string) {
 	if r.ev.workspaceID == "" {
 		r.ev.workspaceID = workspaceID

@@ -11,8 +11,6 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/uptrace/bun"
 
-	"github.com/onairhq/onair/authz"
-	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
 )
 
@@ -39,6 +37,9 @@ type Rooms struct {
 
 	mu    sync.Mutex
 	rooms map[string]*Room
+	// closedAt remembers recent closes, so a join that read "live" from the store just
+	// before the session ended cannot open the room again (room_recovery.go).
+	closedAt map[string]time.Time
 }
 
 // NewRooms starts with no rooms.
@@ -59,7 +60,8 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 		}
 		p.WebRTC = api
 	}
-	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings, rooms: map[string]*Room{}}, nil
+	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings,
+		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}}, nil
 }
 
 // NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).
@@ -76,25 +78,34 @@ func NewWebRTCAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
 }
 
 // Open makes the session's room live (the session started), creating it if staff had not
-// entered the green room yet; staff waiting in the green room are told (a live frame).
+// entered the green room yet; staff waiting in the green room are told (a live frame). It is
+// the control API's open, the workflow's word: it may open a room this node closed.
 func (rs *Rooms) Open(sessionID string) *Room {
 	rs.mu.Lock()
+	delete(rs.closedAt, sessionID)
 	r := rs.getOrCreateLocked(sessionID)
 	rs.mu.Unlock()
 	r.setLive()
 	return r
 }
 
-// Close ends the room: everyone is disconnected and later joins find no room.
+// Close ends the room: everyone is told (bye room_closed) and disconnected, and later joins
+// find no room. A session without a room here is remembered as closed all the same (its room
+// may be opening on a join right now).
 func (rs *Rooms) Close(sessionID string) error {
+	return rs.closeRoom(sessionID, true)
+}
+
+func (rs *Rooms) closeRoom(sessionID string, ended bool) error {
 	rs.mu.Lock()
 	r, ok := rs.rooms[sessionID]
 	delete(rs.rooms, sessionID)
+	rs.rememberClosedLocked(sessionID)
 	rs.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("close room %s: %w", sessionID, ErrRoomNotFound)
 	}
-	r.close()
+	r.close(ended)
 	return nil
 }
 
@@ -118,29 +129,13 @@ func (rs *Rooms) IDs() []string {
 	return ids
 }
 
-// CloseAll ends every room (shutdown).
+// CloseAll closes every room at shutdown: recordings stop and visits end as on Close, but
+// nobody is told the session ended, so room pages reconnect and the node that comes back
+// reopens each live session's room on its first join (room_recovery.go).
 func (rs *Rooms) CloseAll() {
 	for _, id := range rs.IDs() {
-		_ = rs.Close(id)
+		_ = rs.closeRoom(id, false)
 	}
-}
-
-// roomFor is the room someone with these claims may enter: a live room for anyone, a green
-// room (created on demand) for roles allowed room.enter_early; participants wait until live.
-func (rs *Rooms) roomFor(c jointoken.Claims) (*Room, error) {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	if r, ok := rs.rooms[c.SessionID]; ok && (r.isLive() || canEnterEarly(c.Role)) {
-		return r, nil
-	}
-	if !canEnterEarly(c.Role) {
-		return nil, ErrRoomNotLive
-	}
-	return rs.getOrCreateLocked(c.SessionID), nil
-}
-
-func canEnterEarly(role authz.SessionRole) bool {
-	return authz.CanInRoom(authz.RoomContext{Role: role}, authz.RoomEnterEarly).Allowed
 }
 
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {

@@ -164,10 +164,11 @@ func (s *signalSession) join(ctx context.Context, f Frame) bool {
 	}
 	claims, err := jointoken.Verify(s.h.Secret, f.Token, f.Session, s.h.Now())
 	if err == nil {
-		err = s.h.Rooms.refuseBlocked(ctx, claims)
+		// The room first: a participant waiting for the start costs one store read per try.
+		s.room, err = s.h.Rooms.roomFor(ctx, claims)
 	}
 	if err == nil {
-		s.room, err = s.h.Rooms.roomFor(claims)
+		err = s.h.Rooms.refuseBlocked(ctx, claims)
 	}
 	if err == nil {
 		s.p, err = s.room.join(claims, s.conn)
@@ -193,7 +194,7 @@ func errorCode(err error) string {
 		return CodeTokenExpired
 	case errors.Is(err, jointoken.ErrTokenWrongSession):
 		return CodeWrongSession
-	case errors.Is(err, jointoken.ErrTokenForged), errors.Is(err, jointoken.ErrTokenMalformed):
+	case errors.Is(err, jointoken.ErrTokenForged), errors.Is(err, jointoken.ErrTokenMalformed), errors.Is(err, ErrWrongWorkspace):
 		return CodeTokenInvalid
 	case errors.Is(err, ErrRoomNotLive):
 		return CodeRoomNotLive

@@ -1,0 +1,268 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/store/storetest"
+)
+
+// storeSession writes a session of id with status into db, in a workspace of its own, its
+// event recording automatically when autoRecord.
+func storeSession(t *testing.T, db *bun.DB, id, status string, autoRecord bool) *store.Session {
+	t.Helper()
+	ctx := context.Background()
+	ws := store.NewWorkspace("Recovery "+id, "free")
+	ev := store.NewEvent(ws.ID, "Talk", "", store.EventSettings{AutoRecord: autoRecord}, "usr_1")
+	ses := &store.Session{ID: id, WorkspaceID: ws.ID, EventID: ev.ID, StartsAt: time.Now().UTC(),
+		DurationMinutes: 30, Timezone: "UTC", Status: status, Capacity: 10, CreatedAt: store.Now(), UpdatedAt: store.Now()}
+	must(t, store.Insert(ctx, db, ws))
+	must(t, store.Insert(ctx, db, ev))
+	must(t, store.Insert(ctx, db, ses))
+	return ses
+}
+
+// sendJoin dials and sends a join with a token the API would issue for ses, without waiting.
+func (n *testNode) sendJoin(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *testPeer {
+	t.Helper()
+	c := n.claims(ses.ID, person, role)
+	c.WorkspaceID = ses.WorkspaceID
+	p := n.dial(t, person)
+	p.send(Frame{Type: FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
+	return p
+}
+
+func (n *testNode) joinSession(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *testPeer {
+	t.Helper()
+	p := n.sendJoin(t, ses, person, role)
+	p.joined = p.expect(FrameJoined)
+	return p
+}
+
+// refused expects p's join to be turned away with code, and no room to exist for session.
+func (n *testNode) refused(t *testing.T, p *testPeer, code, session string) {
+	t.Helper()
+	p.expectError(code)
+	p.expectClosed()
+	if _, ok := n.rooms.Get(session); ok {
+		t.Fatalf("%s: a refused join left a room for %s", p.name, session)
+	}
+}
+
+// expectClosedWithoutBye waits for the connection to close and fails on a bye frame, which
+// would make the room page give up instead of reconnecting.
+func (p *testPeer) expectClosedWithoutBye() {
+	p.t.Helper()
+	timeout := time.After(waitLimit)
+	for {
+		select {
+		case f, ok := <-p.frames:
+			if !ok {
+				return
+			}
+			if f.Type == FrameBye {
+				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.name, f.Code)
+			}
+		case <-timeout:
+			p.t.Fatalf("%s: connection still open after %s", p.name, waitLimit)
+		}
+	}
+}
+
+// The media node restarts while an auto-recorded session is live: the room pages are not told
+// the session ended, the first join on the fresh node (same store, same recordings volume)
+// opens the room live in the session's workspace, recording resumes in the same recording,
+// and the finalized WebM holds both stretches.
+func TestRestartedNodeReopensLiveRoom(t *testing.T) {
+	dir := t.TempDir()
+	before := newTestNodeOn(t, dir, storetest.Postgres(t))
+	ses := storeSession(t, before.db, session, store.SessionLive, true)
+	ctx := context.Background()
+	must(t, before.client().OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: ses.WorkspaceID, AutoRecord: true}))
+	host := before.joinSession(t, ses, "host", authz.SessionHost)
+	host.Publish("audio", "video")
+	viewer := before.joinSession(t, ses, "reg_1", authz.SessionParticipant)
+	waitRecorded(t, before, 80, 120)
+
+	before.rooms.CloseAll() // onair media's shutdown
+	before.srv.Close()
+	viewer.expectClosedWithoutBye()
+	host.expectClosedWithoutBye()
+
+	after := newTestNodeOn(t, dir, before.db)
+	viewer = after.joinSession(t, ses, "reg_1", authz.SessionParticipant)
+	if live := viewer.joined.Live; live == nil || !*live {
+		t.Fatal("the participant's join after the restart found the room not live")
+	}
+	if rec := viewer.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
+		t.Fatalf("joined frame says recording %+v, want the auto-recording resumed", rec)
+	}
+	if ids := after.rooms.IDs(); len(ids) != 1 || ids[0] != session {
+		t.Fatalf("rooms after the first join %v, want only %s", ids, session)
+	}
+	host = after.joinSession(t, ses, "host", authz.SessionHost)
+	host.Publish("audio", "video")
+	waitRecorded(t, after, 160, 240) // both lives' packets: the first from the stopped files
+	st, err := after.client().StopRecording(ctx, session)
+	if err != nil || len(st.Tracks) != 4 {
+		t.Fatalf("stop: %+v, %v, want the 2 track files of each life in one recording", st, err)
+	}
+	fin, err := after.client().FinalizeRecording(ctx, session)
+	must(t, err)
+	got := parseWebM(t, fin.File)
+	assertWebM(t, got, 0)
+	if audio := got.blocks[got.tracks["A_OPUS"].TrackNumber]; len(audio) < 160 {
+		t.Fatalf("%d audio blocks, want both stretches (≥ 160)", len(audio))
+	}
+
+	after.flush(t, session)
+	visits, err := store.SessionAttendance(ctx, after.db, session)
+	must(t, err)
+	seen := map[string]int{}
+	for _, v := range visits {
+		if v.WorkspaceID != ses.WorkspaceID {
+			t.Errorf("visit %s in workspace %q, want the session's %s", v.ID, v.WorkspaceID, ses.WorkspaceID)
+		}
+		seen[v.PersonID]++
+	}
+	if seen["reg_1"] != 2 || seen["host"] != 2 {
+		t.Fatalf("visits by person %v, want one per life each", seen)
+	}
+	// The viewer leaves first, so the host's leaving at cleanup sends no offer to a closing peer.
+	_ = viewer.ws.CloseNow()
+	waitFor(t, "the viewer gone", func() bool { return len(after.rooms.mustGet(t, session).Participants()) == 1 })
+}
+
+// Joins racing to a live session whose room this node does not have land in one room, which
+// records once.
+func TestRacingJoinsOpenOneRoom(t *testing.T) {
+	n := newTestNode(t)
+	ses := storeSession(t, n.db, session, store.SessionLive, true)
+	peers := make([]*testPeer, 8)
+	joins := make([]Frame, len(peers))
+	for i := range peers {
+		person := fmt.Sprintf("reg_%d", i)
+		peers[i] = n.dial(t, person)
+		c := n.claims(session, person, authz.SessionParticipant)
+		c.WorkspaceID = ses.WorkspaceID
+		joins[i] = Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, c)}
+	}
+	var wg sync.WaitGroup
+	for i, p := range peers {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.send(joins[i]) }()
+	}
+	wg.Wait()
+	for _, p := range peers {
+		p.expect(FrameJoined)
+	}
+	if ids := n.rooms.IDs(); len(ids) != 1 {
+		t.Fatalf("rooms %v, want one", ids)
+	}
+	if got := len(n.rooms.mustGet(t, session).Participants()); got != len(peers) {
+		t.Fatalf("%d people in the room, want all %d who joined", got, len(peers))
+	}
+	if st := n.status(t); st.State != mediactl.RecordingActive {
+		t.Fatalf("recording %s, want the event's auto-record", st.State)
+	}
+}
+
+// A session the store says is over is never reopened by a join, nor is a live one this node
+// has just closed (the join read "live" before the session's end was written); the control
+// API's open, the workflow's word, still opens it.
+func TestJoinsDoNotReopenClosedRooms(t *testing.T) {
+	n := newTestNode(t)
+	for _, status := range []string{store.SessionEnded, store.SessionProcessingFailed, store.SessionProcessed, store.SessionCancelled} {
+		ses := storeSession(t, n.db, "ses_"+status, status, false)
+		for _, role := range []authz.SessionRole{authz.SessionParticipant, authz.SessionHost} {
+			n.refused(t, n.sendJoin(t, ses, string(role), role), CodeRoomClosed, ses.ID)
+		}
+	}
+
+	ses := storeSession(t, n.db, session, store.SessionLive, false)
+	viewer := n.joinSession(t, ses, "reg_1", authz.SessionParticipant)
+	must(t, n.rooms.Close(session)) // the post-live close-room step
+	if f := viewer.expect(FrameBye); f.Code != CodeRoomClosed {
+		t.Fatalf("bye %+v, want room_closed", f)
+	}
+	n.refused(t, n.sendJoin(t, ses, "reg_2", authz.SessionParticipant), CodeRoomClosed, session)
+	n.refused(t, n.sendJoin(t, ses, "host", authz.SessionHost), CodeRoomClosed, session)
+	n.rooms.Open(session)
+	n.joinSession(t, ses, "reg_2", authz.SessionParticipant)
+}
+
+// Before the start the store keeps participants waiting and lets staff into the green room,
+// which does not record yet even when the event auto-records.
+func TestScheduledSessionOpensOnlyTheGreenRoom(t *testing.T) {
+	n := newTestNode(t)
+	for _, status := range []string{store.SessionScheduled, store.SessionOpen} {
+		ses := storeSession(t, n.db, "ses_"+status, status, true)
+		n.refused(t, n.sendJoin(t, ses, "reg_1", authz.SessionParticipant), CodeRoomNotLive, ses.ID)
+		host := n.joinSession(t, ses, "host", authz.SessionHost)
+		if live := host.joined.Live; live == nil || *live {
+			t.Fatalf("%s: the host's green room is live", status)
+		}
+		if st, err := n.recordings.Status(ses.ID); err != nil || st.State != mediactl.RecordingIdle {
+			t.Fatalf("%s: recording %+v, %v before the start", status, st, err)
+		}
+	}
+}
+
+// Only a token of the session's own workspace opens or enters its room: one signed for another
+// workspace but naming this session, a forged one, or one for another session are refused, and
+// none of them leaves a room, a visit or a recording behind.
+func TestTokenOfAnotherWorkspaceOpensNothing(t *testing.T) {
+	n := newTestNode(t)
+	theirs := storeSession(t, n.db, session, store.SessionLive, true)
+	ours := storeSession(t, n.db, "ses_ours", store.SessionLive, false)
+	mismatched := n.claims(theirs.ID, "reg_1", authz.SessionParticipant)
+	mismatched.WorkspaceID = ours.WorkspaceID
+	mismatchedHost := n.claims(theirs.ID, "host", authz.SessionHost)
+	mismatchedHost.WorkspaceID = ours.WorkspaceID
+	forged := n.claims(theirs.ID, "reg_1", authz.SessionParticipant)
+	forged.WorkspaceID = theirs.WorkspaceID
+	forgedToken, err := jointoken.Sign([]byte("not the media secret"), forged)
+	must(t, err)
+	ourToken := n.claims(ours.ID, "reg_1", authz.SessionParticipant)
+	ourToken.WorkspaceID = ours.WorkspaceID
+	cases := []struct{ name, token, code string }{
+		{"another workspace's participant", n.tokenFor(t, mismatched), CodeTokenInvalid},
+		{"another workspace's host", n.tokenFor(t, mismatchedHost), CodeTokenInvalid},
+		{"forged", forgedToken, CodeTokenInvalid},
+		{"another session's token", n.tokenFor(t, ourToken), CodeWrongSession},
+	}
+	try := func() {
+		t.Helper()
+		for _, tc := range cases {
+			p := n.dial(t, tc.name)
+			p.send(Frame{Type: FrameJoin, Session: theirs.ID, Token: tc.token})
+			p.expectError(tc.code)
+			p.expectClosed()
+		}
+	}
+	try()
+	if ids := n.rooms.IDs(); len(ids) != 0 {
+		t.Fatalf("refused joins opened rooms %v", ids)
+	}
+	if st, err := n.recordings.Status(theirs.ID); err != nil || st.State != mediactl.RecordingIdle {
+		t.Fatalf("refused joins started a recording: %+v, %v", st, err)
+	}
+
+	n.joinSession(t, theirs, "reg_2", authz.SessionParticipant)
+	try() // the room is live now: still no way in
+	n.flush(t, theirs.ID)
+	visits, err := store.SessionAttendance(context.Background(), n.db, theirs.ID)
+	must(t, err)
+	if len(visits) != 1 || visits[0].PersonID != "reg_2" || visits[0].WorkspaceID != theirs.WorkspaceID {
+		t.Fatalf("visits %+v, want only reg_2's, in the session's workspace", visits)
+	}
+}
