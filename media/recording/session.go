@@ -56,11 +56,9 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 		return nil, fmt.Errorf("%w: %s", ErrUnsupportedCodec, p.MimeType)
 	}
 	index := len(s.manifest.Tracks)
-	// Files are named by position, not person id, so no caller-supplied text reaches a path.
-	name := fmt.Sprintf("track-%02d-%s.%s", index+1, kind, ext)
-	f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	f, name, err := createTrackFile(s.dir, index+1, kind, ext)
 	if err != nil {
-		return nil, fmt.Errorf("recording: create track file: %w", err)
+		return nil, err
 	}
 	var out frameWriter
 	if kind == "video" {
@@ -73,6 +71,7 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 		Codec: p.MimeType, ClockRate: p.ClockRate, Channels: p.Channels})
 	if err := writeManifest(s.dir, s.manifest); err != nil {
 		f.Close()
+		_ = os.Remove(f.Name()) // not in the manifest: nothing would ever read it
 		s.manifest.Tracks = s.manifest.Tracks[:index]
 		return nil, err
 	}
@@ -145,4 +144,26 @@ func (s *Session) Stop() (mediactl.RecordingStatus, error) {
 	s.store.forget(s)
 	s.log.Info("recording stopped", "tracks", len(tracks), "duration", now.Sub(s.manifest.StartedAt).Round(time.Millisecond))
 	return s.statusLocked(), errors.Join(errs...)
+}
+
+// maxTrackFiles bounds the names createTrackFile tries; a room never comes near it.
+const maxTrackFiles = 10000
+
+// createTrackFile creates a new track file named by number, not person id, so no
+// caller-supplied text reaches a path: track-NN-kind.ext from n up, skipping names already
+// taken. A file created just before a crash, before the manifest named it, takes one: it is
+// left alone (never read, never overwritten) and the track gets the next name.
+func createTrackFile(dir string, n int, kind, ext string) (*os.File, string, error) {
+	for ; n <= maxTrackFiles; n++ {
+		name := fmt.Sprintf("track-%02d-%s.%s", n, kind, ext)
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("recording: create track file: %w", err)
+		}
+		return f, name, nil
+	}
+	return nil, "", fmt.Errorf("recording: create track file: %d names taken in %s", maxTrackFiles, dir)
 }

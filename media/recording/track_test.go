@@ -1,6 +1,8 @@
 package recording
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -100,4 +102,27 @@ func BenchmarkTrackWriteRTP(b *testing.B) {
 		tr.WriteRTP(pkt)
 	}
 	b.ReportMetric(float64(tr.Dropped())/float64(b.N)*100, "%dropped")
+}
+
+// A track file created just before a crash, before the manifest named it, does not block the
+// tracks recorded after a restart: they take the next free name, and the stray file is kept.
+func TestStrayTrackFileDoesNotBlockLaterTracks(t *testing.T) {
+	s := newTestSession(t, 64)
+	stray := filepath.Join(s.dir, "track-01-audio.ogg")
+	if err := os.WriteFile(stray, []byte("partial"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddTrack(TrackParams{PersonID: "host", MimeType: "audio/opus", ClockRate: 48000, Channels: 2}); err != nil {
+		t.Fatalf("a stray file blocked the next track: %v", err)
+	}
+	m, err := readManifest(s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Tracks) != 1 || m.Tracks[0].File != "track-02-audio.ogg" {
+		t.Fatalf("manifest tracks %+v, want one at track-02-audio.ogg", m.Tracks)
+	}
+	if b, err := os.ReadFile(stray); err != nil || string(b) != "partial" {
+		t.Fatalf("the stray file was touched: %q, %v", b, err)
+	}
 }
