@@ -62,19 +62,31 @@ func TestWorkerExportsSDKMetricsToPrometheus(t *testing.T) {
 		t.Fatalf("workflow returned %+v, %v; want erased", got, err)
 	}
 
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatalf("gather: %v", err)
-	}
+	// Client requests, and a workflow task run by this worker on the onair task queue. The
+	// worker counts the completion after the server has it, so run.Get may return first.
+	prefixes := []string{"temporal_request", "temporal_workflow_task_execution_latency", "temporal_workflow_completed"}
+	var missing []string
 	var names []string
-	for _, f := range families {
-		names = append(names, f.GetName())
-	}
-	// Client requests, and a workflow task run by this worker on the onair task queue.
-	for _, prefix := range []string{"temporal_request", "temporal_workflow_task_execution_latency", "temporal_workflow_completed"} {
-		if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, prefix) }) {
-			t.Errorf("no metric family named %s* among %v", prefix, names)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatalf("gather: %v", err)
 		}
+		names, missing = names[:0], missing[:0]
+		for _, f := range families {
+			names = append(names, f.GetName())
+		}
+		for _, prefix := range prefixes {
+			if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, prefix) }) {
+				missing = append(missing, prefix)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, prefix := range missing {
+		t.Errorf("no metric family named %s* among %v", prefix, names)
 	}
 }
 
