@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,11 +117,21 @@ func awaitText(t *testing.T, tab context.Context, id, text string) {
 	await(t, tab, fmt.Sprintf("%q in #%s", text, id), fmt.Sprintf(`document.getElementById(%q).textContent.includes(%q)`, id, text))
 }
 
-// press waits until the element css selects is shown, then clicks it.
+// press waits until the element css selects is shown, then clicks it. A list the room
+// re-renders between the query and the click (another event arrived) replaces the node, which
+// the browser reports as a node it cannot find: the click is tried again on the new one.
 func press(t *testing.T, tab context.Context, what, css string) {
 	t.Helper()
-	await(t, tab, what, fmt.Sprintf(`(e => e !== null && e.offsetParent !== null)(document.querySelector(%q))`, css))
-	act(t, tab, chromedp.Click(chromedp.CSS(css)))
+	for attempt := 1; ; attempt++ {
+		await(t, tab, what, fmt.Sprintf(`(e => e !== null && e.offsetParent !== null)(document.querySelector(%q))`, css))
+		err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(css)))
+		if err == nil {
+			return
+		}
+		if attempt == 3 || !strings.Contains(err.Error(), "Could not find node") {
+			t.Fatalf("clicking %s: %v", what, err)
+		}
+	}
 }
 
 // wantEveryControlNamed fails when a control (shown or in a hidden panel) has no accessible name (its text, an
