@@ -63,23 +63,16 @@ func (c *roomClient) expectRole(role authz.SessionRole) {
 // expectRefused waits for an error frame with code whose message says what (e.g. the action).
 func (c *roomClient) expectRefused(code, what string) {
 	c.t.Helper()
-	timeout := time.After(15 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
-		select {
-		case f, open := <-c.frames:
-			if !open {
-				c.t.Fatalf("room socket closed while waiting for a %s refusal", code)
-			}
-			if f.Type != media.FrameError {
-				continue
-			}
-			if f.Code != code || !strings.Contains(f.Message, what) {
-				c.t.Fatalf("error frame %s %q, want %s naming %s", f.Code, f.Message, code, what)
-			}
-			return
-		case <-timeout:
-			c.t.Fatalf("no %s refusal naming %s", code, what)
+		f := c.next(deadline, code+" refusal")
+		if f.Type != media.FrameError {
+			continue
 		}
+		if f.Code != code || !strings.Contains(f.Message, what) {
+			c.t.Fatalf("error frame %s %q, want %s naming %s", f.Code, f.Message, code, what)
+		}
+		return
 	}
 }
 

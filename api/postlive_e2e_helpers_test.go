@@ -158,22 +158,31 @@ func (c *roomClient) send(f media.Frame) {
 // expect waits for a frame of typ that ok accepts (nil: any), failing on error frames.
 func (c *roomClient) expect(typ string, ok func(media.Frame) bool) media.Frame {
 	c.t.Helper()
-	timeout := time.After(15 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
-		select {
-		case f, open := <-c.frames:
-			if !open {
-				c.t.Fatalf("room socket closed while waiting for %s", typ)
-			}
-			if f.Type == media.FrameError {
-				c.t.Fatalf("error frame while waiting for %s: %s %s", typ, f.Code, f.Message)
-			}
-			if f.Type == typ && (ok == nil || ok(f)) {
-				return f
-			}
-		case <-timeout:
-			c.t.Fatalf("no %s frame", typ)
+		f := c.next(deadline, typ)
+		if f.Type == media.FrameError {
+			c.t.Fatalf("error frame while waiting for %s: %s %s", typ, f.Code, f.Message)
 		}
+		if f.Type == typ && (ok == nil || ok(f)) {
+			return f
+		}
+	}
+}
+
+// next is the next frame the room sends c, failing if the socket closes or none comes by
+// deadline while waiting for what.
+func (c *roomClient) next(deadline time.Time, what string) media.Frame {
+	c.t.Helper()
+	select {
+	case f, open := <-c.frames:
+		if !open {
+			c.t.Fatalf("room socket closed while waiting for %s", what)
+		}
+		return f
+	case <-time.After(time.Until(deadline)):
+		c.t.Fatalf("no %s frame", what)
+		return media.Frame{}
 	}
 }
 

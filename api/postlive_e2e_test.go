@@ -104,6 +104,22 @@ func (l *liveSession) waitProcessed(t *testing.T) {
 	})
 }
 
+// waitRecordedVideo waits until the session is recording and has about a second of video.
+func (l *liveSession) waitRecordedVideo(t *testing.T) {
+	t.Helper()
+	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
+	waitFor(t, 30*time.Second, "the auto-recording to get a second of video", func() bool {
+		st, err := control.Recording(context.Background(), l.ses)
+		video := uint64(0)
+		for _, tr := range st.Tracks {
+			if tr.Kind == "video" {
+				video += tr.Packets
+			}
+		}
+		return err == nil && st.State == mediactl.RecordingActive && video >= 40
+	})
+}
+
 // TestPostLiveEndToEnd: a live session on the real media node with a host publishing audio
 // and video (recorded from the REC button), two attending participants, one no-show and one
 // blocked registrant; chat, a question answered, a poll. After the host stops it the WebM
@@ -344,17 +360,7 @@ func TestPostLiveFinalizeFailsTwiceThenSucceeds(t *testing.T) {
 	h.waitStatus(l.owner, l.ses, store.SessionLive)
 	host := newPublisher(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
 	host.Publish("audio", "video")
-	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
-	waitFor(t, 30*time.Second, "the auto-recording to get a second of video", func() bool {
-		st, err := control.Recording(context.Background(), l.ses)
-		video := uint64(0)
-		for _, tr := range st.Tracks {
-			if tr.Kind == "video" {
-				video += tr.Packets
-			}
-		}
-		return err == nil && st.State == mediactl.RecordingActive && video >= 40
-	})
+	l.waitRecordedVideo(t)
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/stop", l.owner.Key, nil)
 	l.waitProcessed(t)
 	if n := l.node.finalizes.Load(); n != 3 {

@@ -34,17 +34,7 @@ func TestAutoStartWithMediaDownLetsAttendeesIn(t *testing.T) {
 	l.join(t, l.bob)
 	host := newPublisher(t, l.ses, h.must(http.StatusOK, "POST", "/v1/sessions/"+l.ses+"/join-token", l.owner.Key, nil))
 	host.Publish("audio", "video")
-	control := mediactl.New(l.node.srv.URL, l.node.secret, nil)
-	waitFor(t, 30*time.Second, "the auto-recording to get a second of video", func() bool {
-		st, err := control.Recording(context.Background(), l.ses)
-		video := uint64(0)
-		for _, tr := range st.Tracks {
-			if tr.Kind == "video" {
-				video += tr.Packets
-			}
-		}
-		return err == nil && video >= 40
-	})
+	l.waitRecordedVideo(t)
 	if n := l.node.opens.Load(); n != 3 {
 		t.Fatalf("%d room opens, want no more than the failed ones: the join opened the room", n)
 	}

@@ -224,14 +224,23 @@ func (p *testPeer) expectError(code string) Frame {
 }
 
 // expectClosed waits until the server has closed the connection.
-func (p *testPeer) expectClosed() {
+func (p *testPeer) expectClosed() { p.awaitClose(false) }
+
+// expectClosedWithoutBye waits for the connection to close and fails on a bye frame, which
+// would make the room page give up instead of reconnecting.
+func (p *testPeer) expectClosedWithoutBye() { p.awaitClose(true) }
+
+func (p *testPeer) awaitClose(noBye bool) {
 	p.t.Helper()
 	timeout := time.After(waitLimit)
 	for {
 		select {
-		case _, ok := <-p.frames:
+		case f, ok := <-p.frames:
 			if !ok {
 				return
+			}
+			if noBye && f.Type == FrameBye {
+				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.name, f.Code)
 			}
 		case <-timeout:
 			p.t.Fatalf("%s: connection still open after %s", p.name, waitLimit)

@@ -58,26 +58,6 @@ func (n *testNode) refused(t *testing.T, p *testPeer, code, session string) {
 	}
 }
 
-// expectClosedWithoutBye waits for the connection to close and fails on a bye frame, which
-// would make the room page give up instead of reconnecting.
-func (p *testPeer) expectClosedWithoutBye() {
-	p.t.Helper()
-	timeout := time.After(waitLimit)
-	for {
-		select {
-		case f, ok := <-p.frames:
-			if !ok {
-				return
-			}
-			if f.Type == FrameBye {
-				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.name, f.Code)
-			}
-		case <-timeout:
-			p.t.Fatalf("%s: connection still open after %s", p.name, waitLimit)
-		}
-	}
-}
-
 // The media node restarts while an auto-recorded session is live: the room pages are not told
 // the session ended, the first join on the fresh node (same store, same recordings volume)
 // opens the room live in the session's workspace, recording resumes in the same recording,
