@@ -18,7 +18,7 @@ import (
 	"github.com/onairhq/onair/media/mediactl"
 )
 
-const benchSession = "ses_bench"
+const benchSession, benchWorkspace = "ses_bench", "ws_bench"
 
 // onairTarget speaks onair's signaling: a join frame with a signed token, then the server
 // offers (subscribers) or answers (the publisher's offer), candidates trickled both ways.
@@ -32,7 +32,7 @@ func (o onairTarget) audio() bool  { return true }
 
 // open makes the room live so participants may join.
 func (o onairTarget) open(ctx context.Context) error {
-	return mediactl.New(o.base, o.secret, http.DefaultClient).OpenRoom(ctx, benchSession, mediactl.OpenRequest{WorkspaceID: "ws_bench"})
+	return mediactl.New(o.base, o.secret, http.DefaultClient).OpenRoom(ctx, benchSession, mediactl.OpenRequest{WorkspaceID: benchWorkspace})
 }
 
 // signalPeer binds one PeerConnection to one signaling WebSocket for its lifetime.
@@ -45,7 +45,7 @@ type signalPeer struct {
 }
 
 func (o onairTarget) connect(ctx context.Context, pc *webrtc.PeerConnection, person string, role authz.SessionRole) (*signalPeer, error) {
-	tok, err := jointoken.Sign(o.secret, jointoken.Claims{SessionID: benchSession, PersonID: person, Role: role,
+	tok, err := jointoken.Sign(o.secret, jointoken.Claims{SessionID: benchSession, WorkspaceID: benchWorkspace, PersonID: person, Role: role,
 		Name: person, MediaURL: o.base, ExpiresAt: time.Now().Add(time.Hour).Unix()})
 	if err != nil {
 		return nil, err
