@@ -47,6 +47,9 @@ type config struct {
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
 	MediaUDPPort string
+	// ONAIR_MEDIA_TCP_PORT: a TCP port for the media of browsers whose network blocks UDP
+	// (ICE-TCP); unset, media is UDP only.
+	MediaTCPPort string
 	// ONAIR_MEDIA_PUBLIC_IPS: the node's public addresses behind a 1:1 NAT, announced in ICE
 	// host candidates instead of the private ones.
 	MediaPublicIPs []string
@@ -83,6 +86,7 @@ func loadConfig() config {
 	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
+	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -12,11 +13,27 @@ import (
 // packets, a few tens of milliseconds of a large room's inbound traffic.
 const mediaReadBuffer = 4 << 20
 
+// tcpReadBuffer is what ICE-TCP keeps per connection for packets not yet read.
+const tcpReadBuffer = 8
+
 // mediaSettings turns the media node's network settings into Pion's: a single UDP port shared
-// by every PeerConnection (so a container publishes one port) and the public addresses of a
-// 1:1 NAT. close releases the shared socket.
+// by every PeerConnection (so a container publishes one port), an optional TCP port for
+// browsers whose network blocks UDP (ICE-TCP passive candidates), and the public addresses of
+// a 1:1 NAT. close releases the shared sockets.
 func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err error) {
-	close = func() error { return nil }
+	var closers []func() error
+	close = func() error {
+		var errs []error
+		for _, c := range closers {
+			errs = append(errs, c())
+		}
+		return errors.Join(errs...)
+	}
+	defer func() {
+		if err != nil {
+			_ = close()
+		}
+	}()
 	if len(cfg.MediaPublicIPs) > 0 {
 		for _, ip := range cfg.MediaPublicIPs {
 			if net.ParseIP(ip) == nil {
@@ -25,28 +42,57 @@ func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err
 		}
 		se.SetNAT1To1IPs(cfg.MediaPublicIPs, webrtc.ICECandidateTypeHost)
 	}
-	if cfg.MediaUDPPort == "" {
-		return se, close, nil
+	if cfg.MediaUDPPort != "" {
+		conn, err := listenMediaUDP(cfg.MediaUDPPort)
+		if err != nil {
+			return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
+		}
+		closers = append(closers, conn.Close)
+		se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
 	}
-	port, err := strconv.Atoi(cfg.MediaUDPPort)
-	if err != nil || port < 1 || port > 65535 {
-		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %q is not a port number", cfg.MediaUDPPort)
+	if cfg.MediaTCPPort != "" {
+		port, err := parsePort(cfg.MediaTCPPort)
+		if err != nil {
+			return se, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
+		}
+		l, err := net.ListenTCP("tcp", &net.TCPAddr{Port: port})
+		if err != nil {
+			return se, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
+		}
+		closers = append(closers, l.Close)
+		se.SetICETCPMux(webrtc.NewICETCPMux(nil, l, tcpReadBuffer))
+	}
+	return se, close, nil
+}
+
+// listenMediaUDP opens the socket every PeerConnection's UDP media shares.
+func listenMediaUDP(value string) (*net.UDPConn, error) {
+	port, err := parsePort(value)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := net.ListenUDP("udp", &net.UDPAddr{Port: port})
 	if err != nil {
-		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
+		return nil, err
 	}
 	// Every peer's media, RTCP and ICE checks arrive on this one socket: the default receive
 	// buffer (≈208 KiB) overflows whenever the process is descheduled briefly, dropping the
 	// publisher's packets for every subscriber at once. The kernel caps it at rmem_max.
 	if err := conn.SetReadBuffer(mediaReadBuffer); err != nil {
 		_ = conn.Close()
-		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: receive buffer: %w", err)
+		return nil, fmt.Errorf("receive buffer: %w", err)
 	}
 	if err := setDontFragment(conn); err != nil {
 		_ = conn.Close()
-		return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
+		return nil, err
 	}
-	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
-	return se, conn.Close, nil
+	return conn, nil
+}
+
+func parsePort(value string) (int, error) {
+	port, err := strconv.Atoi(value)
+	if err != nil || port < 1 || port > 65535 {
+		return 0, fmt.Errorf("%q is not a port number", value)
+	}
+	return port, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -52,5 +53,91 @@ func TestMediaNetworkSettings(t *testing.T) {
 	want := fmt.Sprintf("203.0.113.7 %d typ host", port)
 	if !strings.Contains(sdp, want) {
 		t.Fatalf("no %q candidate in the offer:\n%s", want, sdp)
+	}
+}
+
+// With ONAIR_MEDIA_TCP_PORT the node also offers ICE-TCP on that port, so a browser whose
+// network blocks UDP still connects: a client that may use TCP only exchanges data with it.
+func TestMediaOverTCPWhenUDPIsBlocked(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	if _, closeTCP, err := mediaSettings(config{MediaTCPPort: "0"}); err == nil {
+		_ = closeTCP()
+		t.Error("TCP port 0 accepted")
+	}
+	se, closeMedia, err := mediaSettings(config{MediaTCPPort: fmt.Sprint(port)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeMedia()
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
+	se.SetIncludeLoopbackCandidate(true)
+	node, err := webrtc.NewAPI(webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+
+	var clientSE webrtc.SettingEngine
+	clientSE.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeTCP4}) // no UDP at all
+	clientSE.SetIncludeLoopbackCandidate(true)
+	client, err := webrtc.NewAPI(webrtc.WithSettingEngine(clientSE)).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	got := make(chan string, 1)
+	client.OnDataChannel(func(dc *webrtc.DataChannel) {
+		dc.OnMessage(func(m webrtc.DataChannelMessage) { got <- string(m.Data) })
+	})
+	dc, err := node.CreateDataChannel("probe", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc.OnOpen(func() { _ = dc.SendText("over tcp") })
+
+	offer, err := node.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered := webrtc.GatheringCompletePromise(node)
+	if err := node.SetLocalDescription(offer); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	if sdp := node.LocalDescription().SDP; !strings.Contains(sdp, fmt.Sprintf(" %d typ host tcptype passive", port)) {
+		t.Fatalf("no passive TCP candidate on port %d in the offer:\n%s", port, sdp)
+	}
+	if err := client.SetRemoteDescription(*node.LocalDescription()); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := client.CreateAnswer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered = webrtc.GatheringCompletePromise(client)
+	if err := client.SetLocalDescription(answer); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	if err := node.SetRemoteDescription(*client.LocalDescription()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-got:
+		if m != "over tcp" {
+			t.Fatalf("got %q", m)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no data over ICE-TCP (ICE state %s)", client.ICEConnectionState())
+	}
+	pair, err := client.SCTP().Transport().ICETransport().GetSelectedCandidatePair()
+	if err != nil || pair == nil || pair.Local.Protocol != webrtc.ICEProtocolTCP {
+		t.Fatalf("selected pair %v, %v: want TCP", pair, err)
 	}
 }
