@@ -40,16 +40,7 @@ func TestMediaNetworkSettings(t *testing.T) {
 	if _, err := pc.CreateDataChannel("probe", nil); err != nil {
 		t.Fatal(err)
 	}
-	offer, err := pc.CreateOffer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(offer); err != nil {
-		t.Fatal(err)
-	}
-	<-gathered
-	sdp := pc.LocalDescription().SDP
+	sdp := describe(t, pc, func() (webrtc.SessionDescription, error) { return pc.CreateOffer(nil) })
 	want := fmt.Sprintf("203.0.113.7 %d typ host", port)
 	if !strings.Contains(sdp, want) {
 		t.Fatalf("no %q candidate in the offer:\n%s", want, sdp)
@@ -101,30 +92,13 @@ func TestMediaOverTCPWhenUDPIsBlocked(t *testing.T) {
 	}
 	dc.OnOpen(func() { _ = dc.SendText("over tcp") })
 
-	offer, err := node.CreateOffer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gathered := webrtc.GatheringCompletePromise(node)
-	if err := node.SetLocalDescription(offer); err != nil {
-		t.Fatal(err)
-	}
-	<-gathered
-	if sdp := node.LocalDescription().SDP; !strings.Contains(sdp, fmt.Sprintf(" %d typ host tcptype passive", port)) {
+	if sdp := describe(t, node, func() (webrtc.SessionDescription, error) { return node.CreateOffer(nil) }); !strings.Contains(sdp, fmt.Sprintf(" %d typ host tcptype passive", port)) {
 		t.Fatalf("no passive TCP candidate on port %d in the offer:\n%s", port, sdp)
 	}
 	if err := client.SetRemoteDescription(*node.LocalDescription()); err != nil {
 		t.Fatal(err)
 	}
-	answer, err := client.CreateAnswer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gathered = webrtc.GatheringCompletePromise(client)
-	if err := client.SetLocalDescription(answer); err != nil {
-		t.Fatal(err)
-	}
-	<-gathered
+	describe(t, client, func() (webrtc.SessionDescription, error) { return client.CreateAnswer(nil) })
 	if err := node.SetRemoteDescription(*client.LocalDescription()); err != nil {
 		t.Fatal(err)
 	}
@@ -140,4 +114,20 @@ func TestMediaOverTCPWhenUDPIsBlocked(t *testing.T) {
 	if err != nil || pair == nil || pair.Local.Protocol != webrtc.ICEProtocolTCP {
 		t.Fatalf("selected pair %v, %v: want TCP", pair, err)
 	}
+}
+
+// describe sets the offer or answer create makes as pc's local description and returns its SDP
+// once every candidate is gathered into it (no trickle).
+func describe(t *testing.T, pc *webrtc.PeerConnection, create func() (webrtc.SessionDescription, error)) string {
+	t.Helper()
+	desc, err := create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(desc); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	return pc.LocalDescription().SDP
 }
