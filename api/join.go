@@ -165,7 +165,7 @@ func (s *Server) newJoinToken(ctx context.Context, ses *store.Session, claims jo
 	now := time.Now()
 	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
 	claims.MaxAttendees = billing.PlanOf(ws.Plan).MaxLiveAttendees
-	claims.ExpiresAt = now.Add(jointoken.TTL).Unix()
+	claims.IssuedAt, claims.ExpiresAt = now.Unix(), now.Add(jointoken.TTL).Unix()
 	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
 	if err != nil {
 		return joinToken{}, err

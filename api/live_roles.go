@@ -17,9 +17,10 @@ import (
 // personByJoinLink would now answer is pushed to the media node for whoever is connected.
 // The push runs after the write has committed and never undoes it: someone not in the room, or
 // no room on the node, is mediactl.ErrNotFound and normal; an unreachable node is logged, and
-// the new role applies at the person's next join, whose token is derived afresh. (A token
-// issued before the write and first used after it still carries the old role, for at most
-// jointoken.TTL.)
+// the new role applies at the person's next join, whose token is derived afresh. A token
+// issued before the write and first used after it gets the new role too: the media node
+// remembers the change for jointoken.TTL (media/role_changes.go), as long as the session had a
+// room on the node when the change was pushed.
 //
 // Someone who loses every claim to the staff (an external speaker removed from the session, a
 // team member removed from the workspace) is demoted to participant rather than disconnected:

@@ -136,6 +136,7 @@ func TestStaffChangesApplyLive(t *testing.T) {
 		p := participant(t, control, ses, sam)
 		return p.Publishing == 1 && p.OnStage
 	})
+	spare := h.must(http.StatusOK, "POST", "/v1/public/join", "", map[string]string{"token": joinTokenOf[store.SessionStaff](t, h, sam)})
 	h.must(http.StatusNoContent, "DELETE", "/v1/staff/"+sam, team.owner.Key, nil)
 	speaker.expectRole(authz.SessionParticipant)
 	if p := participant(t, control, ses, sam); p.Publishing != 0 || p.OnStage || p.Role != string(authz.SessionParticipant) {
@@ -143,6 +144,14 @@ func TestStaffChangesApplyLive(t *testing.T) {
 	}
 	speaker.Publish("audio")
 	speaker.expectRefused(media.CodePublishRefused, "stage")
+
+	// A join token fetched before the removal does not bring the speaker back on stage.
+	again := newPublisher(t, ses, spare)
+	if p := participant(t, control, ses, sam); p.Role != string(authz.SessionParticipant) {
+		t.Fatalf("the removed speaker rejoined with an earlier token as %s", p.Role)
+	}
+	again.Publish("video")
+	again.expectRefused(media.CodePublishRefused, "stage")
 }
 
 // participant is personID as the media node lists them.

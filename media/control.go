@@ -116,17 +116,16 @@ func (c *control) setRole(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusUnprocessableEntity, "role must be host, moderator, speaker or participant")
 		return
 	}
-	room, ok := c.rooms.Get(r.PathValue("session"))
-	if !ok {
-		writeProblem(w, http.StatusNotFound, "no such room on this media node")
-		return
-	}
-	if err := room.SetRole(r.PathValue("person"), body.Role); err != nil {
-		if errors.Is(err, ErrNoSuchPerson) {
+	// Not found still remembers the change, for a join with a token issued before it.
+	if err := c.rooms.SetRole(r.PathValue("session"), r.PathValue("person"), body.Role); err != nil {
+		switch {
+		case errors.Is(err, ErrRoomNotFound):
+			writeProblem(w, http.StatusNotFound, "no such room on this media node")
+		case errors.Is(err, ErrNoSuchPerson):
 			writeProblem(w, http.StatusNotFound, "no such person in the room")
-			return
+		default:
+			writeProblem(w, http.StatusInternalServerError, "could not change the role")
 		}
-		writeProblem(w, http.StatusInternalServerError, "could not change the role")
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -2,6 +2,7 @@ package media
 
 import (
 	"testing"
+	"time"
 
 	"github.com/onairhq/onair/authz"
 )
@@ -162,4 +163,32 @@ func (n *testNode) mustRoom(t *testing.T) *Room {
 		t.Fatalf("no room %s", session)
 	}
 	return r
+}
+
+// A role change also holds for a join token issued before it: a speaker demoted while away
+// comes back as a participant with the token they fetched earlier, and cannot publish; a token
+// issued after the change carries its own role.
+func TestRoleChangeHoldsForTokensIssuedBefore(t *testing.T) {
+	n := newTestNode(t)
+	n.rooms.Open(session)
+	before := n.claims(session, "spk", authz.SessionSpeaker)
+	before.IssuedAt = time.Now().Add(-30 * time.Second).Unix()
+	n.control(t, "PUT", "/control/rooms/"+session+"/participants/spk/role", `{"role":"participant"}`, 404) // not connected
+
+	p := n.dial(t, "spk")
+	p.send(Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, before)})
+	if f := p.expect(FrameJoined); f.Role != string(authz.SessionParticipant) {
+		t.Fatalf("joined as %q with a token issued before the demotion; want participant", f.Role)
+	}
+	p.Publish("video")
+	p.expectError(CodePublishRefused)
+	p.ws.CloseNow()
+
+	after := n.claims(session, "spk", authz.SessionSpeaker)
+	after.IssuedAt = time.Now().Add(2 * time.Second).Unix() // the API made them a speaker again since
+	again := n.dial(t, "spk-again")
+	again.send(Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, after)})
+	if f := again.expect(FrameJoined); f.Role != string(authz.SessionSpeaker) {
+		t.Fatalf("joined as %q with a token issued after the change; want its own role, speaker", f.Role)
+	}
 }

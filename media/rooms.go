@@ -40,6 +40,8 @@ type Rooms struct {
 	// closedAt remembers recent closes, so a join that read "live" from the store just
 	// before the session ended cannot open the room again (room_recovery.go).
 	closedAt map[string]time.Time
+	// roleChanges are recent live role changes, for tokens issued before them (role_changes.go).
+	roleChanges map[personKey]roleChange
 }
 
 // NewRooms starts with no rooms.
@@ -61,7 +63,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 		p.WebRTC = api
 	}
 	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings,
-		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}}, nil
+		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}, roleChanges: map[personKey]roleChange{}}, nil
 }
 
 // NewWebRTCAPI registers the default codecs and interceptors (NACK, RTCP reports, TWCC).

@@ -164,6 +164,7 @@ func (s *signalSession) join(ctx context.Context, f Frame) bool {
 	}
 	claims, err := jointoken.Verify(s.h.Secret, f.Token, f.Session, s.h.Now())
 	if err == nil {
+		claims = s.h.Rooms.currentRole(claims)
 		// The room first: a participant waiting for the start costs one store read per try.
 		s.room, err = s.h.Rooms.roomFor(ctx, claims)
 	}

@@ -41,6 +41,9 @@ type Claims struct {
 	// participants beyond it. Staff are never counted nor refused.
 	MaxAttendees int   `json:"cap,omitempty"`
 	ExpiresAt    int64 `json:"exp"` // unix seconds
+	// IssuedAt (unix seconds) lets the media node tell a token issued before a live role
+	// change from one issued after it; without it, Issued assumes TTL before expiry.
+	IssuedAt int64 `json:"iat,omitempty"`
 }
 
 // SignalPath is where the media service accepts the signaling WebSocket that
@@ -49,6 +52,14 @@ const SignalPath = "/v1/signal"
 
 // Expiry is ExpiresAt as a time.
 func (c Claims) Expiry() time.Time { return time.Unix(c.ExpiresAt, 0).UTC() }
+
+// Issued is when the token was signed: IssuedAt, or for a token without it, TTL before expiry.
+func (c Claims) Issued() time.Time {
+	if c.IssuedAt != 0 {
+		return time.Unix(c.IssuedAt, 0).UTC()
+	}
+	return c.Expiry().Add(-TTL)
+}
 
 func (c Claims) validate() error {
 	switch {

@@ -74,3 +74,14 @@ func TestJoinTokenSignRefusesIncompleteClaims(t *testing.T) {
 		t.Error("Sign with an empty secret succeeded")
 	}
 }
+
+// A token names its issue time; one without counts as issued TTL before its expiry.
+func TestIssued(t *testing.T) {
+	exp := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	if got := (Claims{ExpiresAt: exp.Unix(), IssuedAt: exp.Add(-time.Minute).Unix()}).Issued(); !got.Equal(exp.Add(-time.Minute)) {
+		t.Fatalf("issued %v, want a minute before expiry", got)
+	}
+	if got := (Claims{ExpiresAt: exp.Unix()}).Issued(); !got.Equal(exp.Add(-TTL)) {
+		t.Fatalf("a token without iat issued %v, want TTL before its expiry", got)
+	}
+}
