@@ -49,8 +49,7 @@ type Participant struct {
 
 	role      authz.SessionRole
 	onStage   bool
-	invited   bool
-	invitedBy string // who sent the pending invitation: told if it is declined
+	invitedBy string // who sent the pending stage invitation ("": none), told if it is declined
 
 	// negotiation: one offer/answer exchange at a time; needOffer remembers that tracks
 	// changed while an exchange was under way.

@@ -22,7 +22,7 @@ func (r *Room) InviteToStage(actor *Participant, personID string) error {
 	if !ok {
 		return fmt.Errorf("invite %s on stage: %w", personID, ErrNoSuchPerson)
 	}
-	target.invited, target.invitedBy = true, actor.id
+	target.invitedBy = actor.id
 	target.sink.Send(Frame{Type: FrameStageInvited, Person: actor.id, Name: actor.name})
 	r.log.Info("stage invite", "by", actor.id, "person", personID)
 	return nil
@@ -31,11 +31,11 @@ func (r *Room) InviteToStage(actor *Participant, personID string) error {
 // AcceptStage puts p on stage after an invitation; p's tracks are forwarded from now on.
 func (r *Room) AcceptStage(p *Participant) error {
 	r.mu.Lock()
-	if !p.invited {
+	if p.invitedBy == "" {
 		r.mu.Unlock()
 		return ErrNoStageInvite
 	}
-	p.invited, p.invitedBy, p.onStage = false, "", true
+	p.invitedBy, p.onStage = "", true
 	renegotiate := r.reconcileLocked(p)
 	r.broadcastLocked(Frame{Type: FrameStage, Person: p.id, Name: p.name, OnStage: boolPtr(true)})
 	r.mu.Unlock()
@@ -48,11 +48,11 @@ func (r *Room) AcceptStage(p *Participant) error {
 func (r *Room) DeclineStage(p *Participant) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !p.invited {
+	if p.invitedBy == "" {
 		return ErrNoStageInvite
 	}
 	inviter := p.invitedBy
-	p.invited, p.invitedBy = false, ""
+	p.invitedBy = ""
 	if q, ok := r.people[inviter]; ok {
 		q.sink.Send(Frame{Type: FrameStageDeclined, Person: p.id, Name: p.name})
 	}
@@ -73,7 +73,7 @@ func (r *Room) RemoveFromStage(actor *Participant, personID string) error {
 		r.mu.Unlock()
 		return fmt.Errorf("remove %s from stage: %w", personID, ErrNoSuchPerson)
 	}
-	target.invited, target.invitedBy, target.onStage = false, "", false
+	target.invitedBy, target.onStage = "", false
 	renegotiate := r.reconcileLocked(target)
 	r.broadcastLocked(Frame{Type: FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(false)})
 	r.mu.Unlock()
