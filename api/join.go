@@ -70,7 +70,7 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tok, err := s.newJoinToken(c.Request.Context(), ses, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	tok, err := s.newJoinToken(ses, p.Workspace, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
 	if err != nil {
 		fail(c, err)
 		return
@@ -121,7 +121,11 @@ func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, erro
 	if err != nil {
 		return joinToken{}, err
 	}
-	return s.newJoinToken(ctx, ses, claims)
+	ws, err := store.GetWorkspace(ctx, s.p.DB, workspaceID)
+	if err != nil {
+		return joinToken{}, err
+	}
+	return s.newJoinToken(ses, ws, claims)
 }
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
@@ -150,17 +154,14 @@ func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.
 	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
 }
 
-// newJoinToken signs claims for ses with the plan's live-attendee cap, for jointoken.TTL.
-func (s *Server) newJoinToken(ctx context.Context, ses *store.Session, claims jointoken.Claims) (joinToken, error) {
+// newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap, for
+// jointoken.TTL.
+func (s *Server) newJoinToken(ses *store.Session, ws *store.Workspace, claims jointoken.Claims) (joinToken, error) {
 	if len(s.p.MediaSecret) == 0 || s.p.MediaURL == "" {
 		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
 		return joinToken{}, conflict("the session is " + ses.Status)
-	}
-	ws, err := store.GetWorkspace(ctx, s.p.DB, ses.WorkspaceID)
-	if err != nil {
-		return joinToken{}, err
 	}
 	now := time.Now()
 	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
