@@ -5,6 +5,7 @@ import (
 
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/nack"
+	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -12,10 +13,13 @@ import (
 // publisher, answers subscribers' NACKs, sends and reads sender and receiver reports and sends
 // transport-wide congestion feedback to publishers, as a browser expects of any peer.
 //
-// It is Pion's default set but for two per-subscriber costs. Pion's NACK responder keeps a
+// It is Pion's default set but for three per-subscriber costs. Pion's NACK responder keeps a
 // copy of every packet sent, per subscriber (≈2 MiB each at 1.5 Mbit/s); media/sfu answers
-// NACKs from one history per published track instead. The stats interceptor does per-packet
-// bookkeeping for PeerConnection.GetStats, which the media service never calls.
+// NACKs from one history per published track instead. Its sender-report interceptor counts
+// every packet a second time on its way out; media/sfu's downlinks send the sender reports from
+// the counts they keep anyway, and their direct path never passes an interceptor. The stats
+// interceptor does per-packet bookkeeping for PeerConnection.GetStats, which the media service
+// never calls.
 func defaultInterceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
 	generator, err := nack.NewGeneratorInterceptor()
@@ -25,9 +29,11 @@ func defaultInterceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 	m.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
 	reg.Add(generator)
-	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
-		return nil, fmt.Errorf("media: rtcp reports: %w", err)
+	receiverReports, err := report.NewReceiverInterceptor()
+	if err != nil {
+		return nil, fmt.Errorf("media: receiver reports: %w", err)
 	}
+	reg.Add(receiverReports)
 	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
 		return nil, fmt.Errorf("media: simulcast header extensions: %w", err)
 	}

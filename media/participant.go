@@ -11,6 +11,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/sfu"
 )
 
 // sink is where a participant's outgoing frames go: the signaling connection. Send never
@@ -45,7 +46,9 @@ type Participant struct {
 	name string
 	sink sink
 	pc   *webrtc.PeerConnection
-	log  *slog.Logger
+	// downlink is how what q subscribes to leaves for q's PeerConnection (sfu.Downlink).
+	downlink *sfu.Downlink
+	log      *slog.Logger
 
 	role      authz.SessionRole
 	onStage   bool
@@ -65,13 +68,13 @@ type Participant struct {
 }
 
 func newParticipant(p participantParams) (*Participant, error) {
-	pc, err := p.Room.webrtc.NewPeerConnection(webrtc.Configuration{})
+	pc, downlink, err := p.Room.network.newPeer()
 	if err != nil {
-		return nil, fmt.Errorf("media: new peer connection: %w", err)
+		return nil, err
 	}
 	part := &Participant{
 		room: p.Room, id: p.Claims.PersonID, name: p.Claims.Name, role: p.Claims.Role,
-		sink: p.Sink, pc: pc, log: p.Room.log.With("person", p.Claims.PersonID),
+		sink: p.Sink, pc: pc, downlink: downlink, log: p.Room.log.With("person", p.Claims.PersonID),
 	}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
@@ -82,6 +85,9 @@ func newParticipant(p participantParams) (*Participant, error) {
 		p.Room.addTrack(part, remote, receiver)
 	})
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			downlink.Connected(pc)
+		}
 		if s == webrtc.PeerConnectionStateFailed {
 			part.log.Info("peer connection failed")
 			part.sink.Close("peer connection failed")
@@ -106,6 +112,7 @@ func (p *Participant) mayPublishLocked() authz.Decision {
 }
 
 func (p *Participant) closePeer() {
+	p.downlink.Close()
 	if err := p.pc.Close(); err != nil {
 		p.log.Debug("close peer connection", "err", err)
 	}

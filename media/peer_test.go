@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -47,6 +48,20 @@ func loopbackAPI(t *testing.T) *webrtc.API {
 	return api
 }
 
+// sharedUDPNetwork is the node's network as a deployment runs it: every PeerConnection on one
+// (loopback) UDP socket, so forwarded media takes the downlinks' direct path.
+func sharedUDPNetwork(t *testing.T) Network {
+	t.Helper()
+	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	se := mediatest.LoopbackSettings()
+	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+	return Network{Settings: se, SharedUDP: conn}
+}
+
 func newTestNode(t *testing.T) *testNode {
 	t.Helper()
 	return newTestNodeRecordingTo(t, t.TempDir())
@@ -63,13 +78,14 @@ func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
 func newTestNodeOn(t *testing.T, dir string, db *bun.DB) *testNode {
 	t.Helper()
 	api := loopbackAPI(t)
+	network := sharedUDPNetwork(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{now: time.Now().UTC()}
-	rooms, err := NewRooms(RoomsParams{WebRTC: api, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
+	rooms, err := NewRooms(RoomsParams{Network: network, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +293,23 @@ func (n *testNode) trackStats(t *testing.T, session, person string) (read, forwa
 		}
 	}
 	return read, forwarded, tracks
+}
+
+// directPackets counts the packets person's subscriptions received by the downlink's direct
+// path (written to the shared socket, not through Pion).
+func (n *testNode) directPackets(t *testing.T, session, person string) uint64 {
+	t.Helper()
+	r, ok := n.rooms.Get(session)
+	if !ok {
+		return 0
+	}
+	r.mu.Lock()
+	q := r.people[person]
+	r.mu.Unlock()
+	if q == nil {
+		return 0
+	}
+	return q.downlink.DirectPackets()
 }
 
 func (p *testPeer) String() string { return fmt.Sprintf("peer %s", p.name) }

@@ -18,7 +18,7 @@ import (
 
 type roomParams struct {
 	SessionID string
-	WebRTC    *webrtc.API
+	Network   Network
 	Logger    *slog.Logger
 	DB        bun.IDB
 	Now       func() time.Time
@@ -31,7 +31,7 @@ type roomParams struct {
 // participant's negotiation lock the other way round (room.mu → negotiation, never reverse).
 type Room struct {
 	sessionID  string
-	webrtc     *webrtc.API
+	network    Network
 	log        *slog.Logger
 	recordings *recording.Store
 
@@ -55,7 +55,7 @@ type roomTrack struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, webrtc: p.WebRTC, log: log, recordings: p.Recordings,
+		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
@@ -320,7 +320,7 @@ func (r *Room) subscribeLocked(q *Participant, t *roomTrack) {
 		return
 	}
 	t.senders[q] = sender
-	go t.fwd.ServeSubscriber(sender)
+	t.fwd.Subscribe(sender, q.downlink)
 	t.fwd.RequestKeyframe()
 }
 

@@ -32,6 +32,16 @@ func TestHostPublishesToThreeParticipants(t *testing.T) {
 	if got := host.Received("host", "video"); got != 0 {
 		t.Errorf("the host received its own video back (%d packets)", got)
 	}
+	// Forwarded media left by the shared socket directly, and each track's sender reports
+	// (sent by the downlink, not Pion) describe it: every viewer decrypted both.
+	for _, v := range viewers {
+		if got := n.directPackets(t, session, v.name); got == 0 {
+			t.Errorf("%s: no packet took the direct path", v.name)
+		}
+		for _, kind := range []string{"audio", "video"} {
+			waitFor(t, v.name+" getting sender reports for "+kind, func() bool { return v.SenderReports("host", kind) > 0 })
+		}
+	}
 	infos := n.mustRoom(t).Participants()
 	if len(infos) != 4 || infos[0].PersonID != "host" || infos[0].Publishing != 2 {
 		t.Errorf("participants = %+v, want the host publishing 2 tracks and 3 others", infos)

@@ -200,6 +200,11 @@ func TestRoomPageInChromium(t *testing.T) {
 	guest := openPage(t, browser, "participant", link("reg_1", authz.SessionParticipant))
 	await(t, guest, "the host's video playing on the participant's page",
 		`[...document.querySelectorAll('#videos video')].some(v => v.videoWidth > 0 && !v.paused)`)
+	// What Chromium decodes was encrypted by the node's downlink and written to the shared
+	// socket directly, with keys taken from Chromium's own DTLS handshake.
+	if got := n.directPackets(t, session, "reg_1"); got == 0 {
+		t.Error("the participant's video did not take the direct path")
+	}
 	if hidden, err := chromedp.Run(guest, chromedp.Evaluate[bool](`document.getElementById('publisher').hidden`)); err != nil || !hidden {
 		t.Fatalf("a participant not on stage is offered the camera controls (hidden %v, err %v)", hidden, err)
 	}

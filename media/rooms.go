@@ -17,8 +17,8 @@ import (
 // RoomsParams builds the set of rooms one media node owns.
 type RoomsParams struct {
 	Logger *slog.Logger
-	// WebRTC builds PeerConnections; nil means NewWebRTCAPI(webrtc.SettingEngine{}).
-	WebRTC *webrtc.API
+	// Network is how PeerConnections are built; the zero value is Pion's defaults.
+	Network Network
 	// DB is where room events and attendance are written (required).
 	DB bun.IDB
 	// Now is the room clock (chat times, attendance seconds); nil means time.Now.
@@ -30,7 +30,7 @@ type RoomsParams struct {
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
 type Rooms struct {
 	log        *slog.Logger
-	webrtc     *webrtc.API
+	network    Network
 	db         bun.IDB
 	now        func() time.Time
 	recordings *recording.Store
@@ -55,14 +55,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	if p.WebRTC == nil {
-		api, err := NewWebRTCAPI(webrtc.SettingEngine{})
-		if err != nil {
-			return nil, err
-		}
-		p.WebRTC = api
-	}
-	return &Rooms{log: p.Logger, webrtc: p.WebRTC, db: p.DB, now: p.Now, recordings: p.Recordings,
+	return &Rooms{log: p.Logger, network: p.Network, db: p.DB, now: p.Now, recordings: p.Recordings,
 		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}, roleChanges: map[personKey]roleChange{}}, nil
 }
 
@@ -143,7 +136,7 @@ func (rs *Rooms) CloseAll() {
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
-		r = newRoom(roomParams{SessionID: sessionID, WebRTC: rs.webrtc, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings})
+		r = newRoom(roomParams{SessionID: sessionID, Network: rs.network, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings})
 		rs.rooms[sessionID] = r
 	}
 	return r

@@ -47,7 +47,7 @@ func runMedia(ctx context.Context, cfg config) error {
 // newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
 // connections that http.Server.Shutdown does not close).
 func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, stop func(), err error) {
-	se, closeUDP, err := mediaSettings(cfg)
+	network, closeUDP, err := mediaNetwork(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,10 +56,6 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 			_ = closeUDP()
 		}
 	}()
-	api, err := media.NewWebRTCAPI(se)
-	if err != nil {
-		return nil, nil, err
-	}
 	log = log.With("component", "media")
 	var recordings *recording.Store // loadConfig always sets the directory; "" turns recording off
 	if cfg.RecordingsDir != "" {
@@ -67,7 +63,7 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 			return nil, nil, err
 		}
 	}
-	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, WebRTC: api, DB: db, Recordings: recordings})
+	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, Network: network, DB: db, Recordings: recordings})
 	if err != nil {
 		return nil, nil, err
 	}

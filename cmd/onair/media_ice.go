@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/media"
 )
 
 // mediaReadBuffer is the shared media socket's receive buffer: 4 MiB holds about 3,500 full
@@ -16,11 +18,12 @@ const mediaReadBuffer = 4 << 20
 // tcpReadBuffer is what ICE-TCP keeps per connection for packets not yet read.
 const tcpReadBuffer = 8
 
-// mediaSettings turns the media node's network settings into Pion's: a single UDP port shared
-// by every PeerConnection (so a container publishes one port), an optional TCP port for
-// browsers whose network blocks UDP (ICE-TCP passive candidates), and the public addresses of
-// a 1:1 NAT. close releases the shared sockets.
-func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err error) {
+// mediaNetwork turns the media node's network settings into Pion's: a single UDP port shared
+// by every PeerConnection (so a container publishes one port, and forwarded media is written
+// to that socket directly), an optional TCP port for browsers whose network blocks UDP (ICE-TCP
+// passive candidates), and the public addresses of a 1:1 NAT. close releases the shared sockets.
+func mediaNetwork(cfg config) (network media.Network, close func() error, err error) {
+	se := &network.Settings
 	var closers []func() error
 	close = func() error {
 		var errs []error
@@ -37,7 +40,7 @@ func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err
 	if len(cfg.MediaPublicIPs) > 0 {
 		for _, ip := range cfg.MediaPublicIPs {
 			if net.ParseIP(ip) == nil {
-				return se, close, fmt.Errorf("ONAIR_MEDIA_PUBLIC_IPS: %q is not an IP address", ip)
+				return network, close, fmt.Errorf("ONAIR_MEDIA_PUBLIC_IPS: %q is not an IP address", ip)
 			}
 		}
 		se.SetNAT1To1IPs(cfg.MediaPublicIPs, webrtc.ICECandidateTypeHost)
@@ -45,24 +48,25 @@ func mediaSettings(cfg config) (se webrtc.SettingEngine, close func() error, err
 	if cfg.MediaUDPPort != "" {
 		conn, err := listenMediaUDP(cfg.MediaUDPPort)
 		if err != nil {
-			return se, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
+			return network, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
 		}
 		closers = append(closers, conn.Close)
 		se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+		network.SharedUDP = conn
 	}
 	if cfg.MediaTCPPort != "" {
 		port, err := parsePort(cfg.MediaTCPPort)
 		if err != nil {
-			return se, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
+			return network, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
 		}
 		l, err := net.ListenTCP("tcp", &net.TCPAddr{Port: port})
 		if err != nil {
-			return se, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
+			return network, close, fmt.Errorf("ONAIR_MEDIA_TCP_PORT: %w", err)
 		}
 		closers = append(closers, l.Close)
 		se.SetICETCPMux(webrtc.NewICETCPMux(nil, l, tcpReadBuffer))
 	}
-	return se, close, nil
+	return network, close, nil
 }
 
 // listenMediaUDP opens the socket every PeerConnection's UDP media shares.

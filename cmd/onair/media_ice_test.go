@@ -14,7 +14,7 @@ import (
 // port in its ICE candidates; bad settings stop it from starting.
 func TestMediaNetworkSettings(t *testing.T) {
 	for _, bad := range []config{{MediaUDPPort: "http"}, {MediaUDPPort: "70000"}, {MediaPublicIPs: []string{"media.example.com"}}} {
-		if _, closeUDP, err := mediaSettings(bad); err == nil {
+		if _, closeUDP, err := mediaNetwork(bad); err == nil {
 			_ = closeUDP()
 			t.Errorf("settings %+v accepted", bad)
 		}
@@ -26,11 +26,15 @@ func TestMediaNetworkSettings(t *testing.T) {
 	}
 	port := l.LocalAddr().(*net.UDPAddr).Port
 	l.Close()
-	se, closeUDP, err := mediaSettings(config{MediaUDPPort: fmt.Sprint(port), MediaPublicIPs: []string{"203.0.113.7"}})
+	network, closeUDP, err := mediaNetwork(config{MediaUDPPort: fmt.Sprint(port), MediaPublicIPs: []string{"203.0.113.7"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeUDP()
+	if network.SharedUDP == nil || network.SharedUDP.LocalAddr().(*net.UDPAddr).Port != port {
+		t.Errorf("shared UDP socket %v, want port %d", network.SharedUDP, port)
+	}
+	se := network.Settings
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	pc, err := webrtc.NewAPI(webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -56,15 +60,16 @@ func TestMediaOverTCPWhenUDPIsBlocked(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	if _, closeTCP, err := mediaSettings(config{MediaTCPPort: "0"}); err == nil {
+	if _, closeTCP, err := mediaNetwork(config{MediaTCPPort: "0"}); err == nil {
 		_ = closeTCP()
 		t.Error("TCP port 0 accepted")
 	}
-	se, closeMedia, err := mediaSettings(config{MediaTCPPort: fmt.Sprint(port)})
+	network, closeMedia, err := mediaNetwork(config{MediaTCPPort: fmt.Sprint(port)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeMedia()
+	se := network.Settings
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
 	se.SetIncludeLoopbackCandidate(true)
 	node, err := webrtc.NewAPI(webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})

@@ -63,6 +63,7 @@ type Peer struct {
 
 	mu   sync.Mutex
 	recv map[string]int // packets received, by "<stream>/<kind>"
+	srs  map[string]int // sender reports received for a track, by "<stream>/<kind>"
 	plis atomic.Int64
 }
 
@@ -74,15 +75,16 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
 	t.Cleanup(func() { _ = pc.Close() })
-	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}}
+	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, srs: map[string]int{}}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
 			p.send(Signal{Type: SignalCandidate, Candidate: &init})
 		}
 	})
-	pc.OnTrack(func(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	pc.OnTrack(func(track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 		key := track.StreamID() + "/" + track.Kind().String()
+		go p.readSenderReports(receiver, uint32(track.SSRC()), key)
 		for {
 			if _, _, err := track.ReadRTP(); err != nil {
 				return
@@ -258,4 +260,29 @@ func syntheticVP8(frame []byte, keyframe bool) {
 		frame[3], frame[4], frame[5] = 0x9d, 0x01, 0x2a
 		frame[6], frame[7], frame[8], frame[9] = 320&0xff, 320>>8, 240, 0
 	}
+}
+
+// readSenderReports counts the sender reports that describe the track (its SSRC, something
+// sent) until the receiver closes.
+func (p *Peer) readSenderReports(receiver *webrtc.RTPReceiver, ssrc uint32, key string) {
+	for {
+		pkts, _, err := receiver.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, pkt := range pkts {
+			if sr, ok := pkt.(*rtcp.SenderReport); ok && sr.SSRC == ssrc && sr.PacketCount > 0 && sr.NTPTime != 0 {
+				p.mu.Lock()
+				p.srs[key]++
+				p.mu.Unlock()
+			}
+		}
+	}
+}
+
+// SenderReports counts the sender reports received for the track of stream and kind.
+func (p *Peer) SenderReports(stream, kind string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.srs[stream+"/"+kind]
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
@@ -15,12 +16,19 @@ import (
 var errNoCodec = errors.New("sfu: subscriber negotiated no matching codec")
 
 // binding is one subscriber's RTPSender bound to a fan-out track: where its packets go, and
-// the SSRC and payload type that subscriber negotiated.
+// the SSRC, payload type and clock rate that subscriber negotiated. The write path is in
+// binding.go.
 type binding struct {
 	id          string
 	ssrc        uint32
 	payloadType uint8
+	clockRate   uint32
 	writer      webrtc.TrackLocalWriter
+	downlink    atomic.Pointer[Downlink] // nil until the subscriber's downlink is attached
+
+	mu     sync.Mutex // the direct path's SRTP state and buffers, and the sender-report counts
+	direct directState
+	sent   sentCounts
 }
 
 // fanoutTrack is the local track every subscriber of one published track sends. It writes each
@@ -31,12 +39,15 @@ type fanoutTrack struct {
 	codec        webrtc.RTPCodecCapability
 	id, streamID string
 	kind         webrtc.RTPCodecType
-	mu           sync.Mutex // serialises Bind/Unbind
+	mu           sync.Mutex // serialises Bind/Unbind/attach/detach; guards downlinks
 	bindings     atomic.Pointer[[]*binding]
+	// downlinks are the subscribers' downlinks by the SSRC of their sender, attached when the
+	// track is added to their PeerConnection, before Pion binds it.
+	downlinks map[uint32]*Downlink
 }
 
 func newFanoutTrack(codec webrtc.RTPCodecCapability, kind webrtc.RTPCodecType, id, streamID string) *fanoutTrack {
-	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind}
+	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind, downlinks: map[uint32]*Downlink{}}
 	t.bindings.Store(&[]*binding{})
 	return t
 }
@@ -55,10 +66,15 @@ func (t *fanoutTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamet
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	b := &binding{id: ctx.ID(), ssrc: uint32(ctx.SSRC()), payloadType: uint8(codec.PayloadType),
+		clockRate: codec.ClockRate, writer: ctx.WriteStream()}
+	if d := t.downlinks[b.ssrc]; d != nil {
+		b.downlink.Store(d)
+		d.add(b)
+	}
 	old := *t.bindings.Load()
 	next := make([]*binding, 0, len(old)+1)
-	next = append(append(next, old...), &binding{id: ctx.ID(), ssrc: uint32(ctx.SSRC()),
-		payloadType: uint8(codec.PayloadType), writer: ctx.WriteStream()})
+	next = append(append(next, old...), b)
 	t.bindings.Store(&next)
 	return codec, nil
 }
@@ -71,10 +87,32 @@ func (t *fanoutTrack) Unbind(ctx webrtc.TrackLocalContext) error {
 	for _, b := range old {
 		if b.id != ctx.ID() {
 			next = append(next, b)
+		} else if d := b.downlink.Load(); d != nil {
+			d.remove(b)
 		}
 	}
 	t.bindings.Store(&next)
 	return nil
+}
+
+// attach names the downlink of the subscriber whose sender has ssrc.
+func (t *fanoutTrack) attach(ssrc uint32, d *Downlink) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.downlinks[ssrc] = d
+	for _, b := range *t.bindings.Load() {
+		if b.ssrc == ssrc && b.downlink.Load() == nil {
+			b.downlink.Store(d)
+			d.add(b)
+		}
+	}
+}
+
+// detach forgets the downlink of a sender that has closed.
+func (t *fanoutTrack) detach(ssrc uint32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.downlinks, ssrc)
 }
 
 func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParameters) (webrtc.RTPCodecParameters, bool) {
@@ -100,12 +138,13 @@ func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParamet
 // failing binding (its transport closing) does not stop the others.
 func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (err error) {
 	bs := *t.bindings.Load()
+	now := time.Now()
 	// One header on the heap per packet instead of one per subscriber; each subscriber starts
 	// from the parsed header again, since the interceptors (TWCC) may have added to it.
 	out := new(rtp.Header)
 	for _, b := range bs {
 		*out = h
-		if werr := b.write(out, payload); werr != nil && err == nil {
+		if werr := b.write(out, payload, now, true); werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -120,19 +159,4 @@ func (t *fanoutTrack) bindingFor(ssrc uint32) *binding {
 		}
 	}
 	return nil
-}
-
-// write rewrites SSRC and payload type in h, which the caller owns and may reuse: the write
-// stream marshals it before returning, and passing it by pointer avoids a heap copy of the
-// header per subscriber (the interface call makes any header it is given escape).
-//
-// The publisher's header extensions are dropped: their ids are the ones negotiated with the
-// publisher, which a subscriber's session may map to other extensions (a browser publisher's
-// transport-cc sequence number would reach a subscriber as its MID or RID), and what they carry
-// (transport-wide sequence numbers, send times) describes the publisher's hop, not this one.
-func (b *binding) write(h *rtp.Header, payload []byte) error {
-	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
-	h.Extension, h.ExtensionProfile, h.Extensions = false, 0, nil
-	_, err := b.writer.WriteRTP(h, payload)
-	return err
 }

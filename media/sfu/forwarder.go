@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
@@ -200,10 +201,24 @@ func (f *Forwarder) Run() {
 	}
 }
 
-// ServeSubscriber reads one subscriber's RTCP for its sender of this track until the sender
-// closes — Pion's interceptors (receiver reports) act only on RTCP that someone reads —
-// passing keyframe requests on to the publisher and answering NACKs from the shared history.
-func (f *Forwarder) ServeSubscriber(sender *webrtc.RTPSender) {
+// Subscribe serves one subscriber's sender of this track (added to its PeerConnection and not
+// yet negotiated): packets leave through the subscriber's downlink, and its RTCP is read until
+// the sender closes — Pion's interceptors (receiver reports) act only on RTCP that someone
+// reads — passing keyframe requests on to the publisher and answering NACKs from the shared
+// history.
+func (f *Forwarder) Subscribe(sender *webrtc.RTPSender, d *Downlink) {
+	var ssrc uint32
+	if enc := sender.GetParameters().Encodings; len(enc) > 0 {
+		ssrc = uint32(enc[0].SSRC)
+	}
+	f.local.attach(ssrc, d)
+	go func() {
+		defer f.local.detach(ssrc)
+		f.serveSubscriber(sender)
+	}()
+}
+
+func (f *Forwarder) serveSubscriber(sender *webrtc.RTPSender) {
 	scratch := make([]byte, 0, maxRTPPacket)
 	var sent retransmitLog
 	for {
@@ -241,7 +256,7 @@ func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLo
 			if err != nil {
 				continue
 			}
-			if err := b.write(&h, pkt[hlen:]); err != nil {
+			if err := b.write(&h, pkt[hlen:], time.Time{}, false); err != nil {
 				f.log.Debug("retransmit", "err", err)
 				return scratch
 			}

@@ -174,7 +174,7 @@ func subscribe(t *testing.T, api *webrtc.API, f *Forwarder) *subscriber {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go f.ServeSubscriber(sender)
+	f.Subscribe(sender, NewDownlink(nil))
 	s := &subscriber{pc: pc, sender: sender, seqs: map[uint16]int{}}
 	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		for {

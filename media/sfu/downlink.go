@@ -1,0 +1,181 @@
+package sfu
+
+import (
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+)
+
+// senderReportInterval is how often a subscriber gets sender reports, Pion's default.
+const senderReportInterval = time.Second
+
+// Downlink is the way forwarded packets leave for one subscriber's PeerConnection, and the
+// sender reports that describe them.
+//
+// When every PeerConnection shares one UDP socket and ICE chose a pair on it, a packet skips
+// Pion's per-write layers (interceptor chain, SRTP session, mux endpoint, ICE connection, UDP
+// mux): the binding encrypts it with its own SRTP context, keyed from this PeerConnection's DTLS
+// handshake (srtp_keys.go), and sends it on the socket to the selected remote address. Until
+// then, and for a pair elsewhere (ICE-TCP, a relay), packets go through Pion as before. The two
+// never share an SSRC's SRTP state: the direct path begins once DTLS is up, before the first
+// media packet can be sent through Pion.
+//
+// Sender reports come from here for both paths (Pion's sender-report interceptor is not
+// installed): per subscribed track, every second, from the binding's own counts.
+type Downlink struct {
+	conn    *net.UDPConn // the shared media socket; nil: always through Pion
+	capture keyCapture
+	keys    atomic.Pointer[srtpKeys]
+	dst     atomic.Pointer[netip.AddrPort] // set while ICE's selected pair is on conn
+
+	mu        sync.Mutex
+	bindings  []*binding
+	writeRTCP func([]rtcp.Packet) error
+	started   bool
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+// NewDownlink prepares a subscriber's downlink; shared is the socket every PeerConnection's
+// UDP traffic uses (the SettingEngine's ICE UDP mux), or nil.
+func NewDownlink(shared *net.UDPConn) *Downlink {
+	return &Downlink{conn: shared, closed: make(chan struct{})}
+}
+
+// Configure sets the hooks that capture the SRTP keys on the SettingEngine the subscriber's
+// PeerConnection is built from (it must be that PeerConnection's alone), and makes this node
+// the DTLS server when it answers, as it is when a browser answers its offer.
+func (d *Downlink) Configure(se *webrtc.SettingEngine) {
+	if d.conn == nil {
+		return
+	}
+	se.SetDTLSKeyLogWriter(&d.capture)
+	se.SetDTLSServerHelloMessageHook(d.capture.serverHello)
+	_ = se.SetAnsweringDTLSRole(webrtc.DTLSRoleServer) // fails only for a role other than client or server
+}
+
+// Watch follows the PeerConnection's selected ICE pair; call it right after creating it.
+func (d *Downlink) Watch(pc *webrtc.PeerConnection) {
+	if d.conn == nil {
+		return
+	}
+	pc.SCTP().Transport().ICETransport().OnSelectedCandidatePairChange(d.route)
+}
+
+// Connected starts the direct path (when keys and a pair on the shared socket are there) and
+// the sender reports; call it when the PeerConnection is connected. Calling it again (after a
+// reconnection) only looks at the selected pair again.
+func (d *Downlink) Connected(pc *webrtc.PeerConnection) {
+	if d.conn != nil {
+		if d.keys.Load() == nil {
+			if keys, ok := d.capture.keys(); ok {
+				d.keys.Store(keys)
+			}
+		}
+		if pair, err := pc.SCTP().Transport().ICETransport().GetSelectedCandidatePair(); err == nil && pair != nil {
+			d.route(pair)
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.started {
+		return
+	}
+	d.started, d.writeRTCP = true, pc.WriteRTCP
+	go d.reportLoop()
+}
+
+// Close stops the sender reports; the PeerConnection is closing.
+func (d *Downlink) Close() {
+	d.closeOnce.Do(func() { close(d.closed) })
+}
+
+// DirectPackets counts the packets of the bound tracks that skipped Pion's write path.
+func (d *Downlink) DirectPackets() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var n uint64
+	for _, b := range d.bindings {
+		b.mu.Lock()
+		n += b.direct.sent
+		b.mu.Unlock()
+	}
+	return n
+}
+
+// route takes a newly selected ICE pair: direct when its local side is the shared socket.
+func (d *Downlink) route(pair *webrtc.ICECandidatePair) {
+	if pair == nil || pair.Local == nil || pair.Remote == nil {
+		d.dst.Store(nil)
+		return
+	}
+	local, remote := pair.Local, pair.Remote
+	addr, err := netip.ParseAddr(remote.Address)
+	if err != nil || local.Protocol != webrtc.ICEProtocolUDP || remote.Protocol != webrtc.ICEProtocolUDP ||
+		local.Typ == webrtc.ICECandidateTypeRelay || int(local.Port) != d.conn.LocalAddr().(*net.UDPAddr).Port {
+		d.dst.Store(nil)
+		return
+	}
+	dst := netip.AddrPortFrom(addr.Unmap(), remote.Port)
+	d.dst.Store(&dst)
+}
+
+// path is where a binding sends right now: the socket, address and keys, or nothing (Pion).
+func (d *Downlink) path() (*net.UDPConn, *netip.AddrPort, *srtpKeys) {
+	keys := d.keys.Load()
+	if keys == nil {
+		return nil, nil, nil
+	}
+	dst := d.dst.Load()
+	if dst == nil {
+		return nil, nil, nil
+	}
+	return d.conn, dst, keys
+}
+
+func (d *Downlink) add(b *binding) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.bindings = append(d.bindings, b)
+}
+
+func (d *Downlink) remove(b *binding) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, x := range d.bindings {
+		if x == b {
+			d.bindings = append(d.bindings[:i], d.bindings[i+1:]...)
+			return
+		}
+	}
+}
+
+// reportLoop sends one compound of sender reports per interval, one per track that has sent.
+func (d *Downlink) reportLoop() {
+	tick := time.NewTicker(senderReportInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-d.closed:
+			return
+		case now := <-tick.C:
+			d.mu.Lock()
+			var reports []rtcp.Packet
+			for _, b := range d.bindings {
+				if sr, ok := b.senderReport(now); ok {
+					reports = append(reports, sr)
+				}
+			}
+			write := d.writeRTCP
+			d.mu.Unlock()
+			if len(reports) > 0 {
+				_ = write(reports) // fails only while the connection closes
+			}
+		}
+	}
+}
