@@ -77,8 +77,18 @@ func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
 // media node is.
 func newTestNodeOn(t *testing.T, dir string, db *bun.DB) *testNode {
 	t.Helper()
+	return newTestNodeFull(t, dir, db, sharedUDPNetwork(t))
+}
+
+// newTestNodeWith is a node on its own network settings (a fresh store and directory).
+func newTestNodeWith(t *testing.T, network Network) *testNode {
+	t.Helper()
+	return newTestNodeFull(t, t.TempDir(), storetest.Postgres(t), network)
+}
+
+func newTestNodeFull(t *testing.T, dir string, db *bun.DB, network Network) *testNode {
+	t.Helper()
 	api := loopbackAPI(t)
-	network := sharedUDPNetwork(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
 	if err != nil {
@@ -138,6 +148,12 @@ type testPeer struct {
 // dial opens the WebSocket and the PeerConnection without joining.
 func (n *testNode) dial(t *testing.T, name string) *testPeer {
 	t.Helper()
+	return n.dialWith(t, name, n.webrtc)
+}
+
+// dialWith dials with a peer built on api (other network settings than the node's tests use).
+func (n *testNode) dialWith(t *testing.T, name string, api *webrtc.API) *testPeer {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.srv.URL, "http")+jointoken.SignalPath, nil)
@@ -146,7 +162,7 @@ func (n *testNode) dial(t *testing.T, name string) *testPeer {
 	}
 	ws.SetReadLimit(4 << 20)
 	p := &testPeer{t: t, name: name, ws: ws, frames: make(chan Frame, 1024)}
-	p.Peer = mediatest.NewPeer(t, mediatest.PeerParams{WebRTC: n.webrtc, Name: name, Send: func(s mediatest.Signal) {
+	p.Peer = mediatest.NewPeer(t, mediatest.PeerParams{WebRTC: api, Name: name, Send: func(s mediatest.Signal) {
 		p.send(Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
 	}})
 	go p.readLoop()
@@ -157,7 +173,13 @@ func (n *testNode) dial(t *testing.T, name string) *testPeer {
 // join dials and joins with a fresh token for role, waiting for the joined frame.
 func (n *testNode) join(t *testing.T, session, person string, role authz.SessionRole) *testPeer {
 	t.Helper()
-	p := n.dial(t, person)
+	return n.joinWith(t, session, person, role, n.webrtc)
+}
+
+// joinWith joins with a peer built on api.
+func (n *testNode) joinWith(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API) *testPeer {
+	t.Helper()
+	p := n.dialWith(t, person, api)
 	p.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, person, role)})
 	p.joined = p.expect(FrameJoined)
 	return p

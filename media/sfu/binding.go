@@ -94,11 +94,12 @@ func (b *binding) sendDirectLocked(conn *net.UDPConn, dst netip.AddrPort, keys *
 }
 
 // senderReport describes what the binding has sent (RFC 3550 §6.4.1): the RTP time of now
-// extrapolated from the newest packet at the track's clock rate. False before any packet.
+// extrapolated from the newest packet at the track's clock rate. False before any new packet
+// (a retransmission alone says nothing of the clock).
 func (b *binding) senderReport(now time.Time) (*rtcp.SenderReport, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.sent.packets == 0 || b.clockRate == 0 {
+	if b.sent.at.IsZero() || b.clockRate == 0 {
 		return nil, false
 	}
 	elapsed := now.Sub(b.sent.at)
