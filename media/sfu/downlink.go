@@ -21,9 +21,13 @@ const senderReportInterval = time.Second
 // Pion's per-write layers (interceptor chain, SRTP session, mux endpoint, ICE connection, UDP
 // mux): the binding encrypts it with its own SRTP context, keyed from this PeerConnection's DTLS
 // handshake (srtp_keys.go), and sends it on the socket to the selected remote address. Until
-// then, and for a pair elsewhere (ICE-TCP, a relay), packets go through Pion as before. The two
-// never share an SSRC's SRTP state: the direct path begins once DTLS is up, before the first
-// media packet can be sent through Pion.
+// then, and for a pair elsewhere (ICE-TCP, a relay, a remote named by mDNS), packets go
+// through Pion as before. Pion's SRTP context and the binding's hold the same key for one SSRC,
+// and they never encrypt two different packets under one index: the direct path starts when
+// the connection comes up and sequence numbers only move forward, and a retransmission is
+// the same packet again. Pion's context would only fall behind on the rollover counter if the
+// pair moved off the socket after 65,536 packets. ICE does not move a working UDP pair to TCP
+// without a restart.
 //
 // Sender reports come from here for both paths (Pion's sender-report interceptor is not
 // installed): per subscribed track, every second, from the binding's own counts.
