@@ -151,11 +151,13 @@ func (a *Activities) SaveBillingState(ctx context.Context, in SaveBillingStateIn
 		return err
 	}
 	if ws.Plan != in.Plan {
+		oldPlan := ws.Plan
 		ws.Plan = in.Plan
 		if err := store.TouchWorkspace(ctx, a.DB, ws, "plan"); err != nil {
 			return err
 		}
 		a.Log.Info("workspace plan changed", "workspace", ws.ID, "plan", in.Plan)
+		a.pushPlanHostRights(ctx, ws, oldPlan)
 	}
 	return nil
 }

@@ -29,17 +29,7 @@ type principal struct {
 	KeyID     string
 }
 
-func (p *principal) subject() authz.Subject { return memberSubject(p.Workspace, p.Member) }
-
-// memberSubject is what authz needs to know of team member m of workspace ws.
-func memberSubject(ws *store.Workspace, m *store.Membership) authz.Subject {
-	return authz.Subject{
-		Role:           authz.Role(m.Role),
-		BillingContact: m.BillingContact,
-		HostLicence:    m.HostLicence,
-		Pricing:        authz.Pricing(billing.PlanOf(ws.Plan).Pricing),
-	}
-}
+func (p *principal) subject() authz.Subject { return billing.MemberSubject(p.Workspace.Plan, p.Member) }
 
 func caller(c *gin.Context) *principal { return c.MustGet(ctxPrincipal).(*principal) }
 

@@ -85,16 +85,7 @@ func (s *Server) memberSessionRole(ctx context.Context, ws *store.Workspace, m *
 	if err != nil {
 		return "", err
 	}
-	return teamSessionRole(assigned, memberSubject(ws, m)), nil
-}
-
-// teamSessionRole applies spec §4 to a team member: a host is a team member with host rights
-// assigned to the session as host; every other team member enters as a moderator.
-func teamSessionRole(assignedHost bool, sub authz.Subject) authz.SessionRole {
-	if assignedHost && authz.SessionRoleFor(sub) == authz.SessionHost {
-		return authz.SessionHost
-	}
-	return authz.SessionModerator
+	return authz.TeamSessionRole(assigned, billing.MemberSubject(ws.Plan, m)), nil
 }
 
 func (s *Server) publicJoin(c *gin.Context) {

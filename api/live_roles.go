@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
 )
@@ -20,7 +21,8 @@ import (
 // the new role applies at the person's next join, whose token is derived afresh. A token
 // issued before the write and first used after it gets the new role too: the media node
 // remembers the change for jointoken.TTL (media/role_changes.go), as long as the session had a
-// room on the node when the change was pushed.
+// room on the node when the change was pushed. A plan change that moves host rights is pushed
+// by the billing workflow when it takes effect (activities/live_roles.go).
 //
 // Someone who loses every claim to the staff (an external speaker removed from the session, a
 // team member removed from the workspace) is demoted to participant rather than disconnected:
@@ -83,7 +85,7 @@ func (s *Server) roomSessions(ctx context.Context, ws string, filter func(*bun.S
 // into the rooms of the sessions m is assigned to as host: the only ones where it moves m
 // between host and moderator.
 func (s *Server) pushHostRights(ctx context.Context, ws *store.Workspace, m *store.Membership, before, after authz.Subject) {
-	was, now := teamSessionRole(true, before), teamSessionRole(true, after)
+	was, now := authz.TeamSessionRole(true, before), authz.TeamSessionRole(true, after)
 	if was == now {
 		return
 	}
@@ -111,7 +113,7 @@ func (s *Server) pushStaffAdded(ctx context.Context, ws *store.Workspace, ses *s
 	if m == nil {
 		return // a new external speaker: nobody holds their person id yet
 	}
-	if role := teamSessionRole(st.Role == store.StaffHost, memberSubject(ws, m)); role != authz.SessionModerator {
+	if role := authz.TeamSessionRole(st.Role == store.StaffHost, billing.MemberSubject(ws.Plan, m)); role != authz.SessionModerator {
 		s.pushRole(ctx, ses, m.ID, role)
 	}
 }
@@ -137,7 +139,7 @@ func (s *Server) pushStaffRemoved(ctx context.Context, ws *store.Workspace, st *
 			s.p.Log.Warn("member of removed staff unknown; the role applies at the next join", "workspace", ws.ID, "member", st.MemberID, "err", err)
 			return
 		}
-		if teamSessionRole(true, memberSubject(ws, m)) == authz.SessionHost {
+		if authz.TeamSessionRole(true, billing.MemberSubject(ws.Plan, m)) == authz.SessionHost {
 			s.pushRole(ctx, ses, m.ID, authz.SessionModerator)
 		}
 	}

@@ -189,3 +189,30 @@ func TestStaffChangesWithMediaDown(t *testing.T) {
 	h.must(http.StatusNoContent, "DELETE", "/v1/staff/"+sam, team.owner.Key, nil)
 	h.must(http.StatusNoContent, "DELETE", "/v1/members/"+team.bob.MemberID, team.owner.Key, nil)
 }
+
+// TestPlanChangeMovesHostsLive: a plan change between the pricing models changes who has host
+// rights (spec §1), and a connected assigned host follows it in the room at once (spec §6).
+// The way back, contacts to seats, is a downgrade that waits for the period's end; the same
+// activity pushes it when it takes effect.
+func TestPlanChangeMovesHostsLive(t *testing.T) {
+	team := newSeatsTeam(t)
+	h, ses := team.h, team.ses
+	carol := h.join(team.owner, "member", false, false) // no host licence
+	team.assign(carol, "host")
+	team.assign(team.alice, "host")
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/start", team.owner.Key, nil)
+	h.waitStatus(team.owner, ses, store.SessionLive)
+
+	// On the seats plan, an assigned host without a licence is a moderator; on a contacts plan
+	// every team member has host rights, so she becomes the host she was assigned as.
+	room := joinRoom(t, ses, team.memberToken(carol, authz.SessionModerator))
+	licensed := joinRoom(t, ses, team.memberToken(team.alice, authz.SessionHost))
+	h.must(http.StatusOK, "PUT", "/v1/billing/plan", team.owner.Key, map[string]any{"plan": "business"})
+	room.expectRole(authz.SessionHost)
+	room.send(media.Frame{Type: media.FrameRecordStart})
+	room.expect(media.FrameRecording, recordingIs(mediactl.RecordingActive))
+
+	// The licence holder was a host already and stays one.
+	licensed.send(media.Frame{Type: media.FrameRecordStop})
+	licensed.expect(media.FrameRecording, recordingIs(mediactl.RecordingStopped))
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
 )
 
@@ -58,7 +59,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		return
 	}
 	auditObject(c, "member", m.ID)
-	hadLicence, before := m.HostLicence, memberSubject(caller(c).Workspace, m)
+	hadLicence, before := m.HostLicence, billing.MemberSubject(caller(c).Workspace.Plan, m)
 	if err := applyMemberUpdate(m, req); err != nil {
 		fail(c, err)
 		return
@@ -71,7 +72,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.pushHostRights(ctx, caller(c).Workspace, m, before, memberSubject(caller(c).Workspace, m))
+	s.pushHostRights(ctx, caller(c).Workspace, m, before, billing.MemberSubject(caller(c).Workspace.Plan, m))
 	c.JSON(http.StatusOK, m)
 }
 

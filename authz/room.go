@@ -36,6 +36,15 @@ func SessionRoleFor(s Subject) SessionRole {
 	return SessionModerator
 }
 
+// TeamSessionRole applies spec §4 to a team member: a host is a team member with host rights
+// assigned to the session as host; every other team member enters as a moderator.
+func TeamSessionRole(assignedHost bool, s Subject) SessionRole {
+	if assignedHost && SessionRoleFor(s) == SessionHost {
+		return SessionHost
+	}
+	return SessionModerator
+}
+
 // CanInRoom decides §4 actions, and §3 event actions for hosts and moderators, who follow the
 // Host rights and Moderator rights columns. Workspace actions (§2) are refused: ask Can.
 func CanInRoom(c RoomContext, a Action) Decision {

@@ -7,6 +7,9 @@ package billing
 import (
 	"slices"
 	"time"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/store"
 )
 
 // Pricing models (spec §1): per monthly active contact, or per host licence (seat).
@@ -71,4 +74,15 @@ func PlanOf(id string) Plan {
 	}
 	p, _ := PlanByID(FreePlanID)
 	return p
+}
+
+// MemberSubject is what authz needs to know of team member m of a workspace on plan: their
+// role and flags, and the plan's pricing model (which decides host rights, spec §1).
+func MemberSubject(plan string, m *store.Membership) authz.Subject {
+	return authz.Subject{
+		Role:           authz.Role(m.Role),
+		BillingContact: m.BillingContact,
+		HostLicence:    m.HostLicence,
+		Pricing:        authz.Pricing(PlanOf(plan).Pricing),
+	}
 }
