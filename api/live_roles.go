@@ -20,8 +20,9 @@ import (
 // no room on the node, is mediactl.ErrNotFound and normal; an unreachable node is logged, and
 // the new role applies at the person's next join, whose token is derived afresh. A token
 // issued before the write and first used after it gets the new role too: the media node
-// remembers the change for jointoken.TTL (media/role_changes.go), as long as the session had a
-// room on the node when the change was pushed. A plan change that moves host rights is pushed
+// remembers the change for jointoken.TTL (media/role_changes.go): a removal from the workspace
+// for every session, any other change for its session if that had a room on the node when
+// the change was pushed. A plan change that moves host rights is pushed
 // by the billing workflow when it takes effect (activities/live_roles.go).
 //
 // Someone who loses every claim to the staff (an external speaker removed from the session, a
@@ -99,12 +100,20 @@ func (s *Server) pushHostRights(ctx context.Context, ws *store.Workspace, m *sto
 }
 
 // demoteRemovedMember takes a removed team member's staff powers away in every room they may
-// be in: any team member may join any session of the workspace as a moderator.
+// be in (any team member may join any session of the workspace as a moderator), and in the
+// rooms of later sessions for a join token they fetched before: one call, whatever the node.
 func (s *Server) demoteRemovedMember(ctx context.Context, m *store.Membership) {
-	every := func(q *bun.SelectQuery) *bun.SelectQuery { return q }
-	for _, ses := range s.roomSessions(ctx, m.WorkspaceID, every) {
-		s.pushRole(ctx, ses, m.ID, authz.SessionParticipant)
+	if s.p.Media == nil {
+		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rolePushTimeout)
+	defer cancel()
+	log := s.p.Log.With("workspace", m.WorkspaceID, "member", m.ID)
+	if err := s.p.Media.SetPersonRole(ctx, m.ID, string(authz.SessionParticipant)); err != nil {
+		log.Warn("removed member's staff powers not withdrawn on the media node; their join tokens expire within minutes", "err", err)
+		return
+	}
+	log.Info("removed member demoted in every room")
 }
 
 // pushStaffAdded applies st's assignment to its session: every team member was a moderator

@@ -216,3 +216,22 @@ func TestPlanChangeMovesHostsLive(t *testing.T) {
 	licensed.send(media.Frame{Type: media.FrameRecordStop})
 	licensed.expect(media.FrameRecording, recordingIs(mediactl.RecordingStopped))
 }
+
+// TestRemovedMemberEarlierTokenInLaterRoom: a join token a team member fetched before being
+// removed from the workspace gives no staff power in a session whose room opens afterwards.
+func TestRemovedMemberEarlierTokenInLaterRoom(t *testing.T) {
+	team := newSeatsTeam(t)
+	h, ses := team.h, team.ses
+	earlier := team.memberToken(team.bob, authz.SessionModerator)
+	h.must(http.StatusNoContent, "DELETE", "/v1/members/"+team.bob.MemberID, team.owner.Key, nil)
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/start", team.owner.Key, nil)
+	h.waitStatus(team.owner, ses, store.SessionLive)
+
+	bob := joinRoom(t, ses, earlier)
+	control := mediactl.New(team.node.srv.URL, team.node.secret, nil)
+	if p := participant(t, control, ses, team.bob.MemberID); p.Role != string(authz.SessionParticipant) {
+		t.Fatalf("the removed member joined as %s with a token fetched before the removal", p.Role)
+	}
+	bob.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Still staff?", Options: []string{"yes", "no"}}})
+	bob.expectRefused(media.CodeDenied, string(authz.PollCreateSend))
+}

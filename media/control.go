@@ -46,6 +46,7 @@ func NewHandler(p ServerParams) http.Handler {
 	mux.Handle("POST /control/rooms/{session}/close", c.auth(c.close))
 	mux.Handle("GET /control/rooms/{session}/participants", c.auth(c.participants))
 	mux.Handle("PUT /control/rooms/{session}/participants/{person}/role", c.auth(c.setRole))
+	mux.Handle("PUT /control/people/{person}/role", c.auth(c.setPersonRole))
 	c.recordingRoutes(mux) // control_recording.go
 	mux.Handle("GET /control/rooms/{session}/attendance", c.auth(c.attendance))
 	return mux
@@ -102,22 +103,40 @@ func (c *control) participants(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"participants": room.Participants()})
 }
 
-func (c *control) setRole(w http.ResponseWriter, r *http.Request) {
+// decodeRole reads {"role": ...}; false when it wrote the problem.
+func decodeRole(w http.ResponseWriter, r *http.Request) (authz.SessionRole, bool) {
 	var body struct {
 		Role authz.SessionRole `json:"role"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&body); err != nil {
 		writeProblem(w, http.StatusBadRequest, "body must be {\"role\": ...}")
-		return
+		return "", false
 	}
 	switch body.Role {
 	case authz.SessionHost, authz.SessionModerator, authz.SessionSpeaker, authz.SessionParticipant:
-	default:
-		writeProblem(w, http.StatusUnprocessableEntity, "role must be host, moderator, speaker or participant")
+		return body.Role, true
+	}
+	writeProblem(w, http.StatusUnprocessableEntity, "role must be host, moderator, speaker or participant")
+	return "", false
+}
+
+// setPersonRole changes a person's role in every room and session (a removed team member).
+func (c *control) setPersonRole(w http.ResponseWriter, r *http.Request) {
+	role, ok := decodeRole(w, r)
+	if !ok {
+		return
+	}
+	c.rooms.SetPersonRole(r.PathValue("person"), role)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (c *control) setRole(w http.ResponseWriter, r *http.Request) {
+	role, ok := decodeRole(w, r)
+	if !ok {
 		return
 	}
 	// Not found still remembers the change, for a join with a token issued before it.
-	if err := c.rooms.SetRole(r.PathValue("session"), r.PathValue("person"), body.Role); err != nil {
+	if err := c.rooms.SetRole(r.PathValue("session"), r.PathValue("person"), role); err != nil {
 		switch {
 		case errors.Is(err, ErrRoomNotFound):
 			writeProblem(w, http.StatusNotFound, "no such room on this media node")

@@ -21,20 +21,16 @@ type roleChange struct {
 	at   time.Time
 }
 
+// personKey names one person in one session; an empty session means every session (a change
+// made with SetPersonRole).
 type personKey struct{ session, person string }
 
 // SetRole changes personID's session role in sessionID: at once if they are connected, and for
 // their next join with a token issued before now. ErrRoomNotFound or ErrNoSuchPerson say the
 // change found nobody connected; it is remembered all the same.
 func (rs *Rooms) SetRole(sessionID, personID string, role authz.SessionRole) error {
-	now := time.Now()
 	rs.mu.Lock()
-	for k, c := range rs.roleChanges {
-		if now.Sub(c.at) > jointoken.TTL {
-			delete(rs.roleChanges, k)
-		}
-	}
-	rs.roleChanges[personKey{sessionID, personID}] = roleChange{role: role, at: now}
+	rs.rememberRoleLocked(personKey{sessionID, personID}, role)
 	r, ok := rs.rooms[sessionID]
 	rs.mu.Unlock()
 	if !ok {
@@ -43,15 +39,49 @@ func (rs *Rooms) SetRole(sessionID, personID string, role authz.SessionRole) err
 	return r.SetRole(personID, role)
 }
 
-// currentRole is the claims with the role a later change gave their person, if the token was
-// issued before that change (within the second: a token signed in the same second as the change
-// may predate it, and one signed after it carries the same role anyway).
+// SetPersonRole changes personID's session role in every room of the node, and for their next
+// join to any session with a token issued before now. A team member removed from the workspace
+// thus keeps no staff power anywhere, also in a session whose room opens after the removal.
+func (rs *Rooms) SetPersonRole(personID string, role authz.SessionRole) {
+	rs.mu.Lock()
+	rs.rememberRoleLocked(personKey{"", personID}, role)
+	rooms := make([]*Room, 0, len(rs.rooms))
+	for _, r := range rs.rooms {
+		rooms = append(rooms, r)
+	}
+	rs.mu.Unlock()
+	for _, r := range rooms {
+		_ = r.SetRole(personID, role) // ErrNoSuchPerson: not in that room
+	}
+}
+
+func (rs *Rooms) rememberRoleLocked(k personKey, role authz.SessionRole) {
+	now := time.Now()
+	for old, c := range rs.roleChanges {
+		if now.Sub(c.at) > jointoken.TTL {
+			delete(rs.roleChanges, old)
+		}
+	}
+	rs.roleChanges[k] = roleChange{role: role, at: now}
+}
+
+// currentRole is the claims with the role the latest change gave their person, in their
+// session or in every session, if the token was issued before that change (within the second:
+// a token signed in the same second as the change may predate it, and one signed after it
+// carries the same role anyway).
 func (rs *Rooms) currentRole(c jointoken.Claims) jointoken.Claims {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	ch, ok := rs.roleChanges[personKey{c.SessionID, c.PersonID}]
-	if ok && time.Since(ch.at) <= jointoken.TTL && !c.Issued().After(ch.at.Truncate(time.Second)) {
-		c.Role = ch.role
+	var latest *roleChange
+	for _, k := range []personKey{{c.SessionID, c.PersonID}, {"", c.PersonID}} {
+		ch, ok := rs.roleChanges[k]
+		if ok && time.Since(ch.at) <= jointoken.TTL && !c.Issued().After(ch.at.Truncate(time.Second)) &&
+			(latest == nil || ch.at.After(latest.at)) {
+			latest = &ch
+		}
+	}
+	if latest != nil {
+		c.Role = latest.role
 	}
 	return c
 }

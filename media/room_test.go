@@ -202,3 +202,29 @@ func TestRoleChangeHoldsForTokensIssuedBefore(t *testing.T) {
 		t.Fatalf("joined as %q with a token issued after the change; want its own role, speaker", f.Role)
 	}
 }
+
+// A person-wide role change (a team member removed from the workspace) holds in every room at
+// once, and in a room opened after it for a token issued before it.
+func TestPersonRoleChangeHoldsEverywhere(t *testing.T) {
+	n := newTestNode(t)
+	n.control(t, "PUT", "/control/people/mem_gone/role", `{"role":"host"`, 400)
+	n.control(t, "PUT", "/control/people/mem_gone/role", `{"role":"owner"}`, 422)
+
+	n.rooms.Open(session)
+	here := n.join(t, session, "mem_here", authz.SessionModerator)
+	n.control(t, "PUT", "/control/people/mem_here/role", `{"role":"participant"}`, 204)
+	if f := here.expect(FrameRole); f.Role != string(authz.SessionParticipant) {
+		t.Fatalf("connected moderator told role %q; want participant", f.Role)
+	}
+
+	const later = "ses_opened_later"
+	before := n.claims(later, "mem_gone", authz.SessionModerator)
+	before.IssuedAt = time.Now().Add(-30 * time.Second).Unix()
+	n.control(t, "PUT", "/control/people/mem_gone/role", `{"role":"participant"}`, 204) // no room for it yet
+	n.rooms.Open(later)
+	p := n.dial(t, "mem_gone")
+	p.send(Frame{Type: FrameJoin, Session: later, Token: n.tokenFor(t, before)})
+	if f := p.expect(FrameJoined); f.Role != string(authz.SessionParticipant) {
+		t.Fatalf("joined %s as %q with a token issued before the change; want participant", later, f.Role)
+	}
+}

@@ -213,6 +213,13 @@ func (c *Client) Attendance(ctx context.Context, session string) ([]Attendance, 
 	return out.Attendance, err
 }
 
+// SetPersonRole changes a person's session role in every room of the node and for their later
+// joins to any session with a token issued before the change (a team member removed from the
+// workspace).
+func (c *Client) SetPersonRole(ctx context.Context, person, role string) error {
+	return c.do(ctx, http.MethodPut, "/control/people/"+url.PathEscape(person)+"/role", map[string]string{"role": role}, nil)
+}
+
 // SetRole changes a connected person's session role live.
 func (c *Client) SetRole(ctx context.Context, session, person, role string) error {
 	return c.do(ctx, http.MethodPut, "/control/rooms/"+url.PathEscape(session)+"/participants/"+url.PathEscape(person)+"/role",
