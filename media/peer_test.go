@@ -56,9 +56,10 @@ func sharedUDPNetwork(t *testing.T) Network {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = conn.Close() })
+	mux := webrtc.NewICEUDPMux(nil, conn)
+	t.Cleanup(func() { _ = mux.Close() }) // closes conn too, without the mux logging a read error
 	se := mediatest.LoopbackSettings()
-	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+	se.SetICEUDPMux(mux)
 	return Network{Settings: se, SharedUDP: conn}
 }
 

@@ -66,7 +66,8 @@ func (rs *Rooms) sessionOf(ctx context.Context, c jointoken.Claims) (*store.Sess
 }
 
 // openLive opens the room of a session the store says is live: its workspace from the store
-// row, recording from the start if the event says auto-record. Racing joins open one room and
+// row, what it had said and shown restored if this node had no room for it (room_restore.go),
+// recording from the start if the event says auto-record. Racing joins open one room and
 // record once; a room this node closed moments ago stays closed.
 func (rs *Rooms) openLive(ctx context.Context, sess *store.Session) (*Room, error) {
 	rs.mu.Lock()
@@ -74,6 +75,7 @@ func (rs *Rooms) openLive(ctx context.Context, sess *store.Session) (*Room, erro
 		rs.mu.Unlock()
 		return nil, ErrRoomClosed
 	}
+	_, existed := rs.rooms[sess.ID] // a green room keeps what it has
 	r := rs.getOrCreateLocked(sess.ID)
 	rs.mu.Unlock()
 	r.setWorkspace(sess.WorkspaceID)
@@ -81,6 +83,13 @@ func (rs *Rooms) openLive(ctx context.Context, sess *store.Session) (*Room, erro
 		return r, nil // another join or the control API opened it
 	}
 	r.log.Info("room opened for a join: the session is live in the store", "workspace", sess.WorkspaceID)
+	if !existed {
+		rctx, cancel := context.WithTimeout(ctx, joinReadTimeout)
+		if err := r.restore(rctx, rs.db); err != nil {
+			r.log.Error("room reopened without its chat, questions and polls", "err", err)
+		}
+		cancel()
+	}
 	rs.autoRecord(ctx, r, sess)
 	return r, nil
 }

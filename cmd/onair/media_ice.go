@@ -50,8 +50,9 @@ func mediaNetwork(cfg config) (network media.Network, close func() error, err er
 		if err != nil {
 			return network, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
 		}
-		closers = append(closers, conn.Close)
-		se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+		mux := webrtc.NewICEUDPMux(nil, conn)
+		closers = append(closers, mux.Close) // closes conn too, without the mux logging a read error
+		se.SetICEUDPMux(mux)
 		network.SharedUDP = conn
 	}
 	if cfg.MediaTCPPort != "" {

@@ -1,0 +1,92 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/store"
+)
+
+// restore loads what a live room had said and shown from the store, for a room that reopens
+// on a join after this node lost it (a restart, a crash): the recent main-room chat, the
+// questions, the polls with their votes, the reactions, the on/off switches, the latest call
+// to action and the presentation on stage. Who was on stage, pending invitations and breakout
+// groups are not restored: everyone comes back to the main room, publishing by their role,
+// and hosts invite again.
+func (r *Room) restore(ctx context.Context, db bun.IDB) error {
+	var (
+		chat      []store.ChatMessage
+		questions []*store.Question
+		polls     []store.Poll
+		votes     []store.PollVote
+		events    []store.RoomEvent
+	)
+	err := db.NewSelect().Model(&chat).Where("session_id = ? AND breakout_id = '' AND deleted_at IS NULL", r.sessionID).
+		Order("id DESC").Limit(recentChatKept).Scan(ctx)
+	if err == nil {
+		err = db.NewSelect().Model(&questions).Where("session_id = ? AND deleted_at IS NULL", r.sessionID).Order("id").Scan(ctx)
+	}
+	if err == nil {
+		err = db.NewSelect().Model(&polls).Where("session_id = ?", r.sessionID).Order("id").Scan(ctx)
+	}
+	if err == nil {
+		err = db.NewSelect().Model(&votes).Where("session_id = ?", r.sessionID).Scan(ctx)
+	}
+	if err == nil {
+		err = db.NewSelect().Model(&events).Where("session_id = ?", r.sessionID).Order("id").Scan(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("restore room %s: %w", r.sessionID, err)
+	}
+	// Ids sort by creation (store.NewID), also within one clock tick.
+	slices.Reverse(chat) // oldest first, as the room keeps them
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ev := &r.ev
+	for _, m := range chat {
+		ev.chat = append(ev.chat, ChatView{ID: m.ID, Person: m.PersonID, Name: m.Name, Role: m.Role, Text: m.Text, At: formatAt(m.CreatedAt)})
+		ev.chatGroup[m.ID] = ""
+	}
+	ev.questions = questions
+	byID := map[string]*roomPoll{}
+	for _, p := range polls {
+		pl := &roomPoll{id: p.ID, question: p.Question, options: p.Options, status: p.Status, votes: map[string]int{}}
+		ev.polls = append(ev.polls, pl)
+		byID[p.ID] = pl
+	}
+	for _, v := range votes {
+		if pl := byID[v.PollID]; pl != nil && v.Option >= 0 && v.Option < len(pl.options) {
+			pl.votes[v.PersonID] = v.Option
+		}
+	}
+	for _, e := range events {
+		ev.replay(e)
+	}
+	return nil
+}
+
+// replay applies one journal entry to the room's state, in journal order.
+func (ev *roomEvents) replay(e store.RoomEvent) {
+	switch e.Kind {
+	case store.RoomEventReactionsEnabled, store.RoomEventReactionsDisabled:
+		ev.reactionsOn = e.Kind == store.RoomEventReactionsEnabled
+	case store.RoomEventPrivateQuestionsOn, store.RoomEventPrivateQuestionsOff:
+		ev.privateQs = e.Kind == store.RoomEventPrivateQuestionsOn
+	case store.RoomEventParticipantsHidden, store.RoomEventParticipantsShown:
+		ev.hidePeople = e.Kind == store.RoomEventParticipantsHidden
+	case store.RoomEventReaction:
+		if reactionKinds[e.Data["reaction"]] {
+			ev.reactions[e.Data["reaction"]]++
+		}
+	case store.RoomEventCTA:
+		ev.cta = &CTAView{Text: e.Data["text"], URL: e.Data["url"], By: e.ActorID}
+	case store.RoomEventPresentationStart:
+		ev.showing = &PresentationView{URL: e.Data["url"], Person: e.ActorID}
+	case store.RoomEventPresentationStop:
+		ev.showing = nil
+	}
+}
