@@ -33,25 +33,26 @@ type sentCounts struct {
 
 // write rewrites SSRC and payload type in h, which the caller owns and may reuse: the write
 // stream marshals it before returning, and passing it by pointer avoids a heap copy of the
-// header per subscriber (the interface call makes any header it is given escape). fresh is
-// false for a retransmission, which counts as sent but says nothing about the stream's clock.
+// header per subscriber (the interface call makes any header it is given escape). sentAt is
+// when a new packet is sent; zero for a retransmission, which counts as sent but says nothing
+// about the stream's clock.
 //
 // The publisher's header extensions are dropped: their ids are the ones negotiated with the
 // publisher, which a subscriber's session may map to other extensions (a browser publisher's
 // transport-cc sequence number would reach a subscriber as its MID or RID), and what they carry
 // (transport-wide sequence numbers, send times) describes the publisher's hop, not this one.
-func (b *binding) write(h *rtp.Header, payload []byte, now time.Time, fresh bool) error {
+func (b *binding) write(h *rtp.Header, payload []byte, sentAt time.Time) error {
 	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
 	h.Extension, h.ExtensionProfile, h.Extensions = false, 0, nil
 	b.mu.Lock()
 	b.sent.packets++
 	b.sent.octets += uint32(len(payload))
-	if fresh {
-		b.sent.rtpTime, b.sent.at = h.Timestamp, now
+	if !sentAt.IsZero() {
+		b.sent.rtpTime, b.sent.at = h.Timestamp, sentAt
 	}
 	if d := b.downlink.Load(); d != nil {
-		if conn, dst, keys := d.path(); conn != nil {
-			err := b.sendDirectLocked(conn, *dst, keys, h, payload)
+		if dst, keys, ok := d.path(); ok {
+			err := b.sendDirectLocked(d.conn, dst, keys, h, payload)
 			b.mu.Unlock()
 			return err
 		}

@@ -21,14 +21,14 @@ func TestSenderReportFromWhatWasSent(t *testing.T) {
 	if _, ok := b.senderReport(t0); ok {
 		t.Fatal("a sender report before anything was sent")
 	}
-	if err := b.write(&rtp.Header{Version: 2, SequenceNumber: 9, Timestamp: 3000}, make([]byte, 100), time.Time{}, false); err != nil {
+	if err := b.write(&rtp.Header{Version: 2, SequenceNumber: 9, Timestamp: 3000}, make([]byte, 100), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := b.senderReport(t0); ok {
 		t.Fatal("a sender report from a retransmission alone, whose timestamp says nothing of the clock")
 	}
 	for i, ts := range []uint32{3000, 6000} {
-		if err := b.write(&rtp.Header{Version: 2, SequenceNumber: uint16(10 + i), Timestamp: ts}, make([]byte, 1000), t0, true); err != nil {
+		if err := b.write(&rtp.Header{Version: 2, SequenceNumber: uint16(10 + i), Timestamp: ts}, make([]byte, 1000), t0); err != nil {
 			t.Fatal(err)
 		}
 	}

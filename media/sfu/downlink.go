@@ -129,17 +129,14 @@ func (d *Downlink) route(pair *webrtc.ICECandidatePair) {
 	d.dst.Store(&dst)
 }
 
-// path is where a binding sends right now: the socket, address and keys, or nothing (Pion).
-func (d *Downlink) path() (*net.UDPConn, *netip.AddrPort, *srtpKeys) {
-	keys := d.keys.Load()
-	if keys == nil {
-		return nil, nil, nil
+// path is where a binding sends right now on d.conn: the address and the keys, or false
+// (through Pion).
+func (d *Downlink) path() (netip.AddrPort, *srtpKeys, bool) {
+	keys, dst := d.keys.Load(), d.dst.Load()
+	if keys == nil || dst == nil {
+		return netip.AddrPort{}, nil, false
 	}
-	dst := d.dst.Load()
-	if dst == nil {
-		return nil, nil, nil
-	}
-	return d.conn, dst, keys
+	return *dst, keys, true
 }
 
 func (d *Downlink) add(b *binding) {

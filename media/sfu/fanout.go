@@ -144,7 +144,7 @@ func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (err error) {
 	out := new(rtp.Header)
 	for _, b := range bs {
 		*out = h
-		if werr := b.write(out, payload, now, true); werr != nil && err == nil {
+		if werr := b.write(out, payload, now); werr != nil && err == nil {
 			err = werr
 		}
 	}

@@ -256,7 +256,7 @@ func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLo
 			if err != nil {
 				continue
 			}
-			if err := b.write(&h, pkt[hlen:], time.Time{}, false); err != nil {
+			if err := b.write(&h, pkt[hlen:], time.Time{}); err != nil {
 				f.log.Debug("retransmit", "err", err)
 				return scratch
 			}
