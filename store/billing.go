@@ -80,16 +80,6 @@ type LocalInvoice struct {
 	CreatedAt   time.Time `bun:",notnull"`
 }
 
-func billingModels() []any {
-	return []any{(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil)}
-}
-
-var billingIndexes = []index{
-	{"billing_events", "billing_events_workspace_idx", "workspace_id"},
-	{"local_subscriptions", "local_subscriptions_workspace_idx", "workspace_id"},
-	{"local_invoices", "local_invoices_customer_idx", "customer_id, id"},
-}
-
 // GetBillingAccount loads the workspace's billing copy; a workspace that never
 // subscribed gets an empty one (not stored until saved).
 func GetBillingAccount(ctx context.Context, db bun.IDB, ws string) (*BillingAccount, error) {

@@ -158,23 +158,6 @@ type Delivery struct {
 	CreatedAt   time.Time  `bun:",notnull" json:"created_at"`
 }
 
-func eventModels() []any {
-	return []any{(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil), (*RegistrantImport)(nil),
-		(*InvitationBatch)(nil)}
-}
-
-var eventIndexes = []index{
-	{"events", "events_workspace_idx", "workspace_id, id"},
-	{"sessions", "sessions_workspace_event_idx", "workspace_id, event_id, id"},
-	{"session_staff", "session_staff_session_idx", "session_id, id"},
-	{"registrants", "registrants_session_status_idx", "session_id, status, id"},
-	{"registrants", "registrants_workspace_idx", "workspace_id, id"},
-	{"deliveries", "deliveries_pending_idx", "pending, id"},
-	{"deliveries", "deliveries_workspace_idx", "workspace_id"},
-	{"registrant_imports", "registrant_imports_workspace_idx", "workspace_id, id"},
-	{"invitation_batches", "invitation_batches_workspace_idx", "workspace_id, id"},
-}
-
 // NewEvent fills a new, unpublished event with a unique public slug.
 func NewEvent(workspaceID, title, description string, settings EventSettings, createdBy string) *Event {
 	t := Now()

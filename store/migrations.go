@@ -2,86 +2,52 @@ package store
 
 import (
 	"context"
+	"embed"
 	"fmt"
+	"io/fs"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/migrate"
 )
 
-// migrations lists every schema change in order, one line each. Tables are
-// created from the bun models so the same migration runs on Postgres and
-// SQLite. Append new entries (a later timestamp, its own models file); never
-// edit one that has shipped.
-func migrations() *migrate.Migrations {
+// migrationFiles holds the schema's history as SQL, one file per change and
+// per dialect (migrations/postgres, migrations/sqlite), named
+// <version>_<what>.tx.up.sql and run in version order, each in a transaction.
+// A shipped file is never edited: a change is a new file in both folders (and
+// the model beside it; TestSchemaMatchesModels fails until both agree).
+//
+//go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
+var migrationFiles embed.FS
+
+// migrations lists the dialect's migrations: its SQL files, plus the steps
+// SQLite cannot say in SQL (it has no ADD COLUMN IF NOT EXISTS).
+func migrations(d dialect.Name) (*migrate.Migrations, error) {
+	dir, steps := "migrations/sqlite", sqliteSteps
+	if d == dialect.PG {
+		dir, steps = "migrations/postgres", nil
+	}
+	files, err := fs.Sub(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
 	ms := migrate.NewMigrations()
-	for _, m := range []tableMigration{
-		{"20261122000001", "foundation", foundationModels(), foundationIndexes},
-		{"20261122000300", "events", eventModels(), eventIndexes},
-		{"20261122000400", "billing", billingModels(), billingIndexes},
-		{"20261201000100", "room data", RoomTables(), roomIndexes},
-	} {
-		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
+	if err := ms.Discover(files); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
-	return ms
-}
-
-func foundationModels() []any {
-	return []any{
-		(*Workspace)(nil), (*User)(nil), (*Membership)(nil), (*Invitation)(nil), (*APIKey)(nil),
-		(*CustomAttribute)(nil), (*EmailTemplate)(nil), (*WebhookEndpoint)(nil), (*Person)(nil),
-		(*AuditEntry)(nil), (*IdempotencyRecord)(nil),
+	for _, s := range steps {
+		ms.Add(s)
 	}
-}
-
-var foundationIndexes = []index{
-	{"memberships", "memberships_user_idx", "user_id"},
-	{"invitations", "invitations_workspace_idx", "workspace_id, id"},
-	{"api_keys", "api_keys_workspace_user_idx", "workspace_id, user_id, id"},
-	{"custom_attributes", "custom_attributes_workspace_idx", "workspace_id, id"},
-	{"email_templates", "email_templates_workspace_idx", "workspace_id, id"},
-	{"webhook_endpoints", "webhook_endpoints_workspace_idx", "workspace_id, id"},
-	{"audit_log", "audit_log_workspace_idx", "workspace_id, id"},
-}
-
-// index is a secondary index created with its migration.
-type index struct{ table, name, columns string }
-
-// tableMigration creates a set of tables (from their models) and indexes.
-type tableMigration struct {
-	name, comment string
-	models        []any
-	indexes       []index
-}
-
-func (m tableMigration) up(ctx context.Context, mg *migrate.Migrator, _ *migrate.Migration) error {
-	return mg.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, model := range m.models {
-			if _, err := tx.NewCreateTable().Model(model).IfNotExists().Exec(ctx); err != nil {
-				return fmt.Errorf("create table for %T: %w", model, err)
-			}
-		}
-		for _, ix := range m.indexes {
-			q := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", ix.name, ix.table, ix.columns)
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("create index %s: %w", ix.name, err)
-			}
-		}
-		return nil
-	})
-}
-
-func (m tableMigration) down(ctx context.Context, mg *migrate.Migrator, _ *migrate.Migration) error {
-	for i := len(m.models) - 1; i >= 0; i-- {
-		if _, err := mg.DB().NewDropTable().Model(m.models[i]).IfExists().Exec(ctx); err != nil {
-			return fmt.Errorf("drop table for %T: %w", m.models[i], err)
-		}
-	}
-	return nil
+	return ms, nil
 }
 
 // Migrate applies every pending migration and returns the names applied.
 func Migrate(ctx context.Context, db *bun.DB) ([]string, error) {
-	m := migrate.NewMigrator(db, migrations(), migrate.WithMarkAppliedOnSuccess(true))
+	ms, err := migrations(db.Dialect().Name())
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	m := migrate.NewMigrator(db, ms, migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("init migrations: %w", err)
 	}

@@ -194,3 +194,16 @@ type IdempotencyRecord struct {
 	Body        []byte    `bun:",notnull" json:"-"`
 	CreatedAt   time.Time `bun:",notnull" json:"-"`
 }
+
+// Models are every table's model, in the order the migrations create them; the
+// drift test holds them and migrations/ together.
+func Models() []any {
+	return append([]any{
+		(*Workspace)(nil), (*User)(nil), (*Membership)(nil), (*Invitation)(nil), (*APIKey)(nil),
+		(*CustomAttribute)(nil), (*EmailTemplate)(nil), (*WebhookEndpoint)(nil), (*Person)(nil),
+		(*AuditEntry)(nil), (*IdempotencyRecord)(nil),
+		(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil),
+		(*RegistrantImport)(nil), (*InvitationBatch)(nil),
+		(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil),
+	}, RoomTables()...)
+}

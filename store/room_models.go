@@ -159,19 +159,3 @@ func RoomTables() []any {
 	return []any{(*Attendance)(nil), (*ChatMessage)(nil), (*Question)(nil), (*Poll)(nil), (*PollVote)(nil),
 		(*RoomEvent)(nil), (*Recording)(nil)}
 }
-
-var roomIndexes = []index{
-	{"attendance", "attendance_session_person_idx", "session_id, person_id, id"},
-	{"attendance", "attendance_workspace_idx", "workspace_id"},
-	{"chat_messages", "chat_messages_session_idx", "session_id, id"},
-	{"chat_messages", "chat_messages_workspace_idx", "workspace_id"},
-	{"questions", "questions_session_idx", "session_id, id"},
-	{"questions", "questions_workspace_idx", "workspace_id"},
-	{"polls", "polls_session_idx", "session_id, id"},
-	{"polls", "polls_workspace_idx", "workspace_id"},
-	{"poll_votes", "poll_votes_session_idx", "session_id, poll_id, id"},
-	{"poll_votes", "poll_votes_workspace_idx", "workspace_id"},
-	{"room_events", "room_events_session_idx", "session_id, id"},
-	{"room_events", "room_events_workspace_idx", "workspace_id"},
-	{"recordings", "recordings_workspace_idx", "workspace_id"},
-}

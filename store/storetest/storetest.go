@@ -32,17 +32,32 @@ func PostgresURL() string {
 // SQLite returns a migrated store in a fresh SQLite file.
 func SQLite(t testing.TB) *bun.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "onair.db"))
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	migrate(t, db)
+	db := EmptySQLite(t)
+	migrateStore(t, db)
 	return db
 }
 
 // Postgres returns a migrated store in a schema of its own, dropped at cleanup.
 func Postgres(t testing.TB) *bun.DB {
+	t.Helper()
+	db := EmptyPostgres(t)
+	migrateStore(t, db)
+	return db
+}
+
+// EmptySQLite returns a fresh SQLite file with no tables.
+func EmptySQLite(t testing.TB) *bun.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "onair.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// EmptyPostgres returns a Postgres schema of its own with no tables, dropped at cleanup.
+func EmptyPostgres(t testing.TB) *bun.DB {
 	t.Helper()
 	base := PostgresURL()
 	admin, err := sql.Open("pgx", base)
@@ -65,7 +80,6 @@ func Postgres(t testing.TB) *bun.DB {
 		t.Fatalf("open postgres: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	migrate(t, db)
 	return db
 }
 
@@ -86,7 +100,7 @@ func withSearchPath(t testing.TB, base, schema string) string {
 	return u.String()
 }
 
-func migrate(t testing.TB, db *bun.DB) {
+func migrateStore(t testing.TB, db *bun.DB) {
 	t.Helper()
 	if _, err := store.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("migrate: %v", err)
