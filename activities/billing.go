@@ -13,12 +13,6 @@ import (
 	"github.com/onairhq/onair/store"
 )
 
-// Error types of billing activities the workflow (and the API) branch on.
-const (
-	ErrTypeCardDeclined   = "CardDeclined"
-	ErrTypeBillingRefused = "BillingRequestRefused"
-)
-
 // providerError makes the provider's final refusals non-retryable; anything
 // else (5xx, timeouts, rate limits) is retried with the same idempotency key.
 func providerError(what string, err error) error {
@@ -26,9 +20,9 @@ func providerError(what string, err error) error {
 	var invalid *billing.InvalidRequestError
 	switch {
 	case errors.As(err, &declined):
-		return temporal.NewNonRetryableApplicationError(declined.Message, ErrTypeCardDeclined, err, declined.Reason)
+		return temporal.NewNonRetryableApplicationError(declined.Message, billing.ErrTypeCardDeclined, err, declined.Reason)
 	case errors.As(err, &invalid):
-		return temporal.NewNonRetryableApplicationError(invalid.Message, ErrTypeBillingRefused, err)
+		return temporal.NewNonRetryableApplicationError(invalid.Message, billing.ErrTypeBillingRefused, err)
 	case err != nil:
 		return fmt.Errorf("%s: %w", what, err)
 	}

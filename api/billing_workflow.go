@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/workflows"
@@ -61,11 +60,11 @@ func billingProblem(err error) error {
 	switch {
 	case errors.As(err, &declined):
 		return cardDeclined(declined.Reason, declined.Message)
-	case errors.As(err, &app) && app.Type() == activities.ErrTypeCardDeclined:
+	case errors.As(err, &app) && app.Type() == billing.ErrTypeCardDeclined:
 		var reason string
 		_ = app.Details(&reason)
 		return cardDeclined(reason, app.Message())
-	case errors.As(err, &app) && app.Type() == activities.ErrTypeBillingRefused:
+	case errors.As(err, &app) && app.Type() == billing.ErrTypeBillingRefused:
 		return problem(http.StatusBadGateway, "billing-refused", "Payment provider refused the request", app.Message())
 	case errors.Is(err, context.DeadlineExceeded):
 		return problem(http.StatusServiceUnavailable, "billing-pending", "Billing change still in progress",

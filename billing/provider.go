@@ -94,6 +94,14 @@ type Invoice struct {
 // ErrInvoiceNotFound is returned for an invoice that is not the customer's.
 var ErrInvoiceNotFound = errors.New("billing: invoice not found")
 
+// Application error types that billing activities fail with when the provider
+// refuses for good; the Subscription workflow and the API branch on them. The
+// values are in recorded workflow histories: never change them.
+const (
+	ErrTypeCardDeclined   = "CardDeclined"
+	ErrTypeBillingRefused = "BillingRequestRefused"
+)
+
 // CardDeclinedError is a payment the card issuer refused; Reason is Stripe's
 // decline code (e.g. "insufficient_funds"). Retrying cannot help.
 type CardDeclinedError struct{ Reason, Message string }

@@ -225,7 +225,7 @@ func providerOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrTypeCardDeclined, activities.ErrTypeBillingRefused}},
+			NonRetryableErrorTypes: []string{billing.ErrTypeCardDeclined, billing.ErrTypeBillingRefused}},
 	})
 }
 
@@ -275,7 +275,7 @@ func (w *subscription) applyPendingPlan(ctx workflow.Context) error {
 		err := workflow.ExecuteActivity(providerOptions(ctx), a.EndSubscription,
 			activities.EndSubscriptionInput{SubscriptionID: w.st.SubscriptionID, IdempotencyKey: w.key(ctx, "end")}).Get(ctx, &sub)
 		var app *temporal.ApplicationError
-		if errors.As(err, &app) && app.Type() == activities.ErrTypeBillingRefused {
+		if errors.As(err, &app) && app.Type() == billing.ErrTypeBillingRefused {
 			// Stripe already ended it (cancel_at_period_end); converge on its state.
 			sub = billing.Subscription{ID: w.st.SubscriptionID, Status: "canceled"}
 		} else if err != nil {

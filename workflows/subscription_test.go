@@ -310,7 +310,7 @@ func TestSubscriptionCardDeclinedLeavesThePlan(t *testing.T) {
 	up := r.update(time.Minute, workflows.ChangePlanUpdate, workflows.ChangePlanRequest{Plan: "pro"})
 	r.run("free", 0)
 	var app *temporal.ApplicationError
-	if !errors.As(up.err, &app) || app.Type() != activities.ErrTypeCardDeclined {
+	if !errors.As(up.err, &app) || app.Type() != billing.ErrTypeCardDeclined {
 		t.Fatalf("declined upgrade: %v", up.err)
 	}
 	var reason string

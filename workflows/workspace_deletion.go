@@ -1,6 +1,3 @@
-// Package workflows holds onair's Temporal workflows, one file each with its
-// input/result structs, names and workflow id function. Workflows decide; the
-// activities package does the I/O.
 package workflows
 
 import (
@@ -11,9 +8,6 @@ import (
 
 	"github.com/onairhq/onair/activities"
 )
-
-// a names activity methods; it is never dereferenced.
-var a *activities.Activities
 
 // WorkspaceDeletionInput asks to delete one workspace.
 type WorkspaceDeletionInput struct {
