@@ -1,7 +1,6 @@
 package outbound
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -31,17 +30,17 @@ func (p Policy) control(network, address string, _ syscall.RawConn) error {
 	switch network {
 	case "tcp4", "tcp6":
 	default:
-		return fmt.Errorf("%w: network %s", ErrRefused, network)
+		return refused("uses network %s", network)
 	}
 	if p.AllowPrivate {
 		return nil
 	}
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("%w: address %q: %v", ErrRefused, address, err)
+		return refused("connects to %q, not an IP address and port", address)
 	}
 	if why := Refused(ap.Addr()); why != "" {
-		return fmt.Errorf("%w: %s is %s", ErrRefused, ap.Addr(), why)
+		return refused("connects to %s, %s", ap.Addr(), why)
 	}
 	return nil
 }

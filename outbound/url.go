@@ -46,15 +46,26 @@ var internalNames = []string{
 	"metadata", "instance-data", "metadata.goog",
 }
 
+// RefusalError says why a URL or an address was refused, in words for the
+// person who gave it (Reason reads well after "url "). It matches ErrRefused or
+// ErrUnresolved with errors.Is.
+type RefusalError struct {
+	Reason string
+	kind   error
+}
+
+func (e *RefusalError) Error() string { return e.kind.Error() + ": " + e.Reason }
+func (e *RefusalError) Unwrap() error { return e.kind }
+
 func refused(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrRefused}, args...)...)
+	return &RefusalError{Reason: fmt.Sprintf(format, args...), kind: ErrRefused}
 }
 
 // CheckURL checks what can be told from the URL alone and returns it parsed:
 // https (http too when private targets are allowed), no user name or password,
 // a host that is a DNS name or an IP address written the usual way, and, unless
 // private targets are allowed, neither an internal name nor a refused address.
-// The error reads well after "url: ".
+// Errors are *RefusalError.
 func (p Policy) CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Opaque != "" || u.Host == "" {
@@ -126,7 +137,8 @@ func (p Policy) CheckHost(ctx context.Context, u *url.URL) error {
 	defer cancel()
 	addrs, err := r.LookupNetIP(ctx, "ip", host)
 	if err != nil || len(addrs) == 0 {
-		return fmt.Errorf("%w: %s has no address in DNS; a webhook endpoint needs a public name that resolves", ErrUnresolved, host)
+		return &RefusalError{kind: ErrUnresolved,
+			Reason: fmt.Sprintf("names %s, which has no address in DNS; the name must resolve to a public address", host)}
 	}
 	for _, a := range addrs {
 		if why := Refused(a); why != "" {

@@ -72,8 +72,9 @@ func TestCheckURL(t *testing.T) {
 				if (err == nil) != p.want {
 					t.Fatalf("AllowPrivate %v: CheckURL(%q) = %v, want ok %v", p.policy.AllowPrivate, tc.url, err, p.want)
 				}
-				if err != nil && !errors.Is(err, ErrRefused) {
-					t.Fatalf("error %v does not wrap ErrRefused", err)
+				var re *RefusalError
+				if err != nil && (!errors.Is(err, ErrRefused) || !errors.As(err, &re) || re.Reason == "") {
+					t.Fatalf("error %v is not a RefusalError with a reason wrapping ErrRefused", err)
 				}
 			}
 		})

@@ -19,6 +19,7 @@ func migrations() *migrate.Migrations {
 		{"20261122000300", "events", eventModels(), eventIndexes},
 		{"20261122000400", "billing", billingModels(), billingIndexes},
 		{"20261201000100", "room data", RoomTables(), roomIndexes},
+		{"20261202000400", "pending sign-ups", signupModels(), nil},
 	} {
 		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
 	}
