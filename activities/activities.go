@@ -11,6 +11,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/outbound"
 )
 
 // Activities carries the dependencies of every activity; workflows name its
@@ -26,4 +27,7 @@ type Activities struct {
 	// Media is the media node's control API; nil when none is configured (unit tests, an
 	// API-only deployment): media steps are then skipped and nothing counts as recorded.
 	Media *mediactl.Client
+	// Webhooks is where webhook deliveries may connect; the delivery relay
+	// sends through Webhooks.Client(), whose dialer re-checks every address.
+	Webhooks outbound.Policy
 }

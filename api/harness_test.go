@@ -19,6 +19,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/worker"
@@ -68,7 +69,7 @@ func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30,
-		MediaSecret: mediaSecret, MediaURL: mediaURL})
+		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}

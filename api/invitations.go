@@ -193,7 +193,11 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		if err := teamHasRoom(ctx, tx, ws, false); err != nil {
 			return err
 		}
-		out, err = join(ctx, tx, ws, inv.Email, req.Name, inv.Role)
+		u, err := store.GetOrCreateUser(ctx, tx, inv.Email, req.Name)
+		if err != nil {
+			return err
+		}
+		out, err = join(ctx, tx, ws, u, req.Name, inv.Role)
 		return err
 	})
 	if err != nil {

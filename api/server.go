@@ -16,6 +16,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/outbound"
 )
 
 // Params are the API's dependencies, wired by main.
@@ -49,6 +50,9 @@ type Params struct {
 	// (both unset: the join routes answer 503).
 	MediaSecret []byte
 	MediaURL    string
+	// Webhooks says where webhook endpoints may point (public https targets
+	// unless ONAIR_WEBHOOKS_ALLOW_PRIVATE); its Client is what deliveries use.
+	Webhooks outbound.Policy
 	// Media is the media node's control API (REC button, replay streaming); built from
 	// MediaURL and MediaSecret when nil and both are set.
 	Media *mediactl.Client

@@ -46,9 +46,13 @@ type session struct {
 
 func (s *Server) signupRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Throttled: true, Idempotent: true,
-		Summary: "Create a workspace with its owner and first API key",
+		Summary: "Create a workspace with its owner and first API key (an address that already has an account gets 202 and a verification e-mail instead)",
 		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
 		Handler: s.signup})
+	s.add(route{Method: http.MethodPost, Path: "/v1/signup/verify", Tag: "account", Public: true, Throttled: true,
+		Summary: "Complete a sign-up held for verification with its e-mailed token: creates the workspace and returns its owner API key once",
+		Request: signupVerifyRequest{}, Response: session{}, Status: http.StatusCreated,
+		Handler: s.verifySignup})
 }
 
 func (s *Server) signup(c *gin.Context) {
@@ -59,14 +63,26 @@ func (s *Server) signup(c *gin.Context) {
 	}
 	var out session
 	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		// Only a new address gets its workspace at once; an existing account's
+		// address must be verified first (holdSignup).
+		u, err := store.CreateUser(ctx, tx, req.Email, req.Name)
+		if errors.Is(err, store.ErrConflict) {
+			return errAddressTaken
+		}
+		if err != nil {
+			return err
+		}
 		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
-		var err error
-		out, err = join(ctx, tx, ws, req.Email, req.Name, store.RoleOwner)
+		out, err = join(ctx, tx, ws, u, req.Name, store.RoleOwner)
 		return err
 	})
+	if errors.Is(err, errAddressTaken) {
+		s.holdSignup(c, req)
+		return
+	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -75,13 +91,8 @@ func (s *Server) signup(c *gin.Context) {
 	c.JSON(http.StatusCreated, out)
 }
 
-// join makes the person with this e-mail (a new user, or the existing one) a
-// member of ws and gives them a first API key.
-func join(ctx context.Context, tx bun.Tx, ws *store.Workspace, email, name, role string) (session, error) {
-	u, err := store.GetOrCreateUser(ctx, tx, email, name)
-	if err != nil {
-		return session{}, err
-	}
+// join makes u a member of ws, shown there as name, and gives them a first API key.
+func join(ctx context.Context, tx bun.Tx, ws *store.Workspace, u *store.User, name, role string) (session, error) {
 	m, err := store.AddMember(ctx, tx, ws.ID, u, role, name)
 	if errors.Is(err, store.ErrConflict) {
 		return session{}, conflict("you are already a member of this workspace")

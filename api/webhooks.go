@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"slices"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 )
 
@@ -14,6 +17,13 @@ type webhookRequest struct {
 	URL         string   `json:"url"`
 	Events      []string `json:"events"`
 	Description string   `json:"description"`
+}
+
+// webhookUpdate changes the fields it names.
+type webhookUpdate struct {
+	URL         *string   `json:"url"`
+	Events      *[]string `json:"events"`
+	Description *string   `json:"description"`
 }
 
 // webhookCreated shows the signing secret once, at creation.
@@ -34,20 +44,44 @@ func (r *webhookRequest) validate() (err error) {
 	if r.URL, err = required("url", r.URL, 2000); err != nil {
 		return err
 	}
-	if !isHTTPURL(r.URL) {
-		return badInput("url", "url must be an absolute http(s) URL")
+	if r.Events, err = webhookEventList(r.Events); err != nil {
+		return err
 	}
-	if len(r.Events) == 0 {
-		return badInput("events", `events lists at least one event, or "*" for all`)
-	}
-	for _, e := range r.Events {
-		if !slices.Contains(webhookEvents, e) {
-			return badInput("events", "unknown event "+e)
-		}
-	}
-	r.Events = slices.Compact(slices.Sorted(slices.Values(r.Events)))
 	r.Description, err = optional("description", r.Description, 300)
 	return err
+}
+
+func webhookEventList(events []string) ([]string, error) {
+	if len(events) == 0 {
+		return nil, badInput("events", `events lists at least one event, or "*" for all`)
+	}
+	for _, e := range events {
+		if !slices.Contains(webhookEvents, e) {
+			return nil, badInput("events", "unknown event "+e)
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(events))), nil
+}
+
+// checkWebhookURL refuses a URL a delivery must not reach (outbound.Policy):
+// 400 for what the URL itself shows (scheme, user name, an internal name or
+// address), 422 when its name resolves to a refused address or to nothing at
+// all, since an unresolvable name cannot be shown to be public.
+func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
+	var refusal *outbound.RefusalError
+	u, err := s.p.Webhooks.CheckURL(raw)
+	if errors.As(err, &refusal) {
+		return badInput("url", "url "+refusal.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.p.Webhooks.CheckHost(ctx, u); errors.As(err, &refusal) {
+		return unprocessable("url", "url "+refusal.Reason)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // Outbound webhooks are the first integration of the App Marketplace; they are
@@ -58,6 +92,9 @@ func (s *Server) webhookRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true,
 		Summary: "Add an outbound webhook endpoint (the signing secret is shown once)",
 		Request: webhookRequest{}, Response: webhookCreated{}, Status: http.StatusCreated, Handler: s.createWebhook})
+	s.add(route{Method: http.MethodPatch, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,
+		Summary: "Change an outbound webhook endpoint's URL, events or description",
+		Request: webhookUpdate{}, Response: store.WebhookEndpoint{}, Handler: s.updateWebhook})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary: "Remove an outbound webhook endpoint", Status: http.StatusNoContent, Handler: s.deleteWebhook})
 }
@@ -70,6 +107,10 @@ func (s *Server) createWebhook(c *gin.Context) {
 	}
 	p := caller(c)
 	ctx := c.Request.Context()
+	if err := s.checkWebhookURL(ctx, req.URL); err != nil {
+		fail(c, err)
+		return
+	}
 	n, err := store.Count[store.WebhookEndpoint](ctx, s.p.DB, p.Workspace.ID)
 	if err != nil {
 		fail(c, err)
@@ -90,6 +131,54 @@ func (s *Server) createWebhook(c *gin.Context) {
 	}
 	auditObject(c, "webhook", w.ID)
 	c.JSON(http.StatusCreated, webhookCreated{WebhookEndpoint: *w, Secret: secret})
+}
+
+func (s *Server) updateWebhook(c *gin.Context) {
+	var req webhookUpdate
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	w, err := store.Get[store.WebhookEndpoint](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "webhook", w.ID)
+	if err := req.apply(w); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.URL != nil {
+		if err := s.checkWebhookURL(ctx, w.URL); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if err := store.Update(ctx, s.p.DB, w, "url", "events", "description"); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, w)
+}
+
+// apply checks the fields the update names and writes them into w.
+func (r *webhookUpdate) apply(w *store.WebhookEndpoint) (err error) {
+	if r.URL != nil {
+		if w.URL, err = required("url", *r.URL, 2000); err != nil {
+			return err
+		}
+	}
+	if r.Events != nil {
+		if w.Events, err = webhookEventList(*r.Events); err != nil {
+			return err
+		}
+	}
+	if r.Description != nil {
+		w.Description, err = optional("description", *r.Description, 300)
+	}
+	return err
 }
 
 func (s *Server) deleteWebhook(c *gin.Context) {

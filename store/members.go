@@ -28,7 +28,12 @@ func GetOrCreateUser(ctx context.Context, db bun.IDB, email, name string) (*User
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("get user %s: %w", email, err)
 	}
-	u = &User{ID: NewID("usr"), Email: email, Name: name, CreatedAt: Now()}
+	return CreateUser(ctx, db, email, name)
+}
+
+// CreateUser creates the user with this e-mail; ErrConflict when one exists.
+func CreateUser(ctx context.Context, db bun.IDB, email, name string) (*User, error) {
+	u := &User{ID: NewID("usr"), Email: strings.ToLower(email), Name: name, CreatedAt: Now()}
 	if err := Insert(ctx, db, u); err != nil {
 		return nil, err
 	}

@@ -63,10 +63,8 @@ func TestMigrateUpgradesShippedSchemas(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					db := empty(t, kind)
 					storetest.LoadShipped(t, db, name)
-					// The last build before versioned migrations created today's
-					// tables; every earlier one differs, or the test proves nothing.
-					if before := storetest.Schema(t, db, true); slices.Equal(before, want) != (name == shipped[len(shipped)-1]) {
-						t.Fatalf("shipped schema %s equals today's: %v, want that only of the last", name, slices.Equal(before, want))
+					if before := storetest.Schema(t, db, true); name == shipped[0] && slices.Equal(before, want) {
+						t.Fatalf("the oldest shipped schema equals today's: the fixture proves nothing")
 					}
 					if _, err := store.Migrate(ctx, db); err != nil {
 						t.Fatalf("migrate: %v", err)

@@ -205,5 +205,5 @@ func Models() []any {
 		(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil),
 		(*RegistrantImport)(nil), (*InvitationBatch)(nil),
 		(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil),
-	}, RoomTables()...)
+	}, append(RoomTables(), (*PendingSignup)(nil))...)
 }

@@ -5,7 +5,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"github.com/onairhq/onair/outbound"
 )
 
 // config is every setting onair reads, from environment variables with
@@ -53,6 +56,9 @@ type config struct {
 	// ONAIR_MEDIA_PUBLIC_IPS: the node's public addresses behind a 1:1 NAT, announced in ICE
 	// host candidates instead of the private ones.
 	MediaPublicIPs []string
+	// ONAIR_WEBHOOKS_ALLOW_PRIVATE=true lets webhook endpoints point at loopback,
+	// private and internal addresses, over http too: development only.
+	WebhooksAllowPrivate string
 	// RecordingsDir holds the media service's recordings, one folder per session.
 	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
 }
@@ -87,6 +93,7 @@ func loadConfig() config {
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
+	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "false")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c
 }
@@ -103,6 +110,16 @@ func (c config) storeDSN(dev bool) (string, error) {
 }
 
 func (c config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// webhookPolicy is where webhook endpoints may point: public https targets,
+// unless ONAIR_WEBHOOKS_ALLOW_PRIVATE is true.
+func (c config) webhookPolicy() (outbound.Policy, error) {
+	allow, err := strconv.ParseBool(c.WebhooksAllowPrivate)
+	if err != nil {
+		return outbound.Policy{}, fmt.Errorf("ONAIR_WEBHOOKS_ALLOW_PRIVATE must be true or false, not %q", c.WebhooksAllowPrivate)
+	}
+	return outbound.Policy{AllowPrivate: allow}, nil
+}
 
 func (c config) logger() (*slog.Logger, error) {
 	var level slog.Level

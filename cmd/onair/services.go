@@ -14,6 +14,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/worker"
 )
 
@@ -27,6 +28,7 @@ type services struct {
 	reg      *prometheus.Registry
 	temporal client.Client
 	billing  billing.Provider
+	webhooks outbound.Policy
 }
 
 // openServices connects everything; dev uses the SQLite default store and
@@ -36,11 +38,18 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (
 	if err != nil {
 		return nil, err
 	}
+	webhooks, err := cfg.webhookPolicy()
+	if err != nil {
+		return nil, err
+	}
+	if webhooks.AllowPrivate {
+		log.Warn("webhook endpoints may point at private and loopback addresses (ONAIR_WEBHOOKS_ALLOW_PRIVATE); development only")
+	}
 	db, err := openStore(ctx, dsn, dev, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry()}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
@@ -62,7 +71,8 @@ func (s *services) close() {
 
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
-	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}
+	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL,
+		Webhooks: s.webhooks}
 	acts.Media = s.mediaControl()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
@@ -80,6 +90,7 @@ func (s *services) api() *api.Server {
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
 		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
+		Webhooks: s.webhooks,
 	})
 }
 
