@@ -16,6 +16,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/store"
 )
 
 // Params are the API's dependencies, wired by main.
@@ -49,6 +50,10 @@ type Params struct {
 	// (both unset: the join routes answer 503).
 	MediaSecret []byte
 	MediaURL    string
+	// LinkKey derives and verifies the secrets of registrants' and speakers' personal links
+	// (store/links.go); it must be the worker's, which renders them into e-mails. Empty, no
+	// personal link verifies.
+	LinkKey store.LinkKey
 	// Media is the media node's control API (REC button, replay streaming); built from
 	// MediaURL and MediaSecret when nil and both are set.
 	Media *mediactl.Client

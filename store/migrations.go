@@ -19,6 +19,7 @@ func migrations() *migrate.Migrations {
 		{"20261122000300", "events", eventModels(), eventIndexes},
 		{"20261122000400", "billing", billingModels(), billingIndexes},
 		{"20261201000100", "room data", RoomTables(), roomIndexes},
+		{"20261202000300", "secrets at rest", nil, secretIndexes},
 	} {
 		ms.Add(migrate.Migration{Name: m.name, Comment: m.comment, Up: m.up, Down: m.down})
 	}
@@ -41,6 +42,14 @@ var foundationIndexes = []index{
 	{"email_templates", "email_templates_workspace_idx", "workspace_id, id"},
 	{"webhook_endpoints", "webhook_endpoints_workspace_idx", "workspace_id, id"},
 	{"audit_log", "audit_log_workspace_idx", "workspace_id, id"},
+}
+
+// secretIndexes serve the lookup of links e-mailed by earlier builds (by hash) and the
+// sweep of expired idempotency records.
+var secretIndexes = []index{
+	{"registrants", "registrants_legacy_link_idx", "legacy_link_hash"},
+	{"session_staff", "session_staff_legacy_link_idx", "legacy_link_hash"},
+	{"idempotency_keys", "idempotency_keys_created_idx", "created_at"},
 }
 
 // index is a secondary index created with its migration.

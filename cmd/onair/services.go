@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
@@ -14,6 +15,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
 )
 
@@ -27,6 +29,7 @@ type services struct {
 	reg      *prometheus.Registry
 	temporal client.Client
 	billing  billing.Provider
+	links    store.LinkKey
 }
 
 // openServices connects everything; dev uses the SQLite default store and
@@ -36,11 +39,15 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (
 	if err != nil {
 		return nil, err
 	}
+	links, err := linkKey(cfg, dev)
+	if err != nil {
+		return nil, err
+	}
 	db, err := openStore(ctx, dsn, dev, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry()}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), links: links}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
@@ -62,7 +69,7 @@ func (s *services) close() {
 
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
-	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL}
+	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL, Links: s.links}
 	acts.Media = s.mediaControl()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
@@ -79,8 +86,23 @@ func (s *services) api() *api.Server {
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
-		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
+		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(), LinkKey: s.links,
 	})
+}
+
+// sweepInterval is how often the API deletes expired idempotency records.
+const sweepInterval = 10 * time.Minute
+
+// startSweep runs the API's sweep until ctx ends or the returned stop is called; stop waits
+// for it, so the store is not closed under it.
+func startSweep(ctx context.Context, srv *api.Server) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Sweep(ctx, sweepInterval)
+	}()
+	return func() { cancel(); <-done }
 }
 
 // mediaControl is the media node's control API client for activities and the API, nil when no
