@@ -12,6 +12,7 @@ import (
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
+	"github.com/onairhq/onair/store"
 )
 
 // Activities carries the dependencies of every activity; workflows name its
@@ -24,6 +25,9 @@ type Activities struct {
 	Billing billing.Provider
 	// PublicURL is the base of links in e-mails (join, cancel, replay); see linkBase.
 	PublicURL string
+	// Links derives the secrets of the personal links e-mailed to registrants and speakers
+	// (store/links.go); the API verifies them with the same key.
+	Links store.LinkKey
 	// Media is the media node's control API; nil when none is configured (unit tests, an
 	// API-only deployment): media steps are then skipped and nothing counts as recorded.
 	Media *mediactl.Client

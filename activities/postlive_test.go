@@ -104,10 +104,11 @@ func TestEraseSessionDataTouchesOnlyThatSession(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Name != "" || got.Email == reg.Email || !strings.HasSuffix(got.Email, "@"+store.ErasedEmailDomain) ||
-				len(got.Fields) != 0 || got.JoinToken == reg.JoinToken || got.PersonID != "" {
+				len(got.Fields) != 0 || got.LinkVersion == reg.LinkVersion || got.PersonID != "" {
 				t.Fatalf("registrant not anonymized: %+v", got)
 			}
-			if _, err := store.RegistrantByToken(ctx, db, reg.JoinToken); err == nil {
+			links := store.LinkKey("activities test link key, 32 chars or more")
+			if _, err := store.RegistrantByLink(ctx, db, links, store.LinkJoin, links.Secret(store.LinkJoin, reg.ID, reg.LinkVersion)); err == nil {
 				t.Fatal("the erased registrant's personal link still works")
 			}
 		}
@@ -116,7 +117,7 @@ func TestEraseSessionDataTouchesOnlyThatSession(t *testing.T) {
 		}
 		for _, reg := range kept.regs {
 			got, err := store.Get[store.Registrant](ctx, db, ws.ID, reg.ID)
-			if err != nil || got.Email != reg.Email || got.Name != reg.Name || got.Fields["company"] != "Acme" || got.JoinToken != reg.JoinToken {
+			if err != nil || got.Email != reg.Email || got.Name != reg.Name || got.Fields["company"] != "Acme" || got.LinkVersion != reg.LinkVersion {
 				t.Fatalf("the other session's registrant changed: %+v, %v", got, err)
 			}
 		}

@@ -12,17 +12,19 @@ import (
 	"github.com/onairhq/onair/store"
 )
 
-// recipient is who one session e-mail goes to: a registrant or a speaker.
+// recipient is who one session e-mail goes to: a registrant or a speaker. Their personal
+// links are derived from ID and LinkVersion when the e-mail is composed.
 type recipient struct {
-	ID, Email, Name, Status, JoinToken string
+	ID, Email, Name, Status string
+	LinkVersion             int
 }
 
 func registrantRecipient(r *store.Registrant) recipient {
-	return recipient{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, JoinToken: r.JoinToken}
+	return recipient{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, LinkVersion: r.LinkVersion}
 }
 
 func speakerRecipient(s *store.SessionStaff) recipient {
-	return recipient{ID: s.ID, Email: s.Email, Name: s.Name, Status: store.RegistrantApproved, JoinToken: s.JoinToken}
+	return recipient{ID: s.ID, Email: s.Email, Name: s.Name, Status: store.RegistrantApproved, LinkVersion: s.LinkVersion}
 }
 
 // sessionMailer composes the e-mails of one session, with its workspace's
@@ -93,16 +95,18 @@ func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r
 	data := mail.SessionMail{
 		WorkspaceName: m.ws.Name, EventTitle: m.ev.Title, Name: r.Name, StartsAt: m.sess.StartsAt,
 		Timezone: m.sess.Timezone, DurationMinutes: m.sess.DurationMinutes, Status: r.Status,
-		JoinURL: base + "/join/" + r.JoinToken, CancelURL: base + "/cancel/" + r.JoinToken,
 	}
 	if kind == mail.KindSessionInvitation {
-		data.JoinURL = base + "/e/" + m.ev.Slug // the public registration page
+		data.JoinURL = base + "/e/" + m.ev.Slug // the public registration page: no personal links yet
+	} else {
+		data.JoinURL = base + "/join/" + m.a.Links.Secret(store.LinkJoin, r.ID, r.LinkVersion)
+		data.CancelURL = base + "/cancel/" + m.a.Links.Secret(store.LinkCancel, r.ID, r.LinkVersion)
 	}
 	if reminderMinutes > 0 {
 		data.Reminder = mail.ReminderPhrase(reminderMinutes)
 	}
 	if in.FollowUp != "" && m.replay {
-		data.ReplayURL = base + "/replay/" + r.JoinToken
+		data.ReplayURL = base + "/replay/" + m.a.Links.Secret(store.LinkJoin, r.ID, r.LinkVersion)
 	}
 	if in.FailedStep != "" {
 		data.FailedStep = in.FailedStep

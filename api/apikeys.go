@@ -23,7 +23,7 @@ func (r *apiKeyRequest) validate() (err error) {
 func (s *Server) apiKeyRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Paged: true,
 		Summary: "List your live API keys", Response: store.APIKey{}, Handler: listOf[store.APIKey](s, ownKeys)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Idempotent: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Idempotent: true, SecretResponse: true,
 		Summary: "Create an API key (the secret is shown once)", Request: apiKeyRequest{}, Response: newKey{},
 		Status: http.StatusCreated, Handler: s.createAPIKey})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/api-keys/:id", Tag: "profile", Action: authz.ProfileEditOwn,

@@ -208,7 +208,7 @@ func TestBenchReminderFanOut(t *testing.T) {
 		for i := from; i < from+1000; i++ {
 			rows = append(rows, store.Registrant{ID: store.NewID("reg"), WorkspaceID: owner.WorkspaceID, EventID: ev, SessionID: sesID,
 				Email: fmt.Sprintf("fan%05d@example.com", i), PersonID: "per_seed", Fields: map[string]string{},
-				Status: store.RegistrantApproved, JoinToken: "join_" + store.NewSecret(20), CreatedAt: now, UpdatedAt: now})
+				Status: store.RegistrantApproved, CreatedAt: now, UpdatedAt: now})
 		}
 		if _, err := db.NewInsert().Model(&rows).Exec(ctx); err != nil {
 			t.Fatal(err)

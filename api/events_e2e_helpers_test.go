@@ -99,7 +99,7 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 	quiet := slog.New(slog.DiscardHandler)
 	queue := "api-e2e-" + store.NewSecret(6)
 	params := api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
-		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30}
+		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30, LinkKey: testLinkKey}
 	var control *mediactl.Client
 	if media != nil {
 		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret
@@ -107,7 +107,7 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 	}
 	startWorker := func(s onairmail.Sender) sdkworker.Worker {
 		w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
-			Activities: &activities.Activities{DB: db, Mail: s, Log: quiet, PublicURL: "http://onair.test", Media: control}})
+			Activities: &activities.Activities{DB: db, Mail: s, Log: quiet, PublicURL: "http://onair.test", Media: control, Links: testLinkKey}})
 		if err != nil {
 			t.Fatal(err)
 		}

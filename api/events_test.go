@@ -11,7 +11,8 @@ import (
 	"github.com/onairhq/onair/store"
 )
 
-var joinToken = regexp.MustCompile(`join_[0-9a-z]{20,}`)
+// cancelLink finds the code of the cancel link in an e-mail.
+var cancelLink = regexp.MustCompile(`/cancel/(c1\.[a-z]+_[0-9a-z]+\.[A-Za-z0-9_-]{32})`)
 
 // waitMail waits until an e-mail to addr whose subject contains want arrives,
 // and returns its subject and text.
@@ -140,7 +141,7 @@ func TestRegistrationRules(t *testing.T) {
 	}
 	_, text := h.waitMail(ann, "You are registered")
 	h.waitMail(bob, "waitlist")
-	if !strings.Contains(text, "/join/join_") {
+	if !strings.Contains(text, "/join/j1.") {
 		t.Fatalf("confirmation without a join link:\n%s", text)
 	}
 	var people struct{ Data []store.Person }
@@ -149,9 +150,14 @@ func TestRegistrationRules(t *testing.T) {
 		t.Fatalf("people page: %+v", people.Data)
 	}
 
-	// Ann cancels from her link: Bob is promoted and told.
-	token := joinToken.FindString(text)
-	h.must(http.StatusOK, "POST", "/v1/public/registrations/cancel", "", map[string]any{"token": token})
+	// Ann cancels from her cancel link (her join link cancels nothing): Bob is promoted and told.
+	code := cancelLink.FindStringSubmatch(text)
+	if code == nil {
+		t.Fatalf("confirmation without a cancel link:\n%s", text)
+	}
+	joinSecret := joinTokenOf[store.Registrant](t, h, first.field(t, "id"))
+	wantProblem(t, h.call("POST", "/v1/public/registrations/cancel", "", map[string]any{"token": joinSecret}), http.StatusNotFound, "")
+	h.must(http.StatusOK, "POST", "/v1/public/registrations/cancel", "", map[string]any{"token": code[1]})
 	h.waitMail(bob, "A seat is yours")
 	var regs struct{ Data []store.Registrant }
 	h.must(http.StatusOK, "GET", "/v1/registrants?session_id="+ses+"&status=approved", owner.Key, nil).json(t, &regs)

@@ -51,7 +51,7 @@ func BenchmarkExportRegistrants(b *testing.B) {
 					id := store.NewID("reg")
 					regs = append(regs, store.Registrant{ID: id, WorkspaceID: ws.ID, EventID: ev.ID, SessionID: ses.ID,
 						Email: fmt.Sprintf("p%06d@example.com", i), PersonID: "per_x", Name: fmt.Sprintf("Person %d, \"bench\"", i),
-						Fields: map[string]string{}, Status: store.RegistrantApproved, JoinToken: "join_" + id, CreatedAt: store.Now(), UpdatedAt: store.Now()})
+						Fields: map[string]string{}, Status: store.RegistrantApproved, CreatedAt: store.Now(), UpdatedAt: store.Now()})
 					left := store.Now()
 					att = append(att, store.Attendance{ID: store.NewID("att"), WorkspaceID: ws.ID, SessionID: ses.ID, PersonID: id,
 						Role: "participant", Kind: store.AttendanceLive, JoinedAt: left.Add(-time.Minute), LeftAt: &left, Seconds: 60})

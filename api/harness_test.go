@@ -37,6 +37,9 @@ type harness struct {
 
 func newHarness(t *testing.T, db *bun.DB) *harness { return newHarnessOn(t, db, nil) }
 
+// testLinkKey is the API's and the workers' ONAIR_LINK_KEY in tests: a fixed random value.
+var testLinkKey = store.LinkKey("4f1c9a7e2b8d0c6f5a3e9b1d7c2f8a40e6b3d9c1f7a2e8b4")
+
 // newHarnessOn is newHarness whose API and workers reach the media node (nil: join tokens
 // name testMediaURL, where nothing listens).
 func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
@@ -56,7 +59,7 @@ func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 	queue := "api-test-" + store.NewSecret(6)
 	local := billing.NewLocal(db)
 	w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,
-		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Billing: local, Media: control}})
+		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Billing: local, Media: control, Links: testLinkKey}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 		// The public-route throttle refills so fast no test meets it (its burst is
 		// only 10); conventions_test.go checks the throttle on its own server.
 		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30,
-		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}})
+		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}

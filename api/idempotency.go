@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -29,8 +30,9 @@ func (r *recorder) Write(b []byte) (int, error) {
 }
 
 // idempotency replays the first answer to a creating POST retried with the same
-// Idempotency-Key, and refuses the key reused for a different request.
-func (s *Server) idempotency() gin.HandlerFunc {
+// Idempotency-Key, and refuses the key reused for a different request. When the answer holds
+// a secret, what is kept and replayed is a 409 naming the created object instead.
+func (s *Server) idempotency(secretResponse bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader("Idempotency-Key")
 		if key == "" {
@@ -65,8 +67,12 @@ func (s *Server) idempotency() gin.HandlerFunc {
 			writeProblem(c, conflict("a request with this Idempotency-Key is still in progress; retry shortly"))
 			return
 		case prev != nil:
+			contentType := "application/json; charset=utf-8"
+			if prev.StatusCode >= 400 {
+				contentType = "application/problem+json"
+			}
 			c.Header("Idempotent-Replayed", "true")
-			c.Data(prev.StatusCode, "application/json; charset=utf-8", prev.Body)
+			c.Data(prev.StatusCode, contentType, prev.Body)
 			c.Abort()
 			return
 		}
@@ -76,7 +82,11 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		// The answer is kept only for success; a failed request frees its key.
 		ctx = context.WithoutCancel(ctx)
 		if status := rec.Status(); status >= 200 && status < 300 {
-			err = store.CompleteIdempotency(ctx, s.p.DB, scope, key, status, rec.body.Bytes())
+			answer := rec.body.Bytes()
+			if secretResponse {
+				status, answer = secretShownOnce(answer)
+			}
+			err = store.CompleteIdempotency(ctx, s.p.DB, scope, key, status, answer)
 		} else {
 			err = store.ReleaseIdempotency(ctx, s.p.DB, scope, key)
 		}
@@ -86,14 +96,25 @@ func (s *Server) idempotency() gin.HandlerFunc {
 	}
 }
 
-// idempotencyScope keeps keys of different people (and of public routes)
-// apart: a colleague reusing a key must not be replayed someone else's answer,
-// which may hold a secret (a new API key). Scopes start with the workspace id
-// so deleting the workspace erases them.
-func idempotencyScope(c *gin.Context) string {
-	if v, ok := c.Get(ctxPrincipal); ok {
-		p := v.(*principal)
-		return store.IdempotencyScope(p.Workspace.ID, p.Member.UserID)
+// secretShownOnce is what a retry of a request whose answer held a secret gets instead of
+// that answer: a 409 with the id of the object the first request created.
+func secretShownOnce(answer []byte) (int, []byte) {
+	var created struct {
+		ID string `json:"id"`
 	}
-	return "public:" + c.FullPath()
+	_ = json.Unmarshal(answer, &created) // without an id, the problem says the rest
+	p := problem(http.StatusConflict, "secret-shown-once", "Secret shown once",
+		"the first request with this Idempotency-Key succeeded; its secret was shown once and is not kept")
+	p.CreatedID = created.ID
+	body, _ := json.Marshal(p) // a Problem always marshals
+	return p.Status, body
+}
+
+// idempotencyScope keeps the keys of different people apart: a colleague reusing a key must
+// not be replayed someone else's answer. Scopes start with the workspace id so deleting the
+// workspace erases them. Public routes take no Idempotency-Key (routes.go): a stranger could
+// repeat someone's request and key.
+func idempotencyScope(c *gin.Context) string {
+	p := caller(c)
+	return store.IdempotencyScope(p.Workspace.ID, p.Member.UserID)
 }

@@ -121,8 +121,8 @@ func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, erro
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
 // or an external speaker.
-func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.Claims, string, string, error) {
-	reg, err := store.RegistrantByToken(ctx, s.p.DB, token)
+func (s *Server) personByJoinLink(ctx context.Context, secret string) (jointoken.Claims, string, string, error) {
+	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkJoin, secret)
 	if err == nil {
 		if reg.Status == store.RegistrantBlocked {
 			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "registrant-blocked", "Blocked from the room",
@@ -137,10 +137,12 @@ func (s *Server) personByJoinLink(ctx context.Context, token string) (jointoken.
 	if !errors.Is(err, store.ErrNotFound) {
 		return jointoken.Claims{}, "", "", err
 	}
-	st := new(store.SessionStaff)
-	err = s.p.DB.NewSelect().Model(st).Where("join_token = ? AND role = ?", token, store.StaffSpeaker).Limit(1).Scan(ctx)
-	if err != nil {
+	st, err := store.SpeakerByLink(ctx, s.p.DB, s.p.LinkKey, secret)
+	if errors.Is(err, store.ErrNotFound) {
 		return jointoken.Claims{}, "", "", notFound("join link")
+	}
+	if err != nil {
+		return jointoken.Claims{}, "", "", err
 	}
 	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
 }

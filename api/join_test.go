@@ -98,20 +98,22 @@ func approvalSession(t *testing.T, h *harness, owner account) string {
 		map[string]any{"starts_at": future(time.Hour), "duration_minutes": 15, "timezone": "UTC"}).field(t, "id")
 }
 
-func joinTokenOf[T any](t *testing.T, h *harness, id string) string {
+// joinTokenOf is the secret of the personal join link of a registrant or staff row, as the
+// e-mails carry it.
+func joinTokenOf[T store.Registrant | store.SessionStaff](t *testing.T, h *harness, id string) string {
 	t.Helper()
-	var tok string
-	if err := h.db.NewSelect().Model((*T)(nil)).Column("join_token").Where("id = ?", id).Scan(context.Background(), &tok); err != nil {
+	var version int
+	if err := h.db.NewSelect().Model((*T)(nil)).Column("link_version").Where("id = ?", id).Scan(context.Background(), &version); err != nil {
 		t.Fatal(err)
 	}
-	return tok
+	return testLinkKey.Secret(store.LinkJoin, id, version)
 }
 
 func joinTokenOfWhere(t *testing.T, h *harness, where string, arg any) string {
 	t.Helper()
-	var tok string
-	if err := h.db.NewSelect().Model((*store.SessionStaff)(nil)).Column("join_token").Where(where, arg).Scan(context.Background(), &tok); err != nil {
+	var id string
+	if err := h.db.NewSelect().Model((*store.SessionStaff)(nil)).Column("id").Where(where, arg).Scan(context.Background(), &id); err != nil {
 		t.Fatal(err)
 	}
-	return tok
+	return joinTokenOf[store.SessionStaff](t, h, id)
 }

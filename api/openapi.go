@@ -103,7 +103,11 @@ func (r route) operation(params []string) operation {
 			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 200}})
 	}
 	if r.Idempotent {
-		op.Parameters = append(op.Parameters, map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 255}})
+		key := map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 255}}
+		if r.SecretResponse {
+			key["description"] = "a retry with the same key answers 409 (secret-shown-once) with the created object's created_id: the secret is shown once and never kept"
+		}
+		op.Parameters = append(op.Parameters, key)
 	}
 	switch {
 	case r.Request != nil:

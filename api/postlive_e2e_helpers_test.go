@@ -193,7 +193,7 @@ func registrantToken(t *testing.T, db *bun.DB, ws, id string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reg.JoinToken
+	return testLinkKey.Secret(store.LinkJoin, reg.ID, reg.LinkVersion)
 }
 
 // subjects counts the e-mails to addr whose subject starts with prefix.

@@ -21,6 +21,9 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 	Action string `json:"action,omitempty"`
 	Field  string `json:"field,omitempty"`
+	// CreatedID names the object a first request created, when a retry cannot replay its
+	// answer (the answer held a secret shown once).
+	CreatedID string `json:"created_id,omitempty"`
 }
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }

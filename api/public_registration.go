@@ -53,13 +53,13 @@ func (s *Server) publicRegistrationRoutes() {
 		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
 		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Handler: s.selfRegister})
 	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Throttled: true,
-		Summary: "Cancel one's own registration with the token of the e-mailed link; the seat goes to the waitlist",
+		Summary: "Cancel one's own registration with the code of the e-mailed cancel link; the seat goes to the waitlist",
 		Request: cancelRegistration{}, Response: publicRegistration{}, Handler: s.cancelOwnRegistration})
 }
 
 func (r *cancelRegistration) validate() error {
 	r.Token = strings.TrimSpace(r.Token)
-	if !strings.HasPrefix(r.Token, "join_") || len(r.Token) > 100 {
+	if r.Token == "" || len(r.Token) > 200 {
 		return badInput("token", "token is the code of your cancel link")
 	}
 	return nil
@@ -134,7 +134,7 @@ func (s *Server) cancelOwnRegistration(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	reg, err := store.RegistrantByToken(ctx, s.p.DB, req.Token)
+	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkCancel, req.Token)
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, notFound("registration"))
 		return

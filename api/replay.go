@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,11 +24,11 @@ func (s *Server) replayRoutes() {
 // replayFor finds the registrant of a replay link whose session has a ready recording.
 func (s *Server) replayFor(c *gin.Context) (*store.Registrant, error) {
 	secret := c.Param("secret")
-	if !strings.HasPrefix(secret, "join_") || len(secret) > 64 {
+	if len(secret) > 200 {
 		return nil, notFound("replay")
 	}
 	ctx := c.Request.Context()
-	reg, err := store.RegistrantByToken(ctx, s.p.DB, secret)
+	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkJoin, secret)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("replay")
 	}

@@ -33,6 +33,11 @@ type route struct {
 	ExternalID bool
 	Raw        string // non-JSON body media type (request for PUT, response for GET)
 	Handler    gin.HandlerFunc
+
+	// SecretResponse answers carry a secret shown once (an API key): it is never kept, and an
+	// Idempotent retry answers 409 with the created object's id. Public routes are never
+	// Idempotent: a stranger could repeat someone's request and key.
+	SecretResponse bool
 }
 
 func (s *Server) add(r route) {
@@ -50,7 +55,7 @@ func (s *Server) add(r route) {
 		handlers = append(handlers, requireID)
 	}
 	if r.Idempotent {
-		handlers = append(handlers, s.idempotency())
+		handlers = append(handlers, s.idempotency(r.SecretResponse))
 	}
 	handlers = append(handlers, r.Handler)
 	s.engine.Handle(r.Method, r.Path, handlers...)

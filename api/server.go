@@ -17,6 +17,7 @@ import (
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
+	"github.com/onairhq/onair/store"
 )
 
 // Params are the API's dependencies, wired by main.
@@ -53,6 +54,10 @@ type Params struct {
 	// Webhooks says where webhook endpoints may point (public https targets
 	// unless ONAIR_WEBHOOKS_ALLOW_PRIVATE); its Client is what deliveries use.
 	Webhooks outbound.Policy
+	// LinkKey derives and verifies the secrets of registrants' and speakers' personal links
+	// (store/links.go); it must be the worker's, which renders them into e-mails. Empty, no
+	// personal link verifies.
+	LinkKey store.LinkKey
 	// Media is the media node's control API (REC button, replay streaming); built from
 	// MediaURL and MediaSecret when nil and both are set.
 	Media *mediactl.Client

@@ -78,7 +78,7 @@ func (s *Server) addStaff(c *gin.Context) {
 		return
 	}
 	st := &store.SessionStaff{ID: store.NewID("stf"), WorkspaceID: ws, SessionID: ses.ID, Role: req.Role,
-		Email: req.Email, Name: req.Name, JoinToken: "join_" + store.NewSecret(20), CreatedAt: store.Now()}
+		Email: req.Email, Name: req.Name, CreatedAt: store.Now()}
 	if req.MemberID != "" {
 		m, err := store.Get[store.Membership](ctx, s.p.DB, ws, req.MemberID)
 		if errors.Is(err, store.ErrNotFound) {

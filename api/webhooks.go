@@ -89,7 +89,7 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 func (s *Server) webhookRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
 		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s, nil)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true, SecretResponse: true,
 		Summary: "Add an outbound webhook endpoint (the signing secret is shown once)",
 		Request: webhookRequest{}, Response: webhookCreated{}, Status: http.StatusCreated, Handler: s.createWebhook})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,

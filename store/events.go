@@ -107,8 +107,11 @@ type SessionStaff struct {
 	Email       string    `bun:",notnull,unique:staff_email" json:"email"`
 	Name        string    `bun:",notnull,default:''" json:"name"`
 	Role        string    `bun:",notnull" json:"role"`
-	JoinToken   string    `bun:",notnull,unique" json:"-"`
 	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
+	// A speaker's personal join link is derived from the id and LinkVersion
+	// (links.go); LegacyLinkHash is the hash of a link e-mailed by an earlier build.
+	LinkVersion    int    `bun:",notnull,default:0" json:"-"`
+	LegacyLinkHash string `bun:",nullzero" json:"-"`
 }
 
 // Registrant statuses.
@@ -121,8 +124,8 @@ const (
 	RegistrantBlocked    = "blocked"
 )
 
-// Registrant is one person registered to one session; no account, a personal
-// join link (JoinToken) instead.
+// Registrant is one person registered to one session; no account, personal
+// join and cancel links instead, derived from the id and LinkVersion (links.go).
 type Registrant struct {
 	bun.BaseModel `bun:"table:registrants"`
 
@@ -135,9 +138,12 @@ type Registrant struct {
 	Name        string            `bun:",notnull,default:''" json:"name"`
 	Fields      map[string]string `bun:",notnull" json:"fields"`
 	Status      string            `bun:",notnull" json:"status"`
-	JoinToken   string            `bun:",notnull,unique" json:"-"`
 	CreatedAt   time.Time         `bun:",notnull" json:"created_at"`
 	UpdatedAt   time.Time         `bun:",notnull" json:"updated_at"`
+	// LinkVersion is bumped to void the links; LegacyLinkHash is the hash of
+	// the link an earlier build e-mailed (its secret was stored in clear).
+	LinkVersion    int    `bun:",notnull,default:0" json:"-"`
+	LegacyLinkHash string `bun:",nullzero" json:"-"`
 }
 
 // Delivery is one e-mail of one kind to one recipient (registrant or speaker)

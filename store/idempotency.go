@@ -62,3 +62,17 @@ func ReleaseIdempotency(ctx context.Context, db bun.IDB, scope, key string) erro
 	}
 	return nil
 }
+
+// DeleteExpiredIdempotency deletes up to limit records created before cutoff (past
+// IdempotencyTTL: their answers are no longer replayed) and returns how many it deleted. The
+// API's sweep calls it in a loop, so no statement holds locks on many rows.
+func DeleteExpiredIdempotency(ctx context.Context, db bun.IDB, cutoff time.Time, limit int) (int, error) {
+	expired := db.NewSelect().Model((*IdempotencyRecord)(nil)).Column("scope", "key").
+		Where("created_at <= ?", cutoff).OrderExpr("created_at").Limit(int64(limit))
+	res, err := db.NewDelete().Model((*IdempotencyRecord)(nil)).Where("(scope, key) IN (?)", expired).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -16,12 +16,14 @@ import (
 // <version>_<what>.tx.up.sql and run in version order, each in a transaction.
 // A shipped file is never edited: a change is a new file in both folders (and
 // the model beside it; TestSchemaMatchesModels fails until both agree).
+// SQLite files named <version>_<what>.sql are run by a Go step of sqliteSteps
+// (migrations_sqlite.go) that does what SQLite's SQL cannot.
 //
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
 var migrationFiles embed.FS
 
 // migrations lists the dialect's migrations: its SQL files, plus the steps
-// SQLite cannot say in SQL (it has no ADD COLUMN IF NOT EXISTS).
+// SQLite cannot say in SQL (no ADD COLUMN IF NOT EXISTS, no SHA-256).
 func migrations(d dialect.Name) (*migrate.Migrations, error) {
 	dir, steps := "migrations/sqlite", sqliteSteps
 	if d == dialect.PG {

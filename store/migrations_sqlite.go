@@ -15,6 +15,48 @@ import (
 // migrations/postgres holds the same changes as SQL.
 var sqliteSteps = []migrate.Migration{
 	{Name: "20261202000100", Comment: "upgrade_model_built_schemas", Up: sqliteUpgradeModelBuiltSchemas},
+	{Name: "20261202000300", Comment: "secrets_at_rest", Up: sqliteSecretsAtRest},
+}
+
+// sqliteSecretsAtRest runs sqlite/20261202000300_secrets_at_rest.sql, which
+// moves legacy join secrets into legacy_link_hash still in clear (SQLite has
+// no SHA-256 in SQL), then hashes them in the same transaction.
+func sqliteSecretsAtRest(ctx context.Context, mg *migrate.Migrator, _ *migrate.Migration) error {
+	return mg.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := sqliteRunFile(ctx, tx, "20261202000300_secrets_at_rest.sql"); err != nil {
+			return err
+		}
+		return HashLegacyLinks(ctx, tx)
+	})
+}
+
+// sqliteRunFile runs the statements of one of migrations/sqlite's files that a
+// Go step wraps (named .sql, not .up.sql, so Discover leaves them to it).
+func sqliteRunFile(ctx context.Context, db bun.IDB, file string) error {
+	stmts, err := sqliteStatements(file)
+	if err != nil {
+		return err
+	}
+	for _, stmt := range stmts {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	return nil
+}
+
+func sqliteStatements(file string) ([]string, error) {
+	b, err := fs.ReadFile(migrationFiles, "migrations/sqlite/"+file)
+	if err != nil {
+		return nil, err
+	}
+	var stmts []string
+	for _, stmt := range strings.Split(string(b), "\n--bun:split\n") {
+		if stmt = strings.TrimSpace(stmt); stmt != "" {
+			stmts = append(stmts, stmt)
+		}
+	}
+	return stmts, nil
 }
 
 // sqliteUpgradeModelBuiltSchemas is postgres/20261202000100: it brings a
@@ -71,12 +113,11 @@ var sqliteIndexOn = regexp.MustCompile(`^CREATE INDEX \S+ ON (\S+) `)
 // sqliteCreateFromBaseline runs, with IF NOT EXISTS, the statements of a
 // baseline migration file that create table and its indexes.
 func sqliteCreateFromBaseline(ctx context.Context, db bun.IDB, file, table string) error {
-	b, err := fs.ReadFile(migrationFiles, "migrations/sqlite/"+file)
+	stmts, err := sqliteStatements(file)
 	if err != nil {
 		return err
 	}
-	for _, stmt := range strings.Split(string(b), "\n--bun:split\n") {
-		stmt = strings.TrimSpace(stmt)
+	for _, stmt := range stmts {
 		index := sqliteIndexOn.FindStringSubmatch(stmt)
 		switch {
 		case strings.HasPrefix(stmt, fmt.Sprintf("CREATE TABLE %q ", table)):

@@ -95,7 +95,8 @@ func EraseSessionContent(ctx context.Context, db bun.IDB, ws, sessionID string) 
 		for _, id := range ids {
 			_, err := tx.NewUpdate().Model((*Registrant)(nil)).
 				Set("email = ?", id+"@"+ErasedEmailDomain).Set("name = ''").Set("fields = '{}'").
-				Set("person_id = ''").Set("join_token = ?", "erased_"+NewSecret(20)).Set("updated_at = ?", Now()).
+				Set("person_id = ''").Set("link_version = link_version + 1").Set("legacy_link_hash = NULL").
+				Set("updated_at = ?", Now()).
 				Where("id = ?", id).Exec(ctx)
 			if err != nil {
 				return fmt.Errorf("anonymize registrant %s: %w", id, err)

@@ -96,7 +96,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		reg = &Registrant{
 			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
 			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
-			JoinToken: "join_" + NewSecret(20), CreatedAt: t, UpdatedAt: t,
+			CreatedAt: t, UpdatedAt: t,
 		}
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err
@@ -297,11 +297,4 @@ func HasExpectedRegistrants(ctx context.Context, db bun.IDB, sessionID string) (
 		return false, fmt.Errorf("registrants of %s: %w", sessionID, err)
 	}
 	return ok, nil
-}
-
-// RegistrantByToken finds a registrant by the secret of its personal links.
-func RegistrantByToken(ctx context.Context, db bun.IDB, token string) (*Registrant, error) {
-	reg := new(Registrant)
-	err := db.NewSelect().Model(reg).Where("join_token = ?", token).Limit(1).Scan(ctx)
-	return reg, notFound("registrant by token", err)
 }

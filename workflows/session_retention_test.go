@@ -78,11 +78,11 @@ func TestRetentionTimerErasesOnlyItsSession(t *testing.T) {
 	}
 
 	erased, err := store.Get[store.Registrant](ctx, db, ws.ID, regs[0].ID)
-	if err != nil || erased.Name != "" || erased.Email == regs[0].Email || erased.JoinToken == regs[0].JoinToken {
+	if err != nil || erased.Name != "" || erased.Email == regs[0].Email || erased.LinkVersion == regs[0].LinkVersion {
 		t.Fatalf("registrant of the erased session: %+v, %v", erased, err)
 	}
 	kept, err := store.Get[store.Registrant](ctx, db, ws.ID, regs[1].ID)
-	if err != nil || kept.Name != "Ann" || kept.Email != regs[1].Email || kept.JoinToken != regs[1].JoinToken {
+	if err != nil || kept.Name != "Ann" || kept.Email != regs[1].Email || kept.LinkVersion != regs[1].LinkVersion {
 		t.Fatalf("registrant of the other session: %+v, %v", kept, err)
 	}
 	for i, want := range []int{0, 1} {

@@ -16,5 +16,7 @@ func runAPI(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer s.close()
-	return serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) { log.Info("api listening", "addr", a.String()) })
+	srv := s.api()
+	defer startSweep(ctx, srv)()
+	return serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) { log.Info("api listening", "addr", a.String()) })
 }

@@ -59,6 +59,9 @@ type config struct {
 	// ONAIR_WEBHOOKS_ALLOW_PRIVATE=true lets webhook endpoints point at loopback,
 	// private and internal addresses, over http too: development only.
 	WebhooksAllowPrivate string
+	// LinkKey derives and verifies the personal links e-mailed to registrants and speakers;
+	// api and worker share it (ONAIR_LINK_KEY; onair dev keeps one in <DataDir>/link.key).
+	LinkKey string
 	// RecordingsDir holds the media service's recordings, one folder per session.
 	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
 }
@@ -85,7 +88,7 @@ func loadConfig() config {
 		LogFormat:         env("ONAIR_LOG_FORMAT", "text"),
 	}
 	c.StripeSecretKey, c.StripeWebhookSecret = env("STRIPE_SECRET_KEY", ""), env("STRIPE_WEBHOOK_SECRET", "")
-	c.TrustedProxies = envList("ONAIR_TRUSTED_PROXIES")
+	c.TrustedProxies, c.LinkKey = envList("ONAIR_TRUSTED_PROXIES"), env("ONAIR_LINK_KEY", "")
 	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
 	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")

@@ -65,7 +65,9 @@ func runDev(ctx context.Context, cfg config) error {
 	if cfg.SMTPURL != "" {
 		mailTarget = "SMTP (SMTP_URL)"
 	}
-	err = serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) {
+	srv := s.api()
+	defer startSweep(ctx, srv)()
+	err = serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) {
 		printBanner(os.Stdout, banner{
 			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
 			Store: dsnLabel(dsn), Mail: mailTarget, Key: key, Media: cfg.MediaURL,

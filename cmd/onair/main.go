@@ -14,8 +14,8 @@ const usage = `usage: onair <command>
 
 commands:
   dev       everything in one process: embedded Temporal + Web UI, worker, API (SQLite store)
-  api       the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS)
-  worker    the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  api       the HTTP API (needs DATABASE_URL, TEMPORAL_ADDRESS and ONAIR_LINK_KEY)
+  worker    the Temporal worker (needs DATABASE_URL, TEMPORAL_ADDRESS and ONAIR_LINK_KEY)
   media     the live-room media service: SFU, signaling, control API (needs ONAIR_MEDIA_SECRET)
   migrate   apply store migrations to DATABASE_URL and exit
 

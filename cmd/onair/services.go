@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
@@ -15,6 +16,7 @@ import (
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
+	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
 )
 
@@ -29,6 +31,7 @@ type services struct {
 	temporal client.Client
 	billing  billing.Provider
 	webhooks outbound.Policy
+	links    store.LinkKey
 }
 
 // openServices connects everything; dev uses the SQLite default store and
@@ -45,11 +48,15 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (
 	if webhooks.AllowPrivate {
 		log.Warn("webhook endpoints may point at private and loopback addresses (ONAIR_WEBHOOKS_ALLOW_PRIVATE); development only")
 	}
+	links, err := linkKey(cfg, dev)
+	if err != nil {
+		return nil, err
+	}
 	db, err := openStore(ctx, dsn, dev, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
@@ -72,7 +79,7 @@ func (s *services) close() {
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
 	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL,
-		Webhooks: s.webhooks}
+		Webhooks: s.webhooks, Links: s.links}
 	acts.Media = s.mediaControl()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
@@ -90,8 +97,23 @@ func (s *services) api() *api.Server {
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
 		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
-		Webhooks: s.webhooks,
+		Webhooks: s.webhooks, LinkKey: s.links,
 	})
+}
+
+// sweepInterval is how often the API deletes expired idempotency records.
+const sweepInterval = 10 * time.Minute
+
+// startSweep runs the API's sweep until ctx ends or the returned stop is called; stop waits
+// for it, so the store is not closed under it.
+func startSweep(ctx context.Context, srv *api.Server) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Sweep(ctx, sweepInterval)
+	}()
+	return func() { cancel(); <-done }
 }
 
 // mediaControl is the media node's control API client for activities and the API, nil when no
