@@ -45,7 +45,7 @@ type session struct {
 }
 
 func (s *Server) signupRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Throttled: true, Idempotent: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup, Idempotent: true,
 		Summary: "Create a workspace with its owner and first API key",
 		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
 		Handler: s.signup})

@@ -11,10 +11,14 @@ func runAPI(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	limits, err := cfg.rateLimits()
+	if err != nil {
+		return err
+	}
 	s, err := openServices(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	return serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) { log.Info("api listening", "addr", a.String()) })
+	return serveHTTP(ctx, cfg.HTTPAddr, s.api(limits).Handler(), func(a net.Addr) { log.Info("api listening", "addr", a.String()) })
 }

@@ -22,6 +22,10 @@ func runDev(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	limits, err := cfg.rateLimits()
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
@@ -65,7 +69,7 @@ func runDev(ctx context.Context, cfg config) error {
 	if cfg.SMTPURL != "" {
 		mailTarget = "SMTP (SMTP_URL)"
 	}
-	err = serveHTTP(ctx, cfg.HTTPAddr, s.api().Handler(), func(a net.Addr) {
+	err = serveHTTP(ctx, cfg.HTTPAddr, s.api(limits).Handler(), func(a net.Addr) {
 		printBanner(os.Stdout, banner{
 			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
 			Store: dsnLabel(dsn), Mail: mailTarget, Key: key, Media: cfg.MediaURL,
