@@ -42,7 +42,15 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			writeProblem(c, unauthenticated("send an API key as Authorization: Bearer <key>"))
 			return
 		}
-		p, err := s.principalFor(c.Request.Context(), strings.TrimSpace(secret))
+		secret = strings.TrimSpace(secret)
+		// A key is limited on its own bucket; unknown keys spend their address's failure
+		// budget, and once it is spent the address's keys are refused before any lookup.
+		admission, ok := s.limits.admitSecret(c, s.limits.apiKey, s.limits.keyFailures, secret)
+		if !ok {
+			return
+		}
+		p, err := s.principalFor(c.Request.Context(), secret)
+		admission.settle(c, !errors.Is(err, store.ErrNotFound))
 		if errors.Is(err, store.ErrNotFound) {
 			c.Header("WWW-Authenticate", `Bearer realm="onair", error="invalid_token"`)
 			writeProblem(c, unauthenticated("the API key is unknown or revoked"))

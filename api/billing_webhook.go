@@ -41,7 +41,7 @@ func (s *Server) stripeWebhook(c *gin.Context) {
 	if err != nil {
 		s.p.Log.Warn("stripe webhook refused", "err", err)
 		fail(c, problem(http.StatusBadRequest, "invalid-signature", "Invalid webhook signature",
-			"the Stripe-Signature header does not match this body, or its timestamp is too old"))
+			"the Stripe-Signature header does not match this body, or its timestamp is more than 5 minutes from now"))
 		return
 	}
 	ctx := c.Request.Context()

@@ -83,6 +83,7 @@ func TestStripeWebhookSignatures(t *testing.T) {
 		"forged signature": {body, signed(body, "whsec_someone_else", now)},
 		"tampered body":    {stripeEvent("evt_valid1", "customer.subscription.deleted", cus, sub, now), signed(body, testWebhookSecret, now)},
 		"stale timestamp":  {body, signed(body, testWebhookSecret, now.Add(-10*time.Minute))},
+		"future timestamp": {body, signed(body, testWebhookSecret, now.Add(time.Hour))},
 		"no signature":     {body, ""},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -204,10 +204,13 @@ func signupBody() map[string]string {
 	return map[string]string{"workspace_name": "Burst", "name": "Ann", "email": newAddress("burst")}
 }
 
+// signupOnly is the sign-up limit at one a minute after a burst of 10 (the default burst).
+var signupOnly = api.RateLimits{Signup: api.Rate{PerMinute: 1, Burst: 10}}
+
 // TestSignupThrottle: a client gets a burst of 10 sign-ups, then 429 problems,
 // whatever X-Forwarded-For it claims; invitation accepts share its bucket.
 func TestSignupThrottle(t *testing.T) {
-	h, _ := serve(t, api.Params{PublicRatePerMinute: 1})
+	h, _ := serve(t, api.Params{Limits: signupOnly})
 	var key string
 	for range 10 {
 		key = h.must(http.StatusCreated, "POST", "/v1/signup", "", signupBody()).field(t, "api_key", "secret")
@@ -220,13 +223,13 @@ func TestSignupThrottle(t *testing.T) {
 		}
 	}
 	wantProblem(t, h.call("POST", "/v1/invitations/accept", "", map[string]string{"token": "inv_x", "name": "Ann"}), http.StatusTooManyRequests, "")
-	h.must(http.StatusOK, "GET", "/v1/workspace", key, nil) // authenticated routes are not throttled
+	h.must(http.StatusOK, "GET", "/v1/workspace", key, nil) // authenticated routes are limited per key, not by address
 }
 
 // TestThrottleBehindATrustedProxy: behind a proxy the API is told to trust,
 // each forwarded client gets a bucket of its own.
 func TestThrottleBehindATrustedProxy(t *testing.T) {
-	h, _ := serve(t, api.Params{PublicRatePerMinute: 1, TrustedProxies: []string{"127.0.0.1/32", "::1/128"}})
+	h, _ := serve(t, api.Params{Limits: signupOnly, TrustedProxies: []string{"127.0.0.1/32", "::1/128"}})
 	for range 10 {
 		h.must(http.StatusCreated, "POST", "/v1/signup", "", signupBody(), "X-Forwarded-For", "203.0.113.7")
 	}

@@ -99,7 +99,7 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 	quiet := slog.New(slog.DiscardHandler)
 	queue := "api-e2e-" + store.NewSecret(6)
 	params := api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
-		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30, LinkKey: testLinkKey}
+		BaseURL: "http://onair.test", Limits: noLimits(), LinkKey: testLinkKey}
 	var control *mediactl.Client
 	if media != nil {
 		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret

@@ -32,7 +32,7 @@ func BenchmarkExportRegistrants(b *testing.B) {
 		b.Run(fmt.Sprintf("registrants=%d", n), func(b *testing.B) {
 			db := storetest.Postgres(b)
 			srv := httptest.NewServer(api.New(api.Params{DB: db, Log: slog.New(slog.DiscardHandler), Temporal: temporalClient,
-				TaskQueue: "bench-" + store.NewSecret(6), PublicRatePerMinute: 1 << 30}).Handler())
+				TaskQueue: "bench-" + store.NewSecret(6), Limits: noLimits()}).Handler())
 			b.Cleanup(srv.Close)
 			ctx := context.Background()
 			ws := store.NewWorkspace("Bench", "free")

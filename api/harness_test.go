@@ -43,6 +43,19 @@ var testLinkKey = store.LinkKey("4f1c9a7e2b8d0c6f5a3e9b1d7c2f8a40e6b3d9c1f7a2e8b
 // newHarnessOn is newHarness whose API and workers reach the media node (nil: join tokens
 // name testMediaURL, where nothing listens).
 func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
+	return newLimitedHarness(t, db, node, noLimits())
+}
+
+// noLimits sizes every rate limit so that no test meets it; ratelimit_test.go and
+// conventions_test.go check the real ones on servers of their own.
+func noLimits() api.RateLimits {
+	unlimited := api.Rate{PerMinute: 1 << 30, Burst: 1 << 30}
+	return api.RateLimits{Signup: unlimited, EventPage: unlimited, Registration: unlimited, SessionRegistration: unlimited,
+		Link: unlimited, LinkFailures: unlimited, APIKey: unlimited, KeyFailures: unlimited}
+}
+
+// newLimitedHarness is newHarnessOn with these rate limits.
+func newLimitedHarness(t *testing.T, db *bun.DB, node *mediaNode, limits api.RateLimits) *harness {
 	t.Helper()
 	mediaURL, mediaSecret := testMediaURL, testMediaSecret
 	var control *mediactl.Client
@@ -68,10 +81,7 @@ func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 	}
 	t.Cleanup(w.Stop)
 	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
-		Billing: local, StripeWebhookSecret: testWebhookSecret,
-		// The public-route throttle refills so fast no test meets it (its burst is
-		// only 10); conventions_test.go checks the throttle on its own server.
-		BaseURL: "http://onair.test", PublicRatePerMinute: 1 << 30,
+		Billing: local, StripeWebhookSecret: testWebhookSecret, BaseURL: "http://onair.test", Limits: limits,
 		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

@@ -62,7 +62,7 @@ func (s *Server) invitationRoutes() {
 		Summary: "List pending invitations", Response: store.Invitation{}, Handler: listOf[store.Invitation](s, fixed(store.PendingInvitations))})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/invitations/:id", Tag: "members", Action: authz.MemberInvite,
 		Summary: "Revoke a pending invitation", Status: http.StatusNoContent, Handler: s.revokeInvitation})
-	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Limit: limitSignup,
 		Summary: "Accept an invitation with its e-mailed token: joins the workspace and returns a first API key",
 		Request: acceptRequest{}, Response: session{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
 }

@@ -48,7 +48,7 @@ func (s *Server) joinRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
 		Summary:  "A media join token for the calling team member: host if assigned as host with host rights, otherwise moderator",
 		Response: joinToken{}, Handler: s.memberJoinToken})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
 	s.joinLinkRoutes()
@@ -95,6 +95,7 @@ func (s *Server) publicJoin(c *gin.Context) {
 		return
 	}
 	tok, err := s.joinByLink(c.Request.Context(), req.Token)
+	linkLookedUp(c, err)
 	if err != nil {
 		fail(c, err)
 		return

@@ -19,7 +19,7 @@ import (
 // navigation, so the API needs no CORS for the media origin.
 
 func (s *Server) joinLinkRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/join/:secret", Tag: "live room", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodGet, Path: "/join/:secret", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Open a personal join link in a browser: a redirect (303) to the live room page, or a readable HTML page saying why not",
 		Status:  http.StatusSeeOther, Raw: "text/html", Handler: s.openJoinLink})
 }
@@ -31,6 +31,7 @@ func (s *Server) openJoinLink(c *gin.Context) {
 		return
 	}
 	tok, err := s.joinByLink(c.Request.Context(), secret)
+	linkLookedUp(c, err)
 	if err != nil {
 		s.joinLinkRefused(c, err)
 		return

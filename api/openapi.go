@@ -131,7 +131,19 @@ func (r route) operation(params []string) operation {
 	problemRef := content("application/problem+json", map[string]string{"$ref": "#/components/schemas/Problem"})
 	problemRef["description"] = "error"
 	op.Responses["default"] = problemRef
+	if r.Limit != unlimited || !r.Public {
+		op.Responses["429"] = rateLimitedResponse()
+	}
 	return op
+}
+
+// rateLimitedResponse documents a 429 and the RateLimit headers every limited route sends.
+func rateLimitedResponse() map[string]any {
+	r := content("application/problem+json", map[string]string{"$ref": "#/components/schemas/Problem"})
+	r["description"] = "rate limited (README, \"Rate limits\"); RateLimit-Limit, -Remaining and -Reset come with every answer of a limited route"
+	integer := map[string]any{"schema": map[string]string{"type": "integer"}}
+	r["headers"] = map[string]any{"Retry-After": integer, "RateLimit-Limit": integer, "RateLimit-Remaining": integer, "RateLimit-Reset": integer}
+	return r
 }
 
 func content(mediaType string, schema any) map[string]any {

@@ -46,13 +46,13 @@ type cancelRegistration struct {
 }
 
 func (s *Server) publicRegistrationRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary:  "A published event's registration page: its upcoming sessions and the fields it asks",
 		Response: publicEvent{}, Handler: s.publicEventPage})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitRegistration,
 		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
 		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Handler: s.selfRegister})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Limit: limitPersonalLink,
 		Summary: "Cancel one's own registration with the code of the e-mailed cancel link; the seat goes to the waitlist",
 		Request: cancelRegistration{}, Response: publicRegistration{}, Handler: s.cancelOwnRegistration})
 }
@@ -135,6 +135,7 @@ func (s *Server) cancelOwnRegistration(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkCancel, req.Token)
+	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, notFound("registration"))
 		return

@@ -15,9 +15,9 @@ import (
 // replayRoutes serve a session's replay to its registrants, by the secret of their personal
 // link (the one in their e-mails): anyone else gets a 404, as for a link that never existed.
 func (s *Server) replayRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "A registrant's replay page; each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true,
+	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay's WebM, streamed from the media node; Range requests seek", Raw: "video/webm", Handler: s.replayVideo})
 }
 
@@ -29,6 +29,7 @@ func (s *Server) replayFor(c *gin.Context) (*store.Registrant, error) {
 	}
 	ctx := c.Request.Context()
 	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkJoin, secret)
+	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("replay")
 	}

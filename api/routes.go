@@ -20,8 +20,9 @@ type route struct {
 	// Action gates the route through authz; empty for public routes.
 	Action authz.Action
 	Public bool
-	// Throttled routes are rate-limited per client address (public writes).
-	Throttled bool
+	// Limit is how a public route is throttled (ratelimit_policies.go); authenticated
+	// routes are all limited per API key.
+	Limit limitPolicy
 	// Idempotent creating POSTs honour the Idempotency-Key header.
 	Idempotent bool
 	Request    any // zero value of the JSON request body, or nil
@@ -45,8 +46,8 @@ func (s *Server) add(r route) {
 		r.Status = http.StatusOK
 	}
 	handlers := []gin.HandlerFunc{}
-	if r.Throttled {
-		handlers = append(handlers, s.throttle)
+	if r.Limit != unlimited {
+		handlers = append(handlers, s.limits.handler(r.Limit))
 	}
 	if !r.Public {
 		handlers = append(handlers, s.authenticate(), s.authorizeRoute(r.Action))

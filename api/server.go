@@ -41,8 +41,8 @@ type Params struct {
 	StripeWebhookSecret string
 	// DefaultPlan is given to new workspaces (billing.FreePlanID by default).
 	DefaultPlan string
-	// PublicRatePerMinute bounds sign-ups and invitation accepts per client address.
-	PublicRatePerMinute int
+	// Limits sizes the rate limits (zero values: the defaults of the README's "Rate limits").
+	Limits RateLimits
 	// TrustedProxies are the addresses or CIDRs of load balancers whose
 	// X-Forwarded-For names the client. None by default: anyone can send that
 	// header, and trusting it would let a client dodge the throttle.
@@ -65,11 +65,11 @@ type Params struct {
 
 // Server holds the API's dependencies and routes.
 type Server struct {
-	p        Params
-	routes   []route
-	engine   *gin.Engine
-	throttle gin.HandlerFunc
-	relay    *relayKicker // wakes the delivery relay after registrations
+	p      Params
+	routes []route
+	engine *gin.Engine
+	limits *limiter
+	relay  *relayKicker // wakes the delivery relay after registrations
 }
 
 // New builds the router.
@@ -90,11 +90,8 @@ func New(p Params) *Server {
 	if p.Media == nil && p.MediaURL != "" && len(p.MediaSecret) > 0 {
 		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
-	if p.PublicRatePerMinute == 0 {
-		p.PublicRatePerMinute = 30
-	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{p: p, engine: gin.New(), throttle: newIPLimiter(p.PublicRatePerMinute, 10).middleware()}
+	s := &Server{p: p, engine: gin.New(), limits: newLimiter(p.Limits)}
 	s.engine.HandleMethodNotAllowed = true
 	if err := s.engine.SetTrustedProxies(p.TrustedProxies); err != nil {
 		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)

@@ -45,11 +45,11 @@ type session struct {
 }
 
 func (s *Server) signupRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Create a workspace with its owner and first API key (an address that already has an account gets 202 and a verification e-mail instead)",
 		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
 		Handler: s.signup})
-	s.add(route{Method: http.MethodPost, Path: "/v1/signup/verify", Tag: "account", Public: true, Throttled: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/signup/verify", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Complete a sign-up held for verification with its e-mailed token: creates the workspace and returns its owner API key once",
 		Request: signupVerifyRequest{}, Response: session{}, Status: http.StatusCreated,
 		Handler: s.verifySignup})

@@ -2,15 +2,22 @@ package billing
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v79/webhook"
 )
 
-// WebhookTolerance is how old a signed webhook may be; older ones are refused
-// as possible replays.
+// WebhookTolerance is how far a signed webhook's timestamp may be from now, either way;
+// older ones are refused as possible replays, future ones as signed ahead to be replayed later.
 const WebhookTolerance = 5 * time.Minute
+
+// ErrWebhookFromTheFuture refuses an event signed for a time beyond the tolerance:
+// webhook.ConstructEvent only refuses old ones.
+var ErrWebhookFromTheFuture = errors.New("stripe webhook timestamp is in the future")
 
 // Event is what onair takes from a verified Stripe event: enough to route it
 // to a workspace. The workflow re-reads the subscription rather than trusting
@@ -37,6 +44,9 @@ func VerifyWebhook(body []byte, signature, secret string) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("verify stripe webhook: %w", err)
 	}
+	if at, ok := signedAt(signature); !ok || time.Until(at) > WebhookTolerance {
+		return Event{}, fmt.Errorf("verify stripe webhook %s: %w", ev.ID, ErrWebhookFromTheFuture)
+	}
 	var obj struct {
 		ID           string          `json:"id"`
 		Object       string          `json:"object"`
@@ -56,6 +66,18 @@ func VerifyWebhook(body []byte, signature, secret string) (Event, error) {
 		out.InvoiceID, out.SubscriptionID = obj.ID, idOf(obj.Subscription)
 	}
 	return out, nil
+}
+
+// signedAt is the t= of a Stripe-Signature header that webhook.ConstructEvent accepted (the
+// signature covers it), read as the library reads it: the last t wins.
+func signedAt(header string) (at time.Time, ok bool) {
+	for pair := range strings.SplitSeq(header, ",") {
+		if v, found := strings.CutPrefix(pair, "t="); found {
+			secs, err := strconv.ParseInt(v, 10, 64)
+			at, ok = time.Unix(secs, 0), err == nil
+		}
+	}
+	return at, ok
 }
 
 // idOf reads an expandable field: a bare id or an object with an id.

@@ -11,12 +11,16 @@ func runAPI(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	limits, err := cfg.rateLimits()
+	if err != nil {
+		return err
+	}
 	s, err := openServices(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	srv := s.api()
+	srv := s.api(limits)
 	defer startSweep(ctx, srv)()
 	return serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) { log.Info("api listening", "addr", a.String()) })
 }

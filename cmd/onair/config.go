@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/outbound"
 )
 
@@ -29,6 +30,9 @@ type config struct {
 	// TrustedProxies are load balancers whose X-Forwarded-For is believed
 	// (ONAIR_TRUSTED_PROXIES, comma-separated addresses or CIDRs).
 	TrustedProxies []string
+	// RateLimits overrides the API's rate limits by name (ONAIR_RATE_LIMITS, e.g.
+	// "api_key=1200/200,registration=240/300": a minute's tokens/burst; README, "Rate limits").
+	RateLimits string
 
 	// StripeSecretKey selects the Stripe provider; without it billing runs on
 	// the local provider (offline `onair dev`). StripeWebhookSecret verifies
@@ -89,6 +93,7 @@ func loadConfig() config {
 	}
 	c.StripeSecretKey, c.StripeWebhookSecret = env("STRIPE_SECRET_KEY", ""), env("STRIPE_WEBHOOK_SECRET", "")
 	c.TrustedProxies, c.LinkKey = envList("ONAIR_TRUSTED_PROXIES"), env("ONAIR_LINK_KEY", "")
+	c.RateLimits = env("ONAIR_RATE_LIMITS", "")
 	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
 	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
@@ -110,6 +115,15 @@ func (c config) storeDSN(dev bool) (string, error) {
 		return filepath.Join(c.DataDir, "onair.db"), nil
 	}
 	return "", fmt.Errorf("DATABASE_URL is required (e.g. postgres://onair@db:5432/onair?sslmode=disable)")
+}
+
+// rateLimits are the API's rate limits: the defaults, with ONAIR_RATE_LIMITS's overrides.
+func (c config) rateLimits() (api.RateLimits, error) {
+	var r api.RateLimits
+	if err := r.Set(c.RateLimits); err != nil {
+		return r, fmt.Errorf("ONAIR_RATE_LIMITS: %w", err)
+	}
+	return r, nil
 }
 
 func (c config) mailDir() string { return filepath.Join(c.DataDir, "mail") }

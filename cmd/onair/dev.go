@@ -22,6 +22,10 @@ func runDev(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	limits, err := cfg.rateLimits()
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
@@ -65,7 +69,7 @@ func runDev(ctx context.Context, cfg config) error {
 	if cfg.SMTPURL != "" {
 		mailTarget = "SMTP (SMTP_URL)"
 	}
-	srv := s.api()
+	srv := s.api(limits)
 	defer startSweep(ctx, srv)()
 	err = serveHTTP(ctx, cfg.HTTPAddr, srv.Handler(), func(a net.Addr) {
 		printBanner(os.Stdout, banner{

@@ -91,8 +91,8 @@ func (s *services) startWorker() (func(), error) {
 	return w.Stop, nil
 }
 
-func (s *services) api() *api.Server {
-	return api.New(api.Params{
+func (s *services) api(limits api.RateLimits) *api.Server {
+	return api.New(api.Params{Limits: limits,
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
