@@ -101,7 +101,7 @@ func loadConfig() config {
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
-	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "false")
+	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	return c
 }
@@ -131,6 +131,9 @@ func (c config) mailDir() string { return filepath.Join(c.DataDir, "mail") }
 // webhookPolicy is where webhook endpoints may point: public https targets,
 // unless ONAIR_WEBHOOKS_ALLOW_PRIVATE is true.
 func (c config) webhookPolicy() (outbound.Policy, error) {
+	if c.WebhooksAllowPrivate == "" {
+		return outbound.Policy{}, nil
+	}
 	allow, err := strconv.ParseBool(c.WebhooksAllowPrivate)
 	if err != nil {
 		return outbound.Policy{}, fmt.Errorf("ONAIR_WEBHOOKS_ALLOW_PRIVATE must be true or false, not %q", c.WebhooksAllowPrivate)
