@@ -3,7 +3,6 @@ package media
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -17,53 +16,31 @@ import (
 // groups are not restored: everyone comes back to the main room, publishing by their role,
 // and hosts invite again.
 func (r *Room) restore(ctx context.Context, db bun.IDB) error {
-	var (
-		chat      []store.ChatMessage
-		questions []*store.Question
-		polls     []store.Poll
-		votes     []store.PollVote
-		events    []store.RoomEvent
-	)
-	err := db.NewSelect().Model(&chat).Where("session_id = ? AND breakout_id = '' AND deleted_at IS NULL", r.sessionID).
-		Order("id DESC").Limit(recentChatKept).Scan(ctx)
-	if err == nil {
-		err = db.NewSelect().Model(&questions).Where("session_id = ? AND deleted_at IS NULL", r.sessionID).Order("id").Scan(ctx)
-	}
-	if err == nil {
-		err = db.NewSelect().Model(&polls).Where("session_id = ?", r.sessionID).Order("id").Scan(ctx)
-	}
-	if err == nil {
-		err = db.NewSelect().Model(&votes).Where("session_id = ?", r.sessionID).Scan(ctx)
-	}
-	if err == nil {
-		err = db.NewSelect().Model(&events).Where("session_id = ?", r.sessionID).Order("id").Scan(ctx)
-	}
+	h, err := store.LoadRoomHistory(ctx, db, r.sessionID, recentChatKept)
 	if err != nil {
 		return fmt.Errorf("restore room %s: %w", r.sessionID, err)
 	}
-	// Ids sort by creation (store.NewID), also within one clock tick.
-	slices.Reverse(chat) // oldest first, as the room keeps them
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ev := &r.ev
-	for _, m := range chat {
+	for _, m := range h.Chat {
 		ev.chat = append(ev.chat, ChatView{ID: m.ID, Person: m.PersonID, Name: m.Name, Role: m.Role, Text: m.Text, At: formatAt(m.CreatedAt)})
 		ev.chatGroup[m.ID] = ""
 	}
-	ev.questions = questions
+	ev.questions = h.Questions
 	byID := map[string]*roomPoll{}
-	for _, p := range polls {
+	for _, p := range h.Polls {
 		pl := &roomPoll{id: p.ID, question: p.Question, options: p.Options, status: p.Status, votes: map[string]int{}}
 		ev.polls = append(ev.polls, pl)
 		byID[p.ID] = pl
 	}
-	for _, v := range votes {
+	for _, v := range h.Votes {
 		if pl := byID[v.PollID]; pl != nil && v.Option >= 0 && v.Option < len(pl.options) {
 			pl.votes[v.PersonID] = v.Option
 		}
 	}
-	for _, e := range events {
+	for _, e := range h.Events {
 		ev.replay(e)
 	}
 	return nil
