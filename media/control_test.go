@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 )
 
 func (n *testNode) control(t *testing.T, method, path, body string, want int) []byte {
@@ -49,7 +50,7 @@ func TestControlAPI(t *testing.T) {
 	n.join(t, session, "host", authz.SessionHost)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
 	var list struct {
-		Participants []ParticipantInfo `json:"participants"`
+		Participants []wire.ParticipantInfo `json:"participants"`
 	}
 	if err := json.Unmarshal(n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 200), &list); err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestControlAPI(t *testing.T) {
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/nobody/role", `{"role":"speaker"}`, 404)
 
 	n.control(t, "POST", "/control/rooms/"+session+"/close", "", 204)
-	if f := guest.expect(FrameBye); f.Code != CodeRoomClosed {
+	if f := guest.expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
 		t.Fatalf("bye frame %+v, want room_closed", f)
 	}
 	guest.expectClosed()

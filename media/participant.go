@@ -12,12 +12,13 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/sfu"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // sink is where a participant's outgoing frames go: the signaling connection. Send never
 // blocks (a slow peer is dropped, never waited on); Close ends the connection.
 type sink interface {
-	Send(Frame) bool
+	Send(wire.Frame) bool
 	Close(reason string)
 }
 
@@ -142,16 +143,16 @@ func (p *Participant) offerLocked() {
 		p.log.Warn("create offer", "err", err)
 		return
 	}
-	p.sendDescription(Frame{Type: FrameOffer, SDP: offer.SDP})
+	p.sendDescription(wire.Frame{Type: wire.FrameOffer, SDP: offer.SDP})
 }
 
-func (p *Participant) sendDescription(f Frame) {
+func (p *Participant) sendDescription(f wire.Frame) {
 	p.out.Lock()
 	defer p.out.Unlock()
 	p.sink.Send(f)
 	p.descSent = true
 	for i := range p.ownPending {
-		p.sink.Send(Frame{Type: FrameCandidate, Candidate: &p.ownPending[i]})
+		p.sink.Send(wire.Frame{Type: wire.FrameCandidate, Candidate: &p.ownPending[i]})
 	}
 	p.ownPending = nil
 }
@@ -163,7 +164,7 @@ func (p *Participant) sendCandidate(c webrtc.ICECandidateInit) {
 		p.ownPending = append(p.ownPending, c)
 		return
 	}
-	p.sink.Send(Frame{Type: FrameCandidate, Candidate: &c})
+	p.sink.Send(wire.Frame{Type: wire.FrameCandidate, Candidate: &c})
 }
 
 // handleOffer applies the browser's offer (it publishes something). The server is the polite
@@ -194,7 +195,7 @@ func (p *Participant) handleOffer(sdp string) error {
 	if err != nil {
 		return fmt.Errorf("%w: answer: %v", errBadSDP, err)
 	}
-	p.sendDescription(Frame{Type: FrameAnswer, SDP: answer.SDP})
+	p.sendDescription(wire.Frame{Type: wire.FrameAnswer, SDP: answer.SDP})
 	if p.needOffer {
 		p.offerLocked()
 	}
@@ -269,7 +270,7 @@ func (p *Participant) flushCandidatesLocked() {
 	for _, c := range p.candidates {
 		if err := p.pc.AddICECandidate(c); err != nil {
 			p.log.Debug("buffered candidate refused", "err", err)
-			p.sink.Send(Frame{Type: FrameError, Code: CodeBadCandidate, Message: err.Error()})
+			p.sink.Send(wire.Frame{Type: wire.FrameError, Code: wire.CodeBadCandidate, Message: err.Error()})
 		}
 	}
 	p.candidates = nil

@@ -20,6 +20,7 @@ import (
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/recording"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store/storetest"
 )
 
@@ -140,8 +141,8 @@ type testPeer struct {
 	t      *testing.T
 	name   string
 	ws     *websocket.Conn
-	frames chan Frame // everything but offer/answer/candidate, which the peer handles itself
-	joined Frame      // the joined frame, once join returned
+	frames chan wire.Frame // everything but offer/answer/candidate, which the peer handles itself
+	joined wire.Frame      // the joined frame, once join returned
 
 	wmu sync.Mutex // one writer at a time on the WebSocket
 }
@@ -162,9 +163,9 @@ func (n *testNode) dialWith(t *testing.T, name string, api *webrtc.API) *testPee
 		t.Fatalf("%s: dial: %v", name, err)
 	}
 	ws.SetReadLimit(4 << 20)
-	p := &testPeer{t: t, name: name, ws: ws, frames: make(chan Frame, 1024)}
+	p := &testPeer{t: t, name: name, ws: ws, frames: make(chan wire.Frame, 1024)}
 	p.Peer = mediatest.NewPeer(t, mediatest.PeerParams{WebRTC: api, Name: name, Send: func(s mediatest.Signal) {
-		p.send(Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
+		p.send(wire.Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
 	}})
 	go p.readLoop()
 	t.Cleanup(func() { _ = ws.CloseNow() })
@@ -181,8 +182,8 @@ func (n *testNode) join(t *testing.T, session, person string, role authz.Session
 func (n *testNode) joinWith(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API) *testPeer {
 	t.Helper()
 	p := n.dialWith(t, person, api)
-	p.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, person, role)})
-	p.joined = p.expect(FrameJoined)
+	p.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, person, role)})
+	p.joined = p.expect(wire.FrameJoined)
 	return p
 }
 
@@ -198,7 +199,7 @@ func (n *testNode) liveHostAndViewer(t *testing.T) (host, viewer *testPeer) {
 	return host, viewer
 }
 
-func (p *testPeer) send(f Frame) {
+func (p *testPeer) send(f wire.Frame) {
 	b, err := json.Marshal(f)
 	if err != nil {
 		p.t.Error(err)
@@ -222,7 +223,7 @@ func (p *testPeer) readLoop() {
 		if err != nil {
 			return
 		}
-		var f Frame
+		var f wire.Frame
 		if err := json.Unmarshal(data, &f); err != nil {
 			p.t.Errorf("%s: server sent a non-JSON frame: %q", p.name, data)
 			return
@@ -234,7 +235,7 @@ func (p *testPeer) readLoop() {
 }
 
 // expect waits for the next frame of type typ, skipping others.
-func (p *testPeer) expect(typ string) Frame {
+func (p *testPeer) expect(typ string) wire.Frame {
 	p.t.Helper()
 	timeout := time.After(waitLimit)
 	for {
@@ -253,9 +254,9 @@ func (p *testPeer) expect(typ string) Frame {
 }
 
 // expectError waits for an error frame and checks its code.
-func (p *testPeer) expectError(code string) Frame {
+func (p *testPeer) expectError(code string) wire.Frame {
 	p.t.Helper()
-	f := p.expect(FrameError)
+	f := p.expect(wire.FrameError)
 	if f.Code != code {
 		p.t.Fatalf("%s: error frame code %q (%s), want %q", p.name, f.Code, f.Message, code)
 	}
@@ -278,7 +279,7 @@ func (p *testPeer) awaitClose(noBye bool) {
 			if !ok {
 				return
 			}
-			if noBye && f.Type == FrameBye {
+			if noBye && f.Type == wire.FrameBye {
 				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.name, f.Code)
 			}
 		case <-timeout:

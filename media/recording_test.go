@@ -11,6 +11,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // A host publishing Opus and VP8 records for a few seconds with record.start/record.stop;
@@ -25,7 +26,7 @@ func TestHostRecordsRoomToWebM(t *testing.T) {
 	waitReceiving(t, []*testPeer{viewer})
 
 	plis := host.KeyframeRequests()
-	host.send(Frame{Type: FrameRecordStart})
+	host.send(wire.Frame{Type: wire.FrameRecordStart})
 	expectRecordingState(t, viewer, mediactl.RecordingActive)
 	started := time.Now()
 	// The video file can only start on a keyframe: the host is asked for one at once.
@@ -37,7 +38,7 @@ func TestHostRecordsRoomToWebM(t *testing.T) {
 
 	// About 2.5 s of audio (20 ms packets) and some video on disk.
 	waitRecorded(t, n, 125, 60)
-	host.send(Frame{Type: FrameRecordStop})
+	host.send(wire.Frame{Type: wire.FrameRecordStop})
 	expectRecordingState(t, viewer, mediactl.RecordingStopped)
 	recorded := time.Since(started)
 
@@ -60,15 +61,15 @@ func TestOnlyHostsRecord(t *testing.T) {
 	host := n.join(t, session, "host", authz.SessionHost)
 	for _, role := range []authz.SessionRole{authz.SessionParticipant, authz.SessionModerator, authz.SessionSpeaker} {
 		p := n.join(t, session, "p-"+string(role), role)
-		p.send(Frame{Type: FrameRecordStart})
-		p.expectError(CodeDenied)
-		p.send(Frame{Type: FrameRecordStop})
-		p.expectError(CodeDenied)
+		p.send(wire.Frame{Type: wire.FrameRecordStart})
+		p.expectError(wire.CodeDenied)
+		p.send(wire.Frame{Type: wire.FrameRecordStop})
+		p.expectError(wire.CodeDenied)
 	}
 	if st := n.status(t); st.State != mediactl.RecordingIdle {
 		t.Fatalf("recording %s after denied record.start, want idle", st.State)
 	}
-	host.send(Frame{Type: FrameRecordStart})
+	host.send(wire.Frame{Type: wire.FrameRecordStart})
 	expectRecordingState(t, host, mediactl.RecordingActive)
 	if st := n.status(t); st.State != mediactl.RecordingActive {
 		t.Fatalf("recording %s after the host's record.start", st.State)
@@ -77,7 +78,7 @@ func TestOnlyHostsRecord(t *testing.T) {
 
 func expectRecordingState(t *testing.T, p *testPeer, state string) {
 	t.Helper()
-	f := p.expect(FrameRecording)
+	f := p.expect(wire.FrameRecording)
 	if f.Recording == nil || f.Recording.State != state {
 		t.Fatalf("%s: recording frame %+v, want state %s", p.name, f.Recording, state)
 	}

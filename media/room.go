@@ -11,9 +11,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media/jointoken"
-	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
+	"github.com/onairhq/onair/media/wire"
 )
 
 type roomParams struct {
@@ -73,7 +73,7 @@ func (r *Room) setLive() bool {
 		return false
 	}
 	r.live = true
-	r.broadcastLocked(Frame{Type: FrameLive, Live: boolPtr(true)})
+	r.broadcastLocked(wire.Frame{Type: wire.FrameLive, Live: boolPtr(true)})
 	r.log.Info("room live", "waiting", len(r.people))
 	return true
 }
@@ -84,20 +84,17 @@ func (r *Room) isLive() bool {
 	return r.live
 }
 
-// ParticipantInfo is what the control API lists.
-type ParticipantInfo = mediactl.Participant
-
 // Participants lists who is in the room, by person id.
-func (r *Room) Participants() []ParticipantInfo {
+func (r *Room) Participants() []wire.ParticipantInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.participantsLocked()
 }
 
-func (r *Room) participantsLocked() []ParticipantInfo {
-	out := make([]ParticipantInfo, 0, len(r.people))
+func (r *Room) participantsLocked() []wire.ParticipantInfo {
+	out := make([]wire.ParticipantInfo, 0, len(r.people))
 	for _, p := range r.people {
-		info := ParticipantInfo{PersonID: p.id, Name: p.name, Role: string(p.role), OnStage: p.contextLocked().OnStage}
+		info := wire.ParticipantInfo{PersonID: p.id, Name: p.name, Role: string(p.role), OnStage: p.contextLocked().OnStage}
 		for _, t := range r.tracks {
 			if t.owner == p && t.published {
 				info.Publishing++
@@ -134,7 +131,7 @@ func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 	}
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
-	sink.Send(Frame{Type: FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
+	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
 	r.peopleChangedLocked()
 	subscribed := false
@@ -146,7 +143,7 @@ func (r *Room) join(c jointoken.Claims, sink sink) (*Participant, error) {
 	}
 	r.mu.Unlock()
 	if old != nil {
-		old.sink.Send(Frame{Type: FrameBye, Message: "replaced by a newer connection"})
+		old.sink.Send(wire.Frame{Type: wire.FrameBye, Message: "replaced by a newer connection"})
 		old.sink.Close("replaced")
 		old.closePeer()
 	}
@@ -210,7 +207,7 @@ func (r *Room) close(ended bool) {
 	r.ev.store.stop() // the room's events are in the store before Close returns
 	for _, p := range people {
 		if ended {
-			p.sink.Send(Frame{Type: FrameBye, Code: CodeRoomClosed, Message: "the room closed"})
+			p.sink.Send(wire.Frame{Type: wire.FrameBye, Code: wire.CodeRoomClosed, Message: "the room closed"})
 			p.sink.Close("room closed")
 		} else {
 			p.sink.Close("media node shutting down")
@@ -250,7 +247,7 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 	r.mu.Unlock()
 	if !decision.Allowed {
 		r.log.Info("publish refused", "person", p.id, "kind", remote.Kind().String())
-		p.sink.Send(Frame{Type: FrameError, Code: CodePublishRefused, Message: decision.Reason})
+		p.sink.Send(wire.Frame{Type: wire.FrameError, Code: wire.CodePublishRefused, Message: decision.Reason})
 	}
 	negotiateAll(renegotiate)
 }
@@ -341,7 +338,7 @@ func (r *Room) reconcileLocked(p *Participant) []*Participant {
 	return renegotiate
 }
 
-func (r *Room) broadcastLocked(f Frame) {
+func (r *Room) broadcastLocked(f wire.Frame) {
 	for _, q := range r.people {
 		q.sink.Send(f)
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -22,8 +23,8 @@ const (
 )
 
 type breakouts struct {
-	groups  []BreakoutView    // id and name; members are derived from groupOf
-	groupOf map[string]string // person → group id
+	groups  []wire.BreakoutView // id and name; members are derived from groupOf
+	groupOf map[string]string   // person → group id
 	started bool
 }
 
@@ -35,19 +36,19 @@ func (b *breakouts) activeGroupOf(person string) string {
 	return b.groupOf[person]
 }
 
-func (b *breakouts) viewOf(group string) *BreakoutView {
+func (b *breakouts) viewOf(group string) *wire.BreakoutView {
 	for _, g := range b.groups {
 		if g.ID == group {
-			return &BreakoutView{ID: g.ID, Name: g.Name}
+			return &wire.BreakoutView{ID: g.ID, Name: g.Name}
 		}
 	}
 	return nil
 }
 
-func (b *breakouts) list() []BreakoutView {
-	out := make([]BreakoutView, len(b.groups))
+func (b *breakouts) list() []wire.BreakoutView {
+	out := make([]wire.BreakoutView, len(b.groups))
 	for i, g := range b.groups {
-		out[i] = BreakoutView{ID: g.ID, Name: g.Name, Members: []string{}}
+		out[i] = wire.BreakoutView{ID: g.ID, Name: g.Name, Members: []string{}}
 		for person, id := range b.groupOf {
 			if id == g.ID {
 				out[i].Members = append(out[i].Members, person)
@@ -60,25 +61,25 @@ func (b *breakouts) list() []BreakoutView {
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FrameBreakoutCreate: (*Room).createBreakouts,
-		FrameBreakoutMove:   (*Room).moveToBreakout,
-		FrameBreakoutStart:  (*Room).startBreakouts,
-		FrameBreakoutEnd:    (*Room).endBreakouts,
+		wire.FrameBreakoutCreate: (*Room).createBreakouts,
+		wire.FrameBreakoutMove:   (*Room).moveToBreakout,
+		wire.FrameBreakoutStart:  (*Room).startBreakouts,
+		wire.FrameBreakoutEnd:    (*Room).endBreakouts,
 	})
 }
 
 // createBreakouts replaces the groups (not while running) and spreads the participants present.
-func (r *Room) createBreakouts(p *Participant, f Frame) error {
+func (r *Room) createBreakouts(p *Participant, f wire.Frame) error {
 	if len(f.Names) == 0 || len(f.Names) > maxBreakouts {
 		return fmt.Errorf("%w: breakout.create needs 1 to %d names", ErrBadRequest, maxBreakouts)
 	}
-	groups := make([]BreakoutView, len(f.Names))
+	groups := make([]wire.BreakoutView, len(f.Names))
 	for i, n := range f.Names {
 		name, err := cleanText(n, maxBreakoutRunes, "breakout name")
 		if err != nil {
 			return err
 		}
-		groups[i] = BreakoutView{ID: breakoutIDPrefix + strconv.Itoa(i+1), Name: name}
+		groups[i] = wire.BreakoutView{ID: breakoutIDPrefix + strconv.Itoa(i+1), Name: name}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -104,7 +105,7 @@ func (r *Room) createBreakouts(p *Participant, f Frame) error {
 }
 
 // moveToBreakout puts person in group id ("" the main room); while running they are told.
-func (r *Room) moveToBreakout(p *Participant, f Frame) error {
+func (r *Room) moveToBreakout(p *Participant, f wire.Frame) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.BreakoutCreateStart); err != nil {
@@ -124,17 +125,17 @@ func (r *Room) moveToBreakout(p *Participant, f Frame) error {
 	}
 	r.journalLocked(store.RoomEventBreakoutMove, p.id, target.id, map[string]string{"group": f.ID})
 	if r.ev.breakouts.started {
-		target.sink.Send(roomFrame(FrameBreakout, RoomFields{Breakout: r.ev.breakouts.viewOf(f.ID)}))
+		target.sink.Send(roomFrame(wire.FrameBreakout, wire.RoomFields{Breakout: r.ev.breakouts.viewOf(f.ID)}))
 	}
 	r.sendBreakoutListLocked()
 	return nil
 }
 
-func (r *Room) startBreakouts(p *Participant, _ Frame) error {
+func (r *Room) startBreakouts(p *Participant, _ wire.Frame) error {
 	return r.runBreakouts(p, true, store.RoomEventBreakoutStart)
 }
 
-func (r *Room) endBreakouts(p *Participant, _ Frame) error {
+func (r *Room) endBreakouts(p *Participant, _ wire.Frame) error {
 	return r.runBreakouts(p, false, store.RoomEventBreakoutEnd)
 }
 
@@ -157,7 +158,7 @@ func (r *Room) runBreakouts(p *Participant, start bool, kind string) error {
 	r.journalLocked(kind, p.id, "", data)
 	for id, q := range r.people {
 		if _, grouped := b.groupOf[id]; grouped {
-			q.sink.Send(roomFrame(FrameBreakout, RoomFields{Breakout: b.viewOf(b.activeGroupOf(id))}))
+			q.sink.Send(roomFrame(wire.FrameBreakout, wire.RoomFields{Breakout: b.viewOf(b.activeGroupOf(id))}))
 		}
 	}
 	r.sendBreakoutListLocked()
@@ -166,6 +167,6 @@ func (r *Room) runBreakouts(p *Participant, start bool, kind string) error {
 
 // sendBreakoutListLocked tells staff who is in which group.
 func (r *Room) sendBreakoutListLocked() {
-	f := roomFrame(FrameBreakouts, RoomFields{Breakouts: r.ev.breakouts.list(), Running: boolPtr(r.ev.breakouts.started)})
+	f := roomFrame(wire.FrameBreakouts, wire.RoomFields{Breakouts: r.ev.breakouts.list(), Running: boolPtr(r.ev.breakouts.started)})
 	r.sendToLocked(f, func(q *Participant) bool { return q.canLocked(authz.BreakoutCreateStart) == nil })
 }

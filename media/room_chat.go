@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -17,13 +18,13 @@ const maxChatRunes = 2000
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FrameChatSend:   (*Room).sendChat,
-		FrameChatDelete: (*Room).deleteChat,
+		wire.FrameChatSend:   (*Room).sendChat,
+		wire.FrameChatDelete: (*Room).deleteChat,
 	})
 }
 
 // sendChat relays a chat line to the sender's room (or breakout group) and stores it.
-func (r *Room) sendChat(p *Participant, f Frame) error {
+func (r *Room) sendChat(p *Participant, f wire.Frame) error {
 	text, err := cleanText(f.Text, maxChatRunes, "chat message")
 	if err != nil {
 		return err
@@ -40,7 +41,7 @@ func (r *Room) sendChat(p *Participant, f Frame) error {
 	group := r.ev.breakouts.activeGroupOf(p.id)
 	msg := &store.ChatMessage{ID: store.NewID("chat"), WorkspaceID: r.ev.workspaceID, SessionID: r.sessionID,
 		BreakoutID: group, PersonID: p.id, Name: p.name, Role: string(p.role), Text: text, CreatedAt: at}
-	view := ChatView{ID: msg.ID, Person: p.id, Name: p.name, Role: msg.Role, Text: text, At: formatAt(at)}
+	view := wire.ChatView{ID: msg.ID, Person: p.id, Name: p.name, Role: msg.Role, Text: text, At: formatAt(at)}
 	r.ev.chatGroup[msg.ID] = group
 	if group == "" {
 		r.ev.chat = append(r.ev.chat, view)
@@ -49,13 +50,13 @@ func (r *Room) sendChat(p *Participant, f Frame) error {
 		}
 	}
 	r.persist("chat message", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, msg) })
-	r.sendToLocked(roomFrame(FrameChat, RoomFields{Chat: &view}), r.inGroupLocked(group))
+	r.sendToLocked(roomFrame(wire.FrameChat, wire.RoomFields{Chat: &view}), r.inGroupLocked(group))
 	return nil
 }
 
 // deleteChat removes a line for everyone who saw it (chat.moderate); the store keeps it
 // marked deleted.
-func (r *Room) deleteChat(p *Participant, f Frame) error {
+func (r *Room) deleteChat(p *Participant, f wire.Frame) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.ChatModerate); err != nil {
@@ -74,7 +75,7 @@ func (r *Room) deleteChat(p *Participant, f Frame) error {
 	}
 	id, by, at := f.ID, p.id, r.nowUTC()
 	r.persist("chat delete", func(ctx context.Context, db bun.IDB) error { return store.DeleteChatMessage(ctx, db, id, by, at) })
-	r.sendToLocked(roomFrame(FrameChatDeleted, RoomFields{ID: id}), r.inGroupLocked(group))
+	r.sendToLocked(roomFrame(wire.FrameChatDeleted, wire.RoomFields{ID: id}), r.inGroupLocked(group))
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -38,7 +39,7 @@ type roomEvents struct {
 	// blocked people are refused at join for the room's life; the store keeps it beyond.
 	blocked map[string]bool
 
-	chat        []ChatView        // the most recent lines of the main room
+	chat        []wire.ChatView   // the most recent lines of the main room
 	chatGroup   map[string]string // chat id → breakout group ("" main room), for deletes
 	questions   []*store.Question
 	privateQs   bool
@@ -47,8 +48,8 @@ type roomEvents struct {
 	reactions   map[string]int
 	hidePeople  bool
 	peopleDue   bool // a participants list is scheduled
-	showing     *PresentationView
-	cta         *CTAView // the latest call to action, shown to late joiners too
+	showing     *wire.PresentationView
+	cta         *wire.CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts
 }
 
@@ -67,7 +68,7 @@ func newRoomEvents(now func() time.Time, w *roomWriter) roomEvents {
 }
 
 // roomHandler acts on one room-event frame from p.
-type roomHandler func(r *Room, p *Participant, f Frame) error
+type roomHandler func(r *Room, p *Participant, f wire.Frame) error
 
 // roomHandlers is the dispatch of room-event frames; each concern's file adds its own.
 var roomHandlers = map[string]roomHandler{}
@@ -118,20 +119,20 @@ func (r *Room) allowWriteLocked(p *Participant) bool {
 func (p *Participant) isStaffLocked() bool { return p.role != authz.SessionParticipant }
 
 // snapshotLocked is the room as newcomer p may see it, for their joined frame.
-func (r *Room) snapshotLocked(p *Participant) RoomFields {
+func (r *Room) snapshotLocked(p *Participant) wire.RoomFields {
 	group := r.ev.breakouts.activeGroupOf(p.id)
-	var chats []ChatView
+	var chats []wire.ChatView
 	if group == "" {
 		chats = append(chats, r.ev.chat...)
 	}
-	var qs []QuestionView
+	var qs []wire.QuestionView
 	for i := len(r.ev.questions) - 1; i >= 0 && len(qs) < recentQsShown; i-- {
 		if q := r.ev.questions[i]; r.mayReadQuestionLocked(p, q) {
 			qs = append(qs, questionView(q))
 		}
 	}
 	slices.Reverse(qs) // oldest first, as they were asked
-	var polls []PollView
+	var polls []wire.PollView
 	for _, pl := range r.ev.polls {
 		if pl.status != store.PollDraft || p.isStaffLocked() {
 			v := pl.view()
@@ -141,7 +142,7 @@ func (r *Room) snapshotLocked(p *Participant) RoomFields {
 			polls = append(polls, v)
 		}
 	}
-	f := RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
+	f := wire.RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
 		CTA: r.ev.cta, Presentation: r.ev.showing, Breakout: r.ev.breakouts.viewOf(group), PrivateQuestions: r.ev.privateQs}
 	if r.mayListPeopleLocked(p) {
 		list := r.participantsLocked()
@@ -196,7 +197,7 @@ func (r *Room) endVisitLocked(p *Participant) {
 func (r *Room) Flush() { r.ev.store.flush() }
 
 // sendToLocked sends f to everyone for whom to returns true.
-func (r *Room) sendToLocked(f Frame, to func(q *Participant) bool) {
+func (r *Room) sendToLocked(f wire.Frame, to func(q *Participant) bool) {
 	for _, q := range r.people {
 		if to(q) {
 			q.sink.Send(f)
@@ -204,8 +205,8 @@ func (r *Room) sendToLocked(f Frame, to func(q *Participant) bool) {
 	}
 }
 
-func roomFrame(typ string, fields RoomFields) Frame {
-	return Frame{Type: typ, RoomFields: fields}
+func roomFrame(typ string, fields wire.RoomFields) wire.Frame {
+	return wire.Frame{Type: typ, RoomFields: fields}
 }
 
 func formatAt(t time.Time) string { return t.UTC().Format(time.RFC3339) }

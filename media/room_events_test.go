@@ -9,6 +9,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -23,42 +24,42 @@ func TestScriptedSessionIsPersisted(t *testing.T) {
 	p1 := n.join(t, session, "p1", authz.SessionParticipant)
 	p2 := n.join(t, session, "p2", authz.SessionParticipant)
 
-	p1.sendRoom(FrameChatSend, RoomFields{Text: "hello"})
-	p2.sendRoom(FrameChatSend, RoomFields{Text: "spam"})
+	p1.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello"})
+	p2.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "spam"})
 	spam := host.expectChat("spam")
-	host.sendRoom(FrameChatDelete, RoomFields{ID: spam.ID})
-	p1.expect(FrameChatDeleted)
+	host.sendRoom(wire.FrameChatDelete, wire.RoomFields{ID: spam.ID})
+	p1.expect(wire.FrameChatDeleted)
 
-	p1.sendRoom(FrameQuestionAsk, RoomFields{Text: "public?"})
-	public := host.expectQuestion(func(q QuestionView) bool { return q.Text == "public?" })
-	host.sendRoom(FrameQuestionAnswer, RoomFields{ID: public.ID, Text: "yes"})
-	p2.expectQuestion(func(q QuestionView) bool { return q.Answer == "yes" })
-	host.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
-	p2.expect(FrameQuestionsPrivate)
-	p2.sendRoom(FrameQuestionAsk, RoomFields{Text: "private?"})
-	private := host.expectQuestion(func(q QuestionView) bool { return q.Text == "private?" })
-	host.sendRoom(FrameQuestionLive, RoomFields{ID: private.ID})
-	p2.expectQuestion(func(q QuestionView) bool { return q.AnsweredLive })
+	p1.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "public?"})
+	public := host.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "public?" })
+	host.sendRoom(wire.FrameQuestionAnswer, wire.RoomFields{ID: public.ID, Text: "yes"})
+	p2.expectQuestion(func(q wire.QuestionView) bool { return q.Answer == "yes" })
+	host.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+	p2.expect(wire.FrameQuestionsPrivate)
+	p2.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "private?"})
+	private := host.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "private?" })
+	host.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: private.ID})
+	p2.expectQuestion(func(q wire.QuestionView) bool { return q.AnsweredLive })
 
-	host.sendRoom(FramePollCreate, RoomFields{Text: "Which?", Options: []string{"a", "b", "c"}})
-	poll := host.expectPoll(func(PollView) bool { return true })
-	host.sendRoom(FramePollSend, RoomFields{ID: poll.ID})
-	p1.expectPoll(func(p PollView) bool { return p.Status == store.PollSent })
-	p2.expectPoll(func(p PollView) bool { return p.Status == store.PollSent })
-	p1.sendRoom(FramePollAnswer, RoomFields{ID: poll.ID, Option: intPtr(0)})
-	p2.sendRoom(FramePollAnswer, RoomFields{ID: poll.ID, Option: intPtr(1)})
-	p2.sendRoom(FramePollAnswer, RoomFields{ID: poll.ID, Option: intPtr(2)})
-	host.expectPoll(func(p PollView) bool { return fmt.Sprint(p.Counts) == "[1 0 1]" })
-	p1.sendRoom(FramePollAnswer, RoomFields{ID: poll.ID, Option: intPtr(7)})
-	p1.expectError(CodeBadRequest)
+	host.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Which?", Options: []string{"a", "b", "c"}})
+	poll := host.expectPoll(func(wire.PollView) bool { return true })
+	host.sendRoom(wire.FramePollSend, wire.RoomFields{ID: poll.ID})
+	p1.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollSent })
+	p2.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollSent })
+	p1.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(0)})
+	p2.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(1)})
+	p2.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(2)})
+	host.expectPoll(func(p wire.PollView) bool { return fmt.Sprint(p.Counts) == "[1 0 1]" })
+	p1.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(7)})
+	p1.expectError(wire.CodeBadRequest)
 
-	host.sendRoom(FrameReactionsEnable, RoomFields{Enabled: boolPtr(true)})
-	p1.expect(FrameReactions)
-	p1.sendRoom(FrameReactionSend, RoomFields{Reaction: "love"})
-	for f := host.expect(FrameReactions); f.Reactions.Counts["love"] != 1; f = host.expect(FrameReactions) {
+	host.sendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
+	p1.expect(wire.FrameReactions)
+	p1.sendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "love"})
+	for f := host.expect(wire.FrameReactions); f.Reactions.Counts["love"] != 1; f = host.expect(wire.FrameReactions) {
 	}
-	host.sendRoom(FrameCTASend, RoomFields{Text: "Buy", URL: "https://example.com/buy"})
-	p1.expect(FrameCTA)
+	host.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Buy", URL: "https://example.com/buy"})
+	p1.expect(wire.FrameCTA)
 
 	// Someone arriving now sees the room: chat without the deleted line, the questions a
 	// participant may see (none: private mode is on), the open poll with counts, reactions,
@@ -78,8 +79,8 @@ func TestScriptedSessionIsPersisted(t *testing.T) {
 	if j.Participants == nil || len(*j.Participants) != 4 {
 		t.Errorf("late joiner's participants %v, want 4 people", j.Participants)
 	}
-	host.sendRoom(FramePollClose, RoomFields{ID: poll.ID})
-	late.expectPoll(func(p PollView) bool { return p.Status == store.PollClosed })
+	host.sendRoom(wire.FramePollClose, wire.RoomFields{ID: poll.ID})
+	late.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollClosed })
 
 	// Time passes (the room's clock): p2 leaves 150 s after joining, the room closes 30 s later.
 	n.clock.Advance(90 * time.Second)
@@ -149,9 +150,9 @@ func TestChatFloodIsRateLimited(t *testing.T) {
 	other := n.join(t, session, "other", authz.SessionParticipant)
 
 	for i := range 200 {
-		flooder.sendRoom(FrameChatSend, RoomFields{Text: fmt.Sprintf("flood %d", i)})
+		flooder.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: fmt.Sprintf("flood %d", i)})
 		if i%50 == 0 {
-			other.sendRoom(FrameChatSend, RoomFields{Text: fmt.Sprintf("still here %d", i)})
+			other.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: fmt.Sprintf("still here %d", i)})
 		}
 	}
 	for i := 0; i < 200; i += 50 {
@@ -159,7 +160,7 @@ func TestChatFloodIsRateLimited(t *testing.T) {
 	}
 	limited := 0
 	for limited < 200-writeBurst {
-		flooder.expectError(CodeRateLimited)
+		flooder.expectError(wire.CodeRateLimited)
 		limited++
 	}
 	n.flush(t, session)
@@ -168,7 +169,7 @@ func TestChatFloodIsRateLimited(t *testing.T) {
 	}
 	// The allowance refills with time.
 	n.clock.Advance(time.Second)
-	flooder.sendRoom(FrameChatSend, RoomFields{Text: "calm now"})
+	flooder.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "calm now"})
 	other.expectChat("calm now")
 }
 
@@ -181,27 +182,27 @@ func TestLiveAttendeeCap(t *testing.T) {
 		c := n.claims(session, person, role)
 		c.MaxAttendees = 2
 		p := n.dial(t, person)
-		p.send(Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, c)})
+		p.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.tokenFor(t, c)})
 		return p
 	}
 	p1 := joinCapped("p1", authz.SessionParticipant)
-	p1.expect(FrameJoined)
-	joinCapped("p2", authz.SessionParticipant).expect(FrameJoined)
+	p1.expect(wire.FrameJoined)
+	joinCapped("p2", authz.SessionParticipant).expect(wire.FrameJoined)
 	third := joinCapped("p3", authz.SessionParticipant)
-	if f := third.expectError(CodeRoomFull); !strings.Contains(f.Message, "live-attendee limit") {
+	if f := third.expectError(wire.CodeRoomFull); !strings.Contains(f.Message, "live-attendee limit") {
 		t.Errorf("room_full message %q does not explain the limit", f.Message)
 	}
 	third.expectClosed()
-	joinCapped("host", authz.SessionHost).expect(FrameJoined)
-	joinCapped("speaker", authz.SessionSpeaker).expect(FrameJoined)
+	joinCapped("host", authz.SessionHost).expect(wire.FrameJoined)
+	joinCapped("speaker", authz.SessionSpeaker).expect(wire.FrameJoined)
 	// p1 reconnecting keeps their own seat.
 	again := joinCapped("p1", authz.SessionParticipant)
-	again.expect(FrameJoined)
-	p1.expect(FrameBye)
+	again.expect(wire.FrameJoined)
+	p1.expect(wire.FrameBye)
 
 	_ = again.ws.CloseNow()
 	waitFor(t, "a seat freed", func() bool { return len(n.mustRoom(t).Participants()) == 3 })
-	joinCapped("p3", authz.SessionParticipant).expect(FrameJoined)
+	joinCapped("p3", authz.SessionParticipant).expect(wire.FrameJoined)
 }
 
 // A blocked participant cannot rejoin, not even after the room closed and reopened (the store
@@ -213,24 +214,24 @@ func TestBlockedCannotRejoinKickedCan(t *testing.T) {
 	bad := n.join(t, session, "bad", authz.SessionParticipant)
 	noisy := n.join(t, session, "noisy", authz.SessionParticipant)
 
-	host.send(Frame{Type: FrameBlock, Person: "bad"})
-	if f := bad.expect(FrameBye); f.Code != CodeBlocked {
+	host.send(wire.Frame{Type: wire.FrameBlock, Person: "bad"})
+	if f := bad.expect(wire.FrameBye); f.Code != wire.CodeBlocked {
 		t.Fatalf("bye %+v, want blocked", f)
 	}
 	bad.expectClosed()
-	host.send(Frame{Type: FrameKick, Person: "noisy"})
-	if f := noisy.expect(FrameBye); f.Code != CodeKicked {
+	host.send(wire.Frame{Type: wire.FrameKick, Person: "noisy"})
+	if f := noisy.expect(wire.FrameBye); f.Code != wire.CodeKicked {
 		t.Fatalf("bye %+v, want kicked", f)
 	}
 	noisy.expectClosed()
-	host.send(Frame{Type: FrameKick, Person: "host"})
-	host.expectError(CodeBadRequest) // staff are managed in the workspace, not kicked
+	host.send(wire.Frame{Type: wire.FrameKick, Person: "host"})
+	host.expectError(wire.CodeBadRequest) // staff are managed in the workspace, not kicked
 
 	refusedJoin := func() {
 		t.Helper()
 		p := n.dial(t, "bad again")
-		p.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "bad", authz.SessionParticipant)})
-		p.expectError(CodeBlocked)
+		p.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, "bad", authz.SessionParticipant)})
+		p.expectError(wire.CodeBlocked)
 		p.expectClosed()
 	}
 	refusedJoin()
@@ -240,7 +241,7 @@ func TestBlockedCannotRejoinKickedCan(t *testing.T) {
 	n.rooms.Open(session)
 	refusedJoin()
 	host = n.join(t, session, "host", authz.SessionHost)
-	host.send(Frame{Type: FrameUnblock, Person: "bad"})
+	host.send(wire.Frame{Type: wire.FrameUnblock, Person: "bad"})
 	host.sync()
 	n.flush(t, session)
 	n.join(t, session, "bad", authz.SessionParticipant)
@@ -273,8 +274,8 @@ func TestBlockMarksTheRegistrant(t *testing.T) {
 		c := n.claims(ses.ID, person, role)
 		c.WorkspaceID = ws.ID
 		p := n.dial(t, person)
-		p.send(Frame{Type: FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
-		p.joined = p.expect(FrameJoined)
+		p.send(wire.Frame{Type: wire.FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
+		p.joined = p.expect(wire.FrameJoined)
 		return p
 	}
 	host := join("mem_host", authz.SessionHost)
@@ -285,12 +286,12 @@ func TestBlockMarksTheRegistrant(t *testing.T) {
 		must(t, err)
 		return got.Status
 	}
-	host.send(Frame{Type: FrameBlock, Person: reg.ID})
+	host.send(wire.Frame{Type: wire.FrameBlock, Person: reg.ID})
 	host.sync()
 	if got := status(); got != store.RegistrantBlocked {
 		t.Fatalf("registrant %s after a block, want blocked", got)
 	}
-	host.send(Frame{Type: FrameUnblock, Person: reg.ID})
+	host.send(wire.Frame{Type: wire.FrameUnblock, Person: reg.ID})
 	host.sync()
 	if got := status(); got != store.RegistrantApproved {
 		t.Fatalf("registrant %s after an unblock, want approved", got)

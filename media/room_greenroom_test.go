@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Staff waiting in the green room are told when the session starts, once: opening the live
@@ -20,7 +21,7 @@ func TestGreenRoomIsToldWhenTheSessionGoesLive(t *testing.T) {
 
 	n.rooms.Open(session)
 	for _, p := range []*testPeer{host, speaker} {
-		if f := p.expect(FrameLive); f.Live == nil || !*f.Live {
+		if f := p.expect(wire.FrameLive); f.Live == nil || !*f.Live {
 			t.Fatalf("%s: live frame %+v", p.name, f)
 		}
 	}
@@ -32,7 +33,7 @@ func TestGreenRoomIsToldWhenTheSessionGoesLive(t *testing.T) {
 	}
 	others := []*testPeer{speaker, guest}
 	for i, frames := range n.barrier(t, host, others...) {
-		if seen(frames, FrameLive, nil) {
+		if seen(frames, wire.FrameLive, nil) {
 			t.Errorf("%s got a second live frame after the room was opened again", others[i].name)
 		}
 	}
@@ -47,18 +48,18 @@ func TestDeclinedStageInvitationTellsTheInviter(t *testing.T) {
 	moderator := n.join(t, session, "moderator", authz.SessionModerator)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
 
-	guest.send(Frame{Type: FrameStageDecline})
-	guest.expectError(CodeNoInvite)
+	guest.send(wire.Frame{Type: wire.FrameStageDecline})
+	guest.expectError(wire.CodeNoInvite)
 
-	host.send(Frame{Type: FrameStageInvite, Person: "guest"})
-	guest.expect(FrameStageInvited)
-	guest.send(Frame{Type: FrameStageDecline})
-	if f := host.expect(FrameStageDeclined); f.Person != "guest" || f.Name != "guest" {
+	host.send(wire.Frame{Type: wire.FrameStageInvite, Person: "guest"})
+	guest.expect(wire.FrameStageInvited)
+	guest.send(wire.Frame{Type: wire.FrameStageDecline})
+	if f := host.expect(wire.FrameStageDeclined); f.Person != "guest" || f.Name != "guest" {
 		t.Fatalf("declined frame %+v, want guest", f)
 	}
-	guest.send(Frame{Type: FrameStageAccept})
-	guest.expectError(CodeNoInvite)
-	if frames := n.barrier(t, host, moderator)[0]; seen(frames, FrameStageDeclined, nil) || seen(frames, FrameStage, nil) {
+	guest.send(wire.Frame{Type: wire.FrameStageAccept})
+	guest.expectError(wire.CodeNoInvite)
+	if frames := n.barrier(t, host, moderator)[0]; seen(frames, wire.FrameStageDeclined, nil) || seen(frames, wire.FrameStage, nil) {
 		t.Errorf("the moderator, who did not invite, was told of the decline or saw a stage change: %+v", frames)
 	}
 }
@@ -74,10 +75,10 @@ func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
 	if host.joined.PrivateQuestions {
 		t.Fatal("a fresh room says private questions are on")
 	}
-	host.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
-	host.expect(FrameQuestionsPrivate)
-	host.sendRoom(FrameCTASend, RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
-	host.expect(FrameCTA)
+	host.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+	host.expect(wire.FrameQuestionsPrivate)
+	host.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+	host.expect(wire.FrameCTA)
 	late := n.join(t, session, "late", authz.SessionParticipant)
 	if !late.joined.PrivateQuestions {
 		t.Error("a late joiner is not told that private questions are on")
@@ -86,12 +87,12 @@ func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
 		t.Errorf("a late joiner's call to action %+v, want the one on show", c)
 	}
 
-	host.sendRoom(FrameBreakoutCreate, RoomFields{Names: []string{"Table A"}})
-	if f := host.expect(FrameBreakouts); f.Running == nil || *f.Running || len(f.Breakouts) != 1 {
+	host.sendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Table A"}})
+	if f := host.expect(wire.FrameBreakouts); f.Running == nil || *f.Running || len(f.Breakouts) != 1 {
 		t.Fatalf("breakouts after create %+v, want one group not running", f)
 	}
-	host.sendRoom(FrameBreakoutStart, RoomFields{})
-	if f := host.expect(FrameBreakouts); f.Running == nil || !*f.Running {
+	host.sendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
+	if f := host.expect(wire.FrameBreakouts); f.Running == nil || !*f.Running {
 		t.Fatalf("breakouts after start %+v, want running", f)
 	}
 	// The host reloads the page: it still knows the groups run, so it can end them.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Helpers for room-event tests, on top of the peer harness in peer_test.go.
@@ -32,14 +33,14 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 // sendRoom sends a room-event frame.
-func (p *testPeer) sendRoom(typ string, fields RoomFields) {
-	p.send(Frame{Type: typ, RoomFields: fields})
+func (p *testPeer) sendRoom(typ string, fields wire.RoomFields) {
+	p.send(wire.Frame{Type: typ, RoomFields: fields})
 }
 
 // expectDenied waits for an error frame refusing action a, named in the message.
 func (p *testPeer) expectDenied(a authz.Action) {
 	p.t.Helper()
-	f := p.expectError(CodeDenied)
+	f := p.expectError(wire.CodeDenied)
 	if !strings.Contains(f.Message, string(a)) {
 		p.t.Fatalf("%s: denied frame %q does not name %s", p.name, f.Message, a)
 	}
@@ -50,14 +51,14 @@ func (p *testPeer) expectDenied(a authz.Action) {
 func (p *testPeer) sync() {
 	p.t.Helper()
 	p.sendRaw([]byte(`{"type":"test.sync"}`))
-	p.expectError(CodeUnknownType)
+	p.expectError(wire.CodeUnknownType)
 }
 
 // expectChat waits for the chat line text and returns it.
-func (p *testPeer) expectChat(text string) ChatView {
+func (p *testPeer) expectChat(text string) wire.ChatView {
 	p.t.Helper()
 	for {
-		f := p.expect(FrameChat)
+		f := p.expect(wire.FrameChat)
 		if f.Chat != nil && f.Chat.Text == text {
 			return *f.Chat
 		}
@@ -65,10 +66,10 @@ func (p *testPeer) expectChat(text string) ChatView {
 }
 
 // expectQuestion waits for a question frame matching ok.
-func (p *testPeer) expectQuestion(ok func(QuestionView) bool) QuestionView {
+func (p *testPeer) expectQuestion(ok func(wire.QuestionView) bool) wire.QuestionView {
 	p.t.Helper()
 	for {
-		f := p.expect(FrameQuestion)
+		f := p.expect(wire.FrameQuestion)
 		if f.Question != nil && ok(*f.Question) {
 			return *f.Question
 		}
@@ -76,10 +77,10 @@ func (p *testPeer) expectQuestion(ok func(QuestionView) bool) QuestionView {
 }
 
 // expectPoll waits for a poll frame matching ok.
-func (p *testPeer) expectPoll(ok func(PollView) bool) PollView {
+func (p *testPeer) expectPoll(ok func(wire.PollView) bool) wire.PollView {
 	p.t.Helper()
 	for {
-		f := p.expect(FramePoll)
+		f := p.expect(wire.FramePoll)
 		if f.Poll != nil && ok(*f.Poll) {
 			return *f.Poll
 		}
@@ -89,12 +90,12 @@ func (p *testPeer) expectPoll(ok func(PollView) bool) PollView {
 // barrier has from send a chat line and returns every frame each of the others received
 // before it: frames on one connection keep their order, so whatever an earlier action sent
 // them is in there, and what is not in there was never sent.
-func (n *testNode) barrier(t *testing.T, from *testPeer, others ...*testPeer) [][]Frame {
+func (n *testNode) barrier(t *testing.T, from *testPeer, others ...*testPeer) [][]wire.Frame {
 	t.Helper()
 	n.clock.Advance(time.Second) // refill from's chat allowance
 	text := "barrier " + time.Now().Format(time.RFC3339Nano)
-	from.sendRoom(FrameChatSend, RoomFields{Text: text})
-	out := make([][]Frame, len(others))
+	from.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: text})
+	out := make([][]wire.Frame, len(others))
 	for i, p := range others {
 		timeout := time.After(waitLimit)
 	collect:
@@ -104,7 +105,7 @@ func (n *testNode) barrier(t *testing.T, from *testPeer, others ...*testPeer) []
 				if !ok {
 					t.Fatalf("%s: connection closed before the barrier", p.name)
 				}
-				if f.Type == FrameChat && f.Chat != nil && f.Chat.Text == text {
+				if f.Type == wire.FrameChat && f.Chat != nil && f.Chat.Text == text {
 					break collect
 				}
 				out[i] = append(out[i], f)
@@ -132,7 +133,7 @@ func (n *testNode) awaitPeopleListSent(t *testing.T, session string) {
 }
 
 // seen reports whether frames hold one of type typ matching ok (nil: any).
-func seen(frames []Frame, typ string, ok func(Frame) bool) bool {
+func seen(frames []wire.Frame, typ string, ok func(wire.Frame) bool) bool {
 	for _, f := range frames {
 		if f.Type == typ && (ok == nil || ok(f)) {
 			return true

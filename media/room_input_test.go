@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -14,19 +15,19 @@ func TestSpeakerAnswersLiveOnlyWhilePublishing(t *testing.T) {
 	n.rooms.Open(session)
 	speaker := n.join(t, session, "speaker", authz.SessionSpeaker)
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	viewer.sendRoom(FrameQuestionAsk, RoomFields{Text: "live?"})
-	q := speaker.expectQuestion(func(q QuestionView) bool { return q.Text == "live?" })
+	viewer.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "live?"})
+	q := speaker.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "live?" })
 
-	speaker.sendRoom(FrameQuestionLive, RoomFields{ID: q.ID})
+	speaker.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
 	speaker.expectDenied(authz.QuestionAnswerLive)
 
 	speaker.Publish("video")
-	if f := viewer.expect(FrameStage); f.Person != "speaker" || !*f.OnStage {
+	if f := viewer.expect(wire.FrameStage); f.Person != "speaker" || !*f.OnStage {
 		t.Fatalf("stage frame %+v, want the publishing speaker on stage", f)
 	}
 	waitFor(t, "viewer receiving the speaker", func() bool { return viewer.Received("speaker", "video") >= 20 })
-	speaker.sendRoom(FrameQuestionLive, RoomFields{ID: q.ID})
-	viewer.expectQuestion(func(q QuestionView) bool { return q.AnsweredLive })
+	speaker.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
+	viewer.expectQuestion(func(q wire.QuestionView) bool { return q.AnsweredLive })
 	n.flush(t, session)
 	if got := n.count(t, (*store.Question)(nil), session, "answered_live AND answered_by = 'speaker'"); got != 1 {
 		t.Errorf("%d questions answered live by the speaker in the store, want 1", got)
@@ -42,29 +43,29 @@ func TestBadRoomFramesGetErrorFrames(t *testing.T) {
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
 	for _, tc := range []struct {
 		name  string
-		frame Frame
+		frame wire.Frame
 		code  string
 	}{
-		{"empty chat", Frame{Type: FrameChatSend, RoomFields: RoomFields{Text: "   "}}, CodeBadRequest},
-		{"chat too long", Frame{Type: FrameChatSend, RoomFields: RoomFields{Text: strings.Repeat("é", maxChatRunes+1)}}, CodeBadRequest},
-		{"delete unknown chat", Frame{Type: FrameChatDelete, RoomFields: RoomFields{ID: "chat_nope"}}, CodeNotFound},
-		{"answer unknown question", Frame{Type: FrameQuestionAnswer, RoomFields: RoomFields{ID: "q_nope", Text: "x"}}, CodeNotFound},
-		{"poll with one option", Frame{Type: FramePollCreate, RoomFields: RoomFields{Text: "?", Options: []string{"only"}}}, CodeBadRequest},
-		{"answer unknown poll", Frame{Type: FramePollAnswer, RoomFields: RoomFields{ID: "poll_nope", Option: intPtr(0)}}, CodeNotFound},
-		{"private without enabled", Frame{Type: FrameQuestionPrivate}, CodeBadRequest},
-		{"script URL as CTA", Frame{Type: FrameCTASend, RoomFields: RoomFields{Text: "go", URL: "javascript:alert(1)"}}, CodeBadRequest},
-		{"relative presentation URL", Frame{Type: FramePresentationStart, RoomFields: RoomFields{URL: "/deck.pdf"}}, CodeBadRequest},
-		{"reaction while off", Frame{Type: FrameReactionSend, RoomFields: RoomFields{Reaction: "like"}}, CodeDisabled},
-		{"block nobody", Frame{Type: FrameBlock, Person: "ghost"}, CodeNoSuchPerson},
-		{"start breakouts never created", Frame{Type: FrameBreakoutStart}, CodeBadRequest},
-		{"move to unknown breakout", Frame{Type: FrameBreakoutMove, Person: "viewer", RoomFields: RoomFields{ID: "brk9"}}, CodeNotFound},
+		{"empty chat", wire.Frame{Type: wire.FrameChatSend, RoomFields: wire.RoomFields{Text: "   "}}, wire.CodeBadRequest},
+		{"chat too long", wire.Frame{Type: wire.FrameChatSend, RoomFields: wire.RoomFields{Text: strings.Repeat("é", maxChatRunes+1)}}, wire.CodeBadRequest},
+		{"delete unknown chat", wire.Frame{Type: wire.FrameChatDelete, RoomFields: wire.RoomFields{ID: "chat_nope"}}, wire.CodeNotFound},
+		{"answer unknown question", wire.Frame{Type: wire.FrameQuestionAnswer, RoomFields: wire.RoomFields{ID: "q_nope", Text: "x"}}, wire.CodeNotFound},
+		{"poll with one option", wire.Frame{Type: wire.FramePollCreate, RoomFields: wire.RoomFields{Text: "?", Options: []string{"only"}}}, wire.CodeBadRequest},
+		{"answer unknown poll", wire.Frame{Type: wire.FramePollAnswer, RoomFields: wire.RoomFields{ID: "poll_nope", Option: intPtr(0)}}, wire.CodeNotFound},
+		{"private without enabled", wire.Frame{Type: wire.FrameQuestionPrivate}, wire.CodeBadRequest},
+		{"script URL as CTA", wire.Frame{Type: wire.FrameCTASend, RoomFields: wire.RoomFields{Text: "go", URL: "javascript:alert(1)"}}, wire.CodeBadRequest},
+		{"relative presentation URL", wire.Frame{Type: wire.FramePresentationStart, RoomFields: wire.RoomFields{URL: "/deck.pdf"}}, wire.CodeBadRequest},
+		{"reaction while off", wire.Frame{Type: wire.FrameReactionSend, RoomFields: wire.RoomFields{Reaction: "like"}}, wire.CodeDisabled},
+		{"block nobody", wire.Frame{Type: wire.FrameBlock, Person: "ghost"}, wire.CodeNoSuchPerson},
+		{"start breakouts never created", wire.Frame{Type: wire.FrameBreakoutStart}, wire.CodeBadRequest},
+		{"move to unknown breakout", wire.Frame{Type: wire.FrameBreakoutMove, Person: "viewer", RoomFields: wire.RoomFields{ID: "brk9"}}, wire.CodeNotFound},
 	} {
 		host.send(tc.frame)
-		if f := host.expect(FrameError); f.Code != tc.code {
+		if f := host.expect(wire.FrameError); f.Code != tc.code {
 			t.Errorf("%s: error code %q (%s), want %q", tc.name, f.Code, f.Message, tc.code)
 		}
 	}
-	host.sendRoom(FrameChatSend, RoomFields{Text: "still fine"})
+	host.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "still fine"})
 	viewer.expectChat("still fine")
 	n.flush(t, session)
 	if got := n.count(t, (*store.ChatMessage)(nil), session, ""); got != 1 {

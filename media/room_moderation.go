@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -24,27 +25,27 @@ var reactionKinds = map[string]bool{"like": true, "love": true, "clap": true, "l
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FrameReactionsEnable:  (*Room).enableReactions,
-		FrameReactionSend:     (*Room).sendReaction,
-		FrameCTASend:          (*Room).sendCTA,
-		FrameBlock:            (*Room).block,
-		FrameUnblock:          (*Room).unblock,
-		FrameKick:             (*Room).kick,
-		FrameParticipantsHide: (*Room).hideParticipants,
+		wire.FrameReactionsEnable:  (*Room).enableReactions,
+		wire.FrameReactionSend:     (*Room).sendReaction,
+		wire.FrameCTASend:          (*Room).sendCTA,
+		wire.FrameBlock:            (*Room).block,
+		wire.FrameUnblock:          (*Room).unblock,
+		wire.FrameKick:             (*Room).kick,
+		wire.FrameParticipantsHide: (*Room).hideParticipants,
 	})
 }
 
-func (r *Room) enableReactions(p *Participant, f Frame) error {
+func (r *Room) enableReactions(p *Participant, f wire.Frame) error {
 	return r.setSwitch(p, f, authz.ReactionsEnable, &r.ev.reactionsOn,
 		store.RoomEventReactionsEnabled, store.RoomEventReactionsDisabled, func() {
-			r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+			r.broadcastLocked(roomFrame(wire.FrameReactions, wire.RoomFields{Reactions: r.reactionsViewLocked()}))
 		})
 }
 
 // setSwitch flips one of the room's on/off switches (reactions, private questions, hidden
 // participants tab): checks a, sets *sw, journals the change, then announce tells whom it
 // concerns, all under the lock.
-func (r *Room) setSwitch(p *Participant, f Frame, a authz.Action, sw *bool, onKind, offKind string, announce func()) error {
+func (r *Room) setSwitch(p *Participant, f wire.Frame, a authz.Action, sw *bool, onKind, offKind string, announce func()) error {
 	if f.Enabled == nil {
 		return fmt.Errorf("%w: %s needs enabled", ErrBadRequest, f.Type)
 	}
@@ -63,7 +64,7 @@ func (r *Room) setSwitch(p *Participant, f Frame, a authz.Action, sw *bool, onKi
 	return nil
 }
 
-func (r *Room) sendReaction(p *Participant, f Frame) error {
+func (r *Room) sendReaction(p *Participant, f wire.Frame) error {
 	if !reactionKinds[f.Reaction] {
 		return fmt.Errorf("%w: unknown reaction %s", ErrBadRequest, quote(f.Reaction))
 	}
@@ -80,19 +81,19 @@ func (r *Room) sendReaction(p *Participant, f Frame) error {
 	}
 	r.ev.reactions[f.Reaction]++
 	r.journalLocked(store.RoomEventReaction, p.id, "", map[string]string{"reaction": f.Reaction})
-	r.broadcastLocked(roomFrame(FrameReactions, RoomFields{Reactions: r.reactionsViewLocked()}))
+	r.broadcastLocked(roomFrame(wire.FrameReactions, wire.RoomFields{Reactions: r.reactionsViewLocked()}))
 	return nil
 }
 
-func (r *Room) reactionsViewLocked() *ReactionsView {
+func (r *Room) reactionsViewLocked() *wire.ReactionsView {
 	counts := make(map[string]int, len(r.ev.reactions))
 	for k, v := range r.ev.reactions {
 		counts[k] = v
 	}
-	return &ReactionsView{Enabled: r.ev.reactionsOn, Counts: counts}
+	return &wire.ReactionsView{Enabled: r.ev.reactionsOn, Counts: counts}
 }
 
-func (r *Room) sendCTA(p *Participant, f Frame) error {
+func (r *Room) sendCTA(p *Participant, f wire.Frame) error {
 	text, err := cleanText(f.Text, maxCTARunes, "call to action")
 	if err != nil {
 		return err
@@ -107,8 +108,8 @@ func (r *Room) sendCTA(p *Participant, f Frame) error {
 		return err
 	}
 	r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
-	r.ev.cta = &CTAView{Text: text, URL: link, By: p.id}
-	r.broadcastLocked(roomFrame(FrameCTA, RoomFields{CTA: r.ev.cta}))
+	r.ev.cta = &wire.CTAView{Text: text, URL: link, By: p.id}
+	r.broadcastLocked(roomFrame(wire.FrameCTA, wire.RoomFields{CTA: r.ev.cta}))
 	return nil
 }
 
@@ -123,15 +124,15 @@ func checkLink(raw string) (string, error) {
 
 // block removes a participant and keeps them out: for the room's life in memory, beyond it
 // in the store (a block room event, and the registrant's status when they are a registrant).
-func (r *Room) block(p *Participant, f Frame) error {
+func (r *Room) block(p *Participant, f wire.Frame) error {
 	return r.eject(p, f.Person, authz.ParticipantBlock, func() {
 		r.ev.blocked[f.Person] = true
 		r.journalLocked(store.RoomEventBlock, p.id, f.Person, nil)
 		r.setRegistrantStatusLocked(f.Person, store.RegistrantBlocked)
-	}, CodeBlocked, "you were blocked from this session")
+	}, wire.CodeBlocked, "you were blocked from this session")
 }
 
-func (r *Room) unblock(p *Participant, f Frame) error {
+func (r *Room) unblock(p *Participant, f wire.Frame) error {
 	if f.Person == "" {
 		return fmt.Errorf("%w: participant.unblock needs person", ErrBadRequest)
 	}
@@ -147,10 +148,10 @@ func (r *Room) unblock(p *Participant, f Frame) error {
 }
 
 // kick removes a participant, who may come back with a new join token.
-func (r *Room) kick(p *Participant, f Frame) error {
+func (r *Room) kick(p *Participant, f wire.Frame) error {
 	return r.eject(p, f.Person, authz.ParticipantKick, func() {
 		r.journalLocked(store.RoomEventKick, p.id, f.Person, nil)
-	}, CodeKicked, "you were removed from the session")
+	}, wire.CodeKicked, "you were removed from the session")
 }
 
 // eject disconnects the participant personID after actor is allowed a; record runs under the
@@ -173,7 +174,7 @@ func (r *Room) eject(actor *Participant, personID string, a authz.Action, record
 	record()
 	renegotiate := r.removeLocked(target)
 	r.mu.Unlock()
-	target.sink.Send(Frame{Type: FrameBye, Code: code, Message: message})
+	target.sink.Send(wire.Frame{Type: wire.FrameBye, Code: code, Message: message})
 	target.sink.Close(code)
 	target.closePeer()
 	negotiateAll(renegotiate)
@@ -195,7 +196,7 @@ func (r *Room) setRegistrantStatusLocked(personID, status string) {
 }
 
 // hideParticipants hides or shows the participants tab; hosts decide (an event setting).
-func (r *Room) hideParticipants(p *Participant, f Frame) error {
+func (r *Room) hideParticipants(p *Participant, f wire.Frame) error {
 	return r.setSwitch(p, f, authz.RoomEventSettings, &r.ev.hidePeople,
 		store.RoomEventParticipantsHidden, store.RoomEventParticipantsShown,
 		r.sendPeopleLocked) // at once: who may see the list changed
@@ -227,5 +228,5 @@ func (r *Room) peopleChangedLocked() {
 func (r *Room) sendPeopleLocked() {
 	r.ev.peopleDue = false
 	list := r.participantsLocked()
-	r.sendToLocked(roomFrame(FrameParticipants, RoomFields{Participants: &list}), r.mayListPeopleLocked)
+	r.sendToLocked(roomFrame(wire.FrameParticipants, wire.RoomFields{Participants: &list}), r.mayListPeopleLocked)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -96,10 +97,10 @@ func newCaseRoom(t *testing.T, n *testNode, session string, a roomActor) *caseRo
 	c.watcher = n.join(t, session, "watcher", authz.SessionParticipant)
 	c.target = n.join(t, session, "target", authz.SessionParticipant)
 	if a.onStage {
-		c.boss.send(Frame{Type: FrameStageInvite, Person: "actor"})
-		c.actor.expect(FrameStageInvited)
-		c.actor.send(Frame{Type: FrameStageAccept})
-		if f := c.watcher.expect(FrameStage); f.Person != "actor" || !*f.OnStage {
+		c.boss.send(wire.Frame{Type: wire.FrameStageInvite, Person: "actor"})
+		c.actor.expect(wire.FrameStageInvited)
+		c.actor.send(wire.Frame{Type: wire.FrameStageAccept})
+		if f := c.watcher.expect(wire.FrameStage); f.Person != "actor" || !*f.OnStage {
 			t.Fatalf("stage frame %+v, want the actor on stage", f)
 		}
 	}
@@ -107,7 +108,7 @@ func newCaseRoom(t *testing.T, n *testNode, session string, a roomActor) *caseRo
 }
 
 // watcherSaw returns whether the watcher received a frame of typ matching ok before a barrier.
-func (c *caseRoom) watcherSaw(typ string, ok func(Frame) bool) bool {
+func (c *caseRoom) watcherSaw(typ string, ok func(wire.Frame) bool) bool {
 	c.actor.sync()
 	return seen(c.n.barrier(c.t, c.boss, c.watcher)[0], typ, ok)
 }
@@ -122,8 +123,8 @@ func (c *caseRoom) checkRows(model any, where string, want int, args ...any) {
 
 // watcherAsks has the watcher ask text; setupID is the question's id.
 func (c *caseRoom) watcherAsks(text string) {
-	c.watcher.sendRoom(FrameQuestionAsk, RoomFields{Text: text})
-	c.setupID = c.watcher.expectQuestion(func(q QuestionView) bool { return q.Text == text }).ID
+	c.watcher.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: text})
+	c.setupID = c.watcher.expectQuestion(func(q wire.QuestionView) bool { return q.Text == text }).ID
 }
 
 func ifAllowed(allowed bool, n int) int {
@@ -136,7 +137,7 @@ func ifAllowed(allowed bool, n int) int {
 func roomPermissionCases() []roomPermissionCase {
 	return []roomPermissionCase{
 		{action: authz.ChatReadAll, spec: everyone(),
-			act: func(c *caseRoom) { c.actor.sendRoom(FrameChatSend, RoomFields{Text: "hello room"}) },
+			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello room"}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcher.expectChat("hello room"); got.Person != "actor" || got.At == "" {
 					c.t.Errorf("chat %+v", got)
@@ -144,46 +145,48 @@ func roomPermissionCases() []roomPermissionCase {
 				c.checkRows((*store.ChatMessage)(nil), "person_id = 'actor'", 1)
 			}},
 		{action: authz.QuestionAsk, spec: everyone(),
-			act: func(c *caseRoom) { c.actor.sendRoom(FrameQuestionAsk, RoomFields{Text: "why?"}) },
+			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "why?"}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				c.boss.expectQuestion(func(q QuestionView) bool { return q.Text == "why?" && q.Person == "actor" })
-				c.watcher.expectQuestion(func(q QuestionView) bool { return q.Text == "why?" }) // private mode is off
+				c.boss.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" && q.Person == "actor" })
+				c.watcher.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" }) // private mode is off
 				c.checkRows((*store.Question)(nil), "person_id = 'actor'", 1)
 			}},
 		{action: authz.ChatModerate, spec: staffOnly(),
 			setup: func(c *caseRoom) {
-				c.watcher.sendRoom(FrameChatSend, RoomFields{Text: "rude"})
+				c.watcher.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "rude"})
 				c.setupID = c.watcher.expectChat("rude").ID
 			},
-			act: func(c *caseRoom) { c.actor.sendRoom(FrameChatDelete, RoomFields{ID: c.setupID}) },
+			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameChatDelete, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameChatDeleted, func(f Frame) bool { return f.ID == c.setupID }); got != allowed {
+				if got := c.watcherSaw(wire.FrameChatDeleted, func(f wire.Frame) bool { return f.ID == c.setupID }); got != allowed {
 					c.t.Errorf("watcher saw the deletion: %v", got)
 				}
 				c.checkRows((*store.ChatMessage)(nil), "deleted_at IS NOT NULL AND deleted_by = 'actor'", ifAllowed(allowed, 1))
 			}},
 		{action: authz.QuestionModerate, spec: staffOnly(),
 			setup: func(c *caseRoom) { c.watcherAsks("off topic?") },
-			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionDelete, RoomFields{ID: c.setupID}) },
+			act:   func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionDelete, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameQuestionDeleted, func(f Frame) bool { return f.ID == c.setupID }); got != allowed {
+				if got := c.watcherSaw(wire.FrameQuestionDeleted, func(f wire.Frame) bool { return f.ID == c.setupID }); got != allowed {
 					c.t.Errorf("watcher saw the deletion: %v", got)
 				}
 				c.checkRows((*store.Question)(nil), "deleted_at IS NOT NULL", ifAllowed(allowed, 1))
 				// Private mode is question.moderate too.
-				c.actor.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
+				c.actor.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
 				if !allowed {
 					c.actor.expectDenied(authz.QuestionModerate)
 				}
-				if got := c.watcherSaw(FrameQuestionsPrivate, nil); got != allowed {
+				if got := c.watcherSaw(wire.FrameQuestionsPrivate, nil); got != allowed {
 					c.t.Errorf("watcher told private mode changed: %v", got)
 				}
 			}},
 		{action: authz.QuestionAnswer, spec: staffOnly(),
 			setup: func(c *caseRoom) { c.watcherAsks("how?") },
-			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionAnswer, RoomFields{ID: c.setupID, Text: "like this"}) },
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(wire.FrameQuestionAnswer, wire.RoomFields{ID: c.setupID, Text: "like this"})
+			},
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameQuestion, func(f Frame) bool { return f.Question.Answer == "like this" }); got != allowed {
+				if got := c.watcherSaw(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.Answer == "like this" }); got != allowed {
 					c.t.Errorf("watcher saw the answer: %v", got)
 				}
 				c.checkRows((*store.Question)(nil), "answer = 'like this' AND answered_by = 'actor'", ifAllowed(allowed, 1))
@@ -191,9 +194,9 @@ func roomPermissionCases() []roomPermissionCase {
 		{action: authz.QuestionAnswerLive,
 			spec:  map[string]bool{"host": true, "moderator": true, "speaker": false, "speaker on stage": true, "participant": false},
 			setup: func(c *caseRoom) { c.watcherAsks("live?") },
-			act:   func(c *caseRoom) { c.actor.sendRoom(FrameQuestionLive, RoomFields{ID: c.setupID}) },
+			act:   func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameQuestion, func(f Frame) bool { return f.Question.AnsweredLive }); got != allowed {
+				if got := c.watcherSaw(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.AnsweredLive }); got != allowed {
 					c.t.Errorf("watcher saw the live answer: %v", got)
 				}
 				c.checkRows((*store.Question)(nil), "answered_live", ifAllowed(allowed, 1))
@@ -201,47 +204,49 @@ func roomPermissionCases() []roomPermissionCase {
 		{action: authz.QuestionReadPrivate, spec: staffOnly(), passive: true,
 			setup: func(c *caseRoom) {
 				c.watcherAsks("asked in the open")
-				c.actor.expectQuestion(func(q QuestionView) bool { return q.Text == "asked in the open" })
-				c.boss.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
-				c.actor.expect(FrameQuestionsPrivate)
+				c.actor.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "asked in the open" })
+				c.boss.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+				c.actor.expect(wire.FrameQuestionsPrivate)
 			},
 			act: func(c *caseRoom) { c.watcherAsks("asked in private") },
 			outcome: func(c *caseRoom, allowed bool) {
-				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], FrameQuestion, func(f Frame) bool { return f.Question.Text == "asked in private" })
+				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.Text == "asked in private" })
 				if got != allowed {
 					c.t.Errorf("actor saw another's private question: %v", got)
 				}
 				// Everyone sees their own, and a late joiner sees only what they may.
-				c.actor.sendRoom(FrameQuestionAsk, RoomFields{Text: "mine"})
-				if q := c.actor.expectQuestion(func(q QuestionView) bool { return q.Text == "mine" }); !q.Private {
+				c.actor.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "mine"})
+				if q := c.actor.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "mine" }); !q.Private {
 					c.t.Errorf("question asked in private mode not marked private: %+v", q)
 				}
 				c.checkRows((*store.Question)(nil), "private", 2)
 			}},
 		{action: authz.PollCreateSend, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(FramePollCreate, RoomFields{Text: "Best day?", Options: []string{"Mon", "Fri"}})
+				c.actor.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Best day?", Options: []string{"Mon", "Fri"}})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if allowed {
-					draft := c.actor.expectPoll(func(p PollView) bool { return p.Status == store.PollDraft })
-					c.actor.sendRoom(FramePollSend, RoomFields{ID: draft.ID})
+					draft := c.actor.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollDraft })
+					c.actor.sendRoom(wire.FramePollSend, wire.RoomFields{ID: draft.ID})
 				}
-				if got := c.watcherSaw(FramePoll, func(f Frame) bool { return f.Poll.Status == store.PollSent }); got != allowed {
+				if got := c.watcherSaw(wire.FramePoll, func(f wire.Frame) bool { return f.Poll.Status == store.PollSent }); got != allowed {
 					c.t.Errorf("watcher saw a sent poll: %v", got)
 				}
 				c.checkRows((*store.Poll)(nil), "status = 'sent' AND sent_at IS NOT NULL", ifAllowed(allowed, 1))
 			}},
 		{action: authz.PollAnswer, spec: everyone(),
 			setup: func(c *caseRoom) {
-				c.boss.sendRoom(FramePollCreate, RoomFields{Text: "Tea?", Options: []string{"no", "yes"}})
-				c.setupID = c.boss.expectPoll(func(p PollView) bool { return true }).ID
-				c.boss.sendRoom(FramePollSend, RoomFields{ID: c.setupID})
-				c.actor.expectPoll(func(p PollView) bool { return p.Status == store.PollSent })
+				c.boss.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Tea?", Options: []string{"no", "yes"}})
+				c.setupID = c.boss.expectPoll(func(p wire.PollView) bool { return true }).ID
+				c.boss.sendRoom(wire.FramePollSend, wire.RoomFields{ID: c.setupID})
+				c.actor.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollSent })
 			},
-			act: func(c *caseRoom) { c.actor.sendRoom(FramePollAnswer, RoomFields{ID: c.setupID, Option: intPtr(1)}) },
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: c.setupID, Option: intPtr(1)})
+			},
 			outcome: func(c *caseRoom, allowed bool) {
-				c.watcher.expectPoll(func(p PollView) bool { return p.Counts[1] == 1 })
+				c.watcher.expectPoll(func(p wire.PollView) bool { return p.Counts[1] == 1 })
 				c.checkRows((*store.PollVote)(nil), "person_id = 'actor' AND option = 1", 1)
 			}},
 		{action: authz.ParticipantsReadHidden, spec: staffOnly(), passive: true,
@@ -250,7 +255,7 @@ func roomPermissionCases() []roomPermissionCase {
 				// barrier, or on a slow machine it lands after it and looks sent while hidden.
 				c.n.awaitPeopleListSent(c.t, c.session)
 				c.n.barrier(c.t, c.boss, c.actor) // what the actor got before the tab was hidden
-				c.boss.sendRoom(FrameParticipantsHide, RoomFields{Enabled: boolPtr(true)})
+				c.boss.sendRoom(wire.FrameParticipantsHide, wire.RoomFields{Enabled: boolPtr(true)})
 			},
 			act: func(c *caseRoom) {
 				late := c.n.join(c.t, c.session, "late", authz.SessionParticipant)
@@ -259,102 +264,106 @@ func roomPermissionCases() []roomPermissionCase {
 				}
 			},
 			outcome: func(c *caseRoom, allowed bool) {
-				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], FrameParticipants, nil)
+				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], wire.FrameParticipants, nil)
 				if got != allowed {
 					c.t.Errorf("actor received the hidden participants list: %v", got)
 				}
 			}},
 		{action: authz.CTASend, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(FrameCTASend, RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+				c.actor.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameCTA, func(f Frame) bool { return f.CTA.URL == "https://example.com/slides" }); got != allowed {
+				if got := c.watcherSaw(wire.FrameCTA, func(f wire.Frame) bool { return f.CTA.URL == "https://example.com/slides" }); got != allowed {
 					c.t.Errorf("watcher saw the CTA: %v", got)
 				}
 				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventCTA)
 			}},
 		{action: authz.ParticipantBlock, spec: staffOnly(),
-			act: func(c *caseRoom) { c.actor.send(Frame{Type: FrameBlock, Person: "target"}) },
+			act: func(c *caseRoom) { c.actor.send(wire.Frame{Type: wire.FrameBlock, Person: "target"}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				c.checkRemoved(allowed, CodeBlocked)
+				c.checkRemoved(allowed, wire.CodeBlocked)
 				if !allowed {
 					return
 				}
 				again := c.n.dial(c.t, "target again")
-				again.send(Frame{Type: FrameJoin, Session: c.session, Token: c.n.token(c.t, c.session, "target", authz.SessionParticipant)})
-				again.expectError(CodeBlocked)
+				again.send(wire.Frame{Type: wire.FrameJoin, Session: c.session, Token: c.n.token(c.t, c.session, "target", authz.SessionParticipant)})
+				again.expectError(wire.CodeBlocked)
 				again.expectClosed()
 			}},
 		{action: authz.ParticipantKick, spec: teamOnly(),
-			act: func(c *caseRoom) { c.actor.send(Frame{Type: FrameKick, Person: "target"}) },
+			act: func(c *caseRoom) { c.actor.send(wire.Frame{Type: wire.FrameKick, Person: "target"}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				c.checkRemoved(allowed, CodeKicked)
+				c.checkRemoved(allowed, wire.CodeKicked)
 				if allowed {
 					c.n.join(c.t, c.session, "target", authz.SessionParticipant) // a kick is not a ban
 				}
 			}},
 		{action: authz.ReactionsEnable, spec: teamOnly(),
-			act: func(c *caseRoom) { c.actor.sendRoom(FrameReactionsEnable, RoomFields{Enabled: boolPtr(true)}) },
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
+			},
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FrameReactions, func(f Frame) bool { return f.Reactions.Enabled }); got != allowed {
+				if got := c.watcherSaw(wire.FrameReactions, func(f wire.Frame) bool { return f.Reactions.Enabled }); got != allowed {
 					c.t.Errorf("watcher told reactions are on: %v", got)
 				}
-				c.watcher.sendRoom(FrameReactionSend, RoomFields{Reaction: "clap"})
+				c.watcher.sendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
 				if allowed {
-					c.target.expect(FrameReactions) // enabled
-					if f := c.target.expect(FrameReactions); f.Reactions.Counts["clap"] != 1 {
+					c.target.expect(wire.FrameReactions) // enabled
+					if f := c.target.expect(wire.FrameReactions); f.Reactions.Counts["clap"] != 1 {
 						c.t.Errorf("reaction counts %+v", f.Reactions)
 					}
 				} else {
-					c.watcher.expectError(CodeDisabled)
+					c.watcher.expectError(wire.CodeDisabled)
 				}
 				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventReaction)
 			}},
 		{action: authz.StageControlMedia, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/deck.pdf"})
+				c.actor.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/deck.pdf"})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FramePresentation, func(f Frame) bool { return f.Presentation != nil }); got != allowed {
+				if got := c.watcherSaw(wire.FramePresentation, func(f wire.Frame) bool { return f.Presentation != nil }); got != allowed {
 					c.t.Errorf("watcher saw the presentation: %v", got)
 				}
 			}},
 		{action: authz.StageRemovePresentation, spec: staffOnly(),
 			setup: func(c *caseRoom) {
-				c.boss.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/video.mp4"})
-				c.watcher.expect(FramePresentation)
+				c.boss.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/video.mp4"})
+				c.watcher.expect(wire.FramePresentation)
 			},
-			act: func(c *caseRoom) { c.actor.sendRoom(FramePresentationStop, RoomFields{}) },
+			act: func(c *caseRoom) { c.actor.sendRoom(wire.FramePresentationStop, wire.RoomFields{}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcherSaw(FramePresentation, func(f Frame) bool { return f.Presentation == nil }); got != allowed {
+				if got := c.watcherSaw(wire.FramePresentation, func(f wire.Frame) bool { return f.Presentation == nil }); got != allowed {
 					c.t.Errorf("watcher saw the presentation stop: %v", got)
 				}
 				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventPresentationStop)
 			}},
 		{action: authz.BreakoutCreateStart, spec: teamOnly(),
-			act: func(c *caseRoom) { c.actor.sendRoom(FrameBreakoutCreate, RoomFields{Names: []string{"Room A"}}) },
+			act: func(c *caseRoom) {
+				c.actor.sendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Room A"}})
+			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if !allowed {
-					if c.watcherSaw(FrameBreakout, nil) {
+					if c.watcherSaw(wire.FrameBreakout, nil) {
 						c.t.Error("watcher sent to a breakout by someone not allowed to")
 					}
 					return
 				}
-				c.actor.expect(FrameBreakouts)
-				c.actor.sendRoom(FrameBreakoutStart, RoomFields{})
-				if f := c.watcher.expect(FrameBreakout); f.Breakout == nil || f.Breakout.Name != "Room A" {
+				c.actor.expect(wire.FrameBreakouts)
+				c.actor.sendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
+				if f := c.watcher.expect(wire.FrameBreakout); f.Breakout == nil || f.Breakout.Name != "Room A" {
 					c.t.Fatalf("breakout frame %+v, want Room A", f)
 				}
 				// Chat in a group stays in the group (the host stayed in the main room).
-				c.watcher.sendRoom(FrameChatSend, RoomFields{Text: "in group"})
+				c.watcher.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "in group"})
 				c.target.expectChat("in group")
-				if seen(c.n.barrier(c.t, c.actor, c.boss)[0], FrameChat, func(f Frame) bool { return f.Chat.Text == "in group" }) {
+				if seen(c.n.barrier(c.t, c.actor, c.boss)[0], wire.FrameChat, func(f wire.Frame) bool { return f.Chat.Text == "in group" }) {
 					c.t.Error("a breakout group's chat reached the main room")
 				}
 				c.checkRows((*store.ChatMessage)(nil), "breakout_id <> '' AND text = 'in group'", 1)
-				c.actor.sendRoom(FrameBreakoutEnd, RoomFields{})
-				if f := c.watcher.expect(FrameBreakout); f.Breakout != nil {
+				c.actor.sendRoom(wire.FrameBreakoutEnd, wire.RoomFields{})
+				if f := c.watcher.expect(wire.FrameBreakout); f.Breakout != nil {
 					c.t.Fatalf("breakout frame %+v, want back in the main room", f)
 				}
 			}},
@@ -365,13 +374,13 @@ func roomPermissionCases() []roomPermissionCase {
 // otherwise they are still in the room and were told nothing.
 func (c *caseRoom) checkRemoved(allowed bool, code string) {
 	c.t.Helper()
-	kind := map[string]string{CodeBlocked: store.RoomEventBlock, CodeKicked: store.RoomEventKick}[code]
+	kind := map[string]string{wire.CodeBlocked: store.RoomEventBlock, wire.CodeKicked: store.RoomEventKick}[code]
 	if allowed {
-		if f := c.target.expect(FrameBye); f.Code != code {
+		if f := c.target.expect(wire.FrameBye); f.Code != code {
 			c.t.Fatalf("bye frame %+v, want code %s", f, code)
 		}
 		c.target.expectClosed()
-	} else if c.actor.sync(); seen(c.n.barrier(c.t, c.boss, c.target)[0], FrameBye, nil) {
+	} else if c.actor.sync(); seen(c.n.barrier(c.t, c.boss, c.target)[0], wire.FrameBye, nil) {
 		c.t.Fatal("target removed by someone not allowed to")
 	}
 	inRoom := false

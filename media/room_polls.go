@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -18,10 +19,10 @@ const (
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FramePollCreate: (*Room).createPoll,
-		FramePollSend:   (*Room).sendPoll,
-		FramePollClose:  (*Room).closePoll,
-		FramePollAnswer: (*Room).answerPoll,
+		wire.FramePollCreate: (*Room).createPoll,
+		wire.FramePollSend:   (*Room).sendPoll,
+		wire.FramePollClose:  (*Room).closePoll,
+		wire.FramePollAnswer: (*Room).answerPoll,
 	})
 }
 
@@ -33,16 +34,16 @@ type roomPoll struct {
 	votes        map[string]int
 }
 
-func (pl *roomPoll) view() PollView {
+func (pl *roomPoll) view() wire.PollView {
 	counts := make([]int, len(pl.options))
 	for _, o := range pl.votes {
 		counts[o]++
 	}
-	return PollView{ID: pl.id, Question: pl.question, Options: pl.options, Status: pl.status, Counts: counts}
+	return wire.PollView{ID: pl.id, Question: pl.question, Options: pl.options, Status: pl.status, Counts: counts}
 }
 
 // createPoll stores a draft, shown to staff only until sent.
-func (r *Room) createPoll(p *Participant, f Frame) error {
+func (r *Room) createPoll(p *Participant, f wire.Frame) error {
 	question, err := cleanText(f.Text, maxPollRunes, "poll question")
 	if err != nil {
 		return err
@@ -70,11 +71,11 @@ func (r *Room) createPoll(p *Participant, f Frame) error {
 	return nil
 }
 
-func (r *Room) sendPoll(p *Participant, f Frame) error {
+func (r *Room) sendPoll(p *Participant, f wire.Frame) error {
 	return r.movePoll(p, f.ID, store.PollDraft, store.PollSent)
 }
 
-func (r *Room) closePoll(p *Participant, f Frame) error {
+func (r *Room) closePoll(p *Participant, f wire.Frame) error {
 	return r.movePoll(p, f.ID, store.PollSent, store.PollClosed)
 }
 
@@ -99,7 +100,7 @@ func (r *Room) movePoll(p *Participant, id, from, to string) error {
 }
 
 // answerPoll records p's vote (again: replaces it) and broadcasts the live counts.
-func (r *Room) answerPoll(p *Participant, f Frame) error {
+func (r *Room) answerPoll(p *Participant, f wire.Frame) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.PollAnswer); err != nil {
@@ -135,6 +136,6 @@ func (r *Room) pollLocked(id string) (*roomPoll, error) {
 // sendPollLocked sends a draft to staff, a sent or closed poll to everyone.
 func (r *Room) sendPollLocked(pl *roomPoll) {
 	view := pl.view()
-	r.sendToLocked(roomFrame(FramePoll, RoomFields{Poll: &view}),
+	r.sendToLocked(roomFrame(wire.FramePoll, wire.RoomFields{Poll: &view}),
 		func(q *Participant) bool { return pl.status != store.PollDraft || q.isStaffLocked() })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -17,15 +18,15 @@ const (
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FrameQuestionAsk:     (*Room).askQuestion,
-		FrameQuestionPrivate: (*Room).setPrivateQuestions,
-		FrameQuestionAnswer:  (*Room).answerQuestion,
-		FrameQuestionLive:    (*Room).answerQuestionLive,
-		FrameQuestionDelete:  (*Room).deleteQuestion,
+		wire.FrameQuestionAsk:     (*Room).askQuestion,
+		wire.FrameQuestionPrivate: (*Room).setPrivateQuestions,
+		wire.FrameQuestionAnswer:  (*Room).answerQuestion,
+		wire.FrameQuestionLive:    (*Room).answerQuestionLive,
+		wire.FrameQuestionDelete:  (*Room).deleteQuestion,
 	})
 }
 
-func (r *Room) askQuestion(p *Participant, f Frame) error {
+func (r *Room) askQuestion(p *Participant, f wire.Frame) error {
 	text, err := cleanText(f.Text, maxQuestionRunes, "question")
 	if err != nil {
 		return err
@@ -49,14 +50,14 @@ func (r *Room) askQuestion(p *Participant, f Frame) error {
 
 // setPrivateQuestions turns private mode on or off; questions asked while it was on stay
 // private after it is turned off (their askers were promised so).
-func (r *Room) setPrivateQuestions(p *Participant, f Frame) error {
+func (r *Room) setPrivateQuestions(p *Participant, f wire.Frame) error {
 	return r.setSwitch(p, f, authz.QuestionModerate, &r.ev.privateQs,
 		store.RoomEventPrivateQuestionsOn, store.RoomEventPrivateQuestionsOff, func() {
-			r.broadcastLocked(roomFrame(FrameQuestionsPrivate, RoomFields{Enabled: boolPtr(r.ev.privateQs)}))
+			r.broadcastLocked(roomFrame(wire.FrameQuestionsPrivate, wire.RoomFields{Enabled: boolPtr(r.ev.privateQs)}))
 		})
 }
 
-func (r *Room) answerQuestion(p *Participant, f Frame) error {
+func (r *Room) answerQuestion(p *Participant, f wire.Frame) error {
 	text, err := cleanText(f.Text, maxAnswerRunes, "answer")
 	if err != nil {
 		return err
@@ -65,7 +66,7 @@ func (r *Room) answerQuestion(p *Participant, f Frame) error {
 }
 
 // answerQuestionLive marks a question answered aloud; speakers may only while on stage.
-func (r *Room) answerQuestionLive(p *Participant, f Frame) error {
+func (r *Room) answerQuestionLive(p *Participant, f wire.Frame) error {
 	return r.answer(p, f.ID, authz.QuestionAnswerLive, func(q *store.Question) { q.AnsweredLive = true })
 }
 
@@ -88,7 +89,7 @@ func (r *Room) answer(p *Participant, id string, a authz.Action, set func(*store
 	return nil
 }
 
-func (r *Room) deleteQuestion(p *Participant, f Frame) error {
+func (r *Room) deleteQuestion(p *Participant, f wire.Frame) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.QuestionModerate); err != nil {
@@ -106,7 +107,7 @@ func (r *Room) deleteQuestion(p *Participant, f Frame) error {
 	}
 	id, by, at := q.ID, p.id, r.nowUTC()
 	r.persist("question delete", func(ctx context.Context, db bun.IDB) error { return store.DeleteQuestion(ctx, db, id, by, at) })
-	r.sendToLocked(roomFrame(FrameQuestionDeleted, RoomFields{ID: id}),
+	r.sendToLocked(roomFrame(wire.FrameQuestionDeleted, wire.RoomFields{ID: id}),
 		func(x *Participant) bool { return r.mayReadQuestionLocked(x, q) })
 	return nil
 }
@@ -123,7 +124,7 @@ func (r *Room) questionLocked(id string) (*store.Question, error) {
 // sendQuestionLocked sends q to everyone who may read it.
 func (r *Room) sendQuestionLocked(q *store.Question) {
 	view := questionView(q)
-	r.sendToLocked(roomFrame(FrameQuestion, RoomFields{Question: &view}),
+	r.sendToLocked(roomFrame(wire.FrameQuestion, wire.RoomFields{Question: &view}),
 		func(x *Participant) bool { return r.mayReadQuestionLocked(x, q) })
 }
 
@@ -136,7 +137,7 @@ func (r *Room) mayReadQuestionLocked(x *Participant, q *store.Question) bool {
 	return authz.CanInRoom(c, authz.QuestionReadPrivate).Allowed
 }
 
-func questionView(q *store.Question) QuestionView {
-	return QuestionView{ID: q.ID, Person: q.PersonID, Name: q.Name, Text: q.Text, Private: q.Private,
+func questionView(q *store.Question) wire.QuestionView {
+	return wire.QuestionView{ID: q.ID, Person: q.PersonID, Name: q.Name, Text: q.Text, Private: q.Private,
 		Answer: q.Answer, AnsweredLive: q.AnsweredLive, At: formatAt(q.CreatedAt)}
 }

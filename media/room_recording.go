@@ -7,6 +7,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/media/recording"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Recording in a room: while a recording runs, every published track's forwarder also feeds
@@ -14,23 +15,8 @@ import (
 // published, whichever is later. Disk I/O happens on the recorder's goroutines, never on the
 // forwarding path.
 
-// Frames of recording on the signaling WebSocket.
-const (
-	FrameRecordStart = "record.start" // client → server, host only (room.record)
-	FrameRecordStop  = "record.stop"
-	FrameRecording   = "recording" // server → everyone: REC on or off
-)
-
-// CodeRecordingFailed reports a record.start or record.stop the node could not carry out.
-const CodeRecordingFailed = "recording_failed"
-
 // ErrRecordingUnavailable means this node was started without a recordings directory.
 var ErrRecordingUnavailable = errors.New("media: recording is not configured on this node")
-
-// RecordingState is the recording frame's payload.
-type RecordingState struct {
-	State string `json:"state"` // recording or stopped
-}
 
 // roomRecording is the room's recording now; guarded by Room.mu.
 type roomRecording struct {
@@ -112,8 +98,8 @@ func (r *Room) recordTrackLocked(t *roomTrack) {
 	t.fwd.RequestKeyframe()
 }
 
-func recordingFrame(state string) Frame {
-	return Frame{Type: FrameRecording, Recording: &RecordingState{State: state}}
+func recordingFrame(state string) wire.Frame {
+	return wire.Frame{Type: wire.FrameRecording, Recording: &wire.RecordingState{State: state}}
 }
 
 // handleRecordFrame is record.start / record.stop from p: hosts only (room.record).
@@ -138,11 +124,11 @@ func (r *Room) handleRecordFrame(p *Participant, start bool) error {
 }
 
 // recordingStateLocked is REC for a newcomer's joined frame: nil when not recording.
-func (r *Room) recordingStateLocked() *RecordingState {
+func (r *Room) recordingStateLocked() *wire.RecordingState {
 	if r.rec.session == nil {
 		return nil
 	}
-	return &RecordingState{State: mediactl.RecordingActive}
+	return &wire.RecordingState{State: mediactl.RecordingActive}
 }
 
 func isRecordingError(err error) bool {

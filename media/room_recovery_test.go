@@ -12,6 +12,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -37,14 +38,14 @@ func (n *testNode) sendJoin(t *testing.T, ses *store.Session, person string, rol
 	c := n.claims(ses.ID, person, role)
 	c.WorkspaceID = ses.WorkspaceID
 	p := n.dial(t, person)
-	p.send(Frame{Type: FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
+	p.send(wire.Frame{Type: wire.FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
 	return p
 }
 
 func (n *testNode) joinSession(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *testPeer {
 	t.Helper()
 	p := n.sendJoin(t, ses, person, role)
-	p.joined = p.expect(FrameJoined)
+	p.joined = p.expect(wire.FrameJoined)
 	return p
 }
 
@@ -128,13 +129,13 @@ func TestRacingJoinsOpenOneRoom(t *testing.T) {
 	n := newTestNode(t)
 	ses := storeSession(t, n.db, session, store.SessionLive, true)
 	peers := make([]*testPeer, 8)
-	joins := make([]Frame, len(peers))
+	joins := make([]wire.Frame, len(peers))
 	for i := range peers {
 		person := fmt.Sprintf("reg_%d", i)
 		peers[i] = n.dial(t, person)
 		c := n.claims(session, person, authz.SessionParticipant)
 		c.WorkspaceID = ses.WorkspaceID
-		joins[i] = Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, c)}
+		joins[i] = wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.tokenFor(t, c)}
 	}
 	var wg sync.WaitGroup
 	for i, p := range peers {
@@ -143,7 +144,7 @@ func TestRacingJoinsOpenOneRoom(t *testing.T) {
 	}
 	wg.Wait()
 	for _, p := range peers {
-		p.expect(FrameJoined)
+		p.expect(wire.FrameJoined)
 	}
 	if ids := n.rooms.IDs(); len(ids) != 1 {
 		t.Fatalf("rooms %v, want one", ids)
@@ -164,18 +165,18 @@ func TestJoinsDoNotReopenClosedRooms(t *testing.T) {
 	for _, status := range []string{store.SessionEnded, store.SessionProcessingFailed, store.SessionProcessed, store.SessionCancelled} {
 		ses := storeSession(t, n.db, "ses_"+status, status, false)
 		for _, role := range []authz.SessionRole{authz.SessionParticipant, authz.SessionHost} {
-			n.refused(t, n.sendJoin(t, ses, string(role), role), CodeRoomClosed, ses.ID)
+			n.refused(t, n.sendJoin(t, ses, string(role), role), wire.CodeRoomClosed, ses.ID)
 		}
 	}
 
 	ses := storeSession(t, n.db, session, store.SessionLive, false)
 	viewer := n.joinSession(t, ses, "reg_1", authz.SessionParticipant)
 	must(t, n.rooms.Close(session)) // the post-live close-room step
-	if f := viewer.expect(FrameBye); f.Code != CodeRoomClosed {
+	if f := viewer.expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
 		t.Fatalf("bye %+v, want room_closed", f)
 	}
-	n.refused(t, n.sendJoin(t, ses, "reg_2", authz.SessionParticipant), CodeRoomClosed, session)
-	n.refused(t, n.sendJoin(t, ses, "host", authz.SessionHost), CodeRoomClosed, session)
+	n.refused(t, n.sendJoin(t, ses, "reg_2", authz.SessionParticipant), wire.CodeRoomClosed, session)
+	n.refused(t, n.sendJoin(t, ses, "host", authz.SessionHost), wire.CodeRoomClosed, session)
 	n.rooms.Open(session)
 	n.joinSession(t, ses, "reg_2", authz.SessionParticipant)
 }
@@ -186,7 +187,7 @@ func TestScheduledSessionOpensOnlyTheGreenRoom(t *testing.T) {
 	n := newTestNode(t)
 	for _, status := range []string{store.SessionScheduled, store.SessionOpen} {
 		ses := storeSession(t, n.db, "ses_"+status, status, true)
-		n.refused(t, n.sendJoin(t, ses, "reg_1", authz.SessionParticipant), CodeRoomNotLive, ses.ID)
+		n.refused(t, n.sendJoin(t, ses, "reg_1", authz.SessionParticipant), wire.CodeRoomNotLive, ses.ID)
 		host := n.joinSession(t, ses, "host", authz.SessionHost)
 		if live := host.joined.Live; live == nil || *live {
 			t.Fatalf("%s: the host's green room is live", status)
@@ -215,16 +216,16 @@ func TestTokenOfAnotherWorkspaceOpensNothing(t *testing.T) {
 	ourToken := n.claims(ours.ID, "reg_1", authz.SessionParticipant)
 	ourToken.WorkspaceID = ours.WorkspaceID
 	cases := []struct{ name, token, code string }{
-		{"another workspace's participant", n.tokenFor(t, mismatched), CodeTokenInvalid},
-		{"another workspace's host", n.tokenFor(t, mismatchedHost), CodeTokenInvalid},
-		{"forged", forgedToken, CodeTokenInvalid},
-		{"another session's token", n.tokenFor(t, ourToken), CodeWrongSession},
+		{"another workspace's participant", n.tokenFor(t, mismatched), wire.CodeTokenInvalid},
+		{"another workspace's host", n.tokenFor(t, mismatchedHost), wire.CodeTokenInvalid},
+		{"forged", forgedToken, wire.CodeTokenInvalid},
+		{"another session's token", n.tokenFor(t, ourToken), wire.CodeWrongSession},
 	}
 	try := func() {
 		t.Helper()
 		for _, tc := range cases {
 			p := n.dial(t, tc.name)
-			p.send(Frame{Type: FrameJoin, Session: theirs.ID, Token: tc.token})
+			p.send(wire.Frame{Type: wire.FrameJoin, Session: theirs.ID, Token: tc.token})
 			p.expectError(tc.code)
 			p.expectClosed()
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -25,7 +26,7 @@ func (r *Room) restore(ctx context.Context, db bun.IDB) error {
 	defer r.mu.Unlock()
 	ev := &r.ev
 	for _, m := range h.Chat {
-		ev.chat = append(ev.chat, ChatView{ID: m.ID, Person: m.PersonID, Name: m.Name, Role: m.Role, Text: m.Text, At: formatAt(m.CreatedAt)})
+		ev.chat = append(ev.chat, wire.ChatView{ID: m.ID, Person: m.PersonID, Name: m.Name, Role: m.Role, Text: m.Text, At: formatAt(m.CreatedAt)})
 		ev.chatGroup[m.ID] = ""
 	}
 	ev.questions = h.Questions
@@ -60,9 +61,9 @@ func (ev *roomEvents) replay(e store.RoomEvent) {
 			ev.reactions[e.Data["reaction"]]++
 		}
 	case store.RoomEventCTA:
-		ev.cta = &CTAView{Text: e.Data["text"], URL: e.Data["url"], By: e.ActorID}
+		ev.cta = &wire.CTAView{Text: e.Data["text"], URL: e.Data["url"], By: e.ActorID}
 	case store.RoomEventPresentationStart:
-		ev.showing = &PresentationView{URL: e.Data["url"], Person: e.ActorID}
+		ev.showing = &wire.PresentationView{URL: e.Data["url"], Person: e.ActorID}
 	case store.RoomEventPresentationStop:
 		ev.showing = nil
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -22,24 +23,24 @@ func TestRestartedNodeRestoresRoomState(t *testing.T) {
 	host := before.joinSession(t, ses, "host", authz.SessionHost)
 	viewer := before.joinSession(t, ses, "reg_1", authz.SessionParticipant)
 
-	viewer.sendRoom(FrameChatSend, RoomFields{Text: "deleted later"})
+	viewer.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "deleted later"})
 	gone := host.expectChat("deleted later")
-	host.sendRoom(FrameChatDelete, RoomFields{ID: gone.ID})
-	viewer.sendRoom(FrameChatSend, RoomFields{Text: "hello from the audience"})
+	host.sendRoom(wire.FrameChatDelete, wire.RoomFields{ID: gone.ID})
+	viewer.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello from the audience"})
 	host.expectChat("hello from the audience")
-	viewer.sendRoom(FrameQuestionAsk, RoomFields{Text: "Will the slides be shared?"})
-	host.sendRoom(FramePollCreate, RoomFields{Text: "Useful?", Options: []string{"yes", "no"}})
-	poll := host.expect(FramePoll).Poll
-	host.sendRoom(FramePollSend, RoomFields{ID: poll.ID})
-	viewer.expect(FramePoll)
-	viewer.sendRoom(FramePollAnswer, RoomFields{ID: poll.ID, Option: intPtr(0)})
-	host.sendRoom(FrameReactionsEnable, RoomFields{Enabled: boolPtr(true)})
-	viewer.expect(FrameReactions)
-	viewer.sendRoom(FrameReactionSend, RoomFields{Reaction: "clap"})
-	host.sendRoom(FrameQuestionPrivate, RoomFields{Enabled: boolPtr(true)})
-	host.sendRoom(FrameCTASend, RoomFields{Text: "Book a demo", URL: "https://example.com/demo"})
-	host.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/old.pdf"})
-	host.sendRoom(FramePresentationStart, RoomFields{URL: "https://example.com/slides.pdf"})
+	viewer.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "Will the slides be shared?"})
+	host.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Useful?", Options: []string{"yes", "no"}})
+	poll := host.expect(wire.FramePoll).Poll
+	host.sendRoom(wire.FramePollSend, wire.RoomFields{ID: poll.ID})
+	viewer.expect(wire.FramePoll)
+	viewer.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(0)})
+	host.sendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
+	viewer.expect(wire.FrameReactions)
+	viewer.sendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
+	host.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+	host.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Book a demo", URL: "https://example.com/demo"})
+	host.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/old.pdf"})
+	host.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/slides.pdf"})
 	viewer.sync()
 	host.sync()
 	before.flush(t, session)

@@ -2,6 +2,7 @@ package media
 
 import (
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -10,12 +11,12 @@ import (
 
 func init() {
 	handleRoomFrames(map[string]roomHandler{
-		FramePresentationStart: (*Room).startPresentation,
-		FramePresentationStop:  (*Room).stopPresentation,
+		wire.FramePresentationStart: (*Room).startPresentation,
+		wire.FramePresentationStop:  (*Room).stopPresentation,
 	})
 }
 
-func (r *Room) startPresentation(p *Participant, f Frame) error {
+func (r *Room) startPresentation(p *Participant, f wire.Frame) error {
 	link, err := checkLink(f.URL)
 	if err != nil {
 		return err
@@ -25,13 +26,13 @@ func (r *Room) startPresentation(p *Participant, f Frame) error {
 	if err := r.actLocked(p, authz.StageControlMedia); err != nil {
 		return err
 	}
-	r.ev.showing = &PresentationView{URL: link, Person: p.id}
+	r.ev.showing = &wire.PresentationView{URL: link, Person: p.id}
 	r.journalLocked(store.RoomEventPresentationStart, p.id, "", map[string]string{"url": link})
-	r.broadcastLocked(roomFrame(FramePresentation, RoomFields{Presentation: r.ev.showing}))
+	r.broadcastLocked(roomFrame(wire.FramePresentation, wire.RoomFields{Presentation: r.ev.showing}))
 	return nil
 }
 
-func (r *Room) stopPresentation(p *Participant, _ Frame) error {
+func (r *Room) stopPresentation(p *Participant, _ wire.Frame) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.StageRemovePresentation); err != nil {
@@ -39,7 +40,7 @@ func (r *Room) stopPresentation(p *Participant, _ Frame) error {
 	}
 	r.ev.showing = nil
 	r.journalLocked(store.RoomEventPresentationStop, p.id, "", nil)
-	r.broadcastLocked(roomFrame(FramePresentation, RoomFields{}))
+	r.broadcastLocked(roomFrame(wire.FramePresentation, wire.RoomFields{}))
 	return nil
 }
 
@@ -66,7 +67,7 @@ func (r *Room) stageFollowsTracksLocked(owner *Participant) {
 		delete(r.ev.publishing, owner)
 	}
 	if now := owner.contextLocked().OnStage; now != was {
-		r.broadcastLocked(Frame{Type: FrameStage, Person: owner.id, Name: owner.name, OnStage: boolPtr(now)})
+		r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: owner.id, Name: owner.name, OnStage: boolPtr(now)})
 		r.peopleChangedLocked()
 	}
 }

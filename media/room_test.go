@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 )
 
 const session = "ses_live_room"
@@ -67,7 +68,7 @@ func TestStageRuleForParticipants(t *testing.T) {
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
 
 	guest.Publish("video")
-	guest.expectError(CodePublishRefused)
+	guest.expectError(wire.CodePublishRefused)
 	waitFor(t, "the SFU reading the guest's refused track", func() bool {
 		read, _, _ := n.trackStats(t, session, "guest")
 		return read >= 30
@@ -80,24 +81,24 @@ func TestStageRuleForParticipants(t *testing.T) {
 	}
 
 	// Participants may not invite, and nobody may accept an invitation they never got.
-	viewer.send(Frame{Type: FrameStageInvite, Person: "guest"})
-	viewer.expectError(CodeDenied)
-	guest.send(Frame{Type: FrameStageAccept})
-	guest.expectError(CodeNoInvite)
+	viewer.send(wire.Frame{Type: wire.FrameStageInvite, Person: "guest"})
+	viewer.expectError(wire.CodeDenied)
+	guest.send(wire.Frame{Type: wire.FrameStageAccept})
+	guest.expectError(wire.CodeNoInvite)
 
-	host.send(Frame{Type: FrameStageInvite, Person: "guest"})
-	if f := guest.expect(FrameStageInvited); f.Person != "host" {
+	host.send(wire.Frame{Type: wire.FrameStageInvite, Person: "guest"})
+	if f := guest.expect(wire.FrameStageInvited); f.Person != "host" {
 		t.Fatalf("invitation from %q, want host", f.Person)
 	}
-	guest.send(Frame{Type: FrameStageAccept})
-	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || !*f.OnStage {
+	guest.send(wire.Frame{Type: wire.FrameStageAccept})
+	if f := viewer.expect(wire.FrameStage); f.Person != "guest" || f.OnStage == nil || !*f.OnStage {
 		t.Fatalf("stage frame %+v, want guest on stage", f)
 	}
 	waitFor(t, "viewer receiving the guest's video", func() bool { return viewer.Received("guest", "video") >= 20 })
 	waitFor(t, "host receiving the guest's video", func() bool { return host.Received("guest", "video") >= 20 })
 
-	host.send(Frame{Type: FrameStageRemove, Person: "guest"})
-	if f := viewer.expect(FrameStage); f.Person != "guest" || f.OnStage == nil || *f.OnStage {
+	host.send(wire.Frame{Type: wire.FrameStageRemove, Person: "guest"})
+	if f := viewer.expect(wire.FrameStage); f.Person != "guest" || f.OnStage == nil || *f.OnStage {
 		t.Fatalf("stage frame %+v, want guest off stage", f)
 	}
 	assertForwardingStopped(t, n, viewer, "guest")
@@ -135,26 +136,26 @@ func TestRoleChangeAppliesLive(t *testing.T) {
 	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
 	guest := n.join(t, session, "guest", authz.SessionParticipant)
 	guest.Publish("video")
-	guest.expectError(CodePublishRefused)
+	guest.expectError(wire.CodePublishRefused)
 
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"speaker"}`, 204)
-	if f := guest.expect(FrameRole); f.Role != "speaker" {
+	if f := guest.expect(wire.FrameRole); f.Role != "speaker" {
 		t.Fatalf("role frame %+v, want speaker", f)
 	}
 	waitFor(t, "viewer receiving the new speaker's video", func() bool { return viewer.Received("guest", "video") >= 20 })
 
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"participant"}`, 204)
-	guest.expect(FrameRole)
+	guest.expect(wire.FrameRole)
 	assertForwardingStopped(t, n, viewer, "guest")
 	// The room sees the demoted speaker leave the stage, and their new role in its list.
-	offStage := func(f Frame) bool { return f.Person == "guest" && f.OnStage != nil && !*f.OnStage }
-	for !offStage(viewer.expect(FrameStage)) {
+	offStage := func(f wire.Frame) bool { return f.Person == "guest" && f.OnStage != nil && !*f.OnStage }
+	for !offStage(viewer.expect(wire.FrameStage)) {
 	}
-	for !hasRole(viewer.expect(FrameParticipants), "guest", authz.SessionParticipant) {
+	for !hasRole(viewer.expect(wire.FrameParticipants), "guest", authz.SessionParticipant) {
 	}
 }
 
-func hasRole(f Frame, person string, role authz.SessionRole) bool {
+func hasRole(f wire.Frame, person string, role authz.SessionRole) bool {
 	if f.Participants == nil {
 		return false
 	}
@@ -186,19 +187,19 @@ func TestRoleChangeHoldsForTokensIssuedBefore(t *testing.T) {
 	n.control(t, "PUT", "/control/rooms/"+session+"/participants/spk/role", `{"role":"participant"}`, 404) // not connected
 
 	p := n.dial(t, "spk")
-	p.send(Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, before)})
-	if f := p.expect(FrameJoined); f.Role != string(authz.SessionParticipant) {
+	p.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.tokenFor(t, before)})
+	if f := p.expect(wire.FrameJoined); f.Role != string(authz.SessionParticipant) {
 		t.Fatalf("joined as %q with a token issued before the demotion; want participant", f.Role)
 	}
 	p.Publish("video")
-	p.expectError(CodePublishRefused)
+	p.expectError(wire.CodePublishRefused)
 	p.ws.CloseNow()
 
 	after := n.claims(session, "spk", authz.SessionSpeaker)
 	after.IssuedAt = time.Now().Add(2 * time.Second).Unix() // the API made them a speaker again since
 	again := n.dial(t, "spk-again")
-	again.send(Frame{Type: FrameJoin, Session: session, Token: n.tokenFor(t, after)})
-	if f := again.expect(FrameJoined); f.Role != string(authz.SessionSpeaker) {
+	again.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.tokenFor(t, after)})
+	if f := again.expect(wire.FrameJoined); f.Role != string(authz.SessionSpeaker) {
 		t.Fatalf("joined as %q with a token issued after the change; want its own role, speaker", f.Role)
 	}
 }
@@ -213,7 +214,7 @@ func TestPersonRoleChangeHoldsEverywhere(t *testing.T) {
 	n.rooms.Open(session)
 	here := n.join(t, session, "mem_here", authz.SessionModerator)
 	n.control(t, "PUT", "/control/people/mem_here/role", `{"role":"participant"}`, 204)
-	if f := here.expect(FrameRole); f.Role != string(authz.SessionParticipant) {
+	if f := here.expect(wire.FrameRole); f.Role != string(authz.SessionParticipant) {
 		t.Fatalf("connected moderator told role %q; want participant", f.Role)
 	}
 
@@ -223,8 +224,8 @@ func TestPersonRoleChangeHoldsEverywhere(t *testing.T) {
 	n.control(t, "PUT", "/control/people/mem_gone/role", `{"role":"participant"}`, 204) // no room for it yet
 	n.rooms.Open(later)
 	p := n.dial(t, "mem_gone")
-	p.send(Frame{Type: FrameJoin, Session: later, Token: n.tokenFor(t, before)})
-	if f := p.expect(FrameJoined); f.Role != string(authz.SessionParticipant) {
+	p.send(wire.Frame{Type: wire.FrameJoin, Session: later, Token: n.tokenFor(t, before)})
+	if f := p.expect(wire.FrameJoined); f.Role != string(authz.SessionParticipant) {
 		t.Fatalf("joined %s as %q with a token issued before the change; want participant", later, f.Role)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -24,7 +25,7 @@ func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
 	must(t, err)
 
 	for i := range 5 {
-		host.sendRoom(FrameChatSend, RoomFields{Text: fmt.Sprintf("while stuck %d", i)})
+		host.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: fmt.Sprintf("while stuck %d", i)})
 		viewer.expectChat(fmt.Sprintf("while stuck %d", i))
 	}
 	late := n.join(t, session, "late", authz.SessionParticipant)

@@ -11,18 +11,18 @@ import (
 	"testing"
 )
 
-// errorCodes are the values of this package's Code* constants: every code an error or bye
+// errorCodes are the values of media/wire's Code* constants: every code an error or bye
 // frame can carry, plus "internal" (errorCode's fallback).
 func errorCodes(t *testing.T) []string {
 	t.Helper()
-	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi os.FileInfo) bool {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), "wire", func(fi os.FileInfo) bool {
 		return !strings.HasSuffix(fi.Name(), "_test.go")
 	}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	codes := []string{"internal"}
-	for _, f := range pkgs["media"].Files {
+	for _, f := range pkgs["wire"].Files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			spec, ok := n.(*ast.ValueSpec)
 			if !ok {

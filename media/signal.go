@@ -13,6 +13,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Frame size limits: a frame over maxFrameBytes gets an error frame and is skipped; one over
@@ -98,12 +99,12 @@ func (s *signalSession) readLoop(ctx context.Context, ws *websocket.Conn) {
 			return
 		}
 		if len(data) > maxFrameBytes {
-			s.fail(CodeTooLarge, "frame larger than 64 KiB")
+			s.fail(wire.CodeTooLarge, "frame larger than 64 KiB")
 			continue
 		}
-		var f Frame
+		var f wire.Frame
 		if err := json.Unmarshal(data, &f); err != nil {
-			s.fail(CodeBadJSON, "frame is not a JSON object of the signaling protocol")
+			s.fail(wire.CodeBadJSON, "frame is not a JSON object of the signaling protocol")
 			continue
 		}
 		if !s.handle(ctx, f) {
@@ -113,40 +114,40 @@ func (s *signalSession) readLoop(ctx context.Context, ws *websocket.Conn) {
 }
 
 // handle acts on one frame; false ends the connection.
-func (s *signalSession) handle(ctx context.Context, f Frame) bool {
-	if f.Type == FrameJoin {
+func (s *signalSession) handle(ctx context.Context, f wire.Frame) bool {
+	if f.Type == wire.FrameJoin {
 		return s.join(ctx, f)
 	}
 	if s.p == nil {
-		s.fail(CodeNotJoined, "send a join frame first")
+		s.fail(wire.CodeNotJoined, "send a join frame first")
 		return true
 	}
 	var err error
 	switch f.Type {
-	case FrameOffer:
+	case wire.FrameOffer:
 		err = s.p.handleOffer(f.SDP)
-	case FrameAnswer:
+	case wire.FrameAnswer:
 		err = s.p.handleAnswer(f.SDP)
-	case FrameCandidate:
+	case wire.FrameCandidate:
 		if f.Candidate == nil || f.Candidate.Candidate == "" {
 			err = errBadCandidate
 		} else {
 			err = s.p.handleCandidate(*f.Candidate)
 		}
-	case FrameStageInvite:
+	case wire.FrameStageInvite:
 		err = s.room.InviteToStage(s.p, f.Person)
-	case FrameStageAccept:
+	case wire.FrameStageAccept:
 		err = s.room.AcceptStage(s.p)
-	case FrameStageDecline:
+	case wire.FrameStageDecline:
 		err = s.room.DeclineStage(s.p)
-	case FrameStageRemove:
+	case wire.FrameStageRemove:
 		err = s.room.RemoveFromStage(s.p, f.Person)
-	case FrameRecordStart, FrameRecordStop:
-		err = s.room.handleRecordFrame(s.p, f.Type == FrameRecordStart)
+	case wire.FrameRecordStart, wire.FrameRecordStop:
+		err = s.room.handleRecordFrame(s.p, f.Type == wire.FrameRecordStart)
 	default:
 		h, ok := roomHandlers[f.Type] // room events: room_*.go
 		if !ok {
-			s.fail(CodeUnknownType, "unknown frame type "+quote(f.Type))
+			s.fail(wire.CodeUnknownType, "unknown frame type "+quote(f.Type))
 			return true
 		}
 		err = h(s.room, s.p, f)
@@ -157,9 +158,9 @@ func (s *signalSession) handle(ctx context.Context, f Frame) bool {
 	return !errors.Is(err, errNegotiationBroken)
 }
 
-func (s *signalSession) join(ctx context.Context, f Frame) bool {
+func (s *signalSession) join(ctx context.Context, f wire.Frame) bool {
 	if s.p != nil {
-		s.fail(CodeAlreadyJoined, "already joined")
+		s.fail(wire.CodeAlreadyJoined, "already joined")
 		return true
 	}
 	claims, err := jointoken.Verify(s.h.Secret, f.Token, f.Session, s.h.Now())
@@ -186,33 +187,33 @@ func (s *signalSession) join(ctx context.Context, f Frame) bool {
 }
 
 func (s *signalSession) fail(code, message string) {
-	s.conn.Send(Frame{Type: FrameError, Code: code, Message: message})
+	s.conn.Send(wire.Frame{Type: wire.FrameError, Code: code, Message: message})
 }
 
 func errorCode(err error) string {
 	switch {
 	case errors.Is(err, jointoken.ErrTokenExpired):
-		return CodeTokenExpired
+		return wire.CodeTokenExpired
 	case errors.Is(err, jointoken.ErrTokenWrongSession):
-		return CodeWrongSession
+		return wire.CodeWrongSession
 	case errors.Is(err, jointoken.ErrTokenForged), errors.Is(err, jointoken.ErrTokenMalformed), errors.Is(err, ErrWrongWorkspace):
-		return CodeTokenInvalid
+		return wire.CodeTokenInvalid
 	case errors.Is(err, ErrRoomNotLive):
-		return CodeRoomNotLive
+		return wire.CodeRoomNotLive
 	case errors.Is(err, ErrRoomClosed):
-		return CodeRoomClosed
+		return wire.CodeRoomClosed
 	case errors.Is(err, errBadSDP), errors.Is(err, errNegotiationBroken):
-		return CodeBadSDP
+		return wire.CodeBadSDP
 	case errors.Is(err, errBadCandidate):
-		return CodeBadCandidate
+		return wire.CodeBadCandidate
 	case errors.Is(err, authz.ErrDenied):
-		return CodeDenied
+		return wire.CodeDenied
 	case errors.Is(err, ErrNoSuchPerson):
-		return CodeNoSuchPerson
+		return wire.CodeNoSuchPerson
 	case errors.Is(err, ErrNoStageInvite):
-		return CodeNoInvite
+		return wire.CodeNoInvite
 	case isRecordingError(err):
-		return CodeRecordingFailed
+		return wire.CodeRecordingFailed
 	}
 	return roomErrorCode(err)
 }
@@ -220,17 +221,17 @@ func errorCode(err error) string {
 func roomErrorCode(err error) string {
 	switch {
 	case errors.Is(err, ErrRateLimited):
-		return CodeRateLimited
+		return wire.CodeRateLimited
 	case errors.Is(err, ErrBadRequest):
-		return CodeBadRequest
+		return wire.CodeBadRequest
 	case errors.Is(err, ErrNotFound):
-		return CodeNotFound
+		return wire.CodeNotFound
 	case errors.Is(err, ErrRoomFull):
-		return CodeRoomFull
+		return wire.CodeRoomFull
 	case errors.Is(err, ErrBlocked):
-		return CodeBlocked
+		return wire.CodeBlocked
 	case errors.Is(err, ErrDisabled):
-		return CodeDisabled
+		return wire.CodeDisabled
 	}
 	return "internal"
 }

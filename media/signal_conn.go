@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Bounds that keep one peer from hurting the room: its outgoing frames queue in a bounded
@@ -25,19 +27,19 @@ type signalConn struct {
 	log *slog.Logger
 
 	mu     sync.Mutex
-	queue  chan Frame
+	queue  chan wire.Frame
 	closed bool
 	status websocket.StatusCode
 	reason string
 }
 
 func newSignalConn(ws *websocket.Conn, log *slog.Logger) *signalConn {
-	return &signalConn{ws: ws, log: log, queue: make(chan Frame, writeQueueFrames), status: websocket.StatusNormalClosure}
+	return &signalConn{ws: ws, log: log, queue: make(chan wire.Frame, writeQueueFrames), status: websocket.StatusNormalClosure}
 }
 
 // Send queues f; false when the connection is closing or its queue is full, in which case
 // the peer is too slow and is disconnected at once.
-func (c *signalConn) Send(f Frame) bool {
+func (c *signalConn) Send(f wire.Frame) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {

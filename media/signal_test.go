@@ -12,6 +12,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Expired, forged and wrong-session tokens are refused with an error frame, then the
@@ -33,16 +34,16 @@ func TestJoinRefusals(t *testing.T) {
 	cases := []struct {
 		name, session, token, code string
 	}{
-		{"expired", session, sign(expired), CodeTokenExpired},
-		{"forged", session, forged, CodeTokenInvalid},
-		{"garbage", session, "not-a-token", CodeTokenInvalid},
-		{"wrong session", "ses_other", sign(base), CodeWrongSession},
-		{"participant before live", session, sign(base), CodeRoomNotLive},
+		{"expired", session, sign(expired), wire.CodeTokenExpired},
+		{"forged", session, forged, wire.CodeTokenInvalid},
+		{"garbage", session, "not-a-token", wire.CodeTokenInvalid},
+		{"wrong session", "ses_other", sign(base), wire.CodeWrongSession},
+		{"participant before live", session, sign(base), wire.CodeRoomNotLive},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := n.dial(t, tc.name)
-			p.send(Frame{Type: FrameJoin, Session: tc.session, Token: tc.token})
+			p.send(wire.Frame{Type: wire.FrameJoin, Session: tc.session, Token: tc.token})
 			p.expectError(tc.code)
 			p.expectClosed()
 		})
@@ -54,8 +55,8 @@ func TestJoinRefusals(t *testing.T) {
 	}
 	n.rooms.Open(session)
 	n.join(t, session, "reg_1", authz.SessionParticipant)
-	host.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "host", authz.SessionHost)})
-	host.expectError(CodeAlreadyJoined)
+	host.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, "host", authz.SessionHost)})
+	host.expectError(wire.CodeAlreadyJoined)
 }
 
 // Bad frames get error frames and the connection keeps working; a frame over the hard limit
@@ -65,8 +66,8 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 	n.rooms.Open(session)
 
 	early := n.dial(t, "early")
-	early.send(Frame{Type: FrameOffer, SDP: "v=0"})
-	early.expectError(CodeNotJoined)
+	early.send(wire.Frame{Type: wire.FrameOffer, SDP: "v=0"})
+	early.expectError(wire.CodeNotJoined)
 
 	host := n.join(t, session, "host", authz.SessionHost)
 	for _, tc := range []struct {
@@ -74,20 +75,20 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 		frame string
 		code  string
 	}{
-		{"not JSON", `{"type":`, CodeBadJSON},
-		{"JSON array", `[1,2,3]`, CodeBadJSON},
-		{"wrong field type", `{"type":"offer","sdp":42}`, CodeBadJSON},
-		{"unknown type", `{"type":"dance"}`, CodeUnknownType},
-		{"oversized", `{"type":"offer","sdp":"` + strings.Repeat("a", 100<<10) + `"}`, CodeTooLarge},
-		{"garbage SDP", `{"type":"offer","sdp":"hello"}`, CodeBadSDP},
-		{"empty SDP", `{"type":"offer"}`, CodeBadSDP},
-		{"SDP without fingerprint", `{"type":"offer","sdp":"` + noFingerprintSDP + `"}`, CodeBadSDP},
-		{"answer without offer", `{"type":"answer","sdp":"v=0"}`, CodeBadSDP},
-		{"candidate missing", `{"type":"candidate"}`, CodeBadCandidate},
-		{"stage invite of nobody", `{"type":"stage.invite","person":"ghost"}`, CodeNoSuchPerson},
+		{"not JSON", `{"type":`, wire.CodeBadJSON},
+		{"JSON array", `[1,2,3]`, wire.CodeBadJSON},
+		{"wrong field type", `{"type":"offer","sdp":42}`, wire.CodeBadJSON},
+		{"unknown type", `{"type":"dance"}`, wire.CodeUnknownType},
+		{"oversized", `{"type":"offer","sdp":"` + strings.Repeat("a", 100<<10) + `"}`, wire.CodeTooLarge},
+		{"garbage SDP", `{"type":"offer","sdp":"hello"}`, wire.CodeBadSDP},
+		{"empty SDP", `{"type":"offer"}`, wire.CodeBadSDP},
+		{"SDP without fingerprint", `{"type":"offer","sdp":"` + noFingerprintSDP + `"}`, wire.CodeBadSDP},
+		{"answer without offer", `{"type":"answer","sdp":"v=0"}`, wire.CodeBadSDP},
+		{"candidate missing", `{"type":"candidate"}`, wire.CodeBadCandidate},
+		{"stage invite of nobody", `{"type":"stage.invite","person":"ghost"}`, wire.CodeNoSuchPerson},
 	} {
 		host.sendRaw([]byte(tc.frame))
-		if f := host.expect(FrameError); f.Code != tc.code {
+		if f := host.expect(wire.FrameError); f.Code != tc.code {
 			t.Errorf("%s: error code %q (%s), want %q", tc.name, f.Code, f.Message, tc.code)
 		}
 	}
@@ -98,8 +99,8 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 	waitFor(t, "viewer receiving after bad frames", func() bool { return viewer.Received("host", "video") >= 20 })
 
 	// A malformed candidate once negotiation is done.
-	host.send(Frame{Type: FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
-	host.expectError(CodeBadCandidate)
+	host.send(wire.Frame{Type: wire.FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
+	host.expectError(wire.CodeBadCandidate)
 
 	// A frame over the hard limit ends that connection only.
 	vandal := n.join(t, session, "vandal", authz.SessionParticipant)
@@ -123,7 +124,7 @@ func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
 	host, viewer := n.liveHostAndViewer(t)
 
 	flooder := n.dial(t, "flooder")
-	flooder.send(Frame{Type: FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
+	flooder.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
 	waitFor(t, "the flooder in the room", func() bool { return len(n.mustRoom(t).Participants()) == 3 })
 	// From here on the flooder never reads: every frame it sends earns an error frame that
 	// piles up on its side.
@@ -144,6 +145,6 @@ func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
 
 	before := viewer.Received("host", "video")
 	waitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
-	host.send(Frame{Type: FrameStageInvite, Person: "viewer"})
-	viewer.expect(FrameStageInvited)
+	host.send(wire.Frame{Type: wire.FrameStageInvite, Person: "viewer"})
+	viewer.expect(wire.FrameStageInvited)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // The stage rule (spec §4 stage.join, footnote ³): hosts, moderators and speakers publish at
@@ -23,7 +24,7 @@ func (r *Room) InviteToStage(actor *Participant, personID string) error {
 		return fmt.Errorf("invite %s on stage: %w", personID, ErrNoSuchPerson)
 	}
 	target.invitedBy = actor.id
-	target.sink.Send(Frame{Type: FrameStageInvited, Person: actor.id, Name: actor.name})
+	target.sink.Send(wire.Frame{Type: wire.FrameStageInvited, Person: actor.id, Name: actor.name})
 	r.log.Info("stage invite", "by", actor.id, "person", personID)
 	return nil
 }
@@ -37,7 +38,7 @@ func (r *Room) AcceptStage(p *Participant) error {
 	}
 	p.invitedBy, p.onStage = "", true
 	renegotiate := r.reconcileLocked(p)
-	r.broadcastLocked(Frame{Type: FrameStage, Person: p.id, Name: p.name, OnStage: boolPtr(true)})
+	r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: p.id, Name: p.name, OnStage: boolPtr(true)})
 	r.mu.Unlock()
 	r.log.Info("stage accepted", "person", p.id)
 	negotiateAll(renegotiate)
@@ -54,7 +55,7 @@ func (r *Room) DeclineStage(p *Participant) error {
 	inviter := p.invitedBy
 	p.invitedBy = ""
 	if q, ok := r.people[inviter]; ok {
-		q.sink.Send(Frame{Type: FrameStageDeclined, Person: p.id, Name: p.name})
+		q.sink.Send(wire.Frame{Type: wire.FrameStageDeclined, Person: p.id, Name: p.name})
 	}
 	r.log.Info("stage declined", "person", p.id, "inviter", inviter)
 	return nil
@@ -75,7 +76,7 @@ func (r *Room) RemoveFromStage(actor *Participant, personID string) error {
 	}
 	target.invitedBy, target.onStage = "", false
 	renegotiate := r.reconcileLocked(target)
-	r.broadcastLocked(Frame{Type: FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(false)})
+	r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(false)})
 	r.mu.Unlock()
 	r.log.Info("stage removed", "by", actor.id, "person", personID)
 	negotiateAll(renegotiate)
@@ -96,10 +97,10 @@ func (r *Room) SetRole(personID string, role authz.SessionRole) error {
 	// The role alone can take someone off stage (a speaker publishing at will made participant);
 	// what reconcileLocked then changes, stageFollowsTracksLocked announces itself.
 	if now := target.contextLocked().OnStage; now != was {
-		r.broadcastLocked(Frame{Type: FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(now)})
+		r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(now)})
 	}
 	renegotiate := r.reconcileLocked(target)
-	target.sink.Send(Frame{Type: FrameRole, Person: target.id, Role: string(role)})
+	target.sink.Send(wire.Frame{Type: wire.FrameRole, Person: target.id, Role: string(role)})
 	r.peopleChangedLocked()
 	r.mu.Unlock()
 	r.log.Info("role changed", "person", personID, "role", role)

@@ -1,19 +1,20 @@
-// Package media is the live-room service: rooms of participants with one PeerConnection each,
-// the stage rule deciding who may publish (spec §4 stage.join ³), WebSocket signaling, join
-// tokens and the control API. The packet path lives in media/sfu, which imports nothing of this.
-package media
+// Package wire holds the frames of the signaling WebSocket between a room page and a media
+// node: their types, fields, payload views and error codes. The room model (media/room) sends
+// and receives them, the transport (media/signal) carries them as JSON, the room page and the
+// tests speak them; wire itself does nothing.
+package wire
 
 import (
-	"errors"
-
 	"github.com/pion/webrtc/v4"
+
+	"github.com/onairhq/onair/media/mediactl"
 )
 
 // Frame types on the signaling WebSocket. Client → server: join, offer, answer, candidate,
 // stage.invite, stage.accept, stage.decline, stage.remove. Server → client: joined, live,
 // offer, answer, candidate, stage.invited, stage.declined, stage, role, error, bye. Room
 // events (chat, questions, polls, reactions, CTA, moderation, participants, presentation,
-// breakouts) are listed in room_frames.go.
+// breakouts) are listed in room_events.go.
 //
 //	live {live: true}                     the session started: sent to everyone already in the
 //	                                      (green) room; later joiners read joined.live
@@ -55,7 +56,7 @@ type Frame struct {
 	Message   string                   `json:"message,omitempty"`
 	Recording *RecordingState          `json:"recording,omitempty"`
 
-	RoomFields // room events: room_frames.go
+	RoomFields // room events: room_events.go
 }
 
 // Error codes in error frames; the room page maps each to a message.
@@ -79,13 +80,21 @@ const (
 	CodeTooSlow        = "too_slow"
 )
 
-// Room errors.
-var (
-	ErrRoomClosed    = errors.New("media: room closed")
-	ErrRoomNotLive   = errors.New("media: room not live yet")
-	ErrRoomNotFound  = errors.New("media: no such room")
-	ErrNoSuchPerson  = errors.New("media: no such person in the room")
-	ErrNoStageInvite = errors.New("media: no pending stage invitation")
+// Frames of recording on the signaling WebSocket.
+const (
+	FrameRecordStart = "record.start" // client → server, host only (room.record)
+	FrameRecordStop  = "record.stop"
+	FrameRecording   = "recording" // server → everyone: REC on or off
 )
 
-func boolPtr(b bool) *bool { return &b }
+// CodeRecordingFailed reports a record.start or record.stop the node could not carry out.
+const CodeRecordingFailed = "recording_failed"
+
+// RecordingState is the recording frame's payload.
+type RecordingState struct {
+	State string `json:"state"` // recording or stopped
+}
+
+// ParticipantInfo is one person in a room, as the participants frame carries them and the
+// control API lists them.
+type ParticipantInfo = mediactl.Participant

@@ -1,6 +1,4 @@
-package media
-
-import "errors"
+package wire
 
 // Room-event frames on the signaling WebSocket (issue 6 item 4), each gated by spec §4. The
 // browser room page is built against exactly these names; fields may be added, never renamed.
@@ -98,16 +96,6 @@ const (
 	CodeBlocked     = "blocked"
 	CodeKicked      = "kicked"
 	CodeDisabled    = "disabled" // reactions are off
-)
-
-// Room-event errors.
-var (
-	ErrRateLimited = errors.New("media: slow down: too many chat messages")
-	ErrBadRequest  = errors.New("media: bad room-event frame")
-	ErrNotFound    = errors.New("media: no such item in this room")
-	ErrRoomFull    = errors.New("media: the room is full: the live-attendee limit of this plan is reached")
-	ErrBlocked     = errors.New("media: you were blocked from this room")
-	ErrDisabled    = errors.New("media: reactions are turned off")
 )
 
 // RoomFields are the room-event fields of Frame (embedded there, so they sit at the top level
