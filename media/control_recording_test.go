@@ -15,11 +15,11 @@ import (
 // of the wire proven together. A room opened with auto-record records its host at once;
 // closing the room stops it; finalize is idempotent; the file serves ranges; delete erases.
 func TestRecordingControlAPI(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	ctx := context.Background()
-	c := n.client()
+	c := n.MediaCtl()
 
-	if _, err := mediactl.New(n.srv.URL, []byte("wrong secret"), nil).Recording(ctx, session); !errors.Is(err, mediactl.ErrRefused) {
+	if _, err := mediactl.New(n.Server.URL, []byte("wrong secret"), nil).Recording(ctx, session); !errors.Is(err, mediactl.ErrRefused) {
 		t.Errorf("wrong key: %v, want ErrRefused", err)
 	}
 	for _, bad := range []string{"../../etc", "../x", "a/b", "ses live", ".hidden"} {
@@ -37,15 +37,15 @@ func TestRecordingControlAPI(t *testing.T) {
 		t.Errorf("start without a room: %v, want ErrNotFound", err)
 	}
 
-	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: testWorkspace, AutoRecord: true}); err != nil {
+	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: TestWorkspace, AutoRecord: true}); err != nil {
 		t.Fatal(err)
 	}
-	host := n.join(t, session, "host", authz.SessionHost)
-	if rec := host.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
+	host := n.Join(t, session, "host", authz.SessionHost)
+	if rec := host.Joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
 		t.Fatalf("joined frame says recording %+v, want REC on from auto-record", rec)
 	}
 	host.Publish("audio", "video")
-	waitRecorded(t, n, 100, 150) // past the first keyframe (one a second)
+	n.WaitRecorded(t, session, 100, 150) // past the first keyframe (one a second)
 	if _, err := c.FinalizeRecording(ctx, session); !errors.Is(err, mediactl.ErrConflict) {
 		t.Errorf("finalize while recording: %v, want ErrConflict", err)
 	}
@@ -72,7 +72,7 @@ func TestRecordingControlAPI(t *testing.T) {
 	if err != nil || second != first {
 		t.Errorf("second finalize %+v, %v; want the same file %+v", second, err, first)
 	}
-	assertWebM(t, parseWebM(t, first.File), 0)
+	AssertWebM(t, ParseWebM(t, first.File), 0)
 
 	res, err := c.RecordingFile(ctx, session, "bytes=0-3")
 	if err != nil {
@@ -101,21 +101,21 @@ func TestRecordingControlAPI(t *testing.T) {
 // Stopping and starting again resumes the same recording: the WebM holds both stretches, in
 // order, with the pause between them kept as a jump in time.
 func TestRecordingResumesAfterStop(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	ctx := context.Background()
-	c := n.client()
+	c := n.MediaCtl()
 	if err := c.OpenRoom(ctx, session, mediactl.OpenRequest{}); err != nil {
 		t.Fatal(err)
 	}
-	host := n.join(t, session, "host", authz.SessionHost)
+	host := n.Join(t, session, "host", authz.SessionHost)
 	host.Publish("audio", "video")
-	waitFor(t, "the host publishing", func() bool { _, fwd, _ := n.trackStats(t, session, "host"); return fwd > 0 })
+	WaitFor(t, "the host publishing", func() bool { _, fwd, _ := n.TrackStats(t, session, "host"); return fwd > 0 })
 
 	for i, wantPackets := range []uint64{80, 160} { // audio packets on disk after each stretch
 		if st, err := c.StartRecording(ctx, session); err != nil || st.State != mediactl.RecordingActive {
 			t.Fatalf("start %d: %+v, %v", i, st, err)
 		}
-		waitRecorded(t, n, wantPackets, wantPackets*3/2)
+		n.WaitRecorded(t, session, wantPackets, wantPackets*3/2)
 		st, err := c.StopRecording(ctx, session)
 		if err != nil || st.State != mediactl.RecordingStopped || len(st.Tracks) != 2*(i+1) {
 			t.Fatalf("stop %d: %+v, %v, want stopped with %d track files", i, st, err, 2*(i+1))
@@ -123,9 +123,9 @@ func TestRecordingResumesAfterStop(t *testing.T) {
 		if i == 0 {
 			// Media flows on while not recording: ~140 packets/s over both tracks, so 70 more
 			// forwarded packets is about half a second of pause.
-			_, before, _ := n.trackStats(t, session, "host")
-			waitFor(t, "media forwarded during the pause", func() bool {
-				_, now, _ := n.trackStats(t, session, "host")
+			_, before, _ := n.TrackStats(t, session, "host")
+			WaitFor(t, "media forwarded during the pause", func() bool {
+				_, now, _ := n.TrackStats(t, session, "host")
 				return now >= before+70
 			})
 		}
@@ -134,8 +134,8 @@ func TestRecordingResumesAfterStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := parseWebM(t, fin.File)
-	audio := got.blocks[got.tracks["A_OPUS"].TrackNumber]
+	got := ParseWebM(t, fin.File)
+	audio := got.Blocks[got.Tracks["A_OPUS"].TrackNumber]
 	if len(audio) < 160 {
 		t.Fatalf("%d audio blocks, want both stretches (≥ 160)", len(audio))
 	}
@@ -146,7 +146,7 @@ func TestRecordingResumesAfterStop(t *testing.T) {
 	if gap < 200 { // audio blocks are 20 ms apart within a stretch
 		t.Errorf("largest jump between audio blocks %d ms, want the pause (about 500 ms) kept", gap)
 	}
-	if video := got.blocks[got.tracks["V_VP8"].TrackNumber]; len(video) == 0 {
+	if video := got.Blocks[got.Tracks["V_VP8"].TrackNumber]; len(video) == 0 {
 		t.Error("no video in the resumed recording")
 	}
 }

@@ -13,14 +13,14 @@ import (
 	"github.com/onairhq/onair/media/wire"
 )
 
-func (n *testNode) control(t *testing.T, method, path, body string, want int) []byte {
+func (n *Node) Control(t *testing.T, method, path, body string, want int) []byte {
 	t.Helper()
-	return n.controlAs(t, mediactl.ControlKey(testSecret), method, path, body, want)
+	return n.ControlAs(t, mediactl.ControlKey(TestSecret), method, path, body, want)
 }
 
-func (n *testNode) controlAs(t *testing.T, key, method, path, body string, want int) []byte {
+func (n *Node) ControlAs(t *testing.T, key, method, path, body string, want int) []byte {
 	t.Helper()
-	req, err := http.NewRequest(method, n.srv.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, n.Server.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,33 +38,33 @@ func (n *testNode) controlAs(t *testing.T, key, method, path, body string, want 
 }
 
 func TestControlAPI(t *testing.T) {
-	n := newTestNode(t)
-	n.controlAs(t, "wrong", "POST", "/control/rooms/"+session+"/open", "", 401)
-	n.controlAs(t, "", "GET", "/control/rooms", "", 401)
-	n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 404)
-	n.control(t, "POST", "/control/rooms/"+session+"/open", "", 200)
-	if rooms, err := n.client().Rooms(context.Background()); err != nil || len(rooms) != 1 || rooms[0] != session {
+	n := StartNode(t)
+	n.ControlAs(t, "wrong", "POST", "/control/rooms/"+session+"/open", "", 401)
+	n.ControlAs(t, "", "GET", "/control/rooms", "", 401)
+	n.Control(t, "GET", "/control/rooms/"+session+"/participants", "", 404)
+	n.Control(t, "POST", "/control/rooms/"+session+"/open", "", 200)
+	if rooms, err := n.MediaCtl().Rooms(context.Background()); err != nil || len(rooms) != 1 || rooms[0] != session {
 		t.Fatalf("client rooms %v, %v; want [%s]", rooms, err, session)
 	}
 
-	n.join(t, session, "host", authz.SessionHost)
-	guest := n.join(t, session, "guest", authz.SessionParticipant)
+	n.Join(t, session, "host", authz.SessionHost)
+	guest := n.Join(t, session, "guest", authz.SessionParticipant)
 	var list struct {
 		Participants []wire.ParticipantInfo `json:"participants"`
 	}
-	if err := json.Unmarshal(n.control(t, "GET", "/control/rooms/"+session+"/participants", "", 200), &list); err != nil {
+	if err := json.Unmarshal(n.Control(t, "GET", "/control/rooms/"+session+"/participants", "", 200), &list); err != nil {
 		t.Fatal(err)
 	}
 	if len(list.Participants) != 2 || list.Participants[0].PersonID != "guest" || list.Participants[1].Role != string(authz.SessionHost) {
 		t.Fatalf("participants = %+v", list.Participants)
 	}
-	n.control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"king"}`, 422)
-	n.control(t, "PUT", "/control/rooms/"+session+"/participants/nobody/role", `{"role":"speaker"}`, 404)
+	n.Control(t, "PUT", "/control/rooms/"+session+"/participants/guest/role", `{"role":"king"}`, 422)
+	n.Control(t, "PUT", "/control/rooms/"+session+"/participants/nobody/role", `{"role":"speaker"}`, 404)
 
-	n.control(t, "POST", "/control/rooms/"+session+"/close", "", 204)
-	if f := guest.expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
+	n.Control(t, "POST", "/control/rooms/"+session+"/close", "", 204)
+	if f := guest.Expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
 		t.Fatalf("bye frame %+v, want room_closed", f)
 	}
-	guest.expectClosed()
-	n.control(t, "POST", "/control/rooms/"+session+"/close", "", 404)
+	guest.ExpectClosed()
+	n.Control(t, "POST", "/control/rooms/"+session+"/close", "", 404)
 }

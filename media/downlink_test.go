@@ -14,7 +14,7 @@ import (
 // Pion's write path (the direct path is the shared UDP socket's) and still carries sender
 // reports, while a UDP subscriber in the same room takes the direct path.
 func TestSubscriberOverTCPGoesThroughPion(t *testing.T) {
-	network := sharedUDPNetwork(t)
+	network := SharedUDPNetwork(t)
 	l, err := net.ListenTCP("tcp4", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +22,7 @@ func TestSubscriberOverTCPGoesThroughPion(t *testing.T) {
 	t.Cleanup(func() { _ = l.Close() })
 	network.Settings.SetICETCPMux(webrtc.NewICETCPMux(nil, l, 8))
 	network.Settings.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
-	n := newTestNodeWith(t, network)
+	n := StartNodeWith(t, network)
 
 	tcpOnly := mediatest.LoopbackSettings()
 	tcpOnly.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeTCP4})
@@ -31,20 +31,20 @@ func TestSubscriberOverTCPGoesThroughPion(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	overTCP := n.joinWith(t, session, "tcp_viewer", authz.SessionParticipant, tcpAPI)
-	overUDP := n.join(t, session, "udp_viewer", authz.SessionParticipant)
+	n.Rooms.Open(session)
+	host := n.Join(t, session, "host", authz.SessionHost)
+	overTCP := n.JoinWith(t, session, "tcp_viewer", authz.SessionParticipant, tcpAPI)
+	overUDP := n.Join(t, session, "udp_viewer", authz.SessionParticipant)
 	host.Publish("audio", "video")
-	waitReceiving(t, []*testPeer{overTCP, overUDP})
+	waitReceiving(t, []*Client{overTCP, overUDP})
 
-	if got := n.directPackets(t, session, "tcp_viewer"); got != 0 {
+	if got := n.DirectPackets(t, session, "tcp_viewer"); got != 0 {
 		t.Errorf("%d packets to the TCP subscriber were written to the UDP socket", got)
 	}
-	if got := n.directPackets(t, session, "udp_viewer"); got == 0 {
+	if got := n.DirectPackets(t, session, "udp_viewer"); got == 0 {
 		t.Error("no packet to the UDP subscriber took the direct path")
 	}
 	for _, kind := range []string{"audio", "video"} {
-		waitFor(t, "sender reports over TCP for "+kind, func() bool { return overTCP.SenderReports("host", kind) > 0 })
+		WaitFor(t, "sender reports over TCP for "+kind, func() bool { return overTCP.SenderReports("host", kind) > 0 })
 	}
 }

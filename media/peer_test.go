@@ -27,20 +27,20 @@ import (
 // Test helpers: a real media node on httptest and real Pion peers over loopback, speaking the
 // signaling protocol the room page speaks. Nothing is mocked.
 
-const waitLimit = 15 * time.Second
+const WaitLimit = 15 * time.Second
 
-var testSecret = []byte("test media secret, not for production")
+var TestSecret = []byte("test media secret, not for production")
 
-type testNode struct {
-	rooms      *Rooms
-	srv        *httptest.Server
+type Node struct {
+	Rooms      *Rooms
+	Server     *httptest.Server
 	webrtc     *webrtc.API
-	recordings *recording.Store
-	db         *bun.DB    // a fresh Postgres schema: room events and attendance land here
-	clock      *testClock // the rooms' clock: chat times, attendance seconds, rate-limit refills
+	Recordings *recording.Store
+	DB         *bun.DB // a fresh Postgres schema: room events and attendance land here
+	Clock      *Clock  // the rooms' clock: chat times, attendance seconds, rate-limit refills
 }
 
-func loopbackAPI(t *testing.T) *webrtc.API {
+func LoopbackAPI(t *testing.T) *webrtc.API {
 	t.Helper()
 	api, err := NewWebRTCAPI(mediatest.LoopbackSettings())
 	if err != nil {
@@ -49,9 +49,9 @@ func loopbackAPI(t *testing.T) *webrtc.API {
 	return api
 }
 
-// sharedUDPNetwork is the node's network as a deployment runs it: every PeerConnection on one
+// SharedUDPNetwork is the node's network as a deployment runs it: every PeerConnection on one
 // (loopback) UDP socket, so forwarded media takes the downlinks' direct path.
-func sharedUDPNetwork(t *testing.T) Network {
+func SharedUDPNetwork(t *testing.T) Network {
 	t.Helper()
 	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -64,46 +64,46 @@ func sharedUDPNetwork(t *testing.T) Network {
 	return Network{Settings: se, SharedUDP: conn}
 }
 
-func newTestNode(t *testing.T) *testNode {
+func StartNode(t *testing.T) *Node {
 	t.Helper()
-	return newTestNodeRecordingTo(t, t.TempDir())
+	return StartNodeRecordingTo(t, t.TempDir())
 }
 
-// newTestNodeRecordingTo is a node whose recordings go to dir.
-func newTestNodeRecordingTo(t *testing.T, dir string) *testNode {
+// StartNodeRecordingTo is a node whose recordings go to dir.
+func StartNodeRecordingTo(t *testing.T, dir string) *Node {
 	t.Helper()
-	return newTestNodeOn(t, dir, storetest.Postgres(t))
+	return StartNodeOn(t, dir, storetest.Postgres(t))
 }
 
-// newTestNodeOn is a node on an existing store and recordings directory, as a restarted
+// StartNodeOn is a node on an existing store and recordings directory, as a restarted
 // media node is.
-func newTestNodeOn(t *testing.T, dir string, db *bun.DB) *testNode {
+func StartNodeOn(t *testing.T, dir string, db *bun.DB) *Node {
 	t.Helper()
-	return newTestNodeFull(t, dir, db, sharedUDPNetwork(t))
+	return startNode(t, dir, db, SharedUDPNetwork(t))
 }
 
-// newTestNodeWith is a node on its own network settings (a fresh store and directory).
-func newTestNodeWith(t *testing.T, network Network) *testNode {
+// StartNodeWith is a node on its own network settings (a fresh store and directory).
+func StartNodeWith(t *testing.T, network Network) *Node {
 	t.Helper()
-	return newTestNodeFull(t, t.TempDir(), storetest.Postgres(t), network)
+	return startNode(t, t.TempDir(), storetest.Postgres(t), network)
 }
 
-func newTestNodeFull(t *testing.T, dir string, db *bun.DB, network Network) *testNode {
+func startNode(t *testing.T, dir string, db *bun.DB, network Network) *Node {
 	t.Helper()
-	api := loopbackAPI(t)
+	api := LoopbackAPI(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{now: time.Now().UTC()}
+	clock := &Clock{now: time.Now().UTC()}
 	rooms, err := NewRooms(RoomsParams{Network: network, Logger: log, DB: db, Now: clock.Now, Recordings: recordings})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: testSecret, Logger: log}))
+	srv := httptest.NewServer(NewHandler(ServerParams{Rooms: rooms, Secret: TestSecret, Logger: log}))
 	t.Cleanup(func() { rooms.CloseAll(); srv.Close() })
-	return &testNode{rooms: rooms, srv: srv, webrtc: api, recordings: recordings, db: db, clock: clock}
+	return &Node{Rooms: rooms, Server: srv, webrtc: api, Recordings: recordings, DB: db, Clock: clock}
 }
 
 type testWriter struct{ t *testing.T }
@@ -113,119 +113,119 @@ func (w testWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// testWorkspace is the workspace every test token names.
-const testWorkspace = "ws_test"
+// TestWorkspace is the workspace every test token names.
+const TestWorkspace = "ws_test"
 
-func (n *testNode) token(t *testing.T, session, person string, role authz.SessionRole) string {
+func (n *Node) Token(t *testing.T, session, person string, role authz.SessionRole) string {
 	t.Helper()
-	return n.tokenFor(t, n.claims(session, person, role))
+	return n.TokenFor(t, n.Claims(session, person, role))
 }
 
-func (n *testNode) claims(session, person string, role authz.SessionRole) jointoken.Claims {
-	return jointoken.Claims{SessionID: session, WorkspaceID: testWorkspace, PersonID: person, Role: role, Name: person,
-		MediaURL: n.srv.URL, ExpiresAt: time.Now().Add(time.Minute).Unix()}
+func (n *Node) Claims(session, person string, role authz.SessionRole) jointoken.Claims {
+	return jointoken.Claims{SessionID: session, WorkspaceID: TestWorkspace, PersonID: person, Role: role, Name: person,
+		MediaURL: n.Server.URL, ExpiresAt: time.Now().Add(time.Minute).Unix()}
 }
 
-func (n *testNode) tokenFor(t *testing.T, c jointoken.Claims) string {
+func (n *Node) TokenFor(t *testing.T, c jointoken.Claims) string {
 	t.Helper()
-	tok, err := jointoken.Sign(testSecret, c)
+	tok, err := jointoken.Sign(TestSecret, c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tok
 }
 
-// testPeer is a browser stand-in: one WebSocket, one real Pion peer (media/mediatest).
-type testPeer struct {
+// Client is a browser stand-in: one WebSocket, one real Pion peer (media/mediatest).
+type Client struct {
 	*mediatest.Peer
 	t      *testing.T
-	name   string
-	ws     *websocket.Conn
+	Name   string
+	WS     *websocket.Conn
 	frames chan wire.Frame // everything but offer/answer/candidate, which the peer handles itself
-	joined wire.Frame      // the joined frame, once join returned
+	Joined wire.Frame      // the joined frame, once join returned
 
 	wmu sync.Mutex // one writer at a time on the WebSocket
 }
 
-// dial opens the WebSocket and the PeerConnection without joining.
-func (n *testNode) dial(t *testing.T, name string) *testPeer {
+// Dial opens the WebSocket and the PeerConnection without joining.
+func (n *Node) Dial(t *testing.T, name string) *Client {
 	t.Helper()
-	return n.dialWith(t, name, n.webrtc)
+	return n.DialWith(t, name, n.webrtc)
 }
 
-// dialWith dials with a peer built on api (other network settings than the node's tests use).
-func (n *testNode) dialWith(t *testing.T, name string, api *webrtc.API) *testPeer {
+// DialWith dials with a peer built on api (other network settings than the node's tests use).
+func (n *Node) DialWith(t *testing.T, name string, api *webrtc.API) *Client {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.srv.URL, "http")+jointoken.SignalPath, nil)
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.Server.URL, "http")+jointoken.SignalPath, nil)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", name, err)
 	}
 	ws.SetReadLimit(4 << 20)
-	p := &testPeer{t: t, name: name, ws: ws, frames: make(chan wire.Frame, 1024)}
+	p := &Client{t: t, Name: name, WS: ws, frames: make(chan wire.Frame, 1024)}
 	p.Peer = mediatest.NewPeer(t, mediatest.PeerParams{WebRTC: api, Name: name, Send: func(s mediatest.Signal) {
-		p.send(wire.Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
+		p.Send(wire.Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
 	}})
 	go p.readLoop()
 	t.Cleanup(func() { _ = ws.CloseNow() })
 	return p
 }
 
-// join dials and joins with a fresh token for role, waiting for the joined frame.
-func (n *testNode) join(t *testing.T, session, person string, role authz.SessionRole) *testPeer {
+// Join dials and joins with a fresh token for role, waiting for the joined frame.
+func (n *Node) Join(t *testing.T, session, person string, role authz.SessionRole) *Client {
 	t.Helper()
-	return n.joinWith(t, session, person, role, n.webrtc)
+	return n.JoinWith(t, session, person, role, n.webrtc)
 }
 
-// joinWith joins with a peer built on api.
-func (n *testNode) joinWith(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API) *testPeer {
+// JoinWith joins with a peer built on api.
+func (n *Node) JoinWith(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API) *Client {
 	t.Helper()
-	p := n.dialWith(t, person, api)
-	p.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, person, role)})
-	p.joined = p.expect(wire.FrameJoined)
+	p := n.DialWith(t, person, api)
+	p.Send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.Token(t, session, person, role)})
+	p.Joined = p.Expect(wire.FrameJoined)
 	return p
 }
 
-// liveHostAndViewer opens the room and joins a host and a viewer; it returns once the host's
+// LiveHostAndViewer opens the room and joins a host and a viewer; it returns once the host's
 // video reaches the viewer.
-func (n *testNode) liveHostAndViewer(t *testing.T) (host, viewer *testPeer) {
+func (n *Node) LiveHostAndViewer(t *testing.T, session string) (host, viewer *Client) {
 	t.Helper()
-	n.rooms.Open(session)
-	host = n.join(t, session, "host", authz.SessionHost)
-	viewer = n.join(t, session, "viewer", authz.SessionParticipant)
+	n.Rooms.Open(session)
+	host = n.Join(t, session, "host", authz.SessionHost)
+	viewer = n.Join(t, session, "viewer", authz.SessionParticipant)
 	host.Publish("video")
-	waitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
+	WaitFor(t, "viewer receiving", func() bool { return viewer.Received("host", "video") >= 20 })
 	return host, viewer
 }
 
-func (p *testPeer) send(f wire.Frame) {
+func (p *Client) Send(f wire.Frame) {
 	b, err := json.Marshal(f)
 	if err != nil {
 		p.t.Error(err)
 		return
 	}
-	p.sendRaw(b)
+	p.SendRaw(b)
 }
 
-func (p *testPeer) sendRaw(b []byte) {
+func (p *Client) SendRaw(b []byte) {
 	p.wmu.Lock()
 	defer p.wmu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
-	_ = p.ws.Write(ctx, websocket.MessageText, b) // a closed socket shows up as a missing frame
+	_ = p.WS.Write(ctx, websocket.MessageText, b) // a closed socket shows up as a missing frame
 }
 
-func (p *testPeer) readLoop() {
+func (p *Client) readLoop() {
 	defer close(p.frames)
 	for {
-		_, data, err := p.ws.Read(context.Background())
+		_, data, err := p.WS.Read(context.Background())
 		if err != nil {
 			return
 		}
 		var f wire.Frame
 		if err := json.Unmarshal(data, &f); err != nil {
-			p.t.Errorf("%s: server sent a non-JSON frame: %q", p.name, data)
+			p.t.Errorf("%s: server sent a non-JSON frame: %q", p.Name, data)
 			return
 		}
 		if !p.HandleSignal(mediatest.Signal{Type: f.Type, SDP: f.SDP, Candidate: f.Candidate}) {
@@ -234,45 +234,45 @@ func (p *testPeer) readLoop() {
 	}
 }
 
-// expect waits for the next frame of type typ, skipping others.
-func (p *testPeer) expect(typ string) wire.Frame {
+// Expect waits for the next frame of type typ, skipping others.
+func (p *Client) Expect(typ string) wire.Frame {
 	p.t.Helper()
-	timeout := time.After(waitLimit)
+	timeout := time.After(WaitLimit)
 	for {
 		select {
 		case f, ok := <-p.frames:
 			if !ok {
-				p.t.Fatalf("%s: connection closed while waiting for a %q frame", p.name, typ)
+				p.t.Fatalf("%s: connection closed while waiting for a %q frame", p.Name, typ)
 			}
 			if f.Type == typ {
 				return f
 			}
 		case <-timeout:
-			p.t.Fatalf("%s: no %q frame within %s", p.name, typ, waitLimit)
+			p.t.Fatalf("%s: no %q frame within %s", p.Name, typ, WaitLimit)
 		}
 	}
 }
 
-// expectError waits for an error frame and checks its code.
-func (p *testPeer) expectError(code string) wire.Frame {
+// ExpectError waits for an error frame and checks its code.
+func (p *Client) ExpectError(code string) wire.Frame {
 	p.t.Helper()
-	f := p.expect(wire.FrameError)
+	f := p.Expect(wire.FrameError)
 	if f.Code != code {
-		p.t.Fatalf("%s: error frame code %q (%s), want %q", p.name, f.Code, f.Message, code)
+		p.t.Fatalf("%s: error frame code %q (%s), want %q", p.Name, f.Code, f.Message, code)
 	}
 	return f
 }
 
-// expectClosed waits until the server has closed the connection.
-func (p *testPeer) expectClosed() { p.awaitClose(false) }
+// ExpectClosed waits until the server has closed the connection.
+func (p *Client) ExpectClosed() { p.awaitClose(false) }
 
-// expectClosedWithoutBye waits for the connection to close and fails on a bye frame, which
+// ExpectClosedWithoutBye waits for the connection to close and fails on a bye frame, which
 // would make the room page give up instead of reconnecting.
-func (p *testPeer) expectClosedWithoutBye() { p.awaitClose(true) }
+func (p *Client) ExpectClosedWithoutBye() { p.awaitClose(true) }
 
-func (p *testPeer) awaitClose(noBye bool) {
+func (p *Client) awaitClose(noBye bool) {
 	p.t.Helper()
-	timeout := time.After(waitLimit)
+	timeout := time.After(WaitLimit)
 	for {
 		select {
 		case f, ok := <-p.frames:
@@ -280,30 +280,30 @@ func (p *testPeer) awaitClose(noBye bool) {
 				return
 			}
 			if noBye && f.Type == wire.FrameBye {
-				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.name, f.Code)
+				p.t.Fatalf("%s: bye %q at shutdown: the room page would not reconnect", p.Name, f.Code)
 			}
 		case <-timeout:
-			p.t.Fatalf("%s: connection still open after %s", p.name, waitLimit)
+			p.t.Fatalf("%s: connection still open after %s", p.Name, WaitLimit)
 		}
 	}
 }
 
-// waitFor polls cond until it holds, failing after waitLimit.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// WaitFor polls cond until it holds, failing after waitLimit.
+func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitLimit)
+	deadline := time.Now().Add(WaitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", waitLimit, what)
+			t.Fatalf("timed out after %s waiting for %s", WaitLimit, what)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
 // forwarders returns the SFU's forwarders for person's tracks.
-func (n *testNode) trackStats(t *testing.T, session, person string) (read, forwarded uint64, tracks int) {
+func (n *Node) TrackStats(t *testing.T, session, person string) (read, forwarded uint64, tracks int) {
 	t.Helper()
-	r, ok := n.rooms.Get(session)
+	r, ok := n.Rooms.Get(session)
 	if !ok {
 		return 0, 0, 0
 	}
@@ -319,11 +319,11 @@ func (n *testNode) trackStats(t *testing.T, session, person string) (read, forwa
 	return read, forwarded, tracks
 }
 
-// directPackets counts the packets person's subscriptions received by the downlink's direct
+// DirectPackets counts the packets person's subscriptions received by the downlink's direct
 // path (written to the shared socket, not through Pion).
-func (n *testNode) directPackets(t *testing.T, session, person string) uint64 {
+func (n *Node) DirectPackets(t *testing.T, session, person string) uint64 {
 	t.Helper()
-	r, ok := n.rooms.Get(session)
+	r, ok := n.Rooms.Get(session)
 	if !ok {
 		return 0
 	}
@@ -336,4 +336,4 @@ func (n *testNode) directPackets(t *testing.T, session, person string) uint64 {
 	return q.downlink.DirectPackets()
 }
 
-func (p *testPeer) String() string { return fmt.Sprintf("peer %s", p.name) }
+func (p *Client) String() string { return fmt.Sprintf("peer %s", p.Name) }

@@ -61,21 +61,21 @@ func TestRecordingSurvivesKill(t *testing.T) {
 		t.Fatalf("after the kill: %d video frames, %d audio pages, want both > 0", videoFrames, audioPages)
 	}
 
-	fresh := newTestNodeRecordingTo(t, dir)
-	st, err := fresh.client().Recording(t.Context(), session)
+	fresh := StartNodeRecordingTo(t, dir)
+	st, err := fresh.MediaCtl().Recording(t.Context(), session)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.State != mediactl.RecordingStopped || len(st.Tracks) != 2 || st.Tracks[0].Bytes == 0 {
 		t.Fatalf("after restart: %+v, want a stopped recording of 2 non-empty tracks", st)
 	}
-	fin, err := fresh.client().FinalizeRecording(t.Context(), session)
+	fin, err := fresh.MediaCtl().FinalizeRecording(t.Context(), session)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := parseWebM(t, fin.File)
-	assertWebM(t, got, 0)
-	if n := len(got.blocks[got.tracks["V_VP8"].TrackNumber]); n > videoFrames {
+	got := ParseWebM(t, fin.File)
+	AssertWebM(t, got, 0)
+	if n := len(got.Blocks[got.Tracks["V_VP8"].TrackNumber]); n > videoFrames {
 		t.Errorf("WebM has %d video blocks, the IVF only %d frames", n, videoFrames)
 	}
 }
@@ -83,19 +83,19 @@ func TestRecordingSurvivesKill(t *testing.T) {
 // recordUntilKilled runs in the child: a node records a host publishing audio and video,
 // says RECORDING on stdout once both files hold frames, and keeps recording until killed.
 func recordUntilKilled(t *testing.T, dir string) {
-	n := newTestNodeRecordingTo(t, dir)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
+	n := StartNodeRecordingTo(t, dir)
+	n.Rooms.Open(session)
+	host := n.Join(t, session, "host", authz.SessionHost)
 	host.Publish("audio", "video") // published before recording: recorded from the start
-	waitFor(t, "the host publishing", func() bool {
-		_, forwarded, tracks := n.trackStats(t, session, "host")
+	WaitFor(t, "the host publishing", func() bool {
+		_, forwarded, tracks := n.TrackStats(t, session, "host")
 		return tracks == 2 && forwarded > 0
 	})
-	room, _ := n.rooms.Get(session)
+	room, _ := n.Rooms.Get(session)
 	if _, err := room.StartRecording(); err != nil {
 		t.Fatal(err)
 	}
-	waitRecorded(t, n, 75, 90) // 1.5 s of audio, past the first video keyframe
+	n.WaitRecorded(t, session, 75, 90) // 1.5 s of audio, past the first video keyframe
 	os.Stdout.WriteString("RECORDING\n")
 	<-t.Context().Done() // never: the parent kills the process first
 	select {}

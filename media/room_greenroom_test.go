@@ -10,31 +10,31 @@ import (
 // Staff waiting in the green room are told when the session starts, once: opening the live
 // room again sends nothing more, and someone joining later reads it from their joined frame.
 func TestGreenRoomIsToldWhenTheSessionGoesLive(t *testing.T) {
-	n := newTestNode(t)
-	host := n.join(t, session, "host", authz.SessionHost)
-	speaker := n.join(t, session, "speaker", authz.SessionSpeaker)
-	for _, p := range []*testPeer{host, speaker} {
-		if p.joined.Live == nil || *p.joined.Live {
-			t.Fatalf("%s joined a room that is live already (%v), want the green room", p.name, p.joined.Live)
+	n := StartNode(t)
+	host := n.Join(t, session, "host", authz.SessionHost)
+	speaker := n.Join(t, session, "speaker", authz.SessionSpeaker)
+	for _, p := range []*Client{host, speaker} {
+		if p.Joined.Live == nil || *p.Joined.Live {
+			t.Fatalf("%s joined a room that is live already (%v), want the green room", p.Name, p.Joined.Live)
 		}
 	}
 
-	n.rooms.Open(session)
-	for _, p := range []*testPeer{host, speaker} {
-		if f := p.expect(wire.FrameLive); f.Live == nil || !*f.Live {
-			t.Fatalf("%s: live frame %+v", p.name, f)
+	n.Rooms.Open(session)
+	for _, p := range []*Client{host, speaker} {
+		if f := p.Expect(wire.FrameLive); f.Live == nil || !*f.Live {
+			t.Fatalf("%s: live frame %+v", p.Name, f)
 		}
 	}
 
-	n.rooms.Open(session) // the API may repeat a start; nobody is told twice
-	guest := n.join(t, session, "guest", authz.SessionParticipant)
-	if guest.joined.Live == nil || !*guest.joined.Live {
-		t.Fatalf("a participant joined after the start with live %v", guest.joined.Live)
+	n.Rooms.Open(session) // the API may repeat a start; nobody is told twice
+	guest := n.Join(t, session, "guest", authz.SessionParticipant)
+	if guest.Joined.Live == nil || !*guest.Joined.Live {
+		t.Fatalf("a participant joined after the start with live %v", guest.Joined.Live)
 	}
-	others := []*testPeer{speaker, guest}
-	for i, frames := range n.barrier(t, host, others...) {
-		if seen(frames, wire.FrameLive, nil) {
-			t.Errorf("%s got a second live frame after the room was opened again", others[i].name)
+	others := []*Client{speaker, guest}
+	for i, frames := range n.Barrier(t, host, others...) {
+		if Seen(frames, wire.FrameLive, nil) {
+			t.Errorf("%s got a second live frame after the room was opened again", others[i].Name)
 		}
 	}
 }
@@ -42,24 +42,24 @@ func TestGreenRoomIsToldWhenTheSessionGoesLive(t *testing.T) {
 // A participant may decline a stage invitation: the inviter is told who declined, and the
 // invitation is gone (accepting it afterwards is refused).
 func TestDeclinedStageInvitationTellsTheInviter(t *testing.T) {
-	n := newTestNode(t)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	moderator := n.join(t, session, "moderator", authz.SessionModerator)
-	guest := n.join(t, session, "guest", authz.SessionParticipant)
+	n := StartNode(t)
+	n.Rooms.Open(session)
+	host := n.Join(t, session, "host", authz.SessionHost)
+	moderator := n.Join(t, session, "moderator", authz.SessionModerator)
+	guest := n.Join(t, session, "guest", authz.SessionParticipant)
 
-	guest.send(wire.Frame{Type: wire.FrameStageDecline})
-	guest.expectError(wire.CodeNoInvite)
+	guest.Send(wire.Frame{Type: wire.FrameStageDecline})
+	guest.ExpectError(wire.CodeNoInvite)
 
-	host.send(wire.Frame{Type: wire.FrameStageInvite, Person: "guest"})
-	guest.expect(wire.FrameStageInvited)
-	guest.send(wire.Frame{Type: wire.FrameStageDecline})
-	if f := host.expect(wire.FrameStageDeclined); f.Person != "guest" || f.Name != "guest" {
+	host.Send(wire.Frame{Type: wire.FrameStageInvite, Person: "guest"})
+	guest.Expect(wire.FrameStageInvited)
+	guest.Send(wire.Frame{Type: wire.FrameStageDecline})
+	if f := host.Expect(wire.FrameStageDeclined); f.Person != "guest" || f.Name != "guest" {
 		t.Fatalf("declined frame %+v, want guest", f)
 	}
-	guest.send(wire.Frame{Type: wire.FrameStageAccept})
-	guest.expectError(wire.CodeNoInvite)
-	if frames := n.barrier(t, host, moderator)[0]; seen(frames, wire.FrameStageDeclined, nil) || seen(frames, wire.FrameStage, nil) {
+	guest.Send(wire.Frame{Type: wire.FrameStageAccept})
+	guest.ExpectError(wire.CodeNoInvite)
+	if frames := n.Barrier(t, host, moderator)[0]; Seen(frames, wire.FrameStageDeclined, nil) || Seen(frames, wire.FrameStage, nil) {
 		t.Errorf("the moderator, who did not invite, was told of the decline or saw a stage change: %+v", frames)
 	}
 }
@@ -69,38 +69,38 @@ func TestDeclinedStageInvitationTellsTheInviter(t *testing.T) {
 // staff are told whether breakout groups are running, so the page offers the right button,
 // also after a reload.
 func TestJoinedAndBreakoutsCarryTheRoomModes(t *testing.T) {
-	n := newTestNode(t)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	if host.joined.PrivateQuestions {
+	n := StartNode(t)
+	n.Rooms.Open(session)
+	host := n.Join(t, session, "host", authz.SessionHost)
+	if host.Joined.PrivateQuestions {
 		t.Fatal("a fresh room says private questions are on")
 	}
-	host.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
-	host.expect(wire.FrameQuestionsPrivate)
-	host.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
-	host.expect(wire.FrameCTA)
-	late := n.join(t, session, "late", authz.SessionParticipant)
-	if !late.joined.PrivateQuestions {
+	host.SendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+	host.Expect(wire.FrameQuestionsPrivate)
+	host.SendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+	host.Expect(wire.FrameCTA)
+	late := n.Join(t, session, "late", authz.SessionParticipant)
+	if !late.Joined.PrivateQuestions {
 		t.Error("a late joiner is not told that private questions are on")
 	}
-	if c := late.joined.CTA; c == nil || c.Text != "Get the slides" || c.URL != "https://example.com/slides" {
+	if c := late.Joined.CTA; c == nil || c.Text != "Get the slides" || c.URL != "https://example.com/slides" {
 		t.Errorf("a late joiner's call to action %+v, want the one on show", c)
 	}
 
-	host.sendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Table A"}})
-	if f := host.expect(wire.FrameBreakouts); f.Running == nil || *f.Running || len(f.Breakouts) != 1 {
+	host.SendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Table A"}})
+	if f := host.Expect(wire.FrameBreakouts); f.Running == nil || *f.Running || len(f.Breakouts) != 1 {
 		t.Fatalf("breakouts after create %+v, want one group not running", f)
 	}
-	host.sendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
-	if f := host.expect(wire.FrameBreakouts); f.Running == nil || !*f.Running {
+	host.SendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
+	if f := host.Expect(wire.FrameBreakouts); f.Running == nil || !*f.Running {
 		t.Fatalf("breakouts after start %+v, want running", f)
 	}
 	// The host reloads the page: it still knows the groups run, so it can end them.
-	again := n.join(t, session, "host", authz.SessionHost)
-	if j := again.joined; j.Running == nil || !*j.Running || len(j.Breakouts) != 1 || j.Breakouts[0].Name != "Table A" {
+	again := n.Join(t, session, "host", authz.SessionHost)
+	if j := again.Joined; j.Running == nil || !*j.Running || len(j.Breakouts) != 1 || j.Breakouts[0].Name != "Table A" {
 		t.Errorf("a reloaded host's joined frame has breakouts %+v running %v, want Table A running", j.Breakouts, j.Running)
 	}
-	if late.joined.Breakouts != nil {
-		t.Errorf("a participant's joined frame lists the breakout groups: %+v", late.joined.Breakouts)
+	if late.Joined.Breakouts != nil {
+		t.Errorf("a participant's joined frame lists the breakout groups: %+v", late.Joined.Breakouts)
 	}
 }

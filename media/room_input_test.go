@@ -11,25 +11,25 @@ import (
 
 // A speaker is on stage while publishing (real Pion tracks): only then may they answer live.
 func TestSpeakerAnswersLiveOnlyWhilePublishing(t *testing.T) {
-	n := newTestNode(t)
-	n.rooms.Open(session)
-	speaker := n.join(t, session, "speaker", authz.SessionSpeaker)
-	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
-	viewer.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "live?"})
-	q := speaker.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "live?" })
+	n := StartNode(t)
+	n.Rooms.Open(session)
+	speaker := n.Join(t, session, "speaker", authz.SessionSpeaker)
+	viewer := n.Join(t, session, "viewer", authz.SessionParticipant)
+	viewer.SendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "live?"})
+	q := speaker.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == "live?" })
 
-	speaker.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
-	speaker.expectDenied(authz.QuestionAnswerLive)
+	speaker.SendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
+	speaker.ExpectDenied(authz.QuestionAnswerLive)
 
 	speaker.Publish("video")
-	if f := viewer.expect(wire.FrameStage); f.Person != "speaker" || !*f.OnStage {
+	if f := viewer.Expect(wire.FrameStage); f.Person != "speaker" || !*f.OnStage {
 		t.Fatalf("stage frame %+v, want the publishing speaker on stage", f)
 	}
-	waitFor(t, "viewer receiving the speaker", func() bool { return viewer.Received("speaker", "video") >= 20 })
-	speaker.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
-	viewer.expectQuestion(func(q wire.QuestionView) bool { return q.AnsweredLive })
-	n.flush(t, session)
-	if got := n.count(t, (*store.Question)(nil), session, "answered_live AND answered_by = 'speaker'"); got != 1 {
+	WaitFor(t, "viewer receiving the speaker", func() bool { return viewer.Received("speaker", "video") >= 20 })
+	speaker.SendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: q.ID})
+	viewer.ExpectQuestion(func(q wire.QuestionView) bool { return q.AnsweredLive })
+	n.Flush(t, session)
+	if got := n.Count(t, (*store.Question)(nil), session, "answered_live AND answered_by = 'speaker'"); got != 1 {
 		t.Errorf("%d questions answered live by the speaker in the store, want 1", got)
 	}
 }
@@ -37,10 +37,10 @@ func TestSpeakerAnswersLiveOnlyWhilePublishing(t *testing.T) {
 // Bad room-event frames get error frames naming the problem, store nothing, and the
 // connection keeps working.
 func TestBadRoomFramesGetErrorFrames(t *testing.T) {
-	n := newTestNode(t)
-	n.rooms.Open(session)
-	host := n.join(t, session, "host", authz.SessionHost)
-	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	n := StartNode(t)
+	n.Rooms.Open(session)
+	host := n.Join(t, session, "host", authz.SessionHost)
+	viewer := n.Join(t, session, "viewer", authz.SessionParticipant)
 	for _, tc := range []struct {
 		name  string
 		frame wire.Frame
@@ -60,15 +60,15 @@ func TestBadRoomFramesGetErrorFrames(t *testing.T) {
 		{"start breakouts never created", wire.Frame{Type: wire.FrameBreakoutStart}, wire.CodeBadRequest},
 		{"move to unknown breakout", wire.Frame{Type: wire.FrameBreakoutMove, Person: "viewer", RoomFields: wire.RoomFields{ID: "brk9"}}, wire.CodeNotFound},
 	} {
-		host.send(tc.frame)
-		if f := host.expect(wire.FrameError); f.Code != tc.code {
+		host.Send(tc.frame)
+		if f := host.Expect(wire.FrameError); f.Code != tc.code {
 			t.Errorf("%s: error code %q (%s), want %q", tc.name, f.Code, f.Message, tc.code)
 		}
 	}
-	host.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "still fine"})
-	viewer.expectChat("still fine")
-	n.flush(t, session)
-	if got := n.count(t, (*store.ChatMessage)(nil), session, ""); got != 1 {
+	host.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "still fine"})
+	viewer.ExpectChat("still fine")
+	n.Flush(t, session)
+	if got := n.Count(t, (*store.ChatMessage)(nil), session, ""); got != 1 {
 		t.Errorf("%d chat rows, want only the good line", got)
 	}
 }

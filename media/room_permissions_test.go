@@ -30,9 +30,9 @@ var roomActors = []roomActor{
 // actor, a participant who watches ("watcher") and one who may be removed ("target").
 type caseRoom struct {
 	t                            *testing.T
-	n                            *testNode
+	n                            *Node
 	session                      string
-	boss, actor, watcher, target *testPeer
+	boss, actor, watcher, target *Client
 	setupID                      string // what setup made: a chat line, question or poll id
 }
 
@@ -65,7 +65,7 @@ func teamOnly() map[string]bool {
 // WebSocket: allowed or refused exactly as the spec says, checked by what the other people in
 // the room receive and what the store holds.
 func TestRoomActionsFollowSpec(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	for i, tc := range roomPermissionCases() {
 		for _, a := range roomActors {
 			t.Run(fmt.Sprintf("%s/%s", tc.action, a.name), func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestRoomActionsFollowSpec(t *testing.T) {
 				}
 				tc.act(c)
 				if !want && !tc.passive {
-					c.actor.expectDenied(tc.action)
+					c.actor.ExpectDenied(tc.action)
 				}
 				tc.outcome(c, want)
 			})
@@ -88,19 +88,19 @@ func TestRoomActionsFollowSpec(t *testing.T) {
 	}
 }
 
-func newCaseRoom(t *testing.T, n *testNode, session string, a roomActor) *caseRoom {
-	n.rooms.Open(session)
-	t.Cleanup(func() { _ = n.rooms.Close(session) })
+func newCaseRoom(t *testing.T, n *Node, session string, a roomActor) *caseRoom {
+	n.Rooms.Open(session)
+	t.Cleanup(func() { _ = n.Rooms.Close(session) })
 	c := &caseRoom{t: t, n: n, session: session}
-	c.boss = n.join(t, session, "boss", authz.SessionHost)
-	c.actor = n.join(t, session, "actor", a.role)
-	c.watcher = n.join(t, session, "watcher", authz.SessionParticipant)
-	c.target = n.join(t, session, "target", authz.SessionParticipant)
+	c.boss = n.Join(t, session, "boss", authz.SessionHost)
+	c.actor = n.Join(t, session, "actor", a.role)
+	c.watcher = n.Join(t, session, "watcher", authz.SessionParticipant)
+	c.target = n.Join(t, session, "target", authz.SessionParticipant)
 	if a.onStage {
-		c.boss.send(wire.Frame{Type: wire.FrameStageInvite, Person: "actor"})
-		c.actor.expect(wire.FrameStageInvited)
-		c.actor.send(wire.Frame{Type: wire.FrameStageAccept})
-		if f := c.watcher.expect(wire.FrameStage); f.Person != "actor" || !*f.OnStage {
+		c.boss.Send(wire.Frame{Type: wire.FrameStageInvite, Person: "actor"})
+		c.actor.Expect(wire.FrameStageInvited)
+		c.actor.Send(wire.Frame{Type: wire.FrameStageAccept})
+		if f := c.watcher.Expect(wire.FrameStage); f.Person != "actor" || !*f.OnStage {
 			t.Fatalf("stage frame %+v, want the actor on stage", f)
 		}
 	}
@@ -109,22 +109,22 @@ func newCaseRoom(t *testing.T, n *testNode, session string, a roomActor) *caseRo
 
 // watcherSaw returns whether the watcher received a frame of typ matching ok before a barrier.
 func (c *caseRoom) watcherSaw(typ string, ok func(wire.Frame) bool) bool {
-	c.actor.sync()
-	return seen(c.n.barrier(c.t, c.boss, c.watcher)[0], typ, ok)
+	c.actor.Sync()
+	return Seen(c.n.Barrier(c.t, c.boss, c.watcher)[0], typ, ok)
 }
 
 func (c *caseRoom) checkRows(model any, where string, want int, args ...any) {
 	c.t.Helper()
-	c.n.flush(c.t, c.session)
-	if got := c.n.count(c.t, model, c.session, where, args...); got != want {
+	c.n.Flush(c.t, c.session)
+	if got := c.n.Count(c.t, model, c.session, where, args...); got != want {
 		c.t.Errorf("store holds %d %T rows (%s), want %d", got, model, where, want)
 	}
 }
 
 // watcherAsks has the watcher ask text; setupID is the question's id.
 func (c *caseRoom) watcherAsks(text string) {
-	c.watcher.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: text})
-	c.setupID = c.watcher.expectQuestion(func(q wire.QuestionView) bool { return q.Text == text }).ID
+	c.watcher.SendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: text})
+	c.setupID = c.watcher.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == text }).ID
 }
 
 func ifAllowed(allowed bool, n int) int {
@@ -137,26 +137,26 @@ func ifAllowed(allowed bool, n int) int {
 func roomPermissionCases() []roomPermissionCase {
 	return []roomPermissionCase{
 		{action: authz.ChatReadAll, spec: everyone(),
-			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello room"}) },
+			act: func(c *caseRoom) { c.actor.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello room"}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				if got := c.watcher.expectChat("hello room"); got.Person != "actor" || got.At == "" {
+				if got := c.watcher.ExpectChat("hello room"); got.Person != "actor" || got.At == "" {
 					c.t.Errorf("chat %+v", got)
 				}
 				c.checkRows((*store.ChatMessage)(nil), "person_id = 'actor'", 1)
 			}},
 		{action: authz.QuestionAsk, spec: everyone(),
-			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "why?"}) },
+			act: func(c *caseRoom) { c.actor.SendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "why?"}) },
 			outcome: func(c *caseRoom, allowed bool) {
-				c.boss.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" && q.Person == "actor" })
-				c.watcher.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" }) // private mode is off
+				c.boss.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" && q.Person == "actor" })
+				c.watcher.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == "why?" }) // private mode is off
 				c.checkRows((*store.Question)(nil), "person_id = 'actor'", 1)
 			}},
 		{action: authz.ChatModerate, spec: staffOnly(),
 			setup: func(c *caseRoom) {
-				c.watcher.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "rude"})
-				c.setupID = c.watcher.expectChat("rude").ID
+				c.watcher.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "rude"})
+				c.setupID = c.watcher.ExpectChat("rude").ID
 			},
-			act: func(c *caseRoom) { c.actor.sendRoom(wire.FrameChatDelete, wire.RoomFields{ID: c.setupID}) },
+			act: func(c *caseRoom) { c.actor.SendRoom(wire.FrameChatDelete, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameChatDeleted, func(f wire.Frame) bool { return f.ID == c.setupID }); got != allowed {
 					c.t.Errorf("watcher saw the deletion: %v", got)
@@ -165,16 +165,16 @@ func roomPermissionCases() []roomPermissionCase {
 			}},
 		{action: authz.QuestionModerate, spec: staffOnly(),
 			setup: func(c *caseRoom) { c.watcherAsks("off topic?") },
-			act:   func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionDelete, wire.RoomFields{ID: c.setupID}) },
+			act:   func(c *caseRoom) { c.actor.SendRoom(wire.FrameQuestionDelete, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameQuestionDeleted, func(f wire.Frame) bool { return f.ID == c.setupID }); got != allowed {
 					c.t.Errorf("watcher saw the deletion: %v", got)
 				}
 				c.checkRows((*store.Question)(nil), "deleted_at IS NOT NULL", ifAllowed(allowed, 1))
 				// Private mode is question.moderate too.
-				c.actor.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+				c.actor.SendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
 				if !allowed {
-					c.actor.expectDenied(authz.QuestionModerate)
+					c.actor.ExpectDenied(authz.QuestionModerate)
 				}
 				if got := c.watcherSaw(wire.FrameQuestionsPrivate, nil); got != allowed {
 					c.t.Errorf("watcher told private mode changed: %v", got)
@@ -183,7 +183,7 @@ func roomPermissionCases() []roomPermissionCase {
 		{action: authz.QuestionAnswer, spec: staffOnly(),
 			setup: func(c *caseRoom) { c.watcherAsks("how?") },
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FrameQuestionAnswer, wire.RoomFields{ID: c.setupID, Text: "like this"})
+				c.actor.SendRoom(wire.FrameQuestionAnswer, wire.RoomFields{ID: c.setupID, Text: "like this"})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.Answer == "like this" }); got != allowed {
@@ -194,7 +194,7 @@ func roomPermissionCases() []roomPermissionCase {
 		{action: authz.QuestionAnswerLive,
 			spec:  map[string]bool{"host": true, "moderator": true, "speaker": false, "speaker on stage": true, "participant": false},
 			setup: func(c *caseRoom) { c.watcherAsks("live?") },
-			act:   func(c *caseRoom) { c.actor.sendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: c.setupID}) },
+			act:   func(c *caseRoom) { c.actor.SendRoom(wire.FrameQuestionLive, wire.RoomFields{ID: c.setupID}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.AnsweredLive }); got != allowed {
 					c.t.Errorf("watcher saw the live answer: %v", got)
@@ -204,31 +204,31 @@ func roomPermissionCases() []roomPermissionCase {
 		{action: authz.QuestionReadPrivate, spec: staffOnly(), passive: true,
 			setup: func(c *caseRoom) {
 				c.watcherAsks("asked in the open")
-				c.actor.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "asked in the open" })
-				c.boss.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
-				c.actor.expect(wire.FrameQuestionsPrivate)
+				c.actor.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == "asked in the open" })
+				c.boss.SendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+				c.actor.Expect(wire.FrameQuestionsPrivate)
 			},
 			act: func(c *caseRoom) { c.watcherAsks("asked in private") },
 			outcome: func(c *caseRoom, allowed bool) {
-				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.Text == "asked in private" })
+				got := Seen(c.n.Barrier(c.t, c.boss, c.actor)[0], wire.FrameQuestion, func(f wire.Frame) bool { return f.Question.Text == "asked in private" })
 				if got != allowed {
 					c.t.Errorf("actor saw another's private question: %v", got)
 				}
 				// Everyone sees their own, and a late joiner sees only what they may.
-				c.actor.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "mine"})
-				if q := c.actor.expectQuestion(func(q wire.QuestionView) bool { return q.Text == "mine" }); !q.Private {
+				c.actor.SendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "mine"})
+				if q := c.actor.ExpectQuestion(func(q wire.QuestionView) bool { return q.Text == "mine" }); !q.Private {
 					c.t.Errorf("question asked in private mode not marked private: %+v", q)
 				}
 				c.checkRows((*store.Question)(nil), "private", 2)
 			}},
 		{action: authz.PollCreateSend, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Best day?", Options: []string{"Mon", "Fri"}})
+				c.actor.SendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Best day?", Options: []string{"Mon", "Fri"}})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if allowed {
-					draft := c.actor.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollDraft })
-					c.actor.sendRoom(wire.FramePollSend, wire.RoomFields{ID: draft.ID})
+					draft := c.actor.ExpectPoll(func(p wire.PollView) bool { return p.Status == store.PollDraft })
+					c.actor.SendRoom(wire.FramePollSend, wire.RoomFields{ID: draft.ID})
 				}
 				if got := c.watcherSaw(wire.FramePoll, func(f wire.Frame) bool { return f.Poll.Status == store.PollSent }); got != allowed {
 					c.t.Errorf("watcher saw a sent poll: %v", got)
@@ -237,41 +237,41 @@ func roomPermissionCases() []roomPermissionCase {
 			}},
 		{action: authz.PollAnswer, spec: everyone(),
 			setup: func(c *caseRoom) {
-				c.boss.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Tea?", Options: []string{"no", "yes"}})
-				c.setupID = c.boss.expectPoll(func(p wire.PollView) bool { return true }).ID
-				c.boss.sendRoom(wire.FramePollSend, wire.RoomFields{ID: c.setupID})
-				c.actor.expectPoll(func(p wire.PollView) bool { return p.Status == store.PollSent })
+				c.boss.SendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Tea?", Options: []string{"no", "yes"}})
+				c.setupID = c.boss.ExpectPoll(func(p wire.PollView) bool { return true }).ID
+				c.boss.SendRoom(wire.FramePollSend, wire.RoomFields{ID: c.setupID})
+				c.actor.ExpectPoll(func(p wire.PollView) bool { return p.Status == store.PollSent })
 			},
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: c.setupID, Option: intPtr(1)})
+				c.actor.SendRoom(wire.FramePollAnswer, wire.RoomFields{ID: c.setupID, Option: intPtr(1)})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
-				c.watcher.expectPoll(func(p wire.PollView) bool { return p.Counts[1] == 1 })
+				c.watcher.ExpectPoll(func(p wire.PollView) bool { return p.Counts[1] == 1 })
 				c.checkRows((*store.PollVote)(nil), "person_id = 'actor' AND option = 1", 1)
 			}},
 		{action: authz.ParticipantsReadHidden, spec: staffOnly(), passive: true,
 			setup: func(c *caseRoom) {
 				// The joins' list goes out peopleListDelay after them: let it leave before the
 				// barrier, or on a slow machine it lands after it and looks sent while hidden.
-				c.n.awaitPeopleListSent(c.t, c.session)
-				c.n.barrier(c.t, c.boss, c.actor) // what the actor got before the tab was hidden
-				c.boss.sendRoom(wire.FrameParticipantsHide, wire.RoomFields{Enabled: boolPtr(true)})
+				c.n.AwaitPeopleListSent(c.t, c.session)
+				c.n.Barrier(c.t, c.boss, c.actor) // what the actor got before the tab was hidden
+				c.boss.SendRoom(wire.FrameParticipantsHide, wire.RoomFields{Enabled: boolPtr(true)})
 			},
 			act: func(c *caseRoom) {
-				late := c.n.join(c.t, c.session, "late", authz.SessionParticipant)
-				if late.joined.Participants != nil {
-					c.t.Errorf("a participant joining while the tab is hidden got the list %+v", *late.joined.Participants)
+				late := c.n.Join(c.t, c.session, "late", authz.SessionParticipant)
+				if late.Joined.Participants != nil {
+					c.t.Errorf("a participant joining while the tab is hidden got the list %+v", *late.Joined.Participants)
 				}
 			},
 			outcome: func(c *caseRoom, allowed bool) {
-				got := seen(c.n.barrier(c.t, c.boss, c.actor)[0], wire.FrameParticipants, nil)
+				got := Seen(c.n.Barrier(c.t, c.boss, c.actor)[0], wire.FrameParticipants, nil)
 				if got != allowed {
 					c.t.Errorf("actor received the hidden participants list: %v", got)
 				}
 			}},
 		{action: authz.CTASend, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
+				c.actor.SendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Get the slides", URL: "https://example.com/slides"})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameCTA, func(f wire.Frame) bool { return f.CTA.URL == "https://example.com/slides" }); got != allowed {
@@ -280,47 +280,47 @@ func roomPermissionCases() []roomPermissionCase {
 				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventCTA)
 			}},
 		{action: authz.ParticipantBlock, spec: staffOnly(),
-			act: func(c *caseRoom) { c.actor.send(wire.Frame{Type: wire.FrameBlock, Person: "target"}) },
+			act: func(c *caseRoom) { c.actor.Send(wire.Frame{Type: wire.FrameBlock, Person: "target"}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				c.checkRemoved(allowed, wire.CodeBlocked)
 				if !allowed {
 					return
 				}
-				again := c.n.dial(c.t, "target again")
-				again.send(wire.Frame{Type: wire.FrameJoin, Session: c.session, Token: c.n.token(c.t, c.session, "target", authz.SessionParticipant)})
-				again.expectError(wire.CodeBlocked)
-				again.expectClosed()
+				again := c.n.Dial(c.t, "target again")
+				again.Send(wire.Frame{Type: wire.FrameJoin, Session: c.session, Token: c.n.Token(c.t, c.session, "target", authz.SessionParticipant)})
+				again.ExpectError(wire.CodeBlocked)
+				again.ExpectClosed()
 			}},
 		{action: authz.ParticipantKick, spec: teamOnly(),
-			act: func(c *caseRoom) { c.actor.send(wire.Frame{Type: wire.FrameKick, Person: "target"}) },
+			act: func(c *caseRoom) { c.actor.Send(wire.Frame{Type: wire.FrameKick, Person: "target"}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				c.checkRemoved(allowed, wire.CodeKicked)
 				if allowed {
-					c.n.join(c.t, c.session, "target", authz.SessionParticipant) // a kick is not a ban
+					c.n.Join(c.t, c.session, "target", authz.SessionParticipant) // a kick is not a ban
 				}
 			}},
 		{action: authz.ReactionsEnable, spec: teamOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
+				c.actor.SendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FrameReactions, func(f wire.Frame) bool { return f.Reactions.Enabled }); got != allowed {
 					c.t.Errorf("watcher told reactions are on: %v", got)
 				}
-				c.watcher.sendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
+				c.watcher.SendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
 				if allowed {
-					c.target.expect(wire.FrameReactions) // enabled
-					if f := c.target.expect(wire.FrameReactions); f.Reactions.Counts["clap"] != 1 {
+					c.target.Expect(wire.FrameReactions) // enabled
+					if f := c.target.Expect(wire.FrameReactions); f.Reactions.Counts["clap"] != 1 {
 						c.t.Errorf("reaction counts %+v", f.Reactions)
 					}
 				} else {
-					c.watcher.expectError(wire.CodeDisabled)
+					c.watcher.ExpectError(wire.CodeDisabled)
 				}
 				c.checkRows((*store.RoomEvent)(nil), "kind = ?", ifAllowed(allowed, 1), store.RoomEventReaction)
 			}},
 		{action: authz.StageControlMedia, spec: staffOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/deck.pdf"})
+				c.actor.SendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/deck.pdf"})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FramePresentation, func(f wire.Frame) bool { return f.Presentation != nil }); got != allowed {
@@ -329,10 +329,10 @@ func roomPermissionCases() []roomPermissionCase {
 			}},
 		{action: authz.StageRemovePresentation, spec: staffOnly(),
 			setup: func(c *caseRoom) {
-				c.boss.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/video.mp4"})
-				c.watcher.expect(wire.FramePresentation)
+				c.boss.SendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/video.mp4"})
+				c.watcher.Expect(wire.FramePresentation)
 			},
-			act: func(c *caseRoom) { c.actor.sendRoom(wire.FramePresentationStop, wire.RoomFields{}) },
+			act: func(c *caseRoom) { c.actor.SendRoom(wire.FramePresentationStop, wire.RoomFields{}) },
 			outcome: func(c *caseRoom, allowed bool) {
 				if got := c.watcherSaw(wire.FramePresentation, func(f wire.Frame) bool { return f.Presentation == nil }); got != allowed {
 					c.t.Errorf("watcher saw the presentation stop: %v", got)
@@ -341,7 +341,7 @@ func roomPermissionCases() []roomPermissionCase {
 			}},
 		{action: authz.BreakoutCreateStart, spec: teamOnly(),
 			act: func(c *caseRoom) {
-				c.actor.sendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Room A"}})
+				c.actor.SendRoom(wire.FrameBreakoutCreate, wire.RoomFields{Names: []string{"Room A"}})
 			},
 			outcome: func(c *caseRoom, allowed bool) {
 				if !allowed {
@@ -350,20 +350,20 @@ func roomPermissionCases() []roomPermissionCase {
 					}
 					return
 				}
-				c.actor.expect(wire.FrameBreakouts)
-				c.actor.sendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
-				if f := c.watcher.expect(wire.FrameBreakout); f.Breakout == nil || f.Breakout.Name != "Room A" {
+				c.actor.Expect(wire.FrameBreakouts)
+				c.actor.SendRoom(wire.FrameBreakoutStart, wire.RoomFields{})
+				if f := c.watcher.Expect(wire.FrameBreakout); f.Breakout == nil || f.Breakout.Name != "Room A" {
 					c.t.Fatalf("breakout frame %+v, want Room A", f)
 				}
 				// Chat in a group stays in the group (the host stayed in the main room).
-				c.watcher.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "in group"})
-				c.target.expectChat("in group")
-				if seen(c.n.barrier(c.t, c.actor, c.boss)[0], wire.FrameChat, func(f wire.Frame) bool { return f.Chat.Text == "in group" }) {
+				c.watcher.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "in group"})
+				c.target.ExpectChat("in group")
+				if Seen(c.n.Barrier(c.t, c.actor, c.boss)[0], wire.FrameChat, func(f wire.Frame) bool { return f.Chat.Text == "in group" }) {
 					c.t.Error("a breakout group's chat reached the main room")
 				}
 				c.checkRows((*store.ChatMessage)(nil), "breakout_id <> '' AND text = 'in group'", 1)
-				c.actor.sendRoom(wire.FrameBreakoutEnd, wire.RoomFields{})
-				if f := c.watcher.expect(wire.FrameBreakout); f.Breakout != nil {
+				c.actor.SendRoom(wire.FrameBreakoutEnd, wire.RoomFields{})
+				if f := c.watcher.Expect(wire.FrameBreakout); f.Breakout != nil {
 					c.t.Fatalf("breakout frame %+v, want back in the main room", f)
 				}
 			}},
@@ -376,15 +376,15 @@ func (c *caseRoom) checkRemoved(allowed bool, code string) {
 	c.t.Helper()
 	kind := map[string]string{wire.CodeBlocked: store.RoomEventBlock, wire.CodeKicked: store.RoomEventKick}[code]
 	if allowed {
-		if f := c.target.expect(wire.FrameBye); f.Code != code {
+		if f := c.target.Expect(wire.FrameBye); f.Code != code {
 			c.t.Fatalf("bye frame %+v, want code %s", f, code)
 		}
-		c.target.expectClosed()
-	} else if c.actor.sync(); seen(c.n.barrier(c.t, c.boss, c.target)[0], wire.FrameBye, nil) {
+		c.target.ExpectClosed()
+	} else if c.actor.Sync(); Seen(c.n.Barrier(c.t, c.boss, c.target)[0], wire.FrameBye, nil) {
 		c.t.Fatal("target removed by someone not allowed to")
 	}
 	inRoom := false
-	for _, p := range c.n.rooms.mustGet(c.t, c.session).Participants() {
+	for _, p := range c.n.Room(c.t, c.session).Participants() {
 		inRoom = inRoom || p.PersonID == "target"
 	}
 	if inRoom == allowed {

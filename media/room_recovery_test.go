@@ -32,30 +32,30 @@ func storeSession(t *testing.T, db *bun.DB, id, status string, autoRecord bool) 
 	return ses
 }
 
-// sendJoin dials and sends a join with a token the API would issue for ses, without waiting.
-func (n *testNode) sendJoin(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *testPeer {
+// SendJoin dials and sends a join with a token the API would issue for ses, without waiting.
+func (n *Node) SendJoin(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *Client {
 	t.Helper()
-	c := n.claims(ses.ID, person, role)
+	c := n.Claims(ses.ID, person, role)
 	c.WorkspaceID = ses.WorkspaceID
-	p := n.dial(t, person)
-	p.send(wire.Frame{Type: wire.FrameJoin, Session: ses.ID, Token: n.tokenFor(t, c)})
+	p := n.Dial(t, person)
+	p.Send(wire.Frame{Type: wire.FrameJoin, Session: ses.ID, Token: n.TokenFor(t, c)})
 	return p
 }
 
-func (n *testNode) joinSession(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *testPeer {
+func (n *Node) JoinSession(t *testing.T, ses *store.Session, person string, role authz.SessionRole) *Client {
 	t.Helper()
-	p := n.sendJoin(t, ses, person, role)
-	p.joined = p.expect(wire.FrameJoined)
+	p := n.SendJoin(t, ses, person, role)
+	p.Joined = p.Expect(wire.FrameJoined)
 	return p
 }
 
-// refused expects p's join to be turned away with code, and no room to exist for session.
-func (n *testNode) refused(t *testing.T, p *testPeer, code, session string) {
+// ExpectJoinRefused expects p's join to be turned away with code, and no room to exist for session.
+func (n *Node) ExpectJoinRefused(t *testing.T, p *Client, code, session string) {
 	t.Helper()
-	p.expectError(code)
-	p.expectClosed()
-	if _, ok := n.rooms.Get(session); ok {
-		t.Fatalf("%s: a refused join left a room for %s", p.name, session)
+	p.ExpectError(code)
+	p.ExpectClosed()
+	if _, ok := n.Rooms.Get(session); ok {
+		t.Fatalf("%s: a refused join left a room for %s", p.Name, session)
 	}
 }
 
@@ -65,48 +65,48 @@ func (n *testNode) refused(t *testing.T, p *testPeer, code, session string) {
 // and the finalized WebM holds both stretches.
 func TestRestartedNodeReopensLiveRoom(t *testing.T) {
 	dir := t.TempDir()
-	before := newTestNodeOn(t, dir, storetest.Postgres(t))
-	ses := storeSession(t, before.db, session, store.SessionLive, true)
+	before := StartNodeOn(t, dir, storetest.Postgres(t))
+	ses := storeSession(t, before.DB, session, store.SessionLive, true)
 	ctx := context.Background()
-	must(t, before.client().OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: ses.WorkspaceID, AutoRecord: true}))
-	host := before.joinSession(t, ses, "host", authz.SessionHost)
+	must(t, before.MediaCtl().OpenRoom(ctx, session, mediactl.OpenRequest{WorkspaceID: ses.WorkspaceID, AutoRecord: true}))
+	host := before.JoinSession(t, ses, "host", authz.SessionHost)
 	host.Publish("audio", "video")
-	viewer := before.joinSession(t, ses, "reg_1", authz.SessionParticipant)
-	waitRecorded(t, before, 80, 120)
+	viewer := before.JoinSession(t, ses, "reg_1", authz.SessionParticipant)
+	before.WaitRecorded(t, session, 80, 120)
 
-	before.rooms.CloseAll() // onair media's shutdown
-	before.srv.Close()
-	viewer.expectClosedWithoutBye()
-	host.expectClosedWithoutBye()
+	before.Rooms.CloseAll() // onair media's shutdown
+	before.Server.Close()
+	viewer.ExpectClosedWithoutBye()
+	host.ExpectClosedWithoutBye()
 
-	after := newTestNodeOn(t, dir, before.db)
-	viewer = after.joinSession(t, ses, "reg_1", authz.SessionParticipant)
-	if live := viewer.joined.Live; live == nil || !*live {
+	after := StartNodeOn(t, dir, before.DB)
+	viewer = after.JoinSession(t, ses, "reg_1", authz.SessionParticipant)
+	if live := viewer.Joined.Live; live == nil || !*live {
 		t.Fatal("the participant's join after the restart found the room not live")
 	}
-	if rec := viewer.joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
+	if rec := viewer.Joined.Recording; rec == nil || rec.State != mediactl.RecordingActive {
 		t.Fatalf("joined frame says recording %+v, want the auto-recording resumed", rec)
 	}
-	if ids := after.rooms.IDs(); len(ids) != 1 || ids[0] != session {
+	if ids := after.Rooms.IDs(); len(ids) != 1 || ids[0] != session {
 		t.Fatalf("rooms after the first join %v, want only %s", ids, session)
 	}
-	host = after.joinSession(t, ses, "host", authz.SessionHost)
+	host = after.JoinSession(t, ses, "host", authz.SessionHost)
 	host.Publish("audio", "video")
-	waitRecorded(t, after, 160, 240) // both lives' packets: the first from the stopped files
-	st, err := after.client().StopRecording(ctx, session)
+	after.WaitRecorded(t, session, 160, 240) // both lives' packets: the first from the stopped files
+	st, err := after.MediaCtl().StopRecording(ctx, session)
 	if err != nil || len(st.Tracks) != 4 {
 		t.Fatalf("stop: %+v, %v, want the 2 track files of each life in one recording", st, err)
 	}
-	fin, err := after.client().FinalizeRecording(ctx, session)
+	fin, err := after.MediaCtl().FinalizeRecording(ctx, session)
 	must(t, err)
-	got := parseWebM(t, fin.File)
-	assertWebM(t, got, 0)
-	if audio := got.blocks[got.tracks["A_OPUS"].TrackNumber]; len(audio) < 160 {
+	got := ParseWebM(t, fin.File)
+	AssertWebM(t, got, 0)
+	if audio := got.Blocks[got.Tracks["A_OPUS"].TrackNumber]; len(audio) < 160 {
 		t.Fatalf("%d audio blocks, want both stretches (≥ 160)", len(audio))
 	}
 
-	after.flush(t, session)
-	visits, err := store.SessionAttendance(ctx, after.db, session)
+	after.Flush(t, session)
+	visits, err := store.SessionAttendance(ctx, after.DB, session)
 	must(t, err)
 	seen := map[string]int{}
 	for _, v := range visits {
@@ -119,40 +119,40 @@ func TestRestartedNodeReopensLiveRoom(t *testing.T) {
 		t.Fatalf("visits by person %v, want one per life each", seen)
 	}
 	// The viewer leaves first, so the host's leaving at cleanup sends no offer to a closing peer.
-	_ = viewer.ws.CloseNow()
-	waitFor(t, "the viewer gone", func() bool { return len(after.rooms.mustGet(t, session).Participants()) == 1 })
+	_ = viewer.WS.CloseNow()
+	WaitFor(t, "the viewer gone", func() bool { return len(after.Room(t, session).Participants()) == 1 })
 }
 
 // Joins racing to a live session whose room this node does not have land in one room, which
 // records once.
 func TestRacingJoinsOpenOneRoom(t *testing.T) {
-	n := newTestNode(t)
-	ses := storeSession(t, n.db, session, store.SessionLive, true)
-	peers := make([]*testPeer, 8)
+	n := StartNode(t)
+	ses := storeSession(t, n.DB, session, store.SessionLive, true)
+	peers := make([]*Client, 8)
 	joins := make([]wire.Frame, len(peers))
 	for i := range peers {
 		person := fmt.Sprintf("reg_%d", i)
-		peers[i] = n.dial(t, person)
-		c := n.claims(session, person, authz.SessionParticipant)
+		peers[i] = n.Dial(t, person)
+		c := n.Claims(session, person, authz.SessionParticipant)
 		c.WorkspaceID = ses.WorkspaceID
-		joins[i] = wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.tokenFor(t, c)}
+		joins[i] = wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.TokenFor(t, c)}
 	}
 	var wg sync.WaitGroup
 	for i, p := range peers {
 		wg.Add(1)
-		go func() { defer wg.Done(); p.send(joins[i]) }()
+		go func() { defer wg.Done(); p.Send(joins[i]) }()
 	}
 	wg.Wait()
 	for _, p := range peers {
-		p.expect(wire.FrameJoined)
+		p.Expect(wire.FrameJoined)
 	}
-	if ids := n.rooms.IDs(); len(ids) != 1 {
+	if ids := n.Rooms.IDs(); len(ids) != 1 {
 		t.Fatalf("rooms %v, want one", ids)
 	}
-	if got := len(n.rooms.mustGet(t, session).Participants()); got != len(peers) {
+	if got := len(n.Room(t, session).Participants()); got != len(peers) {
 		t.Fatalf("%d people in the room, want all %d who joined", got, len(peers))
 	}
-	if st := n.status(t); st.State != mediactl.RecordingActive {
+	if st := n.Recording(t, session); st.State != mediactl.RecordingActive {
 		t.Fatalf("recording %s, want the event's auto-record", st.State)
 	}
 }
@@ -161,38 +161,38 @@ func TestRacingJoinsOpenOneRoom(t *testing.T) {
 // has just closed (the join read "live" before the session's end was written); the control
 // API's open, the workflow's word, still opens it.
 func TestJoinsDoNotReopenClosedRooms(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	for _, status := range []string{store.SessionEnded, store.SessionProcessingFailed, store.SessionProcessed, store.SessionCancelled} {
-		ses := storeSession(t, n.db, "ses_"+status, status, false)
+		ses := storeSession(t, n.DB, "ses_"+status, status, false)
 		for _, role := range []authz.SessionRole{authz.SessionParticipant, authz.SessionHost} {
-			n.refused(t, n.sendJoin(t, ses, string(role), role), wire.CodeRoomClosed, ses.ID)
+			n.ExpectJoinRefused(t, n.SendJoin(t, ses, string(role), role), wire.CodeRoomClosed, ses.ID)
 		}
 	}
 
-	ses := storeSession(t, n.db, session, store.SessionLive, false)
-	viewer := n.joinSession(t, ses, "reg_1", authz.SessionParticipant)
-	must(t, n.rooms.Close(session)) // the post-live close-room step
-	if f := viewer.expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
+	ses := storeSession(t, n.DB, session, store.SessionLive, false)
+	viewer := n.JoinSession(t, ses, "reg_1", authz.SessionParticipant)
+	must(t, n.Rooms.Close(session)) // the post-live close-room step
+	if f := viewer.Expect(wire.FrameBye); f.Code != wire.CodeRoomClosed {
 		t.Fatalf("bye %+v, want room_closed", f)
 	}
-	n.refused(t, n.sendJoin(t, ses, "reg_2", authz.SessionParticipant), wire.CodeRoomClosed, session)
-	n.refused(t, n.sendJoin(t, ses, "host", authz.SessionHost), wire.CodeRoomClosed, session)
-	n.rooms.Open(session)
-	n.joinSession(t, ses, "reg_2", authz.SessionParticipant)
+	n.ExpectJoinRefused(t, n.SendJoin(t, ses, "reg_2", authz.SessionParticipant), wire.CodeRoomClosed, session)
+	n.ExpectJoinRefused(t, n.SendJoin(t, ses, "host", authz.SessionHost), wire.CodeRoomClosed, session)
+	n.Rooms.Open(session)
+	n.JoinSession(t, ses, "reg_2", authz.SessionParticipant)
 }
 
 // Before the start the store keeps participants waiting and lets staff into the green room,
 // which does not record yet even when the event auto-records.
 func TestScheduledSessionOpensOnlyTheGreenRoom(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	for _, status := range []string{store.SessionScheduled, store.SessionOpen} {
-		ses := storeSession(t, n.db, "ses_"+status, status, true)
-		n.refused(t, n.sendJoin(t, ses, "reg_1", authz.SessionParticipant), wire.CodeRoomNotLive, ses.ID)
-		host := n.joinSession(t, ses, "host", authz.SessionHost)
-		if live := host.joined.Live; live == nil || *live {
+		ses := storeSession(t, n.DB, "ses_"+status, status, true)
+		n.ExpectJoinRefused(t, n.SendJoin(t, ses, "reg_1", authz.SessionParticipant), wire.CodeRoomNotLive, ses.ID)
+		host := n.JoinSession(t, ses, "host", authz.SessionHost)
+		if live := host.Joined.Live; live == nil || *live {
 			t.Fatalf("%s: the host's green room is live", status)
 		}
-		if st, err := n.recordings.Status(ses.ID); err != nil || st.State != mediactl.RecordingIdle {
+		if st, err := n.Recordings.Status(ses.ID); err != nil || st.State != mediactl.RecordingIdle {
 			t.Fatalf("%s: recording %+v, %v before the start", status, st, err)
 		}
 	}
@@ -202,46 +202,46 @@ func TestScheduledSessionOpensOnlyTheGreenRoom(t *testing.T) {
 // workspace but naming this session, a forged one, or one for another session are refused, and
 // none of them leaves a room, a visit or a recording behind.
 func TestTokenOfAnotherWorkspaceOpensNothing(t *testing.T) {
-	n := newTestNode(t)
-	theirs := storeSession(t, n.db, session, store.SessionLive, true)
-	ours := storeSession(t, n.db, "ses_ours", store.SessionLive, false)
-	mismatched := n.claims(theirs.ID, "reg_1", authz.SessionParticipant)
+	n := StartNode(t)
+	theirs := storeSession(t, n.DB, session, store.SessionLive, true)
+	ours := storeSession(t, n.DB, "ses_ours", store.SessionLive, false)
+	mismatched := n.Claims(theirs.ID, "reg_1", authz.SessionParticipant)
 	mismatched.WorkspaceID = ours.WorkspaceID
-	mismatchedHost := n.claims(theirs.ID, "host", authz.SessionHost)
+	mismatchedHost := n.Claims(theirs.ID, "host", authz.SessionHost)
 	mismatchedHost.WorkspaceID = ours.WorkspaceID
-	forged := n.claims(theirs.ID, "reg_1", authz.SessionParticipant)
+	forged := n.Claims(theirs.ID, "reg_1", authz.SessionParticipant)
 	forged.WorkspaceID = theirs.WorkspaceID
 	forgedToken, err := jointoken.Sign([]byte("not the media secret"), forged)
 	must(t, err)
-	ourToken := n.claims(ours.ID, "reg_1", authz.SessionParticipant)
+	ourToken := n.Claims(ours.ID, "reg_1", authz.SessionParticipant)
 	ourToken.WorkspaceID = ours.WorkspaceID
 	cases := []struct{ name, token, code string }{
-		{"another workspace's participant", n.tokenFor(t, mismatched), wire.CodeTokenInvalid},
-		{"another workspace's host", n.tokenFor(t, mismatchedHost), wire.CodeTokenInvalid},
+		{"another workspace's participant", n.TokenFor(t, mismatched), wire.CodeTokenInvalid},
+		{"another workspace's host", n.TokenFor(t, mismatchedHost), wire.CodeTokenInvalid},
 		{"forged", forgedToken, wire.CodeTokenInvalid},
-		{"another session's token", n.tokenFor(t, ourToken), wire.CodeWrongSession},
+		{"another session's token", n.TokenFor(t, ourToken), wire.CodeWrongSession},
 	}
 	try := func() {
 		t.Helper()
 		for _, tc := range cases {
-			p := n.dial(t, tc.name)
-			p.send(wire.Frame{Type: wire.FrameJoin, Session: theirs.ID, Token: tc.token})
-			p.expectError(tc.code)
-			p.expectClosed()
+			p := n.Dial(t, tc.name)
+			p.Send(wire.Frame{Type: wire.FrameJoin, Session: theirs.ID, Token: tc.token})
+			p.ExpectError(tc.code)
+			p.ExpectClosed()
 		}
 	}
 	try()
-	if ids := n.rooms.IDs(); len(ids) != 0 {
+	if ids := n.Rooms.IDs(); len(ids) != 0 {
 		t.Fatalf("refused joins opened rooms %v", ids)
 	}
-	if st, err := n.recordings.Status(theirs.ID); err != nil || st.State != mediactl.RecordingIdle {
+	if st, err := n.Recordings.Status(theirs.ID); err != nil || st.State != mediactl.RecordingIdle {
 		t.Fatalf("refused joins started a recording: %+v, %v", st, err)
 	}
 
-	n.joinSession(t, theirs, "reg_2", authz.SessionParticipant)
+	n.JoinSession(t, theirs, "reg_2", authz.SessionParticipant)
 	try() // the room is live now: still no way in
-	n.flush(t, theirs.ID)
-	visits, err := store.SessionAttendance(context.Background(), n.db, theirs.ID)
+	n.Flush(t, theirs.ID)
+	visits, err := store.SessionAttendance(context.Background(), n.DB, theirs.ID)
 	must(t, err)
 	if len(visits) != 1 || visits[0].PersonID != "reg_2" || visits[0].WorkspaceID != theirs.WorkspaceID {
 		t.Fatalf("visits %+v, want only reg_2's, in the session's workspace", visits)

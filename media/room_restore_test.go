@@ -17,41 +17,41 @@ import (
 // was deleted or stopped.
 func TestRestartedNodeRestoresRoomState(t *testing.T) {
 	dir := t.TempDir()
-	before := newTestNodeOn(t, dir, storetest.Postgres(t))
-	ses := storeSession(t, before.db, session, store.SessionLive, false)
-	must(t, before.client().OpenRoom(context.Background(), session, mediactl.OpenRequest{WorkspaceID: ses.WorkspaceID}))
-	host := before.joinSession(t, ses, "host", authz.SessionHost)
-	viewer := before.joinSession(t, ses, "reg_1", authz.SessionParticipant)
+	before := StartNodeOn(t, dir, storetest.Postgres(t))
+	ses := storeSession(t, before.DB, session, store.SessionLive, false)
+	must(t, before.MediaCtl().OpenRoom(context.Background(), session, mediactl.OpenRequest{WorkspaceID: ses.WorkspaceID}))
+	host := before.JoinSession(t, ses, "host", authz.SessionHost)
+	viewer := before.JoinSession(t, ses, "reg_1", authz.SessionParticipant)
 
-	viewer.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "deleted later"})
-	gone := host.expectChat("deleted later")
-	host.sendRoom(wire.FrameChatDelete, wire.RoomFields{ID: gone.ID})
-	viewer.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello from the audience"})
-	host.expectChat("hello from the audience")
-	viewer.sendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "Will the slides be shared?"})
-	host.sendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Useful?", Options: []string{"yes", "no"}})
-	poll := host.expect(wire.FramePoll).Poll
-	host.sendRoom(wire.FramePollSend, wire.RoomFields{ID: poll.ID})
-	viewer.expect(wire.FramePoll)
-	viewer.sendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(0)})
-	host.sendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
-	viewer.expect(wire.FrameReactions)
-	viewer.sendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
-	host.sendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
-	host.sendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Book a demo", URL: "https://example.com/demo"})
-	host.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/old.pdf"})
-	host.sendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/slides.pdf"})
-	viewer.sync()
-	host.sync()
-	before.flush(t, session)
+	viewer.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "deleted later"})
+	gone := host.ExpectChat("deleted later")
+	host.SendRoom(wire.FrameChatDelete, wire.RoomFields{ID: gone.ID})
+	viewer.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: "hello from the audience"})
+	host.ExpectChat("hello from the audience")
+	viewer.SendRoom(wire.FrameQuestionAsk, wire.RoomFields{Text: "Will the slides be shared?"})
+	host.SendRoom(wire.FramePollCreate, wire.RoomFields{Text: "Useful?", Options: []string{"yes", "no"}})
+	poll := host.Expect(wire.FramePoll).Poll
+	host.SendRoom(wire.FramePollSend, wire.RoomFields{ID: poll.ID})
+	viewer.Expect(wire.FramePoll)
+	viewer.SendRoom(wire.FramePollAnswer, wire.RoomFields{ID: poll.ID, Option: intPtr(0)})
+	host.SendRoom(wire.FrameReactionsEnable, wire.RoomFields{Enabled: boolPtr(true)})
+	viewer.Expect(wire.FrameReactions)
+	viewer.SendRoom(wire.FrameReactionSend, wire.RoomFields{Reaction: "clap"})
+	host.SendRoom(wire.FrameQuestionPrivate, wire.RoomFields{Enabled: boolPtr(true)})
+	host.SendRoom(wire.FrameCTASend, wire.RoomFields{Text: "Book a demo", URL: "https://example.com/demo"})
+	host.SendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/old.pdf"})
+	host.SendRoom(wire.FramePresentationStart, wire.RoomFields{URL: "https://example.com/slides.pdf"})
+	viewer.Sync()
+	host.Sync()
+	before.Flush(t, session)
 
-	before.rooms.CloseAll() // onair media's shutdown
-	before.srv.Close()
-	viewer.expectClosedWithoutBye()
-	host.expectClosedWithoutBye()
+	before.Rooms.CloseAll() // onair media's shutdown
+	before.Server.Close()
+	viewer.ExpectClosedWithoutBye()
+	host.ExpectClosedWithoutBye()
 
-	after := newTestNodeOn(t, dir, before.db)
-	got := after.joinSession(t, ses, "reg_1", authz.SessionParticipant).joined.RoomFields
+	after := StartNodeOn(t, dir, before.DB)
+	got := after.JoinSession(t, ses, "reg_1", authz.SessionParticipant).Joined.RoomFields
 	if len(got.Chats) != 1 || got.Chats[0].Text != "hello from the audience" || got.Chats[0].Person != "reg_1" {
 		t.Errorf("chat after the restart %+v, want the one line not deleted", got.Chats)
 	}

@@ -14,30 +14,30 @@ import (
 // flowing, people keep joining and media keeps being forwarded; once the store is free
 // everything accepted meanwhile is written.
 func TestStuckStoreNeverStallsTheRoom(t *testing.T) {
-	n := newTestNode(t)
-	host, viewer := n.liveHostAndViewer(t)
+	n := StartNode(t)
+	host, viewer := n.LiveHostAndViewer(t, session)
 
 	ctx := context.Background()
-	tx, err := n.db.BeginTx(ctx, nil)
+	tx, err := n.DB.BeginTx(ctx, nil)
 	must(t, err)
 	defer func() { _ = tx.Rollback() }()
 	_, err = tx.ExecContext(ctx, "LOCK TABLE chat_messages, attendance IN ACCESS EXCLUSIVE MODE")
 	must(t, err)
 
 	for i := range 5 {
-		host.sendRoom(wire.FrameChatSend, wire.RoomFields{Text: fmt.Sprintf("while stuck %d", i)})
-		viewer.expectChat(fmt.Sprintf("while stuck %d", i))
+		host.SendRoom(wire.FrameChatSend, wire.RoomFields{Text: fmt.Sprintf("while stuck %d", i)})
+		viewer.ExpectChat(fmt.Sprintf("while stuck %d", i))
 	}
-	late := n.join(t, session, "late", authz.SessionParticipant)
+	late := n.Join(t, session, "late", authz.SessionParticipant)
 	before := late.Received("host", "video")
-	waitFor(t, "the newcomer receiving while the store is stuck", func() bool { return late.Received("host", "video") >= before+20 })
+	WaitFor(t, "the newcomer receiving while the store is stuck", func() bool { return late.Received("host", "video") >= before+20 })
 
 	must(t, tx.Rollback())
-	n.flush(t, session)
-	if got := n.count(t, (*store.ChatMessage)(nil), session, ""); got != 5 {
+	n.Flush(t, session)
+	if got := n.Count(t, (*store.ChatMessage)(nil), session, ""); got != 5 {
 		t.Errorf("%d chat rows after the store came back, want 5", got)
 	}
-	if got := n.count(t, (*store.Attendance)(nil), session, ""); got != 3 {
+	if got := n.Count(t, (*store.Attendance)(nil), session, ""); got != 3 {
 		t.Errorf("%d attendance rows after the store came back, want 3", got)
 	}
 }

@@ -152,9 +152,9 @@ func wantEveryControlNamed(t *testing.T, tab context.Context) {
 }
 
 // roomLink is the room page's URL with a token for claims, as the API's /join/:secret makes it.
-func roomLink(t *testing.T, n *testNode, c jointoken.Claims) string {
+func roomLink(t *testing.T, n *Node, c jointoken.Claims) string {
 	t.Helper()
-	return roompage.Link(roompage.LinkParams{MediaURL: n.srv.URL, SessionID: c.SessionID, Token: n.tokenFor(t, c)})
+	return roompage.Link(roompage.LinkParams{MediaURL: n.Server.URL, SessionID: c.SessionID, Token: n.TokenFor(t, c)})
 }
 
 // saveScreenshot writes the page to ONAIR_SCREENSHOTS (a directory, to look at them), else to
@@ -185,10 +185,10 @@ func TestRoomPageInChromium(t *testing.T) {
 	defer cancel()
 	browser := newBrowser(t, ctx)
 
-	n := newTestNode(t) // a real media node on loopback, with a real Postgres behind its rooms
-	n.rooms.Open(session)
+	n := StartNode(t) // a real media node on loopback, with a real Postgres behind its rooms
+	n.Rooms.Open(session)
 	link := func(person string, role authz.SessionRole) string {
-		return roomLink(t, n, n.claims(session, person, role))
+		return roomLink(t, n, n.Claims(session, person, role))
 	}
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
@@ -202,7 +202,7 @@ func TestRoomPageInChromium(t *testing.T) {
 		`[...document.querySelectorAll('#videos video')].some(v => v.videoWidth > 0 && !v.paused)`)
 	// What Chromium decodes was encrypted by the node's downlink and written to the shared
 	// socket directly, with keys taken from Chromium's own DTLS handshake.
-	if got := n.directPackets(t, session, "reg_1"); got == 0 {
+	if got := n.DirectPackets(t, session, "reg_1"); got == 0 {
 		t.Error("the participant's video did not take the direct path")
 	}
 	if hidden, err := chromedp.Run(guest, chromedp.Evaluate[bool](`document.getElementById('publisher').hidden`)); err != nil || !hidden {
@@ -267,16 +267,16 @@ func TestRoomPageExplainsRefusalsAndWaitsForTheStart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	browser := newBrowser(t, ctx)
-	n := newTestNode(t)
+	n := StartNode(t)
 
-	expired := n.claims(session, "reg_late", authz.SessionParticipant)
+	expired := n.Claims(session, "reg_late", authz.SessionParticipant)
 	expired.ExpiresAt = time.Now().Add(-time.Minute).Unix()
 	late := openPage(t, browser, "expired", roomLink(t, n, expired))
 	await(t, late, "the expired-link message", `document.body.dataset.state === 'ended' &&
 		document.getElementById('alert').textContent.includes('Your join link has expired')`)
 
-	early := openPage(t, browser, "early", roomLink(t, n, n.claims(session, "reg_early", authz.SessionParticipant)))
+	early := openPage(t, browser, "early", roomLink(t, n, n.Claims(session, "reg_early", authz.SessionParticipant)))
 	await(t, early, "the not-started message", `document.getElementById('status').textContent.includes('joins by itself')`)
-	n.rooms.Open(session)
+	n.Rooms.Open(session)
 	await(t, early, "joining once the session started", `document.body.dataset.state === 'joined'`)
 }

@@ -30,15 +30,15 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	browser := newBrowser(t, ctx)
-	n := newTestNode(t)
+	n := StartNode(t)
 	link := func(person string, role authz.SessionRole) string {
-		return roomLink(t, n, n.claims(session, person, role))
+		return roomLink(t, n, n.Claims(session, person, role))
 	}
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
 	await(t, host, "the host in the green room", `document.body.dataset.live === 'false'`)
 	awaitText(t, host, "status", "green room")
-	n.rooms.Open(session)
+	n.Rooms.Open(session)
 	await(t, host, "the green room going live", `document.body.dataset.live === 'true'`)
 	awaitText(t, host, "status", "The session is live")
 
@@ -165,9 +165,9 @@ func TestRoomPageStaffControlsInChromium(t *testing.T) {
 	again := openPage(t, browser, "alice again", link("reg_1", authz.SessionParticipant))
 	awaitText(t, again, "alert", "The organizers blocked you from this session")
 	press(t, host, "the unblock button", "#blocked button")
-	waitFor(t, "the unblock in the store", func() bool {
-		n.flush(t, session)
-		return n.count(t, &store.RoomEvent{}, session, "kind = ?", store.RoomEventUnblock) == 1
+	WaitFor(t, "the unblock in the store", func() bool {
+		n.Flush(t, session)
+		return n.Count(t, &store.RoomEvent{}, session, "kind = ?", store.RoomEventUnblock) == 1
 	})
 	back := openPage(t, browser, "alice unblocked", link("reg_1", authz.SessionParticipant))
 	await(t, back, "the unblocked participant back in the room", `document.body.dataset.state === 'joined'`)

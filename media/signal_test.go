@@ -18,9 +18,9 @@ import (
 // Expired, forged and wrong-session tokens are refused with an error frame, then the
 // connection closes; participants wait until the room is live, staff may enter early.
 func TestJoinRefusals(t *testing.T) {
-	n := newTestNode(t)
+	n := StartNode(t)
 	sign := func(c jointoken.Claims) string {
-		tok, err := jointoken.Sign(testSecret, c)
+		tok, err := jointoken.Sign(TestSecret, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,34 +42,34 @@ func TestJoinRefusals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := n.dial(t, tc.name)
-			p.send(wire.Frame{Type: wire.FrameJoin, Session: tc.session, Token: tc.token})
-			p.expectError(tc.code)
-			p.expectClosed()
+			p := n.Dial(t, tc.name)
+			p.Send(wire.Frame{Type: wire.FrameJoin, Session: tc.session, Token: tc.token})
+			p.ExpectError(tc.code)
+			p.ExpectClosed()
 		})
 	}
 
-	host := n.join(t, session, "host", authz.SessionHost) // green room
-	if r, ok := n.rooms.Get(session); !ok || r.isLive() {
+	host := n.Join(t, session, "host", authz.SessionHost) // green room
+	if r, ok := n.Rooms.Get(session); !ok || r.isLive() {
 		t.Fatal("a host entering early should create a room that is not live yet")
 	}
-	n.rooms.Open(session)
-	n.join(t, session, "reg_1", authz.SessionParticipant)
-	host.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, "host", authz.SessionHost)})
-	host.expectError(wire.CodeAlreadyJoined)
+	n.Rooms.Open(session)
+	n.Join(t, session, "reg_1", authz.SessionParticipant)
+	host.Send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.Token(t, session, "host", authz.SessionHost)})
+	host.ExpectError(wire.CodeAlreadyJoined)
 }
 
 // Bad frames get error frames and the connection keeps working; a frame over the hard limit
 // closes only that connection; the room keeps serving everyone else.
 func TestBadFramesGetErrorFrames(t *testing.T) {
-	n := newTestNode(t)
-	n.rooms.Open(session)
+	n := StartNode(t)
+	n.Rooms.Open(session)
 
-	early := n.dial(t, "early")
-	early.send(wire.Frame{Type: wire.FrameOffer, SDP: "v=0"})
-	early.expectError(wire.CodeNotJoined)
+	early := n.Dial(t, "early")
+	early.Send(wire.Frame{Type: wire.FrameOffer, SDP: "v=0"})
+	early.ExpectError(wire.CodeNotJoined)
 
-	host := n.join(t, session, "host", authz.SessionHost)
+	host := n.Join(t, session, "host", authz.SessionHost)
 	for _, tc := range []struct {
 		name  string
 		frame string
@@ -87,28 +87,28 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 		{"candidate missing", `{"type":"candidate"}`, wire.CodeBadCandidate},
 		{"stage invite of nobody", `{"type":"stage.invite","person":"ghost"}`, wire.CodeNoSuchPerson},
 	} {
-		host.sendRaw([]byte(tc.frame))
-		if f := host.expect(wire.FrameError); f.Code != tc.code {
+		host.SendRaw([]byte(tc.frame))
+		if f := host.Expect(wire.FrameError); f.Code != tc.code {
 			t.Errorf("%s: error code %q (%s), want %q", tc.name, f.Code, f.Message, tc.code)
 		}
 	}
 
 	// After all that the same connection still publishes, and viewers receive.
-	viewer := n.join(t, session, "viewer", authz.SessionParticipant)
+	viewer := n.Join(t, session, "viewer", authz.SessionParticipant)
 	host.Publish("video")
-	waitFor(t, "viewer receiving after bad frames", func() bool { return viewer.Received("host", "video") >= 20 })
+	WaitFor(t, "viewer receiving after bad frames", func() bool { return viewer.Received("host", "video") >= 20 })
 
 	// A malformed candidate once negotiation is done.
-	host.send(wire.Frame{Type: wire.FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
-	host.expectError(wire.CodeBadCandidate)
+	host.Send(wire.Frame{Type: wire.FrameCandidate, Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:garbage"}})
+	host.ExpectError(wire.CodeBadCandidate)
 
 	// A frame over the hard limit ends that connection only.
-	vandal := n.join(t, session, "vandal", authz.SessionParticipant)
-	vandal.sendRaw([]byte(`{"type":"offer","sdp":"` + strings.Repeat("a", 2<<20) + `"}`))
-	vandal.expectClosed()
+	vandal := n.Join(t, session, "vandal", authz.SessionParticipant)
+	vandal.SendRaw([]byte(`{"type":"offer","sdp":"` + strings.Repeat("a", 2<<20) + `"}`))
+	vandal.ExpectClosed()
 	before := viewer.Received("host", "video")
-	waitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
-	waitFor(t, "the vandal leaving the room", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
+	WaitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
+	WaitFor(t, "the vandal leaving the room", func() bool { return len(n.Room(t, session).Participants()) == 2 })
 }
 
 // noFingerprintSDP parses but cannot be applied: Pion fails after starting to apply it, so the
@@ -120,31 +120,31 @@ const noFingerprintSDP = `v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n` +
 // A peer that floods the server and never reads its replies is disconnected once its bounded
 // write queue fills; the room keeps forwarding to everyone else meanwhile.
 func TestFloodingPeerIsDisconnectedNotWaitedOn(t *testing.T) {
-	n := newTestNode(t)
-	host, viewer := n.liveHostAndViewer(t)
+	n := StartNode(t)
+	host, viewer := n.LiveHostAndViewer(t, session)
 
-	flooder := n.dial(t, "flooder")
-	flooder.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.token(t, session, "flooder", authz.SessionParticipant)})
-	waitFor(t, "the flooder in the room", func() bool { return len(n.mustRoom(t).Participants()) == 3 })
+	flooder := n.Dial(t, "flooder")
+	flooder.Send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.Token(t, session, "flooder", authz.SessionParticipant)})
+	WaitFor(t, "the flooder in the room", func() bool { return len(n.Room(t, session).Participants()) == 3 })
 	// From here on the flooder never reads: every frame it sends earns an error frame that
 	// piles up on its side.
 	flood := []byte(`{"type":"` + strings.Repeat("x", 40) + `"}`)
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
 	sent := 0
 	for ; ctx.Err() == nil; sent++ {
-		if err := flooder.ws.Write(ctx, websocket.MessageText, flood); err != nil {
+		if err := flooder.WS.Write(ctx, websocket.MessageText, flood); err != nil {
 			break
 		}
-		if sent%1000 == 0 && len(n.mustRoom(t).Participants()) == 2 {
+		if sent%1000 == 0 && len(n.Room(t, session).Participants()) == 2 {
 			break
 		}
 	}
-	waitFor(t, "the flooder disconnected", func() bool { return len(n.mustRoom(t).Participants()) == 2 })
+	WaitFor(t, "the flooder disconnected", func() bool { return len(n.Room(t, session).Participants()) == 2 })
 	t.Logf("flooder disconnected after %d frames", sent)
 
 	before := viewer.Received("host", "video")
-	waitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
-	host.send(wire.Frame{Type: wire.FrameStageInvite, Person: "viewer"})
-	viewer.expect(wire.FrameStageInvited)
+	WaitFor(t, "viewer still receiving", func() bool { return viewer.Received("host", "video") >= before+20 })
+	host.Send(wire.Frame{Type: wire.FrameStageInvite, Person: "viewer"})
+	viewer.Expect(wire.FrameStageInvited)
 }
