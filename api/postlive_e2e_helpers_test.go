@@ -38,12 +38,11 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms, err := media.NewRooms(media.RoomsParams{DB: db, Recordings: recordings})
+	n := &mediaNode{secret: []byte("post-live test media secret")}
+	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &mediaNode{secret: []byte("post-live test media secret")}
-	real := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: n.secret})
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/open") {
 			n.opens.Add(1)
@@ -69,7 +68,7 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 		}
 		real.ServeHTTP(w, r)
 	}))
-	t.Cleanup(func() { rooms.CloseAll(); n.srv.Close() })
+	t.Cleanup(func() { real.Close(); n.srv.Close() })
 	return n
 }
 

@@ -3,8 +3,8 @@ package api_test
 import (
 	"testing"
 
-	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/mediatest"
+	"github.com/onairhq/onair/media/room"
 	"github.com/onairhq/onair/media/wire"
 )
 
@@ -18,7 +18,7 @@ type publisher struct {
 // newPublisher joins like joinRoom, its peer answering the node's signaling.
 func newPublisher(t *testing.T, session string, token reply) *publisher {
 	t.Helper()
-	api, err := media.NewWebRTCAPI(mediatest.LoopbackSettings())
+	api, err := room.NewWebRTCAPI(mediatest.LoopbackSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
