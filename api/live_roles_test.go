@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/onairhq/onair/authz"
-	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -57,7 +57,7 @@ func (s *seatsTeam) assign(who account, role string) string {
 // expectRole waits for the frame telling c its session role changed to role.
 func (c *roomClient) expectRole(role authz.SessionRole) {
 	c.t.Helper()
-	c.expect(media.FrameRole, func(f media.Frame) bool { return f.Role == string(role) })
+	c.expect(wire.FrameRole, func(f wire.Frame) bool { return f.Role == string(role) })
 }
 
 // expectRefused waits for an error frame with code whose message says what (e.g. the action).
@@ -66,7 +66,7 @@ func (c *roomClient) expectRefused(code, what string) {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		f := c.next(deadline, code+" refusal")
-		if f.Type != media.FrameError {
+		if f.Type != wire.FrameError {
 			continue
 		}
 		if f.Code != code || !strings.Contains(f.Message, what) {
@@ -76,8 +76,8 @@ func (c *roomClient) expectRefused(code, what string) {
 	}
 }
 
-func recordingIs(state string) func(media.Frame) bool {
-	return func(f media.Frame) bool { return f.Recording != nil && f.Recording.State == state }
+func recordingIs(state string) func(wire.Frame) bool {
+	return func(f wire.Frame) bool { return f.Recording != nil && f.Recording.State == state }
 }
 
 // TestStaffChangesApplyLive: staff and membership writes change what a connected person may
@@ -91,36 +91,36 @@ func TestStaffChangesApplyLive(t *testing.T) {
 
 	// A moderator assigned as host may press REC from then on.
 	alice := joinRoom(t, ses, team.memberToken(team.alice, authz.SessionModerator))
-	alice.send(media.Frame{Type: media.FrameRecordStart})
-	alice.expectRefused(media.CodeDenied, string(authz.RoomRecord))
+	alice.send(wire.Frame{Type: wire.FrameRecordStart})
+	alice.expectRefused(wire.CodeDenied, string(authz.RoomRecord))
 	aliceHost := team.assign(team.alice, "host")
 	alice.expectRole(authz.SessionHost)
-	alice.send(media.Frame{Type: media.FrameRecordStart})
-	alice.expect(media.FrameRecording, recordingIs(mediactl.RecordingActive))
+	alice.send(wire.Frame{Type: wire.FrameRecordStart})
+	alice.expect(wire.FrameRecording, recordingIs(mediactl.RecordingActive))
 
 	// Removed from the staff, she is a moderator again: REC is no longer hers to stop.
 	h.must(http.StatusNoContent, "DELETE", "/v1/staff/"+aliceHost, team.owner.Key, nil)
 	alice.expectRole(authz.SessionModerator)
-	alice.send(media.Frame{Type: media.FrameRecordStop})
-	alice.expectRefused(media.CodeDenied, string(authz.RoomRecord))
+	alice.send(wire.Frame{Type: wire.FrameRecordStop})
+	alice.expectRefused(wire.CodeDenied, string(authz.RoomRecord))
 
 	// A host whose licence is taken away drops to moderator, and back with it.
 	team.assign(team.bob, "host")
 	bob := joinRoom(t, ses, team.memberToken(team.bob, authz.SessionHost))
 	h.must(http.StatusOK, "PATCH", "/v1/members/"+team.bob.MemberID, team.owner.Key, map[string]bool{"host_licence": false})
 	bob.expectRole(authz.SessionModerator)
-	bob.send(media.Frame{Type: media.FrameRecordStop})
-	bob.expectRefused(media.CodeDenied, string(authz.RoomRecord))
+	bob.send(wire.Frame{Type: wire.FrameRecordStop})
+	bob.expectRefused(wire.CodeDenied, string(authz.RoomRecord))
 	h.must(http.StatusOK, "PATCH", "/v1/members/"+team.bob.MemberID, team.owner.Key, map[string]bool{"host_licence": true})
 	bob.expectRole(authz.SessionHost)
-	bob.send(media.Frame{Type: media.FrameRecordStop})
-	bob.expect(media.FrameRecording, recordingIs(mediactl.RecordingStopped))
+	bob.send(wire.Frame{Type: wire.FrameRecordStop})
+	bob.expect(wire.FrameRecording, recordingIs(mediactl.RecordingStopped))
 
 	// Removed from the workspace, he keeps no staff power in the room.
 	h.must(http.StatusNoContent, "DELETE", "/v1/members/"+team.bob.MemberID, team.owner.Key, nil)
 	bob.expectRole(authz.SessionParticipant)
-	bob.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Still here?", Options: []string{"yes", "no"}}})
-	bob.expectRefused(media.CodeDenied, string(authz.PollCreateSend))
+	bob.send(wire.Frame{Type: wire.FramePollCreate, RoomFields: wire.RoomFields{Text: "Still here?", Options: []string{"yes", "no"}}})
+	bob.expectRefused(wire.CodeDenied, string(authz.PollCreateSend))
 	// So is one who leaves it.
 	h.must(http.StatusNoContent, "DELETE", "/v1/me", team.alice.Key, nil)
 	alice.expectRole(authz.SessionParticipant)
@@ -143,7 +143,7 @@ func TestStaffChangesApplyLive(t *testing.T) {
 		t.Fatalf("removed speaker in the room: %+v", p)
 	}
 	speaker.Publish("audio")
-	speaker.expectRefused(media.CodePublishRefused, "stage")
+	speaker.expectRefused(wire.CodePublishRefused, "stage")
 
 	// A join token fetched before the removal does not bring the speaker back on stage.
 	again := newPublisher(t, ses, spare)
@@ -151,7 +151,7 @@ func TestStaffChangesApplyLive(t *testing.T) {
 		t.Fatalf("the removed speaker rejoined with an earlier token as %s", p.Role)
 	}
 	again.Publish("video")
-	again.expectRefused(media.CodePublishRefused, "stage")
+	again.expectRefused(wire.CodePublishRefused, "stage")
 }
 
 // participant is personID as the media node lists them.
@@ -209,12 +209,12 @@ func TestPlanChangeMovesHostsLive(t *testing.T) {
 	licensed := joinRoom(t, ses, team.memberToken(team.alice, authz.SessionHost))
 	h.must(http.StatusOK, "PUT", "/v1/billing/plan", team.owner.Key, map[string]any{"plan": "business"})
 	room.expectRole(authz.SessionHost)
-	room.send(media.Frame{Type: media.FrameRecordStart})
-	room.expect(media.FrameRecording, recordingIs(mediactl.RecordingActive))
+	room.send(wire.Frame{Type: wire.FrameRecordStart})
+	room.expect(wire.FrameRecording, recordingIs(mediactl.RecordingActive))
 
 	// The licence holder was a host already and stays one.
-	licensed.send(media.Frame{Type: media.FrameRecordStop})
-	licensed.expect(media.FrameRecording, recordingIs(mediactl.RecordingStopped))
+	licensed.send(wire.Frame{Type: wire.FrameRecordStop})
+	licensed.expect(wire.FrameRecording, recordingIs(mediactl.RecordingStopped))
 }
 
 // TestRemovedMemberEarlierTokenInLaterRoom: a join token a team member fetched before being
@@ -232,6 +232,6 @@ func TestRemovedMemberEarlierTokenInLaterRoom(t *testing.T) {
 	if p := participant(t, control, ses, team.bob.MemberID); p.Role != string(authz.SessionParticipant) {
 		t.Fatalf("the removed member joined as %s with a token fetched before the removal", p.Role)
 	}
-	bob.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Still staff?", Options: []string{"yes", "no"}}})
-	bob.expectRefused(media.CodeDenied, string(authz.PollCreateSend))
+	bob.send(wire.Frame{Type: wire.FramePollCreate, RoomFields: wire.RoomFields{Text: "Still staff?", Options: []string{"yes", "no"}}})
+	bob.expectRefused(wire.CodeDenied, string(authz.PollCreateSend))
 }

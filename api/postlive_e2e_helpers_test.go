@@ -15,6 +15,7 @@ import (
 
 	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/recording"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 )
 
@@ -37,12 +38,11 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms, err := media.NewRooms(media.RoomsParams{DB: db, Recordings: recordings})
+	n := &mediaNode{secret: []byte("post-live test media secret")}
+	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &mediaNode{secret: []byte("post-live test media secret")}
-	real := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: n.secret})
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/open") {
 			n.opens.Add(1)
@@ -68,7 +68,7 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 		}
 		real.ServeHTTP(w, r)
 	}))
-	t.Cleanup(func() { rooms.CloseAll(); n.srv.Close() })
+	t.Cleanup(func() { real.Close(); n.srv.Close() })
 	return n
 }
 
@@ -76,7 +76,7 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 type roomClient struct {
 	t      *testing.T
 	ws     *websocket.Conn
-	frames chan media.Frame
+	frames chan wire.Frame
 }
 
 // joinRoom exchanges a join token for a place in the room, as the room page does.
@@ -88,7 +88,7 @@ func joinRoom(t *testing.T, session string, token reply) *roomClient {
 }
 
 // dialRoom opens the signaling socket of token; signal, when set, takes the WebRTC frames.
-func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomClient {
+func dialRoom(t *testing.T, token reply, signal func(wire.Frame) bool) *roomClient {
 	t.Helper()
 	var tok struct {
 		SignalURL string `json:"signal_url"`
@@ -101,7 +101,7 @@ func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomCli
 		t.Fatalf("dial %s: %v", tok.SignalURL, err)
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &roomClient{t: t, ws: ws, frames: make(chan media.Frame, 1024)}
+	c := &roomClient{t: t, ws: ws, frames: make(chan wire.Frame, 1024)}
 	go func() {
 		defer close(c.frames)
 		for {
@@ -109,7 +109,7 @@ func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomCli
 			if err != nil {
 				return
 			}
-			var f media.Frame
+			var f wire.Frame
 			if json.Unmarshal(data, &f) != nil {
 				continue
 			}
@@ -127,25 +127,25 @@ func dialRoom(t *testing.T, token reply, signal func(media.Frame) bool) *roomCli
 }
 
 // joinAs joins with token and returns the joined frame.
-func (c *roomClient) joinAs(session string, token reply) media.Frame {
+func (c *roomClient) joinAs(session string, token reply) wire.Frame {
 	c.t.Helper()
 	var tok struct {
 		Token string `json:"token"`
 	}
 	token.json(c.t, &tok)
-	c.send(media.Frame{Type: media.FrameJoin, Session: session, Token: tok.Token})
-	return c.expect(media.FrameJoined, nil)
+	c.send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: tok.Token})
+	return c.expect(wire.FrameJoined, nil)
 }
 
 // sendQuiet is send for the reading goroutine: a failed write shows up as a missing frame.
-func (c *roomClient) sendQuiet(f media.Frame) {
+func (c *roomClient) sendQuiet(f wire.Frame) {
 	b, _ := json.Marshal(f)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = c.ws.Write(ctx, websocket.MessageText, b)
 }
 
-func (c *roomClient) send(f media.Frame) {
+func (c *roomClient) send(f wire.Frame) {
 	c.t.Helper()
 	b, _ := json.Marshal(f)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -156,12 +156,12 @@ func (c *roomClient) send(f media.Frame) {
 }
 
 // expect waits for a frame of typ that ok accepts (nil: any), failing on error frames.
-func (c *roomClient) expect(typ string, ok func(media.Frame) bool) media.Frame {
+func (c *roomClient) expect(typ string, ok func(wire.Frame) bool) wire.Frame {
 	c.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		f := c.next(deadline, typ)
-		if f.Type == media.FrameError {
+		if f.Type == wire.FrameError {
 			c.t.Fatalf("error frame while waiting for %s: %s %s", typ, f.Code, f.Message)
 		}
 		if f.Type == typ && (ok == nil || ok(f)) {
@@ -172,7 +172,7 @@ func (c *roomClient) expect(typ string, ok func(media.Frame) bool) media.Frame {
 
 // next is the next frame the room sends c, failing if the socket closes or none comes by
 // deadline while waiting for what.
-func (c *roomClient) next(deadline time.Time, what string) media.Frame {
+func (c *roomClient) next(deadline time.Time, what string) wire.Frame {
 	c.t.Helper()
 	select {
 	case f, open := <-c.frames:
@@ -182,7 +182,7 @@ func (c *roomClient) next(deadline time.Time, what string) media.Frame {
 		return f
 	case <-time.After(time.Until(deadline)):
 		c.t.Fatalf("no %s frame", what)
-		return media.Frame{}
+		return wire.Frame{}
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/at-wat/ebml-go/webm"
 
 	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -152,26 +152,26 @@ func TestPostLiveEndToEnd(t *testing.T) {
 		return err == nil && got["audio"] >= 100 && got["video"] >= 60
 	})
 	ann, bob := l.join(t, l.ann), l.join(t, l.bob)
-	host.send(media.Frame{Type: media.FramePollCreate, RoomFields: media.RoomFields{Text: "Ship it?", Options: []string{"yes", "not yet"}}})
-	poll := host.expect(media.FramePoll, func(f media.Frame) bool { return f.Poll != nil }).Poll
-	host.send(media.Frame{Type: media.FramePollSend, RoomFields: media.RoomFields{ID: poll.ID}})
-	sent := func(f media.Frame) bool {
+	host.send(wire.Frame{Type: wire.FramePollCreate, RoomFields: wire.RoomFields{Text: "Ship it?", Options: []string{"yes", "not yet"}}})
+	poll := host.expect(wire.FramePoll, func(f wire.Frame) bool { return f.Poll != nil }).Poll
+	host.send(wire.Frame{Type: wire.FramePollSend, RoomFields: wire.RoomFields{ID: poll.ID}})
+	sent := func(f wire.Frame) bool {
 		return f.Poll != nil && f.Poll.ID == poll.ID && f.Poll.Status == store.PollSent
 	}
-	ann.expect(media.FramePoll, sent)
-	bob.expect(media.FramePoll, sent)
-	ann.send(media.Frame{Type: media.FramePollAnswer, RoomFields: media.RoomFields{ID: poll.ID, Option: intp(0)}})
-	bob.send(media.Frame{Type: media.FramePollAnswer, RoomFields: media.RoomFields{ID: poll.ID, Option: intp(1)}})
-	ann.send(media.Frame{Type: media.FrameChatSend, RoomFields: media.RoomFields{Text: "Hello, everyone"}})
-	bob.send(media.Frame{Type: media.FrameChatSend, RoomFields: media.RoomFields{Text: "=2+2 \"quoted\""}})
-	ann.send(media.Frame{Type: media.FrameQuestionAsk, RoomFields: media.RoomFields{Text: "When is v2?"}})
-	q := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "When is v2?" }).Question
-	host.send(media.Frame{Type: media.FrameQuestionAnswer, RoomFields: media.RoomFields{ID: q.ID, Text: "Next month"}})
-	ann.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.ID == q.ID && f.Question.Answer != "" })
-	bob.send(media.Frame{Type: media.FrameQuestionAsk, RoomFields: media.RoomFields{Text: "Is it open source?"}})
-	q2 := host.expect(media.FrameQuestion, func(f media.Frame) bool { return f.Question != nil && f.Question.Text == "Is it open source?" }).Question
-	host.send(media.Frame{Type: media.FrameQuestionLive, RoomFields: media.RoomFields{ID: q2.ID}})
-	bob.expect(media.FrameQuestion, func(f media.Frame) bool {
+	ann.expect(wire.FramePoll, sent)
+	bob.expect(wire.FramePoll, sent)
+	ann.send(wire.Frame{Type: wire.FramePollAnswer, RoomFields: wire.RoomFields{ID: poll.ID, Option: intp(0)}})
+	bob.send(wire.Frame{Type: wire.FramePollAnswer, RoomFields: wire.RoomFields{ID: poll.ID, Option: intp(1)}})
+	ann.send(wire.Frame{Type: wire.FrameChatSend, RoomFields: wire.RoomFields{Text: "Hello, everyone"}})
+	bob.send(wire.Frame{Type: wire.FrameChatSend, RoomFields: wire.RoomFields{Text: "=2+2 \"quoted\""}})
+	ann.send(wire.Frame{Type: wire.FrameQuestionAsk, RoomFields: wire.RoomFields{Text: "When is v2?"}})
+	q := host.expect(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question != nil && f.Question.Text == "When is v2?" }).Question
+	host.send(wire.Frame{Type: wire.FrameQuestionAnswer, RoomFields: wire.RoomFields{ID: q.ID, Text: "Next month"}})
+	ann.expect(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question != nil && f.Question.ID == q.ID && f.Question.Answer != "" })
+	bob.send(wire.Frame{Type: wire.FrameQuestionAsk, RoomFields: wire.RoomFields{Text: "Is it open source?"}})
+	q2 := host.expect(wire.FrameQuestion, func(f wire.Frame) bool { return f.Question != nil && f.Question.Text == "Is it open source?" }).Question
+	host.send(wire.Frame{Type: wire.FrameQuestionLive, RoomFields: wire.RoomFields{ID: q2.ID}})
+	bob.expect(wire.FrameQuestion, func(f wire.Frame) bool {
 		return f.Question != nil && f.Question.ID == q2.ID && f.Question.AnsweredLive
 	})
 	// Frames of different sockets race; what the room persisted is what counts.

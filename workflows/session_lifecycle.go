@@ -365,7 +365,7 @@ func (s *sessionRun) autoStart(ctx workflow.Context) error {
 		if s.state.Status == store.SessionScheduled || s.state.Status == store.SessionOpen {
 			// Nobody is there to retry an automatic start: the session goes live on time
 			// even if the room did not open, and the media node opens the room of a live
-			// session on its first join (media/room_recovery.go), so no retry is needed here.
+			// session on its first join (media/room/recovery.go), so no retry is needed here.
 			if err := s.openRoom(ctx); err != nil {
 				workflow.GetLogger(ctx).Error("room did not open for the automatic start: the first join opens it", "session", s.in.SessionID, "err", err)
 			}

@@ -13,9 +13,9 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/onairhq/onair/authz"
-	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 )
 
 const benchSession, benchWorkspace = "ses_bench", "ws_bench"
@@ -59,10 +59,10 @@ func (o onairTarget) connect(ctx context.Context, pc *webrtc.PeerConnection, per
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
-			sp.send(media.Frame{Type: media.FrameCandidate, Candidate: &init})
+			sp.send(wire.Frame{Type: wire.FrameCandidate, Candidate: &init})
 		}
 	})
-	if err := sp.sendErr(ctx, media.Frame{Type: media.FrameJoin, Session: benchSession, Token: tok}); err != nil {
+	if err := sp.sendErr(ctx, wire.Frame{Type: wire.FrameJoin, Session: benchSession, Token: tok}); err != nil {
 		return nil, err
 	}
 	go sp.readLoop()
@@ -78,7 +78,7 @@ func (o onairTarget) connect(ctx context.Context, pc *webrtc.PeerConnection, per
 	}
 }
 
-func (sp *signalPeer) sendErr(ctx context.Context, f media.Frame) error {
+func (sp *signalPeer) sendErr(ctx context.Context, f wire.Frame) error {
 	sp.wmu.Lock()
 	defer sp.wmu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -86,7 +86,7 @@ func (sp *signalPeer) sendErr(ctx context.Context, f media.Frame) error {
 	return wsjson.Write(ctx, sp.ws, f)
 }
 
-func (sp *signalPeer) send(f media.Frame) {
+func (sp *signalPeer) send(f wire.Frame) {
 	if err := sp.sendErr(context.Background(), f); err != nil {
 		sp.fail(err)
 	}
@@ -102,16 +102,16 @@ func (sp *signalPeer) fail(err error) {
 // readLoop answers the server's offers and applies its answers and candidates.
 func (sp *signalPeer) readLoop() {
 	for {
-		var f media.Frame
+		var f wire.Frame
 		if err := wsjson.Read(context.Background(), sp.ws, &f); err != nil {
 			sp.fail(fmt.Errorf("signaling closed: %w", err))
 			return
 		}
 		var err error
 		switch f.Type {
-		case media.FrameJoined:
+		case wire.FrameJoined:
 			close(sp.joined)
-		case media.FrameOffer:
+		case wire.FrameOffer:
 			err = sp.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: f.SDP})
 			var answer webrtc.SessionDescription
 			if err == nil {
@@ -121,15 +121,15 @@ func (sp *signalPeer) readLoop() {
 				err = sp.pc.SetLocalDescription(answer)
 			}
 			if err == nil {
-				sp.send(media.Frame{Type: media.FrameAnswer, SDP: answer.SDP})
+				sp.send(wire.Frame{Type: wire.FrameAnswer, SDP: answer.SDP})
 			}
-		case media.FrameAnswer:
+		case wire.FrameAnswer:
 			err = sp.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: f.SDP})
-		case media.FrameCandidate:
+		case wire.FrameCandidate:
 			if f.Candidate != nil {
 				err = sp.pc.AddICECandidate(*f.Candidate)
 			}
-		case media.FrameError:
+		case wire.FrameError:
 			err = fmt.Errorf("server error frame %s: %s", f.Code, f.Message)
 		}
 		if err != nil {
@@ -151,7 +151,7 @@ func (o onairTarget) publish(ctx context.Context, p *publisher) (func(), error) 
 		err = p.pc.SetLocalDescription(offer)
 	}
 	if err == nil {
-		err = sp.sendErr(ctx, media.Frame{Type: media.FrameOffer, SDP: offer.SDP})
+		err = sp.sendErr(ctx, wire.Frame{Type: wire.FrameOffer, SDP: offer.SDP})
 	}
 	if err != nil {
 		sp.close()

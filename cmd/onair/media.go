@@ -63,12 +63,12 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 			return nil, nil, err
 		}
 	}
-	rooms, err := media.NewRooms(media.RoomsParams{Logger: log, Network: network, DB: db, Recordings: recordings})
+	node, err := media.NewNode(media.NodeParams{Logger: log, Network: network, DB: db, Recordings: recordings,
+		Secret: []byte(cfg.MediaSecret), OriginPatterns: cfg.MediaOrigins})
 	if err != nil {
 		return nil, nil, err
 	}
-	h := media.NewHandler(media.ServerParams{Rooms: rooms, Secret: []byte(cfg.MediaSecret), Logger: log, OriginPatterns: cfg.MediaOrigins})
-	return h, func() { rooms.CloseAll(); _ = closeUDP() }, nil
+	return node, func() { node.Close(); _ = closeUDP() }, nil
 }
 
 // startDevMedia runs the media service beside the API in `onair dev` on the dev store,

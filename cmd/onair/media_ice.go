@@ -8,7 +8,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/room"
 )
 
 // mediaReadBuffer is the shared media socket's receive buffer: 4 MiB holds about 3,500 full
@@ -22,7 +22,7 @@ const tcpReadBuffer = 8
 // by every PeerConnection (so a container publishes one port, and forwarded media is written
 // to that socket directly), an optional TCP port for browsers whose network blocks UDP (ICE-TCP
 // passive candidates), and the public addresses of a 1:1 NAT. close releases the shared sockets.
-func mediaNetwork(cfg config) (network media.Network, close func() error, err error) {
+func mediaNetwork(cfg config) (network room.Network, close func() error, err error) {
 	se := &network.Settings
 	var closers []func() error
 	close = func() error {

@@ -11,9 +11,9 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/onairhq/onair/authz"
-	"github.com/onairhq/onair/media"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store/storetest"
 )
 
@@ -106,11 +106,11 @@ func TestDevMediaGeneratesItsSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.CloseNow()
-	if err := wsjson.Write(dialCtx, ws, media.Frame{Type: media.FrameJoin, Session: "ses_1", Token: tok}); err != nil {
+	if err := wsjson.Write(dialCtx, ws, wire.Frame{Type: wire.FrameJoin, Session: "ses_1", Token: tok}); err != nil {
 		t.Fatal(err)
 	}
-	var f media.Frame
-	if err := wsjson.Read(dialCtx, ws, &f); err != nil || f.Type != media.FrameJoined || f.Role != "host" {
+	var f wire.Frame
+	if err := wsjson.Read(dialCtx, ws, &f); err != nil || f.Type != wire.FrameJoined || f.Role != "host" {
 		t.Fatalf("join answered %+v, %v", f, err)
 	}
 	cancel()

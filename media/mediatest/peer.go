@@ -1,10 +1,11 @@
-// Package mediatest is test support for the media service and its clients: a real Pion
-// PeerConnection over loopback that negotiates as the room page does and publishes synthetic
-// Opus and VP8. Nothing in it is mocked, and nothing in production uses it.
-//
-// It imports nothing of package media, so media's own tests can use it too: the test carries
-// the peer's signals over its own signaling socket (Signal is the part of a room frame that
-// negotiation uses).
+// Package mediatest is test support for the media service and its clients. Peer (peer.go) is
+// a real Pion PeerConnection over loopback that negotiates as the room page does and publishes
+// synthetic Opus and VP8; it imports nothing of media, so any test can carry its signals over
+// its own signaling socket (Signal is the part of a room frame that negotiation uses). Node
+// (node.go) is a whole media node on loopback and a real Postgres, joined by Clients
+// (client.go), for the tests of media/room, media/signal, media/control and media/roompage,
+// which import it from their external test packages. Nothing in it is mocked, and nothing in
+// production uses it.
 package mediatest
 
 import (

@@ -106,3 +106,14 @@ func migrateStore(t testing.TB, db *bun.DB) {
 		t.Fatalf("migrate: %v", err)
 	}
 }
+
+// Count is how many rows of model match where (with args), for tests that check what was
+// written.
+func Count(t testing.TB, db bun.IDB, model any, where string, args ...any) int {
+	t.Helper()
+	n, err := db.NewSelect().Model(model).Where(where, args...).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}

@@ -1,6 +1,6 @@
 // Who may do what in the room (spec §4; kick and reactions follow §3's host and moderator
 // rights). The page shows a control only to the roles the media service allows; the service
-// still decides. media/roompage_rights_test.go holds this table to the authz package.
+// still decides. media/roompage/rights_test.go holds this table to the authz package.
 // "speaker on stage": a speaker may only while on stage.
 export const RIGHTS = {
   'stage.invite': ['host', 'moderator', 'speaker'],

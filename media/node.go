@@ -1,0 +1,79 @@
+// Package media assembles a media node: the rooms it owns (media/room) behind one HTTP handler
+// serving the room page (media/roompage), the signaling WebSocket (media/signal), the control
+// API (media/control) and /healthz. Everything else lives in those packages and in media/sfu
+// (the packet path, which imports only Pion), media/recording, media/wire (the frames),
+// media/jointoken and media/mediactl (what the API and activities use to reach a node).
+package media
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/media/control"
+	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/recording"
+	"github.com/onairhq/onair/media/room"
+	"github.com/onairhq/onair/media/roompage"
+	"github.com/onairhq/onair/media/signal"
+)
+
+// NodeParams builds a media node.
+type NodeParams struct {
+	Logger *slog.Logger
+	// Network is how PeerConnections are built; the zero value is Pion's defaults.
+	Network room.Network
+	// DB is where room events and attendance are written (required).
+	DB bun.IDB
+	// Now is the rooms' clock (chat times, attendance seconds); nil means time.Now.
+	Now func() time.Time
+	// Recordings stores recordings; nil: this node does not record.
+	Recordings *recording.Store
+	// Secret verifies join tokens; the control API's key derives from it.
+	Secret []byte
+	// OriginPatterns are extra browser origins allowed to open the signaling WebSocket (the
+	// room page is served by the node itself, which is always allowed).
+	OriginPatterns []string
+}
+
+// Node is one media node: its rooms and the HTTP handler that serves them.
+type Node struct {
+	rooms *room.Rooms
+	mux   *http.ServeMux
+}
+
+// NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
+// (jointoken.SignalPath), the control API (/control/...) and /healthz.
+func NewNode(p NodeParams) (*Node, error) {
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now, Recordings: p.Recordings})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET "+jointoken.SignalPath, signal.NewHandler(signal.Params{
+		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
+	}))
+	mux.Handle("GET "+roompage.Path, roompage.Handler())
+	mux.Handle("/control/", control.NewHandler(control.Params{
+		Rooms: rooms, Recordings: p.Recordings, Secret: p.Secret, Logger: p.Logger,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	return &Node{rooms: rooms, mux: mux}, nil
+}
+
+// Rooms is every room on this node.
+func (n *Node) Rooms() *room.Rooms { return n.rooms }
+
+func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) { n.mux.ServeHTTP(w, r) }
+
+// Close closes every room at shutdown (room.Rooms.CloseAll): WebSockets are hijacked
+// connections that http.Server.Shutdown does not close.
+func (n *Node) Close() { n.rooms.CloseAll() }
