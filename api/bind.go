@@ -8,10 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/store"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -79,18 +79,18 @@ func required(field, v string, max int) (string, error) {
 	return optional(field, v, max)
 }
 
-// optional checks a trimmed string's length, and that it is text: databases
-// refuse NUL bytes and broken UTF-8 (Postgres with an error, hence a 500).
+// optional checks a trimmed string's length, and that it is text (store.CleanText).
 func optional(field, v string, max int) (string, error) {
-	v = strings.TrimSpace(v)
-	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
-		return "", badInput(field, field+" holds control characters or bytes that are not UTF-8 text")
-	}
-	if len([]rune(v)) > max {
-		return "", badInput(field, fmt.Sprintf("%s is longer than %d characters", field, max))
-	}
-	return v, nil
+	v, err := store.CleanText(field, v, max)
+	return v, fieldProblem(err)
 }
 
-// isControl reports control characters other than tab and line breaks.
-func isControl(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }
+// fieldProblem turns the store's refusal of a value into a 400 naming the
+// field; other errors pass unchanged.
+func fieldProblem(err error) error {
+	var invalid *store.InvalidField
+	if errors.As(err, &invalid) {
+		return badInput(invalid.Field, invalid.Reason)
+	}
+	return err
+}
