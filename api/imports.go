@@ -35,7 +35,7 @@ func (s *Server) importRoutes() {
 		Summary: "One import: rows processed, imported, duplicates, refused (with the line and reason per row), why it failed", Response: store.RegistrantImport{},
 		Handler: getOf[store.RegistrantImport](s)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/imports/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
-		Summary: "Stop a running import after the row in progress; the people it registered stay registered (409 once it is over)",
+		Summary:  "Stop a running import after the row in progress; the people it registered stay registered (409 once it is over)",
 		Response: store.RegistrantImport{}, Handler: s.cancelImport})
 }
 
