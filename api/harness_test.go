@@ -32,6 +32,7 @@ type harness struct {
 	db      *bun.DB
 	mailDir string
 	billing *billing.Local
+	queue   string // the task queue its worker polls
 }
 
 func newHarness(t *testing.T, db *bun.DB) *harness { return newHarnessOn(t, db, nil) }
@@ -71,7 +72,7 @@ func newHarnessOn(t *testing.T, db *bun.DB, node *mediaNode) *harness {
 		MediaSecret: mediaSecret, MediaURL: mediaURL})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}
+	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local, queue: queue}
 }
 
 func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }
