@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -62,12 +63,33 @@ func jsonProblem(err error) *Problem {
 	case errors.As(err, &typ) && typ.Field == "":
 		return badInput("", "the body must be a JSON object")
 	case errors.As(err, &typ):
-		return badInput(typ.Field, fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type))
+		return badInput(typ.Field, fmt.Sprintf("field %q must be %s", typ.Field, jsonKind(typ.Type)))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return badInput(field, fmt.Sprintf("unknown field %q", field))
 	}
 	return badInput("", "the body is not a valid request: "+err.Error())
+}
+
+// jsonKind names what a JSON value of Go type t must be.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number (no fraction, no exponent) within its documented range"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
 }
 
 // required checks that a trimmed string is present and at most max runes.
