@@ -55,7 +55,7 @@ const (
 
 // Clean normalizes and checks what the person gives, the same whichever way
 // they come (the API, the public page, a CSV import): a valid e-mail address
-// (lower-cased), a name on one line of at most 120 characters, at most 50
+// (lower-cased), a name of at most 120 characters, at most 50
 // answers of at most 1000 characters. The event's own rules are CheckAnswers'.
 func (r *Registration) Clean() (err error) {
 	addr, err := mail.ValidateAddress(strings.TrimSpace(r.Email))
@@ -65,9 +65,6 @@ func (r *Registration) Clean() (err error) {
 	r.Email = strings.ToLower(addr)
 	if r.Name, err = CleanText("name", r.Name, MaxRegistrantName); err != nil {
 		return err
-	}
-	if strings.ContainsAny(r.Name, "\r\n") {
-		return invalidField("name", "name must be on one line")
 	}
 	if len(r.Fields) > MaxAnswers {
 		return invalidField("fields", fmt.Sprintf("at most %d fields", MaxAnswers))
