@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
 
@@ -19,94 +17,152 @@ type ImportChunkInput struct {
 	Limit    int
 }
 
-// ImportChunkResult says whether the import is finished.
+// ImportChunkResult says whether the import is over.
 type ImportChunkResult struct {
 	Done bool
 }
 
-// ImportChunk registers the next rows of a CSV import and commits the
-// progress in one transaction with its counters, so a crash repeats at most
-// one chunk; repeated rows find their registration already there.
+// ImportUnreadable is the error type of an import that cannot go on whatever
+// the retries: its file, session or event is unusable.
+const ImportUnreadable = "ImportUnreadable"
+
+// ImportChunk registers the next rows of a CSV import, then records the
+// progress with its counters, so a crash repeats at most one chunk. A repeated
+// row finds the registration it made (the registrant carries the import's id)
+// and counts as imported; a person registered otherwise, or twice in the file,
+// counts as a duplicate. Each row goes through the registration rules of the
+// API (store.Registration.Clean and CheckAnswers).
 func (a *Activities) ImportChunk(ctx context.Context, in ImportChunkInput) (ImportChunkResult, error) {
-	imp := new(store.RegistrantImport)
-	if err := a.DB.NewSelect().Model(imp).Where("id = ?", in.ImportID).Scan(ctx); err != nil {
-		return ImportChunkResult{}, fmt.Errorf("load import %s: %w", in.ImportID, err)
+	imp, err := store.ImportByID(ctx, a.DB, in.ImportID)
+	if errors.Is(err, store.ErrNotFound) {
+		return ImportChunkResult{Done: true}, nil // deleted with its event
 	}
-	if imp.Status == store.ImportDone {
+	if err != nil {
+		return ImportChunkResult{}, err
+	}
+	if imp.Status != store.ImportRunning {
 		return ImportChunkResult{Done: true}, nil
 	}
 	ses, err := store.SessionByID(ctx, a.DB, imp.SessionID)
 	if err != nil {
-		return ImportChunkResult{}, err
+		return ImportChunkResult{}, unhealable(err)
 	}
 	ev, err := store.EventByID(ctx, a.DB, ses.EventID)
 	if err != nil {
+		return ImportChunkResult{}, unhealable(err)
+	}
+	attrs, err := store.EventAttributes(ctx, a.DB, ev)
+	if err != nil {
 		return ImportChunkResult{}, err
 	}
-	var processed, imported, failed int
-	var rowErrors []store.ImportError
-	refuse := func(row int, msg string) {
-		failed++
-		rowErrors = append(rowErrors, store.ImportError{Row: row, Error: msg})
-	}
-	closed := false
-	err = store.ReadImport(imp.CSV, ev.Settings.CustomFields, imp.Processed, in.Limit, func(r store.ImportRow) error {
-		processed++
-		activity.RecordHeartbeat(ctx, processed)
-		if r.Err != nil {
-			refuse(r.Row, r.Err.Error())
-			return nil
+	chunk := importChunk{imp: imp, ses: ses, ev: ev, attrs: attrs, end: imp.Processed + in.Limit,
+		progress: store.ImportProgress{From: imp.Processed}, firstLine: map[string]int{}}
+	var rowErr error
+	readErr := store.ReadImport(imp.CSV, ev.Settings.CustomFields, func(row store.ImportRow) error {
+		if row.Index >= chunk.end {
+			return store.ErrStopReading
 		}
-		addr, err := mail.ValidateAddress(r.Email)
-		if err != nil {
-			refuse(r.Row, fmt.Sprintf("invalid e-mail address %q", r.Email))
-			return nil
-		}
-		_, _, err = store.Register(ctx, a.DB, store.Registration{Event: ev, Session: ses, Email: addr, Name: r.Name,
-			Fields: r.Fields, ByOrganizer: true, JoinWaitlist: ev.Settings.Waitlist})
-		switch {
-		case errors.Is(err, store.ErrSessionFull):
-			refuse(r.Row, "the session is full")
-		case errors.Is(err, store.ErrSessionClosed):
-			closed = true
+		if err := chunk.row(ctx, a, row); err != nil {
+			if !errors.Is(err, store.ErrStopReading) {
+				rowErr = err
+			}
 			return err
-		case err != nil:
-			return err
-		default:
-			imported++
 		}
+		activity.RecordHeartbeat(ctx, chunk.progress.Processed)
 		return nil
 	})
-	if err != nil && !closed {
-		return ImportChunkResult{}, err
+	if readErr != nil && rowErr == nil {
+		// The header no longer fits the event (its custom fields changed).
+		return ImportChunkResult{}, temporal.NewNonRetryableApplicationError("the file cannot be read: "+readErr.Error(), ImportUnreadable, readErr)
 	}
-	done := closed || imp.Processed+processed >= imp.Rows || processed < in.Limit
-	err = a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		fresh := new(store.RegistrantImport)
-		if err := tx.NewSelect().Model(fresh).Where("id = ?", imp.ID).Scan(ctx); err != nil {
-			return err
-		}
-		if fresh.Processed != imp.Processed {
-			return temporal.NewApplicationError("import progressed elsewhere", "ImportRace")
-		}
-		fresh.Processed += processed
-		fresh.Imported += imported
-		fresh.Failed += failed
-		if room := store.MaxImportErrors - len(fresh.Errors); room > 0 {
-			fresh.Errors = append(fresh.Errors, rowErrors[:min(room, len(rowErrors))]...)
-		}
-		if closed {
-			fresh.Errors = append(fresh.Errors, store.ImportError{Error: "the session was cancelled or ended: the import stopped"})
-		}
-		if done {
-			fresh.Status = store.ImportDone
-		}
-		fresh.UpdatedAt = store.Now()
-		_, err := tx.NewUpdate().Model(fresh).WherePK().Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return ImportChunkResult{}, fmt.Errorf("record import %s progress: %w", imp.ID, err)
+	p := chunk.progress
+	p.Done = rowErr == nil && (imp.Processed+p.Processed >= imp.Rows || p.Processed < in.Limit)
+	// What was registered is recorded even when the chunk stops early (cancelled, or
+	// a failing database), so the counters match the registrants.
+	if err := store.RecordImportProgress(context.WithoutCancel(ctx), a.DB, imp.ID, p); err != nil {
+		return ImportChunkResult{}, errors.Join(rowErr, err)
 	}
-	return ImportChunkResult{Done: done}, nil
+	if rowErr != nil {
+		return ImportChunkResult{}, rowErr
+	}
+	return ImportChunkResult{Done: p.Done || p.Failure != ""}, nil
+}
+
+// importChunk is one run of ImportChunk: the rows it reads and what they did.
+type importChunk struct {
+	imp      *store.RegistrantImport
+	ses      *store.Session
+	ev       *store.Event
+	attrs    []store.CustomAttribute
+	end      int // the index of the first row left to the next chunk
+	progress store.ImportProgress
+	// firstLine is the line of each address's first valid row in the file, the
+	// rows of earlier chunks included: a later row with it is a duplicate.
+	firstLine map[string]int
+}
+
+// row handles one data row: earlier chunks' rows only mark their address seen.
+func (c *importChunk) row(ctx context.Context, a *Activities, row store.ImportRow) error {
+	r := store.Registration{Event: c.ev, Session: c.ses, Email: row.Email, Name: row.Name, Fields: row.Fields,
+		ByOrganizer: true, JoinWaitlist: c.ev.Settings.Waitlist, ImportID: c.imp.ID}
+	refusal := row.Err
+	if refusal == nil {
+		refusal = r.Clean()
+	}
+	if refusal == nil {
+		refusal = r.CheckAnswers(c.attrs)
+	}
+	first, seen := c.firstLine[r.Email]
+	if refusal == nil && !seen {
+		c.firstLine[r.Email] = row.Row
+	}
+	if row.Index < c.imp.Processed {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err // cancelled: the rows so far are recorded
+	}
+	switch {
+	case refusal != nil:
+		c.progress.Refuse(row.Row, refusal.Error())
+		return nil
+	case seen:
+		c.progress.Duplicate(row.Row, fmt.Sprintf("the same address as line %d", first))
+		return nil
+	}
+	reg, created, err := store.Register(ctx, a.DB, r)
+	switch {
+	case errors.Is(err, store.ErrSessionFull):
+		c.progress.Refuse(row.Row, "the session is full")
+	case errors.Is(err, store.ErrSessionClosed):
+		c.progress.Failure = "the session was cancelled or is over: it takes no more registrations"
+		return store.ErrStopReading
+	case err != nil:
+		return fmt.Errorf("import %s line %d: %w", c.imp.ID, row.Row, err)
+	case created || reg.ImportID == c.imp.ID:
+		c.progress.Processed++
+		c.progress.Imported++
+	default:
+		c.progress.Duplicate(row.Row, "already registered to this session")
+	}
+	return nil
+}
+
+// unhealable marks a missing session or event as final: retries cannot bring it back.
+func unhealable(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError("the session or its event is gone: "+err.Error(), ImportUnreadable, err)
+	}
+	return err
+}
+
+// FailImportInput ends an import that cannot go on.
+type FailImportInput struct {
+	ImportID string
+	Reason   string
+}
+
+// FailImport marks a running import failed with the reason the workflow gave up.
+func (a *Activities) FailImport(ctx context.Context, in FailImportInput) error {
+	return store.FailImport(ctx, a.DB, in.ImportID, in.Reason)
 }

@@ -25,13 +25,13 @@ func (r *planChange) validate() error {
 	if !ok {
 		return badInput("plan", fmt.Sprintf("unknown plan %q; GET /v1/billing lists the plans", r.Plan))
 	}
-	if r.Seats < 0 || (p.Pricing == billing.PricingSeats && r.Seats == 0) {
-		return badInput("seats", "seats must be a whole number of at least 1 on a per-licence plan")
+	if p.Pricing != billing.PricingSeats {
+		if r.Seats != 0 {
+			return badInput("seats", "seats apply only to a per-licence plan")
+		}
+		return nil
 	}
-	if p.Pricing != billing.PricingSeats && r.Seats != 0 {
-		return badInput("seats", "seats apply only to a per-licence plan")
-	}
-	return nil
+	return inRange("seats", r.Seats, 1, maxSeats)
 }
 
 type seatsChange struct {
@@ -39,10 +39,7 @@ type seatsChange struct {
 }
 
 func (r *seatsChange) validate() error {
-	if r.Seats < 1 || r.Seats > 10000 {
-		return badInput("seats", "seats must be a whole number from 1 to 10000")
-	}
-	return nil
+	return inRange("seats", r.Seats, 1, maxSeats)
 }
 
 type addressChange struct {

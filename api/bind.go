@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/onairhq/onair/store"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -62,12 +63,33 @@ func jsonProblem(err error) *Problem {
 	case errors.As(err, &typ) && typ.Field == "":
 		return badInput("", "the body must be a JSON object")
 	case errors.As(err, &typ):
-		return badInput(typ.Field, fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type))
+		return badInput(typ.Field, fmt.Sprintf("field %q must be %s", typ.Field, jsonKind(typ.Type)))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return badInput(field, fmt.Sprintf("unknown field %q", field))
 	}
 	return badInput("", "the body is not a valid request: "+err.Error())
+}
+
+// jsonKind names what a JSON value of Go type t must be.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number (no fraction, no exponent) within its documented range"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
 }
 
 // required checks that a trimmed string is present and at most max runes.
@@ -79,18 +101,18 @@ func required(field, v string, max int) (string, error) {
 	return optional(field, v, max)
 }
 
-// optional checks a trimmed string's length, and that it is text: databases
-// refuse NUL bytes and broken UTF-8 (Postgres with an error, hence a 500).
+// optional checks a trimmed string's length, and that it is text (store.CleanText).
 func optional(field, v string, max int) (string, error) {
-	v = strings.TrimSpace(v)
-	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
-		return "", badInput(field, field+" holds control characters or bytes that are not UTF-8 text")
-	}
-	if len([]rune(v)) > max {
-		return "", badInput(field, fmt.Sprintf("%s is longer than %d characters", field, max))
-	}
-	return v, nil
+	v, err := store.CleanText(field, v, max)
+	return v, fieldProblem(err)
 }
 
-// isControl reports control characters other than tab and line breaks.
-func isControl(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }
+// fieldProblem turns the store's refusal of a value into a 400 naming the
+// field; other errors pass unchanged.
+func fieldProblem(err error) error {
+	var invalid *store.InvalidField
+	if errors.As(err, &invalid) {
+		return badInput(invalid.Field, invalid.Reason)
+	}
+	return err
+}

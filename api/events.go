@@ -43,12 +43,6 @@ type shareLink struct {
 	Published bool   `json:"published"`
 }
 
-const (
-	maxReminders      = 10
-	maxReminderOffset = 30 * 1440
-	maxCapacity       = 1_000_000
-)
-
 func (s *Server) eventRoutes() {
 	s.relay = newRelayKicker(s.p.Temporal, s.p.TaskQueue, s.p.Log)
 	s.add(route{Method: http.MethodGet, Path: "/v1/events", Tag: "events", Action: authz.WorkspaceView, Paged: true,
@@ -104,22 +98,18 @@ func (r *eventUpdate) validate() (err error) {
 }
 
 func (st *eventSettings) validate() error {
-	if st.Capacity != nil && (*st.Capacity < 0 || *st.Capacity > maxCapacity) {
-		return badInput("settings.capacity", "capacity must be from 0 (the plan's ceiling) to 1000000")
+	if st.Capacity != nil {
+		if err := inRange("settings.capacity", *st.Capacity, 0, maxCapacity); err != nil {
+			return err
+		}
 	}
-	if st.GreenRoomMinutes != nil && (*st.GreenRoomMinutes < 0 || *st.GreenRoomMinutes > 1440) {
-		return badInput("settings.green_room_minutes", "green_room_minutes must be from 0 to 1440")
+	if st.GreenRoomMinutes != nil {
+		if err := inRange("settings.green_room_minutes", *st.GreenRoomMinutes, 0, maxEventGreenRoom); err != nil {
+			return err
+		}
 	}
 	if st.ReminderOffsetsMinutes != nil {
-		offs := *st.ReminderOffsetsMinutes
-		if len(offs) > maxReminders {
-			return badInput("settings.reminder_offsets_minutes", "at most 10 reminders")
-		}
-		for i, o := range offs {
-			if o <= 0 || o > maxReminderOffset || slices.Contains(offs[:i], o) {
-				return badInput("settings.reminder_offsets_minutes", "reminder offsets must be distinct minutes from 1 to 43200")
-			}
-		}
+		return reminderOffsets("settings.reminder_offsets_minutes", *st.ReminderOffsetsMinutes, maxEventReminders)
 	}
 	return nil
 }

@@ -43,14 +43,14 @@ func (h *harness) importCSV(key, session, csv string) string {
 	return h.must(http.StatusAccepted, "POST", "/v1/sessions/"+session+"/imports", key, []byte(csv), "Content-Type", "text/csv").field(h.t, "id")
 }
 
-// waitImport waits until an import is done and returns it.
+// waitImport waits until an import is over (completed, failed or cancelled) and returns it.
 func (h *harness) waitImport(key, id string) store.RegistrantImport {
 	h.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var imp store.RegistrantImport
 		h.must(http.StatusOK, "GET", "/v1/imports/"+id, key, nil).json(h.t, &imp)
-		if imp.Status == store.ImportDone {
+		if imp.Status != store.ImportRunning {
 			return imp
 		}
 		if time.Now().After(deadline) {

@@ -221,7 +221,8 @@ func TestEventRightsFollowThePricingModel(t *testing.T) {
 	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/staff", host.Key, map[string]any{"member_id": moderator.MemberID, "role": "moderator"})
 }
 
-// TestCSVImport: malformed rows are reported by row, the good ones registered.
+// TestCSVImport: malformed rows are reported by row, a repeated address as a
+// duplicate, the good ones registered.
 func TestCSVImport(t *testing.T) {
 	h := sqliteHarness(t)
 	owner := h.signup("Imports")
@@ -236,10 +237,10 @@ func TestCSVImport(t *testing.T) {
 	good, other := email("good"), email("other")
 	csv := "email,name\n" + good + ",Good\nnot-an-address,Bad\n" + other + ",Other,extra\n" + strings.ToUpper(good) + ",Again\n" + other + ",Other\n"
 	imp := h.waitImport(owner.Key, h.importCSV(owner.Key, ses, csv))
-	if imp.Rows != 5 || imp.Processed != 5 || imp.Imported != 3 || imp.Failed != 2 {
+	if imp.Status != store.ImportCompleted || imp.Rows != 5 || imp.Processed != 5 || imp.Imported != 2 || imp.Duplicates != 1 || imp.Failed != 2 {
 		t.Fatalf("import counts %+v", imp)
 	}
-	if len(imp.Errors) != 2 || imp.Errors[0].Row != 3 || imp.Errors[1].Row != 4 {
+	if len(imp.Errors) != 3 || imp.Errors[0].Row != 3 || imp.Errors[1].Row != 4 || imp.Errors[2].Row != 5 {
 		t.Fatalf("import errors %+v", imp.Errors)
 	}
 	var regs struct{ Data []store.Registrant }

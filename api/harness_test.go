@@ -33,6 +33,7 @@ type harness struct {
 	db      *bun.DB
 	mailDir string
 	billing *billing.Local
+	queue   string // the task queue its worker polls
 }
 
 func newHarness(t *testing.T, db *bun.DB) *harness { return newHarnessOn(t, db, nil) }
@@ -85,7 +86,7 @@ func newLimitedHarness(t *testing.T, db *bun.DB, node *mediaNode, limits api.Rat
 		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local}
+	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local, queue: queue}
 }
 
 func sqliteHarness(t *testing.T) *harness { return newHarness(t, storetest.SQLite(t)) }

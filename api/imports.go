@@ -32,8 +32,11 @@ func (s *Server) importRoutes() {
 		Summary: "CSV imports and their progress (?session_id= narrows)", Response: store.RegistrantImport{},
 		Handler: listOf[store.RegistrantImport](s, withoutFile(byParent("session_id")))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/imports/:id", Tag: "registrants", Action: authz.WorkspaceView,
-		Summary: "One import: rows processed, imported, refused (with the reason per row)", Response: store.RegistrantImport{},
+		Summary: "One import: rows processed, imported, duplicates, refused (with the line and reason per row), why it failed", Response: store.RegistrantImport{},
 		Handler: getOf[store.RegistrantImport](s)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/imports/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
+		Summary:  "Stop a running import after the row in progress; the people it registered stay registered (409 once it is over)",
+		Response: store.RegistrantImport{}, Handler: s.cancelImport})
 }
 
 func (s *Server) createImport(c *gin.Context) {
@@ -72,7 +75,7 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	text := string(data)
-	if err := store.ReadImport(text, ev.Settings.CustomFields, 0, 1, func(store.ImportRow) error { return nil }); err != nil {
+	if err := store.ReadImport(text, ev.Settings.CustomFields, func(store.ImportRow) error { return store.ErrStopReading }); err != nil {
 		fail(c, badInput("csv", err.Error()))
 		return
 	}
@@ -101,6 +104,29 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, imp)
+}
+
+// cancelImport marks the import cancelled, then cancels its workflow: the
+// chunk in progress stops after its current row and records what it did. The
+// store's status decides, so a workflow that already ended changes nothing.
+func (s *Server) cancelImport(c *gin.Context) {
+	ctx := c.Request.Context()
+	auditObject(c, "import", c.Param("id"))
+	imp, err := store.CancelImport(ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	if errors.Is(err, store.ErrImportFinished) {
+		fail(c, conflict("the import is "+imp.Status+": there is nothing to cancel"))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	err = s.p.Temporal.CancelWorkflow(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID), "")
+	if err != nil && !isWorkflowGone(err) {
+		// The next chunk sees the status and ends the workflow.
+		s.p.Log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)
+	}
+	c.JSON(http.StatusOK, imp)
 }
 
 // withoutFile leaves the CSV itself out of listed imports.

@@ -76,9 +76,10 @@ func activeWorkspace(ws *store.Workspace) error {
 }
 
 // fail writes err as a problem document and stops the handler chain. Errors
-// that are not problems become 404/409 when the store says so, else a 500 whose
+// that are not problems become 400/404/409 when the store says so, else a 500 whose
 // detail hides internals (they go to the log).
 func fail(c *gin.Context, err error) {
+	err = fieldProblem(err)
 	var p *Problem
 	switch {
 	case errors.As(err, &p):

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
-	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
 
@@ -24,8 +21,6 @@ type registrationRequest struct {
 	Fields       map[string]string `json:"fields"`
 	JoinWaitlist bool              `json:"join_waitlist"`
 }
-
-const maxFields = 50
 
 var registrantStatuses = []string{
 	store.RegistrantPending, store.RegistrantApproved, store.RegistrantWaitlisted,
@@ -50,64 +45,31 @@ func (s *Server) registrantRoutes() {
 		Summary: "Deny a pending or waitlisted registrant", Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
 }
 
-func (r *registrationRequest) validate() (err error) {
-	if r.Email, err = mail.ValidateAddress(strings.TrimSpace(r.Email)); err != nil {
-		return badInput("email", "email must be a valid address")
+// validate applies the registrant rules that need no event (store.Registration.Clean).
+func (r *registrationRequest) validate() error {
+	reg := store.Registration{Email: r.Email, Name: r.Name, Fields: r.Fields}
+	if err := reg.Clean(); err != nil {
+		return fieldProblem(err)
 	}
-	r.Email = strings.ToLower(r.Email)
-	if r.Name, err = optional("name", r.Name, 120); err != nil {
-		return err
-	}
-	if len(r.Fields) > maxFields {
-		return badInput("fields", "at most 50 fields")
-	}
-	for k, v := range r.Fields {
-		if r.Fields[k], err = optional("fields."+k, v, 1000); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkFields holds answers to the event's custom fields: no unknown key,
-// required attributes answered, select answers among the options.
-func (s *Server) checkFields(ctx context.Context, ws string, ev *store.Event, fields map[string]string) error {
-	for k := range fields {
-		if !slices.Contains(ev.Settings.CustomFields, k) {
-			return badInput("fields."+k, fmt.Sprintf("this event asks no field %q", k))
-		}
-	}
-	if len(ev.Settings.CustomFields) == 0 {
-		return nil
-	}
-	var attrs []store.CustomAttribute
-	err := s.p.DB.NewSelect().Model(&attrs).Where("workspace_id = ?", ws).Where("key IN (?)", bun.In(ev.Settings.CustomFields)).Scan(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range attrs {
-		v := fields[a.Key]
-		if v == "" && a.Required {
-			return badInput("fields."+a.Key, a.Label+" is required")
-		}
-		if v != "" && a.Type == "select" && !slices.Contains(a.Options, v) {
-			return badInput("fields."+a.Key, a.Label+" must be one of "+strings.Join(a.Options, ", "))
-		}
-	}
+	r.Email, r.Name, r.Fields = reg.Email, reg.Name, reg.Fields
 	return nil
 }
 
 // register runs a registration and answers 201 (new) or 200 (the existing one).
 func (s *Server) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
 	ctx := c.Request.Context()
-	if err := s.checkFields(ctx, ses.WorkspaceID, ev, req.Fields); err != nil {
+	r := store.Registration{Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
+		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist}
+	attrs, err := store.EventAttributes(ctx, s.p.DB, ev)
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	reg, created, err := store.Register(ctx, s.p.DB, store.Registration{
-		Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
-		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist,
-	})
+	if err := r.CheckAnswers(attrs); err != nil {
+		fail(c, err)
+		return
+	}
+	reg, created, err := store.Register(ctx, s.p.DB, r)
 	switch {
 	case errors.Is(err, store.ErrSessionClosed):
 		fail(c, conflict("the session is cancelled or over: it takes no registrations"))

@@ -92,8 +92,8 @@ func (r *sessionRequest) validate() error {
 		return err
 	}
 	r.start = start
-	if r.DurationMinutes <= 0 {
-		return badInput("duration_minutes", "duration_minutes must be a positive number of minutes")
+	if err := inRange("duration_minutes", r.DurationMinutes, 1, maxSessionMinutes); err != nil {
+		return err
 	}
 	return checkTimezone(r.Timezone)
 }
@@ -104,8 +104,10 @@ func (r *rescheduleRequest) validate() error {
 		return err
 	}
 	r.start = start
-	if r.DurationMinutes != nil && *r.DurationMinutes <= 0 {
-		return badInput("duration_minutes", "duration_minutes must be a positive number of minutes")
+	if r.DurationMinutes != nil {
+		if err := inRange("duration_minutes", *r.DurationMinutes, 1, maxSessionMinutes); err != nil {
+			return err
+		}
 	}
 	if r.Timezone != nil {
 		return checkTimezone(*r.Timezone)
@@ -134,13 +136,14 @@ func checkTimezone(tz string) error {
 	return nil
 }
 
-// checkSchedule refuses a start in the past or a duration over the plan's maximum.
+// checkSchedule refuses a start in the past or a duration over the plan's
+// maximum, comparing minutes (a bounded number) rather than multiplying them.
 func checkSchedule(ws *store.Workspace, start time.Time, minutes int) error {
 	if !start.After(time.Now()) {
 		return unprocessable("starts_at", "starts_at must be in the future")
 	}
-	if max := billing.PlanOf(ws.Plan).MaxSessionDuration; max > 0 && time.Duration(minutes)*time.Minute > max {
-		return unprocessable("duration_minutes", fmt.Sprintf("the %s plan allows sessions of at most %d minutes", ws.Plan, int(max.Minutes())))
+	if max := int(billing.PlanOf(ws.Plan).MaxSessionDuration / time.Minute); max > 0 && minutes > max {
+		return unprocessable("duration_minutes", fmt.Sprintf("the %s plan allows sessions of at most %d minutes", ws.Plan, max))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,7 +20,21 @@ import (
 // package shares; each harness runs its own worker on its own task queue.
 var temporalClient client.Client
 
-func TestMain(m *testing.M) { os.Exit(runWithTemporal(m)) }
+func TestMain(m *testing.M) {
+	if fuzzWorker() {
+		os.Exit(m.Run())
+	}
+	os.Exit(runWithTemporal(m))
+}
+
+// fuzzWorker reports a process in which the fuzzing engine runs a fuzz
+// target's inputs: the targets need no Temporal, and a server per worker
+// would only slow them down.
+func fuzzWorker() bool {
+	flag.Parse()
+	f := flag.Lookup("test.fuzzworker")
+	return f != nil && f.Value.String() == "true"
+}
 
 func runWithTemporal(m *testing.M) int {
 	quiet := slog.New(slog.DiscardHandler)

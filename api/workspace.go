@@ -173,13 +173,22 @@ func (s *Server) setCompanyPage(c *gin.Context) {
 
 func (s *Server) getSettings(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace.Settings) }
 
-// Bounds of the account-wide settings.
-const (
-	maxReminderOffsets = 5
-	maxReminderMinutes = 30 * 24 * 60
-	maxGreenRoom       = 120
-	maxRetentionDays   = 3650
-)
+func (r *settingsUpdate) validate() error {
+	if r.ReminderOffsetsMinutes != nil {
+		if err := reminderOffsets("reminder_offsets_minutes", *r.ReminderOffsetsMinutes, maxDefaultReminders); err != nil {
+			return err
+		}
+	}
+	if r.GreenRoomMinutes != nil {
+		if err := inRange("green_room_minutes", *r.GreenRoomMinutes, 0, maxDefaultGreenRoom); err != nil {
+			return err
+		}
+	}
+	if r.RetentionDays != nil {
+		return inRange("retention_days", *r.RetentionDays, 0, maxRetentionDays)
+	}
+	return nil
+}
 
 func (s *Server) updateSettings(c *gin.Context) {
 	var req settingsUpdate
@@ -191,33 +200,12 @@ func (s *Server) updateSettings(c *gin.Context) {
 	auditObject(c, "workspace", ws.ID)
 	st := ws.Settings
 	if req.ReminderOffsetsMinutes != nil {
-		offsets := *req.ReminderOffsetsMinutes
-		if len(offsets) > maxReminderOffsets {
-			fail(c, badInput("reminder_offsets_minutes", "at most 5 reminders"))
-			return
-		}
-		seen := map[int]bool{}
-		for _, m := range offsets {
-			if m < 1 || m > maxReminderMinutes || seen[m] {
-				fail(c, badInput("reminder_offsets_minutes", "each reminder is a distinct number of minutes from 1 to 43200 before the start"))
-				return
-			}
-			seen[m] = true
-		}
-		st.ReminderOffsetsMinutes = offsets
+		st.ReminderOffsetsMinutes = *req.ReminderOffsetsMinutes
 	}
 	if req.GreenRoomMinutes != nil {
-		if *req.GreenRoomMinutes < 0 || *req.GreenRoomMinutes > maxGreenRoom {
-			fail(c, badInput("green_room_minutes", "green_room_minutes must be from 0 to 120"))
-			return
-		}
 		st.GreenRoomMinutes = *req.GreenRoomMinutes
 	}
 	if req.RetentionDays != nil {
-		if *req.RetentionDays < 0 || *req.RetentionDays > maxRetentionDays {
-			fail(c, badInput("retention_days", "retention_days must be from 0 (keep forever) to 3650"))
-			return
-		}
 		st.RetentionDays = *req.RetentionDays
 	}
 	if req.BrandColor != nil {

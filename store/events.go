@@ -138,6 +138,7 @@ type Registrant struct {
 	Name        string            `bun:",notnull,default:''" json:"name"`
 	Fields      map[string]string `bun:",notnull" json:"fields"`
 	Status      string            `bun:",notnull" json:"status"`
+	ImportID    string            `bun:",nullzero" json:"import_id,omitempty"` // the CSV import that registered them
 	CreatedAt   time.Time         `bun:",notnull" json:"created_at"`
 	UpdatedAt   time.Time         `bun:",notnull" json:"updated_at"`
 	// LinkVersion is bumped to void the links; LegacyLinkHash is the hash of
@@ -195,10 +196,13 @@ func QueueDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, 
 	return queueDelivery(ctx, db, &Registrant{WorkspaceID: ws, SessionID: sessionID, ID: recipientID}, kind)
 }
 
-// Import statuses.
+// Import statuses: running until every row is handled (completed), the
+// organizer stops it (cancelled), or it cannot go on (failed, with the reason).
 const (
-	ImportRunning = "running"
-	ImportDone    = "done"
+	ImportRunning   = "running"
+	ImportCompleted = "completed"
+	ImportCancelled = "cancelled"
+	ImportFailed    = "failed"
 )
 
 // RegistrantImport is one bulk registration from a CSV file: the file itself
@@ -214,14 +218,17 @@ type RegistrantImport struct {
 	Rows        int           `bun:",notnull" json:"rows"`
 	Processed   int           `bun:",notnull,default:0" json:"processed"`
 	Imported    int           `bun:",notnull,default:0" json:"imported"`
+	Duplicates  int           `bun:",notnull,default:0" json:"duplicates"` // already registered, or twice in the file
 	Failed      int           `bun:",notnull,default:0" json:"failed"`
 	Errors      []ImportError `bun:",notnull" json:"errors"`
+	Failure     string        `bun:",nullzero" json:"failure,omitempty"` // why a failed import stopped
 	CreatedBy   string        `bun:",notnull" json:"created_by"`
 	CreatedAt   time.Time     `bun:",notnull" json:"created_at"`
 	UpdatedAt   time.Time     `bun:",notnull" json:"updated_at"`
 }
 
-// ImportError is one refused CSV row (1-based, the header is row 1).
+// ImportError is one refused or duplicate CSV row, by the line it starts on
+// (1-based, the header is line 1).
 type ImportError struct {
 	Row   int    `json:"row"`
 	Error string `json:"error"`

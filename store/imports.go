@@ -1,24 +1,26 @@
 package store
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
 // MaxImportErrors bounds the refused rows an import keeps (it still counts them all).
 const MaxImportErrors = 1000
 
-// ImportRow is one data row of an import CSV, by 1-based line number.
+// ImportRow is one data row of an import CSV.
 type ImportRow struct {
-	Row    int
+	Index  int // 0-based among the data rows, the order imports count in
+	Row    int // 1-based line the row starts on (the header is line 1)
 	Email  string
 	Name   string
 	Fields map[string]string
 	Err    error // the row cannot be read as given
 }
+
+// ErrStopReading, returned by ReadImport's callback, ends the reading without error.
+var ErrStopReading = errors.New("store: stop reading the import")
 
 // ImportColumns checks a CSV header: an "email" column, optionally "name",
 // and the rest custom field keys the event asks. It returns the normalized columns.
@@ -28,6 +30,8 @@ func ImportColumns(header []string, customFields []string) ([]string, error) {
 	for i, h := range header {
 		c := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		switch {
+		case contains(cols[:i], c):
+			return nil, fmt.Errorf("column %q appears twice", h)
 		case c == "email":
 			hasEmail = true
 		case c == "name":
@@ -51,71 +55,69 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// ReadImport calls fn for each data row after the first skip ones, stopping
-// after limit rows (0: no limit). Rows that do not parse reach fn with Err set.
-func ReadImport(data string, customFields []string, skip, limit int, fn func(ImportRow) error) error {
-	r := csv.NewReader(strings.NewReader(data))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("read header: %w", err)
+// ReadImport checks the header of an import CSV, then calls fn for each data
+// row in order until fn returns an error (ErrStopReading ends without one). A row
+// that cannot be read (a stray quote, a quote never closed, as many values as
+// columns, bytes that are not UTF-8) reaches fn with Err set, and the rows
+// after it are read as usual; CountImportRows counts the same rows.
+func ReadImport(data string, customFields []string, fn func(ImportRow) error) error {
+	sc := newCSVScanner(data)
+	header, ok := sc.next()
+	switch {
+	case !ok:
+		return errors.New(`the file is empty: the first line must name the columns, one of them "email"`)
+	case header.err != nil:
+		return fmt.Errorf("line %d, the header: %w", header.line, header.err)
 	}
-	cols, err := ImportColumns(header, customFields)
+	cols, err := ImportColumns(header.fields, customFields)
 	if err != nil {
 		return err
 	}
-	seen := 0
-	for row := 2; ; row++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+	for i := 0; ; i++ {
+		rec, ok := sc.next()
+		if !ok {
 			return nil
 		}
-		seen++
-		if seen <= skip {
-			continue
-		}
-		if limit > 0 && seen > skip+limit {
-			return nil
-		}
-		line, _ := r.FieldPos(0)
-		if line > 0 {
-			row = line
-		}
-		out := ImportRow{Row: row, Fields: map[string]string{}}
-		switch {
-		case err != nil:
-			out.Err = fmt.Errorf("unreadable CSV: %v", err)
-		case len(rec) != len(cols):
-			out.Err = fmt.Errorf("%d values for %d columns", len(rec), len(cols))
-		default:
-			for i, c := range cols {
-				v := strings.TrimSpace(rec[i])
-				switch c {
-				case "email":
-					out.Email = v
-				case "name":
-					out.Name = v
-				default:
-					if v != "" {
-						out.Fields[c] = v
-					}
-				}
+		if err := fn(importRow(i, rec, cols)); err != nil {
+			if errors.Is(err, ErrStopReading) {
+				return nil
 			}
-		}
-		if err := fn(out); err != nil {
 			return err
 		}
 	}
 }
 
-// CountImportRows counts the data rows of a CSV.
+func importRow(i int, rec csvRecord, cols []string) ImportRow {
+	out := ImportRow{Index: i, Row: rec.line, Fields: map[string]string{}}
+	switch {
+	case rec.err != nil:
+		out.Err = rec.err
+	case len(rec.fields) != len(cols):
+		out.Err = fmt.Errorf("%d values for %d columns", len(rec.fields), len(cols))
+	default:
+		for i, c := range cols {
+			v := strings.TrimSpace(rec.fields[i])
+			switch c {
+			case "email":
+				out.Email = v
+			case "name":
+				out.Name = v
+			default:
+				if v != "" {
+					out.Fields[c] = v
+				}
+			}
+		}
+	}
+	return out
+}
+
+// CountImportRows counts the data rows of a CSV as ReadImport reads them.
 func CountImportRows(data string) int {
-	r := csv.NewReader(strings.NewReader(data))
-	r.FieldsPerRecord = -1
+	sc := newCSVScanner(data)
 	n := -1
 	for {
-		_, err := r.Read()
-		if errors.Is(err, io.EOF) {
+		if _, ok := sc.next(); !ok {
 			return max(n, 0)
 		}
 		n++

@@ -34,6 +34,8 @@ type Registration struct {
 	ByOrganizer bool
 	// JoinWaitlist accepts a waitlist place when the session is full.
 	JoinWaitlist bool
+	// ImportID names the CSV import registering them, if any.
+	ImportID string
 }
 
 // Register records one registration in one transaction: the contact on the
@@ -96,7 +98,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		reg = &Registrant{
 			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
 			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
-			CreatedAt: t, UpdatedAt: t,
+			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t,
 		}
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err

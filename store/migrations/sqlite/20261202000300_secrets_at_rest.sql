@@ -6,10 +6,10 @@
 -- its hash. Erased registrants' secrets ("erased_…") open nothing: no hash.
 ALTER TABLE registrants RENAME TO registrants_before_links;
 --bun:split
-CREATE TABLE "registrants" ("id" VARCHAR NOT NULL, "workspace_id" VARCHAR NOT NULL, "event_id" VARCHAR NOT NULL, "session_id" VARCHAR NOT NULL, "email" VARCHAR NOT NULL, "person_id" VARCHAR NOT NULL, "name" VARCHAR NOT NULL DEFAULT '', "fields" VARCHAR NOT NULL, "status" VARCHAR NOT NULL, "created_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, "link_version" INTEGER NOT NULL DEFAULT 0, "legacy_link_hash" VARCHAR, PRIMARY KEY ("id"), CONSTRAINT "registrant_email" UNIQUE ("session_id", "email"));
+CREATE TABLE "registrants" ("id" VARCHAR NOT NULL, "workspace_id" VARCHAR NOT NULL, "event_id" VARCHAR NOT NULL, "session_id" VARCHAR NOT NULL, "email" VARCHAR NOT NULL, "person_id" VARCHAR NOT NULL, "name" VARCHAR NOT NULL DEFAULT '', "fields" VARCHAR NOT NULL, "status" VARCHAR NOT NULL, "import_id" VARCHAR, "created_at" TIMESTAMP NOT NULL, "updated_at" TIMESTAMP NOT NULL, "link_version" INTEGER NOT NULL DEFAULT 0, "legacy_link_hash" VARCHAR, PRIMARY KEY ("id"), CONSTRAINT "registrant_email" UNIQUE ("session_id", "email"));
 --bun:split
-INSERT INTO registrants (id, workspace_id, event_id, session_id, email, person_id, name, fields, status, created_at, updated_at, link_version, legacy_link_hash)
-SELECT id, workspace_id, event_id, session_id, email, person_id, name, fields, status, created_at, updated_at, 0,
+INSERT INTO registrants (id, workspace_id, event_id, session_id, email, person_id, name, fields, status, import_id, created_at, updated_at, link_version, legacy_link_hash)
+SELECT id, workspace_id, event_id, session_id, email, person_id, name, fields, status, import_id, created_at, updated_at, 0,
        CASE WHEN join_token LIKE 'join\_%' ESCAPE '\' THEN join_token END
 FROM registrants_before_links;
 --bun:split
