@@ -39,7 +39,7 @@ func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationC
 		if err != nil || id == "" {
 			return err
 		}
-		if err := m.send(ctx, SendSessionMailsInput{MailKind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}); err != nil {
+		if err := m.send(ctx, SendSessionMailsInput{MailKind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}, id); err != nil {
 			return err
 		}
 		activity.RecordHeartbeat(ctx, addr)

@@ -66,7 +66,7 @@ func (a *Activities) relayOne(ctx context.Context, m *sessionMailer, d store.Del
 			return err
 		}
 		if ok {
-			if err := m.send(ctx, SendSessionMailsInput{MailKind: d.Kind}, r); err != nil {
+			if err := m.send(ctx, SendSessionMailsInput{MailKind: d.Kind}, r, d.ID); err != nil {
 				return err
 			}
 		}

@@ -82,8 +82,9 @@ func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Templat
 	return t, nil
 }
 
-// compose renders the fan-out's kind for r, with the calendar invite the kind calls for.
-func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient) (mail.Message, error) {
+// compose renders the fan-out's kind for r, with the calendar invite the kind calls for;
+// deliveryID becomes its Message-ID, so every copy of one delivery reads as one e-mail.
+func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) (mail.Message, error) {
 	kind, reminderMinutes := in.MailKind, in.ReminderMinutes
 	t, err := m.template(ctx, kind)
 	if err != nil {
@@ -129,19 +130,20 @@ func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r
 		msg.Attachments = append(msg.Attachments, att)
 	}
 	msg.Headers["X-Onair-Session"] = m.sess.ID
+	msg.ID = deliveryID
 	return msg, nil
 }
 
-// send composes and sends; a permanent refusal (bad address, rejected
-// recipient) is logged and counts as done so it never blocks the queue.
-func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient) error {
+// send composes and sends the e-mail of one delivery; a permanent refusal (bad address,
+// rejected recipient) is logged and counts as done so it never blocks the queue.
+func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
 	kind := in.MailKind
-	msg, err := m.compose(ctx, in, r)
+	msg, err := m.compose(ctx, in, r, deliveryID)
 	if err == nil {
 		err = m.a.Mail.Send(ctx, msg)
 	}
 	if errors.Is(err, mail.ErrRejected) || errors.Is(err, mail.ErrInvalidAddress) || errors.Is(err, mail.ErrInvalidMessage) || errors.Is(err, mail.ErrTemplate) {
-		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "err", err)
+		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "delivery", deliveryID, "err", err)
 		return nil
 	}
 	if err != nil {

@@ -192,7 +192,7 @@ func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSess
 
 // sendClaimed sends a claimed delivery and marks it sent.
 func (a *Activities) sendClaimed(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, id string, res *SendSessionMailsResult) error {
-	if err := m.send(ctx, in, r); err != nil {
+	if err := m.send(ctx, in, r, id); err != nil {
 		return err
 	}
 	if err := store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, id); err != nil {
