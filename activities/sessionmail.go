@@ -33,13 +33,16 @@ type sessionMailer struct {
 	ev   *store.Event
 	sess *store.Session
 
+	// marks records each delivery sent as soon as its e-mail was accepted.
+	marks *sentMarks
+
 	mu        sync.Mutex
 	templates map[string]mail.Template
 	// replay is whether the session has a playable recording (follow-ups link to it).
 	replay bool
 }
 
-func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sessionMailer, error) {
+func (a *Activities) sessionMailer(ctx context.Context, sessionID string, marks *sentMarks) (*sessionMailer, error) {
 	sess, err := store.SessionByID(ctx, a.DB, sessionID)
 	if err != nil {
 		return nil, err
@@ -57,7 +60,7 @@ func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sess
 		return nil, err
 	}
 	replay := err == nil && rec.Status == store.RecordingReady
-	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, templates: map[string]mail.Template{}, replay: replay}, nil
+	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]mail.Template{}, replay: replay}, nil
 }
 
 // template is the workspace's own wording of kind (subject and text), else the default.
@@ -150,6 +153,15 @@ func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r re
 		return fmt.Errorf("send %s to %s: %w", kind, r.ID, err)
 	}
 	return nil
+}
+
+// deliver sends the e-mail of a claimed delivery and marks the delivery sent right after
+// the server accepted it (a refusal for good is marked too: it must not block the queue).
+func (m *sessionMailer) deliver(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
+	if err := m.send(ctx, in, r, deliveryID); err != nil {
+		return err
+	}
+	return m.marks.mark(deliveryID)
 }
 
 // linkBase is PublicURL without a trailing slash, or the local default.

@@ -54,6 +54,24 @@ func TestSMTPSenderDelivers(t *testing.T) {
 	checkSample(t, got.Data, "no-reply@onair.example")
 }
 
+// TestSMTPSenderIsDoneAtTheServersAcceptance: once the server said 250 to the data, the
+// message is delivered whatever happens to the connection next, and Send says so at once,
+// so the caller records it before anything else can go wrong (a crash there re-sends it).
+func TestSMTPSenderIsDoneAtTheServersAcceptance(t *testing.T) {
+	addr, accepted := silentAfterDataServer(t)
+	s := newTestSMTPSender(t, "smtp://"+addr+"?tls=none", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // go-mail's own timeout is 15 s
+	defer cancel()
+	m := sampleMessage()
+	m.ID = "dlv_1"
+	if err := s.Send(ctx, m); err != nil {
+		t.Fatalf("Send to a server that accepted the message and then fell silent: %v", err)
+	}
+	if data := <-accepted; !strings.Contains(string(data), "Message-ID: <dlv_1@onair.example>") {
+		t.Errorf("the server got no message with the ID sent:\n%s", data)
+	}
+}
+
 func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
 	const user, pass = "alice", "s3cr%t p@ss/#?"
 	userinfo := url.UserPassword(user, pass).String()
