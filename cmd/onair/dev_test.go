@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -77,6 +78,21 @@ func (p *devProcess) shutdown(t *testing.T) {
 	}
 }
 
+// scrapeWorkerMetrics reads /metrics at the worker's metrics address, as Prometheus would,
+// and looks for a metric only a running worker reports.
+func scrapeWorkerMetrics(t *testing.T, addr string) {
+	t.Helper()
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape the worker's metrics under onair dev: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "temporal_worker_start") {
+		t.Fatalf("worker metrics at %s: %d, no temporal_worker_start in:\n%.2000s", addr, res.StatusCode, body)
+	}
+}
+
 func send(t *testing.T, method, url, key string, body any) (int, map[string]any) {
 	t.Helper()
 	var data []byte
@@ -109,11 +125,12 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	httpAddr := freeAddr(t)
 	cfg := config{
 		HTTPAddr: httpAddr, PublicURL: "http://" + httpAddr, DataDir: dir,
-		TemporalAddress: freeAddr(t), TemporalNamespace: "default", UIAddr: freeAddr(t),
+		TemporalAddress: freeAddr(t), TemporalNamespace: "default", UIAddr: freeAddr(t), MetricsAddr: freeAddr(t),
 		MailFrom: "onair <noreply@onair.test>", LogLevel: "warn", LogFormat: "text",
 	}
 	dev := startDev(t, cfg)
 	api := cfg.PublicURL
+	scrapeWorkerMetrics(t, cfg.MetricsAddr)
 
 	res, err := http.Get("http://" + cfg.UIAddr + "/")
 	if err != nil || res.StatusCode != http.StatusOK {
