@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -157,7 +158,8 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	if status, plan := send(t, "PUT", api+"/v1/billing/plan", owner, map[string]string{"plan": "pro"}); status != http.StatusOK {
 		t.Fatalf("upgrade: %d %v", status, plan)
 	}
-	if status, _ := send(t, "POST", api+"/v1/invitations", owner, map[string]string{"email": "bob@acme.test", "role": "admin"}); status != http.StatusCreated {
+	status, invited := send(t, "POST", api+"/v1/invitations", owner, map[string]string{"email": "bob@acme.test", "role": "admin"})
+	if status != http.StatusCreated {
 		t.Fatalf("invite: %d", status)
 	}
 	mails, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
@@ -165,6 +167,10 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	for _, m := range mails {
 		eml, _ := os.ReadFile(m)
 		if token = regexp.MustCompile(`inv_[0-9a-z]{30,}`).Find(eml); token != nil {
+			// Sent again, the invitation would read as the same e-mail.
+			if id := fmt.Sprint("Message-ID: <", invited["id"], "@onair.test>"); !bytes.Contains(eml, []byte(id)) {
+				t.Errorf("invitation e-mail without %q:\n%s", id, eml)
+			}
 			break
 		}
 	}
