@@ -2,10 +2,13 @@ package activities
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/onairhq/onair/billing"
@@ -214,12 +217,21 @@ func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInpu
 		if err != nil {
 			return fmt.Errorf("compose %s to billing contact: %w", in.Kind, err)
 		}
+		m.ID = billingMailID(activity.GetInfo(ctx), to)
 		if err := a.Mail.Send(ctx, m); err != nil {
 			return fmt.Errorf("send %s: %w", in.Kind, err)
 		}
 	}
 	a.Log.Info("billing e-mail sent", "workspace", ws.ID, "kind", in.Kind, "recipients", len(emails))
 	return nil
+}
+
+// billingMailID names one billing e-mail to one contact for good. A dunning e-mail has no
+// delivery row; the activity that sends it keeps its identity across retries, so a retry
+// re-sends under the same Message-ID. Hashed: the Message-ID shows neither ids nor address.
+func billingMailID(info activity.Info, to string) string {
+	sum := sha256.Sum256([]byte(info.WorkflowExecution.ID + "\x00" + info.WorkflowExecution.RunID + "\x00" + info.ActivityID + "\x00" + to))
+	return "bil_" + hex.EncodeToString(sum[:16])
 }
 
 // UpdateAddressInput sets the customer's billing address.

@@ -30,7 +30,9 @@ func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationC
 		return SendInvitationChunkResult{}, fmt.Errorf("load invitation batch %s: %w", in.BatchID, err)
 	}
 	end := min(b.Processed+in.Limit, len(b.Emails))
-	m, err := a.sessionMailer(ctx, b.SessionID)
+	marks := startMarking(ctx, a.DB)
+	defer marks.stop()
+	m, err := a.sessionMailer(ctx, b.SessionID, marks)
 	if err != nil {
 		return SendInvitationChunkResult{}, err
 	}
@@ -39,11 +41,11 @@ func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationC
 		if err != nil || id == "" {
 			return err
 		}
-		if err := m.send(ctx, SendSessionMailsInput{MailKind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}); err != nil {
+		if err := m.deliver(ctx, SendSessionMailsInput{MailKind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}, id); err != nil {
 			return err
 		}
 		activity.RecordHeartbeat(ctx, addr)
-		return store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, id)
+		return nil
 	})
 	if err != nil {
 		return SendInvitationChunkResult{}, err

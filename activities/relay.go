@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"go.temporal.io/sdk/activity"
@@ -33,12 +32,14 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 	if err != nil {
 		return SendPendingResult{}, err
 	}
+	marks := startMarking(ctx, a.DB)
+	defer marks.stop()
 	mailers := map[string]*sessionMailer{}
 	for _, d := range rows {
 		if _, ok := mailers[d.SessionID]; ok {
 			continue
 		}
-		m, err := a.sessionMailer(ctx, d.SessionID)
+		m, err := a.sessionMailer(ctx, d.SessionID, marks)
 		if errors.Is(err, store.ErrNotFound) {
 			m = nil // session deleted: its rows are dropped below
 		} else if err != nil {
@@ -47,7 +48,7 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 		mailers[d.SessionID] = m
 	}
 	err = parallel(8, rows, func(d store.Delivery) error {
-		if err := a.relayOne(ctx, mailers[d.SessionID], d); err != nil {
+		if err := a.relayOne(ctx, marks, mailers[d.SessionID], d); err != nil {
 			return err
 		}
 		activity.RecordHeartbeat(ctx, d.ID)
@@ -59,23 +60,19 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 	return SendPendingResult{Sent: len(rows), More: len(rows) == in.Limit}, nil
 }
 
-func (a *Activities) relayOne(ctx context.Context, m *sessionMailer, d store.Delivery) error {
+// relayOne sends one queued delivery; one whose session or recipient is gone is marked
+// without a send, so it leaves the queue.
+func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionMailer, d store.Delivery) error {
 	if m != nil {
 		r, ok, err := a.relayRecipient(ctx, d)
 		if err != nil {
 			return err
 		}
 		if ok {
-			if err := m.send(ctx, SendSessionMailsInput{MailKind: d.Kind}, r); err != nil {
-				return err
-			}
+			return m.deliver(ctx, SendSessionMailsInput{MailKind: d.Kind}, r, d.ID)
 		}
 	}
-	// Marked even when the activity is being cancelled: the e-mail has left.
-	if err := store.MarkDeliverySent(context.WithoutCancel(ctx), a.DB, d.ID); err != nil {
-		return fmt.Errorf("relay %s: %w", d.ID, err)
-	}
-	return nil
+	return marks.mark(d.ID)
 }
 
 // relayRecipient loads who a queued delivery is for: a speaker (staff id) or a

@@ -35,13 +35,16 @@ type sessionMailer struct {
 	ev   *store.Event
 	sess *store.Session
 
+	// marks records each delivery sent as soon as its e-mail was accepted.
+	marks *sentMarks
+
 	mu        sync.Mutex
 	templates map[string]mail.Template
 	// replay is whether the session has a playable recording (follow-ups link to it).
 	replay bool
 }
 
-func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sessionMailer, error) {
+func (a *Activities) sessionMailer(ctx context.Context, sessionID string, marks *sentMarks) (*sessionMailer, error) {
 	sess, err := store.SessionByID(ctx, a.DB, sessionID)
 	if err != nil {
 		return nil, err
@@ -59,7 +62,7 @@ func (a *Activities) sessionMailer(ctx context.Context, sessionID string) (*sess
 		return nil, err
 	}
 	replay := err == nil && rec.Status == store.RecordingReady
-	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, templates: map[string]mail.Template{}, replay: replay}, nil
+	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]mail.Template{}, replay: replay}, nil
 }
 
 // template is the workspace's own wording of kind (subject and text), else the default.
@@ -84,8 +87,9 @@ func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Templat
 	return t, nil
 }
 
-// compose renders the fan-out's kind for r, with the calendar invite the kind calls for.
-func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient) (mail.Message, error) {
+// compose renders the fan-out's kind for r, with the calendar invite the kind calls for;
+// deliveryID becomes its Message-ID, so every copy of one delivery reads as one e-mail.
+func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) (mail.Message, error) {
 	kind, reminderMinutes := in.MailKind, in.ReminderMinutes
 	t, err := m.template(ctx, kind)
 	if err != nil {
@@ -133,25 +137,35 @@ func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r
 		msg.Attachments = append(msg.Attachments, att)
 	}
 	msg.Headers["X-Onair-Session"] = m.sess.ID
+	msg.ID = deliveryID
 	return msg, nil
 }
 
-// send composes and sends; a permanent refusal (bad address, rejected
-// recipient) is logged and counts as done so it never blocks the queue.
-func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient) error {
+// send composes and sends the e-mail of one delivery; a permanent refusal (bad address,
+// rejected recipient) is logged and counts as done so it never blocks the queue.
+func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
 	kind := in.MailKind
-	msg, err := m.compose(ctx, in, r)
+	msg, err := m.compose(ctx, in, r, deliveryID)
 	if err == nil {
 		err = m.a.Mail.Send(ctx, msg)
 	}
 	if errors.Is(err, mail.ErrRejected) || errors.Is(err, mail.ErrInvalidAddress) || errors.Is(err, mail.ErrInvalidMessage) || errors.Is(err, mail.ErrTemplate) {
-		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "err", err)
+		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "delivery", deliveryID, "err", err)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("send %s to %s: %w", kind, r.ID, err)
 	}
 	return nil
+}
+
+// deliver sends the e-mail of a claimed delivery and marks the delivery sent right after
+// the server accepted it (a refusal for good is marked too: it must not block the queue).
+func (m *sessionMailer) deliver(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
+	if err := m.send(ctx, in, r, deliveryID); err != nil {
+		return err
+	}
+	return m.marks.mark(deliveryID)
 }
 
 // linkBase is PublicURL without a trailing slash, or the local default.

@@ -119,6 +119,7 @@ func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.In
 		AcceptURL: s.p.BaseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
 	})
 	if err == nil {
+		msg.ID = inv.ID // a resend is a new invitation, with its own id
 		err = s.p.Mail.Send(ctx, msg)
 	}
 	if err != nil {

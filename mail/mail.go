@@ -11,7 +11,9 @@ import (
 	"errors"
 )
 
-// Sender delivers one message. Implementations are safe for concurrent use.
+// Sender delivers one message. Implementations are safe for concurrent use. Send returns nil
+// as soon as the message is delivered (an SMTP server's 250, a file in place), so a caller
+// that records the send right after leaves the shortest time in which a crash sends it twice.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }

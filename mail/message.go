@@ -34,6 +34,11 @@ type Message struct {
 	HTML        string // optional alternative to Text
 	Attachments []Attachment
 	Headers     map[string]string // extra headers, e.g. "X-Onair-Kind": "invitation"
+	// ID names the e-mail for good (a delivery or invitation id) and becomes its Message-ID,
+	// <ID@sender's domain>: a copy sent again after a crash carries the same Message-ID,
+	// so mail clients and de-duplicating servers fold the copies into one. Empty: a random
+	// Message-ID, for an e-mail nothing would send twice.
+	ID string
 }
 
 // reservedHeaders are written by the sender from the Message's own fields; letting Headers
@@ -74,6 +79,12 @@ func (m Message) build(defaultFrom string) (*gomail.Msg, error) {
 	if err := checkHeaderValue("Subject", m.Subject); err != nil {
 		return nil, err
 	}
+	id := m.ID
+	if id == "" {
+		id = rand.Text()
+	} else if !isDotAtom(id) {
+		return nil, fmt.Errorf("%w: message ID %q is not a dot-atom", ErrInvalidMessage, id)
+	}
 
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(from)
@@ -82,7 +93,7 @@ func (m Message) build(defaultFrom string) (*gomail.Msg, error) {
 	msg.SetDate()
 	// A Message-ID in the sender's own domain reads as less spammy than go-mail's
 	// hostname-based default, which would leak the worker's machine name.
-	msg.SetMessageIDWithValue(rand.Text() + "@" + domainOf(from.Address))
+	msg.SetMessageIDWithValue(id + "@" + domainOf(from.Address))
 	if err := setHeaders(msg, m.Headers); err != nil {
 		return nil, err
 	}
@@ -174,6 +185,24 @@ func attach(msg *gomail.Msg, a Attachment) error {
 		return fmt.Errorf("attach %q: %w", a.Filename, err)
 	}
 	return nil
+}
+
+// isDotAtom reports whether s may stand as the left part of a Message-ID (RFC 5322 section
+// 3.6.4, id-left = dot-atom-text), which keeps the header one well-formed token.
+func isDotAtom(s string) bool {
+	for _, atom := range strings.Split(s, ".") {
+		if atom == "" {
+			return false
+		}
+		for i := 0; i < len(atom); i++ {
+			c := atom[i]
+			alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+			if !alnum && !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", rune(c)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func domainOf(addr string) string {

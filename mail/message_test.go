@@ -2,8 +2,35 @@ package mail
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
+
+// TestMessageIDFollowsTheMessageID is what lets a mail client fold a copy sent again after a
+// crash: the same Message.ID gives the same Message-ID, in the sender's domain; without
+// one, every send gets its own.
+func TestMessageIDFollowsTheMessageID(t *testing.T) {
+	messageID := func(id string) string {
+		t.Helper()
+		m := Message{From: "onair <noreply@onair.example>", To: []string{"b@example.com"}, Text: "t", ID: id}
+		msg, err := m.build("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := encode(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseEML(t, raw).header.Get("Message-Id")
+	}
+	const want = "<dlv_01jx4k7c9m2q@onair.example>"
+	if first, again := messageID("dlv_01jx4k7c9m2q"), messageID("dlv_01jx4k7c9m2q"); first != want || again != want {
+		t.Errorf("Message-ID of a message with an ID = %q then %q, want %q both times", first, again, want)
+	}
+	if a, b := messageID(""), messageID(""); a == b || !strings.HasSuffix(a, "@onair.example>") {
+		t.Errorf("Message-IDs without an ID = %q and %q, want two different ones in the sender's domain", a, b)
+	}
+}
 
 func TestMessageValidation(t *testing.T) {
 	ok := func(edit func(*Message)) Message {
@@ -32,6 +59,11 @@ func TestMessageValidation(t *testing.T) {
 		{"content-type header", ok(func(m *Message) { m.Headers = map[string]string{"Content-Type": "text/html"} }), ErrInvalidMessage},
 		{"attachment without name", ok(func(m *Message) { m.Attachments = []Attachment{{Data: []byte("x")}} }), ErrInvalidMessage},
 		{"attachment bad type", ok(func(m *Message) { m.Attachments = []Attachment{{Filename: "a", ContentType: "text/"}} }), ErrInvalidMessage},
+		{"stable id", ok(func(m *Message) { m.ID = "dlv_01jx4k7c9m2q.reminder-60" }), nil},
+		{"id with a space", ok(func(m *Message) { m.ID = "dlv 1" }), ErrInvalidMessage},
+		{"id with an at sign", ok(func(m *Message) { m.ID = "dlv_1@evil.example" }), ErrInvalidMessage},
+		{"id injects a header", ok(func(m *Message) { m.ID = "dlv_1>\r\nBcc: v@example.com" }), ErrInvalidMessage},
+		{"id with an empty atom", ok(func(m *Message) { m.ID = "dlv..1" }), ErrInvalidMessage},
 		{"attachment type injects", ok(func(m *Message) {
 			m.Attachments = []Attachment{{Filename: "a", ContentType: "text/plain\r\nBcc: v@example.com"}}
 		}), ErrInvalidMessage},

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"strconv"
 	"sync"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // SMTPSender delivers messages to an SMTP server, one connection per message so that a
@@ -48,7 +50,9 @@ func NewSMTPSender(rawURL, from string) (*SMTPSender, error) {
 // String is the server URL with the password masked, for logs and the dev banner.
 func (s *SMTPSender) String() string { return s.cfg.redacted }
 
-// Send implements Sender. ctx bounds the whole exchange, not just the dial.
+// Send implements Sender. It returns as soon as the server has accepted the message (its
+// 250 after the data), so that the caller records the send before anything else can go
+// wrong; the QUIT that ends the connection goes on without it. ctx bounds the exchange.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	msg, err := m.build(s.from)
 	if err != nil {
@@ -76,14 +80,64 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	// go-mail watches ctx only while dialling; closing the connection when ctx ends
 	// releases a stalled server at once instead of after go-mail's own timeout.
 	stop := context.AfterFunc(ctx, sc.close)
-	err = client.DialAndSendWithContext(ctx, msg)
+	conn, err := client.DialToSMTPClientWithContext(ctx)
+	if err == nil {
+		err = transact(conn, msg)
+	}
 	stop()
-	// go-mail leaves the connection open when the greeting, STARTTLS or AUTH fails.
-	sc.close()
 	if err != nil {
+		// go-mail leaves the connection open when the greeting, STARTTLS or AUTH fails.
+		sc.close()
 		return s.sendError(ctx, err)
 	}
+	go func() {
+		_ = client.CloseWithSMTPClient(conn) // QUIT, bounded by the connection's deadline
+		sc.close()
+	}()
 	return nil
+}
+
+// transact is one mail transaction (MAIL, RCPT, DATA) on an open connection; it returns
+// when the server has answered the data. A permanent (5xx) reply is marked ErrRejected.
+func transact(c *smtp.Client, msg *gomail.Msg) error {
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return err
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return err
+	}
+	if err := c.Mail(from); err != nil {
+		return refusal("MAIL FROM", err)
+	}
+	for _, r := range rcpts {
+		if err := c.Rcpt(r); err != nil {
+			return refusal("RCPT TO", err)
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return refusal("DATA", err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fmt.Errorf("write message: %w", err)
+	}
+	return refusal("end of data", w.Close())
+}
+
+// refusal names the command a reply answered and marks permanent (5xx) replies with
+// ErrRejected: retrying the same message will not help. Only replies to the message itself
+// count: a refused AUTH is a configuration to fix, not a message to drop.
+func refusal(command string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var reply *textproto.Error
+	if errors.As(err, &reply) && reply.Code/100 == 5 {
+		return fmt.Errorf("%s: %w: %w", command, ErrRejected, err)
+	}
+	return fmt.Errorf("%s: %w", command, err)
 }
 
 // sendConn holds one Send's connection so that the end of ctx, on another goroutine, can
@@ -147,6 +201,7 @@ func (s *SMTPSender) clientTLS() *tls.Config {
 func (s *SMTPSender) options(dial gomail.DialContextFunc) []gomail.Option {
 	opts := []gomail.Option{
 		gomail.WithPort(s.cfg.port),
+		gomail.WithoutNoop(), // the connection is fresh: a NOOP would only cost a round trip
 		gomail.WithDialContextFunc(dial),
 		gomail.WithTLSConfig(s.clientTLS()),
 	}
@@ -171,15 +226,11 @@ func (s *SMTPSender) options(dial gomail.DialContextFunc) []gomail.Option {
 	return opts
 }
 
-// sendError puts the server address in front of err, reports a cancelled ctx as such, and
-// marks permanent refusals with ErrRejected. go-mail never puts the password in its errors.
+// sendError puts the server address in front of err and reports a cancelled ctx as such.
+// go-mail never puts the password in its errors.
 func (s *SMTPSender) sendError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("send mail via %s: %w (%v)", s.addr(), ctxErr, err)
-	}
-	var se *gomail.SendError
-	if errors.As(err, &se) && se.ErrorCode()/100 == 5 {
-		return fmt.Errorf("send mail via %s: %w: %w", s.addr(), ErrRejected, err)
 	}
 	return fmt.Errorf("send mail via %s: %w", s.addr(), err)
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/onairhq/onair/mail/mailtest"
 )
 
 // newTestSMTPSender points a sender at addr, trusting roots for TLS.
@@ -28,28 +30,46 @@ func newTestSMTPSender(t *testing.T, rawURL string, roots *x509.CertPool) *SMTPS
 }
 
 func TestSMTPSenderDelivers(t *testing.T) {
-	be := &testBackend{}
-	addr, _ := startSMTPServer(t, be, plainServer)
+	be := &mailtest.Backend{}
+	addr, _ := mailtest.Start(t, be, mailtest.Plain)
 	s := newTestSMTPSender(t, "smtp://"+addr, nil)
 
 	if err := s.Send(context.Background(), sampleMessage()); err != nil {
 		t.Fatal(err)
 	}
-	msgs := be.messages()
+	msgs := be.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("server received %d messages, want 1", len(msgs))
 	}
 	got := msgs[0]
-	if got.from != "no-reply@onair.example" {
-		t.Errorf("MAIL FROM = %q, want the default sender", got.from)
+	if got.From != "no-reply@onair.example" {
+		t.Errorf("MAIL FROM = %q, want the default sender", got.From)
 	}
-	if want := []string{"zoe@example.com", "bob@example.org"}; !slices.Equal(got.to, want) {
-		t.Errorf("RCPT TO = %v, want %v", got.to, want)
+	if want := []string{"zoe@example.com", "bob@example.org"}; !slices.Equal(got.To, want) {
+		t.Errorf("RCPT TO = %v, want %v", got.To, want)
 	}
-	if got.user != "" || got.tls {
-		t.Errorf("authenticated as %q, TLS %v; want neither on a plain server without credentials", got.user, got.tls)
+	if got.User != "" || got.TLS {
+		t.Errorf("authenticated as %q, TLS %v; want neither on a plain server without credentials", got.User, got.TLS)
 	}
-	checkSample(t, got.data, "no-reply@onair.example")
+	checkSample(t, got.Data, "no-reply@onair.example")
+}
+
+// TestSMTPSenderIsDoneAtTheServersAcceptance: once the server said 250 to the data, the
+// message is delivered whatever happens to the connection next, and Send says so at once,
+// so the caller records it before anything else can go wrong (a crash there re-sends it).
+func TestSMTPSenderIsDoneAtTheServersAcceptance(t *testing.T) {
+	addr, accepted := silentAfterDataServer(t)
+	s := newTestSMTPSender(t, "smtp://"+addr+"?tls=none", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // go-mail's own timeout is 15 s
+	defer cancel()
+	m := sampleMessage()
+	m.ID = "dlv_1"
+	if err := s.Send(ctx, m); err != nil {
+		t.Fatalf("Send to a server that accepted the message and then fell silent: %v", err)
+	}
+	if data := <-accepted; !strings.Contains(string(data), "Message-ID: <dlv_1@onair.example>") {
+		t.Errorf("the server got no message with the ID sent:\n%s", data)
+	}
 }
 
 func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
@@ -57,18 +77,18 @@ func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
 	userinfo := url.UserPassword(user, pass).String()
 	tests := []struct {
 		name   string
-		server serverTLS
+		server mailtest.Security
 		url    string // %s is userinfo@addr
 	}{
-		{"plain loopback", plainServer, "smtp://%s?tls=none"},
-		{"opportunistic STARTTLS", startTLSServer, "smtp://%s"},
-		{"mandatory STARTTLS", startTLSServer, "smtp://%s?tls=starttls"},
-		{"implicit TLS", implicitServer, "smtps://%s"},
+		{"plain loopback", mailtest.Plain, "smtp://%s?tls=none"},
+		{"opportunistic STARTTLS", mailtest.StartTLS, "smtp://%s"},
+		{"mandatory STARTTLS", mailtest.StartTLS, "smtp://%s?tls=starttls"},
+		{"implicit TLS", mailtest.ImplicitTLS, "smtps://%s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			be := &testBackend{user: user, pass: pass}
-			addr, roots := startSMTPServer(t, be, tt.server)
+			be := &mailtest.Backend{User: user, Pass: pass}
+			addr, roots := mailtest.Start(t, be, tt.server)
 			s := newTestSMTPSender(t, strings.Replace(tt.url, "%s", userinfo+"@"+addr, 1), roots)
 			if strings.Contains(s.String(), pass) || strings.Contains(s.String(), url.QueryEscape(pass)) {
 				t.Errorf("String() = %q shows the password", s)
@@ -77,12 +97,12 @@ func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
 			if err := s.Send(context.Background(), m); err != nil {
 				t.Fatal(err)
 			}
-			msgs := be.messages()
-			if len(msgs) != 1 || msgs[0].user != user {
+			msgs := be.Messages()
+			if len(msgs) != 1 || msgs[0].User != user {
 				t.Fatalf("received %+v, want one message sent as %q", msgs, user)
 			}
-			if wantTLS := tt.server != plainServer; msgs[0].tls != wantTLS {
-				t.Errorf("message travelled over TLS = %v, want %v", msgs[0].tls, wantTLS)
+			if wantTLS := tt.server != mailtest.Plain; msgs[0].TLS != wantTLS {
+				t.Errorf("message travelled over TLS = %v, want %v", msgs[0].TLS, wantTLS)
 			}
 		})
 	}
@@ -90,8 +110,8 @@ func TestSMTPSenderAuthenticatesWithURLCredentials(t *testing.T) {
 
 func TestSMTPSenderWrongPassword(t *testing.T) {
 	const wrong = "not-the-password"
-	be := &testBackend{user: "alice", pass: "right"}
-	addr, _ := startSMTPServer(t, be, plainServer)
+	be := &mailtest.Backend{User: "alice", Pass: "right"}
+	addr, _ := mailtest.Start(t, be, mailtest.Plain)
 	s := newTestSMTPSender(t, "smtp://alice:"+wrong+"@"+addr, nil)
 	err := s.Send(context.Background(), Message{To: []string{"bob@example.org"}, Text: "x"})
 	if err == nil {
@@ -100,25 +120,25 @@ func TestSMTPSenderWrongPassword(t *testing.T) {
 	if strings.Contains(err.Error(), wrong) {
 		t.Errorf("error shows the password: %v", err)
 	}
-	if n := len(be.messages()); n != 0 {
+	if n := len(be.Messages()); n != 0 {
 		t.Errorf("server received %d messages", n)
 	}
 }
 
 func TestSMTPSenderRefusesCleartextWhenStartTLSRequired(t *testing.T) {
-	be := &testBackend{closed: make(chan struct{}, 1)}
-	addr, _ := startSMTPServer(t, be, plainServer) // offers no STARTTLS
+	be := &mailtest.Backend{Closed: make(chan struct{}, 1)}
+	addr, _ := mailtest.Start(t, be, mailtest.Plain) // offers no STARTTLS
 	s := newTestSMTPSender(t, "smtp://"+addr+"?tls=starttls", nil)
 	if err := s.Send(context.Background(), Message{To: []string{"bob@example.org"}, Text: "x"}); err == nil {
 		t.Fatal("Send succeeded over cleartext with tls=starttls")
 	}
-	if n := len(be.messages()); n != 0 {
+	if n := len(be.Messages()); n != 0 {
 		t.Errorf("server received %d messages in cleartext", n)
 	}
 	// go-mail gives up here without closing the connection; a worker retrying a
 	// misconfigured server must not pile up connections until the server times them out.
 	select {
-	case <-be.closed:
+	case <-be.Closed:
 	case <-time.After(5 * time.Second):
 		t.Error("connection still open after the failed send")
 	}
@@ -135,8 +155,8 @@ func TestSMTPSenderRecipientRejected(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			be := &testBackend{rejectRcpt: tt.reply}
-			addr, _ := startSMTPServer(t, be, plainServer)
+			be := &mailtest.Backend{RejectRcpt: tt.reply}
+			addr, _ := mailtest.Start(t, be, mailtest.Plain)
 			s := newTestSMTPSender(t, "smtp://"+addr, nil)
 			err := s.Send(context.Background(), Message{To: []string{"ghost@example.org"}, Text: "x"})
 			if err == nil {
@@ -145,7 +165,7 @@ func TestSMTPSenderRecipientRejected(t *testing.T) {
 			if errors.Is(err, ErrRejected) != tt.permanent {
 				t.Errorf("errors.Is(err, ErrRejected) = %v, want %v (err: %v)", !tt.permanent, tt.permanent, err)
 			}
-			if n := len(be.messages()); n != 0 {
+			if n := len(be.Messages()); n != 0 {
 				t.Errorf("server stored %d messages", n)
 			}
 		})

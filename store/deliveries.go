@@ -20,12 +20,12 @@ func PendingDeliveries(ctx context.Context, db bun.IDB, after string, limit int)
 	return rows, nil
 }
 
-// MarkDeliverySent records that the e-mail of a delivery left.
-func MarkDeliverySent(ctx context.Context, db bun.IDB, id string) error {
+// MarkDeliveriesSent records in one statement that the e-mails of these deliveries left.
+func MarkDeliveriesSent(ctx context.Context, db bun.IDB, ids []string) error {
 	_, err := db.NewUpdate().Model((*Delivery)(nil)).Set("pending = ?", false).Set("sent_at = ?", Now()).
-		Where("id = ?", id).Exec(ctx)
+		Where("id IN (?)", bun.In(ids)).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("mark delivery %s sent: %w", id, err)
+		return fmt.Errorf("mark %d deliveries sent: %w", len(ids), err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -127,16 +128,23 @@ func (f *fakeProvider) GetInvoice(context.Context, string, string) (billing.Invo
 	return billing.Invoice{}, billing.ErrInvoiceNotFound
 }
 
-// mailbox records sent messages by kind.
+// mailbox records sent messages by kind, with their ids. With loseAnswers set, it keeps
+// that many messages and then reports a failure, as an SMTP server whose 250 never arrived.
 type mailbox struct {
-	mu    sync.Mutex
-	kinds []string
+	mu          sync.Mutex
+	kinds, ids  []string
+	loseAnswers int
 }
 
 func (m *mailbox) Send(_ context.Context, msg mail.Message) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.kinds = append(m.kinds, msg.Headers["X-Onair-Kind"])
+	m.ids = append(m.ids, msg.ID)
+	if m.loseAnswers > 0 {
+		m.loseAnswers--
+		return errors.New("connection reset after the message was sent")
+	}
 	return nil
 }
 

@@ -278,6 +278,32 @@ func TestSubscriptionDunningSuspendsThenRestores(t *testing.T) {
 	}
 }
 
+// TestSubscriptionDunningMailsKeepTheirIDAcrossRetries: a dunning e-mail whose send is
+// retried goes out again under the same Message-ID, so the contact sees one e-mail; the
+// next reminder, of the same kind, is a new one.
+func TestSubscriptionDunningMailsKeepTheirIDAcrossRetries(t *testing.T) {
+	r := newRig(t, "free")
+	r.box.loseAnswers = 1
+	r.update(time.Minute, workflows.ChangePlanUpdate, workflows.ChangePlanRequest{Plan: "pro"})
+	r.at(time.Minute, func() {
+		r.fake.setStatus("sub_1", "past_due")
+		r.env.SignalWorkflow(workflows.StripeEventSignal, billing.Event{ID: "evt_1", Type: "invoice.payment_failed", SubscriptionID: "sub_1"})
+	})
+	r.at(6*day+time.Hour, func() {})
+	r.run("free", 0)
+	kinds, ids := r.box.sent(), r.box.ids
+	want := []string{mail.KindPaymentFailed, mail.KindPaymentFailed, mail.KindPaymentReminder, mail.KindPaymentReminder}
+	if !slices.Equal(kinds, want) {
+		t.Fatalf("e-mails %v, want %v", kinds, want)
+	}
+	if ids[0] == "" || ids[1] != ids[0] {
+		t.Errorf("ids of the retried e-mail: %q then %q, want one id", ids[0], ids[1])
+	}
+	if ids[2] == ids[0] || ids[3] == ids[2] {
+		t.Errorf("ids %q: each reminder must be an e-mail of its own", ids)
+	}
+}
+
 // timeoutError is what an HTTP client reports when Stripe does not answer in time.
 type timeoutError struct{}
 

@@ -18,6 +18,9 @@ import (
 // runDev runs the whole platform in one process on local files: embedded
 // Temporal (SQLite) with its Web UI, the worker, the API and the media service.
 func runDev(ctx context.Context, cfg config) error {
+	// Whatever makes runDev return also stops what it started in the background.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	log, err := cfg.logger()
 	if err != nil {
 		return err
@@ -63,6 +66,11 @@ func runDev(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer stopWorker()
+	// The worker's metrics at the address `onair worker` uses, so the same scrape works.
+	metricsAddr, metricsDone, err := startHTTP(ctx, cfg.MetricsAddr, metricsHandler(s.reg))
+	if err != nil {
+		return fmt.Errorf("worker metrics (ONAIR_METRICS_ADDR): %w", err)
+	}
 
 	dsn, _ := cfg.storeDSN(true) // openServices already checked it
 	mailTarget := "files in " + cfg.mailDir()
@@ -75,12 +83,15 @@ func runDev(ctx context.Context, cfg config) error {
 		printBanner(os.Stdout, banner{
 			API: cfg.PublicURL, WebUI: temporal.UIURL(), Temporal: temporal.FrontendAddress(),
 			Store: dsnLabel(dsn), Mail: mailTarget, Key: key, Media: cfg.MediaURL,
+			Metrics: "http://" + metricsAddr.String() + "/metrics",
 		})
 	})
 	log.Info("onair dev stopping")
-	if err == nil { // the API stopped because ctx ended: so does the media service
+	if err == nil { // the API stopped because ctx ended: so do the media service and metrics
 		if mediaErr := <-mediaDone; mediaErr != nil {
 			err = fmt.Errorf("media service: %w", mediaErr)
+		} else if metricsErr := <-metricsDone; metricsErr != nil {
+			err = fmt.Errorf("worker metrics: %w", metricsErr)
 		}
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -89,7 +100,7 @@ func runDev(ctx context.Context, cfg config) error {
 	return nil
 }
 
-type banner struct{ API, WebUI, Temporal, Store, Mail, Key, Media string }
+type banner struct{ API, WebUI, Temporal, Store, Mail, Key, Media, Metrics string }
 
 func printBanner(w io.Writer, b banner) {
 	lines := []string{
@@ -99,6 +110,7 @@ func printBanner(w io.Writer, b banner) {
 		"  Temporal UI    " + b.WebUI,
 		"  Temporal gRPC  " + b.Temporal,
 		"  Media (rooms)  " + b.Media,
+		"  Metrics        " + b.Metrics + "   (Prometheus: worker and API)",
 		"  Store          " + b.Store,
 		"  Mail           " + b.Mail,
 		"",

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -77,6 +79,21 @@ func (p *devProcess) shutdown(t *testing.T) {
 	}
 }
 
+// scrapeWorkerMetrics reads /metrics at the worker's metrics address, as Prometheus would,
+// and looks for a metric only a running worker reports.
+func scrapeWorkerMetrics(t *testing.T, addr string) {
+	t.Helper()
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape the worker's metrics under onair dev: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "temporal_worker_start") {
+		t.Fatalf("worker metrics at %s: %d, no temporal_worker_start in:\n%.2000s", addr, res.StatusCode, body)
+	}
+}
+
 func send(t *testing.T, method, url, key string, body any) (int, map[string]any) {
 	t.Helper()
 	var data []byte
@@ -109,11 +126,12 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	httpAddr := freeAddr(t)
 	cfg := config{
 		HTTPAddr: httpAddr, PublicURL: "http://" + httpAddr, DataDir: dir,
-		TemporalAddress: freeAddr(t), TemporalNamespace: "default", UIAddr: freeAddr(t),
+		TemporalAddress: freeAddr(t), TemporalNamespace: "default", UIAddr: freeAddr(t), MetricsAddr: freeAddr(t),
 		MailFrom: "onair <noreply@onair.test>", LogLevel: "warn", LogFormat: "text",
 	}
 	dev := startDev(t, cfg)
 	api := cfg.PublicURL
+	scrapeWorkerMetrics(t, cfg.MetricsAddr)
 
 	res, err := http.Get("http://" + cfg.UIAddr + "/")
 	if err != nil || res.StatusCode != http.StatusOK {
@@ -140,7 +158,8 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	if status, plan := send(t, "PUT", api+"/v1/billing/plan", owner, map[string]string{"plan": "pro"}); status != http.StatusOK {
 		t.Fatalf("upgrade: %d %v", status, plan)
 	}
-	if status, _ := send(t, "POST", api+"/v1/invitations", owner, map[string]string{"email": "bob@acme.test", "role": "admin"}); status != http.StatusCreated {
+	status, invited := send(t, "POST", api+"/v1/invitations", owner, map[string]string{"email": "bob@acme.test", "role": "admin"})
+	if status != http.StatusCreated {
 		t.Fatalf("invite: %d", status)
 	}
 	mails, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
@@ -148,6 +167,10 @@ func TestDevRunsTheREADMEWalkThroughAndRestartsOnTheSameData(t *testing.T) {
 	for _, m := range mails {
 		eml, _ := os.ReadFile(m)
 		if token = regexp.MustCompile(`inv_[0-9a-z]{30,}`).Find(eml); token != nil {
+			// Sent again, the invitation would read as the same e-mail.
+			if id := fmt.Sprint("Message-ID: <", invited["id"], "@onair.test>"); !bytes.Contains(eml, []byte(id)) {
+				t.Errorf("invitation e-mail without %q:\n%s", id, eml)
+			}
 			break
 		}
 	}

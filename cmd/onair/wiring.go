@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
@@ -75,28 +76,54 @@ func temporalReady(c client.Client) func(context.Context) error {
 // serveHTTP serves h on addr until ctx ends, then drains for up to 10 s.
 // ready receives the bound address once listening.
 func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	bound, done, err := startHTTP(ctx, addr, h)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(bound)
+	}
+	return <-done
+}
+
+// startHTTP listens on addr at once, so that a busy port is reported before anything else
+// starts, and serves h in the background until ctx ends, then drains for up to 10 s; done
+// receives how serving ended (nil after a clean shutdown).
+func startHTTP(ctx context.Context, addr string, h http.Handler) (net.Addr, <-chan error, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down http: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	done := make(chan error, 1)
+	go func() {
+		select {
+		case err := <-errc:
+			done <- err
+			return
+		case <-ctx.Done():
+		}
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			done <- fmt.Errorf("shut down http: %w", err)
+			return
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			done <- err
+			return
+		}
+		done <- nil
+	}()
+	return ln.Addr(), done, nil
+}
+
+// metricsHandler serves the process's registry at /metrics: the worker's (Temporal SDK)
+// metrics, and under `onair dev` the API's too, since they share the process.
+func metricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/onairhq/onair/worker"
 )
@@ -35,7 +32,5 @@ func runWorker(ctx context.Context, cfg config) error {
 	}
 	defer stop()
 	log.Info("worker running", "task_queue", worker.TaskQueue, "temporal", cfg.TemporalAddress)
-	metrics := http.NewServeMux()
-	metrics.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	return serveHTTP(ctx, cfg.MetricsAddr, metrics, func(a net.Addr) { log.Info("worker metrics listening", "addr", a.String()) })
+	return serveHTTP(ctx, cfg.MetricsAddr, metricsHandler(s.reg), func(a net.Addr) { log.Info("worker metrics listening", "addr", a.String()) })
 }

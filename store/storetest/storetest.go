@@ -117,3 +117,14 @@ func Count(t testing.TB, db bun.IDB, model any, where string, args ...any) int {
 	}
 	return int(n)
 }
+
+// PostgresURLOf is the URL that reaches db, a store from Postgres, in its own schema: for
+// a process the test starts (a worker, say) to share the test's store.
+func PostgresURLOf(t testing.TB, db *bun.DB) string {
+	t.Helper()
+	var schema string
+	if err := db.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+		t.Fatalf("schema of the test store: %v", err)
+	}
+	return withSearchPath(t, PostgresURL(), schema)
+}
