@@ -64,6 +64,6 @@ func (s *Server) deleteMe(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.demoteRemovedMember(c.Request.Context(), m)
+	s.liveRoles.MemberRemoved(c.Request.Context(), m)
 	c.Status(http.StatusNoContent)
 }

@@ -72,7 +72,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.pushHostRights(ctx, caller(c).Workspace, m, before, billing.MemberSubject(caller(c).Workspace.Plan, m))
+	s.liveRoles.HostRightsChanged(ctx, caller(c).Workspace, m, before, billing.MemberSubject(caller(c).Workspace.Plan, m))
 	c.JSON(http.StatusOK, m)
 }
 
@@ -122,7 +122,7 @@ func (s *Server) removeMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.demoteRemovedMember(ctx, m)
+	s.liveRoles.MemberRemoved(ctx, m)
 	c.Status(http.StatusNoContent)
 }
 

@@ -115,7 +115,7 @@ func (s *Server) addStaff(c *gin.Context) {
 		return
 	}
 	s.relay.kick()
-	s.pushStaffAdded(ctx, caller(c).Workspace, ses, st, member)
+	s.liveRoles.StaffAdded(ctx, caller(c).Workspace, ses, st, member)
 	c.JSON(http.StatusCreated, st)
 }
 
@@ -132,6 +132,6 @@ func (s *Server) removeStaff(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.pushStaffRemoved(ctx, ws, st)
+	s.liveRoles.StaffRemoved(ctx, ws, st)
 	c.Status(http.StatusNoContent)
 }
