@@ -118,7 +118,7 @@ func (s *Server) removeMember(c *gin.Context) {
 		fail(c, conflict("the owner cannot be removed; transfer ownership first"))
 		return
 	}
-	if err := s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return store.RemoveMember(ctx, tx, m) }); err != nil {
+	if err := store.RemoveMember(ctx, s.p.DB, m); err != nil {
 		fail(c, err)
 		return
 	}
@@ -139,7 +139,7 @@ func (s *Server) transferOwnership(c *gin.Context) {
 	p := caller(c)
 	auditObject(c, "member", req.MemberID)
 	var next *store.Membership
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		target, err := store.GetMember(ctx, tx, p.Workspace.ID, req.MemberID)
 		if err != nil {
 			return err
