@@ -165,11 +165,13 @@ func CountExports(ctx context.Context, db bun.IDB, sessionID string) (ExportCoun
 	if err := errors.Join(steps...); err != nil {
 		return out, err
 	}
-	attended, err := db.NewSelect().Model((*Attendance)(nil)).ColumnExpr("DISTINCT person_id").
-		Where("session_id = ?", sessionID).Where("kind = ?", AttendanceLive).Where("role = ?", "participant").Count(ctx)
+	// count(DISTINCT …) in the query itself: bun's Count replaces the column list with
+	// count(*), which would count visits (a reconnect is a new one), not people.
+	err := db.NewSelect().Model((*Attendance)(nil)).ColumnExpr("count(DISTINCT person_id)").
+		Where("session_id = ?", sessionID).Where("kind = ?", AttendanceLive).Where("role = ?", "participant").
+		Scan(ctx, &out.Attended)
 	if err != nil {
 		return out, fmt.Errorf("count attendees of %s: %w", sessionID, err)
 	}
-	out.Attended = int(attended)
 	return out, nil
 }
