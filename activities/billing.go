@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
@@ -154,7 +155,8 @@ func (a *Activities) SaveBillingState(ctx context.Context, in SaveBillingStateIn
 			return err
 		}
 		a.Log.Info("workspace plan changed", "workspace", ws.ID, "plan", in.Plan)
-		a.pushPlanHostRights(ctx, ws, oldPlan)
+		// Host rights follow the pricing model (spec §1): carry the change into the live rooms.
+		liveroles.New(a.DB, a.Media, a.Log).PlanChanged(ctx, ws, oldPlan)
 	}
 	return nil
 }

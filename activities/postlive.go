@@ -53,7 +53,8 @@ func (a *Activities) FinalizeRecording(ctx context.Context, in PostLiveInput) (F
 	return FinalizeRecordingResult{Recorded: true, Bytes: fin.Bytes, DurationMS: fin.DurationMS}, nil
 }
 
-// ExportsSummary is what the session's exports hold, for the status query and the logs.
+// ExportsSummary is what the session's exports hold, for the status query and the logs: the
+// fields of store.ExportCounts, kept as a type of its own since it is the activity's result.
 type ExportsSummary struct {
 	Registrants, Attended, Messages, Questions, Polls, Votes int
 }
@@ -61,31 +62,11 @@ type ExportsSummary struct {
 // SummarizeExports checks that the session's export data reads back (the exports themselves
 // stream from the store on request) and counts it.
 func (a *Activities) SummarizeExports(ctx context.Context, in PostLiveInput) (ExportsSummary, error) {
-	var out ExportsSummary
-	count := func(model any, dst *int) error {
-		n, err := a.DB.NewSelect().Model(model).Where("session_id = ?", in.SessionID).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("count %T of %s: %w", model, in.SessionID, err)
-		}
-		*dst = int(n)
-		return nil
-	}
-	steps := []error{
-		count((*store.Registrant)(nil), &out.Registrants),
-		count((*store.ChatMessage)(nil), &out.Messages),
-		count((*store.Question)(nil), &out.Questions),
-		count((*store.Poll)(nil), &out.Polls),
-		count((*store.PollVote)(nil), &out.Votes),
-	}
-	if err := errors.Join(steps...); err != nil {
+	counts, err := store.CountExports(ctx, a.DB, in.SessionID)
+	out := ExportsSummary(counts)
+	if err != nil {
 		return out, err
 	}
-	attended, err := a.DB.NewSelect().Model((*store.Attendance)(nil)).ColumnExpr("DISTINCT person_id").
-		Where("session_id = ?", in.SessionID).Where("kind = ?", store.AttendanceLive).Where("role = ?", "participant").Count(ctx)
-	if err != nil {
-		return out, fmt.Errorf("count attendees of %s: %w", in.SessionID, err)
-	}
-	out.Attended = int(attended)
 	a.Log.Info("exports ready", "session", in.SessionID, "registrants", out.Registrants, "attended", out.Attended,
 		"messages", out.Messages, "questions", out.Questions, "votes", out.Votes)
 	return out, nil
@@ -143,7 +124,7 @@ func (a *Activities) EraseSessionData(ctx context.Context, in EraseSessionDataIn
 	var n int
 	// The erase and its audit entry commit together: the log never claims an erase that
 	// rolled back (a retry after a lost answer logs a second entry that erased nothing).
-	err = a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = store.InTx(ctx, a.DB, func(ctx context.Context, tx bun.IDB) error {
 		var err error
 		if n, err = store.EraseSessionContent(ctx, tx, sess.WorkspaceID, sess.ID); err != nil {
 			return err

@@ -84,8 +84,8 @@ func (s *Server) invite(c *gin.Context) {
 	ctx := c.Request.Context()
 	var inv *store.Invitation
 	var token string
-	err := s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if already, err := memberByEmail(ctx, tx, p.Workspace.ID, email); err != nil || already {
+	err := store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+		if already, err := store.HasMemberWithEmail(ctx, tx, p.Workspace.ID, email); err != nil || already {
 			if already {
 				return conflict(email + " is already a member of this workspace")
 			}
@@ -129,12 +129,6 @@ func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.In
 	return true
 }
 
-func memberByEmail(ctx context.Context, db bun.IDB, ws, email string) (bool, error) {
-	return db.NewSelect().Model((*store.Membership)(nil)).
-		Join("JOIN users AS u ON u.id = ?TableAlias.user_id").
-		Where("?TableAlias.workspace_id = ?", ws).Where("u.email = ?", email).Exists(ctx)
-}
-
 func (s *Server) revokeInvitation(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
@@ -167,7 +161,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		return
 	}
 	var out session
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		inv, err := store.GetInvitationByToken(ctx, tx, req.Token)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound("invitation")

@@ -80,8 +80,7 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 
 // memberSessionRole is team member m's session role in sessionID now (spec §4).
 func (s *Server) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, sessionID string) (authz.SessionRole, error) {
-	assigned, err := s.p.DB.NewSelect().Model((*store.SessionStaff)(nil)).
-		Where("session_id = ? AND member_id = ? AND role = ?", sessionID, m.ID, store.StaffHost).Exists(ctx)
+	assigned, err := store.IsAssignedHost(ctx, s.p.DB, sessionID, m.ID)
 	if err != nil {
 		return "", err
 	}

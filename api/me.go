@@ -1,11 +1,9 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
@@ -57,13 +55,10 @@ func (s *Server) deleteMe(c *gin.Context) {
 		fail(c, conflict("the owner cannot leave: transfer ownership to an admin first, or delete the workspace"))
 		return
 	}
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
-		return store.RemoveMember(ctx, tx, m)
-	})
-	if err != nil {
+	if err := store.RemoveMember(c.Request.Context(), s.p.DB, m); err != nil {
 		fail(c, err)
 		return
 	}
-	s.demoteRemovedMember(c.Request.Context(), m)
+	s.liveRoles.MemberRemoved(c.Request.Context(), m)
 	c.Status(http.StatusNoContent)
 }

@@ -72,7 +72,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.pushHostRights(ctx, caller(c).Workspace, m, before, billing.MemberSubject(caller(c).Workspace.Plan, m))
+	s.liveRoles.HostRightsChanged(ctx, caller(c).Workspace, m, before, billing.MemberSubject(caller(c).Workspace.Plan, m))
 	c.JSON(http.StatusOK, m)
 }
 
@@ -118,11 +118,11 @@ func (s *Server) removeMember(c *gin.Context) {
 		fail(c, conflict("the owner cannot be removed; transfer ownership first"))
 		return
 	}
-	if err := s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return store.RemoveMember(ctx, tx, m) }); err != nil {
+	if err := store.RemoveMember(ctx, s.p.DB, m); err != nil {
 		fail(c, err)
 		return
 	}
-	s.demoteRemovedMember(ctx, m)
+	s.liveRoles.MemberRemoved(ctx, m)
 	c.Status(http.StatusNoContent)
 }
 
@@ -139,7 +139,7 @@ func (s *Server) transferOwnership(c *gin.Context) {
 	p := caller(c)
 	auditObject(c, "member", req.MemberID)
 	var next *store.Membership
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		target, err := store.GetMember(ctx, tx, p.Workspace.ID, req.MemberID)
 		if err != nil {
 			return err

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/store"
 )
@@ -67,8 +66,7 @@ func (r *cancelRegistration) validate() error {
 
 func (s *Server) publicEventPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	ev := new(store.Event)
-	err := s.p.DB.NewSelect().Model(ev).Where("slug = ?", c.Param("slug")).Where("published_at IS NOT NULL").Limit(1).Scan(ctx)
+	ev, err := store.PublishedEventBySlug(ctx, s.p.DB, c.Param("slug"))
 	if err != nil {
 		fail(c, notFound("event"))
 		return
@@ -80,9 +78,8 @@ func (s *Server) publicEventPage(c *gin.Context) {
 	}
 	out := publicEvent{Title: ev.Title, Description: ev.Description, Slug: ev.Slug, Approval: ev.Settings.Approval,
 		Waitlist: ev.Settings.Waitlist, WorkspaceName: ws.Name, Sessions: []publicSession{}, Fields: []store.CustomAttribute{}}
-	var sessions []store.Session
-	if err := s.p.DB.NewSelect().Model(&sessions).Where("event_id = ?", ev.ID).
-		Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).OrderExpr("starts_at ASC").Limit(100).Scan(ctx); err != nil {
+	sessions, err := store.PublicSessions(ctx, s.p.DB, ev.ID, 100)
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -90,12 +87,9 @@ func (s *Server) publicEventPage(c *gin.Context) {
 		out.Sessions = append(out.Sessions, publicSession{ID: ses.ID, StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes,
 			Timezone: ses.Timezone, Status: ses.Status, Full: ses.SeatsTaken >= ses.Capacity})
 	}
-	if len(ev.Settings.CustomFields) > 0 {
-		if err := s.p.DB.NewSelect().Model(&out.Fields).Where("workspace_id = ?", ws.ID).
-			Where("key IN (?)", bun.In(ev.Settings.CustomFields)).Scan(ctx); err != nil {
-			fail(c, err)
-			return
-		}
+	if out.Fields, err = store.AttributesByKey(ctx, s.p.DB, ws.ID, ev.Settings.CustomFields); err != nil {
+		fail(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, out)
 }

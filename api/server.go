@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
@@ -70,6 +71,8 @@ type Server struct {
 	engine *gin.Engine
 	limits *limiter
 	relay  *relayKicker // wakes the delivery relay after registrations
+	// liveRoles pushes staff and membership changes to the media node's live rooms.
+	liveRoles *liveroles.Pusher
 }
 
 // New builds the router.
@@ -91,7 +94,7 @@ func New(p Params) *Server {
 		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{p: p, engine: gin.New(), limits: newLimiter(p.Limits)}
+	s := &Server{p: p, engine: gin.New(), limits: newLimiter(p.Limits), liveRoles: liveroles.New(p.DB, p.Media, p.Log)}
 	s.engine.HandleMethodNotAllowed = true
 	if err := s.engine.SetTrustedProxies(p.TrustedProxies); err != nil {
 		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)

@@ -92,7 +92,7 @@ func (s *Server) signup(c *gin.Context) {
 }
 
 // join makes u a member of ws, shown there as name, and gives them a first API key.
-func join(ctx context.Context, tx bun.Tx, ws *store.Workspace, u *store.User, name, role string) (session, error) {
+func join(ctx context.Context, tx bun.IDB, ws *store.Workspace, u *store.User, name, role string) (session, error) {
 	m, err := store.AddMember(ctx, tx, ws.ID, u, role, name)
 	if errors.Is(err, store.ErrConflict) {
 		return session{}, conflict("you are already a member of this workspace")

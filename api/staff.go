@@ -1,12 +1,10 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/mail"
@@ -80,7 +78,7 @@ func (s *Server) addStaff(c *gin.Context) {
 	st := &store.SessionStaff{ID: store.NewID("stf"), WorkspaceID: ws, SessionID: ses.ID, Role: req.Role,
 		Email: req.Email, Name: req.Name, CreatedAt: store.Now()}
 	if req.MemberID != "" {
-		m, err := store.Get[store.Membership](ctx, s.p.DB, ws, req.MemberID)
+		m, err := store.GetMember(ctx, s.p.DB, ws, req.MemberID)
 		if errors.Is(err, store.ErrNotFound) {
 			fail(c, notFound("member"))
 			return
@@ -89,23 +87,14 @@ func (s *Server) addStaff(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		u := new(store.User)
-		if err := s.p.DB.NewSelect().Model(u).Where("id = ?", m.UserID).Scan(ctx); err != nil {
-			fail(c, err)
-			return
-		}
-		st.MemberID, st.Email, st.Name = m.ID, u.Email, m.Name
+		st.MemberID, st.Email, st.Name = m.ID, m.User.Email, m.Name
 		member = m
 	}
-	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := store.Insert(ctx, tx, st); err != nil {
-			return err
-		}
-		if st.Role == store.StaffSpeaker {
-			return store.QueueDelivery(ctx, tx, ws, ses.ID, st.ID, mail.KindSpeakerInvitation)
-		}
-		return nil
-	})
+	notify := "" // of the staff, only an external speaker is e-mailed: their invitation
+	if st.Role == store.StaffSpeaker {
+		notify = mail.KindSpeakerInvitation
+	}
+	err = store.AddSessionStaff(ctx, s.p.DB, st, notify)
 	if errors.Is(err, store.ErrConflict) {
 		fail(c, conflict(st.Email+" is already on this session's staff"))
 		return
@@ -115,7 +104,7 @@ func (s *Server) addStaff(c *gin.Context) {
 		return
 	}
 	s.relay.kick()
-	s.pushStaffAdded(ctx, caller(c).Workspace, ses, st, member)
+	s.liveRoles.StaffAdded(ctx, caller(c).Workspace, ses, st, member)
 	c.JSON(http.StatusCreated, st)
 }
 
@@ -132,6 +121,6 @@ func (s *Server) removeStaff(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.pushStaffRemoved(ctx, ws, st)
+	s.liveRoles.StaffRemoved(ctx, ws, st)
 	c.Status(http.StatusNoContent)
 }

@@ -24,15 +24,13 @@ func teamHasRoom(ctx context.Context, db bun.IDB, ws *store.Workspace, countInvi
 	if err != nil {
 		return err
 	}
-	var pending int64
+	var pending int
 	if countInvitations {
-		pending, err = store.PendingInvitations(db.NewSelect().Model((*store.Invitation)(nil))).
-			Where("workspace_id = ?", ws.ID).Where("expires_at > ?", store.Now()).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("count pending invitations: %w", err)
+		if pending, err = store.CountPendingInvitations(ctx, db, ws.ID); err != nil {
+			return err
 		}
 	}
-	if int64(members)+pending >= int64(plan.MaxHosts) {
+	if members+pending >= plan.MaxHosts {
 		return unprocessable("plan", fmt.Sprintf(
 			"limit max_hosts: the %s plan allows %d hosts; the team has %d members and %d pending invitations. Upgrade the plan or revoke an invitation",
 			plan.Name, plan.MaxHosts, members, pending))

@@ -130,30 +130,21 @@ func (l *Local) CreateSubscription(ctx context.Context, p SubscriptionParams) (S
 		t := store.Now()
 		sub := &store.LocalSubscription{ID: store.NewID("sub"), WorkspaceID: p.WorkspaceID, CustomerID: p.CustomerID,
 			PriceLookupKey: p.PriceLookupKey, Quantity: p.Quantity, Status: "active", CurrentPeriodEnd: t.Add(localPeriod), CreatedAt: t}
-		err = l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := store.Insert(ctx, tx, sub); err != nil {
-				return err
-			}
-			return l.invoice(ctx, tx, sub, price*p.Quantity, t)
-		})
+		err = store.CreateLocalSubscription(ctx, l.db, sub, newLocalInvoice(sub, price*p.Quantity, t))
 		return localToSubscription(sub), err
 	})
 	return out, err
 }
 
-func (l *Local) invoice(ctx context.Context, db bun.IDB, sub *store.LocalSubscription, amount int64, start time.Time) error {
-	n, err := db.NewSelect().Model((*store.LocalInvoice)(nil)).Where("customer_id = ?", sub.CustomerID).Count(ctx)
-	if err != nil {
-		return fmt.Errorf("number invoice: %w", err)
-	}
-	return store.Insert(ctx, db, &store.LocalInvoice{ID: store.NewID("in"), WorkspaceID: sub.WorkspaceID, CustomerID: sub.CustomerID,
-		Number: fmt.Sprintf("LOCAL-%04d", n+1), Status: "paid", AmountCents: amount, Currency: "usd",
-		PeriodStart: start, PeriodEnd: sub.CurrentPeriodEnd, CreatedAt: start})
+// newLocalInvoice is a paid invoice of amount for sub's period from start (the store numbers it).
+func newLocalInvoice(sub *store.LocalSubscription, amount int64, start time.Time) *store.LocalInvoice {
+	return &store.LocalInvoice{ID: store.NewID("in"), WorkspaceID: sub.WorkspaceID, CustomerID: sub.CustomerID,
+		Status: "paid", AmountCents: amount, Currency: "usd", PeriodStart: start, PeriodEnd: sub.CurrentPeriodEnd, CreatedAt: start}
 }
 
-func (l *Local) load(ctx context.Context, db bun.IDB, id string) (*store.LocalSubscription, error) {
-	sub := new(store.LocalSubscription)
-	if err := db.NewSelect().Model(sub).Where("id = ?", id).Scan(ctx); err != nil {
+func (l *Local) load(ctx context.Context, id string) (*store.LocalSubscription, error) {
+	sub, err := store.LocalSubscriptionByID(ctx, l.db, id)
+	if err != nil {
 		return nil, &InvalidRequestError{Message: "no such subscription " + id}
 	}
 	return sub, nil
@@ -163,7 +154,7 @@ func (l *Local) load(ctx context.Context, db bun.IDB, id string) (*store.LocalSu
 func (l *Local) UpdateSubscription(ctx context.Context, p SubscriptionChange) (Subscription, error) {
 	var out Subscription
 	err := l.once(ctx, p.IdempotencyKey, &out, func() (any, error) {
-		sub, err := l.load(ctx, l.db, p.SubscriptionID)
+		sub, err := l.load(ctx, p.SubscriptionID)
 		if err != nil {
 			return nil, err
 		}
@@ -188,15 +179,11 @@ func (l *Local) UpdateSubscription(ctx context.Context, p SubscriptionChange) (S
 				return nil, err
 			}
 		}
-		err = l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := store.Update(ctx, tx, sub); err != nil {
-				return err
-			}
-			if p.ProrateNow && after > before {
-				return l.invoice(ctx, tx, sub, after-before, store.Now())
-			}
-			return nil
-		})
+		var prorated *store.LocalInvoice
+		if p.ProrateNow && after > before {
+			prorated = newLocalInvoice(sub, after-before, store.Now())
+		}
+		err = store.SaveLocalSubscription(ctx, l.db, sub, prorated)
 		return localToSubscription(sub), err
 	})
 	return out, err
@@ -206,7 +193,7 @@ func (l *Local) UpdateSubscription(ctx context.Context, p SubscriptionChange) (S
 func (l *Local) CancelSubscription(ctx context.Context, id, key string) (Subscription, error) {
 	var out Subscription
 	err := l.once(ctx, key, &out, func() (any, error) {
-		sub, err := l.load(ctx, l.db, id)
+		sub, err := l.load(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +205,7 @@ func (l *Local) CancelSubscription(ctx context.Context, id, key string) (Subscri
 
 // GetSubscription implements Provider.
 func (l *Local) GetSubscription(ctx context.Context, id string) (Subscription, error) {
-	sub, err := l.load(ctx, l.db, id)
+	sub, err := l.load(ctx, id)
 	if err != nil {
 		return Subscription{}, err
 	}
@@ -237,9 +224,9 @@ func (l *Local) PortalURL(_ context.Context, _ string, returnURL string) (string
 
 // ListInvoices implements Provider, newest first.
 func (l *Local) ListInvoices(ctx context.Context, customerID string) ([]Invoice, error) {
-	var rows []store.LocalInvoice
-	if err := l.db.NewSelect().Model(&rows).Where("customer_id = ?", customerID).OrderExpr("id DESC").Limit(100).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list local invoices: %w", err)
+	rows, err := store.LocalInvoices(ctx, l.db, customerID, 100)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Invoice, 0, len(rows))
 	for _, r := range rows {
@@ -250,15 +237,14 @@ func (l *Local) ListInvoices(ctx context.Context, customerID string) ([]Invoice,
 
 // GetInvoice implements Provider.
 func (l *Local) GetInvoice(ctx context.Context, customerID, id string) (Invoice, error) {
-	var r store.LocalInvoice
-	err := l.db.NewSelect().Model(&r).Where("customer_id = ?", customerID).Where("id = ?", id).Scan(ctx)
+	r, err := store.LocalInvoiceByID(ctx, l.db, customerID, id)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return Invoice{}, err
 		}
 		return Invoice{}, ErrInvoiceNotFound
 	}
-	return localToInvoice(r), nil
+	return localToInvoice(*r), nil
 }
 
 func localToSubscription(s *store.LocalSubscription) Subscription {

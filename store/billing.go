@@ -49,37 +49,6 @@ type BillingEvent struct {
 	ReceivedAt  time.Time `bun:",notnull"`
 }
 
-// LocalSubscription is the local provider's subscription (offline `onair dev`).
-type LocalSubscription struct {
-	bun.BaseModel `bun:"table:local_subscriptions"`
-
-	ID                string    `bun:",pk"`
-	WorkspaceID       string    `bun:",notnull"`
-	CustomerID        string    `bun:",notnull"`
-	PriceLookupKey    string    `bun:",notnull"`
-	Quantity          int64     `bun:",notnull"`
-	Status            string    `bun:",notnull"`
-	CancelAtPeriodEnd bool      `bun:",notnull,default:false"`
-	CurrentPeriodEnd  time.Time `bun:",notnull"`
-	CreatedAt         time.Time `bun:",notnull"`
-}
-
-// LocalInvoice is an invoice the local provider issued.
-type LocalInvoice struct {
-	bun.BaseModel `bun:"table:local_invoices"`
-
-	ID          string    `bun:",pk"`
-	WorkspaceID string    `bun:",notnull"`
-	CustomerID  string    `bun:",notnull"`
-	Number      string    `bun:",notnull"`
-	Status      string    `bun:",notnull"`
-	AmountCents int64     `bun:",notnull"`
-	Currency    string    `bun:",notnull"`
-	PeriodStart time.Time `bun:",notnull"`
-	PeriodEnd   time.Time `bun:",notnull"`
-	CreatedAt   time.Time `bun:",notnull"`
-}
-
 // GetBillingAccount loads the workspace's billing copy; a workspace that never
 // subscribed gets an empty one (not stored until saved).
 func GetBillingAccount(ctx context.Context, db bun.IDB, ws string) (*BillingAccount, error) {

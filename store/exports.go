@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -134,4 +135,43 @@ func roomPage[T any](ctx context.Context, db bun.IDB, sessionID, after string, l
 		return nil, fmt.Errorf("%T of %s: %w", rows, sessionID, err)
 	}
 	return rows, nil
+}
+
+// ExportCounts is how much a session's exports hold.
+type ExportCounts struct {
+	Registrants, Attended, Messages, Questions, Polls, Votes int
+}
+
+// CountExports counts a session's registrants, the participants who attended live (each
+// once), chat messages, questions, polls and votes. It counts all it can: an error names
+// every count that failed, the others are filled in.
+func CountExports(ctx context.Context, db bun.IDB, sessionID string) (ExportCounts, error) {
+	var out ExportCounts
+	count := func(model any, dst *int) error {
+		n, err := db.NewSelect().Model(model).Where("session_id = ?", sessionID).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("count %T of %s: %w", model, sessionID, err)
+		}
+		*dst = int(n)
+		return nil
+	}
+	steps := []error{
+		count((*Registrant)(nil), &out.Registrants),
+		count((*ChatMessage)(nil), &out.Messages),
+		count((*Question)(nil), &out.Questions),
+		count((*Poll)(nil), &out.Polls),
+		count((*PollVote)(nil), &out.Votes),
+	}
+	if err := errors.Join(steps...); err != nil {
+		return out, err
+	}
+	// count(DISTINCT …) in the query itself: bun's Count replaces the column list with
+	// count(*), which would count visits (a reconnect is a new one), not people.
+	err := db.NewSelect().Model((*Attendance)(nil)).ColumnExpr("count(DISTINCT person_id)").
+		Where("session_id = ?", sessionID).Where("kind = ?", AttendanceLive).Where("role = ?", "participant").
+		Scan(ctx, &out.Attended)
+	if err != nil {
+		return out, fmt.Errorf("count attendees of %s: %w", sessionID, err)
+	}
+	return out, nil
 }

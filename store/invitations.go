@@ -76,3 +76,14 @@ func RevokePendingInvitationsTo(ctx context.Context, db bun.IDB, ws, email strin
 	}
 	return nil
 }
+
+// CountPendingInvitations counts workspace ws's invitations neither accepted, revoked nor
+// expired: each holds a place in the team until it is used or lapses.
+func CountPendingInvitations(ctx context.Context, db bun.IDB, ws string) (int, error) {
+	n, err := PendingInvitations(db.NewSelect().Model((*Invitation)(nil))).
+		Where("workspace_id = ?", ws).Where("expires_at > ?", Now()).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count pending invitations of %s: %w", ws, err)
+	}
+	return int(n), nil
+}

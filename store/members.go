@@ -78,8 +78,24 @@ func TouchMember(ctx context.Context, db bun.IDB, m *Membership, columns ...stri
 	return Update(ctx, db, m, append(columns, "updated_at")...)
 }
 
-// RemoveMember deletes a membership and the API keys it held in that workspace.
+// HasMemberWithEmail reports whether someone with this e-mail is a member of workspace ws.
+func HasMemberWithEmail(ctx context.Context, db bun.IDB, ws, email string) (bool, error) {
+	ok, err := db.NewSelect().Model((*Membership)(nil)).
+		Join("JOIN users AS u ON u.id = ?TableAlias.user_id").
+		Where("?TableAlias.workspace_id = ?", ws).Where("u.email = ?", email).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("is %s a member of %s: %w", email, ws, err)
+	}
+	return ok, nil
+}
+
+// RemoveMember deletes a membership and the API keys it held in that workspace, in one
+// transaction (or the caller's).
 func RemoveMember(ctx context.Context, db bun.IDB, m *Membership) error {
+	return inTx(ctx, db, func(ctx context.Context, db bun.IDB) error { return removeMember(ctx, db, m) })
+}
+
+func removeMember(ctx context.Context, db bun.IDB, m *Membership) error {
 	if _, err := db.NewDelete().Model((*APIKey)(nil)).
 		Where("workspace_id = ?", m.WorkspaceID).Where("user_id = ?", m.UserID).Exec(ctx); err != nil {
 		return fmt.Errorf("revoke keys of member %s: %w", m.ID, err)

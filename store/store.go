@@ -1,6 +1,8 @@
 // Package store owns onair's persistent state: bun models, the migrations that
-// create them on Postgres and SQLite, and repository functions. Every function
-// takes a bun.IDB so callers can compose them inside one transaction (RunInTx).
+// create them on Postgres and SQLite, and every SQL statement of the project, as
+// repository functions in files named for what they hold. Every function takes a
+// bun.IDB so callers compose them inside one transaction (InTx) without writing
+// SQL or opening transactions themselves.
 package store
 
 import (
