@@ -57,7 +57,7 @@ func TestWorkerKilledMidBatchSendsOneMessageIDPerDelivery(t *testing.T) {
 		"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "TEMPORAL_ADDRESS=" + temporal.FrontendAddress(),
 		"TEMPORAL_NAMESPACE=" + devserver.DefaultNamespace, "SMTP_URL=smtp://" + smtpAddr + "?tls=none",
 		"ONAIR_MAIL_FROM=onair <noreply@onair.test>", "ONAIR_METRICS_ADDR=127.0.0.1:0", "ONAIR_LOG_LEVEL=warn",
-		"ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_PUBLIC_URL=http://onair.test",
+		"ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_PUBLIC_URL=http://onair.test", "ONAIR_LINK_KEY=" + store.NewSecret(40),
 	}
 	ses := seedSession(t, ctx, db, registrants)
 
