@@ -7,6 +7,18 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// QueueDelivery adds a pending delivery for the relay (one that exists already is kept);
+// callers pass their transaction so the row commits with the change it announces.
+func QueueDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, kind string) error {
+	d := &Delivery{ID: NewID("dlv"), WorkspaceID: ws, SessionID: sessionID, RecipientID: recipientID,
+		Kind: kind, Pending: true, CreatedAt: Now()}
+	_, err := db.NewInsert().Model(d).On("CONFLICT (session_id, recipient_id, kind) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("queue %s for %s: %w", kind, recipientID, err)
+	}
+	return nil
+}
+
 // PendingDeliveries returns up to limit relay deliveries not sent yet, oldest first.
 func PendingDeliveries(ctx context.Context, db bun.IDB, after string, limit int) ([]Delivery, error) {
 	var rows []Delivery
@@ -66,39 +78,6 @@ func SessionRecipients(ctx context.Context, db bun.IDB, sessionID string, status
 		return nil, fmt.Errorf("recipients of %s: %w", sessionID, err)
 	}
 	return rows, nil
-}
-
-// SessionSpeakers returns a session's external speakers.
-func SessionSpeakers(ctx context.Context, db bun.IDB, sessionID string) ([]SessionStaff, error) {
-	var rows []SessionStaff
-	err := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("role = ?", StaffSpeaker).
-		OrderExpr("id ASC").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("speakers of %s: %w", sessionID, err)
-	}
-	return rows, nil
-}
-
-// SessionByID loads a session whatever its workspace, for workers.
-func SessionByID(ctx context.Context, db bun.IDB, id string) (*Session, error) {
-	s := new(Session)
-	err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
-	return s, notFound("get session "+id, err)
-}
-
-// EventByID loads an event whatever its workspace, for workers.
-func EventByID(ctx context.Context, db bun.IDB, id string) (*Event, error) {
-	e := new(Event)
-	err := db.NewSelect().Model(e).Where("id = ?", id).Scan(ctx)
-	return e, notFound("get event "+id, err)
-}
-
-// TemplateFor returns the workspace's newest e-mail template of kind, or ErrNotFound.
-func TemplateFor(ctx context.Context, db bun.IDB, ws, kind string) (*EmailTemplate, error) {
-	t := new(EmailTemplate)
-	err := db.NewSelect().Model(t).Where("workspace_id = ?", ws).Where("kind = ?", kind).
-		OrderExpr("updated_at DESC").Limit(1).Scan(ctx)
-	return t, notFound("template "+kind, err)
 }
 
 // ClaimDeliveries is ClaimDelivery for a page of recipients in two statements:

@@ -176,7 +176,7 @@ func NewEvent(workspaceID, title, description string, settings EventSettings, cr
 
 // DeleteEvent erases an event with its sessions and everything attached to them.
 func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
-	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		sessions := tx.NewSelect().Model((*Session)(nil)).Column("id").Where("event_id = ?", id).Where("workspace_id = ?", ws)
 		models := append(RoomTables(), (*Delivery)(nil), (*Registrant)(nil), (*SessionStaff)(nil), (*RegistrantImport)(nil), (*InvitationBatch)(nil))
 		for _, model := range models {
@@ -189,11 +189,6 @@ func DeleteEvent(ctx context.Context, db bun.IDB, ws, id string) error {
 		}
 		return Delete[Event](ctx, tx, ws, id)
 	})
-}
-
-// QueueDelivery adds a pending delivery for the relay (kept if it exists).
-func QueueDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, kind string) error {
-	return queueDelivery(ctx, db, &Registrant{WorkspaceID: ws, SessionID: sessionID, ID: recipientID}, kind)
 }
 
 // Import statuses: running until every row is handled (completed), the
@@ -249,4 +244,11 @@ type InvitationBatch struct {
 	CreatedBy   string    `bun:",notnull" json:"created_by"`
 	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
 	UpdatedAt   time.Time `bun:",notnull" json:"updated_at"`
+}
+
+// EventByID loads an event whatever its workspace, for workers.
+func EventByID(ctx context.Context, db bun.IDB, id string) (*Event, error) {
+	e := new(Event)
+	err := db.NewSelect().Model(e).Where("id = ?", id).Scan(ctx)
+	return e, notFound("get event "+id, err)
 }

@@ -52,7 +52,7 @@ func LocalSubscriptionByID(ctx context.Context, db bun.IDB, id string) (*LocalSu
 // CreateLocalSubscription stores a new subscription with its first invoice, in one
 // transaction (or the caller's); the invoice is numbered on the way (issueLocalInvoice).
 func CreateLocalSubscription(ctx context.Context, db bun.IDB, sub *LocalSubscription, first *LocalInvoice) error {
-	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		if err := Insert(ctx, tx, sub); err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func CreateLocalSubscription(ctx context.Context, db bun.IDB, sub *LocalSubscrip
 // SaveLocalSubscription writes every column of sub and, when inv is not nil (a prorated
 // increase), issues that invoice with it, in one transaction (or the caller's).
 func SaveLocalSubscription(ctx context.Context, db bun.IDB, sub *LocalSubscription, inv *LocalInvoice) error {
-	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		if err := Update(ctx, tx, sub); err != nil {
 			return err
 		}

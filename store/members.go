@@ -92,7 +92,7 @@ func HasMemberWithEmail(ctx context.Context, db bun.IDB, ws, email string) (bool
 // RemoveMember deletes a membership and the API keys it held in that workspace, in one
 // transaction (or the caller's).
 func RemoveMember(ctx context.Context, db bun.IDB, m *Membership) error {
-	return inTx(ctx, db, func(ctx context.Context, db bun.IDB) error { return removeMember(ctx, db, m) })
+	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error { return removeMember(ctx, db, m) })
 }
 
 func removeMember(ctx context.Context, db bun.IDB, m *Membership) error {

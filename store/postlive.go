@@ -80,7 +80,7 @@ const ErasedEmailDomain = "erased.invalid"
 // It touches nothing of other sessions. It returns how many registrants it anonymized.
 func EraseSessionContent(ctx context.Context, db bun.IDB, ws, sessionID string) (int, error) {
 	var anonymized int
-	err := inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		for _, model := range RoomTables() {
 			if _, err := tx.NewDelete().Model(model).Where("session_id = ?", sessionID).Where("workspace_id = ?", ws).Exec(ctx); err != nil {
 				return fmt.Errorf("erase %T of session %s: %w", model, sessionID, err)

@@ -76,7 +76,7 @@ var errNoSeat = errors.New("store: no seat left")
 // locked only for the commit (registrations to one session serialize on it).
 func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, status string) (*Registrant, error) {
 	var reg *Registrant
-	err := inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		if status != RegistrantApproved {
 			sess, err := SessionByID(ctx, tx, r.Session.ID)
 			if err != nil {
@@ -107,7 +107,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		if status != RegistrantApproved {
 			kind = DeliveryReceived
 		}
-		if err := queueDelivery(ctx, tx, reg, kind); err != nil {
+		if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, kind); err != nil {
 			return err
 		}
 		if status != RegistrantApproved {
@@ -164,25 +164,6 @@ func upsertPerson(ctx context.Context, tx bun.IDB, ws, email, name string) (stri
 	return p.ID, nil
 }
 
-// queueDelivery adds a pending delivery for the relay; one that exists already is kept.
-func queueDelivery(ctx context.Context, tx bun.IDB, reg *Registrant, kind string) error {
-	d := &Delivery{ID: NewID("dlv"), WorkspaceID: reg.WorkspaceID, SessionID: reg.SessionID, RecipientID: reg.ID,
-		Kind: kind, Pending: true, CreatedAt: Now()}
-	_, err := tx.NewInsert().Model(d).On("CONFLICT (session_id, recipient_id, kind) DO NOTHING").Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("queue %s for %s: %w", kind, reg.ID, err)
-	}
-	return nil
-}
-
-// inTx runs fn in a transaction, or in the caller's when db already is one.
-func inTx(ctx context.Context, db bun.IDB, fn func(ctx context.Context, tx bun.IDB) error) error {
-	if tx, ok := db.(bun.Tx); ok {
-		return fn(ctx, tx)
-	}
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
-}
-
 // SetRegistrantStatus moves a registrant to status, freeing or taking seats as
 // needed: leaving "approved" frees a seat and promotes the first waitlisted
 // person; entering it takes one (ErrSessionFull when none is left, unless the
@@ -190,7 +171,7 @@ func inTx(ctx context.Context, db bun.IDB, fn func(ctx context.Context, tx bun.I
 // the registrant as stored.
 func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string, waitlist bool) (*Registrant, error) {
 	var reg *Registrant
-	err := inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		var err error
 		if reg, err = Get[Registrant](ctx, tx, ws, id); err != nil {
 			return err
@@ -219,7 +200,7 @@ func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string,
 			return err
 		}
 		if kind != "" {
-			if err := queueDelivery(ctx, tx, reg, kind); err != nil {
+			if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, kind); err != nil {
 				return err
 			}
 		}
@@ -233,7 +214,7 @@ func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string,
 
 // DeleteRegistrant removes a registrant (and its deliveries), freeing its seat.
 func DeleteRegistrant(ctx context.Context, db bun.IDB, ws, id string) error {
-	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		reg, err := Get[Registrant](ctx, tx, ws, id)
 		if err != nil {
 			return err
@@ -283,7 +264,7 @@ func PromoteWaitlist(ctx context.Context, tx bun.IDB, sessionID string) (int, er
 		if err := Update(ctx, tx, next, "status", "updated_at"); err != nil {
 			return promoted, err
 		}
-		if err := queueDelivery(ctx, tx, next, DeliveryWaitlistPromotion); err != nil {
+		if err := QueueDelivery(ctx, tx, next.WorkspaceID, next.SessionID, next.ID, DeliveryWaitlistPromotion); err != nil {
 			return promoted, err
 		}
 		promoted++

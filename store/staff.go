@@ -11,7 +11,7 @@ import (
 // (an external speaker's invitation) is queued to st in the same transaction, so the relay
 // sends it exactly when the assignment exists. ErrConflict: the address is on the staff already.
 func AddSessionStaff(ctx context.Context, db bun.IDB, st *SessionStaff, notify string) error {
-	return inTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		if err := Insert(ctx, tx, st); err != nil {
 			return err
 		}
@@ -55,4 +55,15 @@ func AssignedHosts(ctx context.Context, db bun.IDB, ws string, sessionIDs []stri
 		return nil, fmt.Errorf("hosts of %d sessions of %s: %w", len(sessionIDs), ws, err)
 	}
 	return hosts, nil
+}
+
+// SessionSpeakers returns a session's external speakers.
+func SessionSpeakers(ctx context.Context, db bun.IDB, sessionID string) ([]SessionStaff, error) {
+	var rows []SessionStaff
+	err := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("role = ?", StaffSpeaker).
+		OrderExpr("id ASC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("speakers of %s: %w", sessionID, err)
+	}
+	return rows, nil
 }
