@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"fmt"
 
 	"go.temporal.io/sdk/activity"
 
@@ -25,9 +24,9 @@ type SendInvitationChunkResult struct {
 // SendInvitationChunk e-mails the next addresses of an invitation batch, once
 // per (session, address) thanks to the Delivery claim, and records progress.
 func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationChunkInput) (SendInvitationChunkResult, error) {
-	b := new(store.InvitationBatch)
-	if err := a.DB.NewSelect().Model(b).Where("id = ?", in.BatchID).Scan(ctx); err != nil {
-		return SendInvitationChunkResult{}, fmt.Errorf("load invitation batch %s: %w", in.BatchID, err)
+	b, err := store.InvitationBatchByID(ctx, a.DB, in.BatchID)
+	if err != nil {
+		return SendInvitationChunkResult{}, err
 	}
 	end := min(b.Processed+in.Limit, len(b.Emails))
 	marks := startMarking(ctx, a.DB)
@@ -54,10 +53,8 @@ func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationC
 	if end >= len(b.Emails) {
 		status = "done"
 	}
-	_, err = a.DB.NewUpdate().Model((*store.InvitationBatch)(nil)).Set("processed = ?", end).Set("status = ?", status).
-		Set("updated_at = ?", store.Now()).Where("id = ?", b.ID).Exec(ctx)
-	if err != nil {
-		return SendInvitationChunkResult{}, fmt.Errorf("record invitation batch %s progress: %w", b.ID, err)
+	if err := store.RecordInvitationBatchProgress(ctx, a.DB, b.ID, end, status); err != nil {
+		return SendInvitationChunkResult{}, err
 	}
 	return SendInvitationChunkResult{Processed: end, Total: len(b.Emails), Done: status == "done"}, nil
 }

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -21,16 +20,8 @@ type SetSessionStatusInput struct {
 // SetSessionStatus writes the status the SessionLifecycle workflow decided
 // (with started_at / ended_at), so the API reads it from the store.
 func (a *Activities) SetSessionStatus(ctx context.Context, in SetSessionStatusInput) error {
-	q := a.DB.NewUpdate().Model((*store.Session)(nil)).Set("status = ?", in.Status).Set("updated_at = ?", store.Now()).
-		Where("id = ?", in.SessionID)
-	switch in.Status {
-	case store.SessionLive:
-		q = q.Set("started_at = ?", in.At.UTC())
-	case store.SessionEnded:
-		q = q.Set("ended_at = ?", in.At.UTC())
-	}
-	if _, err := q.Exec(ctx); err != nil {
-		return fmt.Errorf("set session %s %s: %w", in.SessionID, in.Status, err)
+	if err := store.SetSessionStatus(ctx, a.DB, in.SessionID, in.Status, in.At); err != nil {
+		return err
 	}
 	a.Log.Info("session status", "session", in.SessionID, "status", in.Status)
 	return nil
@@ -48,15 +39,7 @@ type ApplyRescheduleInput struct {
 
 // ApplyReschedule writes a rescheduled session back to "scheduled".
 func (a *Activities) ApplyReschedule(ctx context.Context, in ApplyRescheduleInput) error {
-	_, err := a.DB.NewUpdate().Model((*store.Session)(nil)).
-		Set("starts_at = ?", in.StartsAt.UTC()).Set("duration_minutes = ?", in.DurationMinutes).
-		Set("timezone = ?", in.Timezone).Set("sequence = ?", in.Sequence).
-		Set("status = ?", store.SessionScheduled).Set("updated_at = ?", store.Now()).
-		Where("id = ?", in.SessionID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("reschedule session %s: %w", in.SessionID, err)
-	}
-	return nil
+	return store.RescheduleSession(ctx, a.DB, in.SessionID, in.StartsAt, in.DurationMinutes, in.Timezone, in.Sequence)
 }
 
 // SendSessionMailsInput names one fan-out: the e-mail kind, the Delivery kind

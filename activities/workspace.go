@@ -23,7 +23,7 @@ type EraseWorkspaceResult struct {
 
 // EraseWorkspace deletes the workspace and all its rows in one transaction.
 func (a *Activities) EraseWorkspace(ctx context.Context, in EraseWorkspaceInput) (EraseWorkspaceResult, error) {
-	err := a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(ctx, a.DB, func(ctx context.Context, tx bun.IDB) error {
 		return store.DeleteWorkspace(ctx, tx, in.WorkspaceID)
 	})
 	if errors.Is(err, store.ErrNotFound) {

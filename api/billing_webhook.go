@@ -60,7 +60,7 @@ func (s *Server) stripeWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		if err := store.RecordBillingEvent(ctx, tx, &store.BillingEvent{ID: ev.ID, WorkspaceID: ws.ID, Type: ev.Type}); err != nil {
 			return err
 		}

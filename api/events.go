@@ -140,12 +140,12 @@ func (st *eventSettings) apply(ctx context.Context, db bun.IDB, ws string, es *s
 		es.GreenRoomMinutes = &v
 	}
 	if st.CustomFields != nil {
+		attrs, err := store.AttributesByKey(ctx, db, ws, *st.CustomFields)
+		if err != nil {
+			return err
+		}
 		for _, key := range *st.CustomFields {
-			n, err := db.NewSelect().Model((*store.CustomAttribute)(nil)).Where("workspace_id = ?", ws).Where("key = ?", key).Count(ctx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
+			if !slices.ContainsFunc(attrs, func(a store.CustomAttribute) bool { return a.Key == key }) {
 				return unprocessable("settings.custom_fields", "no custom attribute has the key "+key)
 			}
 		}
@@ -204,8 +204,8 @@ func (s *Server) updateEvent(c *gin.Context) {
 		return
 	}
 	ev.UpdatedAt = store.Now()
-	promoted := false
-	err = s.p.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	promoted := 0
+	err = store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		if err := store.Update(ctx, tx, ev, "title", "description", "settings", "updated_at"); err != nil {
 			return err
 		}
@@ -214,27 +214,15 @@ func (s *Server) updateEvent(c *gin.Context) {
 		}
 		// Sessions not over follow the new capacity (people already in keep
 		// their seat); a larger one lets the waitlist in at once.
-		var open []string
-		err := tx.NewUpdate().Model((*store.Session)(nil)).Set("capacity = ?", sessionCapacity(caller(c).Workspace, ev)).
-			Where("event_id = ?", ev.ID).Where("status IN (?)", bun.In([]string{store.SessionScheduled, store.SessionOpen, store.SessionLive})).
-			Returning("id").Scan(ctx, &open)
-		if err != nil {
-			return err
-		}
-		for _, id := range open {
-			if n, err := store.PromoteWaitlist(ctx, tx, id); err != nil {
-				return err
-			} else if n > 0 {
-				promoted = true
-			}
-		}
-		return nil
+		var err error
+		promoted, err = store.ResizeEventSessions(ctx, tx, ev.ID, sessionCapacity(caller(c).Workspace, ev))
+		return err
 	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if promoted {
+	if promoted > 0 {
 		s.relay.kick()
 	}
 	c.JSON(http.StatusOK, ev)
@@ -252,8 +240,8 @@ func (s *Server) deleteEvent(c *gin.Context) {
 		return
 	}
 	auditObject(c, "event", ev.ID)
-	var sessions []store.Session
-	if err := s.p.DB.NewSelect().Model(&sessions).Where("event_id = ?", ev.ID).Scan(ctx); err != nil {
+	sessions, err := store.EventSessions(ctx, s.p.DB, ev.ID)
+	if err != nil {
 		fail(c, err)
 		return
 	}

@@ -62,7 +62,7 @@ func (s *Server) signup(c *gin.Context) {
 		return
 	}
 	var out session
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		// Only a new address gets its workspace at once; an existing account's
 		// address must be verified first (holdSignup).
 		u, err := store.CreateUser(ctx, tx, req.Email, req.Name)

@@ -87,7 +87,7 @@ func (s *Server) verifySignup(c *gin.Context) {
 		return
 	}
 	var out session
-	err := s.p.DB.RunInTx(c.Request.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
 		pending, err := store.GetPendingSignupByToken(ctx, tx, req.Token)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound("sign-up")

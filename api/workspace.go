@@ -119,8 +119,8 @@ func (s *Server) deleteWorkspace(c *gin.Context) {
 	p := caller(c)
 	ws := p.Workspace
 	ctx := c.Request.Context()
-	var sessions []store.Session
-	if err := s.p.DB.NewSelect().Model(&sessions).Where("workspace_id = ?", ws.ID).Scan(ctx); err != nil {
+	sessions, err := store.WorkspaceSessions(ctx, s.p.DB, ws.ID)
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -133,7 +133,7 @@ func (s *Server) deleteWorkspace(c *gin.Context) {
 		return
 	}
 	id := workflows.WorkspaceDeletionWorkflowID(ws.ID)
-	_, err := s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	_, err = s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.p.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -11,4 +13,78 @@ func SessionByID(ctx context.Context, db bun.IDB, id string) (*Session, error) {
 	s := new(Session)
 	err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
 	return s, notFound("get session "+id, err)
+}
+
+// WorkspaceSessions returns every session of workspace ws.
+func WorkspaceSessions(ctx context.Context, db bun.IDB, ws string) ([]Session, error) {
+	var rows []Session
+	if err := db.NewSelect().Model(&rows).Where("workspace_id = ?", ws).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("sessions of workspace %s: %w", ws, err)
+	}
+	return rows, nil
+}
+
+// EventSessions returns every session of an event.
+func EventSessions(ctx context.Context, db bun.IDB, eventID string) ([]Session, error) {
+	var rows []Session
+	if err := db.NewSelect().Model(&rows).Where("event_id = ?", eventID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("sessions of event %s: %w", eventID, err)
+	}
+	return rows, nil
+}
+
+// SetSessionStatus writes the status the SessionLifecycle workflow decided, stamping
+// started_at when the session goes live and ended_at when it ends, both at at.
+func SetSessionStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
+	q := db.NewUpdate().Model((*Session)(nil)).Set("status = ?", status).Set("updated_at = ?", Now()).
+		Where("id = ?", id)
+	switch status {
+	case SessionLive:
+		q = q.Set("started_at = ?", at.UTC())
+	case SessionEnded:
+		q = q.Set("ended_at = ?", at.UTC())
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("set session %s %s: %w", id, status, err)
+	}
+	return nil
+}
+
+// RescheduleSession gives session id its new plan and puts it back to scheduled;
+// sequence is the iCalendar SEQUENCE the caller assigned, so a retry writes the same one.
+func RescheduleSession(ctx context.Context, db bun.IDB, id string, startsAt time.Time, durationMinutes int, timezone string, sequence int) error {
+	_, err := db.NewUpdate().Model((*Session)(nil)).
+		Set("starts_at = ?", startsAt.UTC()).Set("duration_minutes = ?", durationMinutes).
+		Set("timezone = ?", timezone).Set("sequence = ?", sequence).
+		Set("status = ?", SessionScheduled).Set("updated_at = ?", Now()).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("reschedule session %s: %w", id, err)
+	}
+	return nil
+}
+
+// ResizeEventSessions gives the event's sessions not over yet a new capacity (people
+// already in keep their seat) and lets each one's waitlist in up to it, in one
+// transaction. It returns how many people were promoted.
+func ResizeEventSessions(ctx context.Context, db bun.IDB, eventID string, capacity int) (int, error) {
+	promoted := 0
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		var open []string
+		err := tx.NewUpdate().Model((*Session)(nil)).Set("capacity = ?", capacity).
+			Where("event_id = ?", eventID).Where("status IN (?)", bun.In([]string{SessionScheduled, SessionOpen, SessionLive})).
+			Returning("id").Scan(ctx, &open)
+		if err != nil {
+			return fmt.Errorf("resize sessions of event %s: %w", eventID, err)
+		}
+		for _, id := range open {
+			n, err := PromoteWaitlist(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			promoted += n
+		}
+		return nil
+	})
+	return promoted, err
 }
