@@ -40,7 +40,7 @@ func (a *Activities) SendInvitationChunk(ctx context.Context, in SendInvitationC
 		if err != nil || id == "" {
 			return err
 		}
-		if err := m.deliver(ctx, SendSessionMailsInput{MailKind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}, id); err != nil {
+		if err := m.deliver(ctx, sessionMail{Kind: mail.KindSessionInvitation}, recipient{ID: addr, Email: addr}, id); err != nil {
 			return err
 		}
 		activity.RecordHeartbeat(ctx, addr)

@@ -69,7 +69,7 @@ func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionM
 			return err
 		}
 		if ok {
-			return m.deliver(ctx, SendSessionMailsInput{MailKind: d.Kind}, r, d.ID)
+			return m.deliver(ctx, sessionMail{Kind: d.Kind}, r, d.ID)
 		}
 	}
 	return marks.mark(d.ID)

@@ -87,10 +87,20 @@ func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Templat
 	return t, nil
 }
 
-// compose renders the fan-out's kind for r, with the calendar invite the kind calls for;
-// deliveryID becomes its Message-ID, so every copy of one delivery reads as one e-mail.
-func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) (mail.Message, error) {
-	kind, reminderMinutes := in.MailKind, in.ReminderMinutes
+// sessionMail is what one session e-mail says beyond its recipient: its kind and, for the
+// kinds that use them, the reminder offset, the follow-up audience and the failed step.
+// The fan-out, the delivery relay and session invitations each fill it their own way.
+type sessionMail struct {
+	Kind            string
+	ReminderMinutes int
+	FollowUp        string
+	FailedStep      string
+}
+
+// compose renders sm for r, with the calendar invite its kind calls for; deliveryID
+// becomes its Message-ID, so every copy of one delivery reads as one e-mail.
+func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient, deliveryID string) (mail.Message, error) {
+	kind, reminderMinutes := sm.Kind, sm.ReminderMinutes
 	t, err := m.template(ctx, kind)
 	if err != nil {
 		return mail.Message{}, err
@@ -109,11 +119,11 @@ func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r
 	if reminderMinutes > 0 {
 		data.Reminder = mail.ReminderPhrase(reminderMinutes)
 	}
-	if in.FollowUp != "" && m.replay {
+	if sm.FollowUp != "" && m.replay {
 		data.ReplayURL = base + "/replay/" + m.a.Links.Secret(store.LinkJoin, r.ID, r.LinkVersion)
 	}
-	if in.FailedStep != "" {
-		data.FailedStep = in.FailedStep
+	if sm.FailedStep != "" {
+		data.FailedStep = sm.FailedStep
 		data.RetryURL = base + "/v1/sessions/" + m.sess.ID + "/post-live/retry"
 	}
 	if err := data.Localize(); err != nil {
@@ -143,9 +153,9 @@ func (m *sessionMailer) compose(ctx context.Context, in SendSessionMailsInput, r
 
 // send composes and sends the e-mail of one delivery; a permanent refusal (bad address,
 // rejected recipient) is logged and counts as done so it never blocks the queue.
-func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
-	kind := in.MailKind
-	msg, err := m.compose(ctx, in, r, deliveryID)
+func (m *sessionMailer) send(ctx context.Context, sm sessionMail, r recipient, deliveryID string) error {
+	kind := sm.Kind
+	msg, err := m.compose(ctx, sm, r, deliveryID)
 	if err == nil {
 		err = m.a.Mail.Send(ctx, msg)
 	}
@@ -161,8 +171,8 @@ func (m *sessionMailer) send(ctx context.Context, in SendSessionMailsInput, r re
 
 // deliver sends the e-mail of a claimed delivery and marks the delivery sent right after
 // the server accepted it (a refusal for good is marked too: it must not block the queue).
-func (m *sessionMailer) deliver(ctx context.Context, in SendSessionMailsInput, r recipient, deliveryID string) error {
-	if err := m.send(ctx, in, r, deliveryID); err != nil {
+func (m *sessionMailer) deliver(ctx context.Context, sm sessionMail, r recipient, deliveryID string) error {
+	if err := m.send(ctx, sm, r, deliveryID); err != nil {
 		return err
 	}
 	return m.marks.mark(deliveryID)

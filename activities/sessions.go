@@ -59,6 +59,11 @@ type SendSessionMailsInput struct {
 	FailedStep string // for KindPostLiveFailed
 }
 
+// sessionMail is the e-mail this fan-out sends each recipient.
+func (in SendSessionMailsInput) sessionMail() sessionMail {
+	return sessionMail{Kind: in.MailKind, ReminderMinutes: in.ReminderMinutes, FollowUp: in.FollowUp, FailedStep: in.FailedStep}
+}
+
 // Follow-up audiences of SendSessionMailsInput.FollowUp.
 const (
 	FollowUpAttended = "attended"
@@ -182,7 +187,7 @@ func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSess
 
 // sendClaimed sends a claimed delivery, marks it sent and counts it.
 func (a *Activities) sendClaimed(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, id string, res *SendSessionMailsResult) error {
-	if err := m.deliver(ctx, in, r, id); err != nil {
+	if err := m.deliver(ctx, in.sessionMail(), r, id); err != nil {
 		return err
 	}
 	m.mu.Lock()
