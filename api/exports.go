@@ -13,6 +13,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/tabular"
 )
 
 // exportRoutes stream a session's (or every session of an event's) registrants with
@@ -54,8 +55,8 @@ type exportRequest struct {
 }
 
 func parseExport(c *gin.Context, name string) (exportRequest, error) {
-	format := c.DefaultQuery("format", formatCSV)
-	if _, ok := exportContentTypes[format]; !ok {
+	format := c.DefaultQuery("format", tabular.CSV)
+	if _, ok := tabular.ContentType(format); !ok {
 		return exportRequest{}, badInput("format", "format must be csv or xlsx")
 	}
 	return exportRequest{kind: exportKinds[name], name: name, format: format}, nil
@@ -116,11 +117,12 @@ func (s *Server) exportAllSessions(c *gin.Context, name string) {
 // (the connection drops before the last chunk), so the client sees a failed download rather
 // than a short file that looks complete.
 func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event, prefix string, rows func(emit func([]string) error) error) {
-	c.Header("Content-Type", exportContentTypes[req.format])
+	contentType, _ := tabular.ContentType(req.format)
+	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, prefix, req.name, req.format))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	tw, err := newTableWriter(req.format, c.Writer)
+	tw, err := tabular.NewWriter(req.format, c.Writer)
 	if err == nil {
 		err = tw.Row(req.kind.header(ev))
 	}

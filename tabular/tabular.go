@@ -1,4 +1,8 @@
-package api
+// Package tabular writes a table row by row, as it is read, in one of the file formats
+// spreadsheets open: CSV (RFC 4180, UTF-8 with a byte order mark) or XLSX. Both keep a cell
+// a person typed from running as a formula. It imports nothing of onair; the API's exports
+// stream their rows through it.
+package tabular
 
 import (
 	"encoding/csv"
@@ -9,30 +13,40 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// tableWriter writes one export as rows, as they are read: CSV goes straight to the
-// response; XLSX rows go through excelize's StreamWriter (which spills to a temporary file
-// past its buffer) and the workbook is zipped to the response at the end.
-type tableWriter interface {
+// Writer writes one table as rows, as they are read: CSV goes straight to the output;
+// XLSX rows go through excelize's StreamWriter (which spills to a temporary file past its
+// buffer) and the workbook is zipped to the output by Close.
+type Writer interface {
 	Row(cells []string) error
 	Close() error
 }
 
-// Export formats.
+// Formats.
 const (
-	formatCSV  = "csv"
-	formatXLSX = "xlsx"
+	CSV  = "csv"
+	XLSX = "xlsx"
 )
 
-var exportContentTypes = map[string]string{
-	formatCSV:  "text/csv; charset=utf-8",
-	formatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+var contentTypes = map[string]string{
+	CSV:  "text/csv; charset=utf-8",
+	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-func newTableWriter(format string, w io.Writer) (tableWriter, error) {
-	if format == formatXLSX {
+// ContentType is the media type of format; false when format is not one this package writes.
+func ContentType(format string) (string, bool) {
+	t, ok := contentTypes[format]
+	return t, ok
+}
+
+// NewWriter starts a table in format (CSV or XLSX) on w.
+func NewWriter(format string, w io.Writer) (Writer, error) {
+	switch format {
+	case CSV:
+		return newCSVWriter(w)
+	case XLSX:
 		return newXLSXWriter(w)
 	}
-	return newCSVWriter(w)
+	return nil, fmt.Errorf("tabular: unknown format %q", format)
 }
 
 // csvWriter writes RFC 4180 CSV (CRLF line ends, quotes doubled inside quoted fields) in
