@@ -1,6 +1,8 @@
 // Package activities holds the side effects of onair's workflows: every call
 // to the store, mail, billing and media goes through an Activities method, with
-// its dependencies injected by main.
+// its dependencies injected by main. Its files are named like the workflow files
+// they serve (delivery_relay.go, session_invitations.go); the SQL they run is
+// store's functions.
 package activities
 
 import (

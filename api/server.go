@@ -1,6 +1,8 @@
 // Package api is onair's HTTP API: a Gin router with one file per resource,
 // API-key authentication, authz on every route, problem+json errors, cursor
-// pagination, idempotent creating POSTs and a generated OpenAPI document.
+// pagination, idempotent creating POSTs and a generated OpenAPI document. It owns
+// the HTTP side only: SQL lives in store (composed with store.InTx), export file
+// formats in tabular, workflows and their activities in workflows and activities.
 package api
 
 import (

@@ -1,6 +1,7 @@
 // Package mail owns how onair sends e-mail: the Message model, the senders that deliver it
 // (SMTP in production, .eml files under `onair dev`), address validation, and the templates
-// of onair's transactional e-mails (invitations first; more kinds are added the same way).
+// of onair's transactional e-mails (team invitations, session e-mails, sign-up verification,
+// billing notices; a new kind is added the same way).
 //
 // Senders validate a message completely before any I/O, so a bad address or header is
 // reported as ErrInvalidAddress or ErrInvalidMessage and never half-sent.

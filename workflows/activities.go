@@ -1,6 +1,6 @@
 // Package workflows holds onair's Temporal workflows, one file each with its
 // input/result structs, names and workflow id function. Workflows decide; the
-// activities package does the I/O.
+// activities package does the I/O, in files of the same names.
 package workflows
 
 import "github.com/onairhq/onair/activities"
