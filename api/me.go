@@ -40,7 +40,7 @@ func (s *Server) updateMe(c *gin.Context) {
 			return
 		}
 		m.Name = name
-		if err := store.TouchMember(c.Request.Context(), s.p.DB, m, "name"); err != nil {
+		if err := store.TouchMember(c.Request.Context(), s.db, m, "name"); err != nil {
 			fail(c, err)
 			return
 		}
@@ -55,7 +55,7 @@ func (s *Server) deleteMe(c *gin.Context) {
 		fail(c, conflict("the owner cannot leave: transfer ownership to an admin first, or delete the workspace"))
 		return
 	}
-	if err := store.RemoveMember(c.Request.Context(), s.p.DB, m); err != nil {
+	if err := store.RemoveMember(c.Request.Context(), s.db, m); err != nil {
 		fail(c, err)
 		return
 	}

@@ -66,15 +66,32 @@ type Params struct {
 	Media *mediactl.Client
 }
 
-// Server holds the API's dependencies and routes.
+// Server holds the routes, the shared middleware and the resources' handlers. Each
+// resource sees only the dependencies it uses: the ones that start or signal workflows,
+// call the payment provider or the media node have their own handler struct (handlers.go)
+// and are the only ones holding those clients.
 type Server struct {
-	p      Params
+	*base
 	routes []route
 	engine *gin.Engine
 	limits *limiter
 	relay  *relayKicker // wakes the delivery relay after registrations
 	// liveRoles pushes staff and membership changes to the media node's live rooms.
 	liveRoles *liveroles.Pusher
+
+	mail        mail.Sender
+	baseURL     string
+	defaultPlan string
+	webhooks    outbound.Policy
+	gatherer    prometheus.Gatherer
+	readyCheck  func(context.Context) error // extra readiness checks (Temporal)
+	linkKey     store.LinkKey
+
+	events     *eventsAPI
+	workspace  *workspaceAPI
+	billing    *billingAPI
+	join       *joinAPI
+	recordings *recordingsAPI
 }
 
 // New builds the router.
@@ -96,7 +113,16 @@ func New(p Params) *Server {
 		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{p: p, engine: gin.New(), limits: newLimiter(p.Limits), liveRoles: liveroles.New(p.DB, p.Media, p.Log)}
+	b := &base{db: p.DB, log: p.Log}
+	s := &Server{
+		base: b, engine: gin.New(), limits: newLimiter(p.Limits),
+		relay:     newRelayKicker(p.Temporal, p.TaskQueue, p.Log),
+		liveRoles: liveroles.New(p.DB, p.Media, p.Log),
+		mail:      p.Mail, baseURL: p.BaseURL, defaultPlan: p.DefaultPlan, webhooks: p.Webhooks,
+		gatherer: p.Gatherer, readyCheck: p.Ready, linkKey: p.LinkKey,
+	}
+	b.add = s.add
+	s.wireHandlers(p)
 	s.engine.HandleMethodNotAllowed = true
 	if err := s.engine.SetTrustedProxies(p.TrustedProxies); err != nil {
 		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)
@@ -120,25 +146,25 @@ func (s *Server) register() {
 	s.signupRoutes()
 	s.meRoutes()
 	s.apiKeyRoutes()
-	s.workspaceRoutes()
+	s.workspace.workspaceRoutes()
 	s.memberRoutes()
 	s.invitationRoutes()
 	s.attributeRoutes()
 	s.templateRoutes()
 	s.peopleRoutes()
 	s.webhookRoutes()
-	s.eventRoutes()
-	s.sessionRoutes()
+	s.events.eventRoutes()
+	s.events.sessionRoutes()
 	s.staffRoutes()
 	s.registrantRoutes()
 	s.publicRegistrationRoutes()
-	s.importRoutes()
-	s.sessionInvitationRoutes()
+	s.events.importRoutes()
+	s.events.sessionInvitationRoutes()
 	s.auditRoutes()
-	s.billingRoutes()
-	s.joinRoutes()
+	s.billing.billingRoutes()
+	s.join.joinRoutes()
 	s.recordingRoutes()
-	s.replayRoutes()
+	s.recordings.replayRoutes()
 	s.exportRoutes()
 	s.openAPIRoute()
 }

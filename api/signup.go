@@ -62,7 +62,7 @@ func (s *Server) signup(c *gin.Context) {
 		return
 	}
 	var out session
-	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		// Only a new address gets its workspace at once; an existing account's
 		// address must be verified first (holdSignup).
 		u, err := store.CreateUser(ctx, tx, req.Email, req.Name)
@@ -72,7 +72,7 @@ func (s *Server) signup(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan)
+		ws := store.NewWorkspace(req.WorkspaceName, s.defaultPlan)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Server) signup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
 }
 
