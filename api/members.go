@@ -22,7 +22,7 @@ type ownershipTransfer struct {
 	MemberID string `json:"member_id"`
 }
 
-func (s *Server) memberRoutes() {
+func (s *rolesAPI) memberRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/members", Tag: "members", Action: authz.WorkspaceView, Paged: true,
 		Summary: "List the team", Response: store.Membership{}, Handler: listOf[store.Membership](s.base, fixed(store.WithUser))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/members/:id", Tag: "members", Action: authz.WorkspaceView,
@@ -37,7 +37,7 @@ func (s *Server) memberRoutes() {
 		Request: ownershipTransfer{}, Response: store.Membership{}, Handler: s.transferOwnership})
 }
 
-func (s *Server) getMember(c *gin.Context) {
+func (s *rolesAPI) getMember(c *gin.Context) {
 	m, err := store.GetMember(c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
@@ -46,7 +46,7 @@ func (s *Server) getMember(c *gin.Context) {
 	c.JSON(http.StatusOK, m)
 }
 
-func (s *Server) updateMember(c *gin.Context) {
+func (s *rolesAPI) updateMember(c *gin.Context) {
 	var req memberUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -106,7 +106,7 @@ func applyMemberUpdate(m *store.Membership, req memberUpdate) error {
 	return nil
 }
 
-func (s *Server) removeMember(c *gin.Context) {
+func (s *rolesAPI) removeMember(c *gin.Context) {
 	ctx := c.Request.Context()
 	m, err := store.GetMember(ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Server) removeMember(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) transferOwnership(c *gin.Context) {
+func (s *rolesAPI) transferOwnership(c *gin.Context) {
 	var req ownershipTransfer
 	if err := decode(c, &req); err != nil {
 		fail(c, err)

@@ -44,7 +44,7 @@ type cancelRegistration struct {
 	Token string `json:"token"`
 }
 
-func (s *Server) publicRegistrationRoutes() {
+func (s *registrationsAPI) publicRegistrationRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary:  "A published event's registration page: its upcoming sessions and the fields it asks",
 		Response: publicEvent{}, Handler: s.publicEventPage})
@@ -64,7 +64,7 @@ func (r *cancelRegistration) validate() error {
 	return nil
 }
 
-func (s *Server) publicEventPage(c *gin.Context) {
+func (s *registrationsAPI) publicEventPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	ev, err := store.PublishedEventBySlug(ctx, s.db, c.Param("slug"))
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *Server) publicEventPage(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) selfRegister(c *gin.Context) {
+func (s *registrationsAPI) selfRegister(c *gin.Context) {
 	var req registrationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -121,7 +121,7 @@ func (s *Server) selfRegister(c *gin.Context) {
 	})
 }
 
-func (s *Server) cancelOwnRegistration(c *gin.Context) {
+func (s *registrationsAPI) cancelOwnRegistration(c *gin.Context) {
 	var req cancelRegistration
 	if err := decode(c, &req); err != nil {
 		fail(c, err)

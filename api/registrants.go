@@ -27,7 +27,7 @@ var registrantStatuses = []string{
 	store.RegistrantDenied, store.RegistrantCancelled, store.RegistrantBlocked,
 }
 
-func (s *Server) registrantRoutes() {
+func (s *registrationsAPI) registrantRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: store.Registrant{},
 		Handler: listOf[store.Registrant](s.base, registrantFilter)})
@@ -56,7 +56,7 @@ func (r *registrationRequest) validate() error {
 }
 
 // register runs a registration and answers 201 (new) or 200 (the existing one).
-func (s *Server) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
 	ctx := c.Request.Context()
 	r := store.Registration{Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
 		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist}
@@ -98,7 +98,7 @@ func sessionFull(ev *store.Event) error {
 	return problem(http.StatusConflict, "session-full", "Session full", "the session is full")
 }
 
-func (s *Server) registerSomeone(c *gin.Context) {
+func (s *registrationsAPI) registerSomeone(c *gin.Context) {
 	var req registrationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -141,7 +141,7 @@ func registrantFilter(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, 
 	}, nil
 }
 
-func (s *Server) deleteRegistrant(c *gin.Context) {
+func (s *registrationsAPI) deleteRegistrant(c *gin.Context) {
 	auditObject(c, "registrant", c.Param("id"))
 	if err := store.DeleteRegistrant(c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
 		fail(c, err)
@@ -151,7 +151,7 @@ func (s *Server) deleteRegistrant(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) decideRegistrant(status string) gin.HandlerFunc {
+func (s *registrationsAPI) decideRegistrant(status string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		ws := caller(c).Workspace.ID

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/billing"
-	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
@@ -66,32 +65,30 @@ type Params struct {
 	Media *mediactl.Client
 }
 
-// Server holds the routes, the shared middleware and the resources' handlers. Each
-// resource sees only the dependencies it uses: the ones that start or signal workflows,
-// call the payment provider or the media node have their own handler struct (handlers.go)
-// and are the only ones holding those clients.
+// Server holds the routes, the shared middleware (authentication, authz, throttle,
+// idempotency, problem mapping) and the resources' handler structs (handlers.go), each
+// holding only the dependencies it uses: only the ones that start or signal workflows hold
+// the Temporal client, only billing the payment provider, only recordings and roles what
+// reaches the media node. The resources that need just the store (API keys, attributes,
+// templates, people, audit, exports) stay Server methods over the shared base.
 type Server struct {
 	*base
 	routes []route
 	engine *gin.Engine
 	limits *limiter
-	relay  *relayKicker // wakes the delivery relay after registrations
-	// liveRoles pushes staff and membership changes to the media node's live rooms.
-	liveRoles *liveroles.Pusher
+	// gatherer serves /metrics; readyCheck adds checks (Temporal) to /readyz.
+	gatherer   prometheus.Gatherer
+	readyCheck func(context.Context) error
 
-	mail        mail.Sender
-	baseURL     string
-	defaultPlan string
-	webhooks    outbound.Policy
-	gatherer    prometheus.Gatherer
-	readyCheck  func(context.Context) error // extra readiness checks (Temporal)
-	linkKey     store.LinkKey
-
-	events     *eventsAPI
-	workspace  *workspaceAPI
-	billing    *billingAPI
-	join       *joinAPI
-	recordings *recordingsAPI
+	events        *eventsAPI
+	workspace     *workspaceAPI
+	billing       *billingAPI
+	join          *joinAPI
+	recordings    *recordingsAPI
+	roles         *rolesAPI
+	registrations *registrationsAPI
+	onboarding    *onboardingAPI
+	webhooks      *webhooksAPI
 }
 
 // New builds the router.
@@ -116,10 +113,7 @@ func New(p Params) *Server {
 	b := &base{db: p.DB, log: p.Log}
 	s := &Server{
 		base: b, engine: gin.New(), limits: newLimiter(p.Limits),
-		relay:     newRelayKicker(p.Temporal, p.TaskQueue, p.Log),
-		liveRoles: liveroles.New(p.DB, p.Media, p.Log),
-		mail:      p.Mail, baseURL: p.BaseURL, defaultPlan: p.DefaultPlan, webhooks: p.Webhooks,
-		gatherer: p.Gatherer, readyCheck: p.Ready, linkKey: p.LinkKey,
+		gatherer: p.Gatherer, readyCheck: p.Ready,
 	}
 	b.add = s.add
 	s.wireHandlers(p)
@@ -143,21 +137,21 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // register mounts every resource's routes.
 func (s *Server) register() {
 	s.operationalRoutes()
-	s.signupRoutes()
-	s.meRoutes()
+	s.onboarding.signupRoutes()
+	s.roles.meRoutes()
 	s.apiKeyRoutes()
 	s.workspace.workspaceRoutes()
-	s.memberRoutes()
-	s.invitationRoutes()
+	s.roles.memberRoutes()
+	s.onboarding.invitationRoutes()
 	s.attributeRoutes()
 	s.templateRoutes()
 	s.peopleRoutes()
-	s.webhookRoutes()
+	s.webhooks.webhookRoutes()
 	s.events.eventRoutes()
 	s.events.sessionRoutes()
-	s.staffRoutes()
-	s.registrantRoutes()
-	s.publicRegistrationRoutes()
+	s.roles.staffRoutes()
+	s.registrations.registrantRoutes()
+	s.registrations.publicRegistrationRoutes()
 	s.events.importRoutes()
 	s.events.sessionInvitationRoutes()
 	s.auditRoutes()

@@ -44,7 +44,7 @@ type session struct {
 	APIKey    newKey            `json:"api_key"`
 }
 
-func (s *Server) signupRoutes() {
+func (s *onboardingAPI) signupRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Create a workspace with its owner and first API key (an address that already has an account gets 202 and a verification e-mail instead)",
 		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
@@ -55,7 +55,7 @@ func (s *Server) signupRoutes() {
 		Handler: s.verifySignup})
 }
 
-func (s *Server) signup(c *gin.Context) {
+func (s *onboardingAPI) signup(c *gin.Context) {
 	var req signupRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)

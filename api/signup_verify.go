@@ -48,7 +48,7 @@ func (r *signupVerifyRequest) validate() (err error) {
 
 // holdSignup stores the sign-up of an existing account's address and e-mails
 // its owner the token that completes it.
-func (s *Server) holdSignup(c *gin.Context, req signupRequest) {
+func (s *onboardingAPI) holdSignup(c *gin.Context, req signupRequest) {
 	ctx := c.Request.Context()
 	if _, err := store.DeleteExpiredSignups(ctx, s.db, store.Now().Add(-signupRetention)); err != nil {
 		s.log.Warn("erasing expired sign-ups failed", "err", err)
@@ -80,7 +80,7 @@ func (s *Server) holdSignup(c *gin.Context, req signupRequest) {
 	})
 }
 
-func (s *Server) verifySignup(c *gin.Context) {
+func (s *onboardingAPI) verifySignup(c *gin.Context) {
 	var req signupVerifyRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)

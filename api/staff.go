@@ -20,7 +20,7 @@ type staffRequest struct {
 	Role     string `json:"role"`
 }
 
-func (s *Server) staffRoutes() {
+func (s *rolesAPI) staffRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/staff", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary:  "Session staff: hosts, moderators and speakers (?session_id= narrows to one session's)",
 		Response: store.SessionStaff{}, Handler: listOf[store.SessionStaff](s.base, byParent("session_id"))})
@@ -56,7 +56,7 @@ func (r *staffRequest) validate() (err error) {
 	return nil
 }
 
-func (s *Server) addStaff(c *gin.Context) {
+func (s *rolesAPI) addStaff(c *gin.Context) {
 	var req staffRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -108,7 +108,7 @@ func (s *Server) addStaff(c *gin.Context) {
 	c.JSON(http.StatusCreated, st)
 }
 
-func (s *Server) removeStaff(c *gin.Context) {
+func (s *rolesAPI) removeStaff(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace
 	auditObject(c, "staff", c.Param("id"))

@@ -54,7 +54,7 @@ func (r *invitationRequest) validate() (err error) {
 	return nil
 }
 
-func (s *Server) invitationRoutes() {
+func (s *onboardingAPI) invitationRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Idempotent: true,
 		Summary: "Invite someone by e-mail as member (or admin: member.invite_admin)",
 		Request: invitationRequest{}, Response: invitationCreated{}, Status: http.StatusCreated, Handler: s.invite})
@@ -67,7 +67,7 @@ func (s *Server) invitationRoutes() {
 		Request: acceptRequest{}, Response: session{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
 }
 
-func (s *Server) invite(c *gin.Context) {
+func (s *onboardingAPI) invite(c *gin.Context) {
 	var req invitationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -113,7 +113,7 @@ func (s *Server) invite(c *gin.Context) {
 
 // sendInvitation e-mails the token; a failure is logged and reported in the
 // answer, never undoing the invitation (it can be re-sent).
-func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
+func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
 	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
 		AcceptURL: s.baseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
@@ -129,7 +129,7 @@ func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.In
 	return true
 }
 
-func (s *Server) revokeInvitation(c *gin.Context) {
+func (s *onboardingAPI) revokeInvitation(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
 	inv, err := store.Get[store.Invitation](ctx, s.db, ws, c.Param("id"))
@@ -154,7 +154,7 @@ func (s *Server) revokeInvitation(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) acceptInvitation(c *gin.Context) {
+func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 	var req acceptRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)

@@ -67,16 +67,16 @@ func webhookEventList(events []string) ([]string, error) {
 // 400 for what the URL itself shows (scheme, user name, an internal name or
 // address), 422 when its name resolves to a refused address or to nothing at
 // all, since an unresolvable name cannot be shown to be public.
-func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
+func (s *webhooksAPI) checkWebhookURL(ctx context.Context, raw string) error {
 	var refusal *outbound.RefusalError
-	u, err := s.webhooks.CheckURL(raw)
+	u, err := s.policy.CheckURL(raw)
 	if errors.As(err, &refusal) {
 		return badInput("url", "url "+refusal.Reason)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.webhooks.CheckHost(ctx, u); errors.As(err, &refusal) {
+	if err := s.policy.CheckHost(ctx, u); errors.As(err, &refusal) {
 		return unprocessable("url", "url "+refusal.Reason)
 	} else if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 
 // Outbound webhooks are the first integration of the App Marketplace; they are
 // stored now and delivered by a later issue.
-func (s *Server) webhookRoutes() {
+func (s *webhooksAPI) webhookRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
 		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s.base, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true, SecretResponse: true,
@@ -99,7 +99,7 @@ func (s *Server) webhookRoutes() {
 		Summary: "Remove an outbound webhook endpoint", Status: http.StatusNoContent, Handler: s.deleteWebhook})
 }
 
-func (s *Server) createWebhook(c *gin.Context) {
+func (s *webhooksAPI) createWebhook(c *gin.Context) {
 	var req webhookRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -133,7 +133,7 @@ func (s *Server) createWebhook(c *gin.Context) {
 	c.JSON(http.StatusCreated, webhookCreated{WebhookEndpoint: *w, Secret: secret})
 }
 
-func (s *Server) updateWebhook(c *gin.Context) {
+func (s *webhooksAPI) updateWebhook(c *gin.Context) {
 	var req webhookUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -181,7 +181,7 @@ func (r *webhookUpdate) apply(w *store.WebhookEndpoint) (err error) {
 	return err
 }
 
-func (s *Server) deleteWebhook(c *gin.Context) {
+func (s *webhooksAPI) deleteWebhook(c *gin.Context) {
 	auditObject(c, "webhook", c.Param("id"))
 	if err := store.Delete[store.WebhookEndpoint](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
 		fail(c, err)
