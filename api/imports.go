@@ -92,8 +92,8 @@ func (s *eventsAPI) createImport(c *gin.Context) {
 		return
 	}
 	s.relay.kick() // the relay must be running to hear the import's kicks
-	_, err = s.lifecycle.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.RegistrantImportWorkflowID(imp.ID), TaskQueue: s.lifecycle.queue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.RegistrantImportWorkflowID(imp.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ev.ID)),
 		StaticSummary:         fmt.Sprintf("Import %d registrants into %s", rows, ev.Title),
 	}, workflows.RegistrantImport, workflows.RegistrantImportInput{ImportID: imp.ID})
@@ -121,7 +121,7 @@ func (s *eventsAPI) cancelImport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.lifecycle.client.CancelWorkflow(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID), "")
+	err = s.lifecycle.cancel(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID))
 	if err != nil && !isWorkflowGone(err) {
 		// The next chunk sees the status and ends the workflow.
 		s.log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)

@@ -79,8 +79,8 @@ func (s *eventsAPI) inviteToSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	_, err = s.lifecycle.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.InvitationsWorkflowID(ses.ID, b.ID), TaskQueue: s.lifecycle.queue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.InvitationsWorkflowID(ses.ID, b.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ses.EventID)),
 		StaticSummary:         fmt.Sprintf("Invite %d people to session %s", b.Total, ses.ID),
 	}, workflows.Invitations, workflows.InvitationsInput{SessionID: ses.ID, BatchID: b.ID})

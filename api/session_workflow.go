@@ -9,6 +9,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/gin-gonic/gin"
@@ -36,8 +37,8 @@ func (l *lifecycle) startSession(ctx context.Context, ws *store.Workspace, ev *s
 		ReminderOffsetsMinutes: offsets, GreenRoomMinutes: green, AutoStart: ev.Settings.AutoStart,
 		MaxDuration: billing.PlanOf(ws.Plan).MaxSessionDuration,
 	}
-	_, err := l.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.SessionWorkflowID(ses.ID), TaskQueue: l.queue,
+	return l.start(ctx, client.StartWorkflowOptions{
+		ID: workflows.SessionWorkflowID(ses.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.WorkspaceKey.ValueSet(ws.ID), workflows.EventKey.ValueSet(ev.ID),
 			workflows.SessionStatusKey.ValueSet(store.SessionScheduled), workflows.ScheduledStartKey.ValueSet(ses.StartsAt),
@@ -45,7 +46,29 @@ func (l *lifecycle) startSession(ctx context.Context, ws *store.Workspace, ev *s
 		Memo:          map[string]any{"title": ev.Title},
 		StaticSummary: ev.Title + " — " + ses.StartsAt.Format(time.RFC3339),
 	}, workflows.SessionLifecycle, in)
+}
+
+// start starts a workflow on the workers' task queue.
+func (l *lifecycle) start(ctx context.Context, opts client.StartWorkflowOptions, workflow, input any) error {
+	opts.TaskQueue = l.queue
+	_, err := l.client.ExecuteWorkflow(ctx, opts, workflow, input)
 	return err
+}
+
+// cancel asks a running workflow to stop.
+func (l *lifecycle) cancel(ctx context.Context, workflowID string) error {
+	return l.client.CancelWorkflow(ctx, workflowID, "")
+}
+
+// querySession asks a session's workflow for its state (workflows.StatusQuery).
+func (l *lifecycle) querySession(ctx context.Context, sessionID string) (converter.EncodedValue, error) {
+	v, err := l.client.QueryWorkflowWithOptions(ctx, &client.QueryWorkflowWithOptionsRequest{
+		WorkflowID: workflows.SessionWorkflowID(sessionID), QueryType: workflows.StatusQuery,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.QueryResult, nil
 }
 
 // updateSession runs one update of a session's workflow and waits for its

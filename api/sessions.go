@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
-	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
@@ -236,16 +235,14 @@ func (s *eventsAPI) sessionStatus(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	v, err := s.lifecycle.client.QueryWorkflowWithOptions(c.Request.Context(), &client.QueryWorkflowWithOptionsRequest{
-		WorkflowID: workflows.SessionWorkflowID(ses.ID), QueryType: workflows.StatusQuery,
-	})
+	v, err := s.lifecycle.querySession(c.Request.Context(), ses.ID)
 	if err != nil {
 		s.log.Error("session status query failed", "session", ses.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the session's workflow did not answer"))
 		return
 	}
 	var st workflows.SessionState
-	if err := v.QueryResult.Get(&st); err != nil {
+	if err := v.Get(&st); err != nil {
 		fail(c, err)
 		return
 	}

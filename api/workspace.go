@@ -133,8 +133,8 @@ func (s *workspaceAPI) deleteWorkspace(c *gin.Context) {
 		return
 	}
 	id := workflows.WorkspaceDeletionWorkflowID(ws.ID)
-	_, err = s.lifecycle.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: id, TaskQueue: s.lifecycle.queue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                       id,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Delete workspace " + ws.Name,
