@@ -3,6 +3,9 @@
 // pagination, idempotent creating POSTs and a generated OpenAPI document. It owns
 // the HTTP side only: SQL lives in store (composed with store.InTx), export file
 // formats in tabular, workflows and their activities in workflows and activities.
+// Each resource's handlers hang off a struct holding only the dependencies they use
+// (handlers.go); the Temporal client, the payment provider and the media node's client
+// are held only by the resources that call them.
 package api
 
 import (
