@@ -80,8 +80,7 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 }
 
 func (s *billingAPI) signalSubscription(ctx context.Context, ws *store.Workspace, acc *store.BillingAccount, ev billing.Event) error {
-	_, err := s.lifecycle.client.SignalWithStartWorkflow(ctx, workflows.SubscriptionWorkflowID(ws.ID), workflows.StripeEventSignal, ev,
-		s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+	return s.lifecycle.signalWithStart(ctx, s.subscriptionStart(ws), workflows.StripeEventSignal, ev,
+		workflows.Subscription, workflows.SubscriptionInput{
 			WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
-	return err
 }

@@ -30,13 +30,9 @@ func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace
 	}
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
-	start := s.lifecycle.client.NewWithStartWorkflowOperation(s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
-		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
-	h, err := s.lifecycle.client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted}})
-	if err == nil {
-		err = h.Get(ctx, &st)
-	}
+	err = s.lifecycle.updateWithStart(ctx, s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID},
+		name, args, &st)
 	if err != nil {
 		s.log.Warn("subscription update failed", "workspace", ws.ID, "update", name, "err", err)
 		return st, billingProblem(err)
@@ -46,7 +42,7 @@ func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace
 }
 
 func (s *billingAPI) subscriptionStart(ws *store.Workspace) client.StartWorkflowOptions {
-	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID), TaskQueue: s.lifecycle.queue,
+	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Billing of " + ws.Name}

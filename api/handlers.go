@@ -4,7 +4,6 @@ import (
 	"log/slog"
 
 	"github.com/uptrace/bun"
-	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/liveroles"
@@ -21,14 +20,6 @@ type base struct {
 	db  *bun.DB
 	log *slog.Logger
 	add func(route)
-}
-
-// lifecycle is the API's side of Temporal: the client and the task queue the workers
-// listen on, with the session workflow's operations (session_workflow.go).
-type lifecycle struct {
-	client client.Client
-	queue  string
-	log    *slog.Logger
 }
 
 // eventsAPI serves events, sessions, session invitations and registrant imports: the

@@ -48,18 +48,6 @@ func (l *lifecycle) startSession(ctx context.Context, ws *store.Workspace, ev *s
 	}, workflows.SessionLifecycle, in)
 }
 
-// start starts a workflow on the workers' task queue.
-func (l *lifecycle) start(ctx context.Context, opts client.StartWorkflowOptions, workflow, input any) error {
-	opts.TaskQueue = l.queue
-	_, err := l.client.ExecuteWorkflow(ctx, opts, workflow, input)
-	return err
-}
-
-// cancel asks a running workflow to stop.
-func (l *lifecycle) cancel(ctx context.Context, workflowID string) error {
-	return l.client.CancelWorkflow(ctx, workflowID, "")
-}
-
 // querySession asks a session's workflow for its state (workflows.StatusQuery).
 func (l *lifecycle) querySession(ctx context.Context, sessionID string) (converter.EncodedValue, error) {
 	v, err := l.client.QueryWorkflowWithOptions(ctx, &client.QueryWorkflowWithOptionsRequest{
