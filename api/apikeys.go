@@ -22,7 +22,7 @@ func (r *apiKeyRequest) validate() (err error) {
 // API keys are personal settings: each person manages only their own.
 func (s *Server) apiKeyRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Paged: true,
-		Summary: "List your live API keys", Response: store.APIKey{}, Handler: listOf[store.APIKey](s, ownKeys)})
+		Summary: "List your live API keys", Response: store.APIKey{}, Handler: listOf[store.APIKey](s.base, ownKeys)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/api-keys", Tag: "profile", Action: authz.ProfileEditOwn, Idempotent: true, SecretResponse: true,
 		Summary: "Create an API key (the secret is shown once)", Request: apiKeyRequest{}, Response: newKey{},
 		Status: http.StatusCreated, Handler: s.createAPIKey})
@@ -37,7 +37,7 @@ func (s *Server) createAPIKey(c *gin.Context) {
 		return
 	}
 	p := caller(c)
-	key, secret, err := store.NewAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, req.Name)
+	key, secret, err := store.NewAPIKey(c.Request.Context(), s.db, p.Workspace.ID, p.Member.UserID, req.Name)
 	if err != nil {
 		fail(c, err)
 		return
@@ -49,7 +49,7 @@ func (s *Server) createAPIKey(c *gin.Context) {
 func (s *Server) revokeAPIKey(c *gin.Context) {
 	p := caller(c)
 	auditObject(c, "api_key", c.Param("id"))
-	if err := store.RevokeAPIKey(c.Request.Context(), s.p.DB, p.Workspace.ID, p.Member.UserID, c.Param("id")); err != nil {
+	if err := store.RevokeAPIKey(c.Request.Context(), s.db, p.Workspace.ID, p.Member.UserID, c.Param("id")); err != nil {
 		fail(c, err)
 		return
 	}

@@ -36,12 +36,12 @@ const maxAttributeOptions = 100
 
 func (s *Server) attributeRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/attributes", Tag: "attributes", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List custom registration attributes", Response: store.CustomAttribute{}, Handler: listOf[store.CustomAttribute](s, nil)})
+		Summary: "List custom registration attributes", Response: store.CustomAttribute{}, Handler: listOf[store.CustomAttribute](s.base, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/attributes", Tag: "attributes", Action: authz.AttributeCreate, Idempotent: true,
 		Summary: "Add a custom attribute (you own it)", Request: attributeRequest{}, Response: store.CustomAttribute{},
 		Status: http.StatusCreated, Handler: s.createAttribute})
 	s.add(route{Method: http.MethodGet, Path: "/v1/attributes/:id", Tag: "attributes", Action: authz.WorkspaceView,
-		Summary: "One custom attribute", Response: store.CustomAttribute{}, Handler: getOf[store.CustomAttribute](s)})
+		Summary: "One custom attribute", Response: store.CustomAttribute{}, Handler: getOf[store.CustomAttribute](s.base)})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/attributes/:id", Tag: "attributes", Action: authz.AttributeEditOwn,
 		Summary: "Edit a custom attribute (another person's needs attribute.edit_other)",
 		Request: attributeUpdate{}, Response: store.CustomAttribute{}, Handler: s.updateAttribute})
@@ -63,7 +63,7 @@ func (s *Server) createAttribute(c *gin.Context) {
 	}
 	a.CreatedAt = store.Now()
 	a.UpdatedAt = a.CreatedAt
-	if err := store.Insert(c.Request.Context(), s.p.DB, a); err != nil {
+	if err := store.Insert(c.Request.Context(), s.db, a); err != nil {
 		fail(c, err)
 		return
 	}
@@ -117,7 +117,7 @@ func (s *Server) updateAttribute(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	a, err := store.Get[store.CustomAttribute](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	a, err := store.Get[store.CustomAttribute](ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -143,7 +143,7 @@ func (s *Server) updateAttribute(c *gin.Context) {
 		a.Required = *req.Required
 	}
 	a.UpdatedAt = store.Now()
-	if err := store.Update(ctx, s.p.DB, a, "label", "options", "required", "updated_at"); err != nil {
+	if err := store.Update(ctx, s.db, a, "label", "options", "required", "updated_at"); err != nil {
 		fail(c, err)
 		return
 	}
@@ -153,7 +153,7 @@ func (s *Server) updateAttribute(c *gin.Context) {
 func (s *Server) deleteAttribute(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
-	a, err := store.Get[store.CustomAttribute](ctx, s.p.DB, ws, c.Param("id"))
+	a, err := store.Get[store.CustomAttribute](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -163,7 +163,7 @@ func (s *Server) deleteAttribute(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := store.Delete[store.CustomAttribute](ctx, s.p.DB, ws, a.ID); err != nil {
+	if err := store.Delete[store.CustomAttribute](ctx, s.db, ws, a.ID); err != nil {
 		fail(c, err)
 		return
 	}

@@ -13,7 +13,7 @@ import (
 func (s *Server) auditRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/audit-log", Tag: "audit", Action: authz.AuditView, Paged: true,
 		Summary:  "Every granted and refused write, oldest first (?action=, ?outcome=granted|denied)",
-		Response: store.AuditEntry{}, Handler: listOf[store.AuditEntry](s, auditFilter)})
+		Response: store.AuditEntry{}, Handler: listOf[store.AuditEntry](s.base, auditFilter)})
 }
 
 // auditFilter narrows by ?action= and ?outcome=.

@@ -66,15 +66,15 @@ func (s *Server) authenticate() gin.HandlerFunc {
 }
 
 func (s *Server) principalFor(ctx context.Context, secret string) (*principal, error) {
-	key, err := store.Authenticate(ctx, s.p.DB, secret)
+	key, err := store.Authenticate(ctx, s.db, secret)
 	if err != nil {
 		return nil, err
 	}
-	m, err := store.GetMemberByUser(ctx, s.p.DB, key.WorkspaceID, key.UserID)
+	m, err := store.GetMemberByUser(ctx, s.db, key.WorkspaceID, key.UserID)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := store.GetWorkspace(ctx, s.p.DB, key.WorkspaceID)
+	ws, err := store.GetWorkspace(ctx, s.db, key.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Server) authorizeRoute(a authz.Action) gin.HandlerFunc {
 // check decides action a for the caller; refusals are audited (for writes) and
 // returned as a 403 problem. Handlers call it again for actions that depend on
 // the object (own vs other, inviting an admin).
-func (s *Server) check(c *gin.Context, a authz.Action) error {
+func (s *base) check(c *gin.Context, a authz.Action) error {
 	p := caller(c)
 	d := authz.Can(p.subject(), a)
 	if !d.Allowed {
@@ -133,18 +133,18 @@ func (s *Server) flushAudit(c *gin.Context) {
 	}
 }
 
-func (s *Server) audit(c *gin.Context, a authz.Action, outcome, reason string) {
+func (s *base) audit(c *gin.Context, a authz.Action, outcome, reason string) {
 	p := caller(c)
 	object := c.GetString(ctxAuditObject)
 	if object == "" {
 		object = c.Request.Method + " " + c.FullPath()
 	}
-	err := store.RecordAudit(context.WithoutCancel(c.Request.Context()), s.p.DB, store.AuditEntry{
+	err := store.RecordAudit(context.WithoutCancel(c.Request.Context()), s.db, store.AuditEntry{
 		WorkspaceID: p.Workspace.ID, ActorID: p.Member.UserID, Action: string(a),
 		Object: object, Outcome: outcome, Reason: reason,
 	})
 	if err != nil {
-		s.p.Log.Error("audit write failed", "workspace", p.Workspace.ID, "action", a, "err", err)
+		s.log.Error("audit write failed", "workspace", p.Workspace.ID, "action", a, "err", err)
 	}
 }
 

@@ -99,7 +99,7 @@ type urlReply struct {
 	URL string `json:"url"`
 }
 
-func (s *Server) billingRoutes() {
+func (s *billingAPI) billingRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/billing", Tag: "billing", Action: authz.PlanManage,
 		Summary: "Current plan, limits, subscription and usage", Response: billingOverview{}, Handler: s.getBilling})
 	s.add(route{Method: http.MethodPut, Path: "/v1/billing/plan", Tag: "billing", Action: authz.PlanUpgrade,
@@ -122,8 +122,8 @@ func (s *Server) billingRoutes() {
 		Summary: "Stripe webhook events (signature verified on the raw body)", Handler: s.stripeWebhook})
 }
 
-func (s *Server) overview(ctx context.Context, ws *store.Workspace) (billingOverview, error) {
-	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+func (s *billingAPI) overview(ctx context.Context, ws *store.Workspace) (billingOverview, error) {
+	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err != nil {
 		return billingOverview{}, err
 	}
@@ -131,24 +131,24 @@ func (s *Server) overview(ctx context.Context, ws *store.Workspace) (billingOver
 	if err != nil {
 		return billingOverview{}, err
 	}
-	return billingOverview{Plan: billing.PlanOf(ws.Plan), Provider: s.p.Billing.Name(), Subscription: *acc, Usage: u,
+	return billingOverview{Plan: billing.PlanOf(ws.Plan), Provider: s.provider.Name(), Subscription: *acc, Usage: u,
 		SuspendedAt: ws.SuspendedAt, Plans: billing.Plans()}, nil
 }
 
-func (s *Server) usage(ctx context.Context, ws string) (billingUsage, error) {
+func (s *billingAPI) usage(ctx context.Context, ws string) (billingUsage, error) {
 	var u billingUsage
 	var err error
-	if u.TeamMembers, err = store.Count[store.Membership](ctx, s.p.DB, ws); err != nil {
+	if u.TeamMembers, err = store.Count[store.Membership](ctx, s.db, ws); err != nil {
 		return u, err
 	}
-	if u.HostLicences, err = store.CountLicences(ctx, s.p.DB, ws); err != nil {
+	if u.HostLicences, err = store.CountLicences(ctx, s.db, ws); err != nil {
 		return u, err
 	}
-	u.ActiveContacts, err = store.Count[store.Person](ctx, s.p.DB, ws)
+	u.ActiveContacts, err = store.Count[store.Person](ctx, s.db, ws)
 	return u, err
 }
 
-func (s *Server) getBilling(c *gin.Context) {
+func (s *billingAPI) getBilling(c *gin.Context) {
 	o, err := s.overview(c.Request.Context(), caller(c).Workspace)
 	if err != nil {
 		fail(c, err)
@@ -170,7 +170,7 @@ func fitsPlan(p billing.Plan, seats int, u billingUsage) error {
 	return nil
 }
 
-func (s *Server) changePlan(c *gin.Context) {
+func (s *billingAPI) changePlan(c *gin.Context) {
 	var req planChange
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -190,7 +190,7 @@ func (s *Server) changePlan(c *gin.Context) {
 	s.subscriptionUpdate(c, workflows.ChangePlanUpdate, workflows.ChangePlanRequest{Plan: req.Plan, Seats: req.Seats})
 }
 
-func (s *Server) changeSeats(c *gin.Context) {
+func (s *billingAPI) changeSeats(c *gin.Context) {
 	var req seatsChange
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -202,7 +202,7 @@ func (s *Server) changeSeats(c *gin.Context) {
 		fail(c, unprocessable("seats", "host licences are bought only on a per-licence plan; change plan first"))
 		return
 	}
-	n, err := store.CountLicences(c.Request.Context(), s.p.DB, ws.ID)
+	n, err := store.CountLicences(c.Request.Context(), s.db, ws.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -214,7 +214,7 @@ func (s *Server) changeSeats(c *gin.Context) {
 	s.subscriptionUpdate(c, workflows.SetSeatsUpdate, workflows.SetSeatsRequest{Seats: req.Seats})
 }
 
-func (s *Server) cancelPlan(cancel bool) gin.HandlerFunc {
+func (s *billingAPI) cancelPlan(cancel bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		auditObject(c, "workspace", caller(c).Workspace.ID)
 		if cancel {
@@ -225,7 +225,7 @@ func (s *Server) cancelPlan(cancel bool) gin.HandlerFunc {
 	}
 }
 
-func (s *Server) setAddress(c *gin.Context) {
+func (s *billingAPI) setAddress(c *gin.Context) {
 	var req addressChange
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -239,10 +239,10 @@ func (s *Server) setAddress(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err == nil {
 		acc.Address = a
-		err = store.SaveBillingAccount(ctx, s.p.DB, acc)
+		err = store.SaveBillingAccount(ctx, s.db, acc)
 	}
 	if err != nil {
 		fail(c, err)
@@ -253,7 +253,7 @@ func (s *Server) setAddress(c *gin.Context) {
 
 // customerOf returns the workspace's provider customer, creating it through
 // the Subscription workflow the first time.
-func (s *Server) customerOf(ctx context.Context, ws *store.Workspace) (string, error) {
+func (s *billingAPI) customerOf(ctx context.Context, ws *store.Workspace) (string, error) {
 	if ws.StripeCustomerID != "" {
 		return ws.StripeCustomerID, nil
 	}
@@ -261,7 +261,7 @@ func (s *Server) customerOf(ctx context.Context, ws *store.Workspace) (string, e
 	return st.CustomerID, err
 }
 
-func (s *Server) paymentMethod(c *gin.Context) {
+func (s *billingAPI) paymentMethod(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
@@ -272,7 +272,7 @@ func (s *Server) paymentMethod(c *gin.Context) {
 	}
 	// The secret is only a handle for the browser's card form; no money moves,
 	// so the API asks the provider directly.
-	secret, err := s.p.Billing.SetupIntent(ctx, cus, "setup:"+ws.ID+":"+store.NewSecret(8))
+	secret, err := s.provider.SetupIntent(ctx, cus, "setup:"+ws.ID+":"+store.NewSecret(8))
 	if err != nil {
 		fail(c, billingProblem(err))
 		return
@@ -280,7 +280,7 @@ func (s *Server) paymentMethod(c *gin.Context) {
 	c.JSON(http.StatusOK, secretReply{ClientSecret: secret})
 }
 
-func (s *Server) portal(c *gin.Context) {
+func (s *billingAPI) portal(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
@@ -289,7 +289,7 @@ func (s *Server) portal(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	u, err := s.p.Billing.PortalURL(ctx, cus, s.p.BaseURL+"/v1/billing")
+	u, err := s.provider.PortalURL(ctx, cus, s.baseURL+"/v1/billing")
 	if err != nil {
 		fail(c, billingProblem(err))
 		return
@@ -299,14 +299,14 @@ func (s *Server) portal(c *gin.Context) {
 
 // subscriptionUpdate runs an update on the workspace's Subscription workflow
 // and answers with the overview.
-func (s *Server) subscriptionUpdate(c *gin.Context, name string, args ...any) {
+func (s *billingAPI) subscriptionUpdate(c *gin.Context, name string, args ...any) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace
 	if _, err := s.updateSubscription(ctx, ws, name, args...); err != nil {
 		fail(c, err)
 		return
 	}
-	fresh, err := store.GetWorkspace(ctx, s.p.DB, ws.ID)
+	fresh, err := store.GetWorkspace(ctx, s.db, ws.ID)
 	if err != nil {
 		fail(c, err)
 		return

@@ -17,7 +17,7 @@ type invoiceList struct {
 	Data []billing.Invoice `json:"data"`
 }
 
-func (s *Server) invoiceRoutes() {
+func (s *billingAPI) invoiceRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/billing/invoices", Tag: "billing", Action: authz.InvoiceView,
 		Summary: "The workspace's invoices, newest first (up to 100)", Response: invoiceList{}, Handler: s.listInvoices})
 	s.add(route{Method: http.MethodGet, Path: "/v1/billing/invoices/:id", Tag: "billing", Action: authz.InvoiceView, ExternalID: true,
@@ -26,11 +26,11 @@ func (s *Server) invoiceRoutes() {
 		Summary: "Download an invoice: a redirect to Stripe's PDF, or a text rendering offline", Raw: "text/plain", Handler: s.downloadInvoice})
 }
 
-func (s *Server) listInvoices(c *gin.Context) {
+func (s *billingAPI) listInvoices(c *gin.Context) {
 	ws := caller(c).Workspace
 	out := invoiceList{Data: []billing.Invoice{}}
 	if ws.StripeCustomerID != "" {
-		list, err := s.p.Billing.ListInvoices(c.Request.Context(), ws.StripeCustomerID)
+		list, err := s.provider.ListInvoices(c.Request.Context(), ws.StripeCustomerID)
 		if err != nil {
 			fail(c, billingProblem(err))
 			return
@@ -44,13 +44,13 @@ func (s *Server) listInvoices(c *gin.Context) {
 var providerID = regexp.MustCompile(`^[A-Za-z0-9_]{1,255}$`)
 
 // invoice loads the caller's invoice named by :id; anyone else's is a 404.
-func (s *Server) invoice(c *gin.Context) (billing.Invoice, error) {
+func (s *billingAPI) invoice(c *gin.Context) (billing.Invoice, error) {
 	ws := caller(c).Workspace
 	id := c.Param("id")
 	if !providerID.MatchString(id) || ws.StripeCustomerID == "" {
 		return billing.Invoice{}, notFound("invoice")
 	}
-	in, err := s.p.Billing.GetInvoice(c.Request.Context(), ws.StripeCustomerID, id)
+	in, err := s.provider.GetInvoice(c.Request.Context(), ws.StripeCustomerID, id)
 	if errors.Is(err, billing.ErrInvoiceNotFound) {
 		return in, notFound("invoice")
 	}
@@ -60,7 +60,7 @@ func (s *Server) invoice(c *gin.Context) (billing.Invoice, error) {
 	return in, nil
 }
 
-func (s *Server) getInvoice(c *gin.Context) {
+func (s *billingAPI) getInvoice(c *gin.Context) {
 	in, err := s.invoice(c)
 	if err != nil {
 		fail(c, err)
@@ -69,7 +69,7 @@ func (s *Server) getInvoice(c *gin.Context) {
 	c.JSON(http.StatusOK, in)
 }
 
-func (s *Server) downloadInvoice(c *gin.Context) {
+func (s *billingAPI) downloadInvoice(c *gin.Context) {
 	in, err := s.invoice(c)
 	if err != nil {
 		fail(c, err)

@@ -27,8 +27,8 @@ type webhookReply struct {
 // records its id (a redelivery conflicts and is acknowledged as a no-op) and
 // signals the workspace's Subscription workflow; a failed signal rolls the
 // record back and answers 503 so Stripe delivers again.
-func (s *Server) stripeWebhook(c *gin.Context) {
-	if s.p.StripeWebhookSecret == "" {
+func (s *billingAPI) stripeWebhook(c *gin.Context) {
+	if s.webhookSecret == "" {
 		fail(c, notFound("stripe webhook endpoint (no STRIPE_WEBHOOK_SECRET configured)"))
 		return
 	}
@@ -37,17 +37,17 @@ func (s *Server) stripeWebhook(c *gin.Context) {
 		fail(c, badInput("", "the body could not be read or is too large"))
 		return
 	}
-	ev, err := billing.VerifyWebhook(body, c.GetHeader("Stripe-Signature"), s.p.StripeWebhookSecret)
+	ev, err := billing.VerifyWebhook(body, c.GetHeader("Stripe-Signature"), s.webhookSecret)
 	if err != nil {
-		s.p.Log.Warn("stripe webhook refused", "err", err)
+		s.log.Warn("stripe webhook refused", "err", err)
 		fail(c, problem(http.StatusBadRequest, "invalid-signature", "Invalid webhook signature",
 			"the Stripe-Signature header does not match this body, or its timestamp is more than 5 minutes from now"))
 		return
 	}
 	ctx := c.Request.Context()
-	ws, err := store.WorkspaceByCustomer(ctx, s.p.DB, ev.CustomerID)
+	ws, err := store.WorkspaceByCustomer(ctx, s.db, ev.CustomerID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.p.Log.Info("stripe event for no workspace ignored", "event", ev.ID, "type", ev.Type)
+		s.log.Info("stripe event for no workspace ignored", "event", ev.ID, "type", ev.Type)
 		c.JSON(http.StatusOK, webhookReply{Received: true, Ignored: true})
 		return
 	}
@@ -55,12 +55,12 @@ func (s *Server) stripeWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	err = store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err = store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
 		if err := store.RecordBillingEvent(ctx, tx, &store.BillingEvent{ID: ev.ID, WorkspaceID: ws.ID, Type: ev.Type}); err != nil {
 			return err
 		}
@@ -68,20 +68,19 @@ func (s *Server) stripeWebhook(c *gin.Context) {
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		s.p.Log.Info("stripe event already handled", "event", ev.ID, "workspace", ws.ID)
+		s.log.Info("stripe event already handled", "event", ev.ID, "workspace", ws.ID)
 		c.JSON(http.StatusOK, webhookReply{Received: true, Duplicate: true})
 	case err != nil:
-		s.p.Log.Error("stripe event not delivered", "event", ev.ID, "workspace", ws.ID, "err", err)
+		s.log.Error("stripe event not delivered", "event", ev.ID, "workspace", ws.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the event could not be handed to the workflow engine"))
 	default:
-		s.p.Log.Info("stripe event received", "event", ev.ID, "type", ev.Type, "workspace", ws.ID)
+		s.log.Info("stripe event received", "event", ev.ID, "type", ev.Type, "workspace", ws.ID)
 		c.JSON(http.StatusOK, webhookReply{Received: true})
 	}
 }
 
-func (s *Server) signalSubscription(ctx context.Context, ws *store.Workspace, acc *store.BillingAccount, ev billing.Event) error {
-	_, err := s.p.Temporal.SignalWithStartWorkflow(ctx, workflows.SubscriptionWorkflowID(ws.ID), workflows.StripeEventSignal, ev,
-		s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+func (s *billingAPI) signalSubscription(ctx context.Context, ws *store.Workspace, acc *store.BillingAccount, ev billing.Event) error {
+	return s.lifecycle.signalWithStart(ctx, s.subscriptionStart(ws), workflows.StripeEventSignal, ev,
+		workflows.Subscription, workflows.SubscriptionInput{
 			WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
-	return err
 }

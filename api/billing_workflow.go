@@ -22,31 +22,27 @@ const updateWait = 30 * time.Second
 
 // updateSubscription starts the workspace's Subscription workflow if needed
 // (seeded from the billing copy) and runs one update on it.
-func (s *Server) updateSubscription(ctx context.Context, ws *store.Workspace, name string, args ...any) (workflows.SubscriptionState, error) {
+func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace, name string, args ...any) (workflows.SubscriptionState, error) {
 	var st workflows.SubscriptionState
-	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err != nil {
 		return st, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
-	start := s.p.Temporal.NewWithStartWorkflowOperation(s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
-		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
-	h, err := s.p.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted}})
-	if err == nil {
-		err = h.Get(ctx, &st)
-	}
+	err = s.lifecycle.updateWithStart(ctx, s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID},
+		name, args, &st)
 	if err != nil {
-		s.p.Log.Warn("subscription update failed", "workspace", ws.ID, "update", name, "err", err)
+		s.log.Warn("subscription update failed", "workspace", ws.ID, "update", name, "err", err)
 		return st, billingProblem(err)
 	}
-	s.p.Log.Info("subscription updated", "workspace", ws.ID, "update", name, "plan", st.Plan)
+	s.log.Info("subscription updated", "workspace", ws.ID, "update", name, "plan", st.Plan)
 	return st, nil
 }
 
-func (s *Server) subscriptionStart(ws *store.Workspace) client.StartWorkflowOptions {
-	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID), TaskQueue: s.p.TaskQueue,
+func (s *billingAPI) subscriptionStart(ws *store.Workspace) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Billing of " + ws.Name}
@@ -84,17 +80,17 @@ func cardDeclined(reason, message string) *Problem {
 // licenceFits refuses a host licence beyond those bought on a subscribed
 // seats plan (spec §1: each licence is one paid seat). On contacts plans the
 // flag has no effect and is not counted.
-func (s *Server) licenceFits(ctx context.Context, ws *store.Workspace, m *store.Membership, had bool) error {
+func (s *base) licenceFits(ctx context.Context, ws *store.Workspace, m *store.Membership, had bool) error {
 	if !m.HostLicence || had || billing.PlanOf(ws.Plan).Pricing != billing.PricingSeats {
 		return nil
 	}
-	acc, err := store.GetBillingAccount(ctx, s.p.DB, ws.ID)
+	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err != nil || acc.SubscriptionID == "" {
 		// No subscription: the plan was set by an operator, not bought, and
 		// there is no seat count to hold licences to.
 		return err
 	}
-	n, err := store.CountLicences(ctx, s.p.DB, ws.ID)
+	n, err := store.CountLicences(ctx, s.db, ws.ID)
 	if err != nil {
 		return err
 	}

@@ -43,14 +43,13 @@ type shareLink struct {
 	Published bool   `json:"published"`
 }
 
-func (s *Server) eventRoutes() {
-	s.relay = newRelayKicker(s.p.Temporal, s.p.TaskQueue, s.p.Log)
+func (s *eventsAPI) eventRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/events", Tag: "events", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List events", Response: store.Event{}, Handler: listOf[store.Event](s, nil)})
+		Summary: "List events", Response: store.Event{}, Handler: listOf[store.Event](s.base, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/events", Tag: "events", Action: authz.EventCreate, Idempotent: true,
 		Summary: "Create an event (unpublished)", Request: eventRequest{}, Response: store.Event{}, Status: http.StatusCreated, Handler: s.createEvent})
 	s.add(route{Method: http.MethodGet, Path: "/v1/events/:id", Tag: "events", Action: authz.WorkspaceView,
-		Summary: "One event", Response: store.Event{}, Handler: getOf[store.Event](s)})
+		Summary: "One event", Response: store.Event{}, Handler: getOf[store.Event](s.base)})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/events/:id", Tag: "events", Action: authz.EventSettings,
 		Summary: "Edit an event's title, description and settings", Request: eventUpdate{}, Response: store.Event{}, Handler: s.updateEvent})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/events/:id", Tag: "events", Action: authz.EventDelete,
@@ -154,7 +153,7 @@ func (st *eventSettings) apply(ctx context.Context, db bun.IDB, ws string, es *s
 	return nil
 }
 
-func (s *Server) createEvent(c *gin.Context) {
+func (s *eventsAPI) createEvent(c *gin.Context) {
 	var req eventRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -166,12 +165,12 @@ func (s *Server) createEvent(c *gin.Context) {
 		return
 	}
 	var settings store.EventSettings
-	if err := req.Settings.apply(c.Request.Context(), s.p.DB, p.Workspace.ID, &settings); err != nil {
+	if err := req.Settings.apply(c.Request.Context(), s.db, p.Workspace.ID, &settings); err != nil {
 		fail(c, err)
 		return
 	}
 	ev := store.NewEvent(p.Workspace.ID, req.Title, req.Description, settings, p.Member.UserID)
-	if err := store.Insert(c.Request.Context(), s.p.DB, ev); err != nil {
+	if err := store.Insert(c.Request.Context(), s.db, ev); err != nil {
 		fail(c, err)
 		return
 	}
@@ -179,7 +178,7 @@ func (s *Server) createEvent(c *gin.Context) {
 	c.JSON(http.StatusCreated, ev)
 }
 
-func (s *Server) updateEvent(c *gin.Context) {
+func (s *eventsAPI) updateEvent(c *gin.Context) {
 	var req eventUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -187,7 +186,7 @@ func (s *Server) updateEvent(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
-	ev, err := store.Get[store.Event](ctx, s.p.DB, ws, c.Param("id"))
+	ev, err := store.Get[store.Event](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -199,13 +198,13 @@ func (s *Server) updateEvent(c *gin.Context) {
 	if req.Description != nil {
 		ev.Description = *req.Description
 	}
-	if err := req.Settings.apply(ctx, s.p.DB, ws, &ev.Settings); err != nil {
+	if err := req.Settings.apply(ctx, s.db, ws, &ev.Settings); err != nil {
 		fail(c, err)
 		return
 	}
 	ev.UpdatedAt = store.Now()
 	promoted := 0
-	err = store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err = store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
 		if err := store.Update(ctx, tx, ev, "title", "description", "settings", "updated_at"); err != nil {
 			return err
 		}
@@ -231,45 +230,45 @@ func (s *Server) updateEvent(c *gin.Context) {
 // deleteEvent refuses while a session is live or an upcoming one still has
 // registrants (cancelling it first sends them the notice), stops the other
 // sessions' workflows and erases the event.
-func (s *Server) deleteEvent(c *gin.Context) {
+func (s *eventsAPI) deleteEvent(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
-	ev, err := store.Get[store.Event](ctx, s.p.DB, ws, c.Param("id"))
+	ev, err := store.Get[store.Event](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	auditObject(c, "event", ev.ID)
-	sessions, err := store.EventSessions(ctx, s.p.DB, ev.ID)
+	sessions, err := store.EventSessions(ctx, s.db, ev.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := s.stopSessionsBeforeErase(c, sessions, "event deleted"); err != nil {
+	if err := s.lifecycle.stopSessionsBeforeErase(c, s.db, sessions, "event deleted"); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := store.DeleteEvent(ctx, s.p.DB, ws, ev.ID); err != nil {
+	if err := store.DeleteEvent(ctx, s.db, ws, ev.ID); err != nil {
 		fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) duplicateEvent(c *gin.Context) {
+func (s *eventsAPI) duplicateEvent(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := caller(c)
 	if err := activeWorkspace(p.Workspace); err != nil {
 		fail(c, err)
 		return
 	}
-	ev, err := store.Get[store.Event](ctx, s.p.DB, p.Workspace.ID, c.Param("id"))
+	ev, err := store.Get[store.Event](ctx, s.db, p.Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	cp := store.NewEvent(p.Workspace.ID, ev.Title, ev.Description, ev.Settings, p.Member.UserID)
-	if err := store.Insert(ctx, s.p.DB, cp); err != nil {
+	if err := store.Insert(ctx, s.db, cp); err != nil {
 		fail(c, err)
 		return
 	}
@@ -277,10 +276,10 @@ func (s *Server) duplicateEvent(c *gin.Context) {
 	c.JSON(http.StatusCreated, cp)
 }
 
-func (s *Server) publishEvent(publish bool) gin.HandlerFunc {
+func (s *eventsAPI) publishEvent(publish bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		ev, err := store.Get[store.Event](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+		ev, err := store.Get[store.Event](ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 		if err != nil {
 			fail(c, err)
 			return
@@ -294,7 +293,7 @@ func (s *Server) publishEvent(publish bool) gin.HandlerFunc {
 			ev.PublishedAt = nil
 		}
 		ev.UpdatedAt = store.Now()
-		if err := store.Update(ctx, s.p.DB, ev, "published_at", "updated_at"); err != nil {
+		if err := store.Update(ctx, s.db, ev, "published_at", "updated_at"); err != nil {
 			fail(c, err)
 			return
 		}
@@ -302,18 +301,18 @@ func (s *Server) publishEvent(publish bool) gin.HandlerFunc {
 	}
 }
 
-func (s *Server) shareEvent(c *gin.Context) {
-	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+func (s *eventsAPI) shareEvent(c *gin.Context) {
+	ev, err := store.Get[store.Event](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, shareLink{URL: s.p.BaseURL + "/e/" + ev.Slug, Slug: ev.Slug, Published: ev.PublishedAt != nil})
+	c.JSON(http.StatusOK, shareLink{URL: s.baseURL + "/e/" + ev.Slug, Slug: ev.Slug, Published: ev.PublishedAt != nil})
 }
 
 // eventOf loads the caller's event named by :id.
-func (s *Server) eventOf(c *gin.Context) (*store.Event, error) {
-	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+func (s *base) eventOf(c *gin.Context) (*store.Event, error) {
+	ev, err := store.Get[store.Event](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("event")
 	}

@@ -105,7 +105,7 @@ func (s *Server) exportAllSessions(c *gin.Context, name string) {
 	ctx := c.Request.Context()
 	s.writeExport(c, req, ev, "event-"+ev.ID, func(emit func([]string) error) error {
 		return eachRow(func(cursor string) ([]store.Session, error) {
-			return store.SessionsPage(ctx, s.p.DB, ev.WorkspaceID, ev.ID, cursor, exportPage)
+			return store.SessionsPage(ctx, s.db, ev.WorkspaceID, ev.ID, cursor, exportPage)
 		}, func(ses store.Session) string { return ses.ID }, func(ses store.Session) error {
 			return req.kind.rows(ctx, s, ev, ses.ID, emit)
 		})
@@ -133,7 +133,7 @@ func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event,
 		err = tw.Close()
 	}
 	if err != nil {
-		s.p.Log.Error("export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
+		s.log.Error("export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }
@@ -146,7 +146,7 @@ func registrantsHeader(ev *store.Event) []string {
 
 func registrantRows(ctx context.Context, s *Server, ev *store.Event, sessionID string, emit func([]string) error) error {
 	return eachRow(func(cursor string) ([]store.RegistrantAttendance, error) {
-		return store.RegistrantsPage(ctx, s.p.DB, sessionID, cursor, exportPage)
+		return store.RegistrantsPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(r store.RegistrantAttendance) string { return r.ID }, func(r store.RegistrantAttendance) error {
 		row := []string{r.SessionID, r.ID, r.Email, r.Name, r.Status, stamp(&r.CreatedAt), stamp(r.FirstJoin), stamp(r.LastLeave),
 			strconv.Itoa(r.SecondsLive), yesNo(r.AttendedLive), strconv.Itoa(r.ReplayViews)}
@@ -161,7 +161,7 @@ var chatHeader = []string{"session_id", "message_id", "sent_at", "person_id", "n
 
 func chatRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
 	return eachRow(func(cursor string) ([]store.ChatMessage, error) {
-		return store.ChatPage(ctx, s.p.DB, sessionID, cursor, exportPage)
+		return store.ChatPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(m store.ChatMessage) string { return m.ID }, func(m store.ChatMessage) error {
 		return emit([]string{m.SessionID, m.ID, stamp(&m.CreatedAt), m.PersonID, m.Name, m.Role, m.Text, yesNo(m.DeletedAt != nil)})
 	})
@@ -172,7 +172,7 @@ var questionsHeader = []string{"session_id", "question_id", "asked_at", "asker_i
 
 func questionRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
 	return eachRow(func(cursor string) ([]store.Question, error) {
-		return store.QuestionsPage(ctx, s.p.DB, sessionID, cursor, exportPage)
+		return store.QuestionsPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(q store.Question) string { return q.ID }, func(q store.Question) error {
 		answered := q.AnsweredAt != nil || q.Answer != "" || q.AnsweredLive
 		return emit([]string{q.SessionID, q.ID, stamp(&q.CreatedAt), q.PersonID, q.Name, q.Text, yesNo(q.Private), yesNo(answered),
@@ -192,7 +192,7 @@ func pollRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, 
 	for i := range polls {
 		ids[i] = polls[i].ID
 	}
-	tallies, err := store.PollTallies(ctx, s.p.DB, sessionID, ids)
+	tallies, err := store.PollTallies(ctx, s.db, sessionID, ids)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func pollRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, 
 func sessionPolls(ctx context.Context, s *Server, sessionID string) ([]store.Poll, error) {
 	var polls []store.Poll
 	err := eachRow(func(cursor string) ([]store.Poll, error) {
-		return store.PollsPage(ctx, s.p.DB, sessionID, cursor, exportPage)
+		return store.PollsPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(p store.Poll) string { return p.ID }, func(p store.Poll) error {
 		polls = append(polls, p)
 		return nil
@@ -238,7 +238,7 @@ func voteRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, 
 		polls[p.ID] = p
 	}
 	return eachRow(func(cursor string) ([]store.PollVote, error) {
-		return store.VotesPage(ctx, s.p.DB, sessionID, cursor, exportPage)
+		return store.VotesPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(v store.PollVote) string { return v.ID }, func(v store.PollVote) error {
 		p := polls[v.PollID]
 		option := ""

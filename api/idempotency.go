@@ -54,7 +54,7 @@ func (s *Server) idempotency(secretResponse bool) gin.HandlerFunc {
 		scope := idempotencyScope(c)
 
 		ctx := c.Request.Context()
-		prev, err := store.ReserveIdempotency(ctx, s.p.DB, scope, key, hash)
+		prev, err := store.ReserveIdempotency(ctx, s.db, scope, key, hash)
 		switch {
 		case err != nil:
 			fail(c, err)
@@ -86,12 +86,12 @@ func (s *Server) idempotency(secretResponse bool) gin.HandlerFunc {
 			if secretResponse {
 				status, answer = secretShownOnce(answer)
 			}
-			err = store.CompleteIdempotency(ctx, s.p.DB, scope, key, status, answer)
+			err = store.CompleteIdempotency(ctx, s.db, scope, key, status, answer)
 		} else {
-			err = store.ReleaseIdempotency(ctx, s.p.DB, scope, key)
+			err = store.ReleaseIdempotency(ctx, s.db, scope, key)
 		}
 		if err != nil {
-			s.p.Log.Warn("idempotency record not updated", "scope", scope, "err", err)
+			s.log.Warn("idempotency record not updated", "scope", scope, "err", err)
 		}
 	}
 }

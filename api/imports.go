@@ -24,22 +24,22 @@ const (
 	maxImportBytes = 20 << 20
 )
 
-func (s *Server) importRoutes() {
+func (s *eventsAPI) importRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/imports", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary: "Register up to 50,000 people from a CSV (header: email, name, custom field keys); runs in the background",
 		Raw:     "text/csv", Response: store.RegistrantImport{}, Status: http.StatusAccepted, Handler: s.createImport})
 	s.add(route{Method: http.MethodGet, Path: "/v1/imports", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
 		Summary: "CSV imports and their progress (?session_id= narrows)", Response: store.RegistrantImport{},
-		Handler: listOf[store.RegistrantImport](s, withoutFile(byParent("session_id")))})
+		Handler: listOf[store.RegistrantImport](s.base, withoutFile(byParent("session_id")))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/imports/:id", Tag: "registrants", Action: authz.WorkspaceView,
 		Summary: "One import: rows processed, imported, duplicates, refused (with the line and reason per row), why it failed", Response: store.RegistrantImport{},
-		Handler: getOf[store.RegistrantImport](s)})
+		Handler: getOf[store.RegistrantImport](s.base)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/imports/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary:  "Stop a running import after the row in progress; the people it registered stay registered (409 once it is over)",
 		Response: store.RegistrantImport{}, Handler: s.cancelImport})
 }
 
-func (s *Server) createImport(c *gin.Context) {
+func (s *eventsAPI) createImport(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
@@ -69,7 +69,7 @@ func (s *Server) createImport(c *gin.Context) {
 		fail(c, conflict("the session is "+ses.Status+": it takes no registrations"))
 		return
 	}
-	ev, err := store.Get[store.Event](ctx, s.p.DB, p.Workspace.ID, ses.EventID)
+	ev, err := store.Get[store.Event](ctx, s.db, p.Workspace.ID, ses.EventID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -87,19 +87,19 @@ func (s *Server) createImport(c *gin.Context) {
 	t := store.Now()
 	imp := &store.RegistrantImport{ID: store.NewID("imp"), WorkspaceID: p.Workspace.ID, SessionID: ses.ID, Status: store.ImportRunning,
 		CSV: text, Rows: rows, Errors: []store.ImportError{}, CreatedBy: p.Member.UserID, CreatedAt: t, UpdatedAt: t}
-	if err := store.Insert(ctx, s.p.DB, imp); err != nil {
+	if err := store.Insert(ctx, s.db, imp); err != nil {
 		fail(c, err)
 		return
 	}
 	s.relay.kick() // the relay must be running to hear the import's kicks
-	_, err = s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.RegistrantImportWorkflowID(imp.ID), TaskQueue: s.p.TaskQueue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.RegistrantImportWorkflowID(imp.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ev.ID)),
 		StaticSummary:         fmt.Sprintf("Import %d registrants into %s", rows, ev.Title),
 	}, workflows.RegistrantImport, workflows.RegistrantImportInput{ImportID: imp.ID})
 	if err != nil {
-		s.p.Log.Error("import workflow not started", "workspace", p.Workspace.ID, "import", imp.ID, "err", err)
-		_ = store.Delete[store.RegistrantImport](context.WithoutCancel(ctx), s.p.DB, p.Workspace.ID, imp.ID)
+		s.log.Error("import workflow not started", "workspace", p.Workspace.ID, "import", imp.ID, "err", err)
+		_ = store.Delete[store.RegistrantImport](context.WithoutCancel(ctx), s.db, p.Workspace.ID, imp.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the import; nothing was imported"))
 		return
 	}
@@ -109,10 +109,10 @@ func (s *Server) createImport(c *gin.Context) {
 // cancelImport marks the import cancelled, then cancels its workflow: the
 // chunk in progress stops after its current row and records what it did. The
 // store's status decides, so a workflow that already ended changes nothing.
-func (s *Server) cancelImport(c *gin.Context) {
+func (s *eventsAPI) cancelImport(c *gin.Context) {
 	ctx := c.Request.Context()
 	auditObject(c, "import", c.Param("id"))
-	imp, err := store.CancelImport(ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	imp, err := store.CancelImport(ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if errors.Is(err, store.ErrImportFinished) {
 		fail(c, conflict("the import is "+imp.Status+": there is nothing to cancel"))
 		return
@@ -121,10 +121,10 @@ func (s *Server) cancelImport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.p.Temporal.CancelWorkflow(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID), "")
+	err = s.lifecycle.cancel(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID))
 	if err != nil && !isWorkflowGone(err) {
 		// The next chunk sees the status and ends the workflow.
-		s.p.Log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)
+		s.log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)
 	}
 	c.JSON(http.StatusOK, imp)
 }

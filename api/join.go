@@ -44,7 +44,7 @@ func (r *publicJoinRequest) validate() error {
 	return nil
 }
 
-func (s *Server) joinRoutes() {
+func (s *joinAPI) joinRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
 		Summary:  "A media join token for the calling team member: host if assigned as host with host rights, otherwise moderator",
 		Response: joinToken{}, Handler: s.memberJoinToken})
@@ -54,7 +54,7 @@ func (s *Server) joinRoutes() {
 	s.joinLinkRoutes()
 }
 
-func (s *Server) memberJoinToken(c *gin.Context) {
+func (s *joinAPI) memberJoinToken(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
@@ -79,15 +79,15 @@ func (s *Server) memberJoinToken(c *gin.Context) {
 }
 
 // memberSessionRole is team member m's session role in sessionID now (spec §4).
-func (s *Server) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, sessionID string) (authz.SessionRole, error) {
-	assigned, err := store.IsAssignedHost(ctx, s.p.DB, sessionID, m.ID)
+func (s *joinAPI) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, sessionID string) (authz.SessionRole, error) {
+	assigned, err := store.IsAssignedHost(ctx, s.db, sessionID, m.ID)
 	if err != nil {
 		return "", err
 	}
 	return authz.TeamSessionRole(assigned, billing.MemberSubject(ws.Plan, m)), nil
 }
 
-func (s *Server) publicJoin(c *gin.Context) {
+func (s *joinAPI) publicJoin(c *gin.Context) {
 	var req publicJoinRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -103,16 +103,16 @@ func (s *Server) publicJoin(c *gin.Context) {
 }
 
 // joinByLink exchanges the secret of a personal join link for a media join token.
-func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, error) {
+func (s *joinAPI) joinByLink(ctx context.Context, secret string) (joinToken, error) {
 	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, secret)
 	if err != nil {
 		return joinToken{}, err
 	}
-	ses, err := store.Get[store.Session](ctx, s.p.DB, workspaceID, sessionID)
+	ses, err := store.Get[store.Session](ctx, s.db, workspaceID, sessionID)
 	if err != nil {
 		return joinToken{}, err
 	}
-	ws, err := store.GetWorkspace(ctx, s.p.DB, workspaceID)
+	ws, err := store.GetWorkspace(ctx, s.db, workspaceID)
 	if err != nil {
 		return joinToken{}, err
 	}
@@ -121,8 +121,8 @@ func (s *Server) joinByLink(ctx context.Context, secret string) (joinToken, erro
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
 // or an external speaker.
-func (s *Server) personByJoinLink(ctx context.Context, secret string) (jointoken.Claims, string, string, error) {
-	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkJoin, secret)
+func (s *joinAPI) personByJoinLink(ctx context.Context, secret string) (jointoken.Claims, string, string, error) {
+	reg, err := store.RegistrantByLink(ctx, s.db, s.linkKey, store.LinkJoin, secret)
 	if err == nil {
 		if reg.Status == store.RegistrantBlocked {
 			return jointoken.Claims{}, "", "", problem(http.StatusForbidden, "registrant-blocked", "Blocked from the room",
@@ -137,7 +137,7 @@ func (s *Server) personByJoinLink(ctx context.Context, secret string) (jointoken
 	if !errors.Is(err, store.ErrNotFound) {
 		return jointoken.Claims{}, "", "", err
 	}
-	st, err := store.SpeakerByLink(ctx, s.p.DB, s.p.LinkKey, secret)
+	st, err := store.SpeakerByLink(ctx, s.db, s.linkKey, secret)
 	if errors.Is(err, store.ErrNotFound) {
 		return jointoken.Claims{}, "", "", notFound("join link")
 	}
@@ -149,23 +149,23 @@ func (s *Server) personByJoinLink(ctx context.Context, secret string) (jointoken
 
 // newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap, for
 // jointoken.TTL.
-func (s *Server) newJoinToken(ses *store.Session, ws *store.Workspace, claims jointoken.Claims) (joinToken, error) {
-	if len(s.p.MediaSecret) == 0 || s.p.MediaURL == "" {
+func (s *joinAPI) newJoinToken(ses *store.Session, ws *store.Workspace, claims jointoken.Claims) (joinToken, error) {
+	if len(s.mediaSecret) == 0 || s.mediaURL == "" {
 		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
 		return joinToken{}, conflict("the session is " + ses.Status)
 	}
 	now := time.Now()
-	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.p.MediaURL
+	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.mediaURL
 	claims.MaxAttendees = billing.PlanOf(ws.Plan).MaxLiveAttendees
 	claims.IssuedAt, claims.ExpiresAt = now.Unix(), now.Add(jointoken.TTL).Unix()
-	tok, err := jointoken.Sign(s.p.MediaSecret, claims)
+	tok, err := jointoken.Sign(s.mediaSecret, claims)
 	if err != nil {
 		return joinToken{}, err
 	}
-	return joinToken{Token: tok, MediaURL: s.p.MediaURL, SignalURL: signalURL(s.p.MediaURL),
-		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.p.MediaURL, SessionID: ses.ID, Token: tok}),
+	return joinToken{Token: tok, MediaURL: s.mediaURL, SignalURL: signalURL(s.mediaURL),
+		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.mediaURL, SessionID: ses.ID, Token: tok}),
 		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()}, nil
 }
 

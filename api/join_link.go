@@ -18,13 +18,13 @@ import (
 // link itself, which the page revisits for a fresh token when its token expired: a plain
 // navigation, so the API needs no CORS for the media origin.
 
-func (s *Server) joinLinkRoutes() {
+func (s *joinAPI) joinLinkRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/join/:secret", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Open a personal join link in a browser: a redirect (303) to the live room page, or a readable HTML page saying why not",
 		Status:  http.StatusSeeOther, Raw: "text/html", Handler: s.openJoinLink})
 }
 
-func (s *Server) openJoinLink(c *gin.Context) {
+func (s *joinAPI) openJoinLink(c *gin.Context) {
 	secret := c.Param("secret")
 	if len(secret) > 200 {
 		s.joinLinkRefused(c, notFound("join link"))
@@ -39,7 +39,7 @@ func (s *Server) openJoinLink(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Redirect(http.StatusSeeOther, roompage.Link(roompage.LinkParams{
-		MediaURL: tok.MediaURL, SessionID: tok.SessionID, Token: tok.Token, Rejoin: s.p.BaseURL + "/join/" + url.PathEscape(secret),
+		MediaURL: tok.MediaURL, SessionID: tok.SessionID, Token: tok.Token, Rejoin: s.baseURL + "/join/" + url.PathEscape(secret),
 	}))
 }
 
@@ -51,7 +51,7 @@ var joinLinkPage = template.Must(template.New("join").Parse(`<!doctype html>
 `))
 
 // joinLinkRefused answers a browser with a small HTML page in the status the API would give.
-func (s *Server) joinLinkRefused(c *gin.Context, err error) {
+func (s *joinAPI) joinLinkRefused(c *gin.Context, err error) {
 	status, title, message := http.StatusInternalServerError, "Something went wrong",
 		"The live room could not be opened. Please try again in a moment."
 	var p *Problem

@@ -19,7 +19,7 @@ func fixed(f func(*bun.SelectQuery) *bun.SelectQuery) narrowing {
 }
 
 // listOf answers one cursor page of the caller's workspace's rows of kind T.
-func listOf[T any](s *Server, narrow narrowing) gin.HandlerFunc {
+func listOf[T any](s *base, narrow narrowing) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		pg, err := page(c)
 		if err != nil {
@@ -33,7 +33,7 @@ func listOf[T any](s *Server, narrow narrowing) gin.HandlerFunc {
 				return
 			}
 		}
-		rows, next, err := store.List[T](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, pg, filter)
+		rows, next, err := store.List[T](c.Request.Context(), s.db, caller(c).Workspace.ID, pg, filter)
 		if err != nil {
 			fail(c, err)
 			return
@@ -44,9 +44,9 @@ func listOf[T any](s *Server, narrow narrowing) gin.HandlerFunc {
 
 // getOf answers the caller's workspace's row of kind T named by :id (404 for
 // any other workspace's).
-func getOf[T any](s *Server) gin.HandlerFunc {
+func getOf[T any](s *base) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		row, err := store.Get[T](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+		row, err := store.Get[T](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 		if err != nil {
 			fail(c, err)
 			return

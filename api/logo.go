@@ -27,7 +27,7 @@ const (
 
 var logoTypes = map[string]string{"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
-func (s *Server) logoRoutes() {
+func (s *workspaceAPI) logoRoutes() {
 	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceEditLogo,
 		Summary: "Upload the logo: the raw PNG, JPEG or GIF bytes, at most 1 MiB and 2048 px a side",
 		Raw:     "image/png", Response: store.Workspace{}, Handler: s.putLogo})
@@ -37,7 +37,7 @@ func (s *Server) logoRoutes() {
 		Summary: "Remove the logo", Status: http.StatusNoContent, Handler: s.deleteLogo})
 }
 
-func (s *Server) putLogo(c *gin.Context) {
+func (s *workspaceAPI) putLogo(c *gin.Context) {
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxLogoBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -56,7 +56,7 @@ func (s *Server) putLogo(c *gin.Context) {
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
 	ws.Logo, ws.LogoType = data, contentType
-	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "logo", "logo_type"); err != nil {
+	if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, "logo", "logo_type"); err != nil {
 		fail(c, err)
 		return
 	}
@@ -87,7 +87,7 @@ func checkLogo(data []byte) (string, error) {
 	return contentType, nil
 }
 
-func (s *Server) getLogo(c *gin.Context) {
+func (s *workspaceAPI) getLogo(c *gin.Context) {
 	ws := caller(c).Workspace
 	if len(ws.Logo) == 0 {
 		fail(c, notFound("logo"))
@@ -97,11 +97,11 @@ func (s *Server) getLogo(c *gin.Context) {
 	c.Data(http.StatusOK, ws.LogoType, ws.Logo)
 }
 
-func (s *Server) deleteLogo(c *gin.Context) {
+func (s *workspaceAPI) deleteLogo(c *gin.Context) {
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
 	ws.Logo, ws.LogoType = nil, ""
-	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "logo", "logo_type"); err != nil {
+	if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, "logo", "logo_type"); err != nil {
 		fail(c, err)
 		return
 	}

@@ -13,7 +13,7 @@ type profileUpdate struct {
 	Name *string `json:"name"`
 }
 
-func (s *Server) meRoutes() {
+func (s *rolesAPI) meRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/me", Tag: "profile", Action: authz.ProfileEditOwn,
 		Summary: "Your membership and user profile", Response: store.Membership{}, Handler: s.getMe})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/me", Tag: "profile", Action: authz.ProfileEditOwn,
@@ -23,9 +23,9 @@ func (s *Server) meRoutes() {
 		Status:  http.StatusNoContent, Handler: s.deleteMe})
 }
 
-func (s *Server) getMe(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Member) }
+func (s *rolesAPI) getMe(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Member) }
 
-func (s *Server) updateMe(c *gin.Context) {
+func (s *rolesAPI) updateMe(c *gin.Context) {
 	var req profileUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -40,7 +40,7 @@ func (s *Server) updateMe(c *gin.Context) {
 			return
 		}
 		m.Name = name
-		if err := store.TouchMember(c.Request.Context(), s.p.DB, m, "name"); err != nil {
+		if err := store.TouchMember(c.Request.Context(), s.db, m, "name"); err != nil {
 			fail(c, err)
 			return
 		}
@@ -48,14 +48,14 @@ func (s *Server) updateMe(c *gin.Context) {
 	c.JSON(http.StatusOK, m)
 }
 
-func (s *Server) deleteMe(c *gin.Context) {
+func (s *rolesAPI) deleteMe(c *gin.Context) {
 	m := caller(c).Member
 	auditObject(c, "member", m.ID)
 	if m.Role == store.RoleOwner {
 		fail(c, conflict("the owner cannot leave: transfer ownership to an admin first, or delete the workspace"))
 		return
 	}
-	if err := store.RemoveMember(c.Request.Context(), s.p.DB, m); err != nil {
+	if err := store.RemoveMember(c.Request.Context(), s.db, m); err != nil {
 		fail(c, err)
 		return
 	}

@@ -22,9 +22,9 @@ type ownershipTransfer struct {
 	MemberID string `json:"member_id"`
 }
 
-func (s *Server) memberRoutes() {
+func (s *rolesAPI) memberRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/members", Tag: "members", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List the team", Response: store.Membership{}, Handler: listOf[store.Membership](s, fixed(store.WithUser))})
+		Summary: "List the team", Response: store.Membership{}, Handler: listOf[store.Membership](s.base, fixed(store.WithUser))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/members/:id", Tag: "members", Action: authz.WorkspaceView,
 		Summary: "One team member", Response: store.Membership{}, Handler: s.getMember})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/members/:id", Tag: "members", Action: authz.MemberEdit,
@@ -37,8 +37,8 @@ func (s *Server) memberRoutes() {
 		Request: ownershipTransfer{}, Response: store.Membership{}, Handler: s.transferOwnership})
 }
 
-func (s *Server) getMember(c *gin.Context) {
-	m, err := store.GetMember(c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+func (s *rolesAPI) getMember(c *gin.Context) {
+	m, err := store.GetMember(c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -46,14 +46,14 @@ func (s *Server) getMember(c *gin.Context) {
 	c.JSON(http.StatusOK, m)
 }
 
-func (s *Server) updateMember(c *gin.Context) {
+func (s *rolesAPI) updateMember(c *gin.Context) {
 	var req memberUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	m, err := store.GetMember(ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	m, err := store.GetMember(ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -68,7 +68,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := store.TouchMember(ctx, s.p.DB, m, "role", "host_licence", "billing_contact"); err != nil {
+	if err := store.TouchMember(ctx, s.db, m, "role", "host_licence", "billing_contact"); err != nil {
 		fail(c, err)
 		return
 	}
@@ -106,9 +106,9 @@ func applyMemberUpdate(m *store.Membership, req memberUpdate) error {
 	return nil
 }
 
-func (s *Server) removeMember(c *gin.Context) {
+func (s *rolesAPI) removeMember(c *gin.Context) {
 	ctx := c.Request.Context()
-	m, err := store.GetMember(ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	m, err := store.GetMember(ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -118,7 +118,7 @@ func (s *Server) removeMember(c *gin.Context) {
 		fail(c, conflict("the owner cannot be removed; transfer ownership first"))
 		return
 	}
-	if err := store.RemoveMember(ctx, s.p.DB, m); err != nil {
+	if err := store.RemoveMember(ctx, s.db, m); err != nil {
 		fail(c, err)
 		return
 	}
@@ -126,7 +126,7 @@ func (s *Server) removeMember(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) transferOwnership(c *gin.Context) {
+func (s *rolesAPI) transferOwnership(c *gin.Context) {
 	var req ownershipTransfer
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -139,7 +139,7 @@ func (s *Server) transferOwnership(c *gin.Context) {
 	p := caller(c)
 	auditObject(c, "member", req.MemberID)
 	var next *store.Membership
-	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		target, err := store.GetMember(ctx, tx, p.Workspace.ID, req.MemberID)
 		if err != nil {
 			return err

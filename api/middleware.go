@@ -24,7 +24,7 @@ func (s *Server) recoverProblem() gin.HandlerFunc {
 				if r == http.ErrAbortHandler {
 					panic(r) // a deliberate abort of a response already under way (exports.go)
 				}
-				s.p.Log.Error("panic serving request", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				s.log.Error("panic serving request", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 				writeProblem(c, problem(http.StatusInternalServerError, "internal", "Internal error", "the server could not complete the request; it has been logged"))
 			}
 		}()
@@ -49,7 +49,7 @@ func (s *Server) logRequests() gin.HandlerFunc {
 			attrs = append(attrs, "err", e.Err.Error())
 		}
 		level := slogLevel(c.Writer.Status())
-		s.p.Log.Log(c.Request.Context(), level, "http request", attrs...)
+		s.log.Log(c.Request.Context(), level, "http request", attrs...)
 	}
 }
 

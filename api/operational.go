@@ -21,7 +21,7 @@ func (s *Server) operationalRoutes() {
 		Response: health{}, Handler: func(c *gin.Context) { c.JSON(http.StatusOK, health{Status: "ok"}) }})
 	s.add(route{Method: http.MethodGet, Path: "/readyz", Tag: "operations", Public: true, Summary: "Readiness: the store (and Temporal) answer",
 		Response: health{}, Handler: s.ready})
-	metrics := promhttp.HandlerFor(s.p.Gatherer, promhttp.HandlerOpts{})
+	metrics := promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{})
 	s.add(route{Method: http.MethodGet, Path: "/metrics", Tag: "operations", Public: true, Summary: "Prometheus metrics",
 		Raw: "text/plain", Handler: gin.WrapH(metrics)})
 }
@@ -30,12 +30,12 @@ func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	h := health{Status: "ok", Checks: map[string]string{"store": "ok"}}
-	if err := store.Ping(ctx, s.p.DB); err != nil {
+	if err := store.Ping(ctx, s.db); err != nil {
 		h.Status, h.Checks["store"] = "unavailable", err.Error()
 	}
-	if s.p.Ready != nil {
+	if s.readyCheck != nil {
 		h.Checks["temporal"] = "ok"
-		if err := s.p.Ready(ctx); err != nil {
+		if err := s.readyCheck(ctx); err != nil {
 			h.Status, h.Checks["temporal"] = "unavailable", err.Error()
 		}
 	}

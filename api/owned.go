@@ -15,7 +15,7 @@ type ownedRules struct {
 
 // checkOwned decides an edit or delete of an object owned by ownerID. Deleting
 // one's own object is an edit of it: the spec has no separate "delete own" cell.
-func (s *Server) checkOwned(c *gin.Context, r ownedRules, ownerID string, deleting bool) error {
+func (s *base) checkOwned(c *gin.Context, r ownedRules, ownerID string, deleting bool) error {
 	switch {
 	case ownerID == caller(c).Member.UserID:
 		return s.check(c, r.EditOwn)

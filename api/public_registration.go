@@ -44,7 +44,7 @@ type cancelRegistration struct {
 	Token string `json:"token"`
 }
 
-func (s *Server) publicRegistrationRoutes() {
+func (s *registrationsAPI) publicRegistrationRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary:  "A published event's registration page: its upcoming sessions and the fields it asks",
 		Response: publicEvent{}, Handler: s.publicEventPage})
@@ -64,21 +64,21 @@ func (r *cancelRegistration) validate() error {
 	return nil
 }
 
-func (s *Server) publicEventPage(c *gin.Context) {
+func (s *registrationsAPI) publicEventPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	ev, err := store.PublishedEventBySlug(ctx, s.p.DB, c.Param("slug"))
+	ev, err := store.PublishedEventBySlug(ctx, s.db, c.Param("slug"))
 	if err != nil {
 		fail(c, notFound("event"))
 		return
 	}
-	ws, err := store.GetWorkspace(ctx, s.p.DB, ev.WorkspaceID)
+	ws, err := store.GetWorkspace(ctx, s.db, ev.WorkspaceID)
 	if err != nil || ws.DeletingAt != nil {
 		fail(c, notFound("event"))
 		return
 	}
 	out := publicEvent{Title: ev.Title, Description: ev.Description, Slug: ev.Slug, Approval: ev.Settings.Approval,
 		Waitlist: ev.Settings.Waitlist, WorkspaceName: ws.Name, Sessions: []publicSession{}, Fields: []store.CustomAttribute{}}
-	sessions, err := store.PublicSessions(ctx, s.p.DB, ev.ID, 100)
+	sessions, err := store.PublicSessions(ctx, s.db, ev.ID, 100)
 	if err != nil {
 		fail(c, err)
 		return
@@ -87,14 +87,14 @@ func (s *Server) publicEventPage(c *gin.Context) {
 		out.Sessions = append(out.Sessions, publicSession{ID: ses.ID, StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes,
 			Timezone: ses.Timezone, Status: ses.Status, Full: ses.SeatsTaken >= ses.Capacity})
 	}
-	if out.Fields, err = store.AttributesByKey(ctx, s.p.DB, ws.ID, ev.Settings.CustomFields); err != nil {
+	if out.Fields, err = store.AttributesByKey(ctx, s.db, ws.ID, ev.Settings.CustomFields); err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) selfRegister(c *gin.Context) {
+func (s *registrationsAPI) selfRegister(c *gin.Context) {
 	var req registrationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -106,12 +106,12 @@ func (s *Server) selfRegister(c *gin.Context) {
 		fail(c, notFound("session"))
 		return
 	}
-	ses, err := store.SessionByID(ctx, s.p.DB, id)
+	ses, err := store.SessionByID(ctx, s.db, id)
 	if err != nil {
 		fail(c, notFound("session"))
 		return
 	}
-	ev, err := store.EventByID(ctx, s.p.DB, ses.EventID)
+	ev, err := store.EventByID(ctx, s.db, ses.EventID)
 	if err != nil || ev.PublishedAt == nil {
 		fail(c, notFound("session"))
 		return
@@ -121,14 +121,14 @@ func (s *Server) selfRegister(c *gin.Context) {
 	})
 }
 
-func (s *Server) cancelOwnRegistration(c *gin.Context) {
+func (s *registrationsAPI) cancelOwnRegistration(c *gin.Context) {
 	var req cancelRegistration
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkCancel, req.Token)
+	reg, err := store.RegistrantByLink(ctx, s.db, s.linkKey, store.LinkCancel, req.Token)
 	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, notFound("registration"))
@@ -138,7 +138,7 @@ func (s *Server) cancelOwnRegistration(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ses, err := store.SessionByID(ctx, s.p.DB, reg.SessionID)
+	ses, err := store.SessionByID(ctx, s.db, reg.SessionID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -147,7 +147,7 @@ func (s *Server) cancelOwnRegistration(c *gin.Context) {
 		fail(c, conflict("the session is "+ses.Status+"; the registration can no longer be cancelled"))
 		return
 	}
-	reg, err = store.SetRegistrantStatus(ctx, s.p.DB, reg.WorkspaceID, reg.ID, store.RegistrantCancelled, false)
+	reg, err = store.SetRegistrantStatus(ctx, s.db, reg.WorkspaceID, reg.ID, store.RegistrantCancelled, false)
 	if err != nil {
 		fail(c, err)
 		return

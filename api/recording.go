@@ -19,16 +19,16 @@ import (
 func (s *Server) recordingRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/recording/start", Tag: "live room", Action: authz.SessionRecord,
 		Summary:  "Start recording a live session (every published track, from now on)",
-		Response: mediactl.RecordingStatus{}, Handler: s.recording(true)})
+		Response: mediactl.RecordingStatus{}, Handler: s.recordings.recording(true)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/recording/stop", Tag: "live room", Action: authz.SessionRecord,
 		Summary:  "Stop recording; the replay is made from what was recorded when the session ends",
-		Response: mediactl.RecordingStatus{}, Handler: s.recording(false)})
+		Response: mediactl.RecordingStatus{}, Handler: s.recordings.recording(false)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/post-live/retry", Tag: "sessions", Action: authz.SessionStartStop,
 		Summary:  "Re-run the failed post-live step of a processing_failed session (and the steps after it)",
-		Response: store.Session{}, Handler: s.sessionUpdate(workflows.RetryPostLiveUpdate)})
+		Response: store.Session{}, Handler: s.events.sessionUpdate(workflows.RetryPostLiveUpdate)})
 }
 
-func (s *Server) recording(start bool) gin.HandlerFunc {
+func (s *recordingsAPI) recording(start bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ses, err := s.sessionOf(c)
 		if err != nil {
@@ -40,32 +40,32 @@ func (s *Server) recording(start bool) gin.HandlerFunc {
 			fail(c, conflict("the session is "+ses.Status+": only a live session records"))
 			return
 		}
-		if s.p.Media == nil {
+		if s.media == nil {
 			fail(c, problem(http.StatusServiceUnavailable, "media-unavailable", "No media node", "no media node is configured"))
 			return
 		}
 		ctx := c.Request.Context()
 		var st mediactl.RecordingStatus
 		if start {
-			st, err = s.p.Media.StartRecording(ctx, ses.ID)
+			st, err = s.media.StartRecording(ctx, ses.ID)
 		} else {
-			st, err = s.p.Media.StopRecording(ctx, ses.ID)
+			st, err = s.media.StopRecording(ctx, ses.ID)
 		}
 		if err != nil {
 			fail(c, s.mediaProblem(ses, err))
 			return
 		}
-		s.p.Log.Info("recording toggled", "workspace", ses.WorkspaceID, "session", ses.ID, "start", start, "state", st.State)
+		s.log.Info("recording toggled", "workspace", ses.WorkspaceID, "session", ses.ID, "start", start, "state", st.State)
 		c.JSON(http.StatusOK, st)
 	}
 }
 
 // mediaProblem turns a media node's answer into the caller's problem.
-func (s *Server) mediaProblem(ses *store.Session, err error) error {
+func (s *recordingsAPI) mediaProblem(ses *store.Session, err error) error {
 	switch {
 	case errors.Is(err, mediactl.ErrNotFound), errors.Is(err, mediactl.ErrConflict):
 		return conflict("the media node refused: " + err.Error())
 	}
-	s.p.Log.Error("media node call failed", "workspace", ses.WorkspaceID, "session", ses.ID, "err", err)
+	s.log.Error("media node call failed", "workspace", ses.WorkspaceID, "session", ses.ID, "err", err)
 	return problem(http.StatusServiceUnavailable, "media-unavailable", "Try again later", "the media node did not answer")
 }

@@ -27,15 +27,15 @@ var registrantStatuses = []string{
 	store.RegistrantDenied, store.RegistrantCancelled, store.RegistrantBlocked,
 }
 
-func (s *Server) registrantRoutes() {
+func (s *registrationsAPI) registrantRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: store.Registrant{},
-		Handler: listOf[store.Registrant](s, registrantFilter)})
+		Handler: listOf[store.Registrant](s.base, registrantFilter)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
 		Summary: "Register someone (approved at once, subject to capacity); an e-mail already registered returns that registration",
 		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Handler: s.registerSomeone})
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.WorkspaceView,
-		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s)})
+		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s.base)})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.SessionEdit,
 		Summary: "Delete a registrant; a freed seat goes to the waitlist", Status: http.StatusNoContent, Handler: s.deleteRegistrant})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/approve", Tag: "registrants", Action: authz.RegistrantRegister,
@@ -56,11 +56,11 @@ func (r *registrationRequest) validate() error {
 }
 
 // register runs a registration and answers 201 (new) or 200 (the existing one).
-func (s *Server) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
 	ctx := c.Request.Context()
 	r := store.Registration{Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
 		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist}
-	attrs, err := store.EventAttributes(ctx, s.p.DB, ev)
+	attrs, err := store.EventAttributes(ctx, s.db, ev)
 	if err != nil {
 		fail(c, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) registerPerson(c *gin.Context, ev *store.Event, ses *store.Sess
 		fail(c, err)
 		return
 	}
-	reg, created, err := store.Register(ctx, s.p.DB, r)
+	reg, created, err := store.Register(ctx, s.db, r)
 	switch {
 	case errors.Is(err, store.ErrSessionClosed):
 		fail(c, conflict("the session is cancelled or over: it takes no registrations"))
@@ -98,7 +98,7 @@ func sessionFull(ev *store.Event) error {
 	return problem(http.StatusConflict, "session-full", "Session full", "the session is full")
 }
 
-func (s *Server) registerSomeone(c *gin.Context) {
+func (s *registrationsAPI) registerSomeone(c *gin.Context) {
 	var req registrationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -141,9 +141,9 @@ func registrantFilter(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, 
 	}, nil
 }
 
-func (s *Server) deleteRegistrant(c *gin.Context) {
+func (s *registrationsAPI) deleteRegistrant(c *gin.Context) {
 	auditObject(c, "registrant", c.Param("id"))
-	if err := store.DeleteRegistrant(c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id")); err != nil {
+	if err := store.DeleteRegistrant(c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
 		fail(c, err)
 		return
 	}
@@ -151,11 +151,11 @@ func (s *Server) deleteRegistrant(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) decideRegistrant(status string) gin.HandlerFunc {
+func (s *registrationsAPI) decideRegistrant(status string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		ws := caller(c).Workspace.ID
-		reg, err := store.Get[store.Registrant](ctx, s.p.DB, ws, c.Param("id"))
+		reg, err := store.Get[store.Registrant](ctx, s.db, ws, c.Param("id"))
 		if err != nil {
 			fail(c, err)
 			return
@@ -165,12 +165,12 @@ func (s *Server) decideRegistrant(status string) gin.HandlerFunc {
 			fail(c, conflict("the registrant is "+reg.Status))
 			return
 		}
-		ev, err := store.Get[store.Event](ctx, s.p.DB, ws, reg.EventID)
+		ev, err := store.Get[store.Event](ctx, s.db, ws, reg.EventID)
 		if err != nil {
 			fail(c, err)
 			return
 		}
-		reg, err = store.SetRegistrantStatus(ctx, s.p.DB, ws, reg.ID, status, ev.Settings.Waitlist)
+		reg, err = store.SetRegistrantStatus(ctx, s.db, ws, reg.ID, status, ev.Settings.Waitlist)
 		if errors.Is(err, store.ErrSessionFull) {
 			fail(c, sessionFull(ev))
 			return

@@ -14,7 +14,7 @@ import (
 
 // replayRoutes serve a session's replay to its registrants, by the secret of their personal
 // link (the one in their e-mails): anyone else gets a 404, as for a link that never existed.
-func (s *Server) replayRoutes() {
+func (s *recordingsAPI) replayRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "A registrant's replay page; each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
@@ -22,13 +22,13 @@ func (s *Server) replayRoutes() {
 }
 
 // replayFor finds the registrant of a replay link whose session has a ready recording.
-func (s *Server) replayFor(c *gin.Context) (*store.Registrant, error) {
+func (s *recordingsAPI) replayFor(c *gin.Context) (*store.Registrant, error) {
 	secret := c.Param("secret")
 	if len(secret) > 200 {
 		return nil, notFound("replay")
 	}
 	ctx := c.Request.Context()
-	reg, err := store.RegistrantByLink(ctx, s.p.DB, s.p.LinkKey, store.LinkJoin, secret)
+	reg, err := store.RegistrantByLink(ctx, s.db, s.linkKey, store.LinkJoin, secret)
 	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("replay")
@@ -40,14 +40,14 @@ func (s *Server) replayFor(c *gin.Context) (*store.Registrant, error) {
 		return nil, problem(http.StatusForbidden, "replay-refused", "No replay for this registration",
 			"the replay is for approved registrants; this registration is "+reg.Status)
 	}
-	rec, err := store.RecordingOf(ctx, s.p.DB, reg.SessionID)
+	rec, err := store.RecordingOf(ctx, s.db, reg.SessionID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Status != store.RecordingReady) {
 		return nil, notFound("replay (the session has no recording ready)")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if s.p.Media == nil {
+	if s.media == nil {
 		return nil, problem(http.StatusServiceUnavailable, "media-unavailable", "Replay unavailable", "no media node is configured")
 	}
 	return reg, nil
@@ -59,17 +59,17 @@ var replayPage = template.Must(template.New("replay").Parse(`<!doctype html>
 <body><video controls preload="metadata" src="{{.}}"></video></body></html>
 `))
 
-func (s *Server) replayPage(c *gin.Context) {
+func (s *recordingsAPI) replayPage(c *gin.Context) {
 	reg, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := store.RecordReplayView(c.Request.Context(), s.p.DB, reg); err != nil {
+	if err := store.RecordReplayView(c.Request.Context(), s.db, reg); err != nil {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
+	s.log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer") // the link is a secret
@@ -79,13 +79,13 @@ func (s *Server) replayPage(c *gin.Context) {
 
 // replayVideo passes the Range header to the media node and streams its answer back as is
 // (200 or 206 with Content-Range), so players can seek without onair holding the file.
-func (s *Server) replayVideo(c *gin.Context) {
+func (s *recordingsAPI) replayVideo(c *gin.Context) {
 	reg, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	resp, err := s.p.Media.RecordingFile(c.Request.Context(), reg.SessionID, c.GetHeader("Range"))
+	resp, err := s.media.RecordingFile(c.Request.Context(), reg.SessionID, c.GetHeader("Range"))
 	if errors.Is(err, mediactl.ErrRefused) && c.GetHeader("Range") != "" {
 		fail(c, problem(http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable",
 			"the requested range is outside the replay"))
@@ -107,6 +107,6 @@ func (s *Server) replayVideo(c *gin.Context) {
 	c.Header("Cache-Control", "private, no-store")
 	c.Status(resp.StatusCode)
 	if _, err := io.Copy(c.Writer, resp.Body); err != nil {
-		s.p.Log.Warn("replay stream ended early", "session", reg.SessionID, "registrant", reg.ID, "err", err)
+		s.log.Warn("replay stream ended early", "session", reg.SessionID, "registrant", reg.ID, "err", err)
 	}
 }

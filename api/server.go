@@ -3,6 +3,9 @@
 // pagination, idempotent creating POSTs and a generated OpenAPI document. It owns
 // the HTTP side only: SQL lives in store (composed with store.InTx), export file
 // formats in tabular, workflows and their activities in workflows and activities.
+// Each resource's handlers hang off a struct holding only the dependencies they use
+// (handlers.go); the Temporal client, the payment provider and the media node's client
+// are held only by the resources that call them.
 package api
 
 import (
@@ -16,7 +19,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/billing"
-	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
@@ -66,15 +68,30 @@ type Params struct {
 	Media *mediactl.Client
 }
 
-// Server holds the API's dependencies and routes.
+// Server holds the routes, the shared middleware (authentication, authz, throttle,
+// idempotency, problem mapping) and the resources' handler structs (handlers.go), each
+// holding only the dependencies it uses: only the ones that start or signal workflows hold
+// the Temporal client, only billing the payment provider, only recordings and roles what
+// reaches the media node. The resources that need just the store (API keys, attributes,
+// templates, people, audit, exports) stay Server methods over the shared base.
 type Server struct {
-	p      Params
+	*base
 	routes []route
 	engine *gin.Engine
 	limits *limiter
-	relay  *relayKicker // wakes the delivery relay after registrations
-	// liveRoles pushes staff and membership changes to the media node's live rooms.
-	liveRoles *liveroles.Pusher
+	// gatherer serves /metrics; readyCheck adds checks (Temporal) to /readyz.
+	gatherer   prometheus.Gatherer
+	readyCheck func(context.Context) error
+
+	events        *eventsAPI
+	workspace     *workspaceAPI
+	billing       *billingAPI
+	join          *joinAPI
+	recordings    *recordingsAPI
+	roles         *rolesAPI
+	registrations *registrationsAPI
+	onboarding    *onboardingAPI
+	webhooks      *webhooksAPI
 }
 
 // New builds the router.
@@ -96,7 +113,13 @@ func New(p Params) *Server {
 		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{p: p, engine: gin.New(), limits: newLimiter(p.Limits), liveRoles: liveroles.New(p.DB, p.Media, p.Log)}
+	b := &base{db: p.DB, log: p.Log}
+	s := &Server{
+		base: b, engine: gin.New(), limits: newLimiter(p.Limits),
+		gatherer: p.Gatherer, readyCheck: p.Ready,
+	}
+	b.add = s.add
+	s.wireHandlers(p)
 	s.engine.HandleMethodNotAllowed = true
 	if err := s.engine.SetTrustedProxies(p.TrustedProxies); err != nil {
 		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)
@@ -117,28 +140,28 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // register mounts every resource's routes.
 func (s *Server) register() {
 	s.operationalRoutes()
-	s.signupRoutes()
-	s.meRoutes()
+	s.onboarding.signupRoutes()
+	s.roles.meRoutes()
 	s.apiKeyRoutes()
-	s.workspaceRoutes()
-	s.memberRoutes()
-	s.invitationRoutes()
+	s.workspace.workspaceRoutes()
+	s.roles.memberRoutes()
+	s.onboarding.invitationRoutes()
 	s.attributeRoutes()
 	s.templateRoutes()
 	s.peopleRoutes()
-	s.webhookRoutes()
-	s.eventRoutes()
-	s.sessionRoutes()
-	s.staffRoutes()
-	s.registrantRoutes()
-	s.publicRegistrationRoutes()
-	s.importRoutes()
-	s.sessionInvitationRoutes()
+	s.webhooks.webhookRoutes()
+	s.events.eventRoutes()
+	s.events.sessionRoutes()
+	s.roles.staffRoutes()
+	s.registrations.registrantRoutes()
+	s.registrations.publicRegistrationRoutes()
+	s.events.importRoutes()
+	s.events.sessionInvitationRoutes()
 	s.auditRoutes()
-	s.billingRoutes()
-	s.joinRoutes()
+	s.billing.billingRoutes()
+	s.join.joinRoutes()
 	s.recordingRoutes()
-	s.replayRoutes()
+	s.recordings.replayRoutes()
 	s.exportRoutes()
 	s.openAPIRoute()
 }

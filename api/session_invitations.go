@@ -24,15 +24,15 @@ type inviteRequest struct {
 
 const maxInvitations = 10_000
 
-func (s *Server) sessionInvitationRoutes() {
+func (s *eventsAPI) sessionInvitationRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/invitations", Tag: "sessions", Action: authz.EventShare,
 		Summary: "Invite up to 10,000 addresses to register (the Invitations workflow sends them in batches)",
 		Request: inviteRequest{}, Response: store.InvitationBatch{}, Status: http.StatusAccepted, Handler: s.inviteToSession})
 	s.add(route{Method: http.MethodGet, Path: "/v1/session-invitations", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Invitation batches and their progress (?session_id= narrows)", Response: store.InvitationBatch{},
-		Handler: listOf[store.InvitationBatch](s, byParent("session_id"))})
+		Handler: listOf[store.InvitationBatch](s.base, byParent("session_id"))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/session-invitations/:id", Tag: "sessions", Action: authz.WorkspaceView,
-		Summary: "One invitation batch and its progress", Response: store.InvitationBatch{}, Handler: getOf[store.InvitationBatch](s)})
+		Summary: "One invitation batch and its progress", Response: store.InvitationBatch{}, Handler: getOf[store.InvitationBatch](s.base)})
 }
 
 func (r *inviteRequest) validate() error {
@@ -54,7 +54,7 @@ func (r *inviteRequest) validate() error {
 	return nil
 }
 
-func (s *Server) inviteToSession(c *gin.Context) {
+func (s *eventsAPI) inviteToSession(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
@@ -75,18 +75,18 @@ func (s *Server) inviteToSession(c *gin.Context) {
 	t := store.Now()
 	b := &store.InvitationBatch{ID: store.NewID("ivb"), WorkspaceID: p.Workspace.ID, SessionID: ses.ID, Emails: req.Emails,
 		Total: len(req.Emails), Status: "running", CreatedBy: p.Member.UserID, CreatedAt: t, UpdatedAt: t}
-	if err := store.Insert(ctx, s.p.DB, b); err != nil {
+	if err := store.Insert(ctx, s.db, b); err != nil {
 		fail(c, err)
 		return
 	}
-	_, err = s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.InvitationsWorkflowID(ses.ID, b.ID), TaskQueue: s.p.TaskQueue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.InvitationsWorkflowID(ses.ID, b.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ses.EventID)),
 		StaticSummary:         fmt.Sprintf("Invite %d people to session %s", b.Total, ses.ID),
 	}, workflows.Invitations, workflows.InvitationsInput{SessionID: ses.ID, BatchID: b.ID})
 	if err != nil {
-		s.p.Log.Error("invitations workflow not started", "workspace", p.Workspace.ID, "batch", b.ID, "err", err)
-		_ = store.Delete[store.InvitationBatch](context.WithoutCancel(ctx), s.p.DB, p.Workspace.ID, b.ID)
+		s.log.Error("invitations workflow not started", "workspace", p.Workspace.ID, "batch", b.ID, "err", err)
+		_ = store.Delete[store.InvitationBatch](context.WithoutCancel(ctx), s.db, p.Workspace.ID, b.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the invitations; none was sent"))
 		return
 	}

@@ -9,9 +9,11 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
@@ -20,7 +22,7 @@ import (
 
 // startSessionWorkflow starts the session's SessionLifecycle with the event's
 // settings (workspace defaults where the event sets none) and the plan's limits.
-func (s *Server) startSessionWorkflow(ctx context.Context, ws *store.Workspace, ev *store.Event, ses *store.Session) error {
+func (l *lifecycle) startSession(ctx context.Context, ws *store.Workspace, ev *store.Event, ses *store.Session) error {
 	offsets := ws.Settings.ReminderOffsetsMinutes
 	if ev.Settings.ReminderOffsetsMinutes != nil {
 		offsets = ev.Settings.ReminderOffsetsMinutes
@@ -35,8 +37,8 @@ func (s *Server) startSessionWorkflow(ctx context.Context, ws *store.Workspace, 
 		ReminderOffsetsMinutes: offsets, GreenRoomMinutes: green, AutoStart: ev.Settings.AutoStart,
 		MaxDuration: billing.PlanOf(ws.Plan).MaxSessionDuration,
 	}
-	_, err := s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.SessionWorkflowID(ses.ID), TaskQueue: s.p.TaskQueue,
+	return l.start(ctx, client.StartWorkflowOptions{
+		ID: workflows.SessionWorkflowID(ses.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.WorkspaceKey.ValueSet(ws.ID), workflows.EventKey.ValueSet(ev.ID),
 			workflows.SessionStatusKey.ValueSet(store.SessionScheduled), workflows.ScheduledStartKey.ValueSet(ses.StartsAt),
@@ -44,15 +46,25 @@ func (s *Server) startSessionWorkflow(ctx context.Context, ws *store.Workspace, 
 		Memo:          map[string]any{"title": ev.Title},
 		StaticSummary: ev.Title + " — " + ses.StartsAt.Format(time.RFC3339),
 	}, workflows.SessionLifecycle, in)
-	return err
+}
+
+// querySession asks a session's workflow for its state (workflows.StatusQuery).
+func (l *lifecycle) querySession(ctx context.Context, sessionID string) (converter.EncodedValue, error) {
+	v, err := l.client.QueryWorkflowWithOptions(ctx, &client.QueryWorkflowWithOptionsRequest{
+		WorkflowID: workflows.SessionWorkflowID(sessionID), QueryType: workflows.StatusQuery,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.QueryResult, nil
 }
 
 // updateSession runs one update of a session's workflow and waits for its
 // result. Refusals become problems: a state conflict (live, over) 409, an
 // impossible schedule 422, a finished workflow 409.
-func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg any) (workflows.SessionState, error) {
+func (l *lifecycle) updateSession(ctx context.Context, sessionID, name string, arg any) (workflows.SessionState, error) {
 	var state workflows.SessionState
-	h, err := s.p.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	h, err := l.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.SessionWorkflowID(sessionID), UpdateName: name, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
@@ -71,7 +83,7 @@ func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg 
 	case isWorkflowGone(err):
 		return state, conflict("the session is over: it takes no more changes")
 	}
-	s.p.Log.Error("session update failed", "session", sessionID, "update", name, "err", err)
+	l.log.Error("session update failed", "session", sessionID, "update", name, "err", err)
 	return state, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not answer")
 }
 
@@ -80,14 +92,14 @@ func (s *Server) updateSession(ctx context.Context, sessionID, name string, arg 
 // untold: it refuses (409) while one is live, still sends its cancellation
 // notices, or is upcoming with registrants (cancel it first so they get the
 // notice); then it stops the remaining sessions' workflows.
-func (s *Server) stopSessionsBeforeErase(c *gin.Context, sessions []store.Session, reason string) error {
+func (l *lifecycle) stopSessionsBeforeErase(c *gin.Context, db bun.IDB, sessions []store.Session, reason string) error {
 	ctx := c.Request.Context()
 	for _, ses := range sessions {
 		switch {
 		case ses.Status == store.SessionLive:
 			return conflict("session " + ses.ID + " is live; stop it first")
 		case ses.Status == store.SessionCancelled:
-			running, err := s.sessionWorkflowRunning(ctx, ses.ID)
+			running, err := l.sessionRunning(ctx, ses.ID)
 			if err != nil {
 				return err
 			}
@@ -96,7 +108,7 @@ func (s *Server) stopSessionsBeforeErase(c *gin.Context, sessions []store.Sessio
 				return conflict("session " + ses.ID + " is still sending its cancellation notices; retry shortly")
 			}
 		case !ses.Closed():
-			expected, err := store.HasExpectedRegistrants(ctx, s.p.DB, ses.ID)
+			expected, err := store.HasExpectedRegistrants(ctx, db, ses.ID)
 			if err != nil {
 				return err
 			}
@@ -109,7 +121,7 @@ func (s *Server) stopSessionsBeforeErase(c *gin.Context, sessions []store.Sessio
 		if ses.Closed() {
 			continue
 		}
-		err := s.p.Temporal.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", reason)
+		err := l.client.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", reason)
 		if err != nil && !isWorkflowGone(err) {
 			return err
 		}
@@ -118,8 +130,8 @@ func (s *Server) stopSessionsBeforeErase(c *gin.Context, sessions []store.Sessio
 }
 
 // sessionWorkflowRunning reports whether the session's workflow is still open.
-func (s *Server) sessionWorkflowRunning(ctx context.Context, sessionID string) (bool, error) {
-	desc, err := s.p.Temporal.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(sessionID), "")
+func (l *lifecycle) sessionRunning(ctx context.Context, sessionID string) (bool, error) {
+	desc, err := l.client.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(sessionID), "")
 	if isWorkflowGone(err) {
 		return false, nil
 	}

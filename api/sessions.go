@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
-	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
@@ -64,14 +63,14 @@ type reminderStatus struct {
 	Done          bool      `json:"done"`
 }
 
-func (s *Server) sessionRoutes() {
+func (s *eventsAPI) sessionRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/sessions", Tag: "sessions", Action: authz.SessionCreate, Idempotent: true,
 		Summary: "Add a session to an event; its SessionLifecycle workflow starts", Request: sessionRequest{}, Response: store.Session{},
 		Status: http.StatusCreated, Handler: s.createSession})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
-		Summary: "Sessions (?event_id= narrows to one event's)", Response: store.Session{}, Handler: listOf[store.Session](s, byParent("event_id"))})
+		Summary: "Sessions (?event_id= narrows to one event's)", Response: store.Session{}, Handler: listOf[store.Session](s.base, byParent("event_id"))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id", Tag: "sessions", Action: authz.WorkspaceView,
-		Summary: "One session", Response: store.Session{}, Handler: getOf[store.Session](s)})
+		Summary: "One session", Response: store.Session{}, Handler: getOf[store.Session](s.base)})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/status", Tag: "sessions", Action: authz.WorkspaceView,
 		Summary: "The session's workflow status: schedule, reminders, live times", Response: sessionStatus{}, Handler: s.sessionStatus})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/reschedule", Tag: "sessions", Action: authz.SessionEdit,
@@ -161,7 +160,7 @@ func sessionCapacity(ws *store.Workspace, ev *store.Event) int {
 	return c
 }
 
-func (s *Server) createSession(c *gin.Context) {
+func (s *eventsAPI) createSession(c *gin.Context) {
 	var req sessionRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -187,14 +186,14 @@ func (s *Server) createSession(c *gin.Context) {
 		ID: store.NewID("ses"), WorkspaceID: ws.ID, EventID: ev.ID, StartsAt: req.start, DurationMinutes: req.DurationMinutes,
 		Timezone: req.Timezone, Status: store.SessionScheduled, Capacity: sessionCapacity(ws, ev), CreatedAt: t, UpdatedAt: t,
 	}
-	if err := store.Insert(ctx, s.p.DB, ses); err != nil {
+	if err := store.Insert(ctx, s.db, ses); err != nil {
 		fail(c, err)
 		return
 	}
 	auditObject(c, "session", ses.ID)
-	if err := s.startSessionWorkflow(ctx, ws, ev, ses); err != nil {
-		s.p.Log.Error("session workflow not started", "workspace", ws.ID, "session", ses.ID, "err", err)
-		_ = store.Delete[store.Session](context.WithoutCancel(ctx), s.p.DB, ws.ID, ses.ID)
+	if err := s.lifecycle.startSession(ctx, ws, ev, ses); err != nil {
+		s.log.Error("session workflow not started", "workspace", ws.ID, "session", ses.ID, "err", err)
+		_ = store.Delete[store.Session](context.WithoutCancel(ctx), s.db, ws.ID, ses.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the session; nothing was created"))
 		return
 	}
@@ -216,36 +215,34 @@ func byParent(name string) narrowing {
 }
 
 // sessionOf loads the caller's session named by :id.
-func (s *Server) sessionOf(c *gin.Context) (*store.Session, error) {
-	return store.Get[store.Session](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+func (s *base) sessionOf(c *gin.Context) (*store.Session, error) {
+	return store.Get[store.Session](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id"))
 }
 
 // sessionAndEvent loads the caller's session named by :id with its event.
-func (s *Server) sessionAndEvent(c *gin.Context) (*store.Session, *store.Event, error) {
+func (s *base) sessionAndEvent(c *gin.Context) (*store.Session, *store.Event, error) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	ev, err := store.Get[store.Event](c.Request.Context(), s.p.DB, ses.WorkspaceID, ses.EventID)
+	ev, err := store.Get[store.Event](c.Request.Context(), s.db, ses.WorkspaceID, ses.EventID)
 	return ses, ev, err
 }
 
-func (s *Server) sessionStatus(c *gin.Context) {
+func (s *eventsAPI) sessionStatus(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	v, err := s.p.Temporal.QueryWorkflowWithOptions(c.Request.Context(), &client.QueryWorkflowWithOptionsRequest{
-		WorkflowID: workflows.SessionWorkflowID(ses.ID), QueryType: workflows.StatusQuery,
-	})
+	v, err := s.lifecycle.querySession(c.Request.Context(), ses.ID)
 	if err != nil {
-		s.p.Log.Error("session status query failed", "session", ses.ID, "err", err)
+		s.log.Error("session status query failed", "session", ses.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the session's workflow did not answer"))
 		return
 	}
 	var st workflows.SessionState
-	if err := v.QueryResult.Get(&st); err != nil {
+	if err := v.Get(&st); err != nil {
 		fail(c, err)
 		return
 	}
@@ -267,7 +264,7 @@ func editable(ses *store.Session) error {
 	return nil
 }
 
-func (s *Server) rescheduleSession(c *gin.Context) {
+func (s *eventsAPI) rescheduleSession(c *gin.Context) {
 	var req rescheduleRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -298,7 +295,7 @@ func (s *Server) rescheduleSession(c *gin.Context) {
 }
 
 // sessionUpdate is the handler of a body-less update: start, stop, cancel.
-func (s *Server) sessionUpdate(name string) gin.HandlerFunc {
+func (s *eventsAPI) sessionUpdate(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ses, err := s.sessionOf(c)
 		if err != nil {
@@ -331,13 +328,13 @@ func (s *Server) sessionUpdate(name string) gin.HandlerFunc {
 }
 
 // applySessionUpdate runs the update and answers the session as now stored.
-func (s *Server) applySessionUpdate(c *gin.Context, ses *store.Session, name string, arg any) {
+func (s *eventsAPI) applySessionUpdate(c *gin.Context, ses *store.Session, name string, arg any) {
 	ctx := c.Request.Context()
-	if _, err := s.updateSession(ctx, ses.ID, name, arg); err != nil {
+	if _, err := s.lifecycle.updateSession(ctx, ses.ID, name, arg); err != nil {
 		fail(c, err)
 		return
 	}
-	fresh, err := store.Get[store.Session](ctx, s.p.DB, ses.WorkspaceID, ses.ID)
+	fresh, err := store.Get[store.Session](ctx, s.db, ses.WorkspaceID, ses.ID)
 	if err != nil {
 		fail(c, err)
 		return

@@ -44,7 +44,7 @@ type session struct {
 	APIKey    newKey            `json:"api_key"`
 }
 
-func (s *Server) signupRoutes() {
+func (s *onboardingAPI) signupRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Create a workspace with its owner and first API key (an address that already has an account gets 202 and a verification e-mail instead)",
 		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
@@ -55,14 +55,14 @@ func (s *Server) signupRoutes() {
 		Handler: s.verifySignup})
 }
 
-func (s *Server) signup(c *gin.Context) {
+func (s *onboardingAPI) signup(c *gin.Context) {
 	var req signupRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	var out session
-	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		// Only a new address gets its workspace at once; an existing account's
 		// address must be verified first (holdSignup).
 		u, err := store.CreateUser(ctx, tx, req.Email, req.Name)
@@ -72,7 +72,7 @@ func (s *Server) signup(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		ws := store.NewWorkspace(req.WorkspaceName, s.p.DefaultPlan)
+		ws := store.NewWorkspace(req.WorkspaceName, s.defaultPlan)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Server) signup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
 }
 

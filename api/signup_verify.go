@@ -48,46 +48,46 @@ func (r *signupVerifyRequest) validate() (err error) {
 
 // holdSignup stores the sign-up of an existing account's address and e-mails
 // its owner the token that completes it.
-func (s *Server) holdSignup(c *gin.Context, req signupRequest) {
+func (s *onboardingAPI) holdSignup(c *gin.Context, req signupRequest) {
 	ctx := c.Request.Context()
-	if _, err := store.DeleteExpiredSignups(ctx, s.p.DB, store.Now().Add(-signupRetention)); err != nil {
-		s.p.Log.Warn("erasing expired sign-ups failed", "err", err)
+	if _, err := store.DeleteExpiredSignups(ctx, s.db, store.Now().Add(-signupRetention)); err != nil {
+		s.log.Warn("erasing expired sign-ups failed", "err", err)
 	}
-	pending, token, err := store.NewPendingSignup(ctx, s.p.DB, req.Email, req.WorkspaceName, req.Name, SignupVerificationTTL)
+	pending, token, err := store.NewPendingSignup(ctx, s.db, req.Email, req.WorkspaceName, req.Name, SignupVerificationTTL)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	msg, err := mail.SignupVerificationMessage(pending.Email, mail.SignupVerification{
-		WorkspaceName: pending.WorkspaceName, Name: pending.Name, VerifyURL: s.p.BaseURL + "/v1/signup/verify",
+		WorkspaceName: pending.WorkspaceName, Name: pending.Name, VerifyURL: s.baseURL + "/v1/signup/verify",
 		Token: token, ExpiresAt: pending.ExpiresAt,
 	})
 	if err == nil {
-		err = s.p.Mail.Send(ctx, msg)
+		err = s.mail.Send(ctx, msg)
 	}
 	if err != nil {
 		// Without the e-mail the token is lost (only its hash is kept): say so,
 		// and the person signs up again.
-		s.p.Log.Error("sign-up verification e-mail failed", "signup", pending.ID, "err", err)
+		s.log.Error("sign-up verification e-mail failed", "signup", pending.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "mail-unavailable", "E-mail unavailable",
 			"the verification e-mail could not be sent; try again in a few minutes"))
 		return
 	}
-	s.p.Log.Info("sign-up held for verification", "signup", pending.ID)
+	s.log.Info("sign-up held for verification", "signup", pending.ID)
 	c.JSON(http.StatusAccepted, signupPending{
 		Status: "verification_sent", Email: pending.Email, ExpiresAt: pending.ExpiresAt,
 		Detail: "this address already has an onair account: follow the e-mail sent to it to create the workspace",
 	})
 }
 
-func (s *Server) verifySignup(c *gin.Context) {
+func (s *onboardingAPI) verifySignup(c *gin.Context) {
 	var req signupVerifyRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	var out session
-	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		pending, err := store.GetPendingSignupByToken(ctx, tx, req.Token)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound("sign-up")
@@ -109,7 +109,7 @@ func (s *Server) verifySignup(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		ws := store.NewWorkspace(pending.WorkspaceName, s.p.DefaultPlan)
+		ws := store.NewWorkspace(pending.WorkspaceName, s.defaultPlan)
 		if err := store.Insert(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Server) verifySignup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.Info("workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
 }
 

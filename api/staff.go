@@ -20,10 +20,10 @@ type staffRequest struct {
 	Role     string `json:"role"`
 }
 
-func (s *Server) staffRoutes() {
+func (s *rolesAPI) staffRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/staff", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary:  "Session staff: hosts, moderators and speakers (?session_id= narrows to one session's)",
-		Response: store.SessionStaff{}, Handler: listOf[store.SessionStaff](s, byParent("session_id"))})
+		Response: store.SessionStaff{}, Handler: listOf[store.SessionStaff](s.base, byParent("session_id"))})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/staff", Tag: "sessions", Action: authz.SessionEdit,
 		Summary: "Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once",
 		Request: staffRequest{}, Response: store.SessionStaff{}, Status: http.StatusCreated, Handler: s.addStaff})
@@ -56,7 +56,7 @@ func (r *staffRequest) validate() (err error) {
 	return nil
 }
 
-func (s *Server) addStaff(c *gin.Context) {
+func (s *rolesAPI) addStaff(c *gin.Context) {
 	var req staffRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -78,7 +78,7 @@ func (s *Server) addStaff(c *gin.Context) {
 	st := &store.SessionStaff{ID: store.NewID("stf"), WorkspaceID: ws, SessionID: ses.ID, Role: req.Role,
 		Email: req.Email, Name: req.Name, CreatedAt: store.Now()}
 	if req.MemberID != "" {
-		m, err := store.GetMember(ctx, s.p.DB, ws, req.MemberID)
+		m, err := store.GetMember(ctx, s.db, ws, req.MemberID)
 		if errors.Is(err, store.ErrNotFound) {
 			fail(c, notFound("member"))
 			return
@@ -94,7 +94,7 @@ func (s *Server) addStaff(c *gin.Context) {
 	if st.Role == store.StaffSpeaker {
 		notify = mail.KindSpeakerInvitation
 	}
-	err = store.AddSessionStaff(ctx, s.p.DB, st, notify)
+	err = store.AddSessionStaff(ctx, s.db, st, notify)
 	if errors.Is(err, store.ErrConflict) {
 		fail(c, conflict(st.Email+" is already on this session's staff"))
 		return
@@ -108,16 +108,16 @@ func (s *Server) addStaff(c *gin.Context) {
 	c.JSON(http.StatusCreated, st)
 }
 
-func (s *Server) removeStaff(c *gin.Context) {
+func (s *rolesAPI) removeStaff(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace
 	auditObject(c, "staff", c.Param("id"))
-	st, err := store.Get[store.SessionStaff](ctx, s.p.DB, ws.ID, c.Param("id"))
+	st, err := store.Get[store.SessionStaff](ctx, s.db, ws.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := store.Delete[store.SessionStaff](ctx, s.p.DB, ws.ID, st.ID); err != nil {
+	if err := store.Delete[store.SessionStaff](ctx, s.db, ws.ID, st.ID); err != nil {
 		fail(c, err)
 		return
 	}

@@ -31,10 +31,10 @@ func (s *Server) sweepIdempotency(ctx context.Context) {
 	cutoff := store.Now().Add(-store.IdempotencyTTL)
 	total := 0
 	for ctx.Err() == nil {
-		n, err := store.DeleteExpiredIdempotency(ctx, s.p.DB, cutoff, sweepBatch)
+		n, err := store.DeleteExpiredIdempotency(ctx, s.db, cutoff, sweepBatch)
 		if err != nil {
 			if ctx.Err() == nil { // not a shutdown
-				s.p.Log.Warn("idempotency sweep failed", "deleted", total, "err", err)
+				s.log.Warn("idempotency sweep failed", "deleted", total, "err", err)
 			}
 			return
 		}
@@ -44,6 +44,6 @@ func (s *Server) sweepIdempotency(ctx context.Context) {
 		}
 	}
 	if total > 0 {
-		s.p.Log.Info("expired idempotency records deleted", "count", total)
+		s.log.Info("expired idempotency records deleted", "count", total)
 	}
 }

@@ -54,12 +54,12 @@ func (r *invitationRequest) validate() (err error) {
 	return nil
 }
 
-func (s *Server) invitationRoutes() {
+func (s *onboardingAPI) invitationRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Idempotent: true,
 		Summary: "Invite someone by e-mail as member (or admin: member.invite_admin)",
 		Request: invitationRequest{}, Response: invitationCreated{}, Status: http.StatusCreated, Handler: s.invite})
 	s.add(route{Method: http.MethodGet, Path: "/v1/invitations", Tag: "members", Action: authz.MemberInvite, Paged: true,
-		Summary: "List pending invitations", Response: store.Invitation{}, Handler: listOf[store.Invitation](s, fixed(store.PendingInvitations))})
+		Summary: "List pending invitations", Response: store.Invitation{}, Handler: listOf[store.Invitation](s.base, fixed(store.PendingInvitations))})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/invitations/:id", Tag: "members", Action: authz.MemberInvite,
 		Summary: "Revoke a pending invitation", Status: http.StatusNoContent, Handler: s.revokeInvitation})
 	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Limit: limitSignup,
@@ -67,7 +67,7 @@ func (s *Server) invitationRoutes() {
 		Request: acceptRequest{}, Response: session{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
 }
 
-func (s *Server) invite(c *gin.Context) {
+func (s *onboardingAPI) invite(c *gin.Context) {
 	var req invitationRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -84,7 +84,7 @@ func (s *Server) invite(c *gin.Context) {
 	ctx := c.Request.Context()
 	var inv *store.Invitation
 	var token string
-	err := store.InTx(ctx, s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
 		if already, err := store.HasMemberWithEmail(ctx, tx, p.Workspace.ID, email); err != nil || already {
 			if already {
 				return conflict(email + " is already a member of this workspace")
@@ -113,26 +113,26 @@ func (s *Server) invite(c *gin.Context) {
 
 // sendInvitation e-mails the token; a failure is logged and reported in the
 // answer, never undoing the invitation (it can be re-sent).
-func (s *Server) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
+func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
 	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
-		AcceptURL: s.p.BaseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
+		AcceptURL: s.baseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
 	})
 	if err == nil {
 		msg.ID = inv.ID // a resend is a new invitation, with its own id
-		err = s.p.Mail.Send(ctx, msg)
+		err = s.mail.Send(ctx, msg)
 	}
 	if err != nil {
-		s.p.Log.Error("invitation e-mail failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
+		s.log.Error("invitation e-mail failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
 		return false
 	}
 	return true
 }
 
-func (s *Server) revokeInvitation(c *gin.Context) {
+func (s *onboardingAPI) revokeInvitation(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
-	inv, err := store.Get[store.Invitation](ctx, s.p.DB, ws, c.Param("id"))
+	inv, err := store.Get[store.Invitation](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -144,7 +144,7 @@ func (s *Server) revokeInvitation(c *gin.Context) {
 			return
 		}
 	}
-	if err := store.RevokeInvitation(ctx, s.p.DB, ws, inv.ID); err != nil {
+	if err := store.RevokeInvitation(ctx, s.db, ws, inv.ID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			err = conflict("the invitation was already accepted or revoked")
 		}
@@ -154,14 +154,14 @@ func (s *Server) revokeInvitation(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) acceptInvitation(c *gin.Context) {
+func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 	var req acceptRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	var out session
-	err := store.InTx(c.Request.Context(), s.p.DB, func(ctx context.Context, tx bun.IDB) error {
+	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		inv, err := store.GetInvitationByToken(ctx, tx, req.Token)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound("invitation")
@@ -199,7 +199,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.p.Log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
 }
 

@@ -37,12 +37,12 @@ const maxTemplateBody = 20000
 
 func (s *Server) templateRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates", Tag: "email templates", Action: authz.WorkspaceView, Paged: true,
-		Summary: "List e-mail templates", Response: store.EmailTemplate{}, Handler: listOf[store.EmailTemplate](s, nil)})
+		Summary: "List e-mail templates", Response: store.EmailTemplate{}, Handler: listOf[store.EmailTemplate](s.base, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/email-templates", Tag: "email templates", Action: authz.TemplateCreate, Idempotent: true,
 		Summary: "Add an e-mail template (you own it)", Request: templateRequest{}, Response: store.EmailTemplate{},
 		Status: http.StatusCreated, Handler: s.createTemplate})
 	s.add(route{Method: http.MethodGet, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.WorkspaceView,
-		Summary: "One e-mail template", Response: store.EmailTemplate{}, Handler: getOf[store.EmailTemplate](s)})
+		Summary: "One e-mail template", Response: store.EmailTemplate{}, Handler: getOf[store.EmailTemplate](s.base)})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/email-templates/:id", Tag: "email templates", Action: authz.TemplateEditOwn,
 		Summary: "Edit an e-mail template (another person's needs template.edit_other)",
 		Request: templateUpdate{}, Response: store.EmailTemplate{}, Handler: s.updateTemplate})
@@ -89,7 +89,7 @@ func (s *Server) createTemplate(c *gin.Context) {
 		Name: req.Name, Kind: req.Kind, Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
 	}
 	t.UpdatedAt = t.CreatedAt
-	if err := store.Insert(c.Request.Context(), s.p.DB, t); err != nil {
+	if err := store.Insert(c.Request.Context(), s.db, t); err != nil {
 		fail(c, err)
 		return
 	}
@@ -104,7 +104,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	t, err := store.Get[store.EmailTemplate](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	t, err := store.Get[store.EmailTemplate](ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -133,7 +133,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 		}
 	}
 	t.UpdatedAt = store.Now()
-	if err := store.Update(ctx, s.p.DB, t, "name", "subject", "body", "updated_at"); err != nil {
+	if err := store.Update(ctx, s.db, t, "name", "subject", "body", "updated_at"); err != nil {
 		fail(c, err)
 		return
 	}
@@ -143,7 +143,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 func (s *Server) deleteTemplate(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws := caller(c).Workspace.ID
-	t, err := store.Get[store.EmailTemplate](ctx, s.p.DB, ws, c.Param("id"))
+	t, err := store.Get[store.EmailTemplate](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -153,7 +153,7 @@ func (s *Server) deleteTemplate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := store.Delete[store.EmailTemplate](ctx, s.p.DB, ws, t.ID); err != nil {
+	if err := store.Delete[store.EmailTemplate](ctx, s.db, ws, t.ID); err != nil {
 		fail(c, err)
 		return
 	}

@@ -67,16 +67,16 @@ func webhookEventList(events []string) ([]string, error) {
 // 400 for what the URL itself shows (scheme, user name, an internal name or
 // address), 422 when its name resolves to a refused address or to nothing at
 // all, since an unresolvable name cannot be shown to be public.
-func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
+func (s *webhooksAPI) checkWebhookURL(ctx context.Context, raw string) error {
 	var refusal *outbound.RefusalError
-	u, err := s.p.Webhooks.CheckURL(raw)
+	u, err := s.policy.CheckURL(raw)
 	if errors.As(err, &refusal) {
 		return badInput("url", "url "+refusal.Reason)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.p.Webhooks.CheckHost(ctx, u); errors.As(err, &refusal) {
+	if err := s.policy.CheckHost(ctx, u); errors.As(err, &refusal) {
 		return unprocessable("url", "url "+refusal.Reason)
 	} else if err != nil {
 		return err
@@ -86,9 +86,9 @@ func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
 
 // Outbound webhooks are the first integration of the App Marketplace; they are
 // stored now and delivered by a later issue.
-func (s *Server) webhookRoutes() {
+func (s *webhooksAPI) webhookRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
-		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s, nil)})
+		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s.base, nil)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsManage, Idempotent: true, SecretResponse: true,
 		Summary: "Add an outbound webhook endpoint (the signing secret is shown once)",
 		Request: webhookRequest{}, Response: webhookCreated{}, Status: http.StatusCreated, Handler: s.createWebhook})
@@ -99,7 +99,7 @@ func (s *Server) webhookRoutes() {
 		Summary: "Remove an outbound webhook endpoint", Status: http.StatusNoContent, Handler: s.deleteWebhook})
 }
 
-func (s *Server) createWebhook(c *gin.Context) {
+func (s *webhooksAPI) createWebhook(c *gin.Context) {
 	var req webhookRequest
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -111,7 +111,7 @@ func (s *Server) createWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	n, err := store.Count[store.WebhookEndpoint](ctx, s.p.DB, p.Workspace.ID)
+	n, err := store.Count[store.WebhookEndpoint](ctx, s.db, p.Workspace.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -125,7 +125,7 @@ func (s *Server) createWebhook(c *gin.Context) {
 		ID: store.NewID("wh"), WorkspaceID: p.Workspace.ID, URL: req.URL, Events: req.Events,
 		Description: req.Description, Secret: secret, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
 	}
-	if err := store.Insert(ctx, s.p.DB, w); err != nil {
+	if err := store.Insert(ctx, s.db, w); err != nil {
 		fail(c, err)
 		return
 	}
@@ -133,14 +133,14 @@ func (s *Server) createWebhook(c *gin.Context) {
 	c.JSON(http.StatusCreated, webhookCreated{WebhookEndpoint: *w, Secret: secret})
 }
 
-func (s *Server) updateWebhook(c *gin.Context) {
+func (s *webhooksAPI) updateWebhook(c *gin.Context) {
 	var req webhookUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	w, err := store.Get[store.WebhookEndpoint](ctx, s.p.DB, caller(c).Workspace.ID, c.Param("id"))
+	w, err := store.Get[store.WebhookEndpoint](ctx, s.db, caller(c).Workspace.ID, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -156,7 +156,7 @@ func (s *Server) updateWebhook(c *gin.Context) {
 			return
 		}
 	}
-	if err := store.Update(ctx, s.p.DB, w, "url", "events", "description"); err != nil {
+	if err := store.Update(ctx, s.db, w, "url", "events", "description"); err != nil {
 		fail(c, err)
 		return
 	}
@@ -181,9 +181,9 @@ func (r *webhookUpdate) apply(w *store.WebhookEndpoint) (err error) {
 	return err
 }
 
-func (s *Server) deleteWebhook(c *gin.Context) {
+func (s *webhooksAPI) deleteWebhook(c *gin.Context) {
 	auditObject(c, "webhook", c.Param("id"))
-	if err := store.Delete[store.WebhookEndpoint](c.Request.Context(), s.p.DB, caller(c).Workspace.ID, c.Param("id")); err != nil {
+	if err := store.Delete[store.WebhookEndpoint](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
 		fail(c, err)
 		return
 	}

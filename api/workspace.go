@@ -34,7 +34,7 @@ type settingsUpdate struct {
 	BrandColor             *string `json:"brand_color"`
 }
 
-func (s *Server) workspaceRoutes() {
+func (s *workspaceAPI) workspaceRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceView,
 		Summary: "View the workspace profile", Response: store.Workspace{}, Handler: s.getWorkspace})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace", Tag: "workspace", Action: authz.WorkspaceEditField,
@@ -52,9 +52,9 @@ func (s *Server) workspaceRoutes() {
 	s.logoRoutes()
 }
 
-func (s *Server) getWorkspace(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace) }
+func (s *workspaceAPI) getWorkspace(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace) }
 
-func (s *Server) updateWorkspace(c *gin.Context) {
+func (s *workspaceAPI) updateWorkspace(c *gin.Context) {
 	var req workspaceUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -100,7 +100,7 @@ func (s *Server) updateWorkspace(c *gin.Context) {
 		return
 	}
 	if len(cols) > 0 {
-		if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, cols...); err != nil {
+		if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, cols...); err != nil {
 			fail(c, err)
 			return
 		}
@@ -115,43 +115,43 @@ type deletionStarted struct {
 // deleteWorkspace refuses while sessions still owe registrants a notice, then
 // marks the workspace (its keys stop working at once) and hands the erase to
 // the WorkspaceDeletion workflow, which survives crashes and retries.
-func (s *Server) deleteWorkspace(c *gin.Context) {
+func (s *workspaceAPI) deleteWorkspace(c *gin.Context) {
 	p := caller(c)
 	ws := p.Workspace
 	ctx := c.Request.Context()
-	sessions, err := store.WorkspaceSessions(ctx, s.p.DB, ws.ID)
+	sessions, err := store.WorkspaceSessions(ctx, s.db, ws.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := s.stopSessionsBeforeErase(c, sessions, "workspace deleted"); err != nil {
+	if err := s.lifecycle.stopSessionsBeforeErase(c, s.db, sessions, "workspace deleted"); err != nil {
 		fail(c, err)
 		return
 	}
-	if err := store.MarkWorkspaceDeleting(ctx, s.p.DB, ws); err != nil {
+	if err := store.MarkWorkspaceDeleting(ctx, s.db, ws); err != nil {
 		fail(c, err)
 		return
 	}
 	id := workflows.WorkspaceDeletionWorkflowID(ws.ID)
-	_, err = s.p.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: id, TaskQueue: s.p.TaskQueue,
+	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
+		ID:                       id,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Delete workspace " + ws.Name,
 	}, workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: p.Member.UserID})
 	if err != nil {
-		s.p.Log.Error("workspace deletion not started", "workspace", ws.ID, "err", err)
-		if err := store.UnmarkWorkspaceDeleting(context.WithoutCancel(ctx), s.p.DB, ws); err != nil {
-			s.p.Log.Error("workspace left marked for deletion", "workspace", ws.ID, "err", err)
+		s.log.Error("workspace deletion not started", "workspace", ws.ID, "err", err)
+		if err := store.UnmarkWorkspaceDeleting(context.WithoutCancel(ctx), s.db, ws); err != nil {
+			s.log.Error("workspace left marked for deletion", "workspace", ws.ID, "err", err)
 		}
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the deletion; nothing was deleted"))
 		return
 	}
-	s.p.Log.Info("workspace deletion started", "workspace", ws.ID, "by", p.Member.UserID, "workflow_id", id)
+	s.log.Info("workspace deletion started", "workspace", ws.ID, "by", p.Member.UserID, "workflow_id", id)
 	c.JSON(http.StatusAccepted, deletionStarted{WorkflowID: id})
 }
 
-func (s *Server) setCompanyPage(c *gin.Context) {
+func (s *workspaceAPI) setCompanyPage(c *gin.Context) {
 	var req companyPage
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -164,14 +164,16 @@ func (s *Server) setCompanyPage(c *gin.Context) {
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
 	ws.CompanyPageEnabled = *req.Enabled
-	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "company_page_enabled"); err != nil {
+	if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, "company_page_enabled"); err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, ws)
 }
 
-func (s *Server) getSettings(c *gin.Context) { c.JSON(http.StatusOK, caller(c).Workspace.Settings) }
+func (s *workspaceAPI) getSettings(c *gin.Context) {
+	c.JSON(http.StatusOK, caller(c).Workspace.Settings)
+}
 
 func (r *settingsUpdate) validate() error {
 	if r.ReminderOffsetsMinutes != nil {
@@ -190,7 +192,7 @@ func (r *settingsUpdate) validate() error {
 	return nil
 }
 
-func (s *Server) updateSettings(c *gin.Context) {
+func (s *workspaceAPI) updateSettings(c *gin.Context) {
 	var req settingsUpdate
 	if err := decode(c, &req); err != nil {
 		fail(c, err)
@@ -216,7 +218,7 @@ func (s *Server) updateSettings(c *gin.Context) {
 		st.BrandColor = *req.BrandColor
 	}
 	ws.Settings = st
-	if err := store.TouchWorkspace(c.Request.Context(), s.p.DB, ws, "settings"); err != nil {
+	if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, "settings"); err != nil {
 		fail(c, err)
 		return
 	}
