@@ -12,7 +12,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 type planChange struct {
@@ -187,7 +187,7 @@ func (s *billingAPI) changePlan(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.subscriptionUpdate(c, workflows.ChangePlanUpdate, workflows.ChangePlanRequest{Plan: req.Plan, Seats: req.Seats})
+	s.subscriptionUpdate(c, contract.ChangePlanUpdate, contract.ChangePlanRequest{Plan: req.Plan, Seats: req.Seats})
 }
 
 func (s *billingAPI) changeSeats(c *gin.Context) {
@@ -211,16 +211,16 @@ func (s *billingAPI) changeSeats(c *gin.Context) {
 		fail(c, unprocessable("seats", fmt.Sprintf("limit host_licences: %d licences are assigned; unassign some before releasing them", n)))
 		return
 	}
-	s.subscriptionUpdate(c, workflows.SetSeatsUpdate, workflows.SetSeatsRequest{Seats: req.Seats})
+	s.subscriptionUpdate(c, contract.SetSeatsUpdate, contract.SetSeatsRequest{Seats: req.Seats})
 }
 
 func (s *billingAPI) cancelPlan(cancel bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		auditObject(c, "workspace", caller(c).Workspace.ID)
 		if cancel {
-			s.subscriptionUpdate(c, workflows.CancelPlanUpdate)
+			s.subscriptionUpdate(c, contract.CancelPlanUpdate)
 		} else {
-			s.subscriptionUpdate(c, workflows.ResumePlanUpdate)
+			s.subscriptionUpdate(c, contract.ResumePlanUpdate)
 		}
 	}
 }
@@ -235,7 +235,7 @@ func (s *billingAPI) setAddress(c *gin.Context) {
 	ws := caller(c).Workspace
 	auditObject(c, "workspace", ws.ID)
 	a := store.BillingAddress(req)
-	if _, err := s.updateSubscription(ctx, ws, workflows.SetAddressUpdate, workflows.SetAddressRequest{Address: billing.Address(a)}); err != nil {
+	if _, err := s.updateSubscription(ctx, ws, contract.SetAddressUpdate, contract.SetAddressRequest{Address: billing.Address(a)}); err != nil {
 		fail(c, err)
 		return
 	}
@@ -257,7 +257,7 @@ func (s *billingAPI) customerOf(ctx context.Context, ws *store.Workspace) (strin
 	if ws.StripeCustomerID != "" {
 		return ws.StripeCustomerID, nil
 	}
-	st, err := s.updateSubscription(ctx, ws, workflows.EnsureCustomerUpdate)
+	st, err := s.updateSubscription(ctx, ws, contract.EnsureCustomerUpdate)
 	return st.CustomerID, err
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // maxWebhookBody bounds a Stripe event (they are a few kB).
@@ -80,7 +80,7 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 }
 
 func (s *billingAPI) signalSubscription(ctx context.Context, ws *store.Workspace, acc *store.BillingAccount, ev billing.Event) error {
-	return s.lifecycle.signalWithStart(ctx, s.subscriptionStart(ws), workflows.StripeEventSignal, ev,
-		workflows.Subscription, workflows.SubscriptionInput{
+	return s.lifecycle.signalWithStart(ctx, s.subscriptionStart(ws), contract.StripeEventSignal, ev,
+		contract.SubscriptionWorkflow, contract.SubscriptionInput{
 			WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // updateWait bounds how long a request waits for the workflow; Temporal keeps
@@ -22,15 +22,15 @@ const updateWait = 30 * time.Second
 
 // updateSubscription starts the workspace's Subscription workflow if needed
 // (seeded from the billing copy) and runs one update on it.
-func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace, name string, args ...any) (workflows.SubscriptionState, error) {
-	var st workflows.SubscriptionState
+func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace, name string, args ...any) (contract.SubscriptionState, error) {
+	var st contract.SubscriptionState
 	acc, err := store.GetBillingAccount(ctx, s.db, ws.ID)
 	if err != nil {
 		return st, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
-	err = s.lifecycle.updateWithStart(ctx, s.subscriptionStart(ws), workflows.Subscription, workflows.SubscriptionInput{
+	err = s.lifecycle.updateWithStart(ctx, s.subscriptionStart(ws), contract.SubscriptionWorkflow, contract.SubscriptionInput{
 		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID},
 		name, args, &st)
 	if err != nil {
@@ -42,9 +42,9 @@ func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace
 }
 
 func (s *billingAPI) subscriptionStart(ws *store.Workspace) client.StartWorkflowOptions {
-	return client.StartWorkflowOptions{ID: workflows.SubscriptionWorkflowID(ws.ID),
+	return client.StartWorkflowOptions{ID: contract.SubscriptionWorkflowID(ws.ID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
+		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Billing of " + ws.Name}
 }
 

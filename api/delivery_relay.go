@@ -9,7 +9,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // relayKicker wakes the worker-side delivery relay after a transaction queued
@@ -47,12 +47,12 @@ func (k *relayKicker) kick() {
 func (k *relayKicker) signal() {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := k.temporal.SignalWithStartWorkflow(ctx, workflows.DeliveryRelayWorkflowID(k.queue), workflows.RelayKickSignal, nil,
+		_, err := k.temporal.SignalWithStartWorkflow(ctx, contract.DeliveryRelayWorkflowID(k.queue), contract.RelayKickSignal, nil,
 			client.StartWorkflowOptions{
-				ID: workflows.DeliveryRelayWorkflowID(k.queue), TaskQueue: k.queue,
+				ID: contract.DeliveryRelayWorkflowID(k.queue), TaskQueue: k.queue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 				StaticSummary:            "Sends queued confirmation e-mails",
-			}, workflows.DeliveryRelay, workflows.DeliveryRelayInput{})
+			}, contract.DeliveryRelayWorkflow, contract.DeliveryRelayInput{})
 		cancel()
 		if err != nil {
 			k.log.Warn("delivery relay not signalled; its sweep will pick the e-mails up", "err", err)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 const (
@@ -93,10 +93,10 @@ func (s *eventsAPI) createImport(c *gin.Context) {
 	}
 	s.relay.kick() // the relay must be running to hear the import's kicks
 	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
-		ID:                    workflows.RegistrantImportWorkflowID(imp.ID),
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ev.ID)),
+		ID:                    contract.RegistrantImportWorkflowID(imp.ID),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.WorkspaceKey.ValueSet(p.Workspace.ID), contract.EventKey.ValueSet(ev.ID)),
 		StaticSummary:         fmt.Sprintf("Import %d registrants into %s", rows, ev.Title),
-	}, workflows.RegistrantImport, workflows.RegistrantImportInput{ImportID: imp.ID})
+	}, contract.RegistrantImportWorkflow, contract.RegistrantImportInput{ImportID: imp.ID})
 	if err != nil {
 		s.log.Error("import workflow not started", "workspace", p.Workspace.ID, "import", imp.ID, "err", err)
 		_ = store.Delete[store.RegistrantImport](context.WithoutCancel(ctx), s.db, p.Workspace.ID, imp.ID)
@@ -121,7 +121,7 @@ func (s *eventsAPI) cancelImport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.lifecycle.cancel(context.WithoutCancel(ctx), workflows.RegistrantImportWorkflowID(imp.ID))
+	err = s.lifecycle.cancel(context.WithoutCancel(ctx), contract.RegistrantImportWorkflowID(imp.ID))
 	if err != nil && !isWorkflowGone(err) {
 		// The next chunk sees the status and ends the workflow.
 		s.log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)

@@ -9,7 +9,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // recordingRoutes are the REC button and the post-live retry. The REC button calls the
@@ -25,7 +25,7 @@ func (s *Server) recordingRoutes() {
 		Response: mediactl.RecordingStatus{}, Handler: s.recordings.recording(false)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/post-live/retry", Tag: "sessions", Action: authz.SessionStartStop,
 		Summary:  "Re-run the failed post-live step of a processing_failed session (and the steps after it)",
-		Response: store.Session{}, Handler: s.events.sessionUpdate(workflows.RetryPostLiveUpdate)})
+		Response: store.Session{}, Handler: s.events.sessionUpdate(contract.RetryPostLiveUpdate)})
 }
 
 func (s *recordingsAPI) recording(start bool) gin.HandlerFunc {

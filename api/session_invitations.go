@@ -14,7 +14,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // inviteRequest lists the addresses to invite to register.
@@ -80,10 +80,10 @@ func (s *eventsAPI) inviteToSession(c *gin.Context) {
 		return
 	}
 	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
-		ID:                    workflows.InvitationsWorkflowID(ses.ID, b.ID),
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(p.Workspace.ID), workflows.EventKey.ValueSet(ses.EventID)),
+		ID:                    contract.InvitationsWorkflowID(ses.ID, b.ID),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.WorkspaceKey.ValueSet(p.Workspace.ID), contract.EventKey.ValueSet(ses.EventID)),
 		StaticSummary:         fmt.Sprintf("Invite %d people to session %s", b.Total, ses.ID),
-	}, workflows.Invitations, workflows.InvitationsInput{SessionID: ses.ID, BatchID: b.ID})
+	}, contract.InvitationsWorkflow, contract.InvitationsInput{SessionID: ses.ID, BatchID: b.ID})
 	if err != nil {
 		s.log.Error("invitations workflow not started", "workspace", p.Workspace.ID, "batch", b.ID, "err", err)
 		_ = store.Delete[store.InvitationBatch](context.WithoutCancel(ctx), s.db, p.Workspace.ID, b.ID)

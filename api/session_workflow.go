@@ -17,7 +17,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // startSessionWorkflow starts the session's SessionLifecycle with the event's
@@ -31,27 +31,27 @@ func (l *lifecycle) startSession(ctx context.Context, ws *store.Workspace, ev *s
 	if ev.Settings.GreenRoomMinutes != nil {
 		green = *ev.Settings.GreenRoomMinutes
 	}
-	in := workflows.SessionLifecycleInput{
+	in := contract.SessionLifecycleInput{
 		SessionID: ses.ID, WorkspaceID: ws.ID, EventID: ev.ID, Title: ev.Title,
 		StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes, Timezone: ses.Timezone,
 		ReminderOffsetsMinutes: offsets, GreenRoomMinutes: green, AutoStart: ev.Settings.AutoStart,
 		MaxDuration: billing.PlanOf(ws.Plan).MaxSessionDuration,
 	}
 	return l.start(ctx, client.StartWorkflowOptions{
-		ID: workflows.SessionWorkflowID(ses.ID),
+		ID: contract.SessionWorkflowID(ses.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.WorkspaceKey.ValueSet(ws.ID), workflows.EventKey.ValueSet(ev.ID),
-			workflows.SessionStatusKey.ValueSet(store.SessionScheduled), workflows.ScheduledStartKey.ValueSet(ses.StartsAt),
+			contract.WorkspaceKey.ValueSet(ws.ID), contract.EventKey.ValueSet(ev.ID),
+			contract.SessionStatusKey.ValueSet(store.SessionScheduled), contract.ScheduledStartKey.ValueSet(ses.StartsAt),
 		),
 		Memo:          map[string]any{"title": ev.Title},
 		StaticSummary: ev.Title + " — " + ses.StartsAt.Format(time.RFC3339),
-	}, workflows.SessionLifecycle, in)
+	}, contract.SessionLifecycleWorkflow, in)
 }
 
-// querySession asks a session's workflow for its state (workflows.StatusQuery).
+// querySession asks a session's workflow for its state (contract.StatusQuery).
 func (l *lifecycle) querySession(ctx context.Context, sessionID string) (converter.EncodedValue, error) {
 	v, err := l.client.QueryWorkflowWithOptions(ctx, &client.QueryWorkflowWithOptionsRequest{
-		WorkflowID: workflows.SessionWorkflowID(sessionID), QueryType: workflows.StatusQuery,
+		WorkflowID: contract.SessionWorkflowID(sessionID), QueryType: contract.StatusQuery,
 	})
 	if err != nil {
 		return nil, err
@@ -62,10 +62,10 @@ func (l *lifecycle) querySession(ctx context.Context, sessionID string) (convert
 // updateSession runs one update of a session's workflow and waits for its
 // result. Refusals become problems: a state conflict (live, over) 409, an
 // impossible schedule 422, a finished workflow 409.
-func (l *lifecycle) updateSession(ctx context.Context, sessionID, name string, arg any) (workflows.SessionState, error) {
-	var state workflows.SessionState
+func (l *lifecycle) updateSession(ctx context.Context, sessionID, name string, arg any) (contract.SessionState, error) {
+	var state contract.SessionState
 	h, err := l.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.SessionWorkflowID(sessionID), UpdateName: name, Args: []any{arg},
+		WorkflowID: contract.SessionWorkflowID(sessionID), UpdateName: name, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -78,7 +78,7 @@ func (l *lifecycle) updateSession(ctx context.Context, sessionID, name string, a
 	switch {
 	case errors.As(err, &app) && app.Type() == "BadSchedule":
 		return state, unprocessable("starts_at", app.Message())
-	case errors.As(err, &app) && app.Type() == workflows.ErrSessionState:
+	case errors.As(err, &app) && app.Type() == contract.ErrSessionState:
 		return state, conflict(app.Message())
 	case isWorkflowGone(err):
 		return state, conflict("the session is over: it takes no more changes")
@@ -121,7 +121,7 @@ func (l *lifecycle) stopSessionsBeforeErase(c *gin.Context, db bun.IDB, sessions
 		if ses.Closed() {
 			continue
 		}
-		err := l.client.TerminateWorkflow(ctx, workflows.SessionWorkflowID(ses.ID), "", reason)
+		err := l.client.TerminateWorkflow(ctx, contract.SessionWorkflowID(ses.ID), "", reason)
 		if err != nil && !isWorkflowGone(err) {
 			return err
 		}
@@ -131,7 +131,7 @@ func (l *lifecycle) stopSessionsBeforeErase(c *gin.Context, db bun.IDB, sessions
 
 // sessionWorkflowRunning reports whether the session's workflow is still open.
 func (l *lifecycle) sessionRunning(ctx context.Context, sessionID string) (bool, error) {
-	desc, err := l.client.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(sessionID), "")
+	desc, err := l.client.DescribeWorkflowExecution(ctx, contract.SessionWorkflowID(sessionID), "")
 	if isWorkflowGone(err) {
 		return false, nil
 	}

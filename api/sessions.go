@@ -12,7 +12,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // sessionRequest plans a session; starts_at is RFC 3339, timezone an IANA name.
@@ -78,11 +78,11 @@ func (s *eventsAPI) sessionRoutes() {
 		Request: rescheduleRequest{}, Response: store.Session{}, Handler: s.rescheduleSession})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/cancel", Tag: "sessions", Action: authz.SessionEdit,
 		Summary:  "Cancel a session that is not live or over; registrants and speakers are told",
-		Response: store.Session{}, Handler: s.sessionUpdate(workflows.CancelUpdate)})
+		Response: store.Session{}, Handler: s.sessionUpdate(contract.CancelUpdate)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/start", Tag: "sessions", Action: authz.SessionStartStop,
-		Summary: "Go live", Response: store.Session{}, Handler: s.sessionUpdate(workflows.StartUpdate)})
+		Summary: "Go live", Response: store.Session{}, Handler: s.sessionUpdate(contract.StartUpdate)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/stop", Tag: "sessions", Action: authz.SessionStartStop,
-		Summary: "End a live session", Response: store.Session{}, Handler: s.sessionUpdate(workflows.StopUpdate)})
+		Summary: "End a live session", Response: store.Session{}, Handler: s.sessionUpdate(contract.StopUpdate)})
 }
 
 func (r *sessionRequest) validate() error {
@@ -241,7 +241,7 @@ func (s *eventsAPI) sessionStatus(c *gin.Context) {
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the session's workflow did not answer"))
 		return
 	}
-	var st workflows.SessionState
+	var st contract.SessionState
 	if err := v.Get(&st); err != nil {
 		fail(c, err)
 		return
@@ -280,7 +280,7 @@ func (s *eventsAPI) rescheduleSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	r := workflows.RescheduleRequest{StartsAt: req.start, DurationMinutes: ses.DurationMinutes, Timezone: ses.Timezone, By: caller(c).Member.UserID}
+	r := contract.RescheduleRequest{StartsAt: req.start, DurationMinutes: ses.DurationMinutes, Timezone: ses.Timezone, By: caller(c).Member.UserID}
 	if req.DurationMinutes != nil {
 		r.DurationMinutes = *req.DurationMinutes
 	}
@@ -291,7 +291,7 @@ func (s *eventsAPI) rescheduleSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.applySessionUpdate(c, ses, workflows.RescheduleUpdate, r)
+	s.applySessionUpdate(c, ses, contract.RescheduleUpdate, r)
 }
 
 // sessionUpdate is the handler of a body-less update: start, stop, cancel.
@@ -306,22 +306,22 @@ func (s *eventsAPI) sessionUpdate(name string) gin.HandlerFunc {
 		by := caller(c).Member.UserID
 		var arg any
 		switch name {
-		case workflows.StartUpdate:
+		case contract.StartUpdate:
 			if err := activeWorkspace(caller(c).Workspace); err != nil {
 				fail(c, err)
 				return
 			}
-			arg = workflows.StartRequest{By: by}
-		case workflows.StopUpdate:
-			arg = workflows.StopRequest{By: by}
-		case workflows.RetryPostLiveUpdate:
-			arg = workflows.RetryPostLiveRequest{By: by}
-		case workflows.CancelUpdate:
+			arg = contract.StartRequest{By: by}
+		case contract.StopUpdate:
+			arg = contract.StopRequest{By: by}
+		case contract.RetryPostLiveUpdate:
+			arg = contract.RetryPostLiveRequest{By: by}
+		case contract.CancelUpdate:
 			if err := editable(ses); err != nil {
 				fail(c, err)
 				return
 			}
-			arg = workflows.CancelRequest{By: by}
+			arg = contract.CancelRequest{By: by}
 		}
 		s.applySessionUpdate(c, ses, name, arg)
 	}

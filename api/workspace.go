@@ -12,7 +12,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/workflows"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 type workspaceUpdate struct {
@@ -132,13 +132,13 @@ func (s *workspaceAPI) deleteWorkspace(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	id := workflows.WorkspaceDeletionWorkflowID(ws.ID)
+	id := contract.WorkspaceDeletionWorkflowID(ws.ID)
 	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes:    temporal.NewSearchAttributes(workflows.WorkspaceKey.ValueSet(ws.ID)),
+		TypedSearchAttributes:    temporal.NewSearchAttributes(contract.WorkspaceKey.ValueSet(ws.ID)),
 		StaticSummary:            "Delete workspace " + ws.Name,
-	}, workflows.WorkspaceDeletion, workflows.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: p.Member.UserID})
+	}, contract.WorkspaceDeletionWorkflow, contract.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: p.Member.UserID})
 	if err != nil {
 		s.log.Error("workspace deletion not started", "workspace", ws.ID, "err", err)
 		if err := store.UnmarkWorkspaceDeleting(context.WithoutCancel(ctx), s.db, ws); err != nil {

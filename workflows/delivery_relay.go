@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // The delivery relay sends the e-mails the API queues as pending Delivery rows
@@ -18,7 +19,7 @@ import (
 // RelaySweep anyway, so a lost signal delays an e-mail, never loses it.
 
 // RelayKickSignal tells the relay that new deliveries are pending.
-const RelayKickSignal = "kick"
+const RelayKickSignal = contract.RelayKickSignal
 
 // RelaySweep is how often an idle relay looks for pending rows without a signal.
 const RelaySweep = 30 * time.Second
@@ -27,10 +28,12 @@ const RelaySweep = 30 * time.Second
 const relayHistoryLimit = 2000
 
 // DeliveryRelayInput is empty: the relay serves the store its worker is given.
-type DeliveryRelayInput struct{}
+type DeliveryRelayInput = contract.DeliveryRelayInput
 
 // DeliveryRelayWorkflowID is the relay of one task queue.
-func DeliveryRelayWorkflowID(taskQueue string) string { return "delivery-relay:" + taskQueue }
+func DeliveryRelayWorkflowID(taskQueue string) string {
+	return contract.DeliveryRelayWorkflowID(taskQueue)
+}
 
 // DeliveryRelay drains pending deliveries whenever kicked.
 func DeliveryRelay(ctx workflow.Context, in DeliveryRelayInput) error {

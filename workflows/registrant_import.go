@@ -9,15 +9,16 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // RegistrantImportInput names the import (its CSV and progress are in the store).
-type RegistrantImportInput struct {
-	ImportID string
-}
+type RegistrantImportInput = contract.RegistrantImportInput
 
 // RegistrantImportWorkflowID is the one workflow of an import.
-func RegistrantImportWorkflowID(importID string) string { return "import:" + importID }
+func RegistrantImportWorkflowID(importID string) string {
+	return contract.RegistrantImportWorkflowID(importID)
+}
 
 const (
 	// importChunk is how many rows one activity registers and commits.

@@ -7,25 +7,22 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // InvitationsInput names the batch; its addresses are in the store, so the
 // history stays small whatever the list's length.
-type InvitationsInput struct {
-	SessionID, BatchID string
-}
+type InvitationsInput = contract.InvitationsInput
 
 // InvitationsProgress is the progress query's answer.
-type InvitationsProgress struct {
-	Processed, Total int
-}
+type InvitationsProgress = contract.InvitationsProgress
 
 // InvitationsProgressQuery reads how far a batch is.
-const InvitationsProgressQuery = "progress"
+const InvitationsProgressQuery = contract.InvitationsProgressQuery
 
 // InvitationsWorkflowID is the workflow of one batch of one session.
 func InvitationsWorkflowID(sessionID, batchID string) string {
-	return "invitations:" + sessionID + ":" + batchID
+	return contract.InvitationsWorkflowID(sessionID, batchID)
 }
 
 // invitationChunk is how many e-mails one activity sends.

@@ -11,21 +11,11 @@ import (
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // SessionLifecycleInput is what a session's workflow is started with.
-type SessionLifecycleInput struct {
-	SessionID, WorkspaceID, EventID, Title string
-	StartsAt                               time.Time
-	DurationMinutes                        int
-	Timezone                               string
-	ReminderOffsetsMinutes                 []int
-	GreenRoomMinutes                       int
-	AutoStart                              bool
-	// MaxDuration is the plan's longest session: a live session ends by itself
-	// then (0: no limit).
-	MaxDuration time.Duration
-}
+type SessionLifecycleInput = contract.SessionLifecycleInput
 
 // SessionLifecycleResult is the session's final status.
 type SessionLifecycleResult struct {
@@ -34,45 +24,30 @@ type SessionLifecycleResult struct {
 
 // Update and query names of SessionLifecycle.
 const (
-	StartUpdate      = "start"
-	StopUpdate       = "stop"
-	RescheduleUpdate = "reschedule"
-	CancelUpdate     = "cancel"
-	StatusQuery      = "status"
+	StartUpdate      = contract.StartUpdate
+	StopUpdate       = contract.StopUpdate
+	RescheduleUpdate = contract.RescheduleUpdate
+	CancelUpdate     = contract.CancelUpdate
+	StatusQuery      = contract.StatusQuery
 )
 
 // StartRequest and StopRequest name the host who asked, for the logs.
-type StartRequest struct{ By string }
+type StartRequest = contract.StartRequest
 
 // StopRequest asks a live session to end.
-type StopRequest struct{ By string }
+type StopRequest = contract.StopRequest
 
 // RescheduleRequest is a session's new plan.
-type RescheduleRequest struct {
-	StartsAt        time.Time
-	DurationMinutes int
-	Timezone        string
-	By              string
-}
+type RescheduleRequest = contract.RescheduleRequest
 
 // CancelRequest calls a session off.
-type CancelRequest struct{ By string }
+type CancelRequest = contract.CancelRequest
 
 // SessionState is the status query's answer and every update's result.
-type SessionState struct {
-	Status          string
-	StartsAt        time.Time
-	DurationMinutes int
-	Timezone        string
-	Sequence        int
-	StartedAt       *time.Time
-	EndedAt         *time.Time
-	Reminders       []Reminder
-	PostLive        PostLiveState
-}
+type SessionState = contract.SessionState
 
 // SessionWorkflowID is the one workflow of a session.
-func SessionWorkflowID(sessionID string) string { return "session:" + sessionID }
+func SessionWorkflowID(sessionID string) string { return contract.SessionWorkflowID(sessionID) }
 
 // noShowGrace ends a session nobody started this long after its planned end.
 const noShowGrace = 12 * time.Hour
@@ -133,7 +108,7 @@ func (s *sessionRun) setup(ctx workflow.Context) error {
 }
 
 // ErrSessionState is the type of refusals due to the session's status.
-const ErrSessionState = "SessionState"
+const ErrSessionState = contract.ErrSessionState
 
 func (s *sessionRun) can(what string, statuses ...string) error {
 	for _, st := range statuses {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 	_ "time/tzdata" // every worker resolves time zones from the same data: replays stay deterministic
+
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // ReminderAt is when a reminder offsetMinutes before start is due. Whole days
@@ -22,11 +24,7 @@ func ReminderAt(start time.Time, timezone string, offsetMinutes int) (time.Time,
 }
 
 // Reminder is one planned reminder of the current schedule.
-type Reminder struct {
-	OffsetMinutes int
-	At            time.Time
-	Done          bool // sent, or skipped because it was already past when planned
-}
+type Reminder = contract.Reminder
 
 // planReminders lays out the reminders of a schedule made at now; a reminder
 // already past (a session created or moved late) is skipped, not sent late.

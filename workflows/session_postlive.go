@@ -10,6 +10,7 @@ import (
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // postLiveChange versions SessionLifecycle's media and post-live behaviour: version 1 opens
@@ -23,23 +24,15 @@ const (
 
 // RetryPostLiveUpdate re-runs the failed post-live step of a processing_failed session, and
 // the steps after it.
-const RetryPostLiveUpdate = "retry_post_live"
+const RetryPostLiveUpdate = contract.RetryPostLiveUpdate
 
 // RetryPostLiveRequest names the host who asked.
-type RetryPostLiveRequest struct{ By string }
+type RetryPostLiveRequest = contract.RetryPostLiveRequest
 
 // PostLiveState is the post-live chain as the status query shows it.
-type PostLiveState struct {
-	// Done counts the steps finished; FailedStep and Error describe the last failure.
-	Done       int
-	FailedStep string `json:",omitempty"`
-	Error      string `json:",omitempty"`
-	Failures   int
-	Recorded   bool
-	Exports    activities.ExportsSummary
-	EraseAt    *time.Time `json:",omitempty"`
-	Erased     bool
-}
+// Exports holds the SummarizeExports activity's result (the same fields as
+// activities.ExportsSummary).
+type PostLiveState = contract.PostLiveState
 
 // PostLiveStep is one stage of the chain that runs once a session has ended. Steps run in
 // order; a step failing for good is named in the FailedStepKey search attribute and in the

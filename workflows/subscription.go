@@ -10,16 +10,17 @@ import (
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // Names of the Subscription workflow's handlers.
 const (
-	ChangePlanUpdate  = "change-plan"
-	SetSeatsUpdate    = "set-seats"
-	CancelPlanUpdate  = "cancel"
-	ResumePlanUpdate  = "resume"
-	StripeEventSignal = "stripe-event"
-	SubscriptionQuery = "state"
+	ChangePlanUpdate  = contract.ChangePlanUpdate
+	SetSeatsUpdate    = contract.SetSeatsUpdate
+	CancelPlanUpdate  = contract.CancelPlanUpdate
+	ResumePlanUpdate  = contract.ResumePlanUpdate
+	StripeEventSignal = contract.StripeEventSignal
+	SubscriptionQuery = contract.SubscriptionQuery
 )
 
 // Dunning timeline: reminders during the grace period, then suspension.
@@ -33,50 +34,23 @@ var (
 const maxHandledPerRun = 500
 
 // SubscriptionWorkflowID is the one workflow per workspace.
-func SubscriptionWorkflowID(workspaceID string) string { return "subscription:" + workspaceID }
+func SubscriptionWorkflowID(workspaceID string) string {
+	return contract.SubscriptionWorkflowID(workspaceID)
+}
 
 // SubscriptionInput starts (or continues) a workspace's Subscription. State is
 // set when continuing as new; otherwise Plan and Seats seed it.
-type SubscriptionInput struct {
-	WorkspaceID string
-	Plan        string
-	Seats       int
-	// SubscriptionID and CustomerID seed a workflow started after the
-	// subscription already existed (from the workspace's billing copy).
-	SubscriptionID, CustomerID string
-	State                      *SubscriptionState
-}
+type SubscriptionInput = contract.SubscriptionInput
 
 // SubscriptionState is everything the workflow knows, readable by query.
-type SubscriptionState struct {
-	WorkspaceID       string    `json:"workspace_id"`
-	Plan              string    `json:"plan"`
-	Seats             int       `json:"seats"`
-	CustomerID        string    `json:"customer_id,omitempty"`
-	SubscriptionID    string    `json:"subscription_id,omitempty"`
-	Status            string    `json:"status,omitempty"`
-	CancelAtPeriodEnd bool      `json:"cancel_at_period_end"`
-	CurrentPeriodEnd  time.Time `json:"current_period_end"`
-	PendingPlan       string    `json:"pending_plan,omitempty"`
-	DunningSince      time.Time `json:"dunning_since"`
-	RemindersSent     int       `json:"reminders_sent"`
-	Suspended         bool      `json:"suspended"`
-	// Seq numbers every provider call, so idempotency keys are derived from
-	// workflow state only: a retried activity reuses its key, a new call never does.
-	Seq int `json:"seq"`
-	// Handled counts signals and updates of this run.
-	Handled int `json:"handled"`
-}
+type SubscriptionState = contract.SubscriptionState
 
 // ChangePlanRequest moves to another plan; Seats is the licence count when the
 // target is a seats plan (at least 1).
-type ChangePlanRequest struct {
-	Plan  string
-	Seats int
-}
+type ChangePlanRequest = contract.ChangePlanRequest
 
 // SetSeatsRequest sets the number of host licences of a seats plan.
-type SetSeatsRequest struct{ Seats int }
+type SetSeatsRequest = contract.SetSeatsRequest
 
 // Subscription runs a workspace's billing for its whole life.
 func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // Refusals of the Subscription workflow's update validators.
@@ -188,12 +189,12 @@ func (w *subscription) flag(ctx workflow.Context, cancel bool) (SubscriptionStat
 
 // Names of the customer-level updates.
 const (
-	EnsureCustomerUpdate = "ensure-customer"
-	SetAddressUpdate     = "set-address"
+	EnsureCustomerUpdate = contract.EnsureCustomerUpdate
+	SetAddressUpdate     = contract.SetAddressUpdate
 )
 
 // SetAddressRequest is the billing address printed on invoices.
-type SetAddressRequest struct{ Address billing.Address }
+type SetAddressRequest = contract.SetAddressRequest
 
 // ensureCustomer creates the provider's customer if the workspace has none,
 // so a card can be collected before the first paid plan.

@@ -7,21 +7,19 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/workflows/contract"
 )
 
 // WorkspaceDeletionInput asks to delete one workspace.
-type WorkspaceDeletionInput struct {
-	WorkspaceID string
-	RequestedBy string // user id, for the logs
-}
+type WorkspaceDeletionInput = contract.WorkspaceDeletionInput
 
 // WorkspaceDeletionResult reports what happened.
-type WorkspaceDeletionResult struct {
-	Erased bool
-}
+type WorkspaceDeletionResult = contract.WorkspaceDeletionResult
 
 // WorkspaceDeletionWorkflowID is the one id per workspace, so a second request joins the first.
-func WorkspaceDeletionWorkflowID(workspaceID string) string { return "workspace-delete:" + workspaceID }
+func WorkspaceDeletionWorkflowID(workspaceID string) string {
+	return contract.WorkspaceDeletionWorkflowID(workspaceID)
+}
 
 // WorkspaceDeletion ends the workspace's subscription, then erases the
 // workspace. Steps added after v1 shipped are behind workflow.GetVersion so
