@@ -19,8 +19,18 @@ type publicEvent struct {
 	Approval      bool                    `json:"approval"`
 	Waitlist      bool                    `json:"waitlist"`
 	Sessions      []publicSession         `json:"sessions"`
-	Fields        []store.CustomAttribute `json:"fields"`
+	Fields        []publicField           `json:"fields"`
 	WorkspaceName string                  `json:"workspace_name"`
+}
+
+// publicField is a custom field as the registration form asks it: nothing of
+// who in the team defined it, or when.
+type publicField struct {
+	Key      string   `json:"key"`
+	Label    string   `json:"label"`
+	Type     string   `json:"type"`
+	Options  []string `json:"options"`
+	Required bool     `json:"required"`
 }
 
 type publicSession struct {
@@ -77,7 +87,7 @@ func (s *registrationsAPI) publicEventPage(c *gin.Context) {
 		return
 	}
 	out := publicEvent{Title: ev.Title, Description: ev.Description, Slug: ev.Slug, Approval: ev.Settings.Approval,
-		Waitlist: ev.Settings.Waitlist, WorkspaceName: ws.Name, Sessions: []publicSession{}, Fields: []store.CustomAttribute{}}
+		Waitlist: ev.Settings.Waitlist, WorkspaceName: ws.Name, Sessions: []publicSession{}, Fields: []publicField{}}
 	sessions, err := store.PublicSessions(ctx, s.db, ev.ID, 100)
 	if err != nil {
 		fail(c, err)
@@ -87,9 +97,13 @@ func (s *registrationsAPI) publicEventPage(c *gin.Context) {
 		out.Sessions = append(out.Sessions, publicSession{ID: ses.ID, StartsAt: ses.StartsAt, DurationMinutes: ses.DurationMinutes,
 			Timezone: ses.Timezone, Status: ses.Status, Full: ses.SeatsTaken >= ses.Capacity})
 	}
-	if out.Fields, err = store.AttributesByKey(ctx, s.db, ws.ID, ev.Settings.CustomFields); err != nil {
+	attrs, err := store.AttributesByKey(ctx, s.db, ws.ID, ev.Settings.CustomFields)
+	if err != nil {
 		fail(c, err)
 		return
+	}
+	for _, a := range attrs {
+		out.Fields = append(out.Fields, publicField{Key: a.Key, Label: a.Label, Type: a.Type, Options: a.Options, Required: a.Required})
 	}
 	c.JSON(http.StatusOK, out)
 }
