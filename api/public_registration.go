@@ -13,14 +13,14 @@ import (
 
 // publicEvent is what the registration page shows of a published event.
 type publicEvent struct {
-	Title         string                  `json:"title"`
-	Description   string                  `json:"description"`
-	Slug          string                  `json:"slug"`
-	Approval      bool                    `json:"approval"`
-	Waitlist      bool                    `json:"waitlist"`
-	Sessions      []publicSession         `json:"sessions"`
-	Fields        []publicField           `json:"fields"`
-	WorkspaceName string                  `json:"workspace_name"`
+	Title         string          `json:"title"`
+	Description   string          `json:"description"`
+	Slug          string          `json:"slug"`
+	Approval      bool            `json:"approval"`
+	Waitlist      bool            `json:"waitlist"`
+	Sessions      []publicSession `json:"sessions"`
+	Fields        []publicField   `json:"fields"`
+	WorkspaceName string          `json:"workspace_name"`
 }
 
 // publicField is a custom field as the registration form asks it: nothing of
