@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -86,6 +88,13 @@ func (s *workspaceAPI) updateWorkspace(c *gin.Context) {
 	for _, err := range errs {
 		if err != nil {
 			fail(c, err)
+			return
+		}
+	}
+	if req.Language != nil {
+		ws.Language = strings.ToLower(ws.Language)
+		if !slices.Contains(store.Languages, ws.Language) {
+			fail(c, badInput("language", "language must be one of "+strings.Join(store.Languages, ", ")))
 			return
 		}
 	}
