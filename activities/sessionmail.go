@@ -39,7 +39,7 @@ type sessionMailer struct {
 	marks *sentMarks
 
 	mu        sync.Mutex
-	templates map[string]mail.Template
+	templates map[string]*store.EmailTemplate
 	// replay is whether the session has a playable recording (follow-ups link to it).
 	replay bool
 }
@@ -62,29 +62,26 @@ func (a *Activities) sessionMailer(ctx context.Context, sessionID string, marks 
 		return nil, err
 	}
 	replay := err == nil && rec.Status == store.RecordingReady
-	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]mail.Template{}, replay: replay}, nil
+	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]*store.EmailTemplate{}, replay: replay}, nil
 }
 
-// template is the workspace's own wording of kind (subject and text), else the default.
-func (m *sessionMailer) template(ctx context.Context, kind string) (mail.Template, error) {
+// ownTemplate is the workspace's own template of kind, or nil when it has none (the
+// default is then used).
+func (m *sessionMailer) ownTemplate(ctx context.Context, kind string) (*store.EmailTemplate, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if t, ok := m.templates[kind]; ok {
 		return t, nil
 	}
-	t, err := mail.DefaultTemplate(kind)
-	if err != nil {
-		return mail.Template{}, err
-	}
-	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, kind)
+	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, mail.StoredKinds(kind)...)
 	switch {
-	case err == nil:
-		t = mail.Template{Subject: own.Subject, Text: own.Body}
-	case !errors.Is(err, store.ErrNotFound):
-		return mail.Template{}, err
+	case errors.Is(err, store.ErrNotFound):
+		own = nil
+	case err != nil:
+		return nil, err
 	}
-	m.templates[kind] = t
-	return t, nil
+	m.templates[kind] = own
+	return own, nil
 }
 
 // sessionMail is what one session e-mail says beyond its recipient: its kind and, for the
@@ -101,7 +98,7 @@ type sessionMail struct {
 // becomes its Message-ID, so every copy of one delivery reads as one e-mail.
 func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient, deliveryID string) (mail.Message, error) {
 	kind, reminderMinutes := sm.Kind, sm.ReminderMinutes
-	t, err := m.template(ctx, kind)
+	own, err := m.ownTemplate(ctx, kind)
 	if err != nil {
 		return mail.Message{}, err
 	}
@@ -129,7 +126,10 @@ func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient
 	if err := data.Localize(); err != nil {
 		return mail.Message{}, err
 	}
-	msg, err := mail.Compose(kind, t, r.Email, data)
+	msg, err := mail.ComposeWithFallback(kind, own.MailTemplate(), r.Email, data, func(err error) {
+		m.a.Log.Warn("e-mail template failed, sent the default", "workspace", m.ws.ID, "template", own.ID,
+			"kind", kind, "delivery", deliveryID, "err", err)
+	})
 	if err != nil {
 		return mail.Message{}, err
 	}

@@ -169,6 +169,11 @@ func ginPath(p string) string {
 
 var timeType = reflect.TypeOf(time.Time{})
 
+// enumerated is a request type whose values are a closed list, shown as the schema's enum.
+type enumerated interface{ Enum() []string }
+
+var enumeratedType = reflect.TypeOf((*enumerated)(nil)).Elem()
+
 // schemaOf describes a Go type as a JSON schema, following its json tags.
 func schemaOf(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
@@ -176,6 +181,9 @@ func schemaOf(t reflect.Type) map[string]any {
 	}
 	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	if t.Implements(enumeratedType) {
+		return map[string]any{"type": "string", "enum": reflect.Zero(t).Interface().(enumerated).Enum()}
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -114,9 +114,20 @@ func (s *onboardingAPI) invite(c *gin.Context) {
 // sendInvitation e-mails the token; a failure is logged and reported in the
 // answer, never undoing the invitation (it can be re-sent).
 func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
+	own, err := store.TemplateFor(ctx, s.db, p.Workspace.ID, mail.KindInvitation)
+	if errors.Is(err, store.ErrNotFound) {
+		own, err = nil, nil
+	}
+	if err != nil {
+		s.log.Error("invitation template lookup failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
+		own = nil // the default still goes out
+	}
 	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
 		AcceptURL: s.baseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
+	}, own.MailTemplate(), func(err error) {
+		s.log.Warn("e-mail template failed, sent the default", "workspace", p.Workspace.ID, "template", own.ID,
+			"kind", mail.KindInvitation, "invitation", inv.ID, "err", err)
 	})
 	if err == nil {
 		msg.ID = inv.ID // a resend is a new invitation, with its own id

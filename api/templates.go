@@ -1,22 +1,22 @@
 package api
 
 import (
+	"errors"
 	"net/http"
-	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
 
 type templateRequest struct {
-	Name    string `json:"name"`
-	Kind    string `json:"kind"`
-	Subject string `json:"subject"`
-	Body    string `json:"body"`
+	Name    string       `json:"name"`
+	Kind    templateKind `json:"kind"`
+	Subject string       `json:"subject"`
+	Body    string       `json:"body"`
 }
 
 type templateUpdate struct {
@@ -27,11 +27,13 @@ type templateUpdate struct {
 
 var templateRules = ownedRules{EditOwn: authz.TemplateEditOwn, EditOther: authz.TemplateEditOther, DeleteOther: authz.TemplateDeleteOther}
 
-// templateKinds are the e-mails a workspace can reword.
-var templateKinds = []string{
-	"invitation", "confirmation", "reminder", "reschedule", "cancellation",
-	"waitlist_promotion", "follow_up_attended", "follow_up_missed",
-}
+// templateKind is one of mail.CustomKinds, the e-mails a workspace can reword; the older
+// spellings follow_up_attended and follow_up_missed are accepted and stored as the
+// mailer's followup_attended and followup_missed.
+type templateKind string
+
+// Enum lists the kinds in the OpenAPI document.
+func (templateKind) Enum() []string { return mail.CustomKinds }
 
 const maxTemplateBody = 20000
 
@@ -55,24 +57,31 @@ func (r *templateRequest) validate() (err error) {
 	if r.Name, err = required("name", r.Name, 120); err != nil {
 		return err
 	}
-	if !slices.Contains(templateKinds, r.Kind) {
-		return badInput("kind", "kind must be one of "+strings.Join(templateKinds, ", "))
+	kind, ok := mail.CanonicalKind(string(r.Kind))
+	if !ok {
+		return badInput("kind", "kind must be one of "+strings.Join(mail.CustomKinds, ", "))
 	}
-	if r.Subject, err = templateText("subject", r.Subject, 200); err != nil {
+	r.Kind = templateKind(kind)
+	if r.Subject, err = templateText(kind, "subject", r.Subject, 200); err != nil {
 		return err
 	}
-	r.Body, err = templateText("body", r.Body, maxTemplateBody)
+	r.Body, err = templateText(kind, "body", r.Body, maxTemplateBody)
 	return err
 }
 
-// templateText checks one template field: present, bounded, and parseable.
-func templateText(field, v string, max int) (string, error) {
+// templateText checks one field of a template of kind: present, bounded, and rendering
+// with sample data for its kind, so an unknown field or function is refused with 422.
+func templateText(kind, field, v string, max int) (string, error) {
 	v, err := required(field, v, max)
 	if err != nil {
 		return "", err
 	}
-	if _, err := template.New(field).Parse(v); err != nil {
-		return "", badInput(field, field+" is not a valid template: "+err.Error())
+	switch err := mail.CheckTemplate(kind, field, v); {
+	case errors.Is(err, mail.ErrTemplateSyntax):
+		return "", badInput(field, field+" is not a valid template: "+strings.TrimPrefix(err.Error(), mail.ErrTemplateSyntax.Error()+": "))
+	case err != nil:
+		return "", unprocessable(field, field+" does not render with the data of a "+kind+" e-mail: "+
+			strings.TrimPrefix(err.Error(), mail.ErrTemplate.Error()+": "))
 	}
 	return v, nil
 }
@@ -86,7 +95,7 @@ func (s *Server) createTemplate(c *gin.Context) {
 	p := caller(c)
 	t := &store.EmailTemplate{
 		ID: store.NewID("tpl"), WorkspaceID: p.Workspace.ID, OwnerID: p.Member.UserID,
-		Name: req.Name, Kind: req.Kind, Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
+		Name: req.Name, Kind: string(req.Kind), Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
 	}
 	t.UpdatedAt = t.CreatedAt
 	if err := store.Insert(c.Request.Context(), s.db, t); err != nil {
@@ -120,20 +129,23 @@ func (s *Server) updateTemplate(c *gin.Context) {
 			return
 		}
 	}
+	// A template saved under an older spelling is checked, and kept, as its canonical kind.
+	kind, _ := mail.CanonicalKind(t.Kind)
+	t.Kind = kind
 	if req.Subject != nil {
-		if t.Subject, err = templateText("subject", *req.Subject, 200); err != nil {
+		if t.Subject, err = templateText(kind, "subject", *req.Subject, 200); err != nil {
 			fail(c, err)
 			return
 		}
 	}
 	if req.Body != nil {
-		if t.Body, err = templateText("body", *req.Body, maxTemplateBody); err != nil {
+		if t.Body, err = templateText(kind, "body", *req.Body, maxTemplateBody); err != nil {
 			fail(c, err)
 			return
 		}
 	}
 	t.UpdatedAt = store.Now()
-	if err := store.Update(ctx, s.db, t, "name", "subject", "body", "updated_at"); err != nil {
+	if err := store.Update(ctx, s.db, t, "name", "kind", "subject", "body", "updated_at"); err != nil {
 		fail(c, err)
 		return
 	}

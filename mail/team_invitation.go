@@ -17,16 +17,13 @@ type Invitation struct {
 	ExpiresAt     time.Time
 }
 
-// InvitationMessage composes the invitation to `to` from the default templates.
-func InvitationMessage(to string, inv Invitation) (Message, error) {
+// InvitationMessage composes the invitation to `to` from the workspace's own template
+// when own is set, else from the default (see ComposeWithFallback).
+func InvitationMessage(to string, inv Invitation, own *Template, onFallback func(error)) (Message, error) {
 	if err := inv.validate(); err != nil {
 		return Message{}, err
 	}
-	t, err := DefaultTemplate(KindInvitation)
-	if err != nil {
-		return Message{}, err
-	}
-	return Compose(KindInvitation, t, to, inv)
+	return ComposeWithFallback(KindInvitation, own, to, inv, onFallback)
 }
 
 func (inv Invitation) validate() error {

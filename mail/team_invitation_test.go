@@ -19,7 +19,7 @@ func sampleInvitation() Invitation {
 }
 
 func TestInvitationMessage(t *testing.T) {
-	m, err := InvitationMessage("Bob@Example.com", sampleInvitation())
+	m, err := InvitationMessage("Bob@Example.com", sampleInvitation(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestInvitationMessageFoldsSubject(t *testing.T) {
 	inv := sampleInvitation()
 	inv.WorkspaceName = "Acme\r\nBcc: victim@example.com"
 	inv.InviterName = ""
-	m, err := InvitationMessage("bob@example.com", inv)
+	m, err := InvitationMessage("bob@example.com", inv, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestInvitationMessageRefusesBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := sampleInvitation()
 			tt.edit(&inv)
-			if _, err := InvitationMessage(tt.to, inv); !errors.Is(err, tt.want) {
+			if _, err := InvitationMessage(tt.to, inv, nil, nil); !errors.Is(err, tt.want) {
 				t.Errorf("error = %v, want %v", err, tt.want)
 			}
 		})

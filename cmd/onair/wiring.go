@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
 )
@@ -23,7 +24,8 @@ import (
 // newRegistry is the process's Prometheus registry, with Go and process metrics.
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		mail.TemplateFallbacks)
 	return reg
 }
 
