@@ -25,6 +25,7 @@ var secretShapes = []*regexp.Regexp{
 	regexp.MustCompile(`inv_[0-9a-z]{30,}`),
 	regexp.MustCompile(`join_[0-9a-z]{16,}`),
 	regexp.MustCompile(`[jc]1\.[a-z]+_[0-9a-z]{24}\.[A-Za-z0-9_-]{32}`),
+	regexp.MustCompile(`whsec_[A-Za-z0-9+/=]{20,}`),
 }
 
 // personalLinks finds the join and cancel link secrets in an e-mail.
@@ -66,6 +67,15 @@ func TestNoSecretsAtRest(t *testing.T) {
 	for _, key := range []string{owner.Key, admin, ci} {
 		h.must(http.StatusOK, "GET", "/v1/workspace", key, nil)
 	}
+	hook := h.must(http.StatusCreated, "POST", "/v1/webhooks", owner.Key,
+		map[string]any{"url": "https://hooks.example.com/onair", "events": []string{"registrant.created"}}, "Idempotency-Key", "hook-1")
+	whsec := hook.field(t, "secret")
+	if whsec != testLinkKey.WebhookSecret(hook.field(t, "id"), 0) {
+		t.Fatalf("webhook secret %q is not the one derived for its endpoint", whsec)
+	}
+	h.must(http.StatusConflict, "POST", "/v1/webhooks", owner.Key,
+		map[string]any{"url": "https://hooks.example.com/onair", "events": []string{"registrant.created"}}, "Idempotency-Key", "hook-1")
+	handedOut = append(handedOut, whsec)
 
 	// Registrations (public and by the organizer, idempotent) and a speaker: their links
 	// are e-mailed, and work.

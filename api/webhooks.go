@@ -120,11 +120,11 @@ func (s *webhooksAPI) createWebhook(c *gin.Context) {
 		fail(c, unprocessable("url", "a workspace has at most 20 webhook endpoints"))
 		return
 	}
-	secret := "whsec_" + store.NewSecret(24)
 	w := &store.WebhookEndpoint{
 		ID: store.NewID("wh"), WorkspaceID: p.Workspace.ID, URL: req.URL, Events: req.Events,
-		Description: req.Description, Secret: secret, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
+		Description: req.Description, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
 	}
+	secret := s.keys.WebhookSecret(w.ID, w.SecretVersion)
 	if err := store.Insert(ctx, s.db, w); err != nil {
 		fail(c, err)
 		return

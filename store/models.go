@@ -140,14 +140,16 @@ type EmailTemplate struct {
 type WebhookEndpoint struct {
 	bun.BaseModel `bun:"table:webhook_endpoints"`
 
-	ID          string    `bun:",pk" json:"id"`
-	WorkspaceID string    `bun:",notnull" json:"-"`
-	URL         string    `bun:",notnull" json:"url"`
-	Events      []string  `bun:",notnull" json:"events"`
-	Description string    `bun:",notnull,default:''" json:"description"`
-	Secret      string    `bun:",notnull" json:"-"`
-	CreatedBy   string    `bun:",notnull" json:"created_by"`
-	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
+	ID          string   `bun:",pk" json:"id"`
+	WorkspaceID string   `bun:",notnull" json:"-"`
+	URL         string   `bun:",notnull" json:"url"`
+	Events      []string `bun:",notnull" json:"events"`
+	Description string   `bun:",notnull,default:''" json:"description"`
+	// SecretVersion picks the signing secret, derived by LinkKey.WebhookSecret
+	// (none is stored); bumping it rotates the secret.
+	SecretVersion int       `bun:",notnull,default:0" json:"-"`
+	CreatedBy     string    `bun:",notnull" json:"created_by"`
+	CreatedAt     time.Time `bun:",notnull" json:"created_at"`
 }
 
 // Person is a contact of the workspace: anyone who registered to any of its events.
