@@ -20,11 +20,6 @@ type InvitationsProgress = contract.InvitationsProgress
 // InvitationsProgressQuery reads how far a batch is.
 const InvitationsProgressQuery = contract.InvitationsProgressQuery
 
-// InvitationsWorkflowID is the workflow of one batch of one session.
-func InvitationsWorkflowID(sessionID, batchID string) string {
-	return contract.InvitationsWorkflowID(sessionID, batchID)
-}
-
 // invitationChunk is how many e-mails one activity sends.
 const invitationChunk = 200
 

@@ -29,11 +29,6 @@ const RetryPostLiveUpdate = contract.RetryPostLiveUpdate
 // RetryPostLiveRequest names the host who asked.
 type RetryPostLiveRequest = contract.RetryPostLiveRequest
 
-// PostLiveState is the post-live chain as the status query shows it.
-// Exports holds the SummarizeExports activity's result (the same fields as
-// activities.ExportsSummary).
-type PostLiveState = contract.PostLiveState
-
 // PostLiveStep is one stage of the chain that runs once a session has ended. Steps run in
 // order; a step failing for good is named in the FailedStepKey search attribute and in the
 // status query, the session becomes processing_failed, and its hosts are told.
