@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/workflows/contract"
 )
@@ -93,8 +94,8 @@ func (s *workspaceAPI) updateWorkspace(c *gin.Context) {
 	}
 	if req.Language != nil {
 		ws.Language = strings.ToLower(ws.Language)
-		if !slices.Contains(store.Languages, ws.Language) {
-			fail(c, badInput("language", "language must be one of "+strings.Join(store.Languages, ", ")))
+		if !locale.Valid(ws.Language) {
+			fail(c, badInput("language", "language must be one of "+strings.Join(locale.Supported(), ", ")))
 			return
 		}
 	}

@@ -19,10 +19,6 @@ func NewWorkspace(name, plan string) *Workspace {
 	}
 }
 
-// Languages are the languages onair speaks (pages, e-mails, the room), by
-// their ISO 639-1 code; a workspace's language is one of them.
-var Languages = []string{"en", "fr"}
-
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
 func slugify(s string) string {
