@@ -5,23 +5,29 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/store"
 )
 
 type eventRequest struct {
-	Title       string         `json:"title"`
-	Description string         `json:"description"`
-	Settings    *eventSettings `json:"settings"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// Language is what the event's pages and e-mails are written in; empty follows the
+	// workspace's language.
+	Language string         `json:"language"`
+	Settings *eventSettings `json:"settings"`
 }
 
 type eventUpdate struct {
 	Title       *string        `json:"title"`
 	Description *string        `json:"description"`
+	Language    *string        `json:"language"`
 	Settings    *eventSettings `json:"settings"`
 }
 
@@ -73,6 +79,9 @@ func (r *eventRequest) validate() (err error) {
 	if r.Description, err = optional("description", r.Description, 10000); err != nil {
 		return err
 	}
+	if err := eventLanguage(r.Language); err != nil {
+		return err
+	}
 	if r.Settings != nil {
 		return r.Settings.validate()
 	}
@@ -90,8 +99,21 @@ func (r *eventUpdate) validate() (err error) {
 			return err
 		}
 	}
+	if r.Language != nil {
+		if err := eventLanguage(*r.Language); err != nil {
+			return err
+		}
+	}
 	if r.Settings != nil {
 		return r.Settings.validate()
+	}
+	return nil
+}
+
+// eventLanguage accepts a supported language, or empty for the workspace's.
+func eventLanguage(lang string) error {
+	if lang != "" && !locale.Valid(lang) {
+		return badInput("language", "language must be empty (the workspace's) or one of "+strings.Join(locale.Supported(), ", "))
 	}
 	return nil
 }
@@ -170,6 +192,7 @@ func (s *eventsAPI) createEvent(c *gin.Context) {
 		return
 	}
 	ev := store.NewEvent(p.Workspace.ID, req.Title, req.Description, settings, p.Member.UserID)
+	ev.Language = req.Language
 	if err := store.Insert(c.Request.Context(), s.db, ev); err != nil {
 		fail(c, err)
 		return
@@ -198,6 +221,9 @@ func (s *eventsAPI) updateEvent(c *gin.Context) {
 	if req.Description != nil {
 		ev.Description = *req.Description
 	}
+	if req.Language != nil {
+		ev.Language = *req.Language
+	}
 	if err := req.Settings.apply(ctx, s.db, ws, &ev.Settings); err != nil {
 		fail(c, err)
 		return
@@ -205,7 +231,7 @@ func (s *eventsAPI) updateEvent(c *gin.Context) {
 	ev.UpdatedAt = store.Now()
 	promoted := 0
 	err = store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
-		if err := store.Update(ctx, tx, ev, "title", "description", "settings", "updated_at"); err != nil {
+		if err := store.Update(ctx, tx, ev, "title", "description", "language", "settings", "updated_at"); err != nil {
 			return err
 		}
 		if req.Settings == nil || req.Settings.Capacity == nil {
@@ -268,6 +294,7 @@ func (s *eventsAPI) duplicateEvent(c *gin.Context) {
 		return
 	}
 	cp := store.NewEvent(p.Workspace.ID, ev.Title, ev.Description, ev.Settings, p.Member.UserID)
+	cp.Language = ev.Language
 	if err := store.Insert(ctx, s.db, cp); err != nil {
 		fail(c, err)
 		return

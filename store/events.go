@@ -13,11 +13,14 @@ import (
 type Event struct {
 	bun.BaseModel `bun:"table:events"`
 
-	ID          string        `bun:",pk" json:"id"`
-	WorkspaceID string        `bun:",notnull" json:"-"`
-	Title       string        `bun:",notnull" json:"title"`
-	Description string        `bun:",notnull,default:''" json:"description"`
-	Slug        string        `bun:",notnull,unique" json:"slug"`
+	ID          string `bun:",pk" json:"id"`
+	WorkspaceID string `bun:",notnull" json:"-"`
+	Title       string `bun:",notnull" json:"title"`
+	Description string `bun:",notnull,default:''" json:"description"`
+	Slug        string `bun:",notnull,unique" json:"slug"`
+	// Language is what the event's pages and e-mails are written in; empty follows the
+	// workspace's (locale.Choose).
+	Language    string        `bun:",notnull,default:''" json:"language"`
 	Settings    EventSettings `bun:",notnull" json:"settings"`
 	PublishedAt *time.Time    `bun:",nullzero" json:"published_at,omitempty"`
 	CreatedBy   string        `bun:",notnull" json:"created_by"`
