@@ -36,6 +36,8 @@ type NodeParams struct {
 	// OriginPatterns are extra browser origins allowed to open the signaling WebSocket (the
 	// room page is served by the node itself, which is always allowed).
 	OriginPatterns []string
+	// PublicURL is the API's public base URL, whose workspace logos the room page shows.
+	PublicURL string
 }
 
 // Node is one media node: its rooms and the HTTP handler that serves them.
@@ -58,7 +60,7 @@ func NewNode(p NodeParams) (*Node, error) {
 	mux.Handle("GET "+jointoken.SignalPath, signal.NewHandler(signal.Params{
 		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
-	mux.Handle("GET "+roompage.Path, roompage.Handler())
+	mux.Handle("GET "+roompage.Path, roompage.Handler(roompage.Params{PublicURL: p.PublicURL}))
 	mux.Handle("/control/", control.NewHandler(control.Params{
 		Rooms: rooms, Recordings: p.Recordings, Secret: p.Secret, Logger: p.Logger,
 	}))

@@ -64,7 +64,7 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 		}
 	}
 	node, err := media.NewNode(media.NodeParams{Logger: log, Network: network, DB: db, Recordings: recordings,
-		Secret: []byte(cfg.MediaSecret), OriginPatterns: cfg.MediaOrigins})
+		Secret: []byte(cfg.MediaSecret), OriginPatterns: cfg.MediaOrigins, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, nil, err
 	}

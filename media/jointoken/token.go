@@ -44,6 +44,22 @@ type Claims struct {
 	// IssuedAt (unix seconds) lets the media node tell a token issued before a live role
 	// change from one issued after it; without it, Issued assumes TTL before expiry.
 	IssuedAt int64 `json:"iat,omitempty"`
+	// Page is what the room page shows about the session; nil for a token that says nothing.
+	Page *Page `json:"page,omitempty"`
+}
+
+// Page is what the room page shows about its session before and after joining: the event's
+// title, the start and the workspace's brand. It rides in the token because the page knows
+// nothing but its fragment; it is display only, never a right. Short names: URLs carry it.
+type Page struct {
+	Title    string `json:"t,omitempty"`
+	StartsAt int64  `json:"at,omitempty"` // unix seconds
+	Timezone string `json:"tz,omitempty"` // the session's IANA zone
+	// When is the start in the session's zone, written in the room link's language.
+	When         string `json:"when,omitempty"`
+	Organization string `json:"org,omitempty"`   // the workspace's name
+	BrandColor   string `json:"color,omitempty"` // "#rrggbb"
+	LogoURL      string `json:"logo,omitempty"`  // empty when the workspace has no logo
 }
 
 // SignalPath is where the media service accepts the signaling WebSocket that

@@ -36,6 +36,8 @@ type Node struct {
 	Recordings *recording.Store
 	DB         *bun.DB // a fresh Postgres schema: room events and attendance land here
 	Clock      *Clock  // the rooms' clock: chat times, attendance seconds, rate-limit refills
+	// PublicURL stands in for the API's public base URL: it serves /brand/<slug>/logo.
+	PublicURL string
 }
 
 // LoopbackAPI builds test peers as the node builds its own, on loopback.
@@ -97,14 +99,15 @@ func startNode(t *testing.T, dir string, db *bun.DB, network room.Network) *Node
 		t.Fatal(err)
 	}
 	clock := &Clock{now: time.Now().UTC()}
+	brand := startBrandServer(t)
 	node, err := media.NewNode(media.NodeParams{Network: network, Logger: log, DB: db, Now: clock.Now,
-		Recordings: recordings, Secret: TestSecret})
+		Recordings: recordings, Secret: TestSecret, PublicURL: brand.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(node)
 	t.Cleanup(func() { node.Close(); srv.Close() })
-	return &Node{Rooms: node.Rooms(), Server: srv, webrtc: api, Recordings: recordings, DB: db, Clock: clock}
+	return &Node{Rooms: node.Rooms(), Server: srv, webrtc: api, Recordings: recordings, DB: db, Clock: clock, PublicURL: brand.URL}
 }
 
 type testWriter struct{ t *testing.T }

@@ -5,10 +5,14 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/onairhq/onair/locale"
 )
 
 // errorCodes are the values of media/wire's Code* constants: every code an error or bye
@@ -46,16 +50,41 @@ func errorCodes(t *testing.T) []string {
 	return codes
 }
 
-// Every error code the media service sends has its own sentence on the room page, so nobody
-// is ever shown a bare code.
+// Every error code the media service sends has its own sentence on the room page, in every
+// language (room.error.<code> in the catalogues), so nobody is ever shown a bare code.
 func TestRoomPageExplainsEveryErrorCode(t *testing.T) {
-	js, err := os.ReadFile("assets/room.js")
+	for _, lang := range locale.Supported() {
+		ids := locale.MessageIDs(lang)
+		for _, code := range errorCodes(t) {
+			if !slices.Contains(ids, "room.error."+code) {
+				t.Errorf("%s catalogue has no room.error.%s", lang, code)
+			}
+		}
+	}
+}
+
+// Every message the page's script names exists in the catalogue: a typo would show the id.
+func TestRoomPageScriptNamesOnlyCataloguedMessages(t *testing.T) {
+	ids := locale.MessageIDs(locale.Default)
+	files, err := filepath.Glob("assets/*.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, code := range errorCodes(t) {
-		if !regexp.MustCompile(`(?m)[\s{,]` + regexp.QuoteMeta(code) + `:\s`).Match(js) {
-			t.Errorf("room.js MESSAGES has no entry for error code %q", code)
+	named := regexp.MustCompile(`\bt\('([a-z_.]+)'`)
+	seen := 0
+	for _, f := range files {
+		js, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, m := range named.FindAllSubmatch(js, -1) {
+			seen++
+			if id := "room." + string(m[1]); !slices.Contains(ids, id) {
+				t.Errorf("%s names %s, which the catalogue lacks", f, id)
+			}
+		}
+	}
+	if seen < 50 {
+		t.Fatalf("found only %d messages named in the scripts", seen)
 	}
 }

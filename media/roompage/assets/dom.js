@@ -1,5 +1,6 @@
 // Small DOM helpers of the room page. Every text from the network goes in with textContent,
 // never as HTML.
+import { t, lang, roleName } from './i18n.js';
 
 export const STAFF = new Set(['host', 'moderator', 'speaker']);
 export const isStaff = (role) => STAFF.has(role);
@@ -25,14 +26,14 @@ export function button(text, label, onClick, cls = 'small') {
 function timeOf(at) {
   const d = at ? new Date(at) : new Date();
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
 }
 
 // meta is the "who, role, when" line above a chat message or question.
 export function meta(name, role, at, ...extra) {
   return el('div', { class: 'meta' },
-    el('strong', { text: name || 'Someone' }),
-    role ? el('span', { class: 'role', text: role }) : null,
+    el('strong', { text: name || t('someone') }),
+    role ? el('span', { class: 'role', text: roleName(role) }) : null,
     el('time', { datetime: at || '', text: timeOf(at) }),
     ...extra);
 }

@@ -2,6 +2,7 @@
 // controls are built only for those rights.js allows (hidden, never merely disabled).
 import { el, button, meta, put, removeItem, isStaff } from './dom.js';
 import { can } from './rights.js';
+import { t, roleName } from './i18n.js';
 
 export class Panels {
   // me(): {person, role}; send(frame): sends on the room socket, false when disconnected.
@@ -35,9 +36,7 @@ export class Panels {
     this.privateQuestions = !!enabled;
     const t = document.getElementById('private-toggle');
     t.setAttribute('aria-pressed', String(this.privateQuestions));
-    document.getElementById('questions-mode').textContent = this.privateQuestions
-      ? 'Private questions are on: only you and the organizers see your questions.'
-      : 'Everyone sees the questions.';
+    document.getElementById('questions-mode').textContent = t(this.privateQuestions ? 'questions.private_on' : 'questions.public');
     for (const q of this.questionData.values()) this.addQuestion(q);
   }
 
@@ -101,10 +100,10 @@ export class Panels {
     const me = this.me();
     const tools = [];
     if (can(me, 'stage.invite') && m.person !== me.person && m.role === 'participant') {
-      tools.push(button('Invite on stage', `Invite ${m.name} on stage`, () => this.send({ type: 'stage.invite', person: m.person })));
+      tools.push(button(t('people.invite'), t('people.invite_label', { Name: m.name }), () => this.send({ type: 'stage.invite', person: m.person })));
     }
     if (can(me, 'chat.moderate')) {
-      tools.push(button('Delete', `Delete the message of ${m.name}`, () => this.send({ type: 'chat.delete', id: m.id })));
+      tools.push(button(t('delete'), t('chat.delete_label', { Name: m.name }), () => this.send({ type: 'chat.delete', id: m.id })));
     }
     put(this.chat, el('li', { 'data-id': m.id }, meta(m.name, m.role, m.at, ...tools), el('p', { class: 'text', text: m.text })), m.id);
     this.chat.scrollTop = this.chat.scrollHeight;
@@ -125,10 +124,10 @@ export class Panels {
       return;
     }
     const tags = [];
-    if (q.private) tags.push(el('span', { class: 'role', text: 'private' }));
-    if (q.answered_live) tags.push(el('span', { class: 'role', text: 'answered live' }));
+    if (q.private) tags.push(el('span', { class: 'role', text: t('questions.tag_private') }));
+    if (q.answered_live) tags.push(el('span', { class: 'role', text: t('questions.tag_answered_live') }));
     const li = el('li', { 'data-id': q.id }, meta(q.name, '', q.at, ...tags), el('p', { class: 'text', text: q.text }),
-      q.answer ? el('p', { class: 'answer' }, el('span', { class: 'sr-only', text: 'Answer: ' }), q.answer) : null);
+      q.answer ? el('p', { class: 'answer' }, el('span', { class: 'sr-only', text: t('questions.answer_sr') }), q.answer) : null);
     const tools = this.questionTools(q);
     if (tools) li.append(tools);
     put(this.questions, li, q.id);
@@ -145,15 +144,15 @@ export class Panels {
     const inputId = `answer-${q.id}`;
     const input = el('input', { id: inputId, maxlength: '1000', autocomplete: 'off', required: '' });
     const form = el('form', { class: 'composer answer-form' },
-      el('label', { for: inputId, text: `Answer to ${q.name}` }), input, el('button', { type: 'submit', class: 'small', text: 'Answer' }));
+      el('label', { for: inputId, text: t('questions.answer_label', { Name: q.name }) }), input, el('button', { type: 'submit', class: 'small', text: t('questions.answer') }));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const text = input.value.trim();
       if (text) this.send({ type: 'question.answer', id: q.id, text });
     });
     const buttons = el('div', { class: 'meta' },
-      live ? button('Answered live', `Mark the question of ${q.name} answered live`, () => this.send({ type: 'question.answer_live', id: q.id })) : null,
-      remove ? button('Delete', `Delete the question of ${q.name}`, () => this.send({ type: 'question.delete', id: q.id })) : null);
+      live ? button(t('questions.answered_live'), t('questions.answered_live_label', { Name: q.name }), () => this.send({ type: 'question.answer_live', id: q.id })) : null,
+      remove ? button(t('delete'), t('questions.delete_label', { Name: q.name }), () => this.send({ type: 'question.delete', id: q.id })) : null);
     return el('div', {}, answer ? form : null, buttons);
   }
 
@@ -168,14 +167,14 @@ export class Panels {
     for (const p of people) {
       const name = p.name || p.person_id;
       const li = el('li', { 'data-id': p.person_id }, el('span', { text: name }),
-        el('span', { class: 'role', text: p.on_stage ? `${p.role}, on stage` : p.role }));
+        el('span', { class: 'role', text: p.on_stage ? t('people.on_stage', { Role: roleName(p.role) }) : roleName(p.role) }));
       if (p.role === 'participant' && p.person_id !== me.person) {
         const tools = [
           p.on_stage
-            ? can(me, 'stage.remove') && this.tool(p, 'stage.remove', 'Remove from stage', `Remove ${name} from stage`)
-            : can(me, 'stage.invite') && this.tool(p, 'stage.invite', 'Invite on stage', `Invite ${name} on stage`),
-          can(me, 'participant.kick') && this.tool(p, 'participant.kick', 'Remove from session', `Remove ${name} from the session (they may rejoin)`),
-          can(me, 'participant.block') && this.tool(p, 'participant.block', 'Block', `Block ${name} from the session`),
+            ? can(me, 'stage.remove') && this.tool(p, 'stage.remove', t('stage.remove'), t('stage.remove_label', { Name: name }))
+            : can(me, 'stage.invite') && this.tool(p, 'stage.invite', t('people.invite'), t('people.invite_label', { Name: name })),
+          can(me, 'participant.kick') && this.tool(p, 'participant.kick', t('people.kick'), t('people.kick_label', { Name: name })),
+          can(me, 'participant.block') && this.tool(p, 'participant.block', t('people.block'), t('people.block_label', { Name: name })),
         ];
         for (const b of tools) if (b) li.append(b);
       }
@@ -205,7 +204,7 @@ export class Panels {
     list.replaceChildren();
     for (const [person, name] of this.blocked) {
       list.append(el('li', { 'data-id': person }, el('span', { text: name }),
-        button('Unblock', `Unblock ${name}: they may join again`, () => {
+        button(t('people.unblock'), t('people.unblock_label', { Name: name }), () => {
           if (!this.send({ type: 'participant.unblock', person })) return;
           this.blocked.delete(person);
           this.showBlocked();

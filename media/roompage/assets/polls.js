@@ -1,12 +1,11 @@
 // Polls, reactions and calls to action.
 import { el, button, put } from './dom.js';
 import { can } from './rights.js';
+import { t } from './i18n.js';
 
-// The reactions the media service accepts, with what the buttons show and say.
-const REACTIONS = [
-  ['clap', '👏', 'Applause'], ['love', '❤️', 'Love'], ['laugh', '😂', 'Laugh'],
-  ['wow', '😮', 'Wow'], ['party', '🎉', 'Celebrate'], ['like', '👍', 'Like'],
-];
+// The reactions the media service accepts, with what the buttons show (their names are the
+// catalogue's room.reactions.<kind>).
+const REACTIONS = [['clap', '👏'], ['love', '❤️'], ['laugh', '😂'], ['wow', '😮'], ['party', '🎉'], ['like', '👍']];
 
 export class Polls {
   constructor({ me, send }) {
@@ -31,8 +30,8 @@ export class Polls {
   bindReactions() {
     const box = document.getElementById('reaction-buttons');
     this.buttons = new Map();
-    for (const [kind, emoji, label] of REACTIONS) {
-      const b = button(emoji, `React: ${label}`, () => this.send({ type: 'reaction.send', reaction: kind }), '');
+    for (const [kind, emoji] of REACTIONS) {
+      const b = button(emoji, t('reactions.react', { Label: t(`reactions.${kind}`) }), () => this.send({ type: 'reaction.send', reaction: kind }), '');
       b.append(el('span', { class: 'count', text: '' }));
       this.buttons.set(kind, b);
       box.append(b);
@@ -50,7 +49,7 @@ export class Polls {
   snapshot(f) {
     this.list.replaceChildren();
     for (const p of f.polls || []) this.show(p);
-    if (!(f.polls || []).length) this.list.append(el('p', { class: 'empty', text: 'No poll yet.' }));
+    if (!(f.polls || []).length) this.list.append(el('p', { class: 'empty', text: t('polls.none') }));
     this.showReactions(f.reactions);
   }
 
@@ -69,18 +68,18 @@ export class Polls {
       const n = counts[i] || 0;
       const pct = total ? Math.round((100 * n) / total) : 0;
       const id = `poll-${p.id}-${i}`;
-      const mine = this.voted.get(p.id) === i ? ' (your vote)' : '';
-      const meter = el('div', { class: 'bar-meter', role: 'img', 'aria-label': `${option}: ${n} votes, ${pct}%` }, el('span'));
+      const mine = this.voted.get(p.id) === i ? t('polls.your_vote') : '';
+      const meter = el('div', { class: 'bar-meter', role: 'img', 'aria-label': t('polls.meter', { Option: option, Count: n, Percent: pct }) }, el('span'));
       meter.firstChild.style.width = `${pct}%`;
       fs.append(el('div', { class: 'option' },
         voting ? el('input', { type: 'radio', name: `poll-${p.id}`, id, value: String(i) }) : null,
-        el('label', { for: id, text: `${option} — ${n} (${pct}%)${mine}` })), meter);
+        el('label', { for: id, text: t('polls.result', { Option: option, Count: n, Percent: pct }) + mine })), meter);
     });
-    if (voting) fs.append(el('button', { type: 'submit', text: 'Vote' }));
-    fs.append(el('p', { class: 'meta', text: { draft: 'Draft: only staff see it.', sent: 'Open for votes.', closed: 'Poll closed.' }[p.status] || '' }));
+    if (voting) fs.append(el('button', { type: 'submit', text: t('polls.vote') }));
+    fs.append(el('p', { class: 'meta', text: ['draft', 'sent', 'closed'].includes(p.status) ? t(`polls.${p.status}`) : '' }));
     if (can(this.me(), 'poll.create_send') && p.status !== 'closed') {
-      const next = p.status === 'draft' ? ['poll.send', 'Send to everyone'] : ['poll.close', 'Close the poll'];
-      fs.append(button(next[1], `${next[1]}: ${p.question}`, () => this.send({ type: next[0], id: p.id })));
+      const next = p.status === 'draft' ? ['poll.send', t('polls.send')] : ['poll.close', t('polls.close')];
+      fs.append(button(next[1], t('polls.action_label', { Action: next[1], Question: p.question }), () => this.send({ type: next[0], id: p.id })));
     }
     form.append(fs);
     form.addEventListener('submit', (e) => {
@@ -104,8 +103,8 @@ export class Polls {
       const n = (r.counts || {})[kind] || 0;
       b.querySelector('.count').textContent = n ? ` ${n}` : '';
     }
-    document.getElementById('reactions-state').textContent = r.enabled ? '' : 'Reactions are turned off.';
-    document.getElementById('reactions-toggle').textContent = r.enabled ? 'Turn reactions off' : 'Turn reactions on';
+    document.getElementById('reactions-state').textContent = r.enabled ? '' : t('reactions.off');
+    document.getElementById('reactions-toggle').textContent = t(r.enabled ? 'reactions.turn_off' : 'reactions.turn_on');
   }
 
   // showCTA shows a call to action; only http(s) links are made clickable.
@@ -116,7 +115,7 @@ export class Polls {
       return;
     }
     const parts = [el('p', { text: cta.text })];
-    if (/^https?:\/\//i.test(cta.url || '')) parts.push(el('a', { href: cta.url, target: '_blank', rel: 'noopener noreferrer', text: 'Open the link' }));
+    if (/^https?:\/\//i.test(cta.url || '')) parts.push(el('a', { href: cta.url, target: '_blank', rel: 'noopener noreferrer', text: t('cta.open') }));
     box.replaceChildren(...parts);
     box.hidden = false;
   }

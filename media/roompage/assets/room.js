@@ -6,36 +6,15 @@ import { Polls } from './polls.js';
 import { StaffTools } from './staff.js';
 import { isStaff } from './dom.js';
 import { can } from './rights.js';
+import { t, has, roleName } from './i18n.js';
+import { EventInfo } from './event.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
 
-// What each error code of the media service tells the person (media_test checks that every
-// code has an entry). Protocol slips of this page get one sentence: the person can only reload.
-const RELOAD = 'The room did not understand this page. Reload the page; if it keeps happening, tell the organizers.';
-const MESSAGES = {
-  bad_json: RELOAD, unknown_type: RELOAD, not_joined: RELOAD, already_joined: RELOAD,
-  bad_sdp: RELOAD, bad_candidate: RELOAD, bad_request: RELOAD,
-  internal: 'Something went wrong in the room. Reload the page; if it keeps happening, tell the organizers.',
-  not_found: 'That message, question or poll no longer exists.',
-  disabled: 'Reactions are turned off right now.',
-  room_not_live: 'The session has not started yet. This page joins by itself as soon as it does.',
-  room_full: 'The room is full: this session has reached its live-attendee limit. Try again later.',
-  room_closed: 'The session has ended. Thank you for attending.',
-  token_expired: 'Your join link has expired. Open the link from your confirmation e-mail again.',
-  token_invalid: 'This join link is not valid. Open the link from your confirmation e-mail again.',
-  token_wrong_session: 'This join link is for another session.',
-  denied: 'You are not allowed to do that in this room.',
-  rate_limited: 'You are sending too fast. Wait a moment and try again.',
-  publish_refused: 'You can share your camera and microphone only while you are on stage.',
-  no_stage_invite: 'That stage invitation is no longer valid.',
-  no_such_person: 'That person is no longer in the room.',
-  frame_too_large: 'That message is too long.',
-  too_slow: 'Your connection could not keep up with the room. Reconnecting…',
-  recording_failed: 'The recording could not be started or stopped. Try again; if it keeps failing, tell the organiser.',
-  blocked: 'The organizers blocked you from this session: you cannot join it again.',
-  kicked: 'The organizers removed you from this session. You may join again with your join link.',
-};
+// What each error code of the media service tells the person: the catalogue's
+// room.error.<code> (messages_test checks that every code has one).
+const explain = (code) => (has(`error.${code}`) ? t(`error.${code}`) : t('error.unknown', { Code: code }));
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
 
@@ -59,6 +38,8 @@ class RoomPage {
     this.link = link;
     const claims = claimsOf(link.token || '');
     this.me = { person: claims.pid || '', role: claims.role || '', name: claims.name || '', onStage: false };
+    this.event = new EventInfo(claims.page);
+    this.event.show();
     this.conn = null;
     this.lastError = '';
     this.ended = false;
@@ -75,7 +56,7 @@ class RoomPage {
 
   start() {
     if (!this.link.token || !this.link.session) {
-      this.final('This page needs a join link. Open the link from your confirmation e-mail.');
+      this.final(t('error.no_link'));
       return;
     }
     this.connect();
@@ -83,7 +64,7 @@ class RoomPage {
 
   connect() {
     this.lastError = '';
-    this.status('Connecting…');
+    if (document.body.dataset.state !== 'waiting') this.status(t('status.connecting'));
     this.conn = new Connection({
       session: this.link.session, token: this.link.token,
       handlers: {
@@ -98,15 +79,16 @@ class RoomPage {
 
   send(f) {
     if (this.conn && this.conn.send(f)) return true;
-    this.alert('Not connected to the room right now; try again in a moment.');
+    this.alert(t('error.not_connected'));
     return false;
   }
 
   joined(f) {
     this.retries = 0;
     Object.assign(this.me, { person: f.person, role: f.role, name: f.name });
-    $('who').textContent = `${f.name || 'You'} · ${f.role}`;
-    this.status(f.live ? 'You are in the live room.' : 'You are in the green room; the session has not started yet.');
+    this.showWho();
+    this.event.stopWaiting();
+    this.status(t(f.live ? 'status.live_joined' : 'status.green_room'));
     this.clearAlert();
     document.body.dataset.state = 'joined';
     document.body.dataset.live = String(!!f.live);
@@ -125,12 +107,12 @@ class RoomPage {
       case 'error': return this.error(f);
       case 'live':
         document.body.dataset.live = 'true';
-        return this.status('The session is live: the audience is joining.');
+        return this.status(t('status.went_live'));
       case 'bye': return this.bye(f);
-      case 'role': this.me.role = f.role; $('who').textContent = `${this.me.name} · ${f.role}`; return this.applyRole();
+      case 'role': this.me.role = f.role; this.showWho(); return this.applyRole();
       case 'stage': return this.stage(f);
       case 'stage.invited': return this.invited(f);
-      case 'stage.declined': return this.status(`${f.name || 'The person you invited'} declined the stage invitation.`);
+      case 'stage.declined': return this.status(f.name ? t('stage.declined', { Name: f.name }) : t('stage.declined_someone'));
       case 'questions.private': return this.panels.setPrivate(f.enabled);
       case 'chat': return this.panels.addChat(f.chat);
       case 'chat.deleted': return this.panels.deleteChat(f.id);
@@ -142,7 +124,7 @@ class RoomPage {
       case 'cta': return this.polls.showCTA(f.cta);
       case 'presentation': return this.showPresentation(f.presentation);
       case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
-      case 'breakout': return this.status(f.breakout ? `You are in the breakout group “${f.breakout.name}”.` : 'You are back in the main room.');
+      case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
     }
   }
@@ -150,12 +132,13 @@ class RoomPage {
   error(f) {
     this.lastError = f.code;
     if (f.code === 'publish_refused') this.stopPublishing();
-    this.alert(MESSAGES[f.code] || `The room could not do that (${f.code}). Reload the page if it keeps happening.`);
+    if (f.code === 'room_not_live') return; // not a fault: the page waits for the start (closed)
+    this.alert(explain(f.code));
   }
 
   bye(f) {
     this.ended = true;
-    this.final(MESSAGES[f.code] || 'You opened this room in another tab or device; this one is disconnected.');
+    this.final(f.code ? explain(f.code) : t('status.elsewhere'));
   }
 
   // closed decides what follows a dropped socket: wait for the start, fetch a fresh token by
@@ -165,28 +148,30 @@ class RoomPage {
     if (this.ended) return;
     const code = this.lastError;
     if (code === 'room_not_live') {
-      this.status(MESSAGES.room_not_live);
+      this.status(t('error.room_not_live'));
+      this.event.wait();
       setTimeout(() => this.connect(), RETRY_NOT_LIVE_MS);
       return;
     }
     if (code === 'token_expired' && this.link.rejoin && /^https?:\/\//.test(this.link.rejoin)) {
-      this.status('Your join token expired; getting a fresh one…');
+      this.status(t('status.refreshing'));
       sessionStorage.removeItem('onair.room');
       location.assign(this.link.rejoin);
       return;
     }
     if (FINAL.has(code) || code === 'token_expired') {
-      this.final(MESSAGES[code]);
+      this.final(explain(code));
       return;
     }
     const delay = Math.min(30000, 1000 * 2 ** this.retries++);
-    this.status(`Connection lost. Reconnecting in ${Math.round(delay / 1000)} s…`);
+    this.status(t('status.reconnecting', { Seconds: Math.round(delay / 1000) }));
     setTimeout(() => this.connect(), delay);
   }
 
   final(message) {
     this.ended = true;
-    this.status('Disconnected.');
+    this.event.stopWaiting();
+    this.status(t('status.disconnected'));
     this.alert(message);
     document.body.dataset.state = 'ended';
   }
@@ -213,7 +198,7 @@ class RoomPage {
     if (f.person === this.me.person) {
       this.me.onStage = !!f.onStage;
       this.applyRole();
-      if (!f.onStage) this.alert('You are no longer on stage.');
+      if (!f.onStage) this.alert(t('stage.removed_you'));
     }
     this.renderStage();
     this.panels.onStageChanged(f.person, !!f.onStage);
@@ -223,7 +208,7 @@ class RoomPage {
   showRecording(r) {
     this.recording = !!r && r.state === 'recording';
     $('rec').hidden = !this.recording;
-    $('rec-toggle').textContent = this.recording ? 'Stop recording' : 'Start recording';
+    $('rec-toggle').textContent = t(this.recording ? 'rec.stop' : 'rec.start');
   }
 
   // showPeople lists who is in the room and who of them is on stage.
@@ -249,8 +234,8 @@ class RoomPage {
         const b = document.createElement('button');
         b.type = 'button';
         b.className = 'small';
-        b.textContent = 'Remove from stage';
-        b.setAttribute('aria-label', `Remove ${name || person} from stage`);
+        b.textContent = t('stage.remove');
+        b.setAttribute('aria-label', t('stage.remove_label', { Name: name || person }));
         b.addEventListener('click', () => this.send({ type: 'stage.remove', person }));
         li.append(b);
       }
@@ -259,7 +244,7 @@ class RoomPage {
   }
 
   invited(f) {
-    $('invite-text').textContent = `${f.name || 'A host'} invites you on stage: your camera and microphone will be seen and heard by everyone.`;
+    $('invite-text').textContent = f.name ? t('invite.by', { Name: f.name }) : t('invite.by_someone');
     if ($('invite').hidden) this.focusBeforeInvite = document.activeElement;
     $('invite').hidden = false;
     $('invite-accept').focus();
@@ -295,7 +280,7 @@ class RoomPage {
     try {
       this.preview = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 }, audio: true });
     } catch (err) {
-      this.alert(`Your camera or microphone could not be opened (${err.name}). Check the browser's permission for this site.`);
+      this.alert(t('publisher.failed', { Error: err.name }));
       return;
     }
     $('preview').srcObject = this.preview;
@@ -309,7 +294,7 @@ class RoomPage {
     $('publish').hidden = true;
     $('unpublish').hidden = false;
     $('unpublish').focus();
-    this.status('You are on stage: everyone sees and hears you.');
+    this.status(t('publisher.on_stage'));
   }
 
   stopPublishing() {
@@ -334,7 +319,8 @@ class RoomPage {
       v.autoplay = true;
       v.muted = true;
       v.playsInline = true;
-      v.setAttribute('aria-label', `Video of ${this.onStage.get(stream.id) || 'a speaker'}`);
+      const speaker = this.onStage.get(stream.id);
+      v.setAttribute('aria-label', speaker ? t('stage.video_of', { Name: speaker }) : t('stage.video_of_someone'));
       v.srcObject = stream;
       box.append(v);
       stream.addEventListener('removetrack', () => {
@@ -371,8 +357,12 @@ class RoomPage {
     a.href = p.url;
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
-    a.textContent = 'Open the presentation';
-    box.replaceChildren('Presented on stage: ', a);
+    a.textContent = t('presentation.open');
+    box.replaceChildren(t('presentation.shown'), a);
+  }
+
+  showWho() {
+    $('who').textContent = t('who', { Name: this.me.name || t('you'), Role: roleName(this.me.role) });
   }
 
   status(text) { $('status').textContent = text; }

@@ -2,6 +2,7 @@
 // roles rights.js allows (hidden, never merely disabled).
 import { el } from './dom.js';
 import { can } from './rights.js';
+import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const MAIN_ROOM = ''; // breakout.move to the main room
@@ -64,11 +65,11 @@ export class StaffTools {
     for (const g of this.groups) {
       const members = (g.members || []).map((m) => names.get(m) || m);
       list.append(el('li', { 'data-id': g.id }, el('strong', { text: g.name }),
-        el('span', { class: 'meta', text: members.length ? members.join(', ') : 'nobody yet' })));
+        el('span', { class: 'meta', text: members.length ? members.join(', ') : t('breakout.nobody') })));
     }
     const participants = this.people().filter((p) => p.role === 'participant');
     fill($('breakout-person'), participants.map((p) => [p.person_id, p.name || p.person_id]));
-    fill($('breakout-group'), [[MAIN_ROOM, 'the main room'], ...this.groups.map((g) => [g.id, g.name])]);
+    fill($('breakout-group'), [[MAIN_ROOM, t('breakout.main_room')], ...this.groups.map((g) => [g.id, g.name])]);
     $('breakout-move').hidden = !this.groups.length || !participants.length;
     $('breakout-start').hidden = !this.groups.length || this.running;
     $('breakout-end').hidden = !this.running;
