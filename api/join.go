@@ -11,8 +11,10 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/roompage"
+	"github.com/onairhq/onair/pages"
 	"github.com/onairhq/onair/store"
 )
 
@@ -29,6 +31,9 @@ type joinToken struct {
 	Role      authz.SessionRole `json:"role"`
 	Name      string            `json:"name"`
 	ExpiresAt time.Time         `json:"expires_at"`
+	// Language is the room page's: the event's, else the workspace's, else the caller's
+	// Accept-Language.
+	Language string `json:"language"`
 }
 
 // publicJoinRequest carries the secret of a registrant's or speaker's personal join link.
@@ -70,7 +75,8 @@ func (s *joinAPI) memberJoinToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tok, err := s.newJoinToken(ses, p.Workspace, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name})
+	tok, err := s.newJoinToken(c.Request.Context(), ses, p.Workspace, jointoken.Claims{PersonID: p.Member.ID, Role: role, Name: p.Member.Name},
+		c.GetHeader("Accept-Language"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -93,7 +99,7 @@ func (s *joinAPI) publicJoin(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	tok, err := s.joinByLink(c.Request.Context(), req.Token)
+	tok, err := s.joinByLink(c.Request.Context(), req.Token, c.GetHeader("Accept-Language"))
 	linkLookedUp(c, err)
 	if err != nil {
 		fail(c, err)
@@ -103,7 +109,7 @@ func (s *joinAPI) publicJoin(c *gin.Context) {
 }
 
 // joinByLink exchanges the secret of a personal join link for a media join token.
-func (s *joinAPI) joinByLink(ctx context.Context, secret string) (joinToken, error) {
+func (s *joinAPI) joinByLink(ctx context.Context, secret, acceptLanguage string) (joinToken, error) {
 	claims, workspaceID, sessionID, err := s.personByJoinLink(ctx, secret)
 	if err != nil {
 		return joinToken{}, err
@@ -116,7 +122,7 @@ func (s *joinAPI) joinByLink(ctx context.Context, secret string) (joinToken, err
 	if err != nil {
 		return joinToken{}, err
 	}
-	return s.newJoinToken(ses, ws, claims)
+	return s.newJoinToken(ctx, ses, ws, claims, acceptLanguage)
 }
 
 // personByJoinLink finds whose personal link this is: an approved registrant (participant)
@@ -147,15 +153,22 @@ func (s *joinAPI) personByJoinLink(ctx context.Context, secret string) (jointoke
 	return jointoken.Claims{PersonID: st.ID, Role: authz.SessionSpeaker, Name: st.Name}, st.WorkspaceID, st.SessionID, nil
 }
 
-// newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap, for
-// jointoken.TTL.
-func (s *joinAPI) newJoinToken(ses *store.Session, ws *store.Workspace, claims jointoken.Claims) (joinToken, error) {
+// newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap and
+// what the room page shows (roomPage), for jointoken.TTL. acceptLanguage is the browser's,
+// which picks the page's language when neither the event nor the workspace has one.
+func (s *joinAPI) newJoinToken(ctx context.Context, ses *store.Session, ws *store.Workspace, claims jointoken.Claims, acceptLanguage string) (joinToken, error) {
 	if len(s.mediaSecret) == 0 || s.mediaURL == "" {
 		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
 		return joinToken{}, conflict("the session is " + ses.Status)
 	}
+	ev, err := store.Get[store.Event](ctx, s.db, ws.ID, ses.EventID)
+	if err != nil {
+		return joinToken{}, err
+	}
+	lang := locale.Choose(acceptLanguage, ev.Language, ws.Language)
+	claims.Page = s.roomPage(ev, ses, ws, lang)
 	now := time.Now()
 	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.mediaURL
 	claims.MaxAttendees = billing.PlanOf(ws.Plan).MaxLiveAttendees
@@ -165,8 +178,17 @@ func (s *joinAPI) newJoinToken(ses *store.Session, ws *store.Workspace, claims j
 		return joinToken{}, err
 	}
 	return joinToken{Token: tok, MediaURL: s.mediaURL, SignalURL: signalURL(s.mediaURL),
-		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.mediaURL, SessionID: ses.ID, Token: tok}),
-		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry()}, nil
+		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.mediaURL, SessionID: ses.ID, Token: tok, Lang: lang}),
+		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry(), Language: lang}, nil
+}
+
+// roomPage is what the room page shows about ses: the event's title, the start written in
+// lang in the session's own zone (the page adds the visitor's), and the workspace's brand.
+func (s *joinAPI) roomPage(ev *store.Event, ses *store.Session, ws *store.Workspace, lang string) *jointoken.Page {
+	brand := pages.BrandOf(ws, s.baseURL)
+	return &jointoken.Page{Title: ev.Title, StartsAt: ses.StartsAt.Unix(), Timezone: ses.Timezone,
+		When: locale.For(lang).DateTimeIn(ses.StartsAt, ses.Timezone), Organization: brand.Name,
+		BrandColor: brand.Color, LogoURL: brand.LogoURL}
 }
 
 // signalURL is the media service's WebSocket endpoint: http(s) becomes ws(s).

@@ -61,8 +61,8 @@ func TestJoinLinkOpensTheRoomPage(t *testing.T) {
 		t.Fatalf("approved registrant: status %d, want 303", res.StatusCode)
 	}
 	page, fragment, _ := strings.Cut(res.Header.Get("Location"), "#")
-	if page != testMediaURL+roompage.Path {
-		t.Fatalf("redirect to %q, want the media service's room page %q", page, testMediaURL+roompage.Path)
+	if page != testMediaURL+roompage.Path+"?lang=en" {
+		t.Fatalf("redirect to %q, want the media service's English room page %q", page, testMediaURL+roompage.Path+"?lang=en")
 	}
 	if strings.Contains(page, secret) {
 		t.Fatal("the link secret is outside the fragment, where servers log it")

@@ -254,7 +254,9 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	if string(head.Body) != "\x1a\x45\xdf\xa3" || !strings.HasPrefix(head.Header.Get("Content-Range"), "bytes 0-3/") {
 		t.Fatalf("range request: %q, Content-Range %q", head.Body, head.Header.Get("Content-Range"))
 	}
-	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone", "", nil), http.StatusNotFound)
+	if r := h.call("GET", "/replay/join_nobodyhasthisone", "", nil); r.Status != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("an unknown replay link: %d %q, want a 404 page", r.Status, r.Header.Get("Content-Type"))
+	}
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone/video", "", nil), http.StatusNotFound)
 	isProblem(t, h.call("GET", cid+"/video", "", nil, "Range", "bytes=999999999-"), http.StatusRequestedRangeNotSatisfiable)
 	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.dan])+"/video", "", nil), http.StatusForbidden)

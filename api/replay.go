@@ -2,13 +2,14 @@ package api
 
 import (
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/pages"
 	"github.com/onairhq/onair/store"
 )
 
@@ -16,71 +17,108 @@ import (
 // link (the one in their e-mails): anyone else gets a 404, as for a link that never existed.
 func (s *recordingsAPI) replayRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
-		Summary: "A registrant's replay page; each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
+		Summary: "A registrant's replay page (the event's title, date and the video, in its language and brand); each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay's WebM, streamed from the media node; Range requests seek", Raw: "video/webm", Handler: s.replayVideo})
 }
 
-// replayFor finds the registrant of a replay link whose session has a ready recording.
-func (s *recordingsAPI) replayFor(c *gin.Context) (*store.Registrant, error) {
+// replayFor finds the registrant of a replay link whose session has a ready recording, and
+// that recording. The registrant comes back with the error too whenever the link matched
+// someone, so the page saying why is in their event's language and brand.
+func (s *recordingsAPI) replayFor(c *gin.Context) (*store.Registrant, *store.Recording, error) {
 	secret := c.Param("secret")
 	if len(secret) > 200 {
-		return nil, notFound("replay")
+		return nil, nil, notFound("replay")
 	}
 	ctx := c.Request.Context()
 	reg, err := store.RegistrantByLink(ctx, s.db, s.linkKey, store.LinkJoin, secret)
 	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("replay")
+		return nil, nil, notFound("replay")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if reg.Status != store.RegistrantApproved {
-		return nil, problem(http.StatusForbidden, "replay-refused", "No replay for this registration",
+		return reg, nil, problem(http.StatusForbidden, "replay-refused", "No replay for this registration",
 			"the replay is for approved registrants; this registration is "+reg.Status)
 	}
 	rec, err := store.RecordingOf(ctx, s.db, reg.SessionID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Status != store.RecordingReady) {
-		return nil, notFound("replay (the session has no recording ready)")
+		return reg, nil, notFound("replay (the session has no recording ready)")
 	}
 	if err != nil {
-		return nil, err
+		return reg, nil, err
 	}
 	if s.media == nil {
-		return nil, problem(http.StatusServiceUnavailable, "media-unavailable", "Replay unavailable", "no media node is configured")
+		return reg, nil, problem(http.StatusServiceUnavailable, "media-unavailable", "Replay unavailable", "no media node is configured")
 	}
-	return reg, nil
+	return reg, rec, nil
 }
 
-var replayPage = template.Must(template.New("replay").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Replay</title><style>body{margin:0;background:#111;display:flex;justify-content:center}video{width:100%;max-width:1280px}</style></head>
-<body><video controls preload="metadata" src="{{.}}"></video></body></html>
-`))
+// replayView is the replay page's own data beside the layout's.
+type replayView struct {
+	When     string // the session's start, in its own zone
+	Duration string // empty when unknown
+	VideoURL string
+}
 
+// replayPage shows the replay under the event's title and date, in the workspace's brand and
+// the event's language: a plain <video> that plays without JavaScript, and a download link.
+// A link without a replay gets a page saying why, in the status the JSON routes give.
 func (s *recordingsAPI) replayPage(c *gin.Context) {
-	reg, err := s.replayFor(c)
+	ctx := c.Request.Context()
+	reg, rec, err := s.replayFor(c)
+	page := s.page(c, nil, nil)
+	var subject *sessionSubject
+	if reg != nil {
+		var loadErr error
+		if subject, loadErr = loadSessionSubject(ctx, s.db, reg.WorkspaceID, reg.SessionID); loadErr == nil {
+			page = s.page(c, subject.ws, subject.ev)
+		} else if err == nil {
+			err = loadErr
+		}
+	}
+	c.Header("Referrer-Policy", "no-referrer") // the link is a secret
 	if err != nil {
-		fail(c, err)
+		s.replayRefused(c, page, err)
 		return
 	}
-	if err := store.RecordReplayView(c.Request.Context(), s.db, reg); err != nil {
-		fail(c, err)
+	if err := store.RecordReplayView(ctx, s.db, reg); err != nil {
+		s.replayRefused(c, page, err)
 		return
 	}
 	s.log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Header("Cache-Control", "no-store")
-	c.Header("Referrer-Policy", "no-referrer") // the link is a secret
-	c.Status(http.StatusOK)
-	_ = replayPage.Execute(c.Writer, c.Param("secret")+"/video")
+	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone),
+		VideoURL: "/replay/" + url.PathEscape(c.Param("secret")) + "/video"}
+	if minutes := int((rec.DurationMS + 30_000) / 60_000); minutes > 0 {
+		view.Duration = page.L.Duration(minutes)
+	}
+	page.Title, page.NoIndex, page.Data = subject.ev.Title, true, view
+	s.render(c, http.StatusOK, "replay", page)
+}
+
+// replayRefused says why a replay link shows no replay, in the status of the JSON routes.
+func (s *recordingsAPI) replayRefused(c *gin.Context, page pages.Page, err error) {
+	status, key := http.StatusInternalServerError, "failed"
+	var p *Problem
+	switch {
+	case errors.As(err, &p) && p.Status == http.StatusNotFound:
+		status, key = p.Status, "not_found"
+	case errors.As(err, &p) && p.Status == http.StatusForbidden:
+		status, key = p.Status, "refused"
+	case errors.As(err, &p) && p.Status == http.StatusServiceUnavailable:
+		status, key = p.Status, "unavailable"
+	default:
+		_ = c.Error(err)
+	}
+	s.notice(c, status, page, "replay."+key+".title", "replay."+key+".message")
 }
 
 // replayVideo passes the Range header to the media node and streams its answer back as is
 // (200 or 206 with Content-Range), so players can seek without onair holding the file.
 func (s *recordingsAPI) replayVideo(c *gin.Context) {
-	reg, err := s.replayFor(c)
+	reg, _, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return
