@@ -34,8 +34,8 @@ export class Panels {
   // setPrivate shows whether private questions are on (questions.private, joined).
   setPrivate(enabled) {
     this.privateQuestions = !!enabled;
-    const t = document.getElementById('private-toggle');
-    t.setAttribute('aria-pressed', String(this.privateQuestions));
+    const toggle = document.getElementById('private-toggle');
+    toggle.setAttribute('aria-pressed', String(this.privateQuestions));
     document.getElementById('questions-mode').textContent = t(this.privateQuestions ? 'questions.private_on' : 'questions.public');
     for (const q of this.questionData.values()) this.addQuestion(q);
   }
@@ -60,11 +60,11 @@ export class Panels {
   bindTabs() {
     const tabs = [...document.querySelectorAll('[role="tab"]')];
     const select = (tab) => {
-      for (const t of tabs) {
-        const on = t === tab;
-        t.setAttribute('aria-selected', String(on));
-        t.tabIndex = on ? 0 : -1;
-        document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+      for (const other of tabs) {
+        const on = other === tab;
+        other.setAttribute('aria-selected', String(on));
+        other.tabIndex = on ? 0 : -1;
+        document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
       }
       tab.focus();
     };

@@ -299,7 +299,7 @@ class RoomPage {
 
   stopPublishing() {
     if (this.conn) this.conn.unpublish();
-    if (this.preview) for (const t of this.preview.getTracks()) t.stop();
+    if (this.preview) for (const track of this.preview.getTracks()) track.stop();
     this.preview = null;
     $('preview').srcObject = null;
     $('preview-start').hidden = false;
