@@ -39,8 +39,8 @@ func verifyJoin(t *testing.T, r reply, session, person string, role authz.Sessio
 	if got := r.field(t, "signal_url"); got != "ws://media.onair.test"+jointoken.SignalPath {
 		t.Fatalf("signal_url %q", got)
 	}
-	if got, want := r.field(t, "room_url"), testMediaURL+"/room/#session="+session+"&token="; !strings.HasPrefix(got, want) {
-		t.Fatalf("room_url %q, want the room page with the token in the fragment", got)
+	if got, want := r.field(t, "room_url"), testMediaURL+"/room/?lang=en#session="+session+"&token="; !strings.HasPrefix(got, want) {
+		t.Fatalf("room_url %q, want the English room page with the token in the fragment", got)
 	}
 	if _, err := jointoken.Verify(testMediaSecret, r.field(t, "token"), "ses_other", time.Now()); err == nil {
 		t.Fatal("the token verifies for another session")
