@@ -6,10 +6,10 @@ import "slices"
 type family int
 
 const (
-	familySession family = iota // SessionMail
-	familyInvitation            // Invitation
-	familyDunning               // Dunning
-	familySignup                // SignupVerification
+	familySession    family = iota // SessionMail
+	familyInvitation               // Invitation
+	familyDunning                  // Dunning
+	familySignup                   // SignupVerification
 )
 
 // kindSpec says what one kind of e-mail is.

@@ -27,11 +27,11 @@ type Attachment struct {
 
 // Message is one e-mail as onair composes it; senders turn it into RFC 5322 bytes.
 type Message struct {
-	From        string // optional; the sender's default is used when empty
-	To          []string
-	Subject     string
-	Text        string // plain-text body, required: every client can show it
-	HTML        string // optional alternative to Text
+	From    string // optional; the sender's default is used when empty
+	To      []string
+	Subject string
+	Text    string // plain-text body, required: every client can show it
+	HTML    string // optional alternative to Text
 	// Calendar is an iCalendar invitation sent inline, as a third alternative beside Text
 	// and HTML (its ContentType names the iTIP method); see AddCalendar.
 	Calendar    *Attachment
