@@ -209,13 +209,26 @@ func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInpu
 	if err != nil {
 		return err
 	}
-	t, err := mail.DefaultTemplate(in.Kind)
-	if err != nil {
+	if _, err := mail.DefaultTemplate(in.Kind); err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownMailKind", err)
 	}
+	own, err := store.TemplateFor(ctx, a.DB, ws.ID, ws.Language, in.Kind)
+	if errors.Is(err, store.ErrNotFound) {
+		own, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	// Billing e-mails go to the team, in the workspace's language, with its brand.
 	data := mail.Dunning{WorkspaceName: ws.Name, GraceEndsAt: in.GraceEndsAt, BillingURL: a.PublicURL + "/v1/billing"}
+	if loc, err := time.LoadLocation(ws.Timezone); err == nil {
+		data.GraceEndsAt = data.GraceEndsAt.In(loc) // the team's wall clock
+	}
 	for _, to := range emails {
-		m, err := mail.Compose(in.Kind, t, to, data)
+		env := mail.Envelope{Kind: in.Kind, To: to, Lang: ws.Language, Brand: a.workspaceBrand(ws), Data: data}
+		m, err := mail.ComposeWithFallback(env, own.MailTemplate(), func(err error) {
+			a.Log.Warn("e-mail template failed, sent the default", "workspace", ws.ID, "template", own.ID, "kind", in.Kind, "err", err)
+		})
 		if err != nil {
 			return fmt.Errorf("compose %s to billing contact: %w", in.Kind, err)
 		}

@@ -2,6 +2,7 @@ package mail
 
 import (
 	htmltemplate "html/template"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -103,4 +104,14 @@ func htmlBody(body string) htmltemplate.HTML {
 		b.WriteString("\n")
 	}
 	return htmltemplate.HTML(b.String()) // the parts were escaped by html/template
+}
+
+// WorkspaceBrand is the brand of a workspace's e-mails: its name, its colour, and its logo
+// as the API serves it (base/brand/<slug>/logo) when it has one.
+func WorkspaceBrand(base, name, slug string, hasLogo bool, color string) Brand {
+	b := Brand{Name: name, Color: color}
+	if hasLogo && slug != "" {
+		b.LogoURL = strings.TrimRight(base, "/") + "/brand/" + url.PathEscape(slug) + "/logo"
+	}
+	return b
 }
