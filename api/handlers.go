@@ -14,12 +14,13 @@ import (
 )
 
 // base is what every handler shares: the store, the log, the authz and audit helpers
-// (check, audit, checkOwned) and the way to mount a route (the Server's add, so every
-// route still reaches the OpenAPI document).
+// (check, audit, checkOwned), the way to mount a route (the Server's add, so every
+// route still reaches the OpenAPI document) and the way to draw a hosted page (site.go).
 type base struct {
-	db  *bun.DB
-	log *slog.Logger
-	add func(route)
+	db   *bun.DB
+	log  *slog.Logger
+	add  func(route)
+	site *site // the hosted pages' base URL and form signer (site.go)
 }
 
 // eventsAPI serves events, sessions, session invitations and registrant imports: the

@@ -113,7 +113,7 @@ func New(p Params) *Server {
 		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	b := &base{db: p.DB, log: p.Log}
+	b := &base{db: p.DB, log: p.Log, site: newSite(p.BaseURL, p.LinkKey)}
 	s := &Server{
 		base: b, engine: gin.New(), limits: newLimiter(p.Limits),
 		gatherer: p.Gatherer, readyCheck: p.Ready,
@@ -140,6 +140,7 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // register mounts every resource's routes.
 func (s *Server) register() {
 	s.operationalRoutes()
+	s.siteRoutes()
 	s.onboarding.signupRoutes()
 	s.roles.meRoutes()
 	s.apiKeyRoutes()

@@ -165,3 +165,11 @@ func HashLegacyLinks(ctx context.Context, db bun.IDB) error {
 	}
 	return nil
 }
+
+// Subkey derives a key of its own for one use of the server's key (signing hosted pages'
+// forms, say), so no two uses ever share a MAC key.
+func (k LinkKey) Subkey(use string) []byte {
+	m := hmac.New(sha256.New, k)
+	m.Write([]byte("subkey\x00" + use))
+	return m.Sum(nil)
+}

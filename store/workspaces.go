@@ -39,6 +39,14 @@ func GetWorkspace(ctx context.Context, db bun.IDB, id string) (*Workspace, error
 	return ws, notFound("get workspace "+id, err)
 }
 
+// WorkspaceBySlug is the workspace a public address names (its company page, its logo);
+// a workspace being deleted is not found.
+func WorkspaceBySlug(ctx context.Context, db bun.IDB, slug string) (*Workspace, error) {
+	ws := new(Workspace)
+	err := db.NewSelect().Model(ws).Where("slug = ?", slug).Where("deleting_at IS NULL").Scan(ctx)
+	return ws, notFound("workspace "+slug, err)
+}
+
 // TouchWorkspace sets UpdatedAt and writes the given columns.
 func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...string) error {
 	ws.UpdatedAt = Now()
