@@ -212,7 +212,7 @@ func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInpu
 	if _, err := mail.DefaultTemplate(in.Kind); err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownMailKind", err)
 	}
-	own, err := store.TemplateFor(ctx, a.DB, ws.ID, ws.Language, in.Kind)
+	own, err := store.TemplateFor(ctx, a.DB, ws.ID, ws.Language, mail.StoredKinds(in.Kind))
 	if errors.Is(err, store.ErrNotFound) {
 		own, err = nil, nil
 	}

@@ -108,7 +108,7 @@ func (m *sessionMailer) ownTemplate(ctx context.Context, kind string) (*store.Em
 	if t, ok := m.templates[kind]; ok {
 		return t, nil
 	}
-	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, m.lang, mail.StoredKinds(kind)...)
+	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, m.lang, mail.StoredKinds(kind))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		own = nil

@@ -43,6 +43,35 @@ func (s *registrationsAPI) registrantRoutes() {
 		Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantApproved)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/deny", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary: "Deny a pending or waitlisted registrant", Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
+		Summary:  "Cancel a registration as the organizer: the seat goes to the waitlist and the registrant is told by e-mail",
+		Response: store.Registrant{}, Handler: s.cancelRegistrant})
+}
+
+// cancelRegistrant cancels someone's registration on the organizer's behalf; the e-mail
+// saying so is queued with the change (store.ChangeRegistrantStatus).
+func (s *registrationsAPI) cancelRegistrant(c *gin.Context) {
+	ctx := c.Request.Context()
+	ws := caller(c).Workspace.ID
+	reg, err := store.Get[store.Registrant](ctx, s.db, ws, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditObject(c, "registrant", reg.ID)
+	switch reg.Status {
+	case store.RegistrantDenied, store.RegistrantBlocked:
+		fail(c, conflict("the registrant is "+reg.Status))
+		return
+	}
+	reg, err = store.ChangeRegistrantStatus(ctx, s.db, store.StatusChange{Workspace: ws, Registrant: reg.ID,
+		Status: store.RegistrantCancelled, ByOrganizer: true})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.relay.kick() // the e-mail, and a promotion from the waitlist
+	c.JSON(http.StatusOK, reg)
 }
 
 // validate applies the registrant rules that need no event (store.Registration.Clean).

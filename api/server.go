@@ -156,6 +156,7 @@ func (s *Server) register() {
 	s.roles.staffRoutes()
 	s.registrations.registrantRoutes()
 	s.registrations.publicRegistrationRoutes()
+	s.registrations.unsubscribeRoutes()
 	s.events.importRoutes()
 	s.events.sessionInvitationRoutes()
 	s.auditRoutes()

@@ -114,7 +114,8 @@ func (s *onboardingAPI) invite(c *gin.Context) {
 // sendInvitation e-mails the token; a failure is logged and reported in the
 // answer, never undoing the invitation (it can be re-sent).
 func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
-	own, err := store.TemplateFor(ctx, s.db, p.Workspace.ID, mail.KindInvitation)
+	ws := p.Workspace
+	own, err := store.TemplateFor(ctx, s.db, ws.ID, ws.Language, mail.StoredKinds(mail.KindInvitation))
 	if errors.Is(err, store.ErrNotFound) {
 		own, err = nil, nil
 	}
@@ -122,7 +123,9 @@ func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *s
 		s.log.Error("invitation template lookup failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
 		own = nil // the default still goes out
 	}
-	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
+	// The team's e-mails are written in the workspace's language, in its brand.
+	brand := mail.WorkspaceBrand(s.baseURL, ws.Name, ws.Slug, len(ws.Logo) > 0, ws.Settings.BrandColor)
+	msg, err := mail.InvitationMessage(inv.Email, ws.Language, brand, mail.Invitation{
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
 		AcceptURL: s.baseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
 	}, own.MailTemplate(), func(err error) {

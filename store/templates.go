@@ -11,7 +11,7 @@ import (
 // TemplateFor returns the workspace's e-mail template of any of kinds (one kind and its
 // older spellings) for a recipient writing lang: the newest written for lang, else the
 // newest written for no language in particular, or ErrNotFound (the default is then used).
-func TemplateFor(ctx context.Context, db bun.IDB, ws, lang string, kinds ...string) (*EmailTemplate, error) {
+func TemplateFor(ctx context.Context, db bun.IDB, ws, lang string, kinds []string) (*EmailTemplate, error) {
 	t := new(EmailTemplate)
 	err := db.NewSelect().Model(t).Where("workspace_id = ?", ws).Where("kind IN (?)", bun.In(kinds)).
 		Where("language IN (?)", bun.In([]string{lang, ""})).
