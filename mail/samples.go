@@ -73,6 +73,9 @@ func SampleMessages(lang string, l SampleLinks) ([]Message, error) {
 	for _, kind := range AllKinds {
 		env := Envelope{Kind: kind, To: "ada@example.com", Lang: lang, Data: SampleData(kind, lang, l),
 			Brand: Brand{Name: "Acme", LogoURL: l.Logo, Color: "#0b7285"}}
+		if kind == KindSignupVerification {
+			env.Lang = "en" // bilingual, English first, as SignupVerificationMessage sends it
+		}
 		if Unsubscribable(kind) {
 			env.UnsubscribeURL = l.or(l.Unsubscribe, "/unsubscribe/x")
 		}
