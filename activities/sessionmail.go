@@ -156,7 +156,7 @@ func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient
 	}
 	if sm.FailedStep != "" {
 		data.FailedStep = sm.FailedStep
-		data.RetryURL = base + "/v1/sessions/" + m.sess.ID + "/post-live/retry"
+		data.RetryCall = "POST /v1/sessions/" + m.sess.ID + "/post-live/retry"
 	}
 	if err := data.Localize(); err != nil {
 		return mail.Message{}, err

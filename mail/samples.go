@@ -17,9 +17,8 @@ type SampleLinks struct {
 	Register    string // the event's public page (/e/<slug>), in session invitations
 	Unsubscribe string // the one-click unsubscribe link (/unsubscribe/<token>)
 	Accept      string // a team invitation's accept link
-	Billing     string // where a billing contact pays
+	Billing     string // the payment provider's page of an open invoice; empty: none (local billing)
 	Verify      string // the sign-up verification endpoint
-	Retry       string // the post-live retry endpoint
 	Logo        string // the workspace's logo (/brand/<slug>/logo)
 }
 
@@ -42,7 +41,7 @@ func SampleData(kind, lang string, l SampleLinks) any {
 		return Invitation{WorkspaceName: "Acme", InviterName: "Ada Lovelace", Role: "member",
 			AcceptURL: l.or(l.Accept, "/invitations/accept?token=token"), Token: "token", ExpiresAt: sampleStart.Add(7 * 24 * time.Hour)}
 	case familyDunning:
-		return Dunning{WorkspaceName: "Acme", GraceEndsAt: sampleStart, BillingURL: l.or(l.Billing, "/v1/billing")}
+		return Dunning{WorkspaceName: "Acme", GraceEndsAt: sampleStart, BillingURL: l.Billing}
 	case familySignup:
 		return SignupVerification{WorkspaceName: "Acme", Name: "Ada Lovelace", VerifyURL: l.or(l.Verify, "/v1/signup/verify"),
 			Token: "token", ExpiresAt: sampleStart}
@@ -50,7 +49,7 @@ func SampleData(kind, lang string, l SampleLinks) any {
 	m := SessionMail{WorkspaceName: "Acme", EventTitle: "Launch", Name: "Ada Lovelace", StartsAt: sampleStart,
 		Timezone: "Europe/Paris", DurationMinutes: 60, JoinURL: l.or(l.Join, "/join/x"), CancelURL: l.or(l.Cancel, "/cancel/x"),
 		Status: "approved", Reminder: locale.For(lang).In(60), ReplayURL: l.or(l.Replay, "/replay/x"),
-		FailedStep: "transcode", RetryURL: l.or(l.Retry, "/v1/sessions/x/post-live/retry")}
+		FailedStep: "transcode", RetryCall: "POST /v1/sessions/ses_sample/post-live/retry"}
 	switch kind {
 	case KindSessionInvitation:
 		m.JoinURL, m.CancelURL = l.or(l.Register, "/e/launch"), ""

@@ -44,7 +44,9 @@ type SessionMail struct {
 	Reminder        string // "in 1 hour", "dans 1 heure", for reminders (locale.Localizer.In)
 	ReplayURL       string // the recipient's replay link; empty when nothing was recorded
 	FailedStep      string // the post-live step that failed, for hosts
-	RetryURL        string // the API call that re-runs it
+	// RetryCall is the API call that re-runs it ("POST /v1/sessions/…/post-live/retry"):
+	// written out for the team, not a link, since a browser cannot make that call.
+	RetryCall string
 }
 
 // Localize puts StartsAt in the session's time zone, so {{date .StartsAt}}
