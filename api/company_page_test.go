@@ -65,8 +65,8 @@ func TestCompanyPage(t *testing.T) {
 	r := h.must(http.StatusOK, "GET", "/c/"+co.slug, "", nil, "Accept-Language", "en-US,en;q=0.9")
 	body := wantPage(t, r, http.StatusOK, "fr",
 		"<h1>Lumière Conseil</h1>", "Des webinaires sur l’éclairage durable.", `href="https://lumiere.example"`, "Visiter notre site",
-		"Prochains webinaires", "Éclairer un entrepôt", `href="/e/`+co.listed+`"`, "Durée : 20 minutes",
-		`data-local-label="Chez vous : "`, "Voir le détail et s’inscrire")
+		"Prochains webinaires", "Éclairer un entrepôt", `href="/e/`+co.listed+`"`, "Durée\u00a0: 20 minutes",
+		"data-local-label=\"Chez vous\u00a0: \"", "Voir le détail et s’inscrire")
 	for _, hidden := range []string{"Brouillon secret", "Session terminée", "Session annulée"} {
 		if strings.Contains(body, hidden) {
 			t.Errorf("the company page lists %q", hidden)

@@ -46,7 +46,7 @@ func TestInvitationPage(t *testing.T) {
 	email, link := h.invitedBy(owner, "admin")
 
 	page := h.must(http.StatusOK, "GET", link, "", nil, "Accept-Language", "en")
-	wantPage(t, page, http.StatusOK, "fr", "Rejoindre Studio Aurore sur onair", "avec le rôle « administrateur »",
+	wantPage(t, page, http.StatusOK, "fr", "Rejoindre Studio Aurore sur onair", "avec le rôle «\u00a0administrateur\u00a0»",
 		"envoyée à "+email, "Votre nom", "Accepter l’invitation", `action="`+link+`"`)
 	wantPrivate(t, page)
 	token := formToken(t, page)

@@ -34,7 +34,7 @@ func TestSignupVerificationPage(t *testing.T) {
 
 	page := h.must(http.StatusOK, "GET", link, "", nil, "Accept-Language", "fr-CA,fr;q=0.9,en;q=0.5")
 	wantPage(t, page, http.StatusOK, "fr", "Confirmez votre nouvel espace de travail", "avec l’adresse "+email,
-		"« Atelier Brume »", "Créer « Atelier Brume »", `action="`+link+`"`)
+		"«\u00a0Atelier Brume\u00a0»", "Créer «\u00a0Atelier Brume\u00a0»", `action="`+link+`"`)
 	wantPrivate(t, page)
 	wantPage(t, h.must(http.StatusOK, "GET", link, "", nil, "Accept-Language", "en-GB"), http.StatusOK, "en",
 		"Confirm your new workspace", "Create “Atelier Brume”", "If you did not sign up")
