@@ -78,7 +78,7 @@ func TestCompanyPage(t *testing.T) {
 
 	r = h.must(http.StatusOK, "GET", "/c/"+co.slug+"?lang=en", "", nil, "Accept-Language", "fr")
 	wantPage(t, r, http.StatusOK, "en", "Upcoming webinars", "Duration: 20 minutes", `data-local-label="Your time: "`,
-		"See the details and register", "?lang=en", " at ")
+		"See the details and register", `href="/e/`+co.listed+`?lang=en"`, " at ")
 
 	h.must(http.StatusOK, "PATCH", "/v1/workspace", co.owner.Key, map[string]any{"language": "en"})
 	wantPage(t, h.call("GET", "/c/"+co.slug, "", nil, "Accept-Language", "fr"), http.StatusOK, "en", "Upcoming webinars")

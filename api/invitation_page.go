@@ -119,6 +119,6 @@ func (s *onboardingAPI) renderInvitation(c *gin.Context, status int, inv *store.
 	p.Title = p.L.T("page.invitation.title", "Workspace", ws.Name)
 	p.NoIndex = true // a personal link
 	p.Data = invitationView{Workspace: ws.Name, Role: roleName(p, inv.Role), Email: inv.Email,
-		ExpiresAt: inv.ExpiresAt, Expires: p.L.DateTimeIn(inv.ExpiresAt, ws.Timezone), Form: form}
+		ExpiresAt: inv.ExpiresAt, Expires: p.L.DateTimeIn(inv.ExpiresAt, ws.Timezone), Form: keepLanguage(c, form)}
 	s.render(c, status, "invitation", p)
 }

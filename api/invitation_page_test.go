@@ -110,10 +110,16 @@ func TestInvitationPageInEnglishAndItsDeadLinks(t *testing.T) {
 	_, link := h.invitedBy(owner, "member")
 	page := h.must(http.StatusOK, "GET", link, "", nil, "Accept-Language", "fr")
 	wantPage(t, page, http.StatusOK, "en", "Join Northwind on onair", "with the role “member”", "Accept the invitation")
-	wantPage(t, h.call("GET", link+"?lang=fr", "", nil), http.StatusOK, "fr", "Rejoindre Northwind")
 	done := h.postForm(link, url.Values{"form_token": {formToken(t, page)}, "name": {"Sam"}})
 	wantPage(t, done, http.StatusOK, "en", "Welcome to Northwind", "with the role “member”", "it is shown only this once")
 	h.must(http.StatusOK, "GET", "/v1/me", shownKey(t, done), nil)
+
+	// A visitor who switched to French stays in French after sending the form.
+	_, link = h.invitedBy(owner, "member")
+	french := wantPage(t, h.call("GET", link+"?lang=fr", "", nil), http.StatusOK, "fr", "Rejoindre Northwind", `action="`+link+`?lang=fr"`)
+	token := formTokenPattern.FindStringSubmatch(french)[1]
+	wantPage(t, h.postForm(link+"?lang=fr", url.Values{"form_token": {token}, "name": {""}}), http.StatusUnprocessableEntity, "fr", "Indiquez votre nom.")
+	wantPage(t, h.postForm(link+"?lang=fr", url.Values{"form_token": {token}, "name": {"Léa"}}), http.StatusOK, "fr", "Bienvenue dans Northwind")
 
 	email, expired := h.invitedBy(owner, "member")
 	if _, err := h.db.NewUpdate().Model((*store.Invitation)(nil)).Set("expires_at = ?", store.Now().Add(-time.Minute)).

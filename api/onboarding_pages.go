@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/pages"
 	"github.com/onairhq/onair/store"
 )
@@ -37,6 +38,15 @@ func (s *onboardingAPI) showKey(c *gin.Context, p pages.Page, out session, title
 	p.NoIndex = true // also no-store: the key must not stay in a cache
 	p.Data = k
 	s.render(c, http.StatusOK, "api_key", p)
+}
+
+// keepLanguage makes form post back in the language the visitor chose with ?lang= (its token
+// signs the path alone, so the query does not change what it accepts).
+func keepLanguage(c *gin.Context, form *pages.Form) *pages.Form {
+	if lang := c.Query("lang"); locale.Valid(lang) {
+		form.Action += "?lang=" + lang
+	}
+	return form
 }
 
 // roleName is a membership role as the reader says it.

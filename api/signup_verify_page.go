@@ -70,7 +70,7 @@ func (s *onboardingAPI) signupVerifyPage(c *gin.Context) {
 	p.Title = p.L.T("page.signup.title")
 	p.NoIndex = true // a personal link
 	p.Data = signupView{Workspace: pending.WorkspaceName, Email: pending.Email, ExpiresAt: pending.ExpiresAt,
-		Expires: p.L.DateTimeIn(pending.ExpiresAt, "UTC"), Form: pages.NewForm(s.site.forms, signupVerifyPagePath(token))}
+		Expires: p.L.DateTimeIn(pending.ExpiresAt, "UTC"), Form: keepLanguage(c, pages.NewForm(s.site.forms, signupVerifyPagePath(token)))}
 	s.render(c, http.StatusOK, "signup_verify", p)
 }
 
