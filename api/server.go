@@ -141,6 +141,9 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) register() {
 	s.operationalRoutes()
 	s.siteRoutes()
+	s.companyPageRoutes()
+	s.onboarding.invitationPageRoutes()
+	s.onboarding.signupVerifyPageRoutes()
 	s.onboarding.signupRoutes()
 	s.roles.meRoutes()
 	s.apiKeyRoutes()
