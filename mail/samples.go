@@ -16,9 +16,9 @@ type SampleLinks struct {
 	Replay      string // their replay link (/replay/<secret>)
 	Register    string // the event's public page (/e/<slug>), in session invitations
 	Unsubscribe string // the one-click unsubscribe link (/unsubscribe/<token>)
-	Accept      string // a team invitation's accept link
+	Accept      string // a team invitation's page (/invitations/<token>)
 	Billing     string // the payment provider's page of an open invoice; empty: none (local billing)
-	Verify      string // the sign-up verification endpoint
+	Verify      string // the sign-up confirmation page (/signup/verify/<token>)
 	Logo        string // the workspace's logo (/brand/<slug>/logo)
 }
 
@@ -39,11 +39,11 @@ func SampleData(kind, lang string, l SampleLinks) any {
 	switch spec.family {
 	case familyInvitation:
 		return Invitation{WorkspaceName: "Acme", InviterName: "Ada Lovelace", Role: "member",
-			AcceptURL: l.or(l.Accept, "/invitations/accept?token=token"), Token: "token", ExpiresAt: sampleStart.Add(7 * 24 * time.Hour)}
+			AcceptURL: l.or(l.Accept, "/invitations/token"), Token: "token", ExpiresAt: sampleStart.Add(7 * 24 * time.Hour)}
 	case familyDunning:
 		return Dunning{WorkspaceName: "Acme", GraceEndsAt: sampleStart, BillingURL: l.Billing}
 	case familySignup:
-		return SignupVerification{WorkspaceName: "Acme", Name: "Ada Lovelace", VerifyURL: l.or(l.Verify, "/v1/signup/verify"),
+		return SignupVerification{WorkspaceName: "Acme", Name: "Ada Lovelace", VerifyURL: l.or(l.Verify, "/signup/verify/token"),
 			Token: "token", ExpiresAt: sampleStart}
 	}
 	m := SessionMail{WorkspaceName: "Acme", EventTitle: "Launch", Name: "Ada Lovelace", StartsAt: sampleStart,

@@ -16,7 +16,7 @@ const KindSignupVerification = "signup_verification"
 type SignupVerification struct {
 	WorkspaceName string // the workspace the sign-up asked for
 	Name          string // the name given at sign-up
-	VerifyURL     string // absolute http(s) URL of POST /v1/signup/verify
+	VerifyURL     string // absolute http(s) URL of the confirmation page (GET /signup/verify/<token>)
 	Token         string // the secret to post there
 	ExpiresAt     time.Time
 }
