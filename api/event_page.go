@@ -208,7 +208,7 @@ func readEventForm(c *gin.Context, d *eventPageData, form *pages.Form, l *locale
 	for _, name := range store.SourceFields {
 		src.Set(name, val(name))
 	}
-	req.Source = cleanSource(src)
+	req.setSource(cleanSource(src))
 	if form.Invalid() {
 		form.Problem = l.T("page.event.problem")
 		return req, ses

@@ -23,7 +23,12 @@ type registrationRequest struct {
 	Fields       map[string]string `json:"fields"`
 	JoinWaitlist bool              `json:"join_waitlist"`
 	Consent      bool              `json:"consent"`
-	store.Source
+	UTMSource    string            `json:"utm_source"`
+	UTMMedium    string            `json:"utm_medium"`
+	UTMCampaign  string            `json:"utm_campaign"`
+	UTMTerm      string            `json:"utm_term"`
+	UTMContent   string            `json:"utm_content"`
+	Referrer     string            `json:"referrer"`
 }
 
 var registrantStatuses = []string{
@@ -55,14 +60,26 @@ func (r *registrationRequest) validate() error {
 	if err := reg.Clean(); err != nil {
 		return fieldProblem(err)
 	}
-	r.Email, r.Name, r.Fields, r.Source = reg.Email, reg.Name, reg.Fields, reg.Source
+	r.Email, r.Name, r.Fields = reg.Email, reg.Name, reg.Fields
+	r.setSource(reg.Source)
 	return nil
+}
+
+// source is where the request says the person came from.
+func (r *registrationRequest) source() store.Source {
+	return store.Source{UTMSource: r.UTMSource, UTMMedium: r.UTMMedium, UTMCampaign: r.UTMCampaign,
+		UTMTerm: r.UTMTerm, UTMContent: r.UTMContent, Referrer: r.Referrer}
+}
+
+func (r *registrationRequest) setSource(s store.Source) {
+	r.UTMSource, r.UTMMedium, r.UTMCampaign, r.UTMTerm, r.UTMContent, r.Referrer =
+		s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.Referrer
 }
 
 // registration is the request as store.Register takes it, still without its session.
 func (r *registrationRequest) registration() store.Registration {
 	return store.Registration{Email: r.Email, Name: r.Name, Fields: r.Fields, JoinWaitlist: r.JoinWaitlist,
-		Source: r.Source, Consented: r.Consent}
+		Source: r.source(), Consented: r.Consent}
 }
 
 // register is the one way a person is registered, by the JSON routes and the registration
