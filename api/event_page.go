@@ -98,7 +98,7 @@ func (s *registrationsAPI) eventPageFailed(c *gin.Context, err error) {
 		return
 	}
 	s.log.Error("event page", "slug", c.Param("slug"), "err", err)
-	s.notice(c, http.StatusInternalServerError, s.page(c, nil, nil), "page.not_found.title", "page.not_found.message")
+	s.notice(c, http.StatusInternalServerError, s.page(c, nil, nil), "page.event.failure.title", "page.event.failure.message")
 }
 
 func (s *registrationsAPI) postEventPage(embed bool) gin.HandlerFunc {
