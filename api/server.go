@@ -160,6 +160,10 @@ func (s *Server) register() {
 	s.registrations.registrantRoutes()
 	s.registrations.publicRegistrationRoutes()
 	s.registrations.unsubscribeRoutes()
+
+	s.registrations.eventPageRoutes()
+	s.registrations.registeredPageRoutes()
+	s.registrations.cancelPageRoutes()
 	s.events.importRoutes()
 	s.events.sessionInvitationRoutes()
 	s.auditRoutes()

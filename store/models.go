@@ -38,6 +38,12 @@ type WorkspaceSettings struct {
 	GreenRoomMinutes       int    `json:"green_room_minutes"`
 	RetentionDays          int    `json:"retention_days"` // 0 keeps data forever
 	BrandColor             string `json:"brand_color"`
+	// ConsentText is asked to be accepted (a required checkbox) on the registration pages;
+	// empty asks nothing.
+	ConsentText string `json:"consent_text,omitempty"`
+	// EmbedOrigins may frame the registration form (/e/<slug>/embed) and call the public
+	// registration JSON from the browser (CORS): "https://www.example.com".
+	EmbedOrigins []string `json:"embed_origins,omitempty"`
 }
 
 // DefaultSettings are what a new workspace starts with.

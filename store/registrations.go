@@ -61,6 +61,9 @@ type Registration struct {
 	JoinWaitlist bool
 	// ImportID names the CSV import registering them, if any.
 	ImportID string
+	// Source is where they came from; Consented that they accepted the consent text.
+	Source    Source
+	Consented bool
 }
 
 // Register records one registration in one transaction: the contact on the
@@ -123,7 +126,10 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		reg = &Registrant{
 			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
 			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
-			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t,
+			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t, Source: r.Source,
+		}
+		if r.Consented {
+			reg.ConsentedAt = &t
 		}
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err
