@@ -42,7 +42,8 @@ func TestEventPageRegistersThroughTheForm(t *testing.T) {
 
 	ics := b.get("/e/"+e.slug+"/sessions/"+e.ses+"/calendar.ics").must(t, http.StatusOK)
 	if !strings.HasPrefix(ics.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(ics.Body, "SUMMARY:Launch webinar") ||
-		!strings.Contains(ics.Body, "TZID=Europe/Paris") {
+		!strings.Contains(ics.Body, "TZID=Europe/Paris") || !strings.Contains(ics.Body, "METHOD:PUBLISH") ||
+		!strings.Contains(ics.Body, "LOCATION:"+testBaseURL+"/e/"+e.slug) {
 		t.Fatalf("calendar file %s:\n%s", ics.Header, ics.Body)
 	}
 

@@ -140,8 +140,9 @@ func (s *registrationsAPI) sessionCalendar(c *gin.Context) {
 		s.pageNotFound(c)
 		return
 	}
+	page := s.site.baseURL + "/e/" + url.PathEscape(ev.Slug)
 	ics, err := mail.CalendarInvite{UID: ses.ID + "@onair", Sequence: ses.Sequence, Cancel: ses.Status == store.SessionCancelled,
-		Title: ev.Title, URL: s.site.baseURL + "/e/" + url.PathEscape(ev.Slug), Start: ses.StartsAt,
+		Publish: true, Title: ev.Title, URL: page, Location: page, Description: ev.Title + "\n" + page, Start: ses.StartsAt,
 		Duration: time.Duration(ses.DurationMinutes) * time.Minute, Timezone: ses.Timezone}.Render()
 	if err != nil {
 		s.eventPageFailed(c, err)

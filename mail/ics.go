@@ -15,8 +15,11 @@ import (
 type CalendarInvite struct {
 	UID      string
 	Sequence int
-	Cancel   bool   // METHOD:CANCEL instead of REQUEST
-	Title    string // SUMMARY, in the recipient's language
+	Cancel   bool // METHOD:CANCEL instead of REQUEST
+	// Publish makes a calendar file to import (METHOD:PUBLISH, RFC 5546 §3.2.1), such as an
+	// event page's download: no organizer asks anything of the reader.
+	Publish bool
+	Title   string // SUMMARY, in the recipient's language
 	// Description and Location carry the join link: Google Calendar and Outlook show
 	// neither URL nor the e-mail's body in the event.
 	Description   string
@@ -31,8 +34,11 @@ type CalendarInvite struct {
 }
 
 func (ci CalendarInvite) method() string {
-	if ci.Cancel {
+	switch {
+	case ci.Cancel:
 		return "CANCEL"
+	case ci.Publish:
+		return "PUBLISH"
 	}
 	return "REQUEST"
 }
@@ -92,11 +98,7 @@ func (ci CalendarInvite) Render() ([]byte, error) {
 		return nil, fmt.Errorf("%w: time zone %q: %v", ErrInvalidMessage, ci.Timezone, err)
 	}
 	cal := ical.NewCalendarFor("onair")
-	if ci.Cancel {
-		cal.SetMethod(ical.MethodCancel)
-	} else {
-		cal.SetMethod(ical.MethodRequest)
-	}
+	cal.SetMethod(ical.Method(ci.method()))
 	cal.AddVTimezone(vtimezone(ci.Timezone, loc, ci.Start))
 	ev := cal.AddEvent(ci.UID)
 	ev.SetDtStampTime(time.Now())
