@@ -27,6 +27,9 @@ type Activities struct {
 	Billing billing.Provider
 	// PublicURL is the base of links in e-mails (join, cancel, replay); see linkBase.
 	PublicURL string
+	// MailFrom is the process's sender (ONAIR_MAIL_FROM): workspaces' e-mails go out from
+	// it under the workspace's name, and calendar invitations name it as organizer.
+	MailFrom string
 	// Links derives the secrets of the personal links e-mailed to registrants and speakers
 	// (store/links.go); the API verifies them with the same key.
 	Links store.LinkKey

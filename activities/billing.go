@@ -199,6 +199,28 @@ type SendBillingMailInput struct {
 	GraceEndsAt       time.Time
 }
 
+// invoiceToPay is the payment provider's own page for the workspace's newest open invoice
+// (Stripe's hosted invoice page, where a billing contact pays with another card), or empty
+// when there is none: the e-mail then says how to do it through the API, and links nowhere
+// a browser cannot open. A provider that cannot answer only costs the e-mail its button.
+func (a *Activities) invoiceToPay(ctx context.Context, ws *store.Workspace) string {
+	if ws.StripeCustomerID == "" || a.Billing == nil {
+		return ""
+	}
+	invoices, err := a.Billing.ListInvoices(ctx, ws.StripeCustomerID)
+	if err != nil {
+		a.Log.Warn("billing e-mail without its invoice link", "workspace", ws.ID, "err", err)
+		return ""
+	}
+	var newest billing.Invoice
+	for _, in := range invoices {
+		if in.Status == "open" && in.HostedURL != "" && in.CreatedAt.After(newest.CreatedAt) {
+			newest = in
+		}
+	}
+	return newest.HostedURL
+}
+
 // SendBillingMail e-mails the workspace's billing contacts.
 func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInput) error {
 	ws, err := store.GetWorkspace(ctx, a.DB, in.WorkspaceID)
@@ -209,13 +231,26 @@ func (a *Activities) SendBillingMail(ctx context.Context, in SendBillingMailInpu
 	if err != nil {
 		return err
 	}
-	t, err := mail.DefaultTemplate(in.Kind)
-	if err != nil {
+	if _, err := mail.DefaultTemplate(in.Kind); err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownMailKind", err)
 	}
-	data := mail.Dunning{WorkspaceName: ws.Name, GraceEndsAt: in.GraceEndsAt, BillingURL: a.PublicURL + "/v1/billing"}
+	own, err := store.TemplateFor(ctx, a.DB, ws.ID, ws.Language, mail.StoredKinds(in.Kind))
+	if errors.Is(err, store.ErrNotFound) {
+		own, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	// Billing e-mails go to the team, in the workspace's language, with its brand.
+	data := mail.Dunning{WorkspaceName: ws.Name, GraceEndsAt: in.GraceEndsAt, BillingURL: a.invoiceToPay(ctx, ws)}
+	if loc, err := time.LoadLocation(ws.Timezone); err == nil {
+		data.GraceEndsAt = data.GraceEndsAt.In(loc) // the team's wall clock
+	}
 	for _, to := range emails {
-		m, err := mail.Compose(in.Kind, t, to, data)
+		env := mail.Envelope{Kind: in.Kind, To: to, Lang: ws.Language, Brand: a.workspaceBrand(ws), Data: data}
+		m, err := mail.ComposeWithFallback(env, own.MailTemplate(), func(err error) {
+			a.Log.Warn("e-mail template failed, sent the default", "workspace", ws.ID, "template", own.ID, "kind", in.Kind, "err", err)
+		})
 		if err != nil {
 			return fmt.Errorf("compose %s to billing contact: %w", in.Kind, err)
 		}

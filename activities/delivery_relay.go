@@ -76,7 +76,10 @@ func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionM
 }
 
 // relayRecipient loads who a queued delivery is for: a speaker (staff id) or a
-// registrant still expecting it (false when they left in the meantime).
+// registrant still expecting it (false when they left in the meantime). The e-mail
+// announcing a status goes only while the registrant is still in it (a waitlist
+// place promoted meanwhile is not announced); the others never go to someone
+// cancelled or denied.
 func (a *Activities) relayRecipient(ctx context.Context, d store.Delivery) (recipient, bool, error) {
 	if strings.HasPrefix(d.RecipientID, "stf_") {
 		st, err := store.Get[store.SessionStaff](ctx, a.DB, d.WorkspaceID, d.RecipientID)
@@ -91,8 +94,20 @@ func (a *Activities) relayRecipient(ctx context.Context, d store.Delivery) (reci
 		return recipient{}, false, nil
 	case err != nil:
 		return recipient{}, false, err
-	case reg.Status == store.RegistrantCancelled || reg.Status == store.RegistrantDenied:
+	}
+	if want, ok := announces[d.Kind]; ok {
+		return registrantRecipient(reg), reg.Status == want, nil
+	}
+	if reg.Status == store.RegistrantCancelled || reg.Status == store.RegistrantDenied {
 		return recipient{}, false, nil
 	}
 	return registrantRecipient(reg), true, nil
+}
+
+// announces maps the deliveries that tell a registrant about their new status to it.
+var announces = map[string]string{
+	store.DeliveryWaitlisted:           store.RegistrantWaitlisted,
+	store.DeliveryDenied:               store.RegistrantDenied,
+	store.DeliveryCancelledByAttendee:  store.RegistrantCancelled,
+	store.DeliveryCancelledByOrganizer: store.RegistrantCancelled,
 }

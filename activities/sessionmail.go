@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
@@ -38,6 +40,13 @@ type sessionMailer struct {
 	// marks records each delivery sent as soon as its e-mail was accepted.
 	marks *sentMarks
 
+	// lang is the language its e-mails are written in: the event's, else the workspace's.
+	lang  string
+	brand mail.Brand
+	// from is the From header (the sender's address under the workspace's name; empty:
+	// the sender's default) and organizer the address calendar invitations name.
+	from, organizer string
+
 	mu        sync.Mutex
 	templates map[string]*store.EmailTemplate
 	// replay is whether the session has a playable recording (follow-ups link to it).
@@ -62,7 +71,33 @@ func (a *Activities) sessionMailer(ctx context.Context, sessionID string, marks 
 		return nil, err
 	}
 	replay := err == nil && rec.Status == store.RecordingReady
-	return &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]*store.EmailTemplate{}, replay: replay}, nil
+	m := &sessionMailer{a: a, ws: ws, ev: ev, sess: sess, marks: marks, templates: map[string]*store.EmailTemplate{}, replay: replay,
+		lang: locale.Choose("", ev.Language, ws.Language), brand: a.workspaceBrand(ws)}
+	if m.from, m.organizer, err = a.sender(ws); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// workspaceBrand is the header of ws's e-mails: its name, logo and colour.
+func (a *Activities) workspaceBrand(ws *store.Workspace) mail.Brand {
+	return mail.WorkspaceBrand(a.linkBase(), ws.Name, ws.Slug, len(ws.Logo) > 0, ws.Settings.BrandColor)
+}
+
+// sender is the From of ws's e-mails and the address its calendar invitations name as
+// organizer. Without a configured sender the sender's default goes out, and invitations
+// name the public host's noreply address (RFC 5546 wants an ORGANIZER in every request).
+func (a *Activities) sender(ws *store.Workspace) (from, organizer string, err error) {
+	if a.MailFrom == "" {
+		host := strings.TrimPrefix(strings.TrimPrefix(a.linkBase(), "https://"), "http://")
+		host, _, _ = strings.Cut(host, ":")
+		return "", "noreply@" + host, nil
+	}
+	from, organizer, err = mail.OnBehalfOf(a.MailFrom, ws.Name)
+	if err != nil {
+		return "", "", temporal.NewNonRetryableApplicationError(err.Error(), "BadMailFrom", err)
+	}
+	return from, organizer, nil
 }
 
 // ownTemplate is the workspace's own template of kind, or nil when it has none (the
@@ -73,7 +108,7 @@ func (m *sessionMailer) ownTemplate(ctx context.Context, kind string) (*store.Em
 	if t, ok := m.templates[kind]; ok {
 		return t, nil
 	}
-	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, mail.StoredKinds(kind)...)
+	own, err := store.TemplateFor(ctx, m.a.DB, m.ws.ID, m.lang, mail.StoredKinds(kind))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		own = nil
@@ -114,38 +149,37 @@ func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient
 		data.CancelURL = base + "/cancel/" + m.a.Links.Secret(store.LinkCancel, r.ID, r.LinkVersion)
 	}
 	if reminderMinutes > 0 {
-		data.Reminder = mail.ReminderPhrase(reminderMinutes)
+		data.Reminder = locale.For(m.lang).In(reminderMinutes)
 	}
 	if sm.FollowUp != "" && m.replay {
 		data.ReplayURL = base + "/replay/" + m.a.Links.Secret(store.LinkJoin, r.ID, r.LinkVersion)
 	}
 	if sm.FailedStep != "" {
 		data.FailedStep = sm.FailedStep
-		data.RetryURL = base + "/v1/sessions/" + m.sess.ID + "/post-live/retry"
+		data.RetryCall = "POST /v1/sessions/" + m.sess.ID + "/post-live/retry"
 	}
 	if err := data.Localize(); err != nil {
 		return mail.Message{}, err
 	}
-	msg, err := mail.ComposeWithFallback(kind, own.MailTemplate(), r.Email, data, func(err error) {
+	env := mail.Envelope{Kind: kind, To: r.Email, Lang: m.lang, Brand: m.brand, Data: data}
+	if mail.Unsubscribable(kind) {
+		env.UnsubscribeURL = base + "/unsubscribe/" + m.a.Links.UnsubscribeSecret(m.ws.ID, r.Email)
+	}
+	msg, err := mail.ComposeWithFallback(env, own.MailTemplate(), func(err error) {
 		m.a.Log.Warn("e-mail template failed, sent the default", "workspace", m.ws.ID, "template", own.ID,
 			"kind", kind, "delivery", deliveryID, "err", err)
 	})
 	if err != nil {
 		return mail.Message{}, err
 	}
-	switch kind {
-	case mail.KindConfirmation, mail.KindWaitlistPromotion, mail.KindReschedule, mail.KindSpeakerInvitation, mail.KindCancellation:
-		invite := mail.CalendarInvite{
-			UID: m.sess.ID + "@onair", Sequence: m.sess.Sequence, Cancel: kind == mail.KindCancellation,
-			Title: m.ev.Title, URL: data.JoinURL, Start: m.sess.StartsAt,
-			Duration: time.Duration(m.sess.DurationMinutes) * time.Minute, Timezone: m.sess.Timezone, Attendee: r.Email,
-		}
-		att, err := invite.Attachment()
-		if err != nil {
+	if invite, ok := mail.SessionInvite(kind, m.lang, data); ok {
+		invite.UID, invite.Sequence, invite.Attendee = m.sess.ID+"@onair", m.sess.Sequence, r.Email
+		invite.Organizer, invite.OrganizerName = m.organizer, m.ws.Name
+		if err := msg.AddCalendar(invite); err != nil {
 			return mail.Message{}, err
 		}
-		msg.Attachments = append(msg.Attachments, att)
 	}
+	msg.From = m.from
 	msg.Headers["X-Onair-Session"] = m.sess.ID
 	msg.ID = deliveryID
 	return msg, nil
@@ -171,7 +205,20 @@ func (m *sessionMailer) send(ctx context.Context, sm sessionMail, r recipient, d
 
 // deliver sends the e-mail of a claimed delivery and marks the delivery sent right after
 // the server accepted it (a refusal for good is marked too: it must not block the queue).
+// An address that unsubscribed from the workspace gets no reminder, invitation or
+// follow-up: the delivery is marked done without a send.
 func (m *sessionMailer) deliver(ctx context.Context, sm sessionMail, r recipient, deliveryID string) error {
+	if mail.Unsubscribable(sm.Kind) {
+		stopped, err := store.Unsubscribed(ctx, m.a.DB, m.ws.ID, r.Email, sm.Kind)
+		if err != nil {
+			return err
+		}
+		if stopped {
+			m.a.Log.Info("session e-mail not sent: the address unsubscribed", "workspace", m.ws.ID, "session", m.sess.ID,
+				"kind", sm.Kind, "recipient", r.ID, "delivery", deliveryID)
+			return m.marks.mark(deliveryID)
+		}
+	}
 	if err := m.send(ctx, sm, r, deliveryID); err != nil {
 		return err
 	}

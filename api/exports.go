@@ -140,7 +140,8 @@ func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event,
 
 func registrantsHeader(ev *store.Event) []string {
 	h := []string{"session_id", "registrant_id", "email", "name", "status", "registered_at", "first_join", "last_leave",
-		"seconds_attended", "attended_live", "replay_views"}
+		"seconds_attended", "attended_live", "replay_views", "consented_at"}
+	h = append(h, store.SourceFields...)
 	return append(h, ev.Settings.CustomFields...)
 }
 
@@ -149,7 +150,8 @@ func registrantRows(ctx context.Context, s *Server, ev *store.Event, sessionID s
 		return store.RegistrantsPage(ctx, s.db, sessionID, cursor, exportPage)
 	}, func(r store.RegistrantAttendance) string { return r.ID }, func(r store.RegistrantAttendance) error {
 		row := []string{r.SessionID, r.ID, r.Email, r.Name, r.Status, stamp(&r.CreatedAt), stamp(r.FirstJoin), stamp(r.LastLeave),
-			strconv.Itoa(r.SecondsLive), yesNo(r.AttendedLive), strconv.Itoa(r.ReplayViews)}
+			strconv.Itoa(r.SecondsLive), yesNo(r.AttendedLive), strconv.Itoa(r.ReplayViews), stamp(r.ConsentedAt)}
+		row = append(row, r.Source.Values()...)
 		for _, key := range ev.Settings.CustomFields {
 			row = append(row, r.Fields[key])
 		}

@@ -14,17 +14,15 @@ import (
 	"github.com/onairhq/onair/store/storetest"
 )
 
-// browse GETs path as a browser whose Accept-Language is acceptLanguage would, without
-// following redirects; it returns the response and its body.
-func (h *harness) browse(path, acceptLanguage string) (*http.Response, string) {
+// getIn GETs path as a browser whose Accept-Language is acceptLanguage would, without
+// following redirects.
+func (h *harness) getIn(path, acceptLanguage string) reply {
 	h.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if acceptLanguage != "" {
-		req.Header.Set("Accept-Language", acceptLanguage)
-	}
+	req.Header.Set("Accept-Language", acceptLanguage)
 	client := *h.srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	res, err := client.Do(req)
@@ -36,21 +34,7 @@ func (h *harness) browse(path, acceptLanguage string) (*http.Response, string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return res, string(body)
-}
-
-// wantPage checks an HTML page in status and language that says every one of says.
-func wantPage(t *testing.T, what string, res *http.Response, body string, status int, lang string, says ...string) {
-	t.Helper()
-	if res.StatusCode != status || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || res.Header.Get("Content-Language") != lang {
-		t.Fatalf("%s: status %d (want %d), %q in %q (want %s): %s", what, res.StatusCode, status,
-			res.Header.Get("Content-Type"), res.Header.Get("Content-Language"), lang, body)
-	}
-	for _, s := range says {
-		if !strings.Contains(body, s) {
-			t.Errorf("%s: the page does not say %q:\n%s", what, s, body)
-		}
-	}
+	return reply{Status: res.StatusCode, Header: res.Header, Body: body}
 }
 
 // The pages a personal link shows, in the event's language (French here, whatever the
@@ -83,16 +67,16 @@ func TestLinkPagesSpeakTheEventsLanguageInTheWorkspacesBrand(t *testing.T) {
 	brand := []string{"--brand:#c2410c", `src="http://onair.test/brand/` + ws.Slug + `/logo"`, "Atelier Lumière"}
 	when := "mercredi 6 mars 2030 à 15:30 (CET)"
 
-	res, body := h.browse("/join/"+secret, "en-US,en;q=0.9")
-	wantPage(t, "not approved", res, body, http.StatusForbidden, "fr", append(brand, "Votre inscription n’est pas validée", "Lancement du produit", when)...)
-	res, body = h.browse("/replay/"+secret, "en-US")
-	wantPage(t, "replay before approval", res, body, http.StatusForbidden, "fr", "Le replay est réservé aux inscriptions validées.")
+	r := h.getIn("/join/"+secret, "en-US,en;q=0.9")
+	wantPage(t, r, http.StatusForbidden, "fr", append(brand, "Votre inscription n’est pas validée", "Lancement du produit", when)...)
+	r = h.getIn("/replay/"+secret, "en-US")
+	wantPage(t, r, http.StatusForbidden, "fr", "Le replay est réservé aux inscriptions validées.")
 
 	h.must(http.StatusOK, "POST", "/v1/registrants/"+reg+"/approve", owner.Key, nil)
-	res, _ = h.browse("/join/"+secret, "en-US")
-	page, fragment, _ := strings.Cut(res.Header.Get("Location"), "#")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(page, "/room/?lang=fr") {
-		t.Fatalf("approved: %d to %q, want a redirect to the French room page", res.StatusCode, page)
+	r = h.getIn("/join/"+secret, "en-US")
+	page, fragment, _ := strings.Cut(r.Header.Get("Location"), "#")
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(page, "/room/?lang=fr") {
+		t.Fatalf("approved: %d to %q, want a redirect to the French room page", r.Status, page)
 	}
 	params, _ := url.ParseQuery(fragment)
 	claims, err := jointoken.Verify(node.secret, params.Get("token"), ses, time.Now())
@@ -108,22 +92,22 @@ func TestLinkPagesSpeakTheEventsLanguageInTheWorkspacesBrand(t *testing.T) {
 	if _, err := db.NewUpdate().Model((*store.Session)(nil)).Set("status = ?", store.SessionEnded).Where("id = ?", ses).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, body = h.browse("/join/"+secret, "en")
-	wantPage(t, "ended", res, body, http.StatusGone, "fr", "Cette session est terminée", "Merci de votre intérêt")
-	res, body = h.browse("/replay/"+secret, "en")
-	wantPage(t, "replay not ready", res, body, http.StatusNotFound, "fr", "Aucun replay ici")
+	r = h.getIn("/join/"+secret, "en")
+	wantPage(t, r, http.StatusGone, "fr", "Cette session est terminée", "Merci de votre intérêt")
+	r = h.getIn("/replay/"+secret, "en")
+	wantPage(t, r, http.StatusNotFound, "fr", "Aucun replay ici")
 	now := time.Now()
 	if _, err := db.NewInsert().Model(&store.Recording{ID: store.NewID("rec"), WorkspaceID: owner.WorkspaceID, SessionID: ses,
 		Status: store.RecordingReady, DurationMS: 44*60_000 + 50_000, ReadyAt: &now, CreatedAt: now, UpdatedAt: now}).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, body = h.browse("/join/"+secret, "en")
-	wantPage(t, "ended with a replay", res, body, http.StatusGone, "fr", "son replay est prêt",
+	r = h.getIn("/join/"+secret, "en")
+	wantPage(t, r, http.StatusGone, "fr", "son replay est prêt",
 		`href="http://onair.test/replay/`+secret+`">Voir le replay</a>`)
-	res, body = h.browse("/replay/"+secret, "en")
-	wantPage(t, "replay", res, body, http.StatusOK, "fr", append(brand, "<h1>Lancement du produit</h1>", when,
+	r = h.getIn("/replay/"+secret, "en")
+	wantPage(t, r, http.StatusOK, "fr", append(brand, "<h1>Lancement du produit</h1>", when,
 		`<video controls preload="metadata" src="/replay/`+secret+`/video">`, "Durée : 45 minutes", "Télécharger la vidéo")...)
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self'") || strings.Contains(csp, "unsafe") {
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self'") || strings.Contains(csp, "unsafe") {
 		t.Errorf("replay page CSP %q", csp)
 	}
 
@@ -131,27 +115,27 @@ func TestLinkPagesSpeakTheEventsLanguageInTheWorkspacesBrand(t *testing.T) {
 	if _, err := db.NewUpdate().Model((*store.Event)(nil)).Set("language = ''").Where("id = ?", ev).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, body = h.browse("/replay/"+secret, "fr")
-	wantPage(t, "English replay", res, body, http.StatusOK, "en", "Wednesday, 6 March 2030 at 3:30 PM CET", "Length: 45 minutes", "Download the video")
-	res, body = h.browse("/join/"+secret, "fr")
-	wantPage(t, "English ended with a replay", res, body, http.StatusGone, "en", "This session is over", ">Watch the replay</a>")
+	r = h.getIn("/replay/"+secret, "fr")
+	wantPage(t, r, http.StatusOK, "en", "Wednesday, 6 March 2030 at 3:30 PM CET", "Length: 45 minutes", "Download the video")
+	r = h.getIn("/join/"+secret, "fr")
+	wantPage(t, r, http.StatusGone, "en", "This session is over", ">Watch the replay</a>")
 
 	if _, err := db.NewUpdate().Model((*store.Session)(nil)).Set("status = ?", store.SessionCancelled).Where("id = ?", ses).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, body = h.browse("/join/"+secret, "fr")
-	wantPage(t, "cancelled", res, body, http.StatusGone, "en", "This session was cancelled")
+	r = h.getIn("/join/"+secret, "fr")
+	wantPage(t, r, http.StatusGone, "en", "This session was cancelled")
 	if _, err := db.NewUpdate().Model((*store.Registrant)(nil)).Set("status = ?", store.RegistrantBlocked).Where("id = ?", reg).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, body = h.browse("/join/"+secret, "fr")
-	wantPage(t, "blocked", res, body, http.StatusForbidden, "en", "The organizers have removed you")
+	r = h.getIn("/join/"+secret, "fr")
+	wantPage(t, r, http.StatusForbidden, "en", "The organizers have removed you")
 
 	// A link that matches nothing says so in the browser's language, unbranded.
-	res, body = h.browse("/join/join_nobody", "fr-FR,fr;q=0.9")
-	wantPage(t, "invalid (fr)", res, body, http.StatusNotFound, "fr", "Ce lien d’accès n’est pas valide")
-	res, body = h.browse("/join/join_nobody", "en-GB")
-	wantPage(t, "invalid (en)", res, body, http.StatusNotFound, "en", "This join link is not valid")
-	res, body = h.browse("/replay/join_nobody", "fr")
-	wantPage(t, "unknown replay", res, body, http.StatusNotFound, "fr", "Aucun replay ici")
+	r = h.getIn("/join/join_nobody", "fr-FR,fr;q=0.9")
+	wantPage(t, r, http.StatusNotFound, "fr", "Ce lien d’accès n’est pas valide")
+	r = h.getIn("/join/join_nobody", "en-GB")
+	wantPage(t, r, http.StatusNotFound, "en", "This join link is not valid")
+	r = h.getIn("/replay/join_nobody", "fr")
+	wantPage(t, r, http.StatusNotFound, "fr", "Aucun replay ici")
 }

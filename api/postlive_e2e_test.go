@@ -321,7 +321,7 @@ func TestPostLiveFailureTellsHostsAndRetries(t *testing.T) {
 	}
 	owner := ownerEmail(t, h, l.owner)
 	h.waitMail(owner, "Replay processing failed: Launch review")
-	if m := h.mailAbout(owner, "Replay processing failed"); !strings.Contains(m.text, `"recording"`) || !strings.Contains(m.text, "/post-live/retry") {
+	if m := h.mailAbout(owner, "Replay processing failed"); !strings.Contains(m.text, "“recording”") || !strings.Contains(m.text, "/post-live/retry") {
 		t.Fatalf("hosts' e-mail does not say what failed or how to retry:\n%s", m.text)
 	}
 	if n := h.subjects(l.ann, "Thank you"); n != 0 {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -57,10 +59,17 @@ type cancelRegistration struct {
 func (s *registrationsAPI) publicRegistrationRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary:  "A published event's registration page: its upcoming sessions and the fields it asks",
-		Response: publicEvent{}, Handler: s.publicEventPage})
+		Response: publicEvent{}, Handler: s.withCORS(s.workspaceOfEventSlug, s.publicEventPage)})
+	s.add(route{Method: http.MethodOptions, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
+		Summary: "CORS preflight for the origins the event's workspace lets embed its registration", Status: http.StatusNoContent,
+		Handler: s.preflight(http.MethodGet, s.workspaceOfEventSlug)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitRegistration,
 		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
-		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Handler: s.selfRegister})
+		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated,
+		Handler: s.withCORS(s.workspaceOfSession, s.selfRegister)})
+	s.add(route{Method: http.MethodOptions, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitEventPage,
+		Summary: "CORS preflight for the origins the session's workspace lets embed its registration", Status: http.StatusNoContent,
+		Handler: s.preflight(http.MethodPost, s.workspaceOfSession)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Limit: limitPersonalLink,
 		Summary: "Cancel one's own registration with the code of the e-mailed cancel link; the seat goes to the waitlist",
 		Request: cancelRegistration{}, Response: publicRegistration{}, Handler: s.cancelOwnRegistration})
@@ -141,31 +150,47 @@ func (s *registrationsAPI) cancelOwnRegistration(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	reg, err := store.RegistrantByLink(ctx, s.db, s.linkKey, store.LinkCancel, req.Token)
+	reg, err := s.registrantByCancelLink(c, req.Token)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if reg, err = s.cancel(c.Request.Context(), reg); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, publicRegistration{ID: reg.ID, SessionID: reg.SessionID, Status: reg.Status})
+}
+
+// registrantByCancelLink finds the registrant of a cancel link's secret, telling the rate
+// limiter whether the link matched; a link that matches nobody is a 404.
+func (s *registrationsAPI) registrantByCancelLink(c *gin.Context, secret string) (*store.Registrant, error) {
+	reg, err := store.RegistrantByLink(c.Request.Context(), s.db, s.linkKey, store.LinkCancel, secret)
 	linkLookedUp(c, err)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, notFound("registration"))
-		return
+		return nil, notFound("registration")
 	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
+	return reg, err
+}
+
+// errTooLateToCancel refuses cancelling once the session is live or over.
+var errTooLateToCancel = errors.New("the session is live or over")
+
+// cancel is the one way a person cancels their own registration, from the JSON route and the
+// cancel page alike: refused (a 409 wrapping errTooLateToCancel) once the session is live or
+// over; else the seat is freed, the waitlist promoted and the relay woken for the e-mails.
+func (s *registrationsAPI) cancel(ctx context.Context, reg *store.Registrant) (*store.Registrant, error) {
 	ses, err := store.SessionByID(ctx, s.db, reg.SessionID)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	if ses.Closed() || ses.Status == store.SessionLive {
-		fail(c, conflict("the session is "+ses.Status+"; the registration can no longer be cancelled"))
-		return
+		return nil, fmt.Errorf("%w: %w", conflict("the session is "+ses.Status+"; the registration can no longer be cancelled"), errTooLateToCancel)
 	}
 	reg, err = store.SetRegistrantStatus(ctx, s.db, reg.WorkspaceID, reg.ID, store.RegistrantCancelled, false)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	s.relay.kick() // a promotion may be queued
-	c.JSON(http.StatusOK, publicRegistration{ID: reg.ID, SessionID: reg.SessionID, Status: reg.Status})
+	return reg, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -14,12 +15,20 @@ import (
 )
 
 // registrationRequest registers one person; fields are answers to the event's
-// custom fields (workspace custom attributes, by key).
+// custom fields (workspace custom attributes, by key). The utm_* parameters and the
+// referrer say where they came from; consent that they accepted the workspace's consent text.
 type registrationRequest struct {
 	Email        string            `json:"email"`
 	Name         string            `json:"name"`
 	Fields       map[string]string `json:"fields"`
 	JoinWaitlist bool              `json:"join_waitlist"`
+	Consent      bool              `json:"consent"`
+	UTMSource    string            `json:"utm_source"`
+	UTMMedium    string            `json:"utm_medium"`
+	UTMCampaign  string            `json:"utm_campaign"`
+	UTMTerm      string            `json:"utm_term"`
+	UTMContent   string            `json:"utm_content"`
+	Referrer     string            `json:"referrer"`
 }
 
 var registrantStatuses = []string{
@@ -43,33 +52,92 @@ func (s *registrationsAPI) registrantRoutes() {
 		Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantApproved)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/deny", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary: "Deny a pending or waitlisted registrant", Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
+	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
+		Summary:  "Cancel a registration as the organizer: the seat goes to the waitlist and the registrant is told by e-mail",
+		Response: store.Registrant{}, Handler: s.cancelRegistrant})
 }
 
-// validate applies the registrant rules that need no event (store.Registration.Clean).
-func (r *registrationRequest) validate() error {
-	reg := store.Registration{Email: r.Email, Name: r.Name, Fields: r.Fields}
-	if err := reg.Clean(); err != nil {
-		return fieldProblem(err)
-	}
-	r.Email, r.Name, r.Fields = reg.Email, reg.Name, reg.Fields
-	return nil
-}
-
-// register runs a registration and answers 201 (new) or 200 (the existing one).
-func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+// cancelRegistrant cancels someone's registration on the organizer's behalf; the e-mail
+// saying so is queued with the change (store.ChangeRegistrantStatus).
+func (s *registrationsAPI) cancelRegistrant(c *gin.Context) {
 	ctx := c.Request.Context()
-	r := store.Registration{Event: ev, Session: ses, Email: req.Email, Name: req.Name, Fields: req.Fields,
-		ByOrganizer: byOrganizer, JoinWaitlist: req.JoinWaitlist}
-	attrs, err := store.EventAttributes(ctx, s.db, ev)
+	ws := caller(c).Workspace.ID
+	reg, err := store.Get[store.Registrant](ctx, s.db, ws, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := r.CheckAnswers(attrs); err != nil {
+	auditObject(c, "registrant", reg.ID)
+	switch reg.Status {
+	case store.RegistrantDenied, store.RegistrantBlocked:
+		fail(c, conflict("the registrant is "+reg.Status))
+		return
+	}
+	reg, err = store.ChangeRegistrantStatus(ctx, s.db, store.StatusChange{Workspace: ws, Registrant: reg.ID,
+		Status: store.RegistrantCancelled, ByOrganizer: true})
+	if err != nil {
 		fail(c, err)
 		return
 	}
+	s.relay.kick() // the e-mail, and a promotion from the waitlist
+	c.JSON(http.StatusOK, reg)
+}
+
+// validate applies the registrant rules that need no event (store.Registration.Clean).
+func (r *registrationRequest) validate() error {
+	reg := r.registration()
+	if err := reg.Clean(); err != nil {
+		return fieldProblem(err)
+	}
+	r.Email, r.Name, r.Fields = reg.Email, reg.Name, reg.Fields
+	r.setSource(reg.Source)
+	return nil
+}
+
+// source is where the request says the person came from.
+func (r *registrationRequest) source() store.Source {
+	return store.Source{UTMSource: r.UTMSource, UTMMedium: r.UTMMedium, UTMCampaign: r.UTMCampaign,
+		UTMTerm: r.UTMTerm, UTMContent: r.UTMContent, Referrer: r.Referrer}
+}
+
+func (r *registrationRequest) setSource(s store.Source) {
+	r.UTMSource, r.UTMMedium, r.UTMCampaign, r.UTMTerm, r.UTMContent, r.Referrer =
+		s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.Referrer
+}
+
+// registration is the request as store.Register takes it, still without its session.
+func (r *registrationRequest) registration() store.Registration {
+	return store.Registration{Email: r.Email, Name: r.Name, Fields: r.Fields, JoinWaitlist: r.JoinWaitlist,
+		Source: r.source(), Consented: r.Consent}
+}
+
+// register is the one way a person is registered, by the JSON routes and the registration
+// page alike: the answers checked against the event's fields, then store.Register; a new
+// registration wakes the relay for its e-mail. Refusals are store.InvalidField,
+// store.ErrSessionClosed and store.ErrSessionFull.
+func (s *registrationsAPI) register(ctx context.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool) (*store.Registrant, bool, error) {
+	r := req.registration()
+	r.Event, r.Session, r.ByOrganizer = ev, ses, byOrganizer
+	attrs, err := store.EventAttributes(ctx, s.db, ev)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := r.CheckAnswers(attrs); err != nil {
+		return nil, false, err
+	}
 	reg, created, err := store.Register(ctx, s.db, r)
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.relay.kick()
+	}
+	return reg, created, nil
+}
+
+// registerPerson runs a registration and answers 201 (new) or 200 (the existing one).
+func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+	reg, created, err := s.register(c.Request.Context(), ev, ses, req, byOrganizer)
 	switch {
 	case errors.Is(err, store.ErrSessionClosed):
 		fail(c, conflict("the session is cancelled or over: it takes no registrations"))
@@ -85,7 +153,6 @@ func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *
 		c.JSON(http.StatusOK, view(reg))
 		return
 	}
-	s.relay.kick()
 	c.JSON(http.StatusCreated, view(reg))
 }
 

@@ -141,6 +141,9 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) register() {
 	s.operationalRoutes()
 	s.siteRoutes()
+	s.companyPageRoutes()
+	s.onboarding.invitationPageRoutes()
+	s.onboarding.signupVerifyPageRoutes()
 	s.onboarding.signupRoutes()
 	s.roles.meRoutes()
 	s.apiKeyRoutes()
@@ -156,6 +159,11 @@ func (s *Server) register() {
 	s.roles.staffRoutes()
 	s.registrations.registrantRoutes()
 	s.registrations.publicRegistrationRoutes()
+	s.registrations.unsubscribeRoutes()
+
+	s.registrations.eventPageRoutes()
+	s.registrations.registeredPageRoutes()
+	s.registrations.cancelPageRoutes()
 	s.events.importRoutes()
 	s.events.sessionInvitationRoutes()
 	s.auditRoutes()

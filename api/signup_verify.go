@@ -59,7 +59,7 @@ func (s *onboardingAPI) holdSignup(c *gin.Context, req signupRequest) {
 		return
 	}
 	msg, err := mail.SignupVerificationMessage(pending.Email, mail.SignupVerification{
-		WorkspaceName: pending.WorkspaceName, Name: pending.Name, VerifyURL: s.baseURL + "/v1/signup/verify",
+		WorkspaceName: pending.WorkspaceName, Name: pending.Name, VerifyURL: s.baseURL + signupVerifyPagePath(token),
 		Token: token, ExpiresAt: pending.ExpiresAt,
 	})
 	if err == nil {
@@ -86,12 +86,21 @@ func (s *onboardingAPI) verifySignup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	out, err := s.completeSignup(c.Request.Context(), req.Token)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+// completeSignup creates the workspace of a sign-up held for verification, with its owner
+// and first API key: the one way to complete it, for the JSON route and the verification
+// page. Refusals are problems (unknown, used, expired).
+func (s *onboardingAPI) completeSignup(ctx context.Context, token string) (session, error) {
 	var out session
-	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
-		pending, err := store.GetPendingSignupByToken(ctx, tx, req.Token)
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound("sign-up")
-		}
+	err := store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
+		pending, err := pendingSignupByToken(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -117,11 +126,19 @@ func (s *onboardingAPI) verifySignup(c *gin.Context) {
 		return err
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return session{}, err
 	}
 	s.log.Info("workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
-	c.JSON(http.StatusCreated, out)
+	return out, nil
+}
+
+// pendingSignupByToken finds a held sign-up by its e-mailed token; an unknown one is a 404 problem.
+func pendingSignupByToken(ctx context.Context, db bun.IDB, token string) (*store.PendingSignup, error) {
+	pending, err := store.GetPendingSignupByToken(ctx, db, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("sign-up")
+	}
+	return pending, err
 }
 
 func signupUsable(p *store.PendingSignup) error {

@@ -114,7 +114,8 @@ func (s *onboardingAPI) invite(c *gin.Context) {
 // sendInvitation e-mails the token; a failure is logged and reported in the
 // answer, never undoing the invitation (it can be re-sent).
 func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *store.Invitation, token string) bool {
-	own, err := store.TemplateFor(ctx, s.db, p.Workspace.ID, mail.KindInvitation)
+	ws := p.Workspace
+	own, err := store.TemplateFor(ctx, s.db, ws.ID, ws.Language, mail.StoredKinds(mail.KindInvitation))
 	if errors.Is(err, store.ErrNotFound) {
 		own, err = nil, nil
 	}
@@ -122,9 +123,11 @@ func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *s
 		s.log.Error("invitation template lookup failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
 		own = nil // the default still goes out
 	}
-	msg, err := mail.InvitationMessage(inv.Email, mail.Invitation{
+	// The team's e-mails are written in the workspace's language, in its brand.
+	brand := mail.WorkspaceBrand(s.baseURL, ws.Name, ws.Slug, len(ws.Logo) > 0, ws.Settings.BrandColor)
+	msg, err := mail.InvitationMessage(inv.Email, ws.Language, brand, mail.Invitation{
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
-		AcceptURL: s.baseURL + "/v1/invitations/accept", Token: token, ExpiresAt: inv.ExpiresAt,
+		AcceptURL: s.baseURL + invitationPagePath(token), Token: token, ExpiresAt: inv.ExpiresAt,
 	}, own.MailTemplate(), func(err error) {
 		s.log.Warn("e-mail template failed, sent the default", "workspace", p.Workspace.ID, "template", own.ID,
 			"kind", mail.KindInvitation, "invitation", inv.ID, "err", err)
@@ -171,12 +174,22 @@ func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	out, err := s.acceptInvitationToken(c.Request.Context(), req.Token, req.Name)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+// acceptInvitationToken joins the invitation's workspace as name, with the invitation's
+// role, and returns the new member's first API key: the one way to accept, for the JSON
+// route and the invitation page. Refusals are problems (unknown, used, revoked, expired,
+// workspace deleted, team full, already a member).
+func (s *onboardingAPI) acceptInvitationToken(ctx context.Context, token, name string) (session, error) {
 	var out session
-	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
-		inv, err := store.GetInvitationByToken(ctx, tx, req.Token)
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound("invitation")
-		}
+	err := store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
+		inv, err := invitationByToken(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -185,7 +198,7 @@ func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 		}
 		if err := store.ClaimInvitation(ctx, tx, inv); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return conflict("this invitation has already been used")
+				return invitationUsed()
 			}
 			return err
 		}
@@ -194,34 +207,52 @@ func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 			return err
 		}
 		if ws.DeletingAt != nil {
-			return problem(http.StatusGone, "workspace-deleted", "Workspace deleted", "this workspace is being deleted")
+			return workspaceDeleted()
 		}
 		if err := teamHasRoom(ctx, tx, ws, false); err != nil {
 			return err
 		}
-		u, err := store.GetOrCreateUser(ctx, tx, inv.Email, req.Name)
+		u, err := store.GetOrCreateUser(ctx, tx, inv.Email, name)
 		if err != nil {
 			return err
 		}
-		out, err = join(ctx, tx, ws, u, req.Name, inv.Role)
+		out, err = join(ctx, tx, ws, u, name, inv.Role)
 		return err
 	})
 	if err != nil {
-		fail(c, err)
-		return
+		return session{}, err
 	}
 	s.log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
-	c.JSON(http.StatusCreated, out)
+	return out, nil
+}
+
+// invitationByToken finds an invitation by its e-mailed token; an unknown one is a 404 problem.
+func invitationByToken(ctx context.Context, db bun.IDB, token string) (*store.Invitation, error) {
+	inv, err := store.GetInvitationByToken(ctx, db, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("invitation")
+	}
+	return inv, err
 }
 
 func invitationUsable(inv *store.Invitation) error {
 	switch {
 	case inv.AcceptedAt != nil:
-		return conflict("this invitation has already been used")
+		return invitationUsed()
 	case inv.RevokedAt != nil:
 		return problem(http.StatusGone, "invitation-revoked", "Invitation revoked", "this invitation was withdrawn; ask for a new one")
 	case time.Now().After(inv.ExpiresAt):
 		return problem(http.StatusGone, "invitation-expired", "Invitation expired", "this invitation has expired; ask for a new one")
 	}
 	return nil
+}
+
+// invitationUsed is the answer to a token accepted before: 409, a kind of its own so the
+// invitation page can tell it from "already a member".
+func invitationUsed() error {
+	return problem(http.StatusConflict, "invitation-used", "Invitation already used", "this invitation has already been used")
+}
+
+func workspaceDeleted() error {
+	return problem(http.StatusGone, "workspace-deleted", "Workspace deleted", "this workspace is being deleted")
 }

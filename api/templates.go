@@ -8,21 +8,26 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 )
 
 type templateRequest struct {
-	Name    string       `json:"name"`
-	Kind    templateKind `json:"kind"`
-	Subject string       `json:"subject"`
-	Body    string       `json:"body"`
+	Name string       `json:"name"`
+	Kind templateKind `json:"kind"`
+	// Language is the recipients' language the template is for ("en", "fr"); empty (the
+	// default) serves every language without a template of its own.
+	Language string `json:"language"`
+	Subject  string `json:"subject"`
+	Body     string `json:"body"`
 }
 
 type templateUpdate struct {
-	Name    *string `json:"name"`
-	Subject *string `json:"subject"`
-	Body    *string `json:"body"`
+	Name     *string `json:"name"`
+	Language *string `json:"language"`
+	Subject  *string `json:"subject"`
+	Body     *string `json:"body"`
 }
 
 var templateRules = ownedRules{EditOwn: authz.TemplateEditOwn, EditOther: authz.TemplateEditOther, DeleteOther: authz.TemplateDeleteOther}
@@ -62,11 +67,22 @@ func (r *templateRequest) validate() (err error) {
 		return badInput("kind", "kind must be one of "+strings.Join(mail.CustomKinds, ", "))
 	}
 	r.Kind = templateKind(kind)
+	if err := templateLanguage(r.Language); err != nil {
+		return err
+	}
 	if r.Subject, err = templateText(kind, "subject", r.Subject, 200); err != nil {
 		return err
 	}
 	r.Body, err = templateText(kind, "body", r.Body, maxTemplateBody)
 	return err
+}
+
+// templateLanguage accepts no language (every language) or a supported one.
+func templateLanguage(lang string) error {
+	if lang != "" && !locale.Valid(lang) {
+		return badInput("language", "language must be empty (every language) or one of "+strings.Join(locale.Supported(), ", "))
+	}
+	return nil
 }
 
 // templateText checks one field of a template of kind: present, bounded, and rendering
@@ -95,7 +111,7 @@ func (s *Server) createTemplate(c *gin.Context) {
 	p := caller(c)
 	t := &store.EmailTemplate{
 		ID: store.NewID("tpl"), WorkspaceID: p.Workspace.ID, OwnerID: p.Member.UserID,
-		Name: req.Name, Kind: string(req.Kind), Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
+		Name: req.Name, Kind: string(req.Kind), Language: req.Language, Subject: req.Subject, Body: req.Body, CreatedAt: store.Now(),
 	}
 	t.UpdatedAt = t.CreatedAt
 	if err := store.Insert(c.Request.Context(), s.db, t); err != nil {
@@ -129,6 +145,13 @@ func (s *Server) updateTemplate(c *gin.Context) {
 			return
 		}
 	}
+	if req.Language != nil {
+		if err := templateLanguage(*req.Language); err != nil {
+			fail(c, err)
+			return
+		}
+		t.Language = *req.Language
+	}
 	// A template saved under an older spelling is checked, and kept, as its canonical kind.
 	kind, _ := mail.CanonicalKind(t.Kind)
 	t.Kind = kind
@@ -145,7 +168,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 		}
 	}
 	t.UpdatedAt = store.Now()
-	if err := store.Update(ctx, s.db, t, "name", "kind", "subject", "body", "updated_at"); err != nil {
+	if err := store.Update(ctx, s.db, t, "name", "kind", "language", "subject", "body", "updated_at"); err != nil {
 		fail(c, err)
 		return
 	}

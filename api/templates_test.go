@@ -33,7 +33,7 @@ func TestTemplateSaveChecks(t *testing.T) {
 		{"a field of another kind", "invitation", "S", "{{.EventTitle}}", 422, "body", "EventTitle"},
 		{"unknown function", "reminder", "S", "{{upper .Name}}", 422, "body", "upper"},
 		{"syntax error", "reminder", "S", "{{.Name", 400, "body", ""},
-		{"unknown kind", "payment_failed", "S", "B", 400, "kind", ""},
+		{"unknown kind", "signup_verification", "S", "B", 400, "kind", ""},
 		{"the date function", "reminder", "Soon", "On {{date .StartsAt}} ({{.Timezone}})", 201, "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,6 +60,20 @@ func TestTemplateSaveChecks(t *testing.T) {
 			if r := create(kind, def.Subject, def.Text); r.Status != http.StatusCreated {
 				t.Errorf("%s with its default wording: %d %s", kind, r.Status, r.Body)
 			}
+		}
+	})
+
+	t.Run("per language", func(t *testing.T) {
+		r := h.must(http.StatusCreated, "POST", "/v1/email-templates", owner.Key,
+			map[string]any{"name": "FR", "kind": "denied", "language": "fr", "subject": "{{t \"mail.denied.subject\" \"Title\" .EventTitle}}", "body": "{{greeting .Name}} {{date .StartsAt}}"})
+		if got := r.field(t, "language"); got != "fr" {
+			t.Errorf("language %q", got)
+		}
+		wantProblem(t, h.call("POST", "/v1/email-templates", owner.Key,
+			map[string]any{"name": "X", "kind": "denied", "language": "klingon", "subject": "S", "body": "B"}), 400, "language")
+		wantProblem(t, h.call("PATCH", "/v1/email-templates/"+r.field(t, "id"), owner.Key, map[string]any{"language": "de"}), 400, "language")
+		if got := h.must(http.StatusOK, "PATCH", "/v1/email-templates/"+r.field(t, "id"), owner.Key, map[string]any{"language": ""}).field(t, "language"); got != "" {
+			t.Errorf("language after clearing %q", got)
 		}
 	})
 

@@ -34,6 +34,11 @@ type settingsUpdate struct {
 	GreenRoomMinutes       *int    `json:"green_room_minutes"`
 	RetentionDays          *int    `json:"retention_days"`
 	BrandColor             *string `json:"brand_color"`
+	// ConsentText is asked to be accepted on the registration pages; "" removes it.
+	ConsentText *string `json:"consent_text"`
+	// EmbedOrigins may frame the registration form and call the public registration JSON:
+	// https origins ("https://www.example.com"; http only for localhost).
+	EmbedOrigins *[]string `json:"embed_origins"`
 }
 
 func (s *workspaceAPI) workspaceRoutes() {
@@ -49,7 +54,7 @@ func (s *workspaceAPI) workspaceRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/workspace/settings", Tag: "workspace", Action: authz.WorkspaceView,
 		Summary: "Account-wide settings", Response: store.WorkspaceSettings{}, Handler: s.getSettings})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/workspace/settings", Tag: "workspace", Action: authz.SettingsManage,
-		Summary: "Change account-wide settings (reminder defaults, green room, retention, branding)",
+		Summary: "Change account-wide settings (reminder defaults, green room, retention, branding, consent text, embedding origins)",
 		Request: settingsUpdate{}, Response: store.WorkspaceSettings{}, Handler: s.updateSettings})
 	s.logoRoutes()
 }
@@ -196,7 +201,23 @@ func (r *settingsUpdate) validate() error {
 		}
 	}
 	if r.RetentionDays != nil {
-		return inRange("retention_days", *r.RetentionDays, 0, maxRetentionDays)
+		if err := inRange("retention_days", *r.RetentionDays, 0, maxRetentionDays); err != nil {
+			return err
+		}
+	}
+	if r.ConsentText != nil {
+		text, err := optional("consent_text", *r.ConsentText, maxConsentText)
+		if err != nil {
+			return err
+		}
+		r.ConsentText = &text
+	}
+	if r.EmbedOrigins != nil {
+		origins, err := embedOrigins("embed_origins", *r.EmbedOrigins)
+		if err != nil {
+			return err
+		}
+		r.EmbedOrigins = &origins
 	}
 	return nil
 }
@@ -225,6 +246,12 @@ func (s *workspaceAPI) updateSettings(c *gin.Context) {
 			return
 		}
 		st.BrandColor = *req.BrandColor
+	}
+	if req.ConsentText != nil {
+		st.ConsentText = *req.ConsentText
+	}
+	if req.EmbedOrigins != nil {
+		st.EmbedOrigins = *req.EmbedOrigins
 	}
 	ws.Settings = st
 	if err := store.TouchWorkspace(c.Request.Context(), s.db, ws, "settings"); err != nil {

@@ -87,3 +87,17 @@ func checkDomain(domain string) error {
 	}
 	return nil
 }
+
+// OnBehalfOf is the From of an e-mail a workspace sends: the process's sender address (from,
+// as ONAIR_MAIL_FROM gives it) under the workspace's name, so recipients see who writes to
+// them, and the bare address, which calendar invitations name as ORGANIZER.
+func OnBehalfOf(from, name string) (header, addr string, err error) {
+	a, err := parseAddress(from)
+	if err != nil {
+		return "", "", fmt.Errorf("sender: %w", err)
+	}
+	if strings.TrimSpace(name) != "" {
+		a.Name = strings.Join(strings.Fields(name), " ")
+	}
+	return a.String(), a.Address, nil
+}

@@ -37,7 +37,9 @@ func TestCanonicalKind(t *testing.T) {
 		{KindFollowUpAttended, KindFollowUpAttended, true},
 		{KindReceived, KindReceived, true},
 		{KindInvitation, KindInvitation, true},
-		{KindPaymentFailed, KindPaymentFailed, false},
+		{KindPaymentFailed, KindPaymentFailed, true},
+		{KindDenied, KindDenied, true},
+		{KindSignupVerification, KindSignupVerification, false},
 		{"nope", "nope", false},
 	} {
 		if got, ok := CanonicalKind(c.in); got != c.want || ok != c.ok {
@@ -76,14 +78,16 @@ func TestCheckTemplate(t *testing.T) {
 
 // A workspace template that fails with real data is replaced by the default and counted.
 func TestComposeWithFallback(t *testing.T) {
-	data := SessionMail{EventTitle: "Launch", Name: "Bo"}
+	env := func(to string) Envelope {
+		return Envelope{Kind: KindConfirmation, To: to, Lang: "en", Data: SessionMail{EventTitle: "Launch", Name: "Bo", Timezone: "UTC"}}
+	}
 	own := &Template{Subject: "Hi {{slice .Name 0 5}}", Text: "Body"} // passes the sample, not "Bo"
 	if err := CheckTemplate(KindConfirmation, "subject", own.Subject); err != nil {
 		t.Fatalf("sample render: %v", err)
 	}
 	before := fallbacks(t, KindConfirmation)
 	var reported error
-	msg, err := ComposeWithFallback(KindConfirmation, own, "bo@example.com", data, func(err error) { reported = err })
+	msg, err := ComposeWithFallback(env("bo@example.com"), own, func(err error) { reported = err })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,11 +102,11 @@ func TestComposeWithFallback(t *testing.T) {
 	}
 
 	good := &Template{Subject: "Hi {{.Name}}", Text: "Body"}
-	msg, err = ComposeWithFallback(KindConfirmation, good, "bo@example.com", data, func(err error) { t.Errorf("fell back: %v", err) })
+	msg, err = ComposeWithFallback(env("bo@example.com"), good, func(err error) { t.Errorf("fell back: %v", err) })
 	if err != nil || msg.Subject != "Hi Bo" {
 		t.Errorf("own template: %q, %v", msg.Subject, err)
 	}
-	if _, err := ComposeWithFallback(KindConfirmation, good, "not an address", data, nil); !errors.Is(err, ErrInvalidAddress) {
+	if _, err := ComposeWithFallback(env("not an address"), good, nil); !errors.Is(err, ErrInvalidAddress) {
 		t.Errorf("bad address: %v, want ErrInvalidAddress", err)
 	}
 }

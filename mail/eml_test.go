@@ -17,6 +17,7 @@ type parsedMail struct {
 	header      mail.Header
 	subject     string
 	text, html  string
+	calendar    *parsedPart           // the inline text/calendar alternative
 	attachments map[string]parsedPart // by file name
 }
 
@@ -72,6 +73,8 @@ func walkPart(t *testing.T, p *parsedMail, contentType, encoding, disposition st
 		p.text = string(data)
 	case "text/html":
 		p.html = string(data)
+	case "text/calendar":
+		p.calendar = &parsedPart{contentType: contentType, data: data}
 	default:
 		t.Fatalf("unexpected inline part %q", contentType)
 	}

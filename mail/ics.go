@@ -6,21 +6,41 @@ import (
 	"time"
 
 	ical "github.com/arran4/golang-ical"
+
+	"github.com/onairhq/onair/locale"
 )
 
-// CalendarInvite describes one session as an iCalendar object. Updates of the
-// same session keep UID and raise Sequence so calendars replace the entry.
+// CalendarInvite describes one session as an iCalendar object (RFC 5546 iTIP). Updates of
+// the same session keep UID and raise Sequence so calendars replace the entry.
 type CalendarInvite struct {
-	UID       string
-	Sequence  int
-	Cancel    bool // METHOD:CANCEL instead of REQUEST
-	Title     string
-	URL       string
-	Start     time.Time
-	Duration  time.Duration
-	Timezone  string // IANA name; times are written in it, with its VTIMEZONE
-	Organizer string // e-mail address
-	Attendee  string // e-mail address
+	UID      string
+	Sequence int
+	Cancel   bool // METHOD:CANCEL instead of REQUEST
+	// Publish makes a calendar file to import (METHOD:PUBLISH, RFC 5546 §3.2.1), such as an
+	// event page's download: no organizer asks anything of the reader.
+	Publish bool
+	Title   string // SUMMARY, in the recipient's language
+	// Description and Location carry the join link: Google Calendar and Outlook show
+	// neither URL nor the e-mail's body in the event.
+	Description   string
+	Location      string
+	URL           string
+	Start         time.Time
+	Duration      time.Duration
+	Timezone      string // IANA name; times are written in it, with its VTIMEZONE
+	Organizer     string // e-mail address, required by RFC 5546 in a REQUEST
+	OrganizerName string // ORGANIZER's CN: the workspace's name
+	Attendee      string // e-mail address
+}
+
+func (ci CalendarInvite) method() string {
+	switch {
+	case ci.Cancel:
+		return "CANCEL"
+	case ci.Publish:
+		return "PUBLISH"
+	}
+	return "REQUEST"
 }
 
 // Attachment renders the invite as invite.ics with the matching content type.
@@ -29,11 +49,46 @@ func (ci CalendarInvite) Attachment() (Attachment, error) {
 	if err != nil {
 		return Attachment{}, err
 	}
-	method := "REQUEST"
-	if ci.Cancel {
-		method = "CANCEL"
+	return Attachment{Filename: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=" + ci.method(), Data: data}, nil
+}
+
+// AddCalendar puts ci in m twice: as the inline text/calendar part beside the text and the
+// HTML (what Gmail and Outlook turn into an invitation with its buttons) and as invite.ics
+// (what other clients import).
+func (m *Message) AddCalendar(ci CalendarInvite) error {
+	att, err := ci.Attachment()
+	if err != nil {
+		return err
 	}
-	return Attachment{Filename: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=" + method, Data: data}, nil
+	m.Calendar = &Attachment{ContentType: "text/calendar; method=" + ci.method(), Data: att.Data}
+	m.Attachments = append(m.Attachments, att)
+	return nil
+}
+
+// SessionInvite is the calendar invitation a session e-mail of kind carries, when its kind
+// carries one (confirmations, promotions, reschedules and speaker invitations a REQUEST;
+// cancellations a CANCEL), written in lang from the e-mail's data. The caller sets UID,
+// Sequence, Organizer and Attendee.
+func SessionInvite(kind, lang string, data any) (CalendarInvite, bool) {
+	m, ok := data.(SessionMail)
+	if !ok {
+		return CalendarInvite{}, false
+	}
+	loc := locale.For(lang)
+	ci := CalendarInvite{Title: m.EventTitle, Start: m.StartsAt, Duration: time.Duration(m.DurationMinutes) * time.Minute,
+		Timezone: m.Timezone, URL: m.JoinURL, Location: m.JoinURL,
+		Description: loc.T("mail.calendar.details", "Title", m.EventTitle, "Workspace", m.WorkspaceName, "URL", m.JoinURL)}
+	switch kind {
+	case KindConfirmation, KindWaitlistPromotion, KindReschedule, KindSpeakerInvitation:
+	case KindCancellation, KindCancelledByAttendee, KindCancelledByOrganizer:
+		ci.Cancel = true
+		ci.Title = loc.T("mail.calendar.cancelled", "Title", m.EventTitle)
+		ci.Description = loc.T("mail.calendar.cancelled_details", "Title", m.EventTitle, "Workspace", m.WorkspaceName)
+		ci.URL, ci.Location = "", ""
+	default:
+		return CalendarInvite{}, false
+	}
+	return ci, true
 }
 
 // Render writes the VCALENDAR.
@@ -43,11 +98,7 @@ func (ci CalendarInvite) Render() ([]byte, error) {
 		return nil, fmt.Errorf("%w: time zone %q: %v", ErrInvalidMessage, ci.Timezone, err)
 	}
 	cal := ical.NewCalendarFor("onair")
-	if ci.Cancel {
-		cal.SetMethod(ical.MethodCancel)
-	} else {
-		cal.SetMethod(ical.MethodRequest)
-	}
+	cal.SetMethod(ical.Method(ci.method()))
 	cal.AddVTimezone(vtimezone(ci.Timezone, loc, ci.Start))
 	ev := cal.AddEvent(ci.UID)
 	ev.SetDtStampTime(time.Now())
@@ -56,11 +107,21 @@ func (ci CalendarInvite) Render() ([]byte, error) {
 	if ci.URL != "" {
 		ev.SetURL(ci.URL)
 	}
+	if ci.Description != "" {
+		ev.SetDescription(ci.Description)
+	}
+	if ci.Location != "" {
+		ev.SetLocation(ci.Location)
+	}
 	const local = "20060102T150405"
 	ev.SetProperty(ical.ComponentPropertyDtStart, ci.Start.In(loc).Format(local), ical.WithTZID(ci.Timezone))
 	ev.SetProperty(ical.ComponentPropertyDtEnd, ci.Start.Add(ci.Duration).In(loc).Format(local), ical.WithTZID(ci.Timezone))
 	if ci.Organizer != "" {
-		ev.SetOrganizer("mailto:" + ci.Organizer)
+		var params []ical.PropertyParameter
+		if ci.OrganizerName != "" {
+			params = append(params, ical.WithCN(ci.OrganizerName))
+		}
+		ev.SetOrganizer("mailto:"+ci.Organizer, params...)
 	}
 	if ci.Attendee != "" {
 		ev.AddAttendee("mailto:"+ci.Attendee, ical.ParticipationStatusNeedsAction)

@@ -1,7 +1,10 @@
 // Package mail owns how onair sends e-mail: the Message model, the senders that deliver it
 // (SMTP in production, .eml files under `onair dev`), address validation, and the templates
 // of onair's transactional e-mails (team invitations, session e-mails, sign-up verification,
-// billing notices; a new kind is added the same way).
+// billing notices). Every kind is listed once in kinds.go; a kind's default template is one
+// subject and one body under templates/ whose words come from the locale catalogues (mail.*),
+// rendered as plain text and as HTML in the workspace's brand (layout.go), in the recipient's
+// language. SampleMessages renders every kind with sample data, for tests that follow links.
 //
 // Senders validate a message completely before any I/O, so a bad address or header is
 // reported as ErrInvalidAddress or ErrInvalidMessage and never half-sent.

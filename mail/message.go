@@ -27,11 +27,14 @@ type Attachment struct {
 
 // Message is one e-mail as onair composes it; senders turn it into RFC 5322 bytes.
 type Message struct {
-	From        string // optional; the sender's default is used when empty
-	To          []string
-	Subject     string
-	Text        string // plain-text body, required: every client can show it
-	HTML        string // optional alternative to Text
+	From    string // optional; the sender's default is used when empty
+	To      []string
+	Subject string
+	Text    string // plain-text body, required: every client can show it
+	HTML    string // optional alternative to Text
+	// Calendar is an iCalendar invitation sent inline, as a third alternative beside Text
+	// and HTML (its ContentType names the iTIP method); see AddCalendar.
+	Calendar    *Attachment
 	Attachments []Attachment
 	Headers     map[string]string // extra headers, e.g. "X-Onair-Kind": "invitation"
 	// ID names the e-mail for good (a delivery or invitation id) and becomes its Message-ID,
@@ -100,6 +103,12 @@ func (m Message) build(defaultFrom string) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.Calendar != nil {
+		if err := checkHeaderValue("calendar content type", m.Calendar.ContentType); err != nil {
+			return nil, err
+		}
+		msg.AddAlternativeString(gomail.ContentType(m.Calendar.ContentType), string(m.Calendar.Data))
 	}
 	for _, a := range m.Attachments {
 		if err := attach(msg, a); err != nil {

@@ -21,6 +21,12 @@ const (
 	KindFollowUpMissed   = "followup_missed"
 	// KindPostLiveFailed tells a session's hosts that a post-live step failed for good.
 	KindPostLiveFailed = "post_live_failed"
+	// What became of one registration: put on the waitlist, declined by the organizer,
+	// cancelled by the registrant themselves or by the organizer.
+	KindWaitlisted           = "waitlisted"
+	KindDenied               = "denied"
+	KindCancelledByAttendee  = "cancelled_by_attendee"
+	KindCancelledByOrganizer = "cancelled_by_organizer"
 )
 
 // SessionMail is the data of every session e-mail, and the fields a workspace's
@@ -35,10 +41,12 @@ type SessionMail struct {
 	JoinURL         string
 	CancelURL       string
 	Status          string // the registrant's status
-	Reminder        string // "in 1 hour", for reminders
+	Reminder        string // "in 1 hour", "dans 1 heure", for reminders (locale.Localizer.In)
 	ReplayURL       string // the recipient's replay link; empty when nothing was recorded
 	FailedStep      string // the post-live step that failed, for hosts
-	RetryURL        string // the API call that re-runs it
+	// RetryCall is the API call that re-runs it ("POST /v1/sessions/…/post-live/retry"):
+	// written out for the team, not a link, since a browser cannot make that call.
+	RetryCall string
 }
 
 // Localize puts StartsAt in the session's time zone, so {{date .StartsAt}}
@@ -50,21 +58,4 @@ func (m *SessionMail) Localize() error {
 	}
 	m.StartsAt = m.StartsAt.In(loc)
 	return nil
-}
-
-// ReminderPhrase says how far ahead a reminder is, e.g. "in 1 day", "in 10 minutes".
-func ReminderPhrase(offsetMinutes int) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return fmt.Sprintf("in 1 %s", unit)
-		}
-		return fmt.Sprintf("in %d %ss", n, unit)
-	}
-	switch {
-	case offsetMinutes%1440 == 0:
-		return plural(offsetMinutes/1440, "day")
-	case offsetMinutes%60 == 0:
-		return plural(offsetMinutes/60, "hour")
-	}
-	return plural(offsetMinutes, "minute")
 }

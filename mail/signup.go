@@ -12,11 +12,11 @@ const KindSignupVerification = "signup_verification"
 
 // SignupVerification is the data of the sign-up verification e-mail. The
 // address may belong to a French or an English speaker and no workspace says
-// which yet, so the default templates hold both languages.
+// which yet, so the default template holds both languages (its tl and datein).
 type SignupVerification struct {
 	WorkspaceName string // the workspace the sign-up asked for
 	Name          string // the name given at sign-up
-	VerifyURL     string // absolute http(s) URL of POST /v1/signup/verify
+	VerifyURL     string // absolute http(s) URL of the confirmation page (GET /signup/verify/<token>)
 	Token         string // the secret to post there
 	ExpiresAt     time.Time
 }
@@ -34,5 +34,5 @@ func SignupVerificationMessage(to string, v SignupVerification) (Message, error)
 	if err != nil {
 		return Message{}, err
 	}
-	return Compose(KindSignupVerification, t, to, v)
+	return Compose(Envelope{Kind: KindSignupVerification, To: to, Lang: "en", Brand: Brand{Name: "onair"}, Data: v}, t)
 }

@@ -25,9 +25,9 @@ func TestSignupVerificationMessage(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Hello Ann Lee", "Bonjour Ann Lee", `"Acme Webinars"`, "« Acme Webinars »",
+		"Hello Ann Lee", "Bonjour Ann Lee", "“Acme Webinars”", "« Acme Webinars »",
 		"https://api.onair.example/v1/signup/verify", "sgn_tok123",
-		"expires on 2026-12-03 08:30 UTC", "expire le 2026-12-03 à 08:30 UTC",
+		"expires on Thursday, 3 December 2026 at 8:30 AM UTC", "expire le jeudi 3 décembre 2026 à 08:30 (UTC)",
 		"ignore this e-mail", "ignorez ce message",
 	} {
 		if !strings.Contains(m.Text, want) {

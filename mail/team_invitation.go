@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// KindInvitation is the team invitation e-mail.
+const KindInvitation = "invitation"
+
 // Invitation is the data of a team invitation e-mail, and the fields a workspace's own
 // invitation template may use ({{.WorkspaceName}}, {{date .ExpiresAt}}, ...).
 type Invitation struct {
@@ -17,13 +20,14 @@ type Invitation struct {
 	ExpiresAt     time.Time
 }
 
-// InvitationMessage composes the invitation to `to` from the workspace's own template
-// when own is set, else from the default (see ComposeWithFallback).
-func InvitationMessage(to string, inv Invitation, own *Template, onFallback func(error)) (Message, error) {
+// InvitationMessage composes the invitation to `to`, in lang with the workspace's brand,
+// from the workspace's own template when own is set, else from the default (see
+// ComposeWithFallback).
+func InvitationMessage(to, lang string, brand Brand, inv Invitation, own *Template, onFallback func(error)) (Message, error) {
 	if err := inv.validate(); err != nil {
 		return Message{}, err
 	}
-	return ComposeWithFallback(KindInvitation, own, to, inv, onFallback)
+	return ComposeWithFallback(Envelope{Kind: KindInvitation, To: to, Lang: lang, Brand: brand, Data: inv}, own, onFallback)
 }
 
 func (inv Invitation) validate() error {

@@ -19,7 +19,7 @@ func sampleInvitation() Invitation {
 }
 
 func TestInvitationMessage(t *testing.T) {
-	m, err := InvitationMessage("Bob@Example.com", sampleInvitation(), nil, nil)
+	m, err := InvitationMessage("Bob@Example.com", "en", Brand{Name: "Acme"}, sampleInvitation(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestInvitationMessage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"https://app.onair.example/invitations/accept?token=tok123&ws=7",
-		"tok123", "as admin", "Ann Lee", "Sunday, 29 November 2026 20:30 UTC",
+		"tok123", "as administrator", "Ann Lee", "Sunday, 29 November 2026 at 8:30 PM UTC",
 	} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
@@ -43,7 +43,7 @@ func TestInvitationMessage(t *testing.T) {
 	for _, want := range []string{
 		`href="https://app.onair.example/invitations/accept?token=tok123&amp;ws=7"`,
 		"Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co",
-		"tok123", "Sunday, 29 November 2026 20:30 UTC",
+		"tok123", "Sunday, 29 November 2026 at 8:30 PM UTC", ">Accept the invitation</a>",
 	} {
 		if !strings.Contains(m.HTML, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, m.HTML)
@@ -61,7 +61,7 @@ func TestInvitationMessageFoldsSubject(t *testing.T) {
 	inv := sampleInvitation()
 	inv.WorkspaceName = "Acme\r\nBcc: victim@example.com"
 	inv.InviterName = ""
-	m, err := InvitationMessage("bob@example.com", inv, nil, nil)
+	m, err := InvitationMessage("bob@example.com", "en", Brand{}, inv, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestInvitationMessageRefusesBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := sampleInvitation()
 			tt.edit(&inv)
-			if _, err := InvitationMessage(tt.to, inv, nil, nil); !errors.Is(err, tt.want) {
+			if _, err := InvitationMessage(tt.to, "en", Brand{}, inv, nil, nil); !errors.Is(err, tt.want) {
 				t.Errorf("error = %v, want %v", err, tt.want)
 			}
 		})

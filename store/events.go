@@ -148,6 +148,11 @@ type Registrant struct {
 	// the link an earlier build e-mailed (its secret was stored in clear).
 	LinkVersion    int    `bun:",notnull,default:0" json:"-"`
 	LegacyLinkHash string `bun:",nullzero" json:"-"`
+	// Source is where they came from (utm_* parameters, the referring site).
+	Source
+	// ConsentedAt is when they accepted the workspace's consent text on the registration
+	// form; nil when none was asked.
+	ConsentedAt *time.Time `bun:",nullzero" json:"consented_at,omitempty"`
 }
 
 // Delivery is one e-mail of one kind to one recipient (registrant or speaker)

@@ -37,14 +37,16 @@ func ParseLinkKey(s string) (LinkKey, error) {
 type LinkPurpose string
 
 // Link purposes: a join link opens the live room and the replay, a cancel link cancels the
-// registration.
+// registration, an unsubscribe link stops a workspace's reminders, invitations and
+// follow-ups to one address (UnsubscribeSecret).
 const (
-	LinkJoin   LinkPurpose = "join"
-	LinkCancel LinkPurpose = "cancel"
+	LinkJoin        LinkPurpose = "join"
+	LinkCancel      LinkPurpose = "cancel"
+	LinkUnsubscribe LinkPurpose = "unsubscribe"
 )
 
 // linkPrefix starts a derived secret: its purpose and the format's version.
-var linkPrefix = map[LinkPurpose]string{LinkJoin: "j1", LinkCancel: "c1"}
+var linkPrefix = map[LinkPurpose]string{LinkJoin: "j1", LinkCancel: "c1", LinkUnsubscribe: "u1"}
 
 // linkMACLen is the length of the secret's MAC: 32 base64url characters, 192 bits.
 const linkMACLen = 32
@@ -54,9 +56,38 @@ const legacyLinkPrefix = "join_"
 
 // Secret is the secret of row id's purpose link at version: "j1.<id>.<mac>".
 func (k LinkKey) Secret(purpose LinkPurpose, id string, version int) string {
+	return linkPrefix[purpose] + "." + id + "." + k.mac(string(purpose), id, strconv.Itoa(version))
+}
+
+// mac is the secret's MAC over its parts, NUL-separated so no two lists of parts collide.
+func (k LinkKey) mac(parts ...string) string {
 	m := hmac.New(sha256.New, k)
-	m.Write([]byte(string(purpose) + "\x00" + id + "\x00" + strconv.Itoa(version)))
-	return linkPrefix[purpose] + "." + id + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:linkMACLen]
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:linkMACLen]
+}
+
+// UnsubscribeSecret is the secret of the link that stops workspace ws's reminders,
+// invitations and follow-ups to email: "u1.<ws>.<email, base64url>.<mac>". It names an
+// address, not a row, because session invitations go to people who never registered; like
+// the other links it is derived, never stored.
+func (k LinkKey) UnsubscribeSecret(ws, email string) string {
+	email = strings.ToLower(strings.TrimSpace(email))
+	return linkPrefix[LinkUnsubscribe] + "." + ws + "." + base64.RawURLEncoding.EncodeToString([]byte(email)) + "." +
+		k.mac(string(LinkUnsubscribe), ws, email)
+}
+
+// ParseUnsubscribe returns the workspace and address an unsubscribe secret was made for,
+// and false for anything this key did not make (checked in constant time).
+func (k LinkKey) ParseUnsubscribe(secret string) (ws, email string, ok bool) {
+	parts := strings.Split(secret, ".")
+	if len(k) == 0 || len(parts) != 4 || parts[0] != linkPrefix[LinkUnsubscribe] || !IsID(parts[1]) || len(parts[3]) != linkMACLen {
+		return "", "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal([]byte(secret), []byte(k.UnsubscribeSecret(parts[1], string(raw)))) {
+		return "", "", false
+	}
+	return parts[1], string(raw), true
 }
 
 // verifies reports, in constant time, whether secret is row id's purpose link at version.

@@ -38,6 +38,12 @@ type WorkspaceSettings struct {
 	GreenRoomMinutes       int    `json:"green_room_minutes"`
 	RetentionDays          int    `json:"retention_days"` // 0 keeps data forever
 	BrandColor             string `json:"brand_color"`
+	// ConsentText is asked to be accepted (a required checkbox) on the registration pages;
+	// empty asks nothing.
+	ConsentText string `json:"consent_text,omitempty"`
+	// EmbedOrigins may frame the registration form (/e/<slug>/embed) and call the public
+	// registration JSON from the browser (CORS): "https://www.example.com".
+	EmbedOrigins []string `json:"embed_origins,omitempty"`
 }
 
 // DefaultSettings are what a new workspace starts with.
@@ -125,15 +131,18 @@ type CustomAttribute struct {
 type EmailTemplate struct {
 	bun.BaseModel `bun:"table:email_templates"`
 
-	ID          string    `bun:",pk" json:"id"`
-	WorkspaceID string    `bun:",notnull" json:"-"`
-	OwnerID     string    `bun:",notnull" json:"owner_id"`
-	Name        string    `bun:",notnull" json:"name"`
-	Kind        string    `bun:",notnull" json:"kind"`
-	Subject     string    `bun:",notnull" json:"subject"`
-	Body        string    `bun:",notnull" json:"body"`
-	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
-	UpdatedAt   time.Time `bun:",notnull" json:"updated_at"`
+	ID          string `bun:",pk" json:"id"`
+	WorkspaceID string `bun:",notnull" json:"-"`
+	OwnerID     string `bun:",notnull" json:"owner_id"`
+	Name        string `bun:",notnull" json:"name"`
+	Kind        string `bun:",notnull" json:"kind"`
+	// Language is the recipients' language the template is for ("fr"); empty serves
+	// every language without a template of its own.
+	Language  string    `bun:",notnull,default:''" json:"language"`
+	Subject   string    `bun:",notnull" json:"subject"`
+	Body      string    `bun:",notnull" json:"body"`
+	CreatedAt time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt time.Time `bun:",notnull" json:"updated_at"`
 }
 
 // WebhookEndpoint is an outbound integration; deliveries come with a later issue.
@@ -207,5 +216,5 @@ func Models() []any {
 		(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil),
 		(*RegistrantImport)(nil), (*InvitationBatch)(nil),
 		(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil),
-	}, append(RoomTables(), (*PendingSignup)(nil))...)
+	}, append(RoomTables(), (*PendingSignup)(nil), (*Unsubscribe)(nil))...)
 }

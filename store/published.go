@@ -29,3 +29,20 @@ func PublicSessions(ctx context.Context, db bun.IDB, eventID string, limit int) 
 	}
 	return sessions, nil
 }
+
+// LastSession is the event's session that started last, whatever its status: what the
+// registration page tells when no session is ahead (over, or cancelled). ErrNotFound when the
+// event has none.
+func LastSession(ctx context.Context, db bun.IDB, eventID string) (*Session, error) {
+	s := new(Session)
+	err := db.NewSelect().Model(s).Where("event_id = ?", eventID).OrderExpr("starts_at DESC").Limit(1).Scan(ctx)
+	return s, notFound("last session of "+eventID, err)
+}
+
+// RegistrantByID finds a registrant in any workspace, for a page whose link was signed with
+// its id (the page after registering).
+func RegistrantByID(ctx context.Context, db bun.IDB, id string) (*Registrant, error) {
+	reg := new(Registrant)
+	err := db.NewSelect().Model(reg).Where("id = ?", id).Limit(1).Scan(ctx)
+	return reg, notFound("registrant "+id, err)
+}

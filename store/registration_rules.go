@@ -56,7 +56,8 @@ const (
 // Clean normalizes and checks what the person gives, the same whichever way
 // they come (the API, the public page, a CSV import): a valid e-mail address
 // (lower-cased), a name of at most 120 characters, at most 50
-// answers of at most 1000 characters. The event's own rules are CheckAnswers'.
+// answers of at most 1000 characters, a Source within its bounds. The event's own rules are
+// CheckAnswers'.
 func (r *Registration) Clean() (err error) {
 	addr, err := mail.ValidateAddress(strings.TrimSpace(r.Email))
 	if err != nil {
@@ -74,7 +75,7 @@ func (r *Registration) Clean() (err error) {
 			return err
 		}
 	}
-	return nil
+	return r.Source.Clean()
 }
 
 // CheckAnswers checks the answers against the event's custom fields, attrs

@@ -15,12 +15,37 @@ var (
 	ErrSessionFull   = errors.New("store: session is full")
 )
 
-// Delivery kinds the relay sends (Delivery.Pending rows).
+// Delivery kinds the relay sends (Delivery.Pending rows), named like the e-mails.
 const (
-	DeliveryConfirmation      = "confirmation"       // approved: join link and .ics
-	DeliveryReceived          = "received"           // pending approval or waitlisted
-	DeliveryWaitlistPromotion = "waitlist_promotion" // a seat freed up
+	DeliveryConfirmation         = "confirmation"           // approved: join link and .ics
+	DeliveryReceived             = "received"               // pending approval
+	DeliveryWaitlisted           = "waitlisted"             // put on the waitlist
+	DeliveryWaitlistPromotion    = "waitlist_promotion"     // a seat freed up
+	DeliveryDenied               = "denied"                 // the organizer declined it
+	DeliveryCancelledByAttendee  = "cancelled_by_attendee"  // they cancelled it themselves
+	DeliveryCancelledByOrganizer = "cancelled_by_organizer" // the organizer cancelled it
 )
+
+// statusDelivery is the e-mail that tells a registrant they moved to status, "" for none.
+// A cancellation is the registrant's own unless byOrganizer.
+func statusDelivery(status string, byOrganizer bool) string {
+	switch status {
+	case RegistrantApproved:
+		return DeliveryConfirmation
+	case RegistrantPending:
+		return DeliveryReceived
+	case RegistrantWaitlisted:
+		return DeliveryWaitlisted
+	case RegistrantDenied:
+		return DeliveryDenied
+	case RegistrantCancelled:
+		if byOrganizer {
+			return DeliveryCancelledByOrganizer
+		}
+		return DeliveryCancelledByAttendee
+	}
+	return ""
+}
 
 // Registration is what Register needs: the session with its event, the person
 // and how they came.
@@ -36,6 +61,9 @@ type Registration struct {
 	JoinWaitlist bool
 	// ImportID names the CSV import registering them, if any.
 	ImportID string
+	// Source is where they came from; Consented that they accepted the consent text.
+	Source    Source
+	Consented bool
 }
 
 // Register records one registration in one transaction: the contact on the
@@ -98,16 +126,15 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		reg = &Registrant{
 			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
 			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
-			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t,
+			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t, Source: r.Source,
+		}
+		if r.Consented {
+			reg.ConsentedAt = &t
 		}
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err
 		}
-		kind := DeliveryConfirmation
-		if status != RegistrantApproved {
-			kind = DeliveryReceived
-		}
-		if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, kind); err != nil {
+		if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, statusDelivery(status, false)); err != nil {
 			return err
 		}
 		if status != RegistrantApproved {
@@ -167,9 +194,27 @@ func upsertPerson(ctx context.Context, tx bun.IDB, ws, email, name string) (stri
 // SetRegistrantStatus moves a registrant to status, freeing or taking seats as
 // needed: leaving "approved" frees a seat and promotes the first waitlisted
 // person; entering it takes one (ErrSessionFull when none is left, unless the
-// event has a waitlist, which is then where the registrant goes). It returns
-// the registrant as stored.
+// event has a waitlist, which is then where the registrant goes). The e-mail
+// telling them is queued in the same transaction (a cancellation reads as their
+// own: see ChangeRegistrantStatus for the organizer's). It returns the
+// registrant as stored.
 func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string, waitlist bool) (*Registrant, error) {
+	return ChangeRegistrantStatus(ctx, db, StatusChange{Workspace: ws, Registrant: id, Status: status, Waitlist: waitlist})
+}
+
+// StatusChange is one registrant's move to Status.
+type StatusChange struct {
+	Workspace, Registrant, Status string
+	// Waitlist: an approval that finds the session full puts them on the waitlist.
+	Waitlist bool
+	// ByOrganizer: a cancellation made by the organizer, not the registrant (the e-mail
+	// says so).
+	ByOrganizer bool
+}
+
+// ChangeRegistrantStatus is SetRegistrantStatus with who made the change.
+func ChangeRegistrantStatus(ctx context.Context, db bun.IDB, c StatusChange) (*Registrant, error) {
+	ws, id, status, waitlist := c.Workspace, c.Registrant, c.Status, c.Waitlist
 	var reg *Registrant
 	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
 		var err error
@@ -180,7 +225,6 @@ func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string,
 			return nil
 		}
 		was := reg.Status
-		kind := ""
 		if status == RegistrantApproved {
 			ok, err := takeSeat(ctx, tx, reg.SessionID)
 			if err != nil {
@@ -188,7 +232,6 @@ func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string,
 			}
 			switch {
 			case ok:
-				kind = DeliveryConfirmation
 			case waitlist && was != RegistrantWaitlisted:
 				status = RegistrantWaitlisted
 			default:
@@ -199,7 +242,9 @@ func SetRegistrantStatus(ctx context.Context, db bun.IDB, ws, id, status string,
 		if err := Update(ctx, tx, reg, "status", "updated_at"); err != nil {
 			return err
 		}
-		if kind != "" {
+		// The e-mail commits with the change it announces; blocked people (from the live
+		// room) are not written to.
+		if kind := statusDelivery(status, c.ByOrganizer); kind != "" {
 			if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, kind); err != nil {
 				return err
 			}

@@ -8,12 +8,14 @@ import (
 	"github.com/onairhq/onair/mail"
 )
 
-// TemplateFor returns the workspace's newest e-mail template of any of kinds (one kind
-// and its older spellings), or ErrNotFound.
-func TemplateFor(ctx context.Context, db bun.IDB, ws string, kinds ...string) (*EmailTemplate, error) {
+// TemplateFor returns the workspace's e-mail template of any of kinds (one kind and its
+// older spellings) for a recipient writing lang: the newest written for lang, else the
+// newest written for no language in particular, or ErrNotFound (the default is then used).
+func TemplateFor(ctx context.Context, db bun.IDB, ws, lang string, kinds []string) (*EmailTemplate, error) {
 	t := new(EmailTemplate)
 	err := db.NewSelect().Model(t).Where("workspace_id = ?", ws).Where("kind IN (?)", bun.In(kinds)).
-		OrderExpr("updated_at DESC").Limit(1).Scan(ctx)
+		Where("language IN (?)", bun.In([]string{lang, ""})).
+		OrderExpr("CASE WHEN language = '' THEN 1 ELSE 0 END, updated_at DESC").Limit(1).Scan(ctx)
 	return t, notFound("template "+kinds[0], err)
 }
 

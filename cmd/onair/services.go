@@ -78,7 +78,7 @@ func (s *services) close() {
 
 // startWorker registers every workflow and activity and starts polling.
 func (s *services) startWorker() (func(), error) {
-	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL,
+	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL, MailFrom: s.cfg.MailFrom,
 		Webhooks: s.webhooks, Links: s.links}
 	acts.Media = s.mediaControl()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
