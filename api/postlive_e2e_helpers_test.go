@@ -26,6 +26,7 @@ import (
 type mediaNode struct {
 	srv          *httptest.Server
 	secret       []byte
+	dir          string // its recordings, which the egress worker shares
 	failFinalize atomic.Int64
 	finalizes    atomic.Int64
 	down         atomic.Bool
@@ -34,11 +35,12 @@ type mediaNode struct {
 
 func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	t.Helper()
-	recordings, err := recording.NewStore(recording.StoreParams{Dir: t.TempDir()})
+	dir := t.TempDir()
+	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &mediaNode{secret: []byte("post-live test media secret")}
+	n := &mediaNode{secret: []byte("post-live test media secret"), dir: dir}
 	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret})
 	if err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func (r *Room) recordTrackLocked(t *roomTrack) {
 		return
 	}
 	codec := t.fwd.Codec()
-	tr, err := r.rec.session.AddTrack(recording.TrackParams{PersonID: t.owner.id, MimeType: codec.MimeType,
+	tr, err := r.rec.session.AddTrack(recording.TrackParams{PersonID: t.owner.id, Name: t.owner.name, Source: t.source, MimeType: codec.MimeType,
 		ClockRate: codec.ClockRate, Channels: codec.Channels, RequestKeyframe: t.fwd.RequestKeyframe})
 	if err != nil {
 		r.log.Warn("track not recorded", "person", t.owner.id, "codec", codec.MimeType, "err", err)

@@ -1,8 +1,11 @@
 package room
 
 import (
+	"strings"
+
 	"github.com/pion/webrtc/v4"
 
+	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
 	"github.com/onairhq/onair/media/wire"
 )
@@ -13,8 +16,11 @@ import (
 
 // roomTrack is one track a participant sends us, forwarded only while its owner may publish.
 type roomTrack struct {
-	owner     *Participant
-	fwd       *sfu.Forwarder
+	owner *Participant
+	fwd   *sfu.Forwarder
+	// source is recording.SourceCamera, SourceScreen or SourceMicrophone: what the recording's
+	// manifest says the track captures, so the replay lays out a screen apart from cameras.
+	source    string
 	published bool
 	senders   map[*Participant]*webrtc.RTPSender
 }
@@ -32,7 +38,7 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 		r.log.Error("track refused", "person", p.id, "err", err)
 		return
 	}
-	t := &roomTrack{owner: p, fwd: fwd, senders: map[*Participant]*webrtc.RTPSender{}}
+	t := &roomTrack{owner: p, fwd: fwd, source: trackSource(remote), senders: map[*Participant]*webrtc.RTPSender{}}
 	go r.forward(t)
 
 	r.mu.Lock()
@@ -166,4 +172,17 @@ func (r *Room) MediaStats(personID string) MediaStats {
 		s.Direct = p.downlink.DirectPackets()
 	}
 	return s
+}
+
+// trackSource tells a screen from a camera by the track id the publisher chose: one starting
+// with "screen" is a shared screen. Audio is a microphone, whatever its id.
+func trackSource(remote *webrtc.TrackRemote) string {
+	switch {
+	case remote.Kind() == webrtc.RTPCodecTypeAudio:
+		return recording.SourceMicrophone
+	case strings.HasPrefix(remote.ID(), "screen"):
+		return recording.SourceScreen
+	default:
+		return recording.SourceCamera
+	}
 }
