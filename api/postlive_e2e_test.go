@@ -244,21 +244,11 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	}
 
 	// The replay: cid (who missed the live) opens it from the link; a stranger cannot.
-	cid := "/replay/" + registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.cid])
-	if page := h.must(http.StatusOK, "GET", cid, "", nil); !strings.Contains(string(page.Body), "<video") {
-		t.Fatalf("replay page: %s", page.Body)
-	}
-	video := h.must(http.StatusOK, "GET", cid+"/video", "", nil)
-	assertReplayWebM(t, video.Body)
-	head := h.must(http.StatusPartialContent, "GET", cid+"/video", "", nil, "Range", "bytes=0-3")
-	if string(head.Body) != "\x1a\x45\xdf\xa3" || !strings.HasPrefix(head.Header.Get("Content-Range"), "bytes 0-3/") {
-		t.Fatalf("range request: %q, Content-Range %q", head.Body, head.Header.Get("Content-Range"))
-	}
+	checkCompositeReplay(t, l, l.cid)
 	if r := h.call("GET", "/replay/join_nobodyhasthisone", "", nil); r.Status != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("an unknown replay link: %d %q, want a 404 page", r.Status, r.Header.Get("Content-Type"))
 	}
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone/video", "", nil), http.StatusNotFound)
-	isProblem(t, h.call("GET", cid+"/video", "", nil, "Range", "bytes=999999999-"), http.StatusRequestedRangeNotSatisfiable)
 	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.dan])+"/video", "", nil), http.StatusForbidden)
 	regs = parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
 	for i, addr := range column(t, regs, "email") {
@@ -267,11 +257,11 @@ func TestPostLiveEndToEnd(t *testing.T) {
 		}
 	}
 	rec, err := store.RecordingOf(context.Background(), h.db, l.ses)
-	// The row names the composite replay the egress worker made; /video still serves the WebM
-	// until the replay page plays the MP4 and HLS.
+	// The row names the composite replay the egress worker made.
 	if err != nil || rec.Status != store.RecordingReady || !strings.HasSuffix(rec.File, "/replay/replay.mp4") || rec.Bytes == 0 || rec.DurationMS < 1000 {
-		t.Fatalf("recording row %+v, %v (served %d bytes)", rec, err, len(video.Body))
+		t.Fatalf("recording row %+v, %v", rec, err)
 	}
+	checkWebMReplay(t, l, l.ann)
 }
 
 // assertReplayWebM parses the served file as a player would: a WebM with one VP8 and one

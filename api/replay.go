@@ -19,7 +19,11 @@ func (s *recordingsAPI) replayRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "A registrant's replay page (the event's title, date and the video, in its language and brand); each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
-		Summary: "The replay's WebM, streamed from the media node; Range requests seek", Raw: "video/webm", Handler: s.replayVideo})
+		Summary: "The replay's video, streamed from the media node: the composite MP4 (a WebM for sessions recorded before composites); Range requests seek",
+		Raw: "video/mp4", Handler: s.replayVideo})
+	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/hls/:file", Tag: "replay", Public: true, Limit: limitPersonalLink,
+		Summary: "The replay as HLS, streamed from the media node: index.m3u8, then the segments it names (segNNNN.ts); any other name is a 404",
+		Raw: "application/vnd.apple.mpegurl", Handler: s.replayHLS})
 }
 
 // replayFor finds the registrant of a replay link whose session has a ready recording, and
@@ -60,7 +64,24 @@ func (s *recordingsAPI) replayFor(c *gin.Context) (*store.Registrant, *store.Rec
 type replayView struct {
 	When     string // the session's start, in its own zone
 	Duration string // empty when unknown
-	VideoURL string
+	// Sources go into the <video> in this order: a browser plays the first whose type it
+	// can (Safari and iOS: the HLS playlist; the others: the MP4), without any script.
+	Sources     []videoSource
+	DownloadURL string
+	Format      string // the download's, as people know it: MP4 or WebM
+}
+
+type videoSource struct{ URL, Type string }
+
+// replaySources are the page's video sources and download: HLS then MP4 for a composite
+// replay, the WebM alone for a session recorded before composites.
+func replaySources(secret string, rec *store.Recording) ([]videoSource, string, string) {
+	base := "/replay/" + url.PathEscape(secret)
+	if !mediactl.IsReplayMP4(rec.File) {
+		return []videoSource{{base + "/video", "video/webm"}}, base + "/video", "WebM"
+	}
+	return []videoSource{{base + "/hls/" + mediactl.ReplayPlaylist, mediactl.ReplayContentType(mediactl.ReplayPlaylist)},
+		{base + "/video", mediactl.ReplayContentType(mediactl.ReplayMP4)}}, base + "/video", "MP4"
 }
 
 // replayPage shows the replay under the event's title and date, in the workspace's brand and
@@ -89,8 +110,8 @@ func (s *recordingsAPI) replayPage(c *gin.Context) {
 		return
 	}
 	s.log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
-	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone),
-		VideoURL: "/replay/" + url.PathEscape(c.Param("secret")) + "/video"}
+	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone)}
+	view.Sources, view.DownloadURL, view.Format = replaySources(c.Param("secret"), rec)
 	if minutes := int((rec.DurationMS + 30_000) / 60_000); minutes > 0 {
 		view.Duration = page.L.Duration(minutes)
 	}
@@ -116,20 +137,54 @@ func (s *recordingsAPI) replayRefused(c *gin.Context, page pages.Page, err error
 }
 
 // replayVideo passes the Range header to the media node and streams its answer back as is
-// (200 or 206 with Content-Range), so players can seek without onair holding the file.
+// (200 or 206 with Content-Range), so players can seek without onair holding the file: the
+// composite MP4, or the WebM of a session recorded before composites existed.
 func (s *recordingsAPI) replayVideo(c *gin.Context) {
-	reg, _, err := s.replayFor(c)
+	reg, rec, err := s.replayFor(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	resp, err := s.media.RecordingFile(c.Request.Context(), reg.SessionID, c.GetHeader("Range"))
-	if errors.Is(err, mediactl.ErrRefused) && c.GetHeader("Range") != "" {
+	ctx, rng := c.Request.Context(), c.GetHeader("Range")
+	if mediactl.IsReplayMP4(rec.File) {
+		resp, err := s.media.ReplayFile(ctx, reg.SessionID, mediactl.ReplayMP4, rng)
+		s.relay(c, reg, resp, err)
+		return
+	}
+	resp, err := s.media.RecordingFile(ctx, reg.SessionID, rng)
+	s.relay(c, reg, resp, err)
+}
+
+// replayHLS serves the HLS playlist and its segments the same way. Only names the composite
+// writes pass (mediactl.ValidReplayFile): anything else is a 404 before the media node is
+// asked, and the node checks again.
+func (s *recordingsAPI) replayHLS(c *gin.Context) {
+	reg, rec, err := s.replayFor(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name := c.Param("file")
+	if !mediactl.IsReplayMP4(rec.File) || name == mediactl.ReplayMP4 || !mediactl.ValidReplayFile(name) {
+		fail(c, notFound("replay file"))
+		return
+	}
+	resp, err := s.media.ReplayFile(c.Request.Context(), reg.SessionID, name, c.GetHeader("Range"))
+	s.relay(c, reg, resp, err)
+}
+
+// relay copies the media node's answer for a replay file to the viewer, its refusals mapped
+// to problems: a range outside the file is a 416, a file the node has not a 404.
+func (s *recordingsAPI) relay(c *gin.Context, reg *store.Registrant, resp *http.Response, err error) {
+	switch {
+	case errors.Is(err, mediactl.ErrRefused) && c.GetHeader("Range") != "":
 		fail(c, problem(http.StatusRequestedRangeNotSatisfiable, "range-not-satisfiable", "Range not satisfiable",
 			"the requested range is outside the replay"))
 		return
-	}
-	if err != nil {
+	case errors.Is(err, mediactl.ErrNotFound):
+		fail(c, notFound("replay file"))
+		return
+	case err != nil:
 		fail(c, s.mediaProblem(&store.Session{ID: reg.SessionID, WorkspaceID: reg.WorkspaceID}, err))
 		return
 	}
@@ -138,9 +193,6 @@ func (s *recordingsAPI) replayVideo(c *gin.Context) {
 		if v := resp.Header.Get(h); v != "" {
 			c.Header(h, v)
 		}
-	}
-	if c.Writer.Header().Get("Content-Type") == "" {
-		c.Header("Content-Type", "video/webm")
 	}
 	c.Header("Cache-Control", "private, no-store")
 	c.Status(resp.StatusCode)

@@ -13,15 +13,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/media/probe"
 	"github.com/onairhq/onair/media/recording"
 )
 
 // Names inside a session's recordings folder.
 const (
-	ReplayDir    = "replay" // the finished replay: MP4Name, PlaylistName and its segments
-	MP4Name      = "replay.mp4"
-	PlaylistName = "index.m3u8"
+	ReplayDir    = mediactl.ReplayDir // the finished replay: MP4Name, PlaylistName and its segments
+	MP4Name      = mediactl.ReplayMP4
+	PlaylistName = mediactl.ReplayPlaylist
 	workPrefix   = "replay.work-" // a composite being made; never served, removed by the next run
 )
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/media/recording"
 )
 
@@ -93,7 +94,7 @@ func mp4Args(dir string, rec recording.Recorded, out string) []string {
 // hlsArgs cuts the MP4 into HLS without encoding again (its keyframes fall every 2 s).
 func hlsArgs(mp4, dir string) []string {
 	return []string{"-hide_banner", "-nostdin", "-y", "-v", "error", "-i", mp4, "-c", "copy", "-f", "hls",
-		"-hls_time", hlsSeconds, "-hls_playlist_type", "vod", "-hls_segment_filename", filepath.Join(dir, "seg%04d.ts"),
+		"-hls_time", hlsSeconds, "-hls_playlist_type", "vod", "-hls_segment_filename", filepath.Join(dir, mediactl.ReplaySegments),
 		filepath.Join(dir, PlaylistName)}
 }
 

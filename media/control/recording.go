@@ -19,6 +19,7 @@ func (c *control) recordingRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /control/recordings/{session}", c.auth(c.withSession(c.recordingStatus)))
 	mux.Handle("POST /control/recordings/{session}/finalize", c.auth(c.withSession(c.finalizeRecording)))
 	mux.Handle("GET /control/recordings/{session}/file", c.auth(c.withSession(c.recordingFile)))
+	mux.Handle("GET /control/recordings/{session}/replay/{name}", c.auth(c.withSession(c.replayFile)))
 	mux.Handle("DELETE /control/recordings/{session}", c.auth(c.withSession(c.deleteRecording)))
 }
 
@@ -136,6 +137,26 @@ func (c *control) recordingFile(w http.ResponseWriter, r *http.Request, session 
 	}
 	w.Header().Set("Content-Type", "video/webm")
 	http.ServeContent(w, r, recording.FinalName, fi.ModTime(), f)
+}
+
+// replayFile serves a file of the composite replay (the MP4, the HLS playlist or a segment)
+// with http.ServeContent, so Range requests work. The replay is only ever renamed into place
+// whole, so any file found here belongs to a finished, checked replay.
+func (c *control) replayFile(w http.ResponseWriter, r *http.Request, session string) {
+	name := r.PathValue("name")
+	f, err := c.recordings.OpenReplay(session, name)
+	if err != nil {
+		c.writeRecordingError(w, err)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		writeProblem(w, http.StatusNotFound, "no such replay file")
+		return
+	}
+	w.Header().Set("Content-Type", mediactl.ReplayContentType(name))
+	http.ServeContent(w, r, name, fi.ModTime(), f)
 }
 
 func (c *control) deleteRecording(w http.ResponseWriter, _ *http.Request, session string) {

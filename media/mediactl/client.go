@@ -165,9 +165,24 @@ func (c *Client) DeleteRecording(ctx context.Context, session string) error {
 }
 
 // RecordingFile streams the finalized WebM; rangeHeader ("" for all) is passed on so replays
-// can seek. The caller closes the body.
+// can seek. The caller closes the body. ErrRefused for a range outside the file.
 func (c *Client) RecordingFile(ctx context.Context, session, rangeHeader string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/control/recordings/"+url.PathEscape(session)+"/file", nil)
+	return c.stream(ctx, "/control/recordings/"+url.PathEscape(session)+"/file", rangeHeader)
+}
+
+// ReplayFile streams one file of the session's composite replay (ReplayMP4, ReplayPlaylist or
+// a segment, see ValidReplayFile), with rangeHeader passed on like RecordingFile's.
+// ErrNotFound when the session has no composite replay or no such file.
+func (c *Client) ReplayFile(ctx context.Context, session, name, rangeHeader string) (*http.Response, error) {
+	if !ValidReplayFile(name) {
+		return nil, fmt.Errorf("%w: %q is not a replay file", ErrNotFound, name)
+	}
+	return c.stream(ctx, "/control/recordings/"+url.PathEscape(session)+"/replay/"+name, rangeHeader)
+}
+
+// stream GETs a file of the control API, passing rangeHeader on.
+func (c *Client) stream(ctx context.Context, path, rangeHeader string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +192,7 @@ func (c *Client) RecordingFile(ctx context.Context, session, rangeHeader string)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("mediactl: recording file of %s: %w", session, err)
+		return nil, fmt.Errorf("mediactl: GET %s: %w", path, err)
 	}
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()

@@ -82,9 +82,10 @@ func readManifest(dir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// writeManifest replaces the manifest atomically (temp file, fsync, rename, fsync dir) so a
-// crash leaves either the old or the new one, never half of one.
-func writeManifest(dir string, m *Manifest) error {
+// WriteManifest replaces the manifest atomically (temp file, fsync, rename, fsync dir) so a
+// crash leaves either the old or the new one, never half of one. Exported for the folders
+// the composite's tests and benchmarks make from encoded files.
+func WriteManifest(dir string, m *Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("recording: encode manifest: %w", err)

@@ -76,7 +76,7 @@ func (st *Store) Finalize(sessionID string) (mediactl.FinalizedRecording, error)
 		t := fi.ModTime().UTC()
 		m.StoppedAt = &t
 	}
-	if err := writeManifest(dir, m); err != nil {
+	if err := WriteManifest(dir, m); err != nil {
 		return mediactl.FinalizedRecording{}, err
 	}
 	st.log.Info("recording finalized", "session", sessionID, "bytes", fin.Bytes, "duration_ms", durationMS, "tracks", tracks)

@@ -73,7 +73,7 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 		Codec: p.MimeType, ClockRate: p.ClockRate, Channels: p.Channels}
 	mt.Source = mt.SourceOrDefault()
 	s.manifest.Tracks = append(s.manifest.Tracks, mt)
-	if err := writeManifest(s.dir, s.manifest); err != nil {
+	if err := WriteManifest(s.dir, s.manifest); err != nil {
 		f.Close()
 		_ = os.Remove(f.Name()) // not in the manifest: nothing would ever read it
 		s.manifest.Tracks = s.manifest.Tracks[:index]
@@ -100,7 +100,7 @@ func (s *Session) anchor(index int, at time.Time) {
 	// Never before the start, even if the clock stepped back since.
 	offset := max(at.Sub(s.manifest.StartedAt).Milliseconds(), 0)
 	s.manifest.Tracks[index].StartOffsetMS = &offset
-	if err := writeManifest(s.dir, s.manifest); err != nil {
+	if err := WriteManifest(s.dir, s.manifest); err != nil {
 		s.log.Warn("recording manifest", "err", err)
 	}
 }
@@ -149,7 +149,7 @@ func (s *Session) Stop() (mediactl.RecordingStatus, error) {
 			s.log.Warn("recording dropped packets on a full queue", "person", mt.PersonID, "kind", mt.Kind, "dropped", mt.Dropped)
 		}
 	}
-	errs = append(errs, writeManifest(s.dir, s.manifest))
+	errs = append(errs, WriteManifest(s.dir, s.manifest))
 	s.store.forget(s)
 	s.log.Info("recording stopped", "tracks", len(tracks), "duration", now.Sub(s.manifest.StartedAt).Round(time.Millisecond))
 	return s.statusLocked(), errors.Join(errs...)

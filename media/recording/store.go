@@ -108,7 +108,7 @@ func (st *Store) Start(sessionID string) (*Session, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("recording: create %s: %w", dir, err)
 	}
-	if err := writeManifest(dir, m); err != nil {
+	if err := WriteManifest(dir, m); err != nil {
 		return nil, err
 	}
 	s := &Session{store: st, dir: dir, manifest: m, log: st.log.With("session", sessionID)}
@@ -199,6 +199,23 @@ func (st *Store) OpenFinal(sessionID string) (*os.File, error) {
 	f, err := os.Open(filepath.Join(st.sessionDir(sessionID), FinalName))
 	if err != nil {
 		return nil, fmt.Errorf("recording: open %s: %w", sessionID, err)
+	}
+	return f, nil
+}
+
+// OpenReplay opens a file of the session's composite replay (mediactl.ValidReplayFile names
+// them), which the egress worker wrote to the shared volume. A name that is not one of those
+// is os.ErrNotExist: nothing outside the replay folder is ever opened.
+func (st *Store) OpenReplay(sessionID, name string) (*os.File, error) {
+	if err := ValidSessionID(sessionID); err != nil {
+		return nil, err
+	}
+	if !mediactl.ValidReplayFile(name) {
+		return nil, fmt.Errorf("recording: replay file %q: %w", name, os.ErrNotExist)
+	}
+	f, err := os.Open(filepath.Join(st.sessionDir(sessionID), mediactl.ReplayDir, name))
+	if err != nil {
+		return nil, fmt.Errorf("recording: open %s's replay: %w", sessionID, err)
 	}
 	return f, nil
 }
