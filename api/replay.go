@@ -20,10 +20,10 @@ func (s *recordingsAPI) replayRoutes() {
 		Summary: "A registrant's replay page (the event's title, date and the video, in its language and brand); each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay's video, streamed from the media node: the composite MP4 (a WebM for sessions recorded before composites); Range requests seek",
-		Raw: "video/mp4", Handler: s.replayVideo})
+		Raw:     "video/mp4", Handler: s.replayVideo})
 	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/hls/:file", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay as HLS, streamed from the media node: index.m3u8, then the segments it names (segNNNN.ts); any other name is a 404",
-		Raw: "application/vnd.apple.mpegurl", Handler: s.replayHLS})
+		Raw:     "application/vnd.apple.mpegurl", Handler: s.replayHLS})
 }
 
 // replayFor finds the registrant of a replay link whose session has a ready recording, and
