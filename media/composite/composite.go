@@ -2,6 +2,7 @@ package composite
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,8 @@ type Params struct {
 	Dir string
 	// Progress is told the share done (0–1) as ffmpeg goes; optional.
 	Progress func(done float64)
+	// preset overrides x264Preset, for the benchmarks that chose it (export_test.go).
+	preset string
 }
 
 // Result is the finished replay.
@@ -69,7 +72,7 @@ func Run(ctx context.Context, p Params) (Result, error) {
 	}
 	defer os.RemoveAll(work) // gone after the rename; a killed run's is removed by the next
 	mp4 := filepath.Join(work, MP4Name)
-	if err := ffmpeg(ctx, mp4Args(p.Dir, rec, mp4), rec.Span, p.Progress); err != nil {
+	if err := ffmpeg(ctx, mp4Args(p.Dir, rec, mp4, cmp.Or(p.preset, x264Preset)), rec.Span, p.Progress); err != nil {
 		return Result{}, err
 	}
 	if err := ffmpeg(ctx, hlsArgs(mp4, work), 0, nil); err != nil {
@@ -136,6 +139,7 @@ func removeWork(dir string) error {
 // ffmpeg runs it, reading its -progress lines to tell how far it got in span.
 func ffmpeg(ctx context.Context, args []string, span time.Duration, progress func(float64)) error {
 	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
+	dieWithParent(cmd)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

@@ -26,9 +26,10 @@ const (
 )
 
 // mp4Args is ffmpeg's command line for the composite MP4 of rec (whose files are in dir),
-// written to out. Each track's frames keep their place: a file's first frame goes where the
-// recorder placed it (FirstMS), the rest follow by the file's own timestamps.
-func mp4Args(dir string, rec recording.Recorded, out string) []string {
+// written to out with x264's preset. Each track's frames keep their place: a file's first
+// frame goes where the recorder placed it (FirstMS), the rest follow by the file's own
+// timestamps.
+func mp4Args(dir string, rec recording.Recorded, out, preset string) []string {
 	spanMS := rec.Span.Milliseconds()
 	spanS := seconds(spanMS)
 	args := []string{"-hide_banner", "-nostdin", "-y", "-v", "error", "-progress", "pipe:1", "-nostats", "-threads", Threads}
@@ -85,7 +86,7 @@ func mp4Args(dir string, rec recording.Recorded, out string) []string {
 		fmt.Fprintf(&g, "%samix=inputs=%d:duration=longest:normalize=0,apad,atrim=0:%s[aout]", strings.Join(audio, ""), len(audio), spanS)
 	}
 	return append(args, "-filter_complex", g.String(), "-map", "[vout]", "-map", "[aout]",
-		"-c:v", "libx264", "-preset", x264Preset, "-crf", x264CRF, "-pix_fmt", "yuv420p",
+		"-c:v", "libx264", "-preset", preset, "-crf", x264CRF, "-pix_fmt", "yuv420p",
 		"-g", strconv.Itoa(gopFrames), "-keyint_min", strconv.Itoa(gopFrames), "-sc_threshold", "0",
 		"-c:a", "aac", "-b:a", audioBitrate, "-ar", "48000",
 		"-t", spanS, "-movflags", "+faststart", "-f", "mp4", out)

@@ -11,15 +11,20 @@ import (
 
 // makeMedia encodes what the test's publishers send: a solid colour as VP8 (IVF) and a tone
 // as Opus (Ogg, one 20 ms packet per page as a capture would packetize it).
-func makeVideo(t *testing.T, dir, colour string, size string, seconds int) string {
+func makeVideo(t testing.TB, dir, colour string, size string, seconds int) string {
 	t.Helper()
-	out := filepath.Join(dir, colour+".ivf")
-	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c="+colour+":s="+size+":r=25:d="+strconv.Itoa(seconds),
-		"-c:v", "libvpx", "-b:v", "300k", "-g", "25", "-threads", "1", "-deadline", "realtime", "-y", out)
+	return makeClip(t, filepath.Join(dir, colour+".ivf"), "color=c="+colour+":s="+size+":r=25:d="+strconv.Itoa(seconds))
+}
+
+// makeClip encodes a lavfi source (25 fps) as a camera would send it: VP8, a keyframe a second.
+func makeClip(t testing.TB, out, source string) string {
+	t.Helper()
+	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", source,
+		"-c:v", "libvpx", "-b:v", "300k", "-g", "25", "-threads", "1", "-deadline", "realtime", "-cpu-used", "8", "-y", out)
 	return out
 }
 
-func makeTone(t *testing.T, dir string, hz, seconds int) string {
+func makeTone(t testing.TB, dir string, hz, seconds int) string {
 	t.Helper()
 	out := filepath.Join(dir, "tone"+strconv.Itoa(hz)+".ogg")
 	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency="+strconv.Itoa(hz)+":sample_rate=48000:duration="+strconv.Itoa(seconds),
@@ -27,7 +32,7 @@ func makeTone(t *testing.T, dir string, hz, seconds int) string {
 	return out
 }
 
-func run(t *testing.T, name string, args ...string) []byte {
+func run(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
 	var stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
