@@ -6,11 +6,12 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -o /out/onair ./cmd/onair && mkdir -p /out/recordings
 
-# The egress worker: `onair worker` with ffmpeg (Debian's package) for composite replays. It
+# The egress worker: `onair worker` with ffmpeg (Debian's package) for composite replays, and
+# fonts-dejavu-core for the speakers' name labels drawn in them (media/composite.LabelFont). It
 # mounts the media node's recordings volume (docker-compose: service egress). The image built
 # without a target is the last stage below.
 FROM debian:bookworm-slim AS egress
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/onair /usr/local/bin/onair
 ENV ONAIR_LOG_FORMAT=json ONAIR_EGRESS=true ONAIR_RECORDINGS_DIR=/recordings
 USER 65532:65532

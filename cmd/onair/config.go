@@ -70,7 +70,8 @@ type config struct {
 	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
 	// Egress makes a worker also take the egress task queue (composite replays with ffmpeg,
 	// reading and writing RecordingsDir, which must be the media node's volume):
-	// ONAIR_EGRESS=true; `onair dev` turns it on when ffmpeg is on PATH.
+	// ONAIR_EGRESS=true; `onair dev` turns it on when this machine can (composite.Ready:
+	// ffmpeg, ffprobe and the labels' font).
 	Egress bool
 }
 

@@ -7,12 +7,12 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/onairhq/onair/devserver"
+	"github.com/onairhq/onair/media/composite"
 	"github.com/onairhq/onair/workflows"
 )
 
@@ -62,10 +62,10 @@ func runDev(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	if _, err := exec.LookPath("ffmpeg"); err == nil {
+	if err := composite.Ready(); err == nil {
 		s.cfg.Egress = true // composite replays on this machine
 	} else {
-		s.log.Warn("no ffmpeg on PATH: sessions' replays wait for an egress worker (ONAIR_EGRESS=true)")
+		s.log.Warn("no composite replays here: sessions' replays wait for an egress worker (ONAIR_EGRESS=true)", "err", err)
 	}
 	stopWorker, err := s.startWorker()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os/exec"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +14,7 @@ import (
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/media/composite"
 	"github.com/onairhq/onair/media/mediactl"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
@@ -92,9 +92,9 @@ func (s *services) startWorker() (func(), error) {
 	if !s.cfg.Egress {
 		return w.Stop, nil
 	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
+	if err := composite.Ready(); err != nil {
 		w.Stop()
-		return nil, fmt.Errorf("ONAIR_EGRESS is on but ffmpeg is not on PATH: %w", err)
+		return nil, fmt.Errorf("ONAIR_EGRESS is on but this machine cannot make replays: %w", err)
 	}
 	e, err := worker.NewEgress(worker.EgressParams{Client: s.temporal,
 		Egress: &activities.Egress{RecordingsDir: s.cfg.RecordingsDir, Log: s.log}})

@@ -71,11 +71,20 @@ func Run(ctx context.Context, p Params) (Result, error) {
 		return Result{}, fmt.Errorf("composite: %w", err)
 	}
 	defer os.RemoveAll(work) // gone after the rename; a killed run's is removed by the next
-	mp4 := filepath.Join(work, MP4Name)
-	if err := ffmpeg(ctx, mp4Args(p.Dir, rec, mp4, cmp.Or(p.preset, x264Preset)), rec.Span, p.Progress); err != nil {
+	labels, err := writeLabels(work, rec)
+	if err != nil {
 		return Result{}, err
 	}
-	if err := ffmpeg(ctx, hlsArgs(mp4, work), 0, nil); err != nil {
+	mp4 := filepath.Join(work, MP4Name)
+	if err := ffmpeg(ctx, work, mp4Args(p.Dir, rec, labels, mp4, cmp.Or(p.preset, x264Preset)), rec.Span, p.Progress); err != nil {
+		return Result{}, err
+	}
+	for _, file := range labels {
+		if err := os.Remove(filepath.Join(work, file)); err != nil { // the replay folder holds the replay only
+			return Result{}, fmt.Errorf("composite: %w", err)
+		}
+	}
+	if err := ffmpeg(ctx, work, hlsArgs(mp4, work), 0, nil); err != nil {
 		return Result{}, err
 	}
 	if _, err := check(ctx, work, rec.Span); err != nil {
@@ -136,9 +145,10 @@ func removeWork(dir string) error {
 	return nil
 }
 
-// ffmpeg runs it, reading its -progress lines to tell how far it got in span.
-func ffmpeg(ctx context.Context, args []string, span time.Duration, progress func(float64)) error {
+// ffmpeg runs it in dir, reading its -progress lines to tell how far it got in span.
+func ffmpeg(ctx context.Context, dir string, args []string, span time.Duration, progress func(float64)) error {
 	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
+	cmd.Dir = dir
 	dieWithParent(cmd)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

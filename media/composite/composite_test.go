@@ -97,21 +97,37 @@ func TestCompositeAndRecordingTimestampsOfAPanel(t *testing.T) {
 		t.Errorf("progress told %v, want it to reach the end", progress)
 	}
 
+	// Each camera's bottom left corner carries its speaker's name in white; the screen and the
+	// rest of the picture no text.
 	layouts := []struct {
-		name string
-		at   float64
-		want map[[2]int]string
+		name            string
+		at              float64
+		want            map[[2]int]string
+		labelled, plain [][4]int // x0, y0, x1, y1
 	}{
-		{"alice alone, full (4:3 in 16:9)", 0.8, map[[2]int]string{{640, 360}: "red", {200, 40}: "red", {1080, 680}: "red", {80, 360}: "rgb(0,0,0)"}},
-		{"alice and bob side by side", (bobAt + 3.5) / 2, map[[2]int]string{{320, 360}: "red", {960, 360}: "blue"}},
+		{"alice alone, full (4:3 in 16:9)", 0.8, map[[2]int]string{{640, 360}: "red", {200, 40}: "red", {1080, 680}: "red", {80, 360}: "rgb(0,0,0)"},
+			[][4]int{{0, 640, 200, 720}}, [][4]int{{0, 0, 1280, 620}, {220, 620, 1280, 720}}},
+		{"alice and bob side by side", (bobAt + 3.5) / 2, map[[2]int]string{{320, 360}: "red", {960, 360}: "blue"},
+			[][4]int{{0, 490, 160, 540}, {640, 490, 800, 540}}, [][4]int{{0, 180, 640, 480}, {640, 180, 1280, 480}}},
 		{"the screen large, the cameras beside it", (screenAt + 6) / 2,
-			map[[2]int]string{{480, 360}: "green", {100, 100}: "green", {1120, 270}: "red", {1120, 450}: "blue"}},
+			map[[2]int]string{{480, 360}: "green", {100, 100}: "green", {1120, 270}: "red", {1120, 450}: "blue"},
+			[][4]int{{960, 330, 1060, 360}, {960, 510, 1060, 540}}, [][4]int{{0, 0, 960, 720}, {960, 180, 1280, 320}}},
 	}
 	for _, l := range layouts {
 		rgb := frameAt(t, res.MP4, l.at)
 		for p, want := range l.want {
 			if got := colourAt(rgb, p[0], p[1]); got != want {
 				t.Errorf("%s (%.2fs): (%d,%d) is %s, want %s", l.name, l.at, p[0], p[1], got, want)
+			}
+		}
+		for _, r := range l.labelled {
+			if n := whitePixels(rgb, r); n < 20 {
+				t.Errorf("%s (%.2fs): %d white pixels in %v, want a name label", l.name, l.at, n, r)
+			}
+		}
+		for _, r := range l.plain {
+			if n := whitePixels(rgb, r); n > 0 {
+				t.Errorf("%s (%.2fs): %d white pixels in %v, want no text", l.name, l.at, n, r)
 			}
 		}
 	}

@@ -28,8 +28,9 @@ const (
 // mp4Args is ffmpeg's command line for the composite MP4 of rec (whose files are in dir),
 // written to out with x264's preset. Each track's frames keep their place: a file's first
 // frame goes where the recorder placed it (FirstMS), the rest follow by the file's own
-// timestamps.
-func mp4Args(dir string, rec recording.Recorded, out, preset string) []string {
+// timestamps. labels names the files of the cameras' name labels (writeLabels), relative to
+// ffmpeg's working directory.
+func mp4Args(dir string, rec recording.Recorded, labels map[int]string, out, preset string) []string {
 	spanMS := rec.Span.Milliseconds()
 	spanS := seconds(spanMS)
 	args := []string{"-hide_banner", "-nostdin", "-y", "-v", "error", "-progress", "pipe:1", "-nostats", "-threads", Threads}
@@ -69,8 +70,12 @@ func mp4Args(dir string, rec recording.Recorded, out, preset string) []string {
 			k := used[v]
 			used[v]++
 			from, to := seconds(s.StartMS), seconds(s.EndMS)
+			label := ""
+			if file, ok := labels[v]; ok {
+				label = labelFilter(file, r.H)
+			}
 			fmt.Fprintf(&g, "[v%d_%d]trim=start=%s:end=%s,scale=%d:%d:force_original_aspect_ratio=decrease,"+
-				"pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1[p%d];", v, k, from, to, r.W, r.H, r.W, r.H, layer)
+				"pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1%s[p%d];", v, k, from, to, r.W, r.H, r.W, r.H, label, layer)
 			fmt.Fprintf(&g, "[base%d][p%d]overlay=x=%d:y=%d:eof_action=pass:repeatlast=0:enable='between(t,%s,%s)'[base%d];",
 				layer, layer, r.X, r.Y, from, to, layer+1)
 			layer++

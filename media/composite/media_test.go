@@ -76,6 +76,19 @@ func colourAt(rgb []byte, x, y int) string {
 	return "rgb(" + strconv.Itoa(r) + "," + strconv.Itoa(g) + "," + strconv.Itoa(b) + ")"
 }
 
+// whitePixels counts the near-white pixels of rgb in the rectangle r (x0, y0, x1, y1): text.
+func whitePixels(rgb []byte, r [4]int) int {
+	n := 0
+	for y := r[1]; y < r[3]; y++ {
+		for x := r[0]; x < r[2]; x++ {
+			if i := (y*1280 + x) * 3; rgb[i] > 200 && rgb[i+1] > 200 && rgb[i+2] > 200 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // toneLevels decodes the replay's sound between two seconds to mono PCM and measures the
 // power at each frequency (Goertzel), relative to the signal's total power.
 func toneLevels(t *testing.T, mp4 string, from, to float64, hz ...float64) []float64 {
