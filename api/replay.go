@@ -1,10 +1,12 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -66,22 +68,33 @@ type replayView struct {
 	Duration string // empty when unknown
 	// Sources go into the <video> in this order: a browser plays the first whose type it
 	// can (Safari and iOS: the HLS playlist; the others: the MP4), without any script.
-	Sources     []videoSource
-	DownloadURL string
-	Format      string // the download's, as people know it: MP4 or WebM
+	Sources      []videoSource
+	DownloadURL  string
+	DownloadName string // the file name the download gets: the event's title
+	Format       string // the download's, as people know it: MP4 or WebM
 }
 
 type videoSource struct{ URL, Type string }
 
-// replaySources are the page's video sources and download: HLS then MP4 for a composite
-// replay, the WebM alone for a session recorded before composites.
-func replaySources(secret string, rec *store.Recording) ([]videoSource, string, string) {
-	base := "/replay/" + url.PathEscape(secret)
+// replaySources are the page's video sources and the download's format: HLS then MP4 for a
+// composite replay, the WebM alone for a session recorded before composites.
+func replaySources(base string, rec *store.Recording) ([]videoSource, string) {
 	if !mediactl.IsReplayMP4(rec.File) {
-		return []videoSource{{base + "/video", "video/webm"}}, base + "/video", "WebM"
+		return []videoSource{{base + "/video", "video/webm"}}, "WebM"
 	}
 	return []videoSource{{base + "/hls/" + mediactl.ReplayPlaylist, mediactl.ReplayContentType(mediactl.ReplayPlaylist)},
-		{base + "/video", mediactl.ReplayContentType(mediactl.ReplayMP4)}}, base + "/video", "MP4"
+		{base + "/video", mediactl.ReplayContentType(mediactl.ReplayMP4)}}, "MP4"
+}
+
+// fileName makes a title a file name every system accepts.
+func fileName(title, ext string) string {
+	name := strings.Map(func(r rune) rune {
+		if r < ' ' || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return ' '
+		}
+		return r
+	}, title)
+	return cmp.Or(strings.TrimSpace(name), "replay") + "." + ext
 }
 
 // replayPage shows the replay under the event's title and date, in the workspace's brand and
@@ -110,8 +123,10 @@ func (s *recordingsAPI) replayPage(c *gin.Context) {
 		return
 	}
 	s.log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
-	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone)}
-	view.Sources, view.DownloadURL, view.Format = replaySources(c.Param("secret"), rec)
+	base := "/replay/" + url.PathEscape(c.Param("secret"))
+	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone), DownloadURL: base + "/video"}
+	view.Sources, view.Format = replaySources(base, rec)
+	view.DownloadName = fileName(subject.ev.Title, strings.ToLower(view.Format))
 	if minutes := int((rec.DurationMS + 30_000) / 60_000); minutes > 0 {
 		view.Duration = page.L.Duration(minutes)
 	}

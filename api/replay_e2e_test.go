@@ -36,7 +36,7 @@ func checkCompositeReplay(t *testing.T, l *liveSession, addr string) {
 		sources[1][1] != base+"/video" || sources[1][2] != "video/mp4" {
 		t.Errorf("video sources %q, want the HLS playlist then the MP4", sources)
 	}
-	if !strings.Contains(page, `<a href="`+base+`/video" download>Download the video (MP4)</a>`) {
+	if !strings.Contains(page, `<a href="`+base+`/video" download="Launch review.mp4">Download the video (MP4)</a>`) {
 		t.Errorf("no MP4 download link:\n%s", page)
 	}
 
