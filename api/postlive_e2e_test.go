@@ -261,6 +261,7 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	if err != nil || rec.Status != store.RecordingReady || !strings.HasSuffix(rec.File, "/replay/replay.mp4") || rec.Bytes == 0 || rec.DurationMS < 1000 {
 		t.Fatalf("recording row %+v, %v", rec, err)
 	}
+	playReplayInChromium(t, h, "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.cid]))
 	checkWebMReplay(t, l, l.ann)
 }
 

@@ -6,11 +6,11 @@
 package browsertest
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -95,33 +95,26 @@ func Open(t testing.TB, browser context.Context, url, ready string) context.Cont
 // ends the wait at once.
 const AwaitLimit = 90 * time.Second
 
-// Await polls a JavaScript condition (evaluated through DevTools, so also with the page's
-// scripts off) until it holds. A poll cut short by the page navigating (a form sent) starts
-// again on the new page.
+// Await polls a JavaScript condition until it holds. Each poll is its own evaluation through
+// DevTools, so it works with the page's scripts off too (an in-page poll would wait on timers
+// that never fire there); one cut short by the page navigating (a form sent) is tried again on
+// the new page, and one that throws counts as not yet.
 func Await(t testing.TB, tab context.Context, what, condition string) {
 	t.Helper()
+	deadline := time.Now().Add(AwaitLimit)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		_, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](condition,
-			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(AwaitLimit)))
-		if err == nil {
+		held, err := chromedp.Run(tab, chromedp.Evaluate[bool]("!!("+condition+")"))
+		if err == nil && held {
 			return
 		}
-		if tab.Err() == nil && navigated(err) {
-			continue
+		if tab.Err() != nil || time.Now().After(deadline) {
+			text, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ''`))
+			t.Fatalf("waiting for %s: %v (last poll: %v)\npage says: %s", what, cmp.Or(tab.Err(), context.DeadlineExceeded), err, text)
 		}
-		text, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ''`))
-		t.Fatalf("waiting for %s: %v\npage says: %s", what, err, text)
+		<-tick.C
 	}
-}
-
-// navigated reports an evaluation cut short by the page going away.
-func navigated(err error) bool {
-	for _, s := range []string{"navigated or closed", "context was destroyed", "Cannot find context"} {
-		if strings.Contains(err.Error(), s) {
-			return true
-		}
-	}
-	return false
 }
 
 // Act runs steps in the tab, failing the test on the first that fails.
