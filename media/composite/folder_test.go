@@ -54,7 +54,10 @@ func writePanel(t testing.TB, dir string, files panelFiles, p panel) string {
 		if err := os.Link(src, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
-		tr := recording.ManifestTrack{File: name, PersonID: person, Name: person, Kind: kind, Source: source, StartOffsetMS: &zero,
+		// Display names are whatever people typed: the filtergraph's special characters and a
+		// line too long for a tile must not break the composite.
+		display := person + `: Zoë O'Brien, "100%" [CEO]; a\b %{pts} and a name far too long to fit`
+		tr := recording.ManifestTrack{File: name, PersonID: person, Name: display, Kind: kind, Source: source, StartOffsetMS: &zero,
 			Codec: "video/VP8", ClockRate: 90000}
 		if kind == "audio" {
 			tr.Codec, tr.ClockRate, tr.Channels = "audio/opus", 48000, 2
