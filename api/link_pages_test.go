@@ -105,8 +105,17 @@ func TestLinkPagesSpeakTheEventsLanguageInTheWorkspacesBrand(t *testing.T) {
 	wantPage(t, r, http.StatusGone, "fr", "son replay est prêt",
 		`href="http://onair.test/replay/`+secret+`">Voir le replay</a>`)
 	r = h.getIn("/replay/"+secret, "en")
-	wantPage(t, r, http.StatusOK, "fr", append(brand, "<h1>Lancement du produit</h1>", when,
-		`<video controls preload="metadata" src="/replay/`+secret+`/video">`, "Durée : 45 minutes", "Télécharger la vidéo")...)
+	wantPage(t, r, http.StatusOK, "fr", append(brand, `<h1 id="replay-title">Lancement du produit</h1>`, when,
+		`<source src="/replay/`+secret+`/video" type="video/webm">`, "Durée : 45 minutes",
+		`download="Lancement du produit.webm">Télécharger la vidéo (WebM)</a>`)...)
+	// The composite replay: HLS first, the MP4 for browsers without it.
+	if _, err := db.NewUpdate().Model((*store.Recording)(nil)).Set("file = ?", "/recordings/"+ses+"/replay/replay.mp4").
+		Where("session_id = ?", ses).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = h.getIn("/replay/"+secret, "en")
+	wantPage(t, r, http.StatusOK, "fr", `<source src="/replay/`+secret+`/hls/index.m3u8" type="application/vnd.apple.mpegurl">
+<source src="/replay/`+secret+`/video" type="video/mp4">`, `download="Lancement du produit.mp4">Télécharger la vidéo (MP4)</a>`)
 	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self'") || strings.Contains(csp, "unsafe") {
 		t.Errorf("replay page CSP %q", csp)
 	}
