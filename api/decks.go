@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/decks"
@@ -33,19 +32,24 @@ func (s *decksAPI) deckRoutes() {
 		Summary: fmt.Sprintf("Upload a slide deck: a PDF (the raw body, or the \"file\" part of a multipart form; ?name= names it) of at most %d MiB and %d pages, "+
 			"not encrypted; its pages are drawn once as %d px images (422 for anything else)", l.MaxBytes>>20, l.MaxPages, l.LongSide),
 		Raw: "application/pdf", Response: store.Deck{}, Status: http.StatusCreated, Handler: s.uploadDeck})
-	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/decks", Tag: "live room", Action: authz.WorkspaceView, Paged: true,
-		Summary: "The session's slide decks", Response: store.Deck{}, Handler: listOf[store.Deck](s.base, s.ofSession)})
+	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/decks", Tag: "live room", Action: authz.WorkspaceView,
+		Summary: "The session's slide decks, oldest first (all of them: a session has a few)", Response: listPage[store.Deck]{}, Handler: s.listDecks})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/sessions/:id/decks/:deck_id", Tag: "live room", Action: authz.DeckManage,
 		Summary: "Delete a slide deck and its page images", Status: http.StatusNoContent, Handler: s.deleteDeck})
 }
 
-// ofSession narrows a list to the session of :id, which must be the caller's (404 otherwise).
-func (s *decksAPI) ofSession(c *gin.Context) (func(*bun.SelectQuery) *bun.SelectQuery, error) {
+func (s *decksAPI) listDecks(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
-		return nil, err
+		fail(c, err)
+		return
 	}
-	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("?TableAlias.session_id = ?", ses.ID) }, nil
+	list, err := store.DecksOfSession(c.Request.Context(), s.db, ses.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondPage(c, list, "")
 }
 
 func (s *decksAPI) uploadDeck(c *gin.Context) {

@@ -1,0 +1,35 @@
+package wire
+
+// Slide-deck frames (issue 15): a deck uploaded through the API (POST /v1/sessions/:id/decks)
+// is shown on stage, one page at a time, the same page for everyone.
+//
+// Client → server (refusals are error frames: denied naming the action, bad_request,
+// not_found):
+//
+//	deck.open {id, page?}                 stage.control_media: show deck id of this session,
+//	                                      at page (from 1; default 1); replaces an open deck
+//	deck.page {page}                      stage.control_media: show another page of the open
+//	                                      deck (not_found without one, bad_request out of range)
+//	deck.close {}                         stage.remove_presentation: take the deck off stage
+//
+// Server → client:
+//
+//	deck {deck}                           what deck page is on stage; without deck: none.
+//	                                      Late joiners read joined.deck.
+//
+// The page images come from the media node (media/decks), authenticated by the join token.
+const (
+	FrameDeckOpen  = "deck.open"
+	FrameDeckPage  = "deck.page"
+	FrameDeckClose = "deck.close"
+	FrameDeck      = "deck"
+)
+
+// DeckView is the deck page on stage.
+type DeckView struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Pages  int    `json:"pages"`
+	Page   int    `json:"page"`   // from 1
+	Person string `json:"person"` // who showed it
+}
