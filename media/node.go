@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media/control"
+	"github.com/onairhq/onair/media/deckpages"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
@@ -47,12 +48,15 @@ type Node struct {
 }
 
 // NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
-// (jointoken.SignalPath), the control API (/control/...) and /healthz.
+// (jointoken.SignalPath), the slides of decks on stage (deckpages.Path), the control API
+// (/control/...) and /healthz.
 func NewNode(p NodeParams) (*Node, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
-	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now, Recordings: p.Recordings})
+	pages := deckpages.New(deckpages.Params{Secret: p.Secret, DB: p.DB, Now: p.Now, Logger: p.Logger})
+	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now, Recordings: p.Recordings,
+		DeckPages: pages.URL})
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +65,7 @@ func NewNode(p NodeParams) (*Node, error) {
 		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
 	mux.Handle("GET "+roompage.Path, roompage.Handler(roompage.Params{PublicURL: p.PublicURL}))
+	mux.Handle(deckpages.Pattern, pages)
 	mux.Handle("/control/", control.NewHandler(control.Params{
 		Rooms: rooms, Recordings: p.Recordings, Secret: p.Secret, Logger: p.Logger,
 	}))

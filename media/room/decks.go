@@ -100,7 +100,20 @@ func (r *Room) showDeckLocked(v *wire.DeckView) {
 	r.ev.deck = v
 	r.journalLocked(store.RoomEventDeckPage, v.Person, "", map[string]string{
 		"deck": v.ID, "name": v.Name, "page": strconv.Itoa(v.Page), "pages": strconv.Itoa(v.Pages)})
-	r.broadcastLocked(roomFrame(wire.FrameDeck, wire.RoomFields{Deck: v}))
+	r.broadcastLocked(roomFrame(wire.FrameDeck, wire.RoomFields{Deck: r.deckViewLocked()}))
+}
+
+// deckViewLocked is the deck page on stage as sent, with a freshly signed URL of its
+// images (the room's copy has none: a late joiner hours later needs a valid one).
+func (r *Room) deckViewLocked() *wire.DeckView {
+	if r.ev.deck == nil {
+		return nil
+	}
+	v := *r.ev.deck
+	if r.deckPages != nil {
+		v.URL = r.deckPages(r.sessionID, v.ID)
+	}
+	return &v
 }
 
 // pageOf checks a requested page against the deck's pages.
@@ -125,10 +138,9 @@ func (ev *roomEvents) replayDeck(e store.RoomEvent) {
 	ev.deck = &wire.DeckView{ID: e.Data["deck"], Name: e.Data["name"], Pages: pages, Page: page, Person: e.ActorID}
 }
 
-// DeckShown is the deck page on stage, nil for none (the media node's page server lets
-// participants fetch only that deck, up to the next page).
+// DeckShown is the deck page on stage, nil for none.
 func (r *Room) DeckShown() *wire.DeckView {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.ev.deck
+	return r.deckViewLocked()
 }

@@ -26,6 +26,9 @@ type RoomsParams struct {
 	Now func() time.Time
 	// Recordings stores recordings; nil: rooms on this node cannot record.
 	Recordings *recording.Store
+	// DeckPages is the signed URL prefix of a deck's page images (media/deckpages); nil:
+	// deck frames carry no URL.
+	DeckPages func(sessionID, deckID string) string
 }
 
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
@@ -35,6 +38,7 @@ type Rooms struct {
 	db         bun.IDB
 	now        func() time.Time
 	recordings *recording.Store
+	deckPages  func(sessionID, deckID string) string
 
 	mu    sync.Mutex
 	rooms map[string]*Room
@@ -56,7 +60,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	return &Rooms{log: p.Logger, network: p.Network, db: p.DB, now: p.Now, recordings: p.Recordings,
+	return &Rooms{log: p.Logger, network: p.Network, db: p.DB, now: p.Now, recordings: p.Recordings, deckPages: p.DeckPages,
 		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}, roleChanges: map[personKey]roleChange{}}, nil
 }
 
@@ -124,7 +128,7 @@ func (rs *Rooms) CloseAll() {
 func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
-		r = newRoom(roomParams{SessionID: sessionID, Network: rs.network, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings})
+		r = newRoom(roomParams{SessionID: sessionID, Network: rs.network, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings, DeckPages: rs.deckPages})
 		rs.rooms[sessionID] = r
 	}
 	return r

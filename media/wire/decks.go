@@ -17,7 +17,7 @@ package wire
 //	deck {deck}                           what deck page is on stage; without deck: none.
 //	                                      Late joiners read joined.deck.
 //
-// The page images come from the media node (media/decks), authenticated by the join token.
+// The page images come from the media node (media/deckpages) at the signed deck.url.
 const (
 	FrameDeckOpen  = "deck.open"
 	FrameDeckPage  = "deck.page"
@@ -32,4 +32,6 @@ type DeckView struct {
 	Pages  int    `json:"pages"`
 	Page   int    `json:"page"`   // from 1
 	Person string `json:"person"` // who showed it
+	// URL is the signed prefix of the page images on the media node: URL + "3" is page 3.
+	URL string `json:"url,omitempty"`
 }
