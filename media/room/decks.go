@@ -95,6 +95,28 @@ func (r *Room) closeDeck(p *Participant, _ wire.Frame) error {
 	return nil
 }
 
+// listDecks answers p alone with the session's decks, for the room page's picker.
+func (r *Room) listDecks(p *Participant, _ wire.Frame) error {
+	r.mu.Lock()
+	err := r.actLocked(p, authz.StageControlMedia)
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deckLookupTimeout)
+	defer cancel()
+	decks, err := store.DecksOfSession(ctx, r.ev.store.db, r.sessionID)
+	if err != nil {
+		return fmt.Errorf("list decks: %w", err)
+	}
+	views := make([]wire.DeckView, len(decks))
+	for i, d := range decks {
+		views[i] = wire.DeckView{ID: d.ID, Name: d.Name, Pages: d.Pages}
+	}
+	p.sink.Send(roomFrame(wire.FrameDecks, wire.RoomFields{Decks: views}))
+	return nil
+}
+
 // showDeckLocked puts v on stage for everyone and journals the page shown.
 func (r *Room) showDeckLocked(v *wire.DeckView) {
 	r.ev.deck = v

@@ -55,6 +55,15 @@ func TestDeckFramesFollowRights(t *testing.T) {
 				}
 			}
 
+			actor.SendRoom(wire.FrameDeckList, wire.RoomFields{})
+			if control {
+				if list := actor.Expect(wire.FrameDecks).Decks; len(list) != 1 || list[0].ID != d.ID || list[0].Pages != 4 {
+					t.Fatalf("deck.list answered %+v, want the session's one deck", list)
+				}
+			} else {
+				actor.ExpectDenied(authz.StageControlMedia)
+			}
+
 			actor.SendRoom(wire.FrameDeckOpen, wire.RoomFields{ID: d.ID})
 			if !control {
 				actor.ExpectDenied(authz.StageControlMedia)

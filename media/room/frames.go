@@ -28,6 +28,7 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameDeckOpen:          (*Room).openDeck, // decks.go
 	wire.FrameDeckPage:          (*Room).pageDeck,
 	wire.FrameDeckClose:         (*Room).closeDeck,
+	wire.FrameDeckList:          (*Room).listDecks,
 
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,

@@ -11,6 +11,8 @@ package wire
 //	deck.page {page}                      stage.control_media: show another page of the open
 //	                                      deck (not_found without one, bad_request out of range)
 //	deck.close {}                         stage.remove_presentation: take the deck off stage
+//	deck.list {}                          stage.control_media: the session's decks, answered
+//	                                      to the asker alone by decks {decks}
 //
 // Server → client:
 //
@@ -23,6 +25,8 @@ const (
 	FrameDeckPage  = "deck.page"
 	FrameDeckClose = "deck.close"
 	FrameDeck      = "deck"
+	FrameDeckList  = "deck.list"
+	FrameDecks     = "decks"
 )
 
 // DeckView is the deck page on stage.

@@ -118,6 +118,7 @@ type RoomFields struct {
 	Breakout     *BreakoutView     `json:"breakout,omitempty"`
 	Breakouts    []BreakoutView    `json:"breakouts,omitempty"`
 	Deck         *DeckView         `json:"deck,omitempty"` // decks.go
+	Decks        []DeckView        `json:"decks,omitempty"`
 	Page         int               `json:"page,omitempty"` // deck.open, deck.page
 	// Participants is a pointer so an allowed but empty list is still sent.
 	Participants *[]ParticipantInfo `json:"participants,omitempty"`

@@ -8,6 +8,7 @@ import { isStaff } from './dom.js';
 import { can } from './rights.js';
 import { t, has, roleName } from './i18n.js';
 import { EventInfo } from './event.js';
+import { Deck } from './deck.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -51,6 +52,7 @@ class RoomPage {
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
     this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
+    this.deck = new Deck(deps);
     this.bindControls();
   }
 
@@ -93,6 +95,7 @@ class RoomPage {
     document.body.dataset.state = 'joined';
     document.body.dataset.live = String(!!f.live);
     this.panels.snapshot(f);
+    this.deck.joined(f);
     this.applyRole();
     if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
@@ -126,6 +129,8 @@ class RoomPage {
       case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
       case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
+      case 'deck': return this.deck.show(f.deck);
+      case 'decks': return this.deck.list(f.decks || []);
     }
   }
 
@@ -185,6 +190,7 @@ class RoomPage {
     this.polls.setRights();
     this.panels.setRights();
     this.staff.setRights();
+    this.deck.setRights();
     if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
     $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
