@@ -26,6 +26,10 @@ var frameHandlers = map[string]frameHandler{
 	wire.FramePresentationStart: (*Room).startPresentation,
 	wire.FramePresentationStop:  (*Room).stopPresentation,
 
+	// Screen sharing (screen.go).
+	wire.FrameScreenStart: (*Room).startScreen,
+	wire.FrameScreenStop:  (*Room).stopScreen,
+
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,
 	wire.FrameRecordStop:  (*Room).record,

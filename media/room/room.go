@@ -132,7 +132,8 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
-		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
+		ScreenFields: r.screensLocked()})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {
