@@ -57,6 +57,7 @@ func (s *joinAPI) joinRoutes() {
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
 	s.joinLinkRoutes()
+	s.roomHostRoutes()
 }
 
 func (s *joinAPI) memberJoinToken(c *gin.Context) {

@@ -30,6 +30,10 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameScreenStart: (*Room).startScreen,
 	wire.FrameScreenStop:  (*Room).stopScreen,
 
+	// Host controls (host.go).
+	wire.FrameSessionStart: (*Room).controlSession,
+	wire.FrameSessionStop:  (*Room).controlSession,
+
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,
 	wire.FrameRecordStop:  (*Room).record,
