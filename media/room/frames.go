@@ -26,6 +26,14 @@ var frameHandlers = map[string]frameHandler{
 	wire.FramePresentationStart: (*Room).startPresentation,
 	wire.FramePresentationStop:  (*Room).stopPresentation,
 
+	// Screen sharing (screen.go).
+	wire.FrameScreenStart: (*Room).startScreen,
+	wire.FrameScreenStop:  (*Room).stopScreen,
+
+	// Host controls (host.go).
+	wire.FrameSessionStart: (*Room).controlSession,
+	wire.FrameSessionStop:  (*Room).controlSession,
+
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,
 	wire.FrameRecordStop:  (*Room).record,

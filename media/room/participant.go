@@ -45,6 +45,8 @@ type Participant struct {
 	role      authz.SessionRole
 	onStage   bool
 	invitedBy string // who sent the pending stage invitation ("": none), told if it is declined
+	// screenTrack is the id of the track p announced as their screen (screen.go; "": none).
+	screenTrack string
 
 	// negotiation: one offer/answer exchange at a time; needOffer remembers that tracks
 	// changed while an exchange was under way.

@@ -31,6 +31,7 @@ type roomParams struct {
 	Now       func() time.Time
 	// Recordings is where recordings go; nil: this node does not record.
 	Recordings *recording.Store
+	Control    SessionControl // hosts' go-live and end (host.go); nil: refused
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
@@ -41,6 +42,7 @@ type Room struct {
 	network    Network
 	log        *slog.Logger
 	recordings *recording.Store
+	control    SessionControl
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
@@ -54,7 +56,7 @@ type Room struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings,
+		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
@@ -132,7 +134,8 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
-		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
+		ScreenFields: r.screensLocked()})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {

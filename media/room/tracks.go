@@ -1,11 +1,8 @@
 package room
 
 import (
-	"strings"
-
 	"github.com/pion/webrtc/v4"
 
-	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
 	"github.com/onairhq/onair/media/wire"
 )
@@ -18,8 +15,8 @@ import (
 type roomTrack struct {
 	owner *Participant
 	fwd   *sfu.Forwarder
-	// source is recording.SourceCamera, SourceScreen or SourceMicrophone: what the recording's
-	// manifest says the track captures, so the replay lays out a screen apart from cameras.
+	// source is wire.SourceCamera, SourceScreen or SourceMicrophone: what the track captures
+	// (screen.go), so subscribers and the recording tell a shared screen from a camera.
 	source    string
 	published bool
 	senders   map[*Participant]*webrtc.RTPSender
@@ -29,8 +26,9 @@ type roomTrack struct {
 // otherwise refused and reported, and its packets are read and dropped until p may publish.
 func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	go sfu.DrainReceiverRTCP(receiver)
+	source := r.sourceOf(p, remote)
 	fwd, err := sfu.NewForwarder(sfu.ForwarderParams{
-		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: p.id,
+		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: streamOf(p, source),
 		SendPLI: func(ssrc uint32) error { return p.pc.WriteRTCP(sfu.PLI(ssrc)) },
 		Logger:  r.log.With("person", p.id),
 	})
@@ -38,7 +36,7 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 		r.log.Error("track refused", "person", p.id, "err", err)
 		return
 	}
-	t := &roomTrack{owner: p, fwd: fwd, source: trackSource(remote), senders: map[*Participant]*webrtc.RTPSender{}}
+	t := &roomTrack{owner: p, fwd: fwd, source: source, senders: map[*Participant]*webrtc.RTPSender{}}
 	go r.forward(t)
 
 	r.mu.Lock()
@@ -70,12 +68,7 @@ func (r *Room) forward(t *roomTrack) {
 		return
 	}
 	renegotiate := r.unpublishLocked(t)
-	for i, x := range r.tracks {
-		if x == t {
-			r.tracks = append(r.tracks[:i], r.tracks[i+1:]...)
-			break
-		}
-	}
+	r.forgetTrackLocked(t)
 	r.mu.Unlock()
 	negotiateAll(renegotiate)
 }
@@ -87,6 +80,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	t.published = true
 	t.fwd.SetForwarding(true)
 	r.stageFollowsTracksLocked(t.owner)
+	r.screensChangedLocked(t)
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
@@ -105,6 +99,7 @@ func (r *Room) unpublishLocked(t *roomTrack) []*Participant {
 	t.published = false
 	t.fwd.SetForwarding(false)
 	r.stageFollowsTracksLocked(t.owner)
+	r.screensChangedLocked(t)
 	var renegotiate []*Participant
 	for q, s := range t.senders {
 		if err := q.pc.RemoveTrack(s); err != nil {
@@ -172,17 +167,4 @@ func (r *Room) MediaStats(personID string) MediaStats {
 		s.Direct = p.downlink.DirectPackets()
 	}
 	return s
-}
-
-// trackSource tells a screen from a camera by the track id the publisher chose: one starting
-// with "screen" is a shared screen. Audio is a microphone, whatever its id.
-func trackSource(remote *webrtc.TrackRemote) string {
-	switch {
-	case remote.Kind() == webrtc.RTPCodecTypeAudio:
-		return recording.SourceMicrophone
-	case strings.HasPrefix(remote.ID(), "screen"):
-		return recording.SourceScreen
-	default:
-		return recording.SourceCamera
-	}
 }

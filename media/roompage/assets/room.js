@@ -8,6 +8,9 @@ import { isStaff } from './dom.js';
 import { can } from './rights.js';
 import { t, has, roleName } from './i18n.js';
 import { EventInfo } from './event.js';
+import { Tiles } from './tiles.js';
+import { ScreenShare } from './screen.js';
+import { HostControls } from './host.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -51,6 +54,10 @@ class RoomPage {
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
     this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
+    const page = { conn: () => this.conn, status: (s) => this.status(s), alert: (s) => this.alert(s), preview: () => this.preview };
+    this.screen = new ScreenShare({ ...deps, ...page });
+    this.host = new HostControls({ ...deps, ...page });
+    this.tiles = new Tiles({ box: $('videos'), nameOf: (p) => this.nameOf(p) });
     this.bindControls();
   }
 
@@ -100,6 +107,19 @@ class RoomPage {
     this.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
     this.showRecording(f.recording);
+    this.host.setLive(f.live);
+    this.showScreens(f.screens);
+  }
+
+  // nameOf is a person's name as the page knows it: on stage, in the people list, sharing.
+  nameOf(person) {
+    const listed = (this.panels.peopleList || []).find((p) => p.person_id === person);
+    return this.onStage.get(person) || (listed && listed.name) || this.screen.nameOf(person);
+  }
+
+  showScreens(screens) {
+    this.screen.show(screens);
+    this.tiles.relabel();
   }
 
   frame(f) {
@@ -107,6 +127,7 @@ class RoomPage {
       case 'error': return this.error(f);
       case 'live':
         document.body.dataset.live = 'true';
+        this.host.setLive(true);
         return this.status(t('status.went_live'));
       case 'bye': return this.bye(f);
       case 'role': this.me.role = f.role; this.showWho(); return this.applyRole();
@@ -126,6 +147,7 @@ class RoomPage {
       case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
       case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
+      case 'screens': return this.showScreens(f.screens);
     }
   }
 
@@ -189,6 +211,8 @@ class RoomPage {
     $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
+    this.screen.setRights(this.mayPublish());
+    this.host.setRights();
     this.renderStage();
   }
 
@@ -241,6 +265,7 @@ class RoomPage {
       }
       list.append(li);
     }
+    this.tiles.relabel();
   }
 
   invited(f) {
@@ -284,6 +309,7 @@ class RoomPage {
       return;
     }
     $('preview').srcObject = this.preview;
+    this.host.previewStarted(this.preview);
     $('preview-start').hidden = true;
     $('publish').disabled = false;
     $('publish').focus();
@@ -301,6 +327,7 @@ class RoomPage {
     if (this.conn) this.conn.unpublish();
     if (this.preview) for (const track of this.preview.getTracks()) track.stop();
     this.preview = null;
+    this.host.previewStarted(null);
     $('preview').srcObject = null;
     $('preview-start').hidden = false;
     $('publish').hidden = false;
@@ -308,32 +335,22 @@ class RoomPage {
     $('unpublish').hidden = true;
   }
 
-  // One <video> per remote stream (the server names streams after their publisher); muted at
-  // first so autoplay is always allowed, with a button to turn the sound on.
+  // One labelled tile per remote stream (the server names streams after their publisher, a
+  // screen after its sharer: tiles.js), with a button to turn the sound on.
   addStream(stream) {
-    const box = $('videos');
-    let v = box.querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`);
-    if (!v) {
-      v = document.createElement('video');
-      v.dataset.stream = stream.id;
-      v.autoplay = true;
-      v.muted = true;
-      v.playsInline = true;
-      const speaker = this.onStage.get(stream.id);
-      v.setAttribute('aria-label', speaker ? t('stage.video_of', { Name: speaker }) : t('stage.video_of_someone'));
-      v.srcObject = stream;
-      box.append(v);
+    const fresh = !$('videos').querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`);
+    const v = this.tiles.add(stream);
+    if (fresh) {
       stream.addEventListener('removetrack', () => {
         if (stream.getTracks().length === 0) this.removeVideo(v);
       });
-      v.play().catch(() => {});
     }
     $('no-video').hidden = true;
     if (stream.getAudioTracks().length) $('unmute').hidden = !v.muted;
   }
 
   removeVideo(v) {
-    v.remove();
+    this.tiles.remove(v);
     const any = !!$('videos').querySelector('video');
     $('no-video').hidden = any;
     if (!any) $('unmute').hidden = true;
@@ -341,6 +358,7 @@ class RoomPage {
 
   clearStage() {
     for (const v of $('videos').querySelectorAll('video')) this.removeVideo(v);
+    this.screen.disconnected();
     this.stopPublishing();
     this.onStage.clear();
     this.renderStage();

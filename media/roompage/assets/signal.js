@@ -160,6 +160,22 @@ export class Connection {
     }
     this.published = [];
   }
+
+  // publishTrack sends one more track (a shared screen) on a transceiver of its own, apart
+  // from the camera's; unpublishTrack stops sending it.
+  publishTrack(track, stream) {
+    return this.pc ? this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }) : null;
+  }
+
+  unpublishTrack(transceiver) {
+    if (this.pc && transceiver && this.pc.signalingState !== 'closed') this.pc.removeTrack(transceiver.sender);
+  }
+
+  // replaceTrack sends fresh instead of old (another camera or microphone) without renegotiating.
+  async replaceTrack(old, fresh) {
+    const t = this.published.find((x) => x.sender.track === old || (!x.sender.track && x.receiver.track.kind === fresh.kind));
+    if (t) await t.sender.replaceTrack(fresh);
+  }
 }
 
 // claimsOf reads the (unverified) claims of a join token for display and expiry; the media
