@@ -100,6 +100,9 @@ func (p *Participant) canLocked(a authz.Action) error {
 }
 
 func (p *Participant) mayPublishLocked() authz.Decision {
+	if p.room.inBreakoutLocked(p) {
+		return authz.Decision{Allowed: true, Action: authz.StageJoin} // everyone in a breakout group may speak in it
+	}
 	return authz.CanInRoom(p.contextLocked(), authz.StageJoin)
 }
 
