@@ -8,6 +8,7 @@ import { isStaff } from './dom.js';
 import { can } from './rights.js';
 import { t, has, roleName } from './i18n.js';
 import { EventInfo } from './event.js';
+import { Breakout } from './breakout.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -51,6 +52,7 @@ class RoomPage {
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
     this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
+    this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
     this.bindControls();
   }
 
@@ -99,6 +101,8 @@ class RoomPage {
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
+    this.breakout.showGroups(f.breakouts || [], !!f.running);
+    this.breakout.show(f.breakout);
     this.showRecording(f.recording);
   }
 
@@ -123,8 +127,12 @@ class RoomPage {
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
       case 'presentation': return this.showPresentation(f.presentation);
-      case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
-      case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
+      case 'breakouts':
+        this.breakout.showGroups(f.breakouts || [], !!f.running);
+        return this.staff.showBreakouts(f.breakouts || [], !!f.running);
+      case 'breakout':
+        this.breakout.show(f.breakout);
+        return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
     }
   }
@@ -176,8 +184,9 @@ class RoomPage {
     document.body.dataset.state = 'ended';
   }
 
+  // Everyone in a breakout group may speak in it.
   mayPublish() {
-    return isStaff(this.me.role) || this.me.onStage;
+    return isStaff(this.me.role) || this.me.onStage || this.breakout.inGroup();
   }
 
   // applyRole shows the controls the role and stage state allow, after either changed.
@@ -319,7 +328,7 @@ class RoomPage {
       v.autoplay = true;
       v.muted = true;
       v.playsInline = true;
-      const speaker = this.onStage.get(stream.id);
+      const speaker = this.onStage.get(stream.id) || this.breakout.nameOf(stream.id);
       v.setAttribute('aria-label', speaker ? t('stage.video_of', { Name: speaker }) : t('stage.video_of_someone'));
       v.srcObject = stream;
       box.append(v);
