@@ -65,6 +65,7 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameBreakoutMove:   (*Room).moveToBreakout,
 	wire.FrameBreakoutStart:  (*Room).startBreakouts,
 	wire.FrameBreakoutEnd:    (*Room).endBreakouts,
+	wire.FrameBreakoutVisit:  (*Room).visitBreakout, // breakout_media.go
 }
 
 // Handle acts on one frame p sent after joining: the one way frames enter the room. The

@@ -110,7 +110,7 @@ func (r *Room) participantsLocked() []wire.ParticipantInfo {
 
 // join admits the person the claims name, replacing an older connection of theirs, sends
 // them the joined frame with the room as they may see it, and subscribes them to everything
-// being published.
+// being published where they are (the main room, or their running breakout group).
 func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.mu.Lock()
 	if r.closed {
@@ -139,7 +139,7 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {
-		if t.published {
+		if t.published && r.hearsLocked(p, t) {
 			r.subscribeLocked(p, t)
 			subscribed = true
 		}

@@ -8,8 +8,9 @@ import (
 )
 
 // The tracks of a room: each one a participant sends is read by an sfu.Forwarder and forwarded
-// to everyone else while its owner may publish (the stage rule, stage.go); a subscriber is
-// added to or removed from it as people come, go and change roles.
+// to everyone else in its owner's place (the main room or their breakout group,
+// breakout_media.go) while its owner may publish (the stage rule, stage.go); a subscriber is
+// added to or removed from it as people come, go, change roles and move between groups.
 
 // roomTrack is one track a participant sends us, forwarded only while its owner may publish.
 type roomTrack struct {
@@ -84,7 +85,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
-		if q != t.owner {
+		if r.hearsLocked(q, t) {
 			r.subscribeLocked(q, t)
 			renegotiate = append(renegotiate, q)
 		}
@@ -101,14 +102,19 @@ func (r *Room) unpublishLocked(t *roomTrack) []*Participant {
 	r.stageFollowsTracksLocked(t.owner)
 	r.screensChangedLocked(t)
 	var renegotiate []*Participant
-	for q, s := range t.senders {
-		if err := q.pc.RemoveTrack(s); err != nil {
-			r.log.Debug("remove track", "person", q.id, "err", err)
-		}
-		delete(t.senders, q)
+	for q := range t.senders {
+		r.unsubscribeLocked(q, t)
 		renegotiate = append(renegotiate, q)
 	}
 	return renegotiate
+}
+
+// unsubscribeLocked takes t off q's PeerConnection; q needs a fresh offer after it.
+func (r *Room) unsubscribeLocked(q *Participant, t *roomTrack) {
+	if err := q.pc.RemoveTrack(t.senders[q]); err != nil {
+		r.log.Debug("remove track", "person", q.id, "err", err)
+	}
+	delete(t.senders, q)
 }
 
 // subscribeLocked adds t to q's PeerConnection, drains q's RTCP for it (passing q's keyframe

@@ -11,6 +11,7 @@ import { EventInfo } from './event.js';
 import { Tiles } from './tiles.js';
 import { ScreenShare } from './screen.js';
 import { HostControls } from './host.js';
+import { Breakout } from './breakout.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -58,6 +59,7 @@ class RoomPage {
     this.screen = new ScreenShare({ ...deps, ...page });
     this.host = new HostControls({ ...deps, ...page });
     this.tiles = new Tiles({ box: $('videos'), nameOf: (p) => this.nameOf(p) });
+    this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
     this.bindControls();
   }
 
@@ -106,6 +108,8 @@ class RoomPage {
     this.polls.showCTA(f.cta);
     this.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
+    this.breakout.showGroups(f.breakouts || [], !!f.running);
+    this.breakout.show(f.breakout);
     this.showRecording(f.recording);
     this.host.setLive(f.live);
     this.showScreens(f.screens);
@@ -114,7 +118,7 @@ class RoomPage {
   // nameOf is a person's name as the page knows it: on stage, in the people list, sharing.
   nameOf(person) {
     const listed = (this.panels.peopleList || []).find((p) => p.person_id === person);
-    return this.onStage.get(person) || (listed && listed.name) || this.screen.nameOf(person);
+    return this.onStage.get(person) || (listed && listed.name) || this.screen.nameOf(person) || this.breakout.nameOf(person);
   }
 
   showScreens(screens) {
@@ -144,8 +148,12 @@ class RoomPage {
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
       case 'presentation': return this.showPresentation(f.presentation);
-      case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
-      case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
+      case 'breakouts':
+        this.breakout.showGroups(f.breakouts || [], !!f.running);
+        return this.staff.showBreakouts(f.breakouts || [], !!f.running);
+      case 'breakout':
+        this.breakout.show(f.breakout);
+        return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
       case 'screens': return this.showScreens(f.screens);
     }
@@ -198,8 +206,9 @@ class RoomPage {
     document.body.dataset.state = 'ended';
   }
 
+  // Everyone in a breakout group may speak in it.
   mayPublish() {
-    return isStaff(this.me.role) || this.me.onStage;
+    return isStaff(this.me.role) || this.me.onStage || this.breakout.inGroup();
   }
 
   // applyRole shows the controls the role and stage state allow, after either changed.
