@@ -6,6 +6,17 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -o /out/onair ./cmd/onair && mkdir -p /out/recordings
 
+# The egress worker: `onair worker` with ffmpeg (Debian's package) for composite replays. It
+# mounts the media node's recordings volume (docker-compose: service egress). The image built
+# without a target is the last stage below.
+FROM debian:bookworm-slim AS egress
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/onair /usr/local/bin/onair
+ENV ONAIR_LOG_FORMAT=json ONAIR_EGRESS=true ONAIR_RECORDINGS_DIR=/recordings
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/onair"]
+CMD ["worker"]
+
 # Debian slim rather than distroless: the API draws uploaded slide decks with poppler's
 # pdfinfo and pdftoppm (POST /v1/sessions/:id/decks).
 FROM debian:bookworm-slim

@@ -14,6 +14,9 @@ import (
 // PostLiveInput names the session whose post-live step runs.
 type PostLiveInput struct {
 	SessionID string
+	// ReplayFollows (FinalizeRecording): a composite replay is made next, so the recording
+	// is saved stopped, not ready, until ReplayReady.
+	ReplayFollows bool
 }
 
 // FinalizeRecordingResult says whether the session has a replay, and what it is.
@@ -46,11 +49,37 @@ func (a *Activities) FinalizeRecording(ctx context.Context, in PostLiveInput) (F
 	now := store.Now()
 	rec := &store.Recording{WorkspaceID: sess.WorkspaceID, SessionID: sess.ID, Status: store.RecordingReady, File: fin.File,
 		Bytes: fin.Bytes, DurationMS: fin.DurationMS, StartedAt: sess.StartedAt, ReadyAt: &now}
+	if in.ReplayFollows {
+		rec.Status, rec.ReadyAt = store.RecordingStopped, nil
+	}
 	if err := store.SaveRecording(ctx, a.DB, rec); err != nil {
 		return FinalizeRecordingResult{}, err
 	}
 	a.Log.Info("recording ready", "workspace", sess.WorkspaceID, "session", sess.ID, "bytes", fin.Bytes, "duration_ms", fin.DurationMS)
 	return FinalizeRecordingResult{Recorded: true, Bytes: fin.Bytes, DurationMS: fin.DurationMS}, nil
+}
+
+// ReplayReadyInput is the composite replay ComposeReplay checked.
+type ReplayReadyInput struct {
+	SessionID string
+	Replay    ComposeReplayResult
+}
+
+// ReplayReady makes the session's recording the composite MP4 (its HLS beside it), ready
+// for the replay page and the follow-up e-mails.
+func (a *Activities) ReplayReady(ctx context.Context, in ReplayReadyInput) error {
+	sess, err := store.SessionByID(ctx, a.DB, in.SessionID)
+	if err != nil {
+		return err
+	}
+	now := store.Now()
+	rec := &store.Recording{WorkspaceID: sess.WorkspaceID, SessionID: sess.ID, Status: store.RecordingReady, File: in.Replay.File,
+		Bytes: in.Replay.Bytes, DurationMS: in.Replay.DurationMS, StartedAt: sess.StartedAt, ReadyAt: &now}
+	if err := store.SaveRecording(ctx, a.DB, rec); err != nil {
+		return err
+	}
+	a.Log.Info("replay ready", "workspace", sess.WorkspaceID, "session", sess.ID, "bytes", rec.Bytes, "duration_ms", rec.DurationMS)
+	return nil
 }
 
 // ExportsSummary is what the session's exports hold, for the status query and the logs: the

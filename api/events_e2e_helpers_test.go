@@ -104,6 +104,15 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 	if media != nil {
 		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret
 		control = mediactl.New(media.srv.URL, media.secret, nil)
+		e, err := worker.NewEgress(worker.EgressParams{Client: temporalClient, TaskQueue: queue,
+			Egress: &activities.Egress{RecordingsDir: media.dir, Log: quiet}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(e.Stop)
 	}
 	startWorker := func(s onairmail.Sender) sdkworker.Worker {
 		w, err := worker.New(worker.Params{Client: temporalClient, TaskQueue: queue,

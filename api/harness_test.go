@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -86,6 +87,13 @@ func newLimitedHarness(t *testing.T, db *bun.DB, node *mediaNode, limits api.Rat
 		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
+	if node != nil {
+		u, err := url.Parse(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		node.api.Store(u)
+	}
 	return &harness{t: t, srv: srv, db: db, mailDir: dir, billing: local, queue: queue}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,20 +28,31 @@ import (
 type mediaNode struct {
 	srv          *httptest.Server
 	secret       []byte
+	dir          string // its recordings, which the egress worker shares
 	failFinalize atomic.Int64
 	finalizes    atomic.Int64
 	down         atomic.Bool
 	opens        atomic.Int64 // control API opens asked, down or not
+	// api is the harness's API, where the node takes hosts' go-live and end (media/hostctl):
+	// the node starts first, so it reaches the API through apiProxy once the harness sets it.
+	api atomic.Pointer[url.URL]
 }
 
 func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 	t.Helper()
-	recordings, err := recording.NewStore(recording.StoreParams{Dir: t.TempDir()})
+	dir := t.TempDir()
+	recordings, err := recording.NewStore(recording.StoreParams{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &mediaNode{secret: []byte("post-live test media secret")}
-	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret})
+	n := &mediaNode{secret: []byte("post-live test media secret"), dir: dir}
+	apiProxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		if u := n.api.Load(); u != nil {
+			r.SetURL(u)
+		}
+	}})
+	t.Cleanup(apiProxy.Close)
+	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret, APIURL: apiProxy.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

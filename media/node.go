@@ -14,6 +14,7 @@ import (
 
 	"github.com/onairhq/onair/media/control"
 	"github.com/onairhq/onair/media/deckpages"
+	"github.com/onairhq/onair/media/hostctl"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
@@ -39,6 +40,9 @@ type NodeParams struct {
 	OriginPatterns []string
 	// PublicURL is the API's public base URL, whose workspace logos the room page shows.
 	PublicURL string
+	// APIURL is where the node reaches the API for the room's host controls (media/hostctl);
+	// empty: hosts cannot go live or end the session from the room.
+	APIURL string
 }
 
 // Node is one media node: its rooms and the HTTP handler that serves them.
@@ -54,9 +58,13 @@ func NewNode(p NodeParams) (*Node, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
+	var sessions room.SessionControl
+	if p.APIURL != "" {
+		sessions = hostctl.New(p.APIURL, p.Secret, nil)
+	}
 	pages := deckpages.New(deckpages.Params{Secret: p.Secret, DB: p.DB, Now: p.Now, Logger: p.Logger})
-	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now, Recordings: p.Recordings,
-		DeckPages: pages.URL})
+	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now,
+		Recordings: p.Recordings, SessionControl: sessions, DeckPages: pages.URL})
 	if err != nil {
 		return nil, err
 	}

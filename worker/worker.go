@@ -51,3 +51,27 @@ func New(p Params) (sdkworker.Worker, error) {
 	w.RegisterActivity(p.Activities)
 	return w, nil
 }
+
+// EgressParams is what NewEgress needs.
+type EgressParams struct {
+	Client client.Client
+	Egress *activities.Egress
+	// TaskQueue is the main queue (TaskQueue when empty); the egress queue is named after it.
+	TaskQueue string
+}
+
+// NewEgress builds the worker of the egress task queue (TaskQueue + "-egress"): only the
+// activities that need ffmpeg, so only processes that have it take their tasks. One
+// composite at a time per worker: ffmpeg uses the cores it is given.
+func NewEgress(p EgressParams) (sdkworker.Worker, error) {
+	if p.Client == nil || p.Egress == nil {
+		return nil, errors.New("new egress worker: no Temporal client or no egress activities")
+	}
+	queue := p.TaskQueue
+	if queue == "" {
+		queue = TaskQueue
+	}
+	w := sdkworker.New(p.Client, queue+workflows.EgressQueueSuffix, sdkworker.Options{MaxConcurrentActivityExecutionSize: 1})
+	w.RegisterActivity(p.Egress)
+	return w, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -26,6 +27,9 @@ type sessionEnv struct {
 	// finalizeFailures makes FinalizeRecording fail that many times before it succeeds.
 	finalizeFailures int
 	retentionDays    int
+	// egressDir, when set, is the recordings folder the real ComposeReplay reads (its check
+	// and composite); otherwise ComposeReplay answers a replay at once.
+	egressDir string
 }
 
 func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
@@ -75,6 +79,17 @@ func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
 			record("recording ready")
 			return activities.FinalizeRecordingResult{Recorded: true}, nil
 		})
+	var egress *activities.Egress
+	env.RegisterActivity(egress)
+	env.OnActivity(egress.ComposeReplay, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ComposeReplayInput) (activities.ComposeReplayResult, error) {
+			if env.egressDir != "" {
+				real := &activities.Egress{RecordingsDir: env.egressDir, Log: slog.New(slog.DiscardHandler)}
+				return real.ComposeReplay(ctx, in)
+			}
+			return activities.ComposeReplayResult{File: "replay.mp4", DurationMS: 1000}, nil
+		})
+	env.OnActivity(acts.ReplayReady, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.SummarizeExports, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.PostLiveInput) (activities.ExportsSummary, error) {
 			record("exports")

@@ -171,10 +171,21 @@ func (s *sessionRun) closeRoom(ctx workflow.Context) error {
 }
 
 func (s *sessionRun) finalizeRecording(ctx workflow.Context) error {
+	composite := workflow.GetVersion(ctx, replayChange, workflow.DefaultVersion, replayVersion) >= replayVersion
 	var res activities.FinalizeRecordingResult
 	err := workflow.ExecuteActivity(postLiveOptions(ctx, 10*time.Minute, 4), a.FinalizeRecording,
-		activities.PostLiveInput{SessionID: s.in.SessionID}).Get(ctx, &res)
-	s.state.PostLive.Recorded = res.Recorded
+		activities.PostLiveInput{SessionID: s.in.SessionID, ReplayFollows: composite}).Get(ctx, &res)
+	if err != nil || !composite || !res.Recorded {
+		s.state.PostLive.Recorded = res.Recorded
+		return err
+	}
+	replay, err := s.composeReplay(ctx)
+	if err != nil {
+		return err
+	}
+	err = workflow.ExecuteActivity(postLiveOptions(ctx, time.Minute, 5), a.ReplayReady,
+		activities.ReplayReadyInput{SessionID: s.in.SessionID, Replay: replay}).Get(ctx, nil)
+	s.state.PostLive.Recorded = err == nil
 	return err
 }
 

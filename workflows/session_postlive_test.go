@@ -1,6 +1,9 @@
 package workflows_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +92,32 @@ func TestPostLiveRetentionTimer(t *testing.T) {
 	env.want(t, "06-10 12:00 room opened", "06-10 12:00 live", "06-10 12:10 ended", "06-10 12:10 room closed",
 		"06-10 12:10 recording ready", "06-10 12:10 exports",
 		"06-10 12:10 followup:attended", "06-10 12:10 followup:missed", "06-10 12:10 processed", "07-10 12:10 erased after 30 days")
+}
+
+// The recording the bug made (a WebM that is not what the recording ran: here not a WebM at
+// all) is caught by the check on the egress worker: processing_failed at the "recording"
+// step, hosts told, no follow-up with a broken link.
+func TestCompositeCheckTurnsABrokenRecordingIntoProcessingFailed(t *testing.T) {
+	dir := t.TempDir()
+	ses := filepath.Join(dir, "ses_1")
+	if err := os.MkdirAll(ses, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	manifest := `{"session_id":"ses_1","state":"finalized","started_at":"2026-06-10T12:00:00Z","stopped_at":"2026-06-10T12:10:00Z","tracks":[]}`
+	for name, body := range map[string]string{"manifest.json": manifest, "recording.webm": "not a recording"} {
+		if err := os.WriteFile(filepath.Join(ses, name), []byte(body), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, _ := hostSession(t, func(e *sessionEnv) { e.egressDir = dir })
+	var failed workflows.SessionState
+	env.RegisterDelayedCallback(func() { failed = statusOf(t, env) }, 90*time.Minute)
+	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 2*time.Hour)
+	env.ExecuteWorkflow(workflows.SessionLifecycle, input(time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)))
+	if failed.Status != store.SessionProcessingFailed || failed.PostLive.FailedStep != "recording" ||
+		!strings.Contains(failed.PostLive.Error, "broken") {
+		t.Fatalf("state after a broken recording: %+v", failed)
+	}
+	env.want(t, "06-10 12:00 room opened", "06-10 12:00 live", "06-10 12:10 ended", "06-10 12:10 room closed",
+		"06-10 12:10 recording ready", "06-10 12:10 processing_failed", "06-10 12:10 post_live_failed:1")
 }

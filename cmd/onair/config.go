@@ -17,6 +17,7 @@ import (
 type config struct {
 	HTTPAddr          string // ONAIR_HTTP_ADDR
 	PublicURL         string // ONAIR_PUBLIC_URL
+	APIURL            string // ONAIR_API_URL: where a media node reaches the API (host controls); default PublicURL
 	DataDir           string // ONAIR_DATA_DIR
 	DatabaseURL       string // DATABASE_URL
 	TemporalAddress   string // TEMPORAL_ADDRESS
@@ -68,6 +69,10 @@ type config struct {
 	LinkKey string
 	// RecordingsDir holds the media service's recordings, one folder per session.
 	RecordingsDir string // ONAIR_RECORDINGS_DIR (default <DataDir>/recordings)
+	// Egress makes a worker also take the egress task queue (composite replays with ffmpeg,
+	// reading and writing RecordingsDir, which must be the media node's volume):
+	// ONAIR_EGRESS=true; `onair dev` turns it on when ffmpeg is on PATH.
+	Egress bool
 }
 
 func env(name, fallback string) string {
@@ -96,6 +101,7 @@ func loadConfig() config {
 	c.RateLimits = env("ONAIR_RATE_LIMITS", "")
 	c.MediaAddr, c.MediaSecret = env("ONAIR_MEDIA_ADDR", "127.0.0.1:8090"), env("ONAIR_MEDIA_SECRET", "")
 	c.RecordingsDir = env("ONAIR_RECORDINGS_DIR", filepath.Join(c.DataDir, "recordings"))
+	c.Egress = env("ONAIR_EGRESS", "") == "true"
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
@@ -103,6 +109,7 @@ func loadConfig() config {
 	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
+	c.APIURL = strings.TrimRight(env("ONAIR_API_URL", c.PublicURL), "/")
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -60,6 +61,11 @@ func runDev(ctx context.Context, cfg config) error {
 	key, err := devBootstrap(ctx, s.db, cfg.DataDir)
 	if err != nil {
 		return err
+	}
+	if _, err := exec.LookPath("ffmpeg"); err == nil {
+		s.cfg.Egress = true // composite replays on this machine
+	} else {
+		s.log.Warn("no ffmpeg on PATH: sessions' replays wait for an egress worker (ONAIR_EGRESS=true)")
 	}
 	stopWorker, err := s.startWorker()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os/exec"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -88,7 +89,24 @@ func (s *services) startWorker() (func(), error) {
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
-	return w.Stop, nil
+	if !s.cfg.Egress {
+		return w.Stop, nil
+	}
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		w.Stop()
+		return nil, fmt.Errorf("ONAIR_EGRESS is on but ffmpeg is not on PATH: %w", err)
+	}
+	e, err := worker.NewEgress(worker.EgressParams{Client: s.temporal,
+		Egress: &activities.Egress{RecordingsDir: s.cfg.RecordingsDir, Log: s.log}})
+	if err == nil {
+		err = e.Start()
+	}
+	if err != nil {
+		w.Stop()
+		return nil, fmt.Errorf("start egress worker: %w", err)
+	}
+	s.log.Info("egress worker running", "recordings", s.cfg.RecordingsDir)
+	return func() { e.Stop(); w.Stop() }, nil
 }
 
 func (s *services) api(limits api.RateLimits) *api.Server {

@@ -42,6 +42,9 @@ func newIVFWriter(out io.WriterAt, onLoss func()) *ivfWriter {
 }
 
 func (w *ivfWriter) writePacket(p *rtp.Packet, ts int64) error {
+	if len(p.Payload) == 0 || ts < 0 { // a PTS is unsigned in IVF: a negative one would wrap
+		return nil
+	}
 	if len(p.Payload) == 0 {
 		return nil
 	}

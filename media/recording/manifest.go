@@ -27,9 +27,14 @@ type Manifest struct {
 
 // ManifestTrack is one published track's raw file.
 type ManifestTrack struct {
-	File      string `json:"file"` // name inside the session folder
-	PersonID  string `json:"person_id"`
-	Kind      string `json:"kind"`  // audio or video
+	File     string `json:"file"` // name inside the session folder
+	PersonID string `json:"person_id"`
+	// Name is the person's display name as the room knew it, for labels in the replay.
+	Name string `json:"name,omitempty"`
+	Kind string `json:"kind"` // audio or video
+	// Source is what the track captures: SourceCamera, SourceScreen or SourceMicrophone. The
+	// composite replay lays out cameras and a shared screen differently.
+	Source    string `json:"source,omitempty"`
 	Codec     string `json:"codec"` // MIME type
 	ClockRate uint32 `json:"clock_rate"`
 	Channels  uint16 `json:"channels,omitempty"`
@@ -40,6 +45,29 @@ type ManifestTrack struct {
 	Packets uint64 `json:"packets"`
 	Frames  uint64 `json:"frames"`
 	Dropped uint64 `json:"dropped"` // packets lost to a full queue
+	// Early counts packets dated before the track's first recorded packet (so before the
+	// recording started): not written, since nothing may sit before time zero.
+	Early uint64 `json:"early,omitempty"`
+}
+
+// Track sources, as ManifestTrack.Source and TrackParams.Source name them.
+const (
+	SourceCamera     = "camera"
+	SourceScreen     = "screen"
+	SourceMicrophone = "microphone"
+)
+
+// SourceOrDefault is the track's source, defaulting by kind for manifests written before sources were
+// recorded: video was always a camera then.
+func (t ManifestTrack) SourceOrDefault() string {
+	switch {
+	case t.Source != "":
+		return t.Source
+	case t.Kind == "video":
+		return SourceCamera
+	default:
+		return SourceMicrophone
+	}
 }
 
 func readManifest(dir string) (*Manifest, error) {

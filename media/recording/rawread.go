@@ -47,16 +47,24 @@ func openIVF(path string, offsetMS int64) (*ivfRawReader, error) {
 }
 
 func (x *ivfRawReader) next() (rawFrame, bool) {
-	data, h, err := x.r.ParseNextFrame()
-	if err != nil || len(data) == 0 {
-		return rawFrame{}, false
+	for {
+		data, h, err := x.r.ParseNextFrame()
+		if err != nil || len(data) == 0 {
+			return rawFrame{}, false
+		}
+		// ivfreader reports pts × denominator / numerator; undo that to get the frame's PTS in
+		// the file's time base (numerator/denominator seconds per tick, per the IVF format).
+		pts := h.Timestamp * x.num / x.den
+		if pts > maxIVFPTS {
+			continue // a negative PTS written as unsigned by recorders before the fix
+		}
+		ms := x.offset + int64(pts*1000*x.num/x.den)
+		return rawFrame{ms: ms, key: data[0]&0x01 == 0, data: data}, true
 	}
-	// ivfreader reports pts × denominator / numerator; undo that to get the frame's PTS in
-	// the file's time base (numerator/denominator seconds per tick, per the IVF format).
-	pts := h.Timestamp * x.num / x.den
-	ms := x.offset + int64(pts*1000*x.num/x.den)
-	return rawFrame{ms: ms, key: data[0]&0x01 == 0, data: data}, true
 }
+
+// maxIVFPTS is 2^40 ticks, 139 days at 90 kHz: anything above is a wrapped negative time.
+const maxIVFPTS = 1 << 40
 
 func (x *ivfRawReader) Close() error { return x.f.Close() }
 

@@ -31,6 +31,8 @@ type Session struct {
 // TrackParams describes a published track to record.
 type TrackParams struct {
 	PersonID  string
+	Name      string // the person's display name
+	Source    string // SourceCamera (default for video), SourceScreen, SourceMicrophone (default for audio)
 	MimeType  string // video/VP8 or audio/opus
 	ClockRate uint32
 	Channels  uint16
@@ -67,8 +69,10 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 		f.Close()
 		return nil, fmt.Errorf("recording: start %s: %w", name, err)
 	}
-	s.manifest.Tracks = append(s.manifest.Tracks, ManifestTrack{File: name, PersonID: p.PersonID, Kind: kind,
-		Codec: p.MimeType, ClockRate: p.ClockRate, Channels: p.Channels})
+	mt := ManifestTrack{File: name, PersonID: p.PersonID, Name: p.Name, Kind: kind, Source: p.Source,
+		Codec: p.MimeType, ClockRate: p.ClockRate, Channels: p.Channels}
+	mt.Source = mt.SourceOrDefault()
+	s.manifest.Tracks = append(s.manifest.Tracks, mt)
 	if err := writeManifest(s.dir, s.manifest); err != nil {
 		f.Close()
 		_ = os.Remove(f.Name()) // not in the manifest: nothing would ever read it
@@ -81,15 +85,20 @@ func (s *Session) AddTrack(p TrackParams) (*Track, error) {
 	}
 	t := newTrack(s, index, f, out, queue)
 	s.tracks = append(s.tracks, t)
-	s.log.Info("recording track", "person", p.PersonID, "kind", kind, "file", name)
+	s.log.Info("recording track", "person", p.PersonID, "kind", kind, "source", mt.Source, "file", name)
 	return t, nil
 }
 
-// anchor places a track's first packet on the recording's timeline (writer goroutine).
-func (s *Session) anchor(index int) {
+// anchor places a track's first packet, arrived at, on the recording's timeline (writer
+// goroutine).
+func (s *Session) anchor(index int, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	offset := s.store.now().Sub(s.manifest.StartedAt).Milliseconds()
+	if at.IsZero() {
+		at = s.store.now()
+	}
+	// Never before the start, even if the clock stepped back since.
+	offset := max(at.Sub(s.manifest.StartedAt).Milliseconds(), 0)
 	s.manifest.Tracks[index].StartOffsetMS = &offset
 	if err := writeManifest(s.dir, s.manifest); err != nil {
 		s.log.Warn("recording manifest", "err", err)
@@ -135,7 +144,7 @@ func (s *Session) Stop() (mediactl.RecordingStatus, error) {
 	s.manifest.State, s.manifest.StoppedAt = mediactl.RecordingStopped, &now
 	for _, t := range tracks {
 		mt := &s.manifest.Tracks[t.index]
-		mt.Packets, mt.Dropped, mt.Frames = t.Packets(), t.Dropped(), t.out.frames()
+		mt.Packets, mt.Dropped, mt.Frames, mt.Early = t.Packets(), t.Dropped(), t.out.frames(), t.early.Load()
 		if mt.Dropped > 0 {
 			s.log.Warn("recording dropped packets on a full queue", "person", mt.PersonID, "kind", mt.Kind, "dropped", mt.Dropped)
 		}

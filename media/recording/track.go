@@ -30,8 +30,9 @@ type frameWriter interface {
 }
 
 type packetBuf struct {
-	n int
-	b [maxPacket]byte
+	n  int
+	at time.Time // arrival, stamped until the track is anchored
+	b  [maxPacket]byte
 }
 
 // Track records one published track. WriteRTP is the forwarder's sink: it copies the packet
@@ -49,9 +50,14 @@ type Track struct {
 	done   chan struct{}
 	once   sync.Once
 	closed atomic.Bool
+	// placed is set once the writer anchored the track: until then WriteRTP stamps arrivals,
+	// so the track's place on the timeline is when its first packet came, not when the disk
+	// writer got to it.
+	placed atomic.Bool
 
 	packets atomic.Uint64
 	dropped atomic.Uint64
+	early   atomic.Uint64 // packets from before the track's start on the timeline, not written
 
 	// Writer goroutine only.
 	pkt      rtp.Packet
@@ -84,6 +90,9 @@ func (t *Track) WriteRTP(pkt []byte) {
 	select {
 	case b := <-t.free:
 		b.n = copy(b.b[:], pkt)
+		if !t.placed.Load() {
+			b.at = t.session.store.now()
+		}
 		t.filled <- b
 	default:
 		t.dropped.Add(1)
@@ -127,11 +136,19 @@ func (t *Track) write(b *packetBuf) {
 	}
 	if !t.anchored {
 		t.anchored, t.lastTS = true, t.pkt.Timestamp
-		t.session.anchor(t.index)
+		t.session.anchor(t.index, b.at)
+		t.placed.Store(true)
 	}
 	// Signed 32-bit difference: unwraps the timestamp and tolerates reordered packets.
 	t.relTS += int64(int32(t.pkt.Timestamp - t.lastTS))
 	t.lastTS = t.pkt.Timestamp
+	if t.relTS < 0 {
+		// Sent before the track's first recorded packet, so before the recording started (a
+		// retransmission, a packet queued in the forwarder when REC went on): its time would
+		// be negative on the recording's timeline, which the files cannot hold.
+		t.early.Add(1)
+		return
+	}
 	if err := t.out.writePacket(&t.pkt, t.relTS); err != nil {
 		t.session.log.Warn("recording write", "file", t.file.Name(), "err", err)
 		return

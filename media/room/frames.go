@@ -30,6 +30,14 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameDeckClose:         (*Room).closeDeck,
 	wire.FrameDeckList:          (*Room).listDecks,
 
+	// Screen sharing (screen.go).
+	wire.FrameScreenStart: (*Room).startScreen,
+	wire.FrameScreenStop:  (*Room).stopScreen,
+
+	// Host controls (host.go).
+	wire.FrameSessionStart: (*Room).controlSession,
+	wire.FrameSessionStop:  (*Room).controlSession,
+
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,
 	wire.FrameRecordStop:  (*Room).record,
@@ -61,6 +69,7 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameBreakoutMove:   (*Room).moveToBreakout,
 	wire.FrameBreakoutStart:  (*Room).startBreakouts,
 	wire.FrameBreakoutEnd:    (*Room).endBreakouts,
+	wire.FrameBreakoutVisit:  (*Room).visitBreakout, // breakout_media.go
 }
 
 // Handle acts on one frame p sent after joining: the one way frames enter the room. The

@@ -82,6 +82,18 @@ type PostLiveState struct {
 	Exports    ExportsSummary
 	EraseAt    *time.Time `json:",omitempty"`
 	Erased     bool
+	// Replay is how far the composite replay got (egress worker), while and after it runs.
+	Replay *ReplayProgress `json:",omitempty"`
+}
+
+// ReplayProgressSignal carries a ReplayProgress from the egress activity to the session's
+// workflow, for its status query.
+const ReplayProgressSignal = "replay-progress"
+
+// ReplayProgress is the composite replay's share done (0–1) in its attempt (from 1).
+type ReplayProgress struct {
+	Done    float64
+	Attempt int32
 }
 
 // ExportsSummary counts a session's export data once it has ended (the result of the

@@ -64,6 +64,12 @@ export class Deck {
     this.show(this.deck);
   }
 
+  // frame takes the room's deck and decks frames.
+  frame(f) {
+    if (f.type === 'decks') this.list(f.decks || []);
+    else this.show(f.deck);
+  }
+
   // list fills the picker with the session's decks.
   list(decks) {
     const chosen = this.choice.value;

@@ -1,0 +1,152 @@
+// Package browsertest drives headless Chromium for the tests of what people see in a browser:
+// the hosted pages and the live room page. It starts the browser with the project's flags
+// (headless, no sandbox, a fresh profile, no background networking; fake camera and
+// microphone for the room), opens tabs, waits for conditions and keeps screenshots. Chromium
+// is a real part of those tests: without it they fail, they do not skip (.ci/run installs it).
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Options shape one browser.
+type Options struct {
+	Width, Height int  // the window; 1280×900 when zero
+	NoScript      bool // JavaScript off, as some visitors browse
+	// FakeMedia gives the browser a fake camera, microphone and screen, accepts their prompts,
+	// and lets WebRTC use loopback, where test media nodes listen.
+	FakeMedia bool
+	// HostRules maps host names to the test servers (Chromium's --host-resolver-rules), e.g.
+	// "MAP onair.test:80 127.0.0.1:4242", so absolute links of the pages load.
+	HostRules string
+}
+
+// Binary is the Chromium to drive, found on PATH.
+func Binary(t testing.TB) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no chromium on PATH: these tests need it (Debian: apt-get install chromium; .ci/run installs it)")
+	return ""
+}
+
+// Start launches a browser bound to ctx and the test; each tab opened from the returned context
+// is a tab of it.
+func Start(t testing.TB, ctx context.Context, o Options) context.Context {
+	t.Helper()
+	if o.Width == 0 {
+		o.Width, o.Height = 1280, 900
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(Binary(t)),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.WindowSize(o.Width, o.Height),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+	}
+	if o.NoScript {
+		opts = append(opts, chromedp.Flag("blink-settings", "scriptEnabled=false"))
+	}
+	if o.FakeMedia {
+		opts = append(opts,
+			chromedp.Flag("use-fake-device-for-media-stream", true),
+			chromedp.Flag("use-fake-ui-for-media-stream", true),
+			chromedp.Flag("allow-loopback-in-peer-connection", true))
+	}
+	if o.HostRules != "" {
+		opts = append(opts, chromedp.Flag("host-resolver-rules", o.HostRules))
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return browser
+}
+
+// Open opens url in a new tab of browser and waits until the element ready selects is there.
+func Open(t testing.TB, browser context.Context, url, ready string) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(ready))); err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	return tab
+}
+
+// AwaitLimit bounds one wait generously: the machine may be busy, and a condition that holds
+// ends the wait at once.
+const AwaitLimit = 90 * time.Second
+
+// Await polls a JavaScript condition (evaluated through DevTools, so also with the page's
+// scripts off) until it holds. A poll cut short by the page navigating (a form sent) starts
+// again on the new page.
+func Await(t testing.TB, tab context.Context, what, condition string) {
+	t.Helper()
+	for {
+		_, err := chromedp.Run(tab, chromedp.Poll[chromedp.Void](condition,
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(AwaitLimit)))
+		if err == nil {
+			return
+		}
+		if tab.Err() == nil && navigated(err) {
+			continue
+		}
+		text, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ''`))
+		t.Fatalf("waiting for %s: %v\npage says: %s", what, err, text)
+	}
+}
+
+// navigated reports an evaluation cut short by the page going away.
+func navigated(err error) bool {
+	for _, s := range []string{"navigated or closed", "context was destroyed", "Cannot find context"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Act runs steps in the tab, failing the test on the first that fails.
+func Act(t testing.TB, tab context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(tab, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Screenshot keeps the whole page as name.png in ONAIR_SCREENSHOTS when set (a directory, to
+// look at them), else in the test's temporary directory.
+func Screenshot(t testing.TB, tab context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := os.Getenv("ONAIR_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s: %s", name, path)
+}
