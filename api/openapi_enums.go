@@ -52,18 +52,28 @@ var documentedEnums = []namedEnum{
 	{name: "ImportStatus", description: "a CSV import's progress",
 		values: words(store.ImportRunning, store.ImportCompleted, store.ImportCancelled, store.ImportFailed),
 		fields: []enumField{{store.RegistrantImport{}, "status"}}},
-	{name: "TemplateKind", description: "an e-mail a workspace can reword with its own template", values: func() []string { return mail.CustomKinds },
+	{name: "TemplateKind", description: "an e-mail a workspace can reword with its own template (follow_up_attended and follow_up_missed are older spellings of followup_attended and followup_missed)",
+		values: templateKinds,
 		fields: []enumField{{store.EmailTemplate{}, "kind"}, {templateRequest{}, "kind"}}},
 	{name: "AttributeType", description: "what a custom registration field asks for", values: words(attributeTypes...),
 		fields: []enumField{{store.CustomAttribute{}, "type"}, {attributeRequest{}, "type"}, {publicField{}, "type"}}},
 	{name: "AuditOutcome", description: "whether authz granted or refused an action", values: words(store.OutcomeGranted, store.OutcomeDenied),
 		fields: []enumField{{store.AuditEntry{}, "outcome"}}},
 	{name: "Language", description: "a language pages and e-mails are written in", values: locale.Supported,
-		fields: []enumField{{store.Workspace{}, "language"}, {workspaceUpdate{}, "language"}, {joinToken{}, "language"}}},
+		fields: []enumField{{store.Workspace{}, "language"}, {joinToken{}, "language"}}},
 	{name: "LanguageOrDefault", description: "a language pages and e-mails are written in; empty follows the workspace's (events) or serves every language (templates)",
 		values: withDefault(locale.Supported),
 		fields: []enumField{{store.Event{}, "language"}, {eventRequest{}, "language"}, {eventUpdate{}, "language"},
 			{store.EmailTemplate{}, "language"}, {templateRequest{}, "language"}, {templateUpdate{}, "language"}}},
+}
+
+// templateKinds are mail.CustomKinds with the older spellings templates may still carry.
+func templateKinds() []string {
+	var out []string
+	for _, k := range mail.CustomKinds {
+		out = append(out, mail.StoredKinds(k)...)
+	}
+	return out
 }
 
 // enumOf is the enum of a type's field, or nil.

@@ -15,7 +15,6 @@ import (
 type param struct {
 	Name, Description string
 	Enum              []string
-	Integer           bool
 }
 
 // Query parameters several routes share.
@@ -25,7 +24,7 @@ var (
 	searchParam    = param{Name: "q", Description: "searches e-mail addresses and names"}
 	formatParam    = param{Name: "format", Description: "the file's format (csv by default)", Enum: []string{"csv", "xlsx"}}
 	langParam      = param{Name: "lang", Description: "the page's language, over the browser's", Enum: locale.Supported()}
-	pageParam      = param{Name: "page", Description: "later events: 2 for the second page", Integer: true}
+	pageParam      = param{Name: "page", Description: "later events: 2 for the second page (anything else shows the first)"}
 	embedParam     = param{Name: "embed", Description: "1 inside the embedded form", Enum: []string{"1"}}
 )
 
@@ -55,9 +54,6 @@ func (r route) operation(params []string, c *components) operation {
 	}
 	for _, q := range r.Query {
 		schema := map[string]any{"type": "string"}
-		if q.Integer {
-			schema["type"] = "integer"
-		}
 		if q.Enum != nil {
 			schema["enum"] = q.Enum
 		}
@@ -75,10 +71,17 @@ func (r route) operation(params []string, c *components) operation {
 		op.RequestBody = content("application/json", c.ref(reflect.TypeOf(r.Request), asRequest))
 		op.RequestBody["required"] = true
 	case r.Raw != "" && r.Method != http.MethodGet:
-		op.RequestBody = content(r.Raw, binary)
-		op.RequestBody["required"] = true
+		media := map[string]any{}
+		for _, m := range append([]string{r.Raw}, r.RawAlt...) {
+			media[m] = map[string]any{"schema": rawSchema(m)}
+		}
+		op.RequestBody = map[string]any{"content": media, "required": true}
 	}
 	op.Responses[strconv.Itoa(r.Status)] = r.success(c)
+	if strings.HasPrefix(r.Raw, "video/") {
+		// Range requests seek: a part of the file answers 206.
+		op.Responses[strconv.Itoa(http.StatusPartialContent)] = r.success(c)
+	}
 	for status, body := range r.Also {
 		also := content("application/json", c.ref(reflect.TypeOf(body), asResponse))
 		also["description"] = http.StatusText(status)
@@ -100,6 +103,16 @@ func (r route) operation(params []string, c *components) operation {
 
 var binary = map[string]string{"type": "string", "format": "binary"}
 
+// rawSchema describes a non-JSON body: a form's fields, or a file's bytes (the served
+// OpenAPI document is JSON with no schema of its own).
+func rawSchema(media string) any {
+	switch media {
+	case mediaForm, "application/json":
+		return map[string]any{"type": "object", "additionalProperties": true}
+	}
+	return binary
+}
+
 // success describes the success answer: JSON of the route's Response (a page of them
 // when Paged), or the Raw media types.
 func (r route) success(c *components) map[string]any {
@@ -109,12 +122,14 @@ func (r route) success(c *components) map[string]any {
 		ok = content("application/json", c.page(reflect.TypeOf(r.Response)))
 	case r.Response != nil:
 		ok = content("application/json", c.ref(reflect.TypeOf(r.Response), asResponse))
-	case r.Raw != "" && (r.Method == http.MethodGet || r.Status == http.StatusSeeOther || r.Raw == mediaHTML):
+	case r.Raw != "" && r.Method == http.MethodGet:
 		media := map[string]any{}
 		for _, m := range append([]string{r.Raw}, r.RawAlt...) {
-			media[m] = map[string]any{"schema": binary}
+			media[m] = map[string]any{"schema": rawSchema(m)}
 		}
 		ok = map[string]any{"content": media}
+	case r.Raw == mediaForm:
+		ok = content(mediaHTML, binary) // a hosted page's form answers with a page
 	}
 	ok["description"] = http.StatusText(r.Status)
 	if r.Status == http.StatusSeeOther {
@@ -191,12 +206,14 @@ func (r route) problemResponse(status int, c *components) map[string]any {
 		}
 		c.responses[name] = res
 	}
-	if r.Raw != mediaHTML && r.Raw != mediaForm {
+	if r.Raw == "" || !r.Public {
 		return map[string]any{"$ref": "#/components/responses/" + name}
 	}
+	// A public page or file answers an error as a page, or as the file server's text.
 	page := content("application/problem+json", map[string]string{"$ref": "#/components/schemas/Problem"})
 	page["content"].(map[string]any)[mediaHTML] = map[string]any{"schema": binary}
-	page["description"] = errorDescriptions[status] + "; a hosted page answers with the page saying it"
+	page["content"].(map[string]any)["text/plain"] = map[string]any{"schema": binary}
+	page["description"] = errorDescriptions[status] + "; a hosted page or file answers with a page or text saying it"
 	return page
 }
 

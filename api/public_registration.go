@@ -65,7 +65,7 @@ func (s *registrationsAPI) publicRegistrationRoutes() {
 		Handler: s.preflight(http.MethodGet, s.workspaceOfEventSlug)})
 	s.add(route{ID: "registerPublicly", Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitRegistration,
 		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
-		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated,
+		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: publicRegistration{}},
 		Handler: s.withCORS(s.workspaceOfSession, s.selfRegister)})
 	s.add(route{Method: http.MethodOptions, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary: "CORS preflight for the origins the session's workspace lets embed its registration", Status: http.StatusNoContent,

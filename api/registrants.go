@@ -42,7 +42,8 @@ func (s *registrationsAPI) registrantRoutes() {
 		Handler: listOf[store.Registrant](s.base, registrantFilter)})
 	s.add(route{ID: "registerSomeone", Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
 		Summary: "Register someone (approved at once, subject to capacity); an e-mail already registered returns that registration",
-		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Handler: s.registerSomeone})
+		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: store.Registrant{}},
+		Handler: s.registerSomeone})
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.WorkspaceView,
 		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s.base)})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.SessionEdit,

@@ -39,7 +39,7 @@ type route struct {
 	// invoice id), not one of ours: the handler checks its shape.
 	ExternalID bool
 	Raw        string   // non-JSON body media type (request for PUT, response for GET)
-	RawAlt     []string // other media types of a Raw answer (?format=xlsx)
+	RawAlt     []string // other media types of a Raw body (a JPEG logo, ?format=xlsx)
 	Handler    gin.HandlerFunc
 
 	// SecretResponse answers carry a secret shown once (an API key): it is never kept, and an

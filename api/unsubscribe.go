@@ -24,7 +24,7 @@ func (s *registrationsAPI) unsubscribeRoutes() {
 		Handler: s.unsubscribePage})
 	s.add(route{ID: "unsubscribe", Method: http.MethodPost, Path: "/unsubscribe/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
 		Summary: "Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address",
-		Raw:     "text/html", Handler: s.unsubscribe})
+		Raw:     mediaForm, Handler: s.unsubscribe})
 }
 
 // unsubscribeTarget is the workspace and address a link's secret names, or nil when a
