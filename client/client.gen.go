@@ -262,6 +262,8 @@ const (
 	TemplateKindCancelledByOrganizer TemplateKind = "cancelled_by_organizer"
 	TemplateKindConfirmation         TemplateKind = "confirmation"
 	TemplateKindDenied               TemplateKind = "denied"
+	TemplateKindFollowUpAttended     TemplateKind = "follow_up_attended"
+	TemplateKindFollowUpMissed       TemplateKind = "follow_up_missed"
 	TemplateKindFollowupAttended     TemplateKind = "followup_attended"
 	TemplateKindFollowupMissed       TemplateKind = "followup_missed"
 	TemplateKindInvitation           TemplateKind = "invitation"
@@ -291,6 +293,10 @@ func (e TemplateKind) Valid() bool {
 	case TemplateKindConfirmation:
 		return true
 	case TemplateKindDenied:
+		return true
+	case TemplateKindFollowUpAttended:
+		return true
+	case TemplateKindFollowUpMissed:
 		return true
 	case TemplateKindFollowupAttended:
 		return true
@@ -907,7 +913,7 @@ type EmailTemplate struct {
 	CreatedAt time.Time `json:"created_at"`
 	Id        string    `json:"id"`
 
-	// Kind an e-mail a workspace can reword with its own template
+	// Kind an e-mail a workspace can reword with its own template (follow_up_attended and follow_up_missed are older spellings of followup_attended and followup_missed)
 	Kind TemplateKind `json:"kind"`
 
 	// Language a language pages and e-mails are written in; empty follows the workspace's (events) or serves every language (templates)
@@ -1519,14 +1525,14 @@ type StaffRequest struct {
 // StaffRole what someone does in a session: team members host or moderate, external speakers speak
 type StaffRole string
 
-// TemplateKind an e-mail a workspace can reword with its own template
+// TemplateKind an e-mail a workspace can reword with its own template (follow_up_attended and follow_up_missed are older spellings of followup_attended and followup_missed)
 type TemplateKind string
 
 // TemplateRequest defines model for TemplateRequest.
 type TemplateRequest struct {
 	Body string `json:"body"`
 
-	// Kind an e-mail a workspace can reword with its own template
+	// Kind an e-mail a workspace can reword with its own template (follow_up_attended and follow_up_missed are older spellings of followup_attended and followup_missed)
 	Kind TemplateKind `json:"kind"`
 
 	// Language a language pages and e-mails are written in; empty follows the workspace's (events) or serves every language (templates)
@@ -1641,11 +1647,11 @@ type WorkspaceSettings struct {
 
 // WorkspaceUpdate defines model for WorkspaceUpdate.
 type WorkspaceUpdate struct {
-	Description *string   `json:"description,omitempty"`
-	Language    *Language `json:"language,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Timezone    *string   `json:"timezone,omitempty"`
-	Website     *string   `json:"website,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Language    *string `json:"language,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Timezone    *string `json:"timezone,omitempty"`
+	Website     *string `json:"website,omitempty"`
 }
 
 // BadRequest defines model for BadRequest.
@@ -1680,8 +1686,8 @@ type UnsupportedMediaType = Problem
 
 // CompanyPageParams defines parameters for CompanyPage.
 type CompanyPageParams struct {
-	// Page later events: 2 for the second page
-	Page *int `form:"page,omitempty" json:"page,omitempty"`
+	// Page later events: 2 for the second page (anything else shows the first)
+	Page *string `form:"page,omitempty" json:"page,omitempty"`
 
 	// Lang the page's language, over the browser's
 	Lang *CompanyPageParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -1691,7 +1697,7 @@ type CompanyPageParams struct {
 type CompanyPageParamsLang string
 
 // ConfirmCancelPageFormdataBody defines parameters for ConfirmCancelPage.
-type ConfirmCancelPageFormdataBody = struct {
+type ConfirmCancelPageFormdataBody struct {
 }
 
 // EventPageParams defines parameters for EventPage.
@@ -1704,7 +1710,7 @@ type EventPageParams struct {
 type EventPageParamsLang string
 
 // RegisterEventPageFormdataBody defines parameters for RegisterEventPage.
-type RegisterEventPageFormdataBody = struct {
+type RegisterEventPageFormdataBody struct {
 }
 
 // RegisterEventPageParams defines parameters for RegisterEventPage.
@@ -1726,7 +1732,7 @@ type EmbedFormParams struct {
 type EmbedFormParamsLang string
 
 // RegisterEmbedFormFormdataBody defines parameters for RegisterEmbedForm.
-type RegisterEmbedFormFormdataBody = struct {
+type RegisterEmbedFormFormdataBody struct {
 }
 
 // RegisterEmbedFormParams defines parameters for RegisterEmbedForm.
@@ -1757,7 +1763,7 @@ type InvitationPageParams struct {
 type InvitationPageParamsLang string
 
 // AcceptInvitationPageFormdataBody defines parameters for AcceptInvitationPage.
-type AcceptInvitationPageFormdataBody = struct {
+type AcceptInvitationPageFormdataBody struct {
 }
 
 // AcceptInvitationPageParams defines parameters for AcceptInvitationPage.
@@ -1779,7 +1785,7 @@ type SignupVerifyPageParams struct {
 type SignupVerifyPageParamsLang string
 
 // ConfirmSignupPageFormdataBody defines parameters for ConfirmSignupPage.
-type ConfirmSignupPageFormdataBody = struct {
+type ConfirmSignupPageFormdataBody struct {
 }
 
 // ConfirmSignupPageParams defines parameters for ConfirmSignupPage.
@@ -1790,6 +1796,10 @@ type ConfirmSignupPageParams struct {
 
 // ConfirmSignupPageParamsLang defines parameters for ConfirmSignupPage.
 type ConfirmSignupPageParamsLang string
+
+// UnsubscribeFormdataBody defines parameters for Unsubscribe.
+type UnsubscribeFormdataBody struct {
+}
 
 // ListApiKeysParams defines parameters for ListApiKeys.
 type ListApiKeysParams struct {
@@ -2058,19 +2068,22 @@ type CreateWebhookParams struct {
 }
 
 // ConfirmCancelPageFormdataRequestBody defines body for ConfirmCancelPage for application/x-www-form-urlencoded ContentType.
-type ConfirmCancelPageFormdataRequestBody = ConfirmCancelPageFormdataBody
+type ConfirmCancelPageFormdataRequestBody ConfirmCancelPageFormdataBody
 
 // RegisterEventPageFormdataRequestBody defines body for RegisterEventPage for application/x-www-form-urlencoded ContentType.
-type RegisterEventPageFormdataRequestBody = RegisterEventPageFormdataBody
+type RegisterEventPageFormdataRequestBody RegisterEventPageFormdataBody
 
 // RegisterEmbedFormFormdataRequestBody defines body for RegisterEmbedForm for application/x-www-form-urlencoded ContentType.
-type RegisterEmbedFormFormdataRequestBody = RegisterEmbedFormFormdataBody
+type RegisterEmbedFormFormdataRequestBody RegisterEmbedFormFormdataBody
 
 // AcceptInvitationPageFormdataRequestBody defines body for AcceptInvitationPage for application/x-www-form-urlencoded ContentType.
-type AcceptInvitationPageFormdataRequestBody = AcceptInvitationPageFormdataBody
+type AcceptInvitationPageFormdataRequestBody AcceptInvitationPageFormdataBody
 
 // ConfirmSignupPageFormdataRequestBody defines body for ConfirmSignupPage for application/x-www-form-urlencoded ContentType.
-type ConfirmSignupPageFormdataRequestBody = ConfirmSignupPageFormdataBody
+type ConfirmSignupPageFormdataRequestBody ConfirmSignupPageFormdataBody
+
+// UnsubscribeFormdataRequestBody defines body for Unsubscribe for application/x-www-form-urlencoded ContentType.
+type UnsubscribeFormdataRequestBody UnsubscribeFormdataBody
 
 // CreateApiKeyJSONRequestBody defines body for CreateApiKey for application/json ContentType.
 type CreateApiKeyJSONRequestBody = ApiKeyRequest
@@ -2408,6 +2421,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
 	UnsubscribeWithBody(ctx context.Context, secret string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsubscribeWithFormdataBody Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
+	UnsubscribeWithFormdataBody(ctx context.Context, secret string, body UnsubscribeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListApiKeys List your live API keys
 	//
@@ -3699,6 +3719,23 @@ func (c *Client) UnsubscribePage(ctx context.Context, secret string, reqEditors 
 // Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
 func (c *Client) UnsubscribeWithBody(ctx context.Context, secret string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUnsubscribeRequestWithBody(c.Server, secret, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsubscribeWithFormdataBody Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
+func (c *Client) UnsubscribeWithFormdataBody(ctx context.Context, secret string, body UnsubscribeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsubscribeRequestWithFormdataBody(c.Server, secret, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6076,7 +6113,7 @@ func NewCompanyPageRequest(server string, slug string, params *CompanyPageParams
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7084,6 +7121,17 @@ func NewUnsubscribePageRequest(server string, secret string) (*http.Request, err
 	}
 
 	return req, nil
+}
+
+// NewUnsubscribeRequestWithFormdataBody calls the generic Unsubscribe builder with application/x-www-form-urlencoded body
+func NewUnsubscribeRequestWithFormdataBody(server string, secret string, body UnsubscribeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewUnsubscribeRequestWithBody(server, secret, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewUnsubscribeRequestWithBody constructs an http.Request for the Unsubscribe method, with any body, and a specified content type
@@ -12249,6 +12297,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
 	UnsubscribeWithBodyWithResponse(ctx context.Context, secret string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnsubscribeResponse, error)
 
+	// UnsubscribeWithFormdataBodyWithResponse Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
+	UnsubscribeWithFormdataBodyWithResponse(ctx context.Context, secret string, body UnsubscribeFormdataRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeResponse, error)
+
 	// ListApiKeysWithResponse List your live API keys
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13248,18 +13303,18 @@ type GetAssetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetAssetResponse) GetApplicationproblemJSON404() *NotFound {
+func (r GetAssetResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetAssetResponse) GetApplicationproblemJSONDefault() *Error {
+func (r GetAssetResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -13292,39 +13347,29 @@ func (r GetAssetResponse) ContentType() string {
 	return ""
 }
 
-// GetBrandLogoResponse429Headers the declared response headers of an HTTP 429 response for GetBrandLogo
-type GetBrandLogoResponse429Headers struct {
-	RateLimitLimit     *int
-	RateLimitRemaining *int
-	RateLimitReset     *int
-	RetryAfter         *int
-}
-
 type GetBrandLogoResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *GetBrandLogoResponse429Headers
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetBrandLogoResponse) GetApplicationproblemJSON404() *NotFound {
+func (r GetBrandLogoResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r GetBrandLogoResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r GetBrandLogoResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetBrandLogoResponse) GetApplicationproblemJSONDefault() *Error {
+func (r GetBrandLogoResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -13902,39 +13947,29 @@ func (r RegisteredPageResponse) ContentType() string {
 	return ""
 }
 
-// SessionCalendarResponse429Headers the declared response headers of an HTTP 429 response for SessionCalendar
-type SessionCalendarResponse429Headers struct {
-	RateLimitLimit     *int
-	RateLimitRemaining *int
-	RateLimitReset     *int
-	RetryAfter         *int
-}
-
 type SessionCalendarResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *SessionCalendarResponse429Headers
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r SessionCalendarResponse) GetApplicationproblemJSON404() *NotFound {
+func (r SessionCalendarResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r SessionCalendarResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r SessionCalendarResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r SessionCalendarResponse) GetApplicationproblemJSONDefault() *Error {
+func (r SessionCalendarResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -14219,11 +14254,11 @@ type GetMetricsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetMetricsResponse) GetApplicationproblemJSONDefault() *Error {
+func (r GetMetricsResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -14260,18 +14295,18 @@ type GetOpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *openapi_types.File
+	JSON200 *map[string]interface{}
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOpenAPIResponse) GetJSON200() *openapi_types.File {
+func (r GetOpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r GetOpenAPIResponse) GetApplicationproblemJSONDefault() *Error {
+func (r GetOpenAPIResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -14407,39 +14442,29 @@ func (r ReplayPageResponse) ContentType() string {
 	return ""
 }
 
-// ReplayVideoResponse429Headers the declared response headers of an HTTP 429 response for ReplayVideo
-type ReplayVideoResponse429Headers struct {
-	RateLimitLimit     *int
-	RateLimitRemaining *int
-	RateLimitReset     *int
-	RetryAfter         *int
-}
-
 type ReplayVideoResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
-	ApplicationproblemJSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ReplayVideoResponse429Headers
+	ApplicationproblemJSONDefault *Problem
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r ReplayVideoResponse) GetApplicationproblemJSON404() *NotFound {
+func (r ReplayVideoResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r ReplayVideoResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r ReplayVideoResponse) GetApplicationproblemJSON429() *Problem {
 	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
-func (r ReplayVideoResponse) GetApplicationproblemJSONDefault() *Error {
+func (r ReplayVideoResponse) GetApplicationproblemJSONDefault() *Problem {
 	return r.ApplicationproblemJSONDefault
 }
 
@@ -20338,6 +20363,8 @@ type RegisterPubliclyResponse429Headers struct {
 type RegisterPubliclyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PublicRegistration
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *PublicRegistration
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
@@ -20356,6 +20383,11 @@ type RegisterPubliclyResponse struct {
 	ApplicationproblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RegisterPubliclyResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegisterPubliclyResponse) GetJSON200() *PublicRegistration {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -22649,6 +22681,8 @@ type RegisterSomeoneResponse429Headers struct {
 type RegisterSomeoneResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Registrant
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Registrant
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
@@ -22673,6 +22707,11 @@ type RegisterSomeoneResponse struct {
 	ApplicationproblemJSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RegisterSomeoneResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegisterSomeoneResponse) GetJSON200() *Registrant {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -25380,6 +25419,19 @@ func (c *ClientWithResponses) UnsubscribeWithBodyWithResponse(ctx context.Contex
 	return ParseUnsubscribeResponse(rsp)
 }
 
+// UnsubscribeWithFormdataBodyWithResponse Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /unsubscribe/{secret} (the `Unsubscribe` operationId).
+func (c *ClientWithResponses) UnsubscribeWithFormdataBodyWithResponse(ctx context.Context, secret string, body UnsubscribeFormdataRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeResponse, error) {
+	rsp, err := c.UnsubscribeWithFormdataBody(ctx, secret, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsubscribeResponse(rsp)
+}
+
 // ListApiKeysWithResponse List your live API keys
 //
 // Returns a wrapper object for the known response body format(s).
@@ -27241,18 +27293,24 @@ func ParseGetAssetResponse(rsp *http.Response) (*GetAssetResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27274,60 +27332,35 @@ func ParseGetBrandLogoResponse(rsp *http.Response) (*GetBrandLogoResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
 
-	}
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
 
-	switch {
 	case rsp.StatusCode == 429:
-		var headers GetBrandLogoResponse429Headers
-		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitReset = &value
-		}
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
+
 	}
 
 	return response, nil
@@ -27376,16 +27409,16 @@ func ParseCompanyPageResponse(rsp *http.Response) (*CompanyPageResponse, error) 
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27428,13 +27461,13 @@ func ParseCancelPageResponse(rsp *http.Response) (*CancelPageResponse, error) {
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27455,9 +27488,6 @@ func ParseConfirmCancelPageResponse(rsp *http.Response) (*ConfirmCancelPageRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27501,22 +27531,22 @@ func ParseConfirmCancelPageResponse(rsp *http.Response) (*ConfirmCancelPageRespo
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27566,16 +27596,16 @@ func ParseEventPageResponse(rsp *http.Response) (*EventPageResponse, error) {
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27639,22 +27669,22 @@ func ParseRegisterEventPageResponse(rsp *http.Response) (*RegisterEventPageRespo
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27717,16 +27747,16 @@ func ParseEmbedFormResponse(rsp *http.Response) (*EmbedFormResponse, error) {
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27790,22 +27820,22 @@ func ParseRegisterEmbedFormResponse(rsp *http.Response) (*RegisterEmbedFormRespo
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27868,16 +27898,16 @@ func ParseRegisteredPageResponse(rsp *http.Response) (*RegisteredPageResponse, e
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -27899,60 +27929,35 @@ func ParseSessionCalendarResponse(rsp *http.Response) (*SessionCalendarResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
 
-	}
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
 
-	switch {
 	case rsp.StatusCode == 429:
-		var headers SessionCalendarResponse429Headers
-		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitReset = &value
-		}
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
+
 	}
 
 	return response, nil
@@ -28034,16 +28039,16 @@ func ParseInvitationPageResponse(rsp *http.Response) (*InvitationPageResponse, e
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28064,9 +28069,6 @@ func ParseAcceptInvitationPageResponse(rsp *http.Response) (*AcceptInvitationPag
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28110,22 +28112,22 @@ func ParseAcceptInvitationPageResponse(rsp *http.Response) (*AcceptInvitationPag
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28168,13 +28170,13 @@ func ParseOpenJoinLinkResponse(rsp *http.Response) (*OpenJoinLinkResponse, error
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28209,11 +28211,14 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
+
+	case true:
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28235,18 +28240,21 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest openapi_types.File
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
+
+	case true:
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28322,13 +28330,13 @@ func ParseReplayPageResponse(rsp *http.Response) (*ReplayPageResponse, error) {
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28350,60 +28358,35 @@ func ParseReplayVideoResponse(rsp *http.Response) (*ReplayVideoResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
 
-	}
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
 
-	switch {
 	case rsp.StatusCode == 429:
-		var headers ReplayVideoResponse429Headers
-		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RateLimitReset = &value
-		}
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
+
 	}
 
 	return response, nil
@@ -28452,16 +28435,16 @@ func ParseSignupVerifyPageResponse(rsp *http.Response) (*SignupVerifyPageRespons
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28482,9 +28465,6 @@ func ParseConfirmSignupPageResponse(rsp *http.Response) (*ConfirmSignupPageRespo
 	}
 
 	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28528,22 +28508,22 @@ func ParseConfirmSignupPageResponse(rsp *http.Response) (*ConfirmSignupPageRespo
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28586,13 +28566,13 @@ func ParseUnsubscribePageResponse(rsp *http.Response) (*UnsubscribePageResponse,
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -28656,22 +28636,22 @@ func ParseUnsubscribeResponse(rsp *http.Response) (*UnsubscribeResponse, error) 
 		response.ApplicationproblemJSONDefault = &dest
 
 	case rsp.StatusCode == 400:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 413:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 415:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 429:
-	// Content-type (text/html) unsupported
+	// Content-type (text/plain) unsupported
 
 	case true:
-		// Content-type (text/html) unsupported
+		// Content-type (text/plain) unsupported
 
 	}
 
@@ -34833,6 +34813,13 @@ func ParseRegisterPubliclyResponse(rsp *http.Response) (*RegisterPubliclyRespons
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PublicRegistration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest PublicRegistration
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37372,6 +37359,13 @@ func ParseRegisterSomeoneResponse(rsp *http.Response) (*RegisterSomeoneResponse,
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Registrant
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest Registrant
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
