@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
@@ -37,8 +38,8 @@ func testAPI(t *testing.T) (url, key string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Stop)
-	tc, err := client.Dial(client.Options{HostPort: srv.FrontendAddress()})
+	t.Cleanup(func() { _ = srv.Stop() })
+	tc, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Logger: sdklog.NewStructuredLogger(quiet)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestCommandLineAgainstTheAPI(t *testing.T) {
 		t.Fatalf("events list in French: %d %q", code, out)
 	}
 
-	code, out, errOut = run(key, "en", "--api-url", url, "--json", "sessions", "create", events[0].ID, "2030-06-01T09:00:00Z", "45", "Europe/Paris")
+	code, out, errOut = run(key, "en", "--api-url", url, "--json", "sessions", "create", events[0].ID, "2030-06-01T09:00:00Z", "20", "Europe/Paris")
 	var session struct{ ID string }
 	if code != 0 || json.Unmarshal([]byte(out), &session) != nil || session.ID == "" {
 		t.Fatalf("sessions create: %d %q %q", code, out, errOut)
