@@ -31,7 +31,8 @@ func (s *decksAPI) deckRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/decks", Tag: "live room", Action: authz.DeckManage,
 		Summary: fmt.Sprintf("Upload a slide deck: a PDF (the raw body, or the \"file\" part of a multipart form; ?name= names it) of at most %d MiB and %d pages, "+
 			"not encrypted; its pages are drawn once as %d px images (422 for anything else)", l.MaxBytes>>20, l.MaxPages, l.LongSide),
-		Raw: "application/pdf", Response: store.Deck{}, Status: http.StatusCreated, Handler: s.uploadDeck})
+		Raw: "application/pdf", RawAlt: []string{"multipart/form-data"}, Query: []param{{Name: "name", Description: "the deck's name (the file's name by default)"}},
+		Response: store.Deck{}, Status: http.StatusCreated, Handler: s.uploadDeck})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/decks", Tag: "live room", Action: authz.WorkspaceView,
 		Summary: "The session's slide decks, oldest first (all of them: a session has a few)", Response: listPage[store.Deck]{}, Handler: s.listDecks})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/sessions/:id/decks/:deck_id", Tag: "live room", Action: authz.DeckManage,

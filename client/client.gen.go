@@ -2011,6 +2011,15 @@ type ListSessionsParams struct {
 	EventId *string `form:"event_id,omitempty" json:"event_id,omitempty"`
 }
 
+// CreateDeckMultipartBody defines parameters for CreateDeck.
+type CreateDeckMultipartBody = openapi_types.File
+
+// CreateDeckParams defines parameters for CreateDeck.
+type CreateDeckParams struct {
+	// Name the deck's name (the file's name by default)
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+}
+
 // ExportSessionChatParams defines parameters for ExportSessionChat.
 type ExportSessionChatParams struct {
 	// Format the file's format (csv by default)
@@ -2161,6 +2170,9 @@ type StartSessionFromRoomJSONRequestBody = HostctlRequest
 
 // StopSessionFromRoomJSONRequestBody defines body for StopSessionFromRoom for application/json ContentType.
 type StopSessionFromRoomJSONRequestBody = HostctlRequest
+
+// CreateDeckMultipartRequestBody defines body for CreateDeck for multipart/form-data ContentType.
+type CreateDeckMultipartRequestBody = CreateDeckMultipartBody
 
 // InviteToSessionJSONRequestBody defines body for InviteToSession for application/json ContentType.
 type InviteToSessionJSONRequestBody = InviteRequest
@@ -3011,7 +3023,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/sessions/{id}/decks (the `CreateDeck` operationId).
-	CreateDeckWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDeckWithBody(ctx context.Context, id string, params *CreateDeckParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteSessionDeck Delete a slide deck and its page images
 	//
@@ -5305,8 +5317,8 @@ func (c *Client) GetSessionDecks(ctx context.Context, id string, reqEditors ...R
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/sessions/{id}/decks (the `CreateDeck` operationId).
-func (c *Client) CreateDeckWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDeckRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) CreateDeckWithBody(ctx context.Context, id string, params *CreateDeckParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDeckRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10666,7 +10678,7 @@ func NewGetSessionDecksRequest(server string, id string) (*http.Request, error) 
 }
 
 // NewCreateDeckRequestWithBody constructs an http.Request for the CreateDeck method, with any body, and a specified content type
-func NewCreateDeckRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateDeckRequestWithBody(server string, id string, params *CreateDeckParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10689,6 +10701,33 @@ func NewCreateDeckRequestWithBody(server string, id string, contentType string, 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -13173,7 +13212,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/sessions/{id}/decks (the `CreateDeck` operationId).
-	CreateDeckWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDeckResponse, error)
+	CreateDeckWithBodyWithResponse(ctx context.Context, id string, params *CreateDeckParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDeckResponse, error)
 
 	// DeleteSessionDeckWithResponse Delete a slide deck and its page images
 	//
@@ -27184,8 +27223,8 @@ func (c *ClientWithResponses) GetSessionDecksWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/sessions/{id}/decks (the `CreateDeck` operationId).
-func (c *ClientWithResponses) CreateDeckWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDeckResponse, error) {
-	rsp, err := c.CreateDeckWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateDeckWithBodyWithResponse(ctx context.Context, id string, params *CreateDeckParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDeckResponse, error) {
+	rsp, err := c.CreateDeckWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
