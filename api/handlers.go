@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/decks"
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
@@ -49,13 +50,15 @@ type billingAPI struct {
 	webhookSecret string
 }
 
-// joinAPI issues live-room join tokens for the media node and opens personal join links.
+// joinAPI issues live-room join tokens for the media node, opens personal join links and takes
+// the room's host controls from the media node.
 type joinAPI struct {
 	*base
 	linkKey     store.LinkKey
 	mediaURL    string
 	mediaSecret []byte
 	baseURL     string
+	lifecycle   *lifecycle // the room's host controls (room_host.go)
 }
 
 // recordingsAPI drives the media node: the REC button and replay streaming.
@@ -63,6 +66,12 @@ type recordingsAPI struct {
 	*base
 	media   *mediactl.Client
 	linkKey store.LinkKey
+}
+
+// decksAPI serves sessions' slide decks, drawn by renderer.
+type decksAPI struct {
+	*base
+	renderer *decks.Renderer
 }
 
 // rolesAPI serves who holds which role, the team (me, members) and sessions' staff;
@@ -103,8 +112,9 @@ func (s *Server) wireHandlers(p Params) {
 	s.events = &eventsAPI{base: s.base, lifecycle: lc, relay: relay, baseURL: p.BaseURL}
 	s.workspace = &workspaceAPI{base: s.base, lifecycle: lc}
 	s.billing = &billingAPI{base: s.base, provider: p.Billing, lifecycle: lc, baseURL: p.BaseURL, webhookSecret: p.StripeWebhookSecret}
-	s.join = &joinAPI{base: s.base, linkKey: p.LinkKey, mediaURL: p.MediaURL, mediaSecret: p.MediaSecret, baseURL: p.BaseURL}
+	s.join = &joinAPI{base: s.base, linkKey: p.LinkKey, mediaURL: p.MediaURL, mediaSecret: p.MediaSecret, baseURL: p.BaseURL, lifecycle: lc}
 	s.recordings = &recordingsAPI{base: s.base, media: p.Media, linkKey: p.LinkKey}
+	s.decks = &decksAPI{base: s.base, renderer: decks.NewRenderer(decks.DefaultLimits)}
 	s.roles = &rolesAPI{base: s.base, liveRoles: liveroles.New(p.DB, p.Media, p.Log), relay: relay}
 	s.registrations = &registrationsAPI{base: s.base, relay: relay, linkKey: p.LinkKey}
 	s.onboarding = &onboardingAPI{base: s.base, mail: p.Mail, baseURL: p.BaseURL, defaultPlan: p.DefaultPlan}

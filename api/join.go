@@ -38,7 +38,7 @@ type joinToken struct {
 
 // publicJoinRequest carries the secret of a registrant's or speaker's personal join link.
 type publicJoinRequest struct {
-	Token string `json:"token"`
+	Token string `json:"token" openapi:"required"`
 }
 
 func (r *publicJoinRequest) validate() error {
@@ -50,13 +50,14 @@ func (r *publicJoinRequest) validate() error {
 }
 
 func (s *joinAPI) joinRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
-		Summary:  "A media join token for the calling team member: host if assigned as host with host rights, otherwise moderator",
+	s.add(route{ID: "createJoinToken", Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
+		Summary:  "A media join token for the calling team member: host if they host the session (assigned as host, or the event's creator or workspace owner unless assigned otherwise) with host rights, otherwise moderator",
 		Response: joinToken{}, Handler: s.memberJoinToken})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "joinWithLink", Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
 	s.joinLinkRoutes()
+	s.roomHostRoutes()
 }
 
 func (s *joinAPI) memberJoinToken(c *gin.Context) {
@@ -70,7 +71,7 @@ func (s *joinAPI) memberJoinToken(c *gin.Context) {
 		fail(c, problem(http.StatusForbidden, "forbidden", "Permission denied", "join tokens are personal: use a team member's API key"))
 		return
 	}
-	role, err := s.memberSessionRole(c.Request.Context(), p.Workspace, p.Member, ses.ID)
+	role, err := s.memberSessionRole(c.Request.Context(), p.Workspace, p.Member, ses)
 	if err != nil {
 		fail(c, err)
 		return
@@ -84,13 +85,14 @@ func (s *joinAPI) memberJoinToken(c *gin.Context) {
 	c.JSON(http.StatusOK, tok)
 }
 
-// memberSessionRole is team member m's session role in sessionID now (spec §4).
-func (s *joinAPI) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, sessionID string) (authz.SessionRole, error) {
-	assigned, err := store.IsAssignedHost(ctx, s.db, sessionID, m.ID)
+// memberSessionRole is team member m's session role in ses now (spec §4): host when they host
+// it (assigned, or its event's creator or the workspace's owner) with host rights.
+func (s *joinAPI) memberSessionRole(ctx context.Context, ws *store.Workspace, m *store.Membership, ses *store.Session) (authz.SessionRole, error) {
+	host, err := store.IsSessionHost(ctx, s.db, ses, m)
 	if err != nil {
 		return "", err
 	}
-	return authz.TeamSessionRole(assigned, billing.MemberSubject(ws.Plan, m)), nil
+	return authz.TeamSessionRole(host, billing.MemberSubject(ws.Plan, m)), nil
 }
 
 func (s *joinAPI) publicJoin(c *gin.Context) {

@@ -54,8 +54,9 @@ func TestJoinTokens(t *testing.T) {
 	ses := approvalSession(t, h, owner)
 	path := "/v1/sessions/" + ses + "/join-token"
 
-	// Team members: moderator unless assigned as host with host rights.
-	verifyJoin(t, h.must(http.StatusOK, "POST", path, owner.Key, nil), ses, owner.MemberID, authz.SessionModerator)
+	// Team members: the owner (here also the event's creator) hosts by default, anyone else is
+	// a moderator unless assigned as host with host rights (default_hosts_test.go has more).
+	verifyJoin(t, h.must(http.StatusOK, "POST", path, owner.Key, nil), ses, owner.MemberID, authz.SessionHost)
 	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/staff", owner.Key, map[string]any{"member_id": owner.MemberID, "role": "host"})
 	verifyJoin(t, h.must(http.StatusOK, "POST", path, owner.Key, nil), ses, owner.MemberID, authz.SessionHost)
 	verifyJoin(t, h.must(http.StatusOK, "POST", path, member.Key, nil), ses, member.MemberID, authz.SessionModerator)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -31,6 +33,9 @@ type mediaNode struct {
 	finalizes    atomic.Int64
 	down         atomic.Bool
 	opens        atomic.Int64 // control API opens asked, down or not
+	// api is the harness's API, where the node takes hosts' go-live and end (media/hostctl):
+	// the node starts first, so it reaches the API through apiProxy once the harness sets it.
+	api atomic.Pointer[url.URL]
 }
 
 func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
@@ -41,7 +46,13 @@ func startMediaNode(t *testing.T, db *bun.DB) *mediaNode {
 		t.Fatal(err)
 	}
 	n := &mediaNode{secret: []byte("post-live test media secret"), dir: dir}
-	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret})
+	apiProxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		if u := n.api.Load(); u != nil {
+			r.SetURL(u)
+		}
+	}})
+	t.Cleanup(apiProxy.Close)
+	real, err := media.NewNode(media.NodeParams{DB: db, Recordings: recordings, Secret: n.secret, APIURL: apiProxy.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

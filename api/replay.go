@@ -18,14 +18,14 @@ import (
 // replayRoutes serve a session's replay to its registrants, by the secret of their personal
 // link (the one in their e-mails): anyone else gets a 404, as for a link that never existed.
 func (s *recordingsAPI) replayRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "replayPage", Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "A registrant's replay page (the event's title, date and the video, in its language and brand); each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "replayVideo", Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay's video, streamed from the media node: the composite MP4 (a WebM for sessions recorded before composites); Range requests seek",
-		Raw:     "video/mp4", Handler: s.replayVideo})
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/hls/:file", Tag: "replay", Public: true, Limit: limitPersonalLink,
+		Raw:     "video/mp4", RawAlt: []string{"video/webm"}, Handler: s.replayVideo})
+	s.add(route{ID: "replayHLS", Method: http.MethodGet, Path: "/replay/:secret/hls/:file", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay as HLS, streamed from the media node: index.m3u8, then the segments it names (segNNNN.ts); any other name is a 404",
-		Raw:     "application/vnd.apple.mpegurl", Handler: s.replayHLS})
+		Raw:     "video/mp2t", RawAlt: []string{"application/vnd.apple.mpegurl"}, Handler: s.replayHLS})
 }
 
 // replayFor finds the registrant of a replay link whose session has a ready recording, and

@@ -88,6 +88,7 @@ type Server struct {
 	billing       *billingAPI
 	join          *joinAPI
 	recordings    *recordingsAPI
+	decks         *decksAPI
 	roles         *rolesAPI
 	registrations *registrationsAPI
 	onboarding    *onboardingAPI
@@ -171,6 +172,7 @@ func (s *Server) register() {
 	s.join.joinRoutes()
 	s.recordingRoutes()
 	s.recordings.replayRoutes()
+	s.decks.deckRoutes()
 	s.exportRoutes()
 	s.openAPIRoute()
 }

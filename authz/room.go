@@ -6,7 +6,7 @@ import "fmt"
 type SessionRole string
 
 const (
-	SessionHost        SessionRole = "host"        // team member with host rights, assigned to the session
+	SessionHost        SessionRole = "host"        // team member with host rights hosting the session: assigned, or its event's creator or the owner
 	SessionModerator   SessionRole = "moderator"   // team member with moderator rights
 	SessionSpeaker     SessionRole = "speaker"     // external speaker, invited by e-mail
 	SessionParticipant SessionRole = "participant" // registrant
@@ -37,7 +37,8 @@ func SessionRoleFor(s Subject) SessionRole {
 }
 
 // TeamSessionRole applies spec §4 to a team member: a host is a team member with host rights
-// assigned to the session as host; every other team member enters as a moderator.
+// who hosts the session (assigned as host, or by default its event's creator and the
+// workspace's owner: store.IsSessionHost); every other team member enters as a moderator.
 func TeamSessionRole(assignedHost bool, s Subject) SessionRole {
 	if assignedHost && SessionRoleFor(s) == SessionHost {
 		return SessionHost

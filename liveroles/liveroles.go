@@ -86,8 +86,9 @@ func (p *Pusher) push(ctx context.Context, ses *store.Session, personID string, 
 	p.set(ctx, p.log.With("workspace", ses.WorkspaceID), ses.ID, personID, role)
 }
 
-// moveHosts pushes the new session role of every member assigned as host of a session of ws
-// whose room is open on the node, for whom roleOf says the role moves.
+// moveHosts pushes the new session role of every member hosting a session of ws (assigned, or
+// by default: store.DefaultHosts) whose room is open on the node, for whom roleOf says the
+// role moves.
 func (p *Pusher) moveHosts(ctx context.Context, ws *store.Workspace, roleOf func(*store.AssignedHost) (authz.SessionRole, bool)) {
 	if p.media == nil {
 		return
@@ -101,6 +102,11 @@ func (p *Pusher) moveHosts(ctx context.Context, ws *store.Workspace, roleOf func
 		return
 	}
 	hosts, err := store.AssignedHosts(ctx, p.db, ws.ID, rooms)
+	if err == nil {
+		var byDefault []store.AssignedHost
+		byDefault, err = store.DefaultHosts(ctx, p.db, ws.ID, rooms)
+		hosts = append(hosts, byDefault...)
+	}
 	if err != nil {
 		log.Warn("hosts of the open rooms unknown; role changes apply at the next join", "err", err)
 		return
@@ -113,8 +119,8 @@ func (p *Pusher) moveHosts(ctx context.Context, ws *store.Workspace, roleOf func
 }
 
 // HostRightsChanged follows a change of m's host rights (the host licence) from before to
-// after into the open rooms of the sessions m is assigned to as host: the only ones where it
-// moves m between host and moderator.
+// after into the open rooms of the sessions m hosts (assigned, or as the event's creator or the
+// owner): the only ones where it moves m between host and moderator.
 func (p *Pusher) HostRightsChanged(ctx context.Context, ws *store.Workspace, m *store.Membership, before, after authz.Subject) {
 	was, now := authz.TeamSessionRole(true, before), authz.TeamSessionRole(true, after)
 	if was == now {
@@ -125,7 +131,7 @@ func (p *Pusher) HostRightsChanged(ctx context.Context, ws *store.Workspace, m *
 
 // PlanChanged follows ws's plan change from oldPlan into the open rooms. On a contacts plan
 // every team member has host rights; on a seats plan only licence holders do (spec §1). So a
-// change between the two pricing models moves the members assigned as host between host and
+// change between the two pricing models moves the members hosting a session between host and
 // moderator; a change within one model moves nobody.
 func (p *Pusher) PlanChanged(ctx context.Context, ws *store.Workspace, oldPlan string) {
 	if billing.PlanOf(oldPlan).Pricing == billing.PlanOf(ws.Plan).Pricing {
@@ -139,24 +145,30 @@ func (p *Pusher) PlanChanged(ctx context.Context, ws *store.Workspace, oldPlan s
 }
 
 // StaffAdded applies st's assignment to its session ses; m is the assigned team member (nil
-// for an external speaker, whose person id nobody holds yet). Every team member was a
-// moderator there already, so only a host with host rights changes role.
+// for an external speaker, whose person id nobody holds yet). A team member was a moderator
+// there already, or a host by default (the event's creator, the owner: store.HostsByDefault),
+// so only a change between the two is pushed.
 func (p *Pusher) StaffAdded(ctx context.Context, ws *store.Workspace, ses *store.Session, st *store.SessionStaff, m *store.Membership) {
 	if p.media == nil || m == nil {
 		return
 	}
-	role := authz.TeamSessionRole(st.Role == store.StaffHost, billing.MemberSubject(ws.Plan, m))
-	if role == authz.SessionModerator {
-		return
-	}
 	ctx, cancel := bound(ctx)
 	defer cancel()
-	p.push(ctx, ses, m.ID, role)
+	byDefault, err := store.HostsByDefault(ctx, p.db, ses, m)
+	if err != nil {
+		p.log.Warn("member's role before the assignment unknown; it applies at the next join", "workspace", ws.ID, "member", m.ID, "err", err)
+		return
+	}
+	subject := billing.MemberSubject(ws.Plan, m)
+	was, now := authz.TeamSessionRole(byDefault, subject), authz.TeamSessionRole(st.Role == store.StaffHost, subject)
+	if was != now {
+		p.push(ctx, ses, m.ID, now)
+	}
 }
 
 // StaffRemoved applies st's removal from its session's staff: an external speaker becomes a
-// participant (see the package comment); a host with host rights drops to moderator, as every
-// team member is.
+// participant (see the package comment); a team member falls back to their role without an
+// assignment: moderator, or host for the event's creator and the owner (store.HostsByDefault).
 func (p *Pusher) StaffRemoved(ctx context.Context, ws *store.Workspace, st *store.SessionStaff) {
 	if p.media == nil {
 		return
@@ -172,7 +184,7 @@ func (p *Pusher) StaffRemoved(ctx context.Context, ws *store.Workspace, st *stor
 	switch st.Role {
 	case store.StaffSpeaker:
 		p.push(ctx, ses, st.ID, authz.SessionParticipant)
-	case store.StaffHost:
+	case store.StaffHost, store.StaffModerator:
 		m, err := store.Get[store.Membership](ctx, p.db, ws.ID, st.MemberID)
 		if errors.Is(err, store.ErrNotFound) {
 			return // removed from the workspace: demoted then
@@ -181,8 +193,15 @@ func (p *Pusher) StaffRemoved(ctx context.Context, ws *store.Workspace, st *stor
 			log.Warn("member of removed staff unknown; the role applies at the next join", "member", st.MemberID, "err", err)
 			return
 		}
-		if authz.TeamSessionRole(true, billing.MemberSubject(ws.Plan, m)) == authz.SessionHost {
-			p.push(ctx, ses, m.ID, authz.SessionModerator)
+		byDefault, err := store.HostsByDefault(ctx, p.db, ses, m)
+		if err != nil {
+			log.Warn("member's role after the removal unknown; it applies at the next join", "member", m.ID, "err", err)
+			return
+		}
+		subject := billing.MemberSubject(ws.Plan, m)
+		was, now := authz.TeamSessionRole(st.Role == store.StaffHost, subject), authz.TeamSessionRole(byDefault, subject)
+		if was != now {
+			p.push(ctx, ses, m.ID, now)
 		}
 	}
 }

@@ -104,6 +104,7 @@ type team struct {
 	ws                   *store.Workspace
 	open, later          *store.Session
 	licensed, unlicensed *store.Membership
+	creator              *store.Membership // created the event: hosts its sessions by default
 	node                 *node
 	logs                 *bytes.Buffer
 	push                 *liveroles.Pusher
@@ -124,8 +125,8 @@ func newTeam(t *testing.T) *team {
 		must(t, store.TouchMember(ctx, db, m, "host_licence"))
 		return m
 	}
-	tm.licensed, tm.unlicensed = member("Lena", true), member("Ugo", false)
-	ev := store.NewEvent(tm.ws.ID, "Roles", "", store.EventSettings{}, tm.licensed.UserID)
+	tm.licensed, tm.unlicensed, tm.creator = member("Lena", true), member("Ugo", false), member("Cleo", true)
+	ev := store.NewEvent(tm.ws.ID, "Roles", "", store.EventSettings{}, tm.creator.UserID)
 	must(t, store.Insert(ctx, db, ev))
 	session := func(status string) *store.Session {
 		at := store.Now()
@@ -237,6 +238,53 @@ func TestStaffChangesPushTheirRole(t *testing.T) {
 	tm.push.StaffAdded(ctx, tm.ws, tm.open, host, tm.licensed)
 	if got := tm.node.taken(); len(got) != 0 {
 		t.Errorf("a closed session's room was told %q", got)
+	}
+}
+
+// The event's creator hosts its sessions without an assignment: assigned as moderator they
+// drop to moderator, unassigned they host again, and a licence change moves them in the open
+// room as it moves an assigned host.
+func TestCreatorHostsByDefault(t *testing.T) {
+	tm := newTeam(t)
+	ctx := context.Background()
+	for _, step := range []struct {
+		what string
+		do   func()
+		want string
+	}{
+		{"assigned as host", func() {
+			st := tm.assign(t, tm.open, tm.creator, store.StaffHost)
+			tm.push.StaffAdded(ctx, tm.ws, tm.open, st, tm.creator)
+			must(t, store.Delete[store.SessionStaff](ctx, tm.db, tm.ws.ID, st.ID))
+			tm.push.StaffRemoved(ctx, tm.ws, st)
+		}, ""},
+		{"assigned as moderator", func() {
+			st := tm.assign(t, tm.open, tm.creator, store.StaffModerator)
+			tm.push.StaffAdded(ctx, tm.ws, tm.open, st, tm.creator)
+			tm.node.taken()
+			must(t, store.Delete[store.SessionStaff](ctx, tm.db, tm.ws.ID, st.ID))
+			tm.push.StaffRemoved(ctx, tm.ws, st)
+		}, "host"},
+		{"licence taken", func() {
+			seats := authz.Subject{Role: authz.Role(store.RoleMember), Pricing: authz.Pricing("seats")}
+			licensed := seats
+			licensed.HostLicence = true
+			tm.push.HostRightsChanged(ctx, tm.ws, tm.creator, licensed, seats)
+		}, "moderator"},
+	} {
+		step.do()
+		var want []string
+		if step.want != "" {
+			want = []string{tm.open.ID + "/" + tm.creator.ID + "=" + step.want}
+		}
+		if got := tm.node.taken(); !slices.Equal(got, want) {
+			t.Errorf("%s: pushed %q, want %q", step.what, got, want)
+		}
+	}
+	tm.assign(t, tm.open, tm.creator, store.StaffModerator)
+	tm.push.StaffAdded(ctx, tm.ws, tm.open, &store.SessionStaff{Role: store.StaffModerator}, tm.creator)
+	if got, want := tm.node.taken(), []string{tm.open.ID + "/" + tm.creator.ID + "=moderator"}; !slices.Equal(got, want) {
+		t.Errorf("creator assigned as moderator: pushed %q, want %q", got, want)
 	}
 }
 

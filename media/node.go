@@ -13,6 +13,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media/control"
+	"github.com/onairhq/onair/media/deckpages"
+	"github.com/onairhq/onair/media/hostctl"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
@@ -38,6 +40,9 @@ type NodeParams struct {
 	OriginPatterns []string
 	// PublicURL is the API's public base URL, whose workspace logos the room page shows.
 	PublicURL string
+	// APIURL is where the node reaches the API for the room's host controls (media/hostctl);
+	// empty: hosts cannot go live or end the session from the room.
+	APIURL string
 }
 
 // Node is one media node: its rooms and the HTTP handler that serves them.
@@ -47,12 +52,19 @@ type Node struct {
 }
 
 // NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
-// (jointoken.SignalPath), the control API (/control/...) and /healthz.
+// (jointoken.SignalPath), the slides of decks on stage (deckpages.Path), the control API
+// (/control/...) and /healthz.
 func NewNode(p NodeParams) (*Node, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
-	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now, Recordings: p.Recordings})
+	var sessions room.SessionControl
+	if p.APIURL != "" {
+		sessions = hostctl.New(p.APIURL, p.Secret, nil)
+	}
+	pages := deckpages.New(deckpages.Params{Secret: p.Secret, DB: p.DB, Now: p.Now, Logger: p.Logger})
+	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now,
+		Recordings: p.Recordings, SessionControl: sessions, DeckPages: pages.URL})
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +73,7 @@ func NewNode(p NodeParams) (*Node, error) {
 		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
 	mux.Handle("GET "+roompage.Path, roompage.Handler(roompage.Params{PublicURL: p.PublicURL}))
+	mux.Handle(deckpages.Pattern, pages)
 	mux.Handle("/control/", control.NewHandler(control.Params{
 		Rooms: rooms, Recordings: p.Recordings, Secret: p.Secret, Logger: p.Logger,
 	}))

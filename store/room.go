@@ -28,6 +28,7 @@ const (
 	RoomEventBreakoutStart       = "breakout.start"
 	RoomEventBreakoutMove        = "breakout.move"
 	RoomEventBreakoutEnd         = "breakout.end"
+	RoomEventBreakoutVisit       = "breakout.visit"
 )
 
 // EndAttendance closes a visit: when the person left and how many seconds they stayed.

@@ -17,6 +17,7 @@ import (
 type config struct {
 	HTTPAddr          string // ONAIR_HTTP_ADDR
 	PublicURL         string // ONAIR_PUBLIC_URL
+	APIURL            string // ONAIR_API_URL: where a media node reaches the API (host controls); default PublicURL
 	DataDir           string // ONAIR_DATA_DIR
 	DatabaseURL       string // DATABASE_URL
 	TemporalAddress   string // TEMPORAL_ADDRESS
@@ -109,6 +110,7 @@ func loadConfig() config {
 	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
+	c.APIURL = strings.TrimRight(env("ONAIR_API_URL", c.PublicURL), "/")
 	return c
 }
 

@@ -64,7 +64,8 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 		}
 	}
 	node, err := media.NewNode(media.NodeParams{Logger: log, Network: network, DB: db, Recordings: recordings,
-		Secret: []byte(cfg.MediaSecret), OriginPatterns: cfg.MediaOrigins, PublicURL: cfg.PublicURL})
+		Secret: []byte(cfg.MediaSecret), OriginPatterns: cfg.MediaOrigins, PublicURL: cfg.PublicURL,
+		APIURL: cfg.APIURL})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/onairhq/onair/media/composite"
 	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/probe"
+	"github.com/onairhq/onair/media/wire"
 )
 
 const session = "ses_panel"
@@ -48,8 +49,9 @@ func TestCompositeAndRecordingTimestampsOfAPanel(t *testing.T) {
 	at(3500 * time.Millisecond)
 	carol := n.Join(t, session, "carol", authz.SessionHost)
 	settled(t, carol)
+	carol.Send(wire.Frame{Type: wire.FrameScreenStart, RoomFields: wire.RoomFields{ID: "screen"}}) // as the page announces a share
 	carol.PublishFiles(map[string]string{"screen": green})
-	mediatest.WaitFor(t, "carol's screen", func() bool { return viewer.Received("carol", "video") >= 5 })
+	mediatest.WaitFor(t, "carol's screen", func() bool { return viewer.Received(wire.ScreenStream("carol"), "video") >= 5 })
 	screenAt := time.Since(started).Seconds()
 	at(6 * time.Second)
 	if _, err := n.Room(t, session).StopRecording(); err != nil {

@@ -170,8 +170,9 @@ func (p *Peer) Offer() {
 	p.send(Signal{Type: SignalOffer, SDP: offer.SDP})
 }
 
-// Publish adds synthetic tracks of kinds ("audio": Opus, "video": VP8), offers them and
-// writes samples until the test ends.
+// Publish adds synthetic tracks of kinds ("audio": Opus, "video": VP8, "screen": VP8 whose
+// track id is "screen", for a shared screen announced with screen.start), offers them and
+// writes samples until the test ends. Each track's id is its kind.
 func (p *Peer) Publish(kinds ...string) {
 	p.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -179,7 +180,7 @@ func (p *Peer) Publish(kinds ...string) {
 	for _, kind := range kinds {
 		codec := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}
 		payload, every := make([]byte, 120), 20*time.Millisecond
-		if kind == "video" {
+		if kind != "audio" {
 			codec = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
 			payload, every = make([]byte, 3000), 33*time.Millisecond
 		}
@@ -206,7 +207,7 @@ func (p *Peer) Publish(kinds ...string) {
 				case <-tick.C:
 				}
 				for due := int(time.Since(started) / every); i < due; i++ {
-					if kind == "video" {
+					if kind != "audio" {
 						syntheticVP8(payload, i%30 == 0)
 					} else {
 						payload[0] = 0x08 // Opus TOC: SILK narrowband, one 20 ms frame

@@ -15,8 +15,8 @@ import (
 )
 
 // PublishFiles publishes real media from files, paced like a capture device: VP8 from IVF
-// and Opus from Ogg (made by ffmpeg in the test), each track named by its key (a name
-// starting with "screen" is a shared screen to the room). A file played to its end stops
+// and Opus from Ogg (made by ffmpeg in the test), each track named by its key (a shared
+// screen is a track the peer announced first with a screen.start frame). A file played to its end stops
 // its track's samples. Tests of replays use it to find sounds and pictures they sent.
 func (p *Peer) PublishFiles(tracks map[string]string) {
 	p.t.Helper()

@@ -12,8 +12,9 @@ import (
 
 // Breakout groups (§4 breakout.create_start, hosts and moderators): create groups (the
 // participants present are spread over them), move people, start (each person is told their
-// group; chat stays inside it), end (everyone back in the main room). Staff stay in the main
-// room unless moved into a group.
+// group; chat, audio and video stay inside it: breakout_media.go), visit a running group, end
+// (everyone back in the main room). Staff stay in the main room unless moved into a group or
+// visiting one.
 
 const (
 	maxBreakouts     = 50
@@ -23,15 +24,20 @@ const (
 )
 
 type breakouts struct {
-	groups  []wire.BreakoutView // id and name; members are derived from groupOf
-	groupOf map[string]string   // person → group id
-	started bool
+	groups   []wire.BreakoutView // id and name; members are derived from groupOf
+	groupOf  map[string]string   // person → group id
+	visiting map[string]string   // staff person → the running group they visit (nil: nobody)
+	started  bool
 }
 
-// activeGroupOf is the group person is in while breakouts run ("" the main room).
+// activeGroupOf is the group person is in while breakouts run ("" the main room): the one
+// they visit, else the one they were put in.
 func (b *breakouts) activeGroupOf(person string) string {
 	if !b.started {
 		return mainRoomBreakout
+	}
+	if g, ok := b.visiting[person]; ok {
+		return g
 	}
 	return b.groupOf[person]
 }
@@ -55,6 +61,12 @@ func (b *breakouts) list() []wire.BreakoutView {
 			}
 		}
 		sort.Strings(out[i].Members)
+		for person, id := range b.visiting {
+			if id == g.ID {
+				out[i].Visitors = append(out[i].Visitors, person)
+			}
+		}
+		sort.Strings(out[i].Visitors)
 	}
 	return out
 }
@@ -95,8 +107,11 @@ func (r *Room) createBreakouts(p *Participant, f wire.Frame) error {
 	return nil
 }
 
-// moveToBreakout puts person in group id ("" the main room); while running they are told.
+// moveToBreakout puts person in group id ("" the main room); while running they are told,
+// and what they hear and who hears them follow.
 func (r *Room) moveToBreakout(p *Participant, f wire.Frame) error {
+	var renegotiate []*Participant
+	defer func() { negotiateAll(renegotiate) }() // deferred first, so it runs after the unlock
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.BreakoutCreateStart); err != nil {
@@ -109,16 +124,18 @@ func (r *Room) moveToBreakout(p *Participant, f wire.Frame) error {
 	if !ok {
 		return fmt.Errorf("move %s: %w", quote(f.Person), ErrNoSuchPerson)
 	}
+	before := r.placesLocked()
 	if f.ID == mainRoomBreakout {
 		delete(r.ev.breakouts.groupOf, target.id)
 	} else {
 		r.ev.breakouts.groupOf[target.id] = f.ID
 	}
 	r.journalLocked(store.RoomEventBreakoutMove, p.id, target.id, map[string]string{"group": f.ID})
-	if r.ev.breakouts.started {
-		target.sink.Send(roomFrame(wire.FrameBreakout, wire.RoomFields{Breakout: r.ev.breakouts.viewOf(f.ID)}))
+	if !r.ev.breakouts.started {
+		r.sendBreakoutListLocked()
+		return nil
 	}
-	r.sendBreakoutListLocked()
+	renegotiate = r.placesChangedLocked(before)
 	return nil
 }
 
@@ -130,8 +147,11 @@ func (r *Room) endBreakouts(p *Participant, _ wire.Frame) error {
 	return r.runBreakouts(p, false, store.RoomEventBreakoutEnd)
 }
 
-// runBreakouts starts or ends the groups, telling each person where they are now.
+// runBreakouts starts or ends the groups, telling each person where they are now; ending them
+// brings the visitors back too, and everyone hears the main stage again.
 func (r *Room) runBreakouts(p *Participant, start bool, kind string) error {
+	var renegotiate []*Participant
+	defer func() { negotiateAll(renegotiate) }() // deferred first, so it runs after the unlock
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.actLocked(p, authz.BreakoutCreateStart); err != nil {
@@ -141,18 +161,14 @@ func (r *Room) runBreakouts(p *Participant, start bool, kind string) error {
 	if len(b.groups) == 0 || b.started == start {
 		return fmt.Errorf("%w: breakouts are not in a state to %s", ErrBadRequest, kind)
 	}
-	b.started = start
+	before := r.placesLocked()
+	b.started, b.visiting = start, nil
 	data := map[string]string{}
 	for person, group := range b.groupOf {
 		data[person] = group
 	}
 	r.journalLocked(kind, p.id, "", data)
-	for id, q := range r.people {
-		if _, grouped := b.groupOf[id]; grouped {
-			q.sink.Send(roomFrame(wire.FrameBreakout, wire.RoomFields{Breakout: b.viewOf(b.activeGroupOf(id))}))
-		}
-	}
-	r.sendBreakoutListLocked()
+	renegotiate = r.placesChangedLocked(before)
 	return nil
 }
 

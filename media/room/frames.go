@@ -25,6 +25,18 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameStageRemove:       (*Room).removeFromStage,
 	wire.FramePresentationStart: (*Room).startPresentation,
 	wire.FramePresentationStop:  (*Room).stopPresentation,
+	wire.FrameDeckOpen:          (*Room).openDeck, // decks.go
+	wire.FrameDeckPage:          (*Room).pageDeck,
+	wire.FrameDeckClose:         (*Room).closeDeck,
+	wire.FrameDeckList:          (*Room).listDecks,
+
+	// Screen sharing (screen.go).
+	wire.FrameScreenStart: (*Room).startScreen,
+	wire.FrameScreenStop:  (*Room).stopScreen,
+
+	// Host controls (host.go).
+	wire.FrameSessionStart: (*Room).controlSession,
+	wire.FrameSessionStop:  (*Room).controlSession,
 
 	// Recording (recording.go).
 	wire.FrameRecordStart: (*Room).record,
@@ -57,6 +69,7 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameBreakoutMove:   (*Room).moveToBreakout,
 	wire.FrameBreakoutStart:  (*Room).startBreakouts,
 	wire.FrameBreakoutEnd:    (*Room).endBreakouts,
+	wire.FrameBreakoutVisit:  (*Room).visitBreakout, // breakout_media.go
 }
 
 // Handle acts on one frame p sent after joining: the one way frames enter the room. The

@@ -45,6 +45,8 @@ type Participant struct {
 	role      authz.SessionRole
 	onStage   bool
 	invitedBy string // who sent the pending stage invitation ("": none), told if it is declined
+	// screenTrack is the id of the track p announced as their screen (screen.go; "": none).
+	screenTrack string
 
 	// negotiation: one offer/answer exchange at a time; needOffer remembers that tracks
 	// changed while an exchange was under way.
@@ -100,6 +102,9 @@ func (p *Participant) canLocked(a authz.Action) error {
 }
 
 func (p *Participant) mayPublishLocked() authz.Decision {
+	if p.room.inBreakoutLocked(p) {
+		return authz.Decision{Allowed: true, Action: authz.StageJoin} // everyone in a breakout group may speak in it
+	}
 	return authz.CanInRoom(p.contextLocked(), authz.StageJoin)
 }
 
@@ -158,16 +163,16 @@ func (p *Participant) sendCandidate(c webrtc.ICECandidateInit) {
 	p.sink.Send(wire.Frame{Type: wire.FrameCandidate, Candidate: &c})
 }
 
-// handleOffer applies the browser's offer (it publishes something). The server is the polite
-// side of "perfect negotiation": an offer of its own in flight is rolled back and resent after.
+// handleOffer applies the browser's offer (it publishes something). The server is the
+// impolite side of "perfect negotiation", since Pion cannot roll back a local offer: an offer
+// crossing one of ours is dropped, and the page rolls its own back, answers ours and offers
+// again (signal.js).
 func (p *Participant) handleOffer(sdp string) error {
 	p.neg.Lock()
 	defer p.neg.Unlock()
 	if p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
-		if err := p.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-			return fmt.Errorf("roll back own offer: %w", err)
-		}
-		p.needOffer = true
+		p.log.Debug("offer crossed ours: dropped, the page offers again after answering")
+		return nil
 	}
 	if err := checkSDP(sdp); err != nil {
 		return err

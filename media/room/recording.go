@@ -77,9 +77,16 @@ func (r *Room) detachRecordingLocked() roomRecording {
 }
 
 // recordTrackLocked starts writing t if a recording runs and t is not written yet; a video
-// track is asked for a keyframe, since its file can start only with one.
+// track is asked for a keyframe, since its file can start only with one. Only the main room
+// is recorded: a track in a breakout group is not written, and one written before resumes
+// when its owner is back (breakout_media.go).
 func (r *Room) recordTrackLocked(t *roomTrack) {
-	if r.rec.session == nil || r.rec.tracks[t] != nil {
+	if r.rec.session == nil || r.inBreakoutLocked(t.owner) {
+		return
+	}
+	if tr := r.rec.tracks[t]; tr != nil {
+		t.fwd.AddSink(tr) // no-op unless paused while its owner was in a group
+		t.fwd.RequestKeyframe()
 		return
 	}
 	codec := t.fwd.Codec()

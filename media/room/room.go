@@ -31,6 +31,8 @@ type roomParams struct {
 	Now       func() time.Time
 	// Recordings is where recordings go; nil: this node does not record.
 	Recordings *recording.Store
+	Control    SessionControl                        // hosts' go-live and end (host.go); nil: refused
+	DeckPages  func(sessionID, deckID string) string // RoomsParams.DeckPages
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
@@ -41,6 +43,8 @@ type Room struct {
 	network    Network
 	log        *slog.Logger
 	recordings *recording.Store
+	control    SessionControl
+	deckPages  func(sessionID, deckID string) string
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
@@ -54,7 +58,7 @@ type Room struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings,
+		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control, deckPages: p.DeckPages,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
@@ -108,7 +112,7 @@ func (r *Room) participantsLocked() []wire.ParticipantInfo {
 
 // join admits the person the claims name, replacing an older connection of theirs, sends
 // them the joined frame with the room as they may see it, and subscribes them to everything
-// being published.
+// being published where they are (the main room, or their running breakout group).
 func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.mu.Lock()
 	if r.closed {
@@ -132,11 +136,12 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
-		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p)})
+		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
+		ScreenFields: r.screensLocked()})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {
-		if t.published {
+		if t.published && r.hearsLocked(p, t) {
 			r.subscribeLocked(p, t)
 			subscribed = true
 		}

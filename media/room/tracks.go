@@ -1,25 +1,23 @@
 package room
 
 import (
-	"strings"
-
 	"github.com/pion/webrtc/v4"
 
-	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/sfu"
 	"github.com/onairhq/onair/media/wire"
 )
 
 // The tracks of a room: each one a participant sends is read by an sfu.Forwarder and forwarded
-// to everyone else while its owner may publish (the stage rule, stage.go); a subscriber is
-// added to or removed from it as people come, go and change roles.
+// to everyone else in its owner's place (the main room or their breakout group,
+// breakout_media.go) while its owner may publish (the stage rule, stage.go); a subscriber is
+// added to or removed from it as people come, go, change roles and move between groups.
 
 // roomTrack is one track a participant sends us, forwarded only while its owner may publish.
 type roomTrack struct {
 	owner *Participant
 	fwd   *sfu.Forwarder
-	// source is recording.SourceCamera, SourceScreen or SourceMicrophone: what the recording's
-	// manifest says the track captures, so the replay lays out a screen apart from cameras.
+	// source is wire.SourceCamera, SourceScreen or SourceMicrophone: what the track captures
+	// (screen.go), so subscribers and the recording tell a shared screen from a camera.
 	source    string
 	published bool
 	senders   map[*Participant]*webrtc.RTPSender
@@ -29,8 +27,9 @@ type roomTrack struct {
 // otherwise refused and reported, and its packets are read and dropped until p may publish.
 func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	go sfu.DrainReceiverRTCP(receiver)
+	source := r.sourceOf(p, remote)
 	fwd, err := sfu.NewForwarder(sfu.ForwarderParams{
-		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: p.id,
+		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: streamOf(p, source),
 		SendPLI: func(ssrc uint32) error { return p.pc.WriteRTCP(sfu.PLI(ssrc)) },
 		Logger:  r.log.With("person", p.id),
 	})
@@ -38,7 +37,7 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 		r.log.Error("track refused", "person", p.id, "err", err)
 		return
 	}
-	t := &roomTrack{owner: p, fwd: fwd, source: trackSource(remote), senders: map[*Participant]*webrtc.RTPSender{}}
+	t := &roomTrack{owner: p, fwd: fwd, source: source, senders: map[*Participant]*webrtc.RTPSender{}}
 	go r.forward(t)
 
 	r.mu.Lock()
@@ -70,12 +69,7 @@ func (r *Room) forward(t *roomTrack) {
 		return
 	}
 	renegotiate := r.unpublishLocked(t)
-	for i, x := range r.tracks {
-		if x == t {
-			r.tracks = append(r.tracks[:i], r.tracks[i+1:]...)
-			break
-		}
-	}
+	r.forgetTrackLocked(t)
 	r.mu.Unlock()
 	negotiateAll(renegotiate)
 }
@@ -87,10 +81,11 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	t.published = true
 	t.fwd.SetForwarding(true)
 	r.stageFollowsTracksLocked(t.owner)
+	r.screensChangedLocked(t)
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
 	for _, q := range r.people {
-		if q != t.owner {
+		if r.hearsLocked(q, t) {
 			r.subscribeLocked(q, t)
 			renegotiate = append(renegotiate, q)
 		}
@@ -105,15 +100,21 @@ func (r *Room) unpublishLocked(t *roomTrack) []*Participant {
 	t.published = false
 	t.fwd.SetForwarding(false)
 	r.stageFollowsTracksLocked(t.owner)
+	r.screensChangedLocked(t)
 	var renegotiate []*Participant
-	for q, s := range t.senders {
-		if err := q.pc.RemoveTrack(s); err != nil {
-			r.log.Debug("remove track", "person", q.id, "err", err)
-		}
-		delete(t.senders, q)
+	for q := range t.senders {
+		r.unsubscribeLocked(q, t)
 		renegotiate = append(renegotiate, q)
 	}
 	return renegotiate
+}
+
+// unsubscribeLocked takes t off q's PeerConnection; q needs a fresh offer after it.
+func (r *Room) unsubscribeLocked(q *Participant, t *roomTrack) {
+	if err := q.pc.RemoveTrack(t.senders[q]); err != nil {
+		r.log.Debug("remove track", "person", q.id, "err", err)
+	}
+	delete(t.senders, q)
 }
 
 // subscribeLocked adds t to q's PeerConnection, drains q's RTCP for it (passing q's keyframe
@@ -172,17 +173,4 @@ func (r *Room) MediaStats(personID string) MediaStats {
 		s.Direct = p.downlink.DirectPackets()
 	}
 	return s
-}
-
-// trackSource tells a screen from a camera by the track id the publisher chose: one starting
-// with "screen" is a shared screen. Audio is a microphone, whatever its id.
-func trackSource(remote *webrtc.TrackRemote) string {
-	switch {
-	case remote.Kind() == webrtc.RTPCodecTypeAudio:
-		return recording.SourceMicrophone
-	case strings.HasPrefix(remote.ID(), "screen"):
-		return recording.SourceScreen
-	default:
-		return recording.SourceCamera
-	}
 }

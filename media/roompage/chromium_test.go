@@ -50,6 +50,8 @@ func newBrowser(t *testing.T, ctx context.Context) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("use-fake-device-for-media-stream", true),
 		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		// getDisplayMedia picks the whole (virtual) screen without a picker (screen sharing).
+		chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
 		// The test's media node listens on loopback only.
 		chromedp.Flag("allow-loopback-in-peer-connection", true),
 	}

@@ -56,7 +56,8 @@ type Frame struct {
 	Message   string                   `json:"message,omitempty"`
 	Recording *RecordingState          `json:"recording,omitempty"`
 
-	RoomFields // room events: room_events.go
+	RoomFields   // room events: room_events.go
+	ScreenFields // screen sharing: screen.go
 }
 
 // Error codes in error frames; the room page maps each to a message.

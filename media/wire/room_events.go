@@ -27,6 +27,8 @@ package wire
 //	breakout.create {names}               breakout.create_start: groups, people spread over them
 //	breakout.move {person, id}            breakout.create_start ("" id: the main room)
 //	breakout.start {} / breakout.end {}   breakout.create_start
+//	breakout.visit {id}                   breakout.create_start: hear and be heard in a running
+//	                                      group ("" id: back to the main room)
 //
 // Server → client:
 //
@@ -44,7 +46,9 @@ package wire
 //	participants {participants}           who is in the room (omitted for participants while
 //	                                      the tab is hidden: participants.read_hidden)
 //	presentation {presentation}           what is presented; without one: stopped
-//	breakout {breakout}                   your group; without one: back in the main room
+//	breakout {breakout}                   your group with who is in it and who visits (its
+//	                                      audio and video replace the main stage's); without
+//	                                      one: back in the main room
 //	breakouts {breakouts, running}        every group with its members and whether they run,
 //	                                      to staff
 //	bye {code: kicked | blocked}          you were removed from the room
@@ -83,6 +87,7 @@ const (
 	FrameBreakoutMove      = "breakout.move"
 	FrameBreakoutStart     = "breakout.start"
 	FrameBreakoutEnd       = "breakout.end"
+	FrameBreakoutVisit     = "breakout.visit"
 	FrameBreakout          = "breakout"
 	FrameBreakouts         = "breakouts"
 )
@@ -117,6 +122,9 @@ type RoomFields struct {
 	Presentation *PresentationView `json:"presentation,omitempty"`
 	Breakout     *BreakoutView     `json:"breakout,omitempty"`
 	Breakouts    []BreakoutView    `json:"breakouts,omitempty"`
+	Deck         *DeckView         `json:"deck,omitempty"` // decks.go
+	Decks        []DeckView        `json:"decks,omitempty"`
+	Page         int               `json:"page,omitempty"` // deck.open, deck.page
 	// Participants is a pointer so an allowed but empty list is still sent.
 	Participants *[]ParticipantInfo `json:"participants,omitempty"`
 	Running      *bool              `json:"running,omitempty"` // breakouts: the groups are running
@@ -183,4 +191,17 @@ type BreakoutView struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name"`
 	Members []string `json:"members,omitempty"`
+	// Visitors are the staff visiting the group (person ids), in the staff's list.
+	Visitors []string `json:"visitors,omitempty"`
+	// People are who is in the group now, visitors included, in the breakout frame of its
+	// members: the page names their videos and the visiting host.
+	People []BreakoutPerson `json:"people,omitempty"`
+}
+
+// BreakoutPerson is someone in a breakout group.
+type BreakoutPerson struct {
+	Person   string `json:"person"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Visiting bool   `json:"visiting,omitempty"`
 }

@@ -18,6 +18,7 @@ export const RIGHTS = {
   'cta.send': ['host', 'moderator', 'speaker'],
   'breakout.create_start': ['host', 'moderator'],
   'room.record': ['host'],
+  'room.start_stop': ['host'],
 };
 
 // can says whether me ({role, onStage}) may do action.

@@ -8,6 +8,11 @@ import { isStaff } from './dom.js';
 import { can } from './rights.js';
 import { t, has, roleName } from './i18n.js';
 import { EventInfo } from './event.js';
+import { Tiles } from './tiles.js';
+import { ScreenShare } from './screen.js';
+import { HostControls } from './host.js';
+import { Breakout } from './breakout.js';
+import { Deck } from './deck.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -51,6 +56,12 @@ class RoomPage {
     this.panels = new Panels(deps);
     this.polls = new Polls(deps);
     this.staff = new StaffTools({ ...deps, people: () => this.panels.peopleList || [] });
+    const page = { conn: () => this.conn, status: (s) => this.status(s), alert: (s) => this.alert(s), preview: () => this.preview };
+    this.screen = new ScreenShare({ ...deps, ...page });
+    this.host = new HostControls({ ...deps, ...page });
+    this.tiles = new Tiles({ box: $('videos'), nameOf: (p) => this.nameOf(p) });
+    this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
+    this.deck = new Deck(deps);
     this.bindControls();
   }
 
@@ -93,13 +104,29 @@ class RoomPage {
     document.body.dataset.state = 'joined';
     document.body.dataset.live = String(!!f.live);
     this.panels.snapshot(f);
+    this.deck.joined(f);
     this.applyRole();
     if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
-    this.showPresentation(f.presentation);
+    this.staff.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
+    this.breakout.showGroups(f.breakouts || [], !!f.running);
+    this.breakout.show(f.breakout);
     this.showRecording(f.recording);
+    this.host.setLive(f.live);
+    this.showScreens(f.screens);
+  }
+
+  // nameOf is a person's name as the page knows it: on stage, in the people list, sharing.
+  nameOf(person) {
+    const listed = (this.panels.peopleList || []).find((p) => p.person_id === person);
+    return this.onStage.get(person) || (listed && listed.name) || this.screen.nameOf(person) || this.breakout.nameOf(person);
+  }
+
+  showScreens(screens) {
+    this.screen.show(screens);
+    this.tiles.relabel();
   }
 
   frame(f) {
@@ -107,6 +134,7 @@ class RoomPage {
       case 'error': return this.error(f);
       case 'live':
         document.body.dataset.live = 'true';
+        this.host.setLive(true);
         return this.status(t('status.went_live'));
       case 'bye': return this.bye(f);
       case 'role': this.me.role = f.role; this.showWho(); return this.applyRole();
@@ -122,10 +150,16 @@ class RoomPage {
       case 'poll': return this.polls.show(f.poll);
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
-      case 'presentation': return this.showPresentation(f.presentation);
-      case 'breakouts': return this.staff.showBreakouts(f.breakouts || [], !!f.running);
-      case 'breakout': return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
+      case 'presentation': return this.staff.showPresentation(f.presentation);
+      case 'breakouts':
+        this.breakout.showGroups(f.breakouts || [], !!f.running);
+        return this.staff.showBreakouts(f.breakouts || [], !!f.running);
+      case 'breakout':
+        this.breakout.show(f.breakout);
+        return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
+      case 'screens': return this.showScreens(f.screens);
+      case 'deck': case 'decks': return this.deck.frame(f);
     }
   }
 
@@ -176,8 +210,9 @@ class RoomPage {
     document.body.dataset.state = 'ended';
   }
 
+  // Everyone in a breakout group may speak in it.
   mayPublish() {
-    return isStaff(this.me.role) || this.me.onStage;
+    return isStaff(this.me.role) || this.me.onStage || this.breakout.inGroup();
   }
 
   // applyRole shows the controls the role and stage state allow, after either changed.
@@ -185,10 +220,13 @@ class RoomPage {
     this.polls.setRights();
     this.panels.setRights();
     this.staff.setRights();
+    this.deck.setRights();
     if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
     $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
     if (!this.mayPublish()) this.stopPublishing();
+    this.screen.setRights(this.mayPublish());
+    this.host.setRights();
     this.renderStage();
   }
 
@@ -241,6 +279,7 @@ class RoomPage {
       }
       list.append(li);
     }
+    this.tiles.relabel();
   }
 
   invited(f) {
@@ -284,6 +323,7 @@ class RoomPage {
       return;
     }
     $('preview').srcObject = this.preview;
+    this.host.previewStarted(this.preview);
     $('preview-start').hidden = true;
     $('publish').disabled = false;
     $('publish').focus();
@@ -301,6 +341,7 @@ class RoomPage {
     if (this.conn) this.conn.unpublish();
     if (this.preview) for (const track of this.preview.getTracks()) track.stop();
     this.preview = null;
+    this.host.previewStarted(null);
     $('preview').srcObject = null;
     $('preview-start').hidden = false;
     $('publish').hidden = false;
@@ -308,32 +349,22 @@ class RoomPage {
     $('unpublish').hidden = true;
   }
 
-  // One <video> per remote stream (the server names streams after their publisher); muted at
-  // first so autoplay is always allowed, with a button to turn the sound on.
+  // One labelled tile per remote stream (the server names streams after their publisher, a
+  // screen after its sharer: tiles.js), with a button to turn the sound on.
   addStream(stream) {
-    const box = $('videos');
-    let v = box.querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`);
-    if (!v) {
-      v = document.createElement('video');
-      v.dataset.stream = stream.id;
-      v.autoplay = true;
-      v.muted = true;
-      v.playsInline = true;
-      const speaker = this.onStage.get(stream.id);
-      v.setAttribute('aria-label', speaker ? t('stage.video_of', { Name: speaker }) : t('stage.video_of_someone'));
-      v.srcObject = stream;
-      box.append(v);
+    const fresh = !$('videos').querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`);
+    const v = this.tiles.add(stream);
+    if (fresh) {
       stream.addEventListener('removetrack', () => {
         if (stream.getTracks().length === 0) this.removeVideo(v);
       });
-      v.play().catch(() => {});
     }
     $('no-video').hidden = true;
     if (stream.getAudioTracks().length) $('unmute').hidden = !v.muted;
   }
 
   removeVideo(v) {
-    v.remove();
+    this.tiles.remove(v);
     const any = !!$('videos').querySelector('video');
     $('no-video').hidden = any;
     if (!any) $('unmute').hidden = true;
@@ -341,24 +372,10 @@ class RoomPage {
 
   clearStage() {
     for (const v of $('videos').querySelectorAll('video')) this.removeVideo(v);
+    this.screen.disconnected();
     this.stopPublishing();
     this.onStage.clear();
     this.renderStage();
-  }
-
-  // showPresentation links what is presented on stage (slides or a video); http(s) only.
-  showPresentation(p) {
-    const box = $('presentation');
-    const ok = p && /^https?:\/\//i.test(p.url || '');
-    box.hidden = !ok;
-    this.staff.showPresentation(ok);
-    if (!ok) return;
-    const a = document.createElement('a');
-    a.href = p.url;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    a.textContent = t('presentation.open');
-    box.replaceChildren(t('presentation.shown'), a);
   }
 
   showWho() {

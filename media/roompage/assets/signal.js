@@ -1,6 +1,7 @@
-// The signaling connection and the one PeerConnection of the room page. The server is the
-// polite side of "perfect negotiation" (it rolls back its own offer on a collision), so the
-// page is the impolite one: it ignores a server offer that crosses its own.
+// The signaling connection and the one PeerConnection of the room page. The page is the
+// polite side of "perfect negotiation": a server offer that crosses its own wins (the page's
+// is rolled back, and offered again once the server's is answered), since the server (Pion)
+// cannot roll back and drops the page's crossing offer.
 
 export const SIGNAL_PATH = '/v1/signal';
 
@@ -14,7 +15,6 @@ export class Connection {
     this.pc = null;
     this.queue = Promise.resolve(); // frames are applied one at a time, in order
     this.makingOffer = false;
-    this.ignoreOffer = false;
     this.pendingCandidates = [];
     this.published = [];
   }
@@ -97,7 +97,8 @@ export class Connection {
     try {
       this.makingOffer = true;
       await pc.setLocalDescription();
-      this.send({ type: 'offer', sdp: pc.localDescription.sdp });
+      // A server offer applied meanwhile rolled ours back: negotiationneeded comes again.
+      if (pc.signalingState === 'have-local-offer') this.send({ type: 'offer', sdp: pc.localDescription.sdp });
     } catch (err) {
       console.warn('offer', err);
     } finally {
@@ -108,8 +109,7 @@ export class Connection {
   async applyOffer(sdp) {
     const pc = this.pc;
     if (!pc) return;
-    this.ignoreOffer = this.makingOffer || pc.signalingState !== 'stable';
-    if (this.ignoreOffer) return; // the server rolls back and offers again after our exchange
+    // Polite: an offer of ours in flight is rolled back by setRemoteDescription itself.
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await this.flushCandidates();
     await pc.setLocalDescription();
@@ -159,6 +159,22 @@ export class Connection {
       if (this.pc) this.pc.removeTrack(t.sender);
     }
     this.published = [];
+  }
+
+  // publishTrack sends one more track (a shared screen) on a transceiver of its own, apart
+  // from the camera's; unpublishTrack stops sending it.
+  publishTrack(track, stream) {
+    return this.pc ? this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }) : null;
+  }
+
+  unpublishTrack(transceiver) {
+    if (this.pc && transceiver && this.pc.signalingState !== 'closed') this.pc.removeTrack(transceiver.sender);
+  }
+
+  // replaceTrack sends fresh instead of old (another camera or microphone) without renegotiating.
+  async replaceTrack(old, fresh) {
+    const t = this.published.find((x) => x.sender.track === old || (!x.sender.track && x.receiver.track.kind === fresh.kind));
+    if (t) await t.sender.replaceTrack(fresh);
   }
 }
 

@@ -1,0 +1,50 @@
+package roompage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/media/mediatest"
+)
+
+// TestScreenShareInChromium: a speaker goes on stage with their (fake) camera and shares their
+// screen; a participant's page shows the screen large, captioned with the speaker's name, the
+// camera beside it; when the speaker stops sharing, the screen leaves the participant's page.
+func TestScreenShareInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	browser := newBrowser(t, ctx)
+	n := mediatest.StartNode(t)
+	n.Rooms.Open(session)
+
+	claims := n.Claims(session, "stf_sofia", authz.SessionSpeaker)
+	claims.Name = "Sofia Martin"
+	speaker := openPage(t, browser, "speaker", roomLink(t, n, claims))
+	await(t, speaker, "the speaker to join", `document.body.dataset.state === 'joined'`)
+	act(t, speaker, chromedp.Click(chromedp.ID("preview-start")))
+	await(t, speaker, "the speaker's camera preview", `document.getElementById('preview').videoWidth > 0`)
+	act(t, speaker, chromedp.Click(chromedp.ID("publish")))
+	press(t, speaker, "the Share screen button", "#screen-toggle")
+	await(t, speaker, "the share under way", `document.getElementById('screen-toggle').getAttribute('aria-pressed') === 'true'`)
+
+	guest := openPage(t, browser, "participant", roomLink(t, n, n.Claims(session, "reg_1", authz.SessionParticipant)))
+	const screen = `document.querySelector('#videos figure.screen')`
+	await(t, guest, "the speaker's screen playing on the participant's page",
+		`(f => f !== null && f.querySelector('video').videoWidth > 0 && !f.querySelector('video').paused)(`+screen+`)`)
+	await(t, guest, "the screen captioned with the speaker's name",
+		screen+`.querySelector('figcaption').textContent.includes('Sofia Martin')`)
+	await(t, guest, "the speaker's camera beside the screen, captioned too",
+		`(c => c !== null && c.querySelector('video').videoWidth > 0 && c.textContent.includes('Sofia Martin'))(document.querySelector('#videos figure.tile:not(.screen)'))`)
+	await(t, guest, "the screen larger than the camera",
+		screen+`.getBoundingClientRect().width > 2 * document.querySelector('#videos figure.tile:not(.screen)').getBoundingClientRect().width`)
+	wantEveryControlNamed(t, guest)
+	saveScreenshot(t, guest, "participant-screen-share")
+
+	act(t, speaker, chromedp.Click(chromedp.ID("screen-toggle")))
+	await(t, guest, "the screen gone after the speaker stopped sharing", screen+` === null`)
+	await(t, guest, "the camera still playing", `document.querySelector('#videos figure.tile video[data-stream="stf_sofia"]') !== null`)
+}
