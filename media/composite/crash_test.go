@@ -137,3 +137,40 @@ func ffmpegsWriting(t *testing.T, dir string) []string {
 	}
 	return found
 }
+
+// Two workers composing the same session at once (one presumed dead that was not): one
+// replay comes out, and every run that succeeds names that one.
+func TestCompositeTwiceAtOnceMakesOneReplay(t *testing.T) {
+	span := 6 * time.Second
+	dir := writePanel(t, filepath.Join(t.TempDir(), "ses_twice"), encodePanel(t, t.TempDir(), 1, span), panel{speakers: 1, span: span})
+	type outcome struct {
+		res composite.Result
+		err error
+	}
+	done := make(chan outcome, 2)
+	for range 2 {
+		go func() {
+			res, err := composite.Run(context.Background(), composite.Params{Dir: dir})
+			done <- outcome{res, err}
+		}()
+	}
+	succeeded := 0
+	for range 2 {
+		o := <-done
+		if o.err != nil {
+			t.Logf("one run failed (its work was removed by the other): %v", o.err)
+			continue
+		}
+		succeeded++
+		if o.res.MP4 != filepath.Join(dir, composite.ReplayDir, composite.MP4Name) {
+			t.Errorf("a run names %s, not the replay in place", o.res.MP4)
+		}
+	}
+	if succeeded == 0 {
+		t.Fatal("neither run made the replay")
+	}
+	assertReplays(t, dir, 1, 0)
+	if res, err := composite.Run(context.Background(), composite.Params{Dir: dir}); err != nil || !res.Reused {
+		t.Fatalf("a third run: %+v, %v; want the replay made, reused", res, err)
+	}
+}
