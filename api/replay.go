@@ -197,6 +197,9 @@ func (s *recordingsAPI) relay(c *gin.Context, reg *store.Registrant, resp *http.
 			"the requested range is outside the replay"))
 		return
 	case errors.Is(err, mediactl.ErrNotFound):
+		// The recording row says ready: a media node without the file does not share the
+		// egress worker's recordings volume, or lost it.
+		s.log.Warn("replay file missing on the media node", "workspace", reg.WorkspaceID, "session", reg.SessionID, "err", err)
 		fail(c, notFound("replay file"))
 		return
 	case err != nil:
