@@ -62,7 +62,7 @@ func Check(ctx context.Context, c client.Client, namespace string, want map[stri
 	}
 	names := make([]string, 0, len(missing))
 	for _, name := range slices.Sorted(maps.Keys(missing)) {
-		names = append(names, name+" ("+displayType(missing[name])+")")
+		names = append(names, name+" ("+missing[name].String()+")") // as tcld and the UI spell types
 	}
 	return fmt.Errorf("search attributes missing from namespace %s: %s", namespace, strings.Join(names, ", "))
 }
@@ -81,20 +81,10 @@ func missingAttributes(ctx context.Context, c client.Client, namespace string, w
 		case !ok:
 			missing[name] = want[name]
 		case have != want[name]:
-			return nil, fmt.Errorf("search attribute %s is %s in namespace %s, want %s", name, displayType(have), namespace, displayType(want[name]))
+			return nil, fmt.Errorf("search attribute %s is %s in namespace %s, want %s", name, have, namespace, want[name])
 		}
 	}
 	return missing, nil
-}
-
-// displayType is a type as Temporal's tools spell it (Keyword, Int), for an operator to
-// type into tcld or the UI.
-func displayType(t enumspb.IndexedValueType) string {
-	parts := strings.Split(strings.TrimPrefix(t.String(), "INDEXED_VALUE_TYPE_"), "_")
-	for i, p := range parts {
-		parts[i] = p[:1] + strings.ToLower(p[1:])
-	}
-	return strings.Join(parts, "")
 }
 
 // awaitSearchAttributes waits until the frontend accepts a visibility query naming every one of
