@@ -8,11 +8,15 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/tracing"
 )
 
 // SendPendingInput bounds one pass of the relay.
 type SendPendingInput struct {
 	Limit int
+	// Links are the trace contexts of requests this pass also serves beyond the one it runs
+	// under (coalesced kicks, see workflows.DeliveryRelay).
+	Links []map[string]string `json:",omitempty"`
 }
 
 // SendPendingResult says what one pass did; More means the page was full.
@@ -28,6 +32,7 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 	if in.Limit <= 0 {
 		in.Limit = 200
 	}
+	tracing.AddLinks(ctx, in.Links)
 	rows, err := store.PendingDeliveries(ctx, a.DB, "", in.Limit)
 	if err != nil {
 		return SendPendingResult{}, err

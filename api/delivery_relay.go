@@ -9,6 +9,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/onairhq/onair/tracing"
 	"github.com/onairhq/onair/workflows/contract"
 )
 
@@ -17,6 +18,8 @@ import (
 // arrives meanwhile sends exactly one more once it returns, so a burst of
 // registrations costs a few signals while every commit is followed by a
 // signal sent after it. The relay's periodic sweep covers a lost signal.
+// Each signal carries the trace contexts of the kicks it answers, so the relay's pass
+// joins the requests' traces (workflows.DeliveryRelay).
 type relayKicker struct {
 	temporal client.Client
 	queue    string
@@ -24,18 +27,23 @@ type relayKicker struct {
 
 	mu              sync.Mutex
 	inFlight, again bool
+	traces          []map[string]string // of the kicks the next signal answers
 }
 
 func newRelayKicker(c client.Client, queue string, log *slog.Logger) *relayKicker {
 	return &relayKicker{temporal: c, queue: queue, log: log}
 }
 
-func (k *relayKicker) kick() {
+// kick is called after a commit that queued e-mails, with the request's context.
+func (k *relayKicker) kick(ctx context.Context) {
 	if k == nil || k.temporal == nil {
 		return
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if c := tracing.Inject(ctx); c != nil && len(k.traces) < contract.MaxRelayKickTraces {
+		k.traces = append(k.traces, c)
+	}
 	if k.inFlight {
 		k.again = true
 		return
@@ -46,8 +54,17 @@ func (k *relayKicker) kick() {
 
 func (k *relayKicker) signal() {
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := k.temporal.SignalWithStartWorkflow(ctx, contract.DeliveryRelayWorkflowID(k.queue), contract.RelayKickSignal, nil,
+		k.mu.Lock()
+		kick := contract.RelayKick{Traces: k.traces}
+		k.traces = nil
+		k.mu.Unlock()
+		// The signal itself is traced under the first request it answers.
+		ctx := context.Background()
+		if len(kick.Traces) > 0 {
+			ctx = tracing.ContextWithRemote(ctx, kick.Traces[0])
+		}
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := k.temporal.SignalWithStartWorkflow(ctx, contract.DeliveryRelayWorkflowID(k.queue), contract.RelayKickSignal, kick,
 			client.StartWorkflowOptions{
 				ID: contract.DeliveryRelayWorkflowID(k.queue), TaskQueue: k.queue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,

@@ -248,7 +248,7 @@ func (s *eventsAPI) updateEvent(c *gin.Context) {
 		return
 	}
 	if promoted > 0 {
-		s.relay.kick()
+		s.relay.kick(ctx)
 	}
 	c.JSON(http.StatusOK, ev)
 }

@@ -91,7 +91,7 @@ func (s *eventsAPI) createImport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.relay.kick() // the relay must be running to hear the import's kicks
+	s.relay.kick(ctx) // the relay must be running to hear the import's kicks
 	err = s.lifecycle.start(ctx, client.StartWorkflowOptions{
 		ID:                    contract.RegistrantImportWorkflowID(imp.ID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.WorkspaceKey.ValueSet(p.Workspace.ID), contract.EventKey.ValueSet(ev.ID)),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/tracing"
 )
 
 // Problem is an RFC 9457 problem document. Type is a stable URI per kind of
@@ -24,6 +25,9 @@ type Problem struct {
 	// CreatedID names the object a first request created, when a retry cannot replay its
 	// answer (the answer held a secret shown once).
 	CreatedID string `json:"created_id,omitempty"`
+	// RequestID is the id of the request that failed (its X-Request-Id), for a support
+	// ticket or a search in the logs.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
@@ -95,6 +99,8 @@ func fail(c *gin.Context, err error) {
 }
 
 func writeProblem(c *gin.Context, p *Problem) {
+	answer := *p // p may be shared (a sentinel); the id is this request's
+	answer.RequestID = tracing.RequestID(c.Request.Context())
 	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(p.Status, p)
+	c.AbortWithStatusJSON(answer.Status, &answer)
 }

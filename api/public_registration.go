@@ -191,6 +191,6 @@ func (s *registrationsAPI) cancel(ctx context.Context, reg *store.Registrant) (*
 	if err != nil {
 		return nil, err
 	}
-	s.relay.kick() // a promotion may be queued
+	s.relay.kick(ctx) // a promotion may be queued
 	return reg, nil
 }

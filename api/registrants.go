@@ -80,7 +80,7 @@ func (s *registrationsAPI) cancelRegistrant(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.relay.kick() // the e-mail, and a promotion from the waitlist
+	s.relay.kick(ctx) // the e-mail, and a promotion from the waitlist
 	c.JSON(http.StatusOK, reg)
 }
 
@@ -131,7 +131,7 @@ func (s *registrationsAPI) register(ctx context.Context, ev *store.Event, ses *s
 		return nil, false, err
 	}
 	if created {
-		s.relay.kick()
+		s.relay.kick(ctx)
 	}
 	return reg, created, nil
 }
@@ -215,7 +215,7 @@ func (s *registrationsAPI) deleteRegistrant(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.relay.kick() // a promotion may be queued
+	s.relay.kick(c.Request.Context()) // a promotion may be queued
 	c.Status(http.StatusNoContent)
 }
 
@@ -247,7 +247,7 @@ func (s *registrationsAPI) decideRegistrant(status string) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		s.relay.kick()
+		s.relay.kick(ctx)
 		c.JSON(http.StatusOK, reg)
 	}
 }

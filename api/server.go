@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/billing"
@@ -63,6 +64,8 @@ type Params struct {
 	// (store/links.go); it must be the worker's, which renders them into e-mails. Empty, no
 	// personal link verifies.
 	LinkKey store.LinkKey
+	// TracerProvider traces every request (otelgin) when set; nil, requests are not traced.
+	TracerProvider trace.TracerProvider
 	// Media is the media node's control API (REC button, replay streaming); built from
 	// MediaURL and MediaSecret when nil and both are set.
 	Media *mediactl.Client
@@ -126,7 +129,12 @@ func New(p Params) *Server {
 		p.Log.Error("invalid trusted proxies; trusting none", "proxies", p.TrustedProxies, "err", err)
 		_ = s.engine.SetTrustedProxies(nil)
 	}
-	s.engine.Use(s.recoverProblem(), s.logRequests(), newHTTPMetrics(p.Metrics).middleware())
+	// The span first, so the request id lands on it; the id before anything that logs or
+	// writes a problem.
+	if mw := tracingMiddleware(p.TracerProvider); mw != nil {
+		s.engine.Use(mw)
+	}
+	s.engine.Use(requestIDs(trustedPrefixes(p.TrustedProxies)), s.recoverProblem(), s.logRequests(), newHTTPMetrics(p.Metrics).middleware())
 	s.engine.NoRoute(func(c *gin.Context) { writeProblem(c, notFound("route "+c.Request.URL.Path)) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, problem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", c.Request.Method+" is not allowed here"))

@@ -103,7 +103,7 @@ func (s *rolesAPI) addStaff(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.relay.kick()
+	s.relay.kick(ctx)
 	s.liveRoles.StaffAdded(ctx, caller(c).Workspace, ses, st, member)
 	c.JSON(http.StatusCreated, st)
 }

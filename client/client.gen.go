@@ -1244,6 +1244,7 @@ type Problem struct {
 	CreatedId *string `json:"created_id,omitempty"`
 	Detail    *string `json:"detail,omitempty"`
 	Field     *string `json:"field,omitempty"`
+	RequestId *string `json:"request_id,omitempty"`
 	Status    int32   `json:"status"`
 	Title     string  `json:"title"`
 	Type      string  `json:"type"`

@@ -30,19 +30,9 @@ func Ensure(ctx context.Context, c client.Client, namespace string, want map[str
 	if len(want) == 0 {
 		return nil
 	}
-	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	missing, err := missingAttributes(ctx, c, namespace, want)
 	if err != nil {
-		return fmt.Errorf("list search attributes of %s: %w", namespace, err)
-	}
-	missing := make(map[string]enumspb.IndexedValueType)
-	for _, name := range slices.Sorted(maps.Keys(want)) {
-		have, ok := resp.GetCustomAttributes()[name]
-		switch {
-		case !ok:
-			missing[name] = want[name]
-		case have != want[name]:
-			return fmt.Errorf("search attribute %s is %s in namespace %s, want %s", name, have, namespace, want[name])
-		}
+		return err
 	}
 	if len(missing) == 0 {
 		return nil
@@ -57,6 +47,44 @@ func Ensure(ctx context.Context, c client.Client, namespace string, want map[str
 		return fmt.Errorf("add search attributes %v to %s: %w", names, namespace, err)
 	}
 	return awaitSearchAttributes(ctx, c, namespace, names)
+}
+
+// Check returns nil when every attribute of want is registered in namespace with its type,
+// else an error naming the missing ones and those of another type. It only lists, for a
+// cluster where onair may not add attributes (Temporal Cloud creates them with its own tools).
+func Check(ctx context.Context, c client.Client, namespace string, want map[string]enumspb.IndexedValueType) error {
+	missing, err := missingAttributes(ctx, c, namespace, want)
+	if err != nil {
+		return err
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(missing))
+	for _, name := range slices.Sorted(maps.Keys(missing)) {
+		names = append(names, name+" ("+missing[name].String()+")") // as tcld and the UI spell types
+	}
+	return fmt.Errorf("search attributes missing from namespace %s: %s", namespace, strings.Join(names, ", "))
+}
+
+// missingAttributes lists namespace's custom search attributes and returns those of want
+// that are absent; one registered with another type is an error an operator must resolve.
+func missingAttributes(ctx context.Context, c client.Client, namespace string, want map[string]enumspb.IndexedValueType) (map[string]enumspb.IndexedValueType, error) {
+	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return nil, fmt.Errorf("list search attributes of %s: %w", namespace, err)
+	}
+	missing := make(map[string]enumspb.IndexedValueType)
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		have, ok := resp.GetCustomAttributes()[name]
+		switch {
+		case !ok:
+			missing[name] = want[name]
+		case have != want[name]:
+			return nil, fmt.Errorf("search attribute %s is %s in namespace %s, want %s", name, have, namespace, want[name])
+		}
+	}
+	return missing, nil
 }
 
 // awaitSearchAttributes waits until the frontend accepts a visibility query naming every one of

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/tracing"
 	"github.com/onairhq/onair/workflows/contract"
 )
 
@@ -20,6 +21,9 @@ import (
 
 // RelayKickSignal tells the relay that new deliveries are pending.
 const RelayKickSignal = contract.RelayKickSignal
+
+// RelayKick is the kick's payload: the trace contexts of the requests it follows.
+type RelayKick = contract.RelayKick
 
 // RelaySweep is how often an idle relay looks for pending rows without a signal.
 const RelaySweep = 30 * time.Second
@@ -43,14 +47,36 @@ func DeliveryRelay(ctx workflow.Context, in DeliveryRelayInput) error {
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
 	})
 	kicks := workflow.GetSignalChannel(ctx, RelayKickSignal)
+	// traces are the kicks' trace contexts since the last pass: the pass runs as a child of
+	// the first (tracing.WithRemoteParent) and links to the others, so a registration's trace
+	// holds the activity that sent its e-mail. A pass no kick asked for (a sweep, or the
+	// rest of a long queue) starts a trace of its own.
+	var traces []map[string]string
+	receive := func(c workflow.ReceiveChannel, wait bool) bool {
+		var k RelayKick
+		if wait {
+			c.Receive(ctx, &k)
+		} else if !c.ReceiveAsync(&k) {
+			return false
+		}
+		traces = append(traces, k.Traces...)
+		traces = traces[:min(len(traces), contract.MaxRelayKickTraces)]
+		return true
+	}
 	drainKicks := func() {
-		for kicks.ReceiveAsync(nil) {
+		for receive(kicks, false) {
 		}
 	}
 	for {
 		drainKicks()
+		var parent map[string]string
+		pass := activities.SendPendingInput{Limit: 500}
+		if len(traces) > 0 {
+			parent, pass.Links = traces[0], traces[1:]
+		}
+		traces = nil
 		var res activities.SendPendingResult
-		if err := workflow.ExecuteActivity(ctx, a.SendPendingDeliveries, activities.SendPendingInput{Limit: 500}).Get(ctx, &res); err != nil {
+		if err := workflow.ExecuteActivity(tracing.WithRemoteParent(ctx, parent), a.SendPendingDeliveries, pass).Get(ctx, &res); err != nil {
 			return err
 		}
 		if workflow.GetInfo(ctx).GetCurrentHistoryLength() > relayHistoryLimit {
@@ -61,7 +87,7 @@ func DeliveryRelay(ctx workflow.Context, in DeliveryRelayInput) error {
 			continue
 		}
 		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(kicks, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+		sel.AddReceive(kicks, func(c workflow.ReceiveChannel, _ bool) { receive(c, true) })
 		timerCtx, cancel := workflow.WithCancel(ctx)
 		sel.AddFuture(workflow.NewTimer(timerCtx, RelaySweep), func(workflow.Future) {})
 		sel.Select(ctx)

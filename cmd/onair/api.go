@@ -15,7 +15,7 @@ func runAPI(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	s, err := openServices(ctx, cfg, log, false)
+	s, err := openServices(ctx, cfg, log, "api")
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/outbound"
+	"github.com/onairhq/onair/tracing"
 )
 
 // config is every setting onair reads, from environment variables with
@@ -74,6 +75,10 @@ type config struct {
 	// ONAIR_EGRESS=true; `onair dev` turns it on when this machine can (composite.Ready:
 	// ffmpeg, ffprobe and the labels' font).
 	Egress bool
+	// Temporal holds TLS, API-key and search-attribute settings (temporal.go).
+	Temporal temporalSettings
+	// Telemetry says where traces go (telemetry.go).
+	Telemetry telemetrySettings
 }
 
 func env(name, fallback string) string {
@@ -111,6 +116,7 @@ func loadConfig() config {
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.APIURL = strings.TrimRight(env("ONAIR_API_URL", c.PublicURL), "/")
+	c.Temporal, c.Telemetry = loadTemporalSettings(), loadTelemetrySettings()
 	return c
 }
 
@@ -155,11 +161,12 @@ func (c config) logger() (*slog.Logger, error) {
 		return nil, fmt.Errorf("ONAIR_LOG_LEVEL: %w", err)
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	// Lines logged with a request's context carry its request id and trace.
 	switch c.LogFormat {
 	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+		return slog.New(tracing.LogHandler(slog.NewTextHandler(os.Stderr, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+		return slog.New(tracing.LogHandler(slog.NewJSONHandler(os.Stderr, opts))), nil
 	}
 	return nil, fmt.Errorf("ONAIR_LOG_FORMAT must be text or json, not %q", c.LogFormat)
 }

@@ -1,3 +1,5 @@
+//go:build !nodev
+
 package main
 
 import (
@@ -45,9 +47,10 @@ func runDev(ctx context.Context, cfg config) error {
 	}
 	defer temporal.Stop()
 
-	// The embedded server may have taken a free port; everything dials that one.
-	cfg.TemporalAddress = temporal.FrontendAddress()
-	s, err := openServices(ctx, cfg, log, true)
+	// The embedded server may have taken a free port; everything dials that one, in plain
+	// gRPC without credentials (TEMPORAL_TLS_*, TEMPORAL_API_KEY are for a real cluster).
+	cfg.TemporalAddress, cfg.Temporal = temporal.FrontendAddress(), temporalSettings{}
+	s, err := openServices(ctx, cfg, log, "dev")
 	if err != nil {
 		return err
 	}

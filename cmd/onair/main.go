@@ -21,6 +21,7 @@ commands:
   worker    the Temporal worker (needs DATABASE_URL, TEMPORAL_ADDRESS and ONAIR_LINK_KEY)
   media     the live-room media service: SFU, signaling, control API (needs ONAIR_MEDIA_SECRET)
   migrate   apply store migrations to DATABASE_URL and exit
+  healthcheck  exit 0 when ONAIR_HEALTHCHECK_URL (default: the API's /readyz) answers 2xx
 
   events, sessions, registrants, webhooks, recordings
             the command line on the API: onair events list (onair events alone for help)
@@ -42,6 +43,7 @@ func main() {
 	}
 	commands := map[string]func(context.Context, config) error{
 		"dev": runDev, "api": runAPI, "worker": runWorker, "media": runMedia, "migrate": runMigrate,
+		"healthcheck": runHealthcheck,
 	}
 	run, ok := commands[os.Args[1]]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/extra/bunotel"
 	"go.temporal.io/sdk/client"
 
 	"github.com/onairhq/onair/activities"
@@ -33,11 +34,15 @@ type services struct {
 	billing  billing.Provider
 	webhooks outbound.Policy
 	links    store.LinkKey
+	// traces is the tracer provider, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+	traces *telemetry
 }
 
-// openServices connects everything; dev uses the SQLite default store and
-// migrates it, production expects `onair migrate` to have run.
-func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (*services, error) {
+// openServices connects everything for the process role (api, worker, dev); dev uses the
+// SQLite default store and migrates it, production expects `onair migrate` to have run.
+// With tracing on, the store, mail, billing, media control calls and Temporal are traced.
+func openServices(ctx context.Context, cfg config, log *slog.Logger, role string) (*services, error) {
+	dev := role == "dev"
 	dsn, err := cfg.storeDSN(dev)
 	if err != nil {
 		return nil, err
@@ -53,17 +58,27 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, dev bool) (
 	if err != nil {
 		return nil, err
 	}
-	db, err := openStore(ctx, dsn, dev, log)
+	traces, err := startTelemetry(ctx, cfg.Telemetry, role, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links}
+	db, err := openStore(ctx, dsn, dev, log)
+	if err != nil {
+		traces.shutdown(log)
+		return nil, err
+	}
+	tp := traces.provider()
+	if tp != nil {
+		db.AddQueryHook(bunotel.NewQueryHook(bunotel.WithTracerProvider(tp), bunotel.WithDBName("onair")))
+	}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links, traces: traces}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	s.billing = newBillingProvider(cfg, db, log)
-	if s.temporal, err = dialTemporal(cfg.TemporalAddress, cfg.TemporalNamespace, s.reg, log); err != nil {
+	s.mail = mail.Traced(s.mail, tp)
+	s.billing = billing.Traced(newBillingProvider(cfg, db, log), tp)
+	if s.temporal, err = dialTemporal(cfg, s.reg, log, tp); err != nil {
 		s.close()
 		return nil, err
 	}
@@ -75,6 +90,7 @@ func (s *services) close() {
 		s.temporal.Close()
 	}
 	_ = s.db.Close()
+	s.traces.shutdown(s.log)
 }
 
 // startWorker registers every workflow and activity and starts polling.
@@ -115,7 +131,7 @@ func (s *services) api(limits api.RateLimits) *api.Server {
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
 		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
-		Webhooks: s.webhooks, LinkKey: s.links,
+		Webhooks: s.webhooks, LinkKey: s.links, TracerProvider: s.traces.provider(),
 	})
 }
 
@@ -134,6 +150,9 @@ func startSweep(ctx context.Context, srv *api.Server) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
+// mediaControlTimeout bounds one call to the media node's control API.
+const mediaControlTimeout = 30 * time.Second
+
 // mediaControl is the media node's control API client for activities and the API, nil when no
 // media node is configured. It calls ONAIR_MEDIA_CONTROL_URL when set (an internal address),
 // else the URL browsers use.
@@ -145,7 +164,7 @@ func (s *services) mediaControl() *mediactl.Client {
 	if s.cfg.MediaSecret == "" || url == "" {
 		return nil
 	}
-	return mediactl.New(url, []byte(s.cfg.MediaSecret), nil)
+	return mediactl.New(url, []byte(s.cfg.MediaSecret), s.traces.httpClient(mediaControlTimeout))
 }
 
 // newBillingProvider is Stripe when STRIPE_SECRET_KEY is set, else the local

@@ -13,12 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
-	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
-	"github.com/onairhq/onair/worker"
 )
 
 // newRegistry is the process's Prometheus registry, with Go and process metrics.
@@ -52,27 +49,6 @@ func openStore(ctx context.Context, dsn string, migrate bool, log *slog.Logger) 
 		}
 	}
 	return db, nil
-}
-
-// dialTemporal returns a client that connects lazily, so the API can start
-// (and report not-ready) while Temporal is still coming up.
-func dialTemporal(address, namespace string, reg prometheus.Registerer, log *slog.Logger) (client.Client, error) {
-	metrics, err := worker.NewMetricsHandler(reg)
-	if err != nil {
-		return nil, err
-	}
-	return client.NewLazyClient(client.Options{
-		HostPort: address, Namespace: namespace, MetricsHandler: metrics,
-		Logger: sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
-	})
-}
-
-// temporalReady is the /readyz check of a Temporal client.
-func temporalReady(c client.Client) func(context.Context) error {
-	return func(ctx context.Context) error {
-		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
-		return err
-	}
 }
 
 // serveHTTP serves h on addr until ctx ends, then drains for up to 10 s.

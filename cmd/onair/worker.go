@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"time"
 
 	"github.com/onairhq/onair/worker"
 )
@@ -16,15 +14,13 @@ func runWorker(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	s, err := openServices(ctx, cfg, log, false)
+	s, err := openServices(ctx, cfg, log, "worker")
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	setupCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := worker.EnsureSearchAttributes(setupCtx, s.temporal, cfg.TemporalNamespace); err != nil {
-		return fmt.Errorf("register search attributes: %w", err)
+	if err := prepareSearchAttributes(ctx, cfg, s.temporal); err != nil {
+		return err
 	}
 	stop, err := s.startWorker()
 	if err != nil {
