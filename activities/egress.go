@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
@@ -23,7 +24,9 @@ import (
 // docker-compose one volume mounted in both (ONAIR_RECORDINGS_DIR on each).
 type Egress struct {
 	RecordingsDir string
-	Log           *slog.Logger
+	// DB is the store, for the slide decks the room showed (they join the replay).
+	DB  *bun.DB
+	Log *slog.Logger
 }
 
 // ComposeReplayInput names the session whose replay to make.
@@ -40,8 +43,9 @@ type ComposeReplayResult struct {
 }
 
 // ComposeReplay checks the finalized WebM (ffprobe: the duration within 2 s of the recorded
-// span, frames of each kind that was recorded), then composes the replay. A broken recording
-// fails for good (no retry can mend it), so the session ends in processing_failed.
+// span, frames of each kind that was recorded), then composes the replay, with the slide
+// deck pages the room showed where a shared screen goes. A broken recording fails for good
+// (no retry can mend it), so the session ends in processing_failed.
 func (e *Egress) ComposeReplay(ctx context.Context, in ComposeReplayInput) (ComposeReplayResult, error) {
 	if err := recording.ValidSessionID(in.SessionID); err != nil {
 		return ComposeReplayResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "BadSession", err)
@@ -54,8 +58,13 @@ func (e *Egress) ComposeReplay(ctx context.Context, in ComposeReplayInput) (Comp
 	if err := checkWebM(ctx, dir, rec); err != nil {
 		return ComposeReplayResult{}, err
 	}
+	stills, removeStills, err := e.deckStills(ctx, in.SessionID, rec)
+	if err != nil {
+		return ComposeReplayResult{}, err
+	}
+	defer removeStills()
 	reporter := progressReporter(ctx, in.WorkflowID)
-	res, err := composite.Run(ctx, composite.Params{Dir: dir, Progress: reporter})
+	res, err := composite.Run(ctx, composite.Params{Dir: dir, Stills: stills, Progress: reporter})
 	if errors.Is(err, probe.ErrBroken) || errors.Is(err, composite.ErrNothing) {
 		return ComposeReplayResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "BrokenReplay", err)
 	}

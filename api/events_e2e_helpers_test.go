@@ -105,7 +105,7 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret
 		control = mediactl.New(media.srv.URL, media.secret, nil)
 		e, err := worker.NewEgress(worker.EgressParams{Client: temporalClient, TaskQueue: queue,
-			Egress: &activities.Egress{RecordingsDir: media.dir, Log: quiet}})
+			Egress: &activities.Egress{RecordingsDir: media.dir, DB: db, Log: quiet}})
 		if err != nil {
 			t.Fatal(err)
 		}

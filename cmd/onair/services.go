@@ -113,7 +113,7 @@ func (s *services) startWorker() (func(), error) {
 		return nil, fmt.Errorf("ONAIR_EGRESS is on but this machine cannot make replays: %w", err)
 	}
 	e, err := worker.NewEgress(worker.EgressParams{Client: s.temporal,
-		Egress: &activities.Egress{RecordingsDir: s.cfg.RecordingsDir, Log: s.log}})
+		Egress: &activities.Egress{RecordingsDir: s.cfg.RecordingsDir, DB: s.db, Log: s.log}})
 	if err == nil {
 		err = e.Start()
 	}

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,9 @@ var ErrNothing = errors.New("composite: nothing was recorded")
 type Params struct {
 	// Dir is the session's recordings folder (the shared recordings volume/<session id>).
 	Dir string
+	// Stills are a slide deck's pages as the room showed them, laid out where a shared screen
+	// goes; optional. Their images are read while Run makes the replay.
+	Stills []Still
 	// Progress is told the share done (0–1) as ffmpeg goes; optional.
 	Progress func(done float64)
 	// preset overrides x264Preset, for the benchmarks that chose it (export_test.go).
@@ -75,11 +80,16 @@ func Run(ctx context.Context, p Params) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	mp4 := filepath.Join(work, MP4Name)
-	if err := ffmpeg(ctx, work, mp4Args(p.Dir, rec, labels, mp4, cmp.Or(p.preset, x264Preset)), rec.Span, p.Progress); err != nil {
+	deck := deckStills(p.Stills, rec.Span.Milliseconds())
+	deckFiles, err := writeDeck(ctx, work, deck)
+	if err != nil {
 		return Result{}, err
 	}
-	for _, file := range labels {
+	mp4 := filepath.Join(work, MP4Name)
+	if err := ffmpeg(ctx, work, mp4Args(p.Dir, rec, labels, deck, mp4, cmp.Or(p.preset, x264Preset)), rec.Span, p.Progress); err != nil {
+		return Result{}, err
+	}
+	for _, file := range append(slices.Collect(maps.Values(labels)), deckFiles...) {
 		if err := os.Remove(filepath.Join(work, file)); err != nil { // the replay folder holds the replay only
 			return Result{}, fmt.Errorf("composite: %w", err)
 		}

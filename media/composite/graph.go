@@ -30,8 +30,9 @@ const (
 // written to out with x264's preset. Each track's frames keep their place: a file's first
 // frame goes where the recorder placed it (FirstMS), the rest follow by the file's own
 // timestamps. labels names the files of the cameras' name labels (writeLabels), relative to
-// ffmpeg's working directory.
-func mp4Args(dir string, rec recording.Recorded, labels map[int]string, out, preset string) []string {
+// ffmpeg's working directory. deck is the slide deck's pages on stage (deckStills), whose
+// concat list (writeDeck's deckScript) is one more input after the tracks.
+func mp4Args(dir string, rec recording.Recorded, labels map[int]string, deck []Still, out, preset string) []string {
 	spanMS := rec.Span.Milliseconds()
 	spanS := seconds(spanMS)
 	args := []string{"-hide_banner", "-nostdin", "-y", "-v", "error", "-progress", "pipe:1", "-nostats", "-threads", Threads}
@@ -40,7 +41,7 @@ func mp4Args(dir string, rec recording.Recorded, labels map[int]string, out, pre
 	}
 	var g strings.Builder
 	fmt.Fprintf(&g, "color=c=0x202020:s=%dx%d:r=%d:d=%s,format=yuv420p[base0];", Width, Height, FPS, spanS)
-	segs := Layout(rec.Tracks, spanMS)
+	segs := Layout(rec.Tracks, deck, spanMS)
 	uses := map[int]int{} // video index → segments it appears in
 	for _, s := range segs {
 		for v := range s.Places {
@@ -62,6 +63,15 @@ func mp4Args(dir string, rec recording.Recorded, labels map[int]string, out, pre
 			}
 			g.WriteString(";")
 		}
+	}
+	if d := len(rec.Tracks); uses[d] > 0 {
+		// One input however many pages: a picture per page turn, repeated at FPS here.
+		args = append(args, "-f", "concat", "-safe", "0", "-i", deckScript)
+		fmt.Fprintf(&g, "[%d:v]fps=%d,setpts=PTS-STARTPTS,split=%d", d, FPS, uses[d])
+		for k := range uses[d] {
+			fmt.Fprintf(&g, "[v%d_%d]", d, k)
+		}
+		g.WriteString(";")
 	}
 	used := map[int]int{}
 	layer := 0

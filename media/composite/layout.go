@@ -37,12 +37,20 @@ type Segment struct {
 	Places         map[int]Rect
 }
 
-// Layout cuts the timeline where a video track starts or ends, and lays out each stretch:
-// a screen (the latest one started, if two) large on the left with up to four cameras in a
+// Layout cuts the timeline where a video track starts or ends or the deck (stills, ordered
+// and apart, as deckStills leaves them) comes on or goes off, and lays out each stretch: a
+// screen (the latest one started, if two) large on the left with up to four cameras in a
 // strip on its right; without a screen, one camera fills the picture and more share a grid
 // (2 side by side, 3–4 in 2×2, then 3×3 …). Cameras appear in the order they started.
-func Layout(tracks []recording.Span, spanMS int64) []Segment {
+//
+// The deck, as index len(tracks), takes the screen's place when no screen is shared: a live
+// share wins over a deck left up, since whoever shares means to show that now, and the
+// deck comes back when the share ends.
+func Layout(tracks []recording.Span, deck []Still, spanMS int64) []Segment {
 	cuts := map[int64]bool{0: true, spanMS: true}
+	for _, c := range deckCuts(deck) {
+		cuts[c] = true
+	}
 	var videos []int
 	for i, t := range tracks {
 		if t.Track.Kind != "video" {
@@ -72,6 +80,9 @@ func Layout(tracks []recording.Span, spanMS int64) []Segment {
 			} else {
 				cameras = append(cameras, v)
 			}
+		}
+		if screen < 0 && deckShown(deck, start, end) {
+			screen = len(tracks)
 		}
 		places := place(screen, cameras)
 		if n := len(segs); n > 0 && samePlaces(segs[n-1].Places, places) {
