@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/onairhq/onair/activities"
+	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/workflows"
 )
 
@@ -84,7 +85,7 @@ func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
 	env.OnActivity(egress.ComposeReplay, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.ComposeReplayInput) (activities.ComposeReplayResult, error) {
 			if env.egressDir != "" {
-				real := &activities.Egress{RecordingsDir: env.egressDir, Log: slog.New(slog.DiscardHandler)}
+				real := &activities.Egress{RecordingsDir: env.egressDir, DB: storetest.SQLite(t), Log: slog.New(slog.DiscardHandler)}
 				return real.ComposeReplay(ctx, in)
 			}
 			return activities.ComposeReplayResult{File: "replay.mp4", DurationMS: 1000}, nil
