@@ -129,3 +129,27 @@ func AskQuestion(ctx context.Context, db bun.IDB, q *Question) error {
 			SessionID: q.SessionID, Name: q.Name, Text: q.Text, Private: q.Private, CreatedAt: q.CreatedAt})
 	})
 }
+
+// ScheduleSession inserts a new session with its session.scheduled event.
+func ScheduleSession(ctx context.Context, db bun.IDB, s *Session) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		if err := Insert(ctx, tx, s); err != nil {
+			return err
+		}
+		return EmitSessionEvent(ctx, tx, webhookevents.SessionScheduled, s.ID)
+	})
+}
+
+// UnscheduleSession deletes a session whose workflow could not start, with
+// the session.scheduled event nobody received yet.
+func UnscheduleSession(ctx context.Context, db bun.IDB, ws, id string) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		events := tx.NewSelect().Model((*WebhookEvent)(nil)).Column("id").Where("workspace_id = ?", ws).
+			Where("type = ?", webhookevents.SessionScheduled).Where("data LIKE ?", `%"id":"`+id+`"%`)
+		if _, err := tx.NewDelete().Model((*WebhookDelivery)(nil)).Where("event_id IN (?)", events).
+			Where("status = ?", WebhookPending).Exec(ctx); err != nil {
+			return fmt.Errorf("withdraw session.scheduled of %s: %w", id, err)
+		}
+		return Delete[Session](ctx, tx, ws, id)
+	})
+}
