@@ -92,6 +92,8 @@ type Server struct {
 	registrations *registrationsAPI
 	onboarding    *onboardingAPI
 	webhooks      *webhooksAPI
+	// hooks wakes the webhook relay after a request queued events (kickWebhooks).
+	hooks *relayKicker
 }
 
 // New builds the router.

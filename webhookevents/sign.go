@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// SecretOverlap is how long a rotated-out secret keeps signing beside the new one.
+const SecretOverlap = 24 * time.Hour
+
 // secretPrefix starts a Standard Webhooks secret; the rest is the base64 key.
 const secretPrefix = "whsec_"
 
