@@ -151,6 +151,7 @@ func (s *Server) register() {
 	s.apiKeyRoutes()
 	s.workspace.workspaceRoutes()
 	s.roles.memberRoutes()
+	s.permissionRoutes()
 	s.onboarding.invitationRoutes()
 	s.attributeRoutes()
 	s.templateRoutes()

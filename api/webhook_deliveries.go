@@ -14,9 +14,9 @@ import (
 	"github.com/onairhq/onair/webhookevents"
 )
 
-// webhookRedeliverSince asks for every event since a time to be sent again.
+// webhookRedeliverSince asks for every event since a time (RFC 3339) to be sent again.
 type webhookRedeliverSince struct {
-	Since time.Time `json:"since"`
+	Since string `json:"since"`
 }
 
 // webhookRedelivered says how many deliveries a redelivery queued.
@@ -98,26 +98,27 @@ func (s *webhooksAPI) redeliverOne(c *gin.Context) {
 }
 
 func (s *webhooksAPI) redeliverSince(c *gin.Context) {
-	var req webhookRedeliverSince
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	if req.Since.IsZero() {
-		fail(c, badInput("since", "since is required, a time like 2026-12-01T09:00:00Z"))
-		return
-	}
-	if req.Since.After(time.Now()) {
-		fail(c, unprocessable("since", "since is in the future: no event happened after it yet"))
-		return
-	}
 	e, err := s.endpointOf(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	var req webhookRedeliverSince
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	since, err := time.Parse(time.RFC3339, req.Since)
+	if err != nil {
+		fail(c, badInput("since", "since is required, a time like 2026-12-01T09:00:00Z"))
+		return
+	}
+	if since.After(time.Now()) {
+		fail(c, unprocessable("since", "since is in the future: no event happened after it yet"))
+		return
+	}
 	auditObject(c, "webhook", e.ID)
-	n, err := store.RedeliverWebhooksSince(c.Request.Context(), s.db, e, req.Since)
+	n, err := store.RedeliverWebhooksSince(c.Request.Context(), s.db, e, since)
 	if err != nil {
 		fail(c, err)
 		return
