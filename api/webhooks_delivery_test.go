@@ -147,7 +147,7 @@ func TestWebhookSurvivesAWorkerStoppedMidDelivery(t *testing.T) {
 		t.Fatal("the receiver got no request")
 	}
 	firstTry := rcv.requests()[0] // session.scheduled: the first event of the endpoint
-	first.Stop() // mid-request: the worker's process goes away
+	first.Stop()                  // mid-request: the worker's process goes away
 	close(release)
 	second := startWorker()
 	defer second.Stop()
