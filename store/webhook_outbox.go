@@ -74,15 +74,9 @@ func EmitWebhookEvent(ctx context.Context, db bun.IDB, ws, typ string, data any)
 	if !webhookevents.Known(typ) {
 		return fmt.Errorf("emit webhook event: unknown type %q", typ)
 	}
-	var endpoints []WebhookEndpoint
-	if err := db.NewSelect().Model(&endpoints).Column("id", "events").Where("workspace_id = ?", ws).Scan(ctx); err != nil {
-		return fmt.Errorf("endpoints for %s: %w", typ, err)
-	}
-	var to []string
-	for _, e := range endpoints {
-		if webhookevents.Subscribed(e.Events, typ) {
-			to = append(to, e.ID)
-		}
+	to, err := subscribedEndpoints(ctx, db, ws, typ)
+	if err != nil {
+		return err
 	}
 	return queueWebhookEvent(ctx, db, ws, typ, data, to)
 }

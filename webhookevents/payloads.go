@@ -103,13 +103,12 @@ type Subscription struct {
 	CancelAtPeriodEnd bool       `json:"cancel_at_period_end"`
 }
 
-// Invoice is invoice.paid and invoice.payment_failed.
+// Invoice is invoice.paid and invoice.payment_failed: which invoice, as the
+// payment provider names it (GET /v1/billing/invoices/{id} has its amounts).
 type Invoice struct {
-	ID        string `json:"id"`
-	Status    string `json:"status"`
-	AmountDue int64  `json:"amount_due"`
-	Currency  string `json:"currency"`
-	HostedURL string `json:"hosted_url,omitempty"`
+	ID             string `json:"id"`
+	SubscriptionID string `json:"subscription_id"`
+	Status         string `json:"status"` // paid or payment_failed
 }
 
 // Import is import.finished.
