@@ -19,6 +19,9 @@ type openAPIDoc struct {
 	Paths      map[string]map[string]operation `json:"paths"`
 	Components map[string]any                  `json:"components"`
 	Security   []map[string][]string           `json:"security"`
+	// XWebhooks documents the outbound webhook events (openapi_webhooks.go), in the
+	// shape of OpenAPI 3.1's webhooks, which 3.0 names only as an extension.
+	XWebhooks map[string]map[string]operation `json:"x-webhooks"`
 }
 
 type operation struct {
@@ -50,7 +53,8 @@ func (s *Server) openAPI() openAPIDoc {
 			"securitySchemes": map[string]any{"apiKey": map[string]any{"type": "http", "scheme": "bearer"}},
 			"schemas":         map[string]any{"Problem": schemaOf(reflect.TypeOf(Problem{}))},
 		},
-		Security: []map[string][]string{{"apiKey": {}}},
+		Security:  []map[string][]string{{"apiKey": {}}},
+		XWebhooks: webhooksDoc(),
 	}
 	for _, r := range s.routes {
 		path, params := openAPIPath(r.Path)
