@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onairhq/onair/mail"
@@ -24,7 +25,7 @@ func (a *Activities) tellWebhookDisabled(ctx context.Context, e *store.WebhookEn
 	if err != nil {
 		return err
 	}
-	data := mail.WebhookDisabled{WorkspaceName: ws.Name, URL: e.URL, FailingSince: *e.FailingSince, LastError: lastError,
+	data := mail.WebhookDisabled{WorkspaceName: ws.Name, Endpoint: strings.TrimPrefix(strings.TrimPrefix(e.URL, "https://"), "http://"), FailingSince: *e.FailingSince, LastError: lastError,
 		EnableCall: `PATCH /v1/webhooks/` + e.ID + ` {"enabled": true}`}
 	if loc, err := time.LoadLocation(ws.Timezone); err == nil {
 		data.FailingSince = data.FailingSince.In(loc) // the team's wall clock

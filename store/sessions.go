@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -46,8 +47,11 @@ func SetSessionStatus(ctx context.Context, db bun.IDB, id, status string, at tim
 // already set reports nothing again).
 func setSessionStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
 	var was string
-	if err := db.NewSelect().Model((*Session)(nil)).Column("status").Where("id = ?", id).Limit(1).Scan(ctx, &was); err != nil {
-		return notFound("session "+id, err)
+	err := db.NewSelect().Model((*Session)(nil)).Column("status").Where("id = ?", id).Limit(1).Scan(ctx, &was)
+	if err := notFound("session "+id, err); errors.Is(err, ErrNotFound) {
+		return nil // deleted with its event while its workflow ran: nothing to set or report
+	} else if err != nil {
+		return err
 	}
 	q := db.NewUpdate().Model((*Session)(nil)).Set("status = ?", status).Set("updated_at = ?", Now()).
 		Where("id = ?", id)
@@ -71,7 +75,9 @@ func setSessionStatus(ctx context.Context, db bun.IDB, id, status string, at tim
 func RescheduleSession(ctx context.Context, db bun.IDB, id string, startsAt time.Time, durationMinutes int, timezone string, sequence int) error {
 	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
 		before, err := SessionByID(ctx, db, id)
-		if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil // deleted with its event while its workflow ran
+		} else if err != nil {
 			return err
 		}
 		if err := reschedule(ctx, db, id, startsAt, durationMinutes, timezone, sequence); err != nil {
