@@ -17,7 +17,11 @@ USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/onair"]
 CMD ["worker"]
 
-FROM gcr.io/distroless/static-debian12:nonroot
+# Debian slim rather than distroless: the API draws uploaded slide decks with poppler's
+# pdfinfo and pdftoppm (POST /v1/sessions/:id/decks).
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends poppler-utils && rm -rf /var/lib/apt/lists/*
+USER 65532:65532
 COPY --from=build /out/onair /usr/local/bin/onair
 # The recordings volume starts from this directory, owned by the nonroot user the node runs as.
 COPY --from=build --chown=65532:65532 /out/recordings /recordings

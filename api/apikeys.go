@@ -11,7 +11,7 @@ import (
 )
 
 type apiKeyRequest struct {
-	Name string `json:"name"`
+	Name string `json:"name" openapi:"required"`
 }
 
 func (r *apiKeyRequest) validate() (err error) {

@@ -12,9 +12,9 @@ import (
 )
 
 type attributeRequest struct {
-	Key      string   `json:"key"`
-	Label    string   `json:"label"`
-	Type     string   `json:"type"`
+	Key      string   `json:"key" openapi:"required"`
+	Label    string   `json:"label" openapi:"required"`
+	Type     string   `json:"type" openapi:"required"`
 	Options  []string `json:"options"`
 	Required bool     `json:"required"`
 }

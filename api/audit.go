@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) auditRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/audit-log", Tag: "audit", Action: authz.AuditView, Paged: true,
+	s.add(route{Query: []param{{Name: "action", Description: "only entries of this authz action"}, {Name: "outcome", Description: "only granted or only refused actions", Enum: enumValues("AuditOutcome")}}, Method: http.MethodGet, Path: "/v1/audit-log", Tag: "audit", Action: authz.AuditView, Paged: true,
 		Summary:  "Every granted and refused write, oldest first (?action=, ?outcome=granted|denied)",
 		Response: store.AuditEntry{}, Handler: listOf[store.AuditEntry](s.base, auditFilter)})
 }

@@ -16,7 +16,7 @@ import (
 )
 
 type planChange struct {
-	Plan  string `json:"plan"`
+	Plan  string `json:"plan" openapi:"required"`
 	Seats int    `json:"seats"`
 }
 
@@ -35,7 +35,7 @@ func (r *planChange) validate() error {
 }
 
 type seatsChange struct {
-	Seats int `json:"seats"`
+	Seats int `json:"seats" openapi:"required"`
 }
 
 func (r *seatsChange) validate() error {
@@ -102,23 +102,23 @@ type urlReply struct {
 func (s *billingAPI) billingRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/billing", Tag: "billing", Action: authz.PlanManage,
 		Summary: "Current plan, limits, subscription and usage", Response: billingOverview{}, Handler: s.getBilling})
-	s.add(route{Method: http.MethodPut, Path: "/v1/billing/plan", Tag: "billing", Action: authz.PlanUpgrade,
+	s.add(route{ID: "changePlan", Method: http.MethodPut, Path: "/v1/billing/plan", Tag: "billing", Action: authz.PlanUpgrade,
 		Summary: "Change plan: an upgrade applies now (prorated charge), a downgrade at the end of the paid period",
 		Request: planChange{}, Response: billingOverview{}, Handler: s.changePlan})
-	s.add(route{Method: http.MethodPut, Path: "/v1/billing/seats", Tag: "billing", Action: authz.PlanUpgrade,
+	s.add(route{ID: "changeSeats", Method: http.MethodPut, Path: "/v1/billing/seats", Tag: "billing", Action: authz.PlanUpgrade,
 		Summary: "Buy or release host licences on a per-licence plan", Request: seatsChange{}, Response: billingOverview{}, Handler: s.changeSeats})
-	s.add(route{Method: http.MethodPost, Path: "/v1/billing/cancel", Tag: "billing", Action: authz.PlanCancel,
+	s.add(route{ID: "cancelPlan", Method: http.MethodPost, Path: "/v1/billing/cancel", Tag: "billing", Action: authz.PlanCancel,
 		Summary: "Cancel at the end of the paid period", Response: billingOverview{}, Handler: s.cancelPlan(true)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/billing/resume", Tag: "billing", Action: authz.PlanCancel,
+	s.add(route{ID: "resumePlan", Method: http.MethodPost, Path: "/v1/billing/resume", Tag: "billing", Action: authz.PlanCancel,
 		Summary: "Keep a subscription that was set to end", Response: billingOverview{}, Handler: s.cancelPlan(false)})
-	s.add(route{Method: http.MethodPut, Path: "/v1/billing/address", Tag: "billing", Action: authz.BillingEditAddress,
+	s.add(route{ID: "setBillingAddress", Method: http.MethodPut, Path: "/v1/billing/address", Tag: "billing", Action: authz.BillingEditAddress,
 		Summary: "Set the billing address", Request: addressChange{}, Response: store.BillingAddress{}, Handler: s.setAddress})
-	s.add(route{Method: http.MethodPost, Path: "/v1/billing/payment-method", Tag: "billing", Action: authz.BillingEditPayment,
+	s.add(route{ID: "startPaymentMethodSetup", Method: http.MethodPost, Path: "/v1/billing/payment-method", Tag: "billing", Action: authz.BillingEditPayment,
 		Summary: "Start collecting a card: a SetupIntent client secret for Stripe.js", Response: secretReply{}, Handler: s.paymentMethod})
-	s.add(route{Method: http.MethodPost, Path: "/v1/billing/portal", Tag: "billing", Action: authz.PlanManage,
+	s.add(route{ID: "createBillingPortalLink", Method: http.MethodPost, Path: "/v1/billing/portal", Tag: "billing", Action: authz.PlanManage,
 		Summary: "A link to the provider's customer portal", Response: urlReply{}, Handler: s.portal})
 	s.invoiceRoutes()
-	s.add(route{Method: http.MethodPost, Path: "/v1/billing/stripe-webhook", Tag: "billing", Public: true,
+	s.add(route{ID: "receiveStripeWebhook", Method: http.MethodPost, Path: "/v1/billing/stripe-webhook", Tag: "billing", Public: true,
 		Summary: "Stripe webhook events (signature verified on the raw body)", Handler: s.stripeWebhook})
 }
 

@@ -18,11 +18,11 @@ type invoiceList struct {
 }
 
 func (s *billingAPI) invoiceRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/billing/invoices", Tag: "billing", Action: authz.InvoiceView,
+	s.add(route{ID: "listInvoices", Method: http.MethodGet, Path: "/v1/billing/invoices", Tag: "billing", Action: authz.InvoiceView,
 		Summary: "The workspace's invoices, newest first (up to 100)", Response: invoiceList{}, Handler: s.listInvoices})
-	s.add(route{Method: http.MethodGet, Path: "/v1/billing/invoices/:id", Tag: "billing", Action: authz.InvoiceView, ExternalID: true,
+	s.add(route{ID: "getInvoice", Method: http.MethodGet, Path: "/v1/billing/invoices/:id", Tag: "billing", Action: authz.InvoiceView, ExternalID: true,
 		Summary: "One invoice", Response: billing.Invoice{}, Handler: s.getInvoice})
-	s.add(route{Method: http.MethodGet, Path: "/v1/billing/invoices/:id/download", Tag: "billing", Action: authz.InvoiceDownload, ExternalID: true,
+	s.add(route{ID: "downloadInvoice", Method: http.MethodGet, Path: "/v1/billing/invoices/:id/download", Tag: "billing", Action: authz.InvoiceDownload, ExternalID: true,
 		Summary: "Download an invoice: a redirect to Stripe's PDF, or a text rendering offline", Raw: "text/plain", Handler: s.downloadInvoice})
 }
 

@@ -18,9 +18,9 @@ import (
 // JSON route does it.
 
 func (s *registrationsAPI) cancelPageRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/cancel/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "cancelPage", Method: http.MethodGet, Path: "/cancel/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
 		Summary: "A cancel link: shows the registration and asks to confirm; changes nothing", Raw: "text/html", Handler: s.cancelPage})
-	s.add(route{Method: http.MethodPost, Path: "/cancel/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "confirmCancelPage", Method: http.MethodPost, Path: "/cancel/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
 		Summary: "Confirm a cancel link's cancellation: the seat goes to the waitlist", Raw: "application/x-www-form-urlencoded",
 		Handler: s.confirmCancelPage})
 }

@@ -38,7 +38,7 @@ type companyEvent struct {
 }
 
 func (s *Server) companyPageRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/c/:slug", Tag: "hosted pages", Public: true, Limit: limitEventPage,
+	s.add(route{ID: "companyPage", Query: []param{pageParam, langParam}, Method: http.MethodGet, Path: "/c/:slug", Tag: "hosted pages", Public: true, Limit: limitEventPage,
 		Summary: "A workspace's company page: its profile and published upcoming events, each with its next session (404 when turned off); ?page=2 lists later ones",
 		Raw:     "text/html", Handler: s.companyPage})
 }

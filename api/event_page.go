@@ -20,13 +20,13 @@ import (
 
 func (s *registrationsAPI) eventPageRoutes() {
 	for _, embed := range []bool{false, true} {
-		path, what := "/e/:slug", "An event's registration page"
+		path, what, pageID := "/e/:slug", "An event's registration page", "eventPage"
 		if embed {
-			path, what = "/e/:slug/embed", "An event's registration form alone, for an iframe on the origins its workspace lists"
+			path, what, pageID = "/e/:slug/embed", "An event's registration form alone, for an iframe on the origins its workspace lists", "embedForm"
 		}
-		s.add(route{Method: http.MethodGet, Path: path, Tag: "hosted pages", Public: true, Limit: limitEventPage,
+		s.add(route{ID: pageID, Query: []param{langParam}, Method: http.MethodGet, Path: path, Tag: "hosted pages", Public: true, Limit: limitEventPage,
 			Summary: what + " (?utm_*= are kept with the registration)", Raw: "text/html", Handler: s.eventPage(embed)})
-		s.add(route{Method: http.MethodPost, Path: path, Tag: "hosted pages", Public: true, Limit: limitRegistration,
+		s.add(route{ID: "register" + exported(pageID), Query: []param{langParam}, Method: http.MethodPost, Path: path, Tag: "hosted pages", Public: true, Limit: limitRegistration,
 			Summary: "Send the registration form of " + strings.ToLower(what[:1]) + what[1:] + "; redirects to the page after registering",
 			Raw:     "application/x-www-form-urlencoded", Status: http.StatusSeeOther, Handler: s.postEventPage(embed)})
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 type eventRequest struct {
-	Title       string `json:"title"`
+	Title       string `json:"title" openapi:"required"`
 	Description string `json:"description"`
 	// Language is what the event's pages and e-mails are written in; empty follows the
 	// workspace's language.
@@ -61,7 +61,7 @@ func (s *eventsAPI) eventRoutes() {
 	s.add(route{Method: http.MethodDelete, Path: "/v1/events/:id", Tag: "events", Action: authz.EventDelete,
 		Summary: "Delete an event with its sessions and registrants (cancel sessions first to notify people)",
 		Status:  http.StatusNoContent, Handler: s.deleteEvent})
-	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/duplicate", Tag: "events", Action: authz.EventDuplicate,
+	s.add(route{ID: "duplicateEvent", Method: http.MethodPost, Path: "/v1/events/:id/duplicate", Tag: "events", Action: authz.EventDuplicate,
 		Summary: "Copy an event's title, description and settings into a new unpublished event", Response: store.Event{},
 		Status: http.StatusCreated, Handler: s.duplicateEvent})
 	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/publish", Tag: "events", Action: authz.EventSettings,

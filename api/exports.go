@@ -21,10 +21,10 @@ import (
 func (s *Server) exportRoutes() {
 	for _, name := range slices.Sorted(maps.Keys(exportKinds)) {
 		kind := exportKinds[name]
-		s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
+		s.add(route{ID: "exportSession" + camel(name), Query: []param{formatParam}, RawAlt: []string{mediaXLSX}, Method: http.MethodGet, Path: "/v1/sessions/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
 			Summary: "Export one session's " + kind.what + " (?format=csv, the default, or xlsx)",
 			Raw:     "text/csv", Handler: s.exportSession(name)})
-		s.add(route{Method: http.MethodGet, Path: "/v1/events/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
+		s.add(route{ID: "exportEvent" + camel(name), Query: []param{formatParam}, RawAlt: []string{mediaXLSX}, Method: http.MethodGet, Path: "/v1/events/:id/exports/" + name, Tag: "exports", Action: authz.EventExportSessions,
 			Summary: "Export the " + kind.what + " of every session of an event, one table with a session column (?format=csv|xlsx)",
 			Raw:     "text/csv", Handler: s.exportEvent(name)})
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/billing"
+	"github.com/onairhq/onair/decks"
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/mediactl"
@@ -67,6 +68,12 @@ type recordingsAPI struct {
 	linkKey store.LinkKey
 }
 
+// decksAPI serves sessions' slide decks, drawn by renderer.
+type decksAPI struct {
+	*base
+	renderer *decks.Renderer
+}
+
 // rolesAPI serves who holds which role, the team (me, members) and sessions' staff;
 // changes are pushed to the live rooms and staff invitations wake the delivery relay.
 type rolesAPI struct {
@@ -108,6 +115,7 @@ func (s *Server) wireHandlers(p Params) {
 	s.billing = &billingAPI{base: s.base, provider: p.Billing, lifecycle: lc, baseURL: p.BaseURL, webhookSecret: p.StripeWebhookSecret}
 	s.join = &joinAPI{base: s.base, linkKey: p.LinkKey, mediaURL: p.MediaURL, mediaSecret: p.MediaSecret, baseURL: p.BaseURL, lifecycle: lc}
 	s.recordings = &recordingsAPI{base: s.base, media: p.Media, linkKey: p.LinkKey}
+	s.decks = &decksAPI{base: s.base, renderer: decks.NewRenderer(decks.DefaultLimits)}
 	s.roles = &rolesAPI{base: s.base, liveRoles: liveroles.New(p.DB, p.Media, p.Log), relay: relay}
 	s.registrations = &registrationsAPI{base: s.base, relay: relay, linkKey: p.LinkKey}
 	s.onboarding = &onboardingAPI{base: s.base, mail: p.Mail, baseURL: p.BaseURL, defaultPlan: p.DefaultPlan}

@@ -130,20 +130,24 @@ func (r reply) field(t *testing.T, path ...string) string {
 // call sends a request; body may be nil, a []byte (sent raw) or a value sent as JSON.
 func (h *harness) call(method, path, key string, body any, headers ...string) reply {
 	h.t.Helper()
-	var rd io.Reader
+	var sent []byte
 	contentType := ""
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		rd = bytes.NewReader(b)
+		sent = b
 	case string:
-		rd, contentType = strings.NewReader(b), "application/json"
+		sent, contentType = []byte(b), "application/json"
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		rd, contentType = bytes.NewReader(data), "application/json"
+		sent, contentType = data, "application/json"
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(sent)
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, h.srv.URL+path, rd)
 	if err != nil {
@@ -164,7 +168,13 @@ func (h *harness) call(method, path, key string, body any, headers ...string) re
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
-	return reply{Status: res.StatusCode, Header: res.Header, Body: data}
+	r := reply{Status: res.StatusCode, Header: res.Header, Body: data}
+	if final := res.Request; final.URL.String() != req.URL.String() {
+		h.checkContract(final, nil, r) // the answer is the redirect's target's
+	} else {
+		h.checkContract(req, sent, r)
+	}
+	return r
 }
 
 // must asserts the status and returns the reply.

@@ -25,10 +25,10 @@ const (
 )
 
 func (s *eventsAPI) importRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/imports", Tag: "registrants", Action: authz.RegistrantRegister,
+	s.add(route{ID: "importRegistrants", Method: http.MethodPost, Path: "/v1/sessions/:id/imports", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary: "Register up to 50,000 people from a CSV (header: email, name, custom field keys); runs in the background",
 		Raw:     "text/csv", Response: store.RegistrantImport{}, Status: http.StatusAccepted, Handler: s.createImport})
-	s.add(route{Method: http.MethodGet, Path: "/v1/imports", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
+	s.add(route{Query: []param{sessionIDParam}, Method: http.MethodGet, Path: "/v1/imports", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
 		Summary: "CSV imports and their progress (?session_id= narrows)", Response: store.RegistrantImport{},
 		Handler: listOf[store.RegistrantImport](s.base, withoutFile(byParent("session_id")))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/imports/:id", Tag: "registrants", Action: authz.WorkspaceView,

@@ -39,10 +39,10 @@ type invitationView struct {
 }
 
 func (s *onboardingAPI) invitationPageRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/invitations/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
+	s.add(route{ID: "invitationPage", Query: []param{langParam}, Method: http.MethodGet, Path: "/invitations/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
 		Summary: "The team invitation's page (the e-mailed link): the workspace and role, and a form asking the person's name",
 		Raw:     "text/html", Handler: s.invitationPage})
-	s.add(route{Method: http.MethodPost, Path: "/invitations/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
+	s.add(route{ID: "acceptInvitationPage", Query: []param{langParam}, Method: http.MethodPost, Path: "/invitations/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
 		Summary: "Accept a team invitation from its page (form: form_token, name); the page shows the new API key once",
 		Raw:     "application/x-www-form-urlencoded", Handler: s.acceptInvitationPage})
 }

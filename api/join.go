@@ -38,7 +38,7 @@ type joinToken struct {
 
 // publicJoinRequest carries the secret of a registrant's or speaker's personal join link.
 type publicJoinRequest struct {
-	Token string `json:"token"`
+	Token string `json:"token" openapi:"required"`
 }
 
 func (r *publicJoinRequest) validate() error {
@@ -50,10 +50,10 @@ func (r *publicJoinRequest) validate() error {
 }
 
 func (s *joinAPI) joinRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
+	s.add(route{ID: "createJoinToken", Method: http.MethodPost, Path: "/v1/sessions/:id/join-token", Tag: "live room", Action: authz.WorkspaceView,
 		Summary:  "A media join token for the calling team member: host if they host the session (assigned as host, or the event's creator or workspace owner unless assigned otherwise) with host rights, otherwise moderator",
 		Response: joinToken{}, Handler: s.memberJoinToken})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "joinWithLink", Method: http.MethodPost, Path: "/v1/public/join", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Exchange a registrant's or external speaker's personal join link for a media join token",
 		Request: publicJoinRequest{}, Response: joinToken{}, Handler: s.publicJoin})
 	s.joinLinkRoutes()

@@ -21,7 +21,7 @@ import (
 // the link answers a hosted page saying why, in the event's language and brand.
 
 func (s *joinAPI) joinLinkRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/join/:secret", Tag: "live room", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "openJoinLink", Method: http.MethodGet, Path: "/join/:secret", Tag: "live room", Public: true, Limit: limitPersonalLink,
 		Summary: "Open a personal join link in a browser: a redirect (303) to the live room page, or a readable HTML page saying why not (pointing to the replay once the session ended with one)",
 		Status:  http.StatusSeeOther, Raw: "text/html", Handler: s.openJoinLink})
 }

@@ -30,7 +30,7 @@ var logoTypes = map[string]string{"png": "image/png", "jpeg": "image/jpeg", "gif
 func (s *workspaceAPI) logoRoutes() {
 	s.add(route{Method: http.MethodPut, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceEditLogo,
 		Summary: "Upload the logo: the raw PNG, JPEG or GIF bytes, at most 1 MiB and 2048 px a side",
-		Raw:     "image/png", Response: store.Workspace{}, Handler: s.putLogo})
+		Raw:     "image/png", RawAlt: []string{"image/jpeg", "image/gif"}, Response: store.Workspace{}, Handler: s.putLogo})
 	s.add(route{Method: http.MethodGet, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceView,
 		Summary: "Download the logo", Raw: "image/png", Handler: s.getLogo})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/workspace/logo", Tag: "workspace", Action: authz.WorkspaceEditLogo,

@@ -19,7 +19,7 @@ type memberUpdate struct {
 }
 
 type ownershipTransfer struct {
-	MemberID string `json:"member_id"`
+	MemberID string `json:"member_id" openapi:"required"`
 }
 
 func (s *rolesAPI) memberRoutes() {

@@ -28,7 +28,7 @@ type keyShown struct {
 }
 
 // showKey renders the page that shows out's API key once: never cached, never indexed.
-func (s *onboardingAPI) showKey(c *gin.Context, p pages.Page, out session, titleID, introID string) {
+func (s *onboardingAPI) showKey(c *gin.Context, p pages.Page, out accessGranted, titleID, introID string) {
 	k := keyShown{
 		TitleID: titleID, IntroID: introID, Workspace: out.Workspace.Name, Role: roleName(p, out.Member.Role),
 		Secret: out.APIKey.Secret, APIBase: s.site.baseURL + "/v1", Docs: s.site.baseURL + "/openapi.json",

@@ -9,8 +9,10 @@ import (
 
 // webhooksDoc describes every event of the catalogue as the request onair
 // sends to an endpoint: the Standard Webhooks headers and the envelope whose
-// data is the event's payload type (named by its Go type in "title").
-func webhooksDoc() map[string]map[string]operation {
+// data is the event's payload, a component named Webhook and its Go type's
+// name (WebhookRegistrant for webhookevents.Registrant). It runs after the
+// routes, so the API's own types keep their plain names.
+func webhooksDoc(c *components) map[string]map[string]operation {
 	headers := []map[string]any{
 		{"name": "webhook-id", "in": "header", "required": true, "description": "the event's id, the same on every retry: de-duplicate by it",
 			"schema": map[string]string{"type": "string"}},
@@ -23,8 +25,7 @@ func webhooksDoc() map[string]map[string]operation {
 	out := map[string]map[string]operation{}
 	for _, e := range append(webhookevents.Catalogue, webhookevents.Entry{Type: webhookevents.Test,
 		Summary: "A test event, sent by POST /v1/webhooks/{id}/test to that endpoint only.", Data: webhookevents.TestData{}}) {
-		data := schemaOf(reflect.TypeOf(e.Data))
-		data["title"] = reflect.TypeOf(e.Data).Name()
+		data := c.webhookPayload(reflect.TypeOf(e.Data))
 		body := map[string]any{"type": "object", "required": []string{"type", "timestamp", "data"}, "properties": map[string]any{
 			"type":      map[string]any{"type": "string", "enum": []string{e.Type}},
 			"timestamp": map[string]string{"type": "string", "format": "date-time"},
@@ -50,4 +51,18 @@ func webhookOperationID(typ string) string {
 		b.WriteString(part)
 	}
 	return b.String() + "Webhook"
+}
+
+// webhookPayload registers a payload type of the catalogue under its
+// Webhook-prefixed name and refers to it.
+func (c *components) webhookPayload(t reflect.Type) map[string]any {
+	key := typeRole{t, asResponse}
+	name, ok := c.names[key]
+	if !ok {
+		name = "Webhook" + t.Name()
+		c.names[key], c.owner[name] = name, key
+		c.schemas[name] = map[string]any{}
+		c.schemas[name] = c.structSchema(t, asResponse)
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + name}
 }

@@ -20,10 +20,10 @@ func TestWebhookCatalogueDocumentedAndEnforced(t *testing.T) {
 				RequestBody struct {
 					Content map[string]struct {
 						Schema struct {
+							Required   []string
 							Properties struct {
 								Data struct {
-									Title      string
-									Properties map[string]any
+									Ref string `json:"$ref"`
 								}
 							}
 						}
@@ -31,20 +31,31 @@ func TestWebhookCatalogueDocumentedAndEnforced(t *testing.T) {
 				} `json:"requestBody"`
 			}
 		} `json:"x-webhooks"`
+		Components struct {
+			Schemas map[string]struct{ Properties map[string]any }
+		}
 	}
 	h.must(http.StatusOK, "GET", "/openapi.json", "", nil).json(t, &doc)
+	payload := func(typ string) map[string]any {
+		body := doc.XWebhooks[typ].Post.RequestBody.Content["application/json"].Schema
+		name, ok := strings.CutPrefix(body.Properties.Data.Ref, "#/components/schemas/Webhook")
+		if !ok || len(body.Required) != 3 {
+			t.Errorf("%s: body %+v", typ, body)
+			return nil
+		}
+		return doc.Components.Schemas["Webhook"+name].Properties
+	}
 	for _, typ := range append(webhookevents.Types(), webhookevents.Test) {
 		op, ok := doc.XWebhooks[typ]
 		if !ok {
 			t.Errorf("x-webhooks lacks %s", typ)
 			continue
 		}
-		data := op.Post.RequestBody.Content["application/json"].Schema.Properties.Data
-		if data.Title == "" || len(data.Properties) == 0 || !strings.HasSuffix(op.Post.OperationID, "Webhook") {
+		if len(payload(typ)) == 0 || !strings.HasSuffix(op.Post.OperationID, "Webhook") {
 			t.Errorf("%s documented as %+v", typ, op.Post)
 		}
 	}
-	if got := doc.XWebhooks["registrant.created"].Post.RequestBody.Content["application/json"].Schema.Properties.Data.Properties; got["email"] == nil {
+	if got := payload("registrant.created"); got["email"] == nil {
 		t.Errorf("registrant.created data lacks email: %v", got)
 	}
 

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) peopleRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/people", Tag: "people", Action: authz.PeopleOpen, Paged: true,
+	s.add(route{Query: []param{searchParam}, Method: http.MethodGet, Path: "/v1/people", Tag: "people", Action: authz.PeopleOpen, Paged: true,
 		Summary: "Everyone who registered to any event (?q= searches e-mail and name)", Response: store.Person{}, Handler: listOf[store.Person](s.base, peopleSearch)})
 }
 

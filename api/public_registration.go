@@ -53,7 +53,7 @@ type publicRegistration struct {
 }
 
 type cancelRegistration struct {
-	Token string `json:"token"`
+	Token string `json:"token" openapi:"required"`
 }
 
 func (s *registrationsAPI) publicRegistrationRoutes() {
@@ -63,14 +63,14 @@ func (s *registrationsAPI) publicRegistrationRoutes() {
 	s.add(route{Method: http.MethodOptions, Path: "/v1/public/events/:slug", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary: "CORS preflight for the origins the event's workspace lets embed its registration", Status: http.StatusNoContent,
 		Handler: s.preflight(http.MethodGet, s.workspaceOfEventSlug)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitRegistration,
+	s.add(route{ID: "registerPublicly", Method: http.MethodPost, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitRegistration,
 		Summary: "Register to a session of a published event, no account needed; the same e-mail again returns the first registration",
-		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated,
+		Request: registrationRequest{}, Response: publicRegistration{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: publicRegistration{}},
 		Handler: s.withCORS(s.workspaceOfSession, s.selfRegister)})
 	s.add(route{Method: http.MethodOptions, Path: "/v1/public/sessions/:session/registrations", Tag: "public registration", Public: true, Limit: limitEventPage,
 		Summary: "CORS preflight for the origins the session's workspace lets embed its registration", Status: http.StatusNoContent,
 		Handler: s.preflight(http.MethodPost, s.workspaceOfSession)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "cancelOwnRegistration", Method: http.MethodPost, Path: "/v1/public/registrations/cancel", Tag: "public registration", Public: true, Limit: limitPersonalLink,
 		Summary: "Cancel one's own registration with the code of the e-mailed cancel link; the seat goes to the waitlist",
 		Request: cancelRegistration{}, Response: publicRegistration{}, Handler: s.cancelOwnRegistration})
 }

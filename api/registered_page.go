@@ -22,10 +22,10 @@ import (
 // e-mail only, so registering someone else's address reveals nothing.
 
 func (s *registrationsAPI) registeredPageRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/e/:slug/registered/:ticket", Tag: "hosted pages", Public: true, Limit: limitEventPage,
+	s.add(route{ID: "registeredPage", Query: []param{embedParam}, Method: http.MethodGet, Path: "/e/:slug/registered/:ticket", Tag: "hosted pages", Public: true, Limit: limitEventPage,
 		Summary: "The page after registering: what happens next and add-to-calendar links (?embed=1 inside the embed)",
 		Raw:     "text/html", Handler: s.registeredPage})
-	s.add(route{Method: http.MethodGet, Path: "/e/:slug/sessions/:session/calendar.ics", Tag: "hosted pages", Public: true, Limit: limitEventPage,
+	s.add(route{ID: "sessionCalendar", Method: http.MethodGet, Path: "/e/:slug/sessions/:session/calendar.ics", Tag: "hosted pages", Public: true, Limit: limitEventPage,
 		Summary: "A session of a published event as an iCalendar file to add to one's calendar", Raw: "text/calendar", Handler: s.sessionCalendar})
 }
 

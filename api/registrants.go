@@ -18,7 +18,7 @@ import (
 // custom fields (workspace custom attributes, by key). The utm_* parameters and the
 // referrer say where they came from; consent that they accepted the workspace's consent text.
 type registrationRequest struct {
-	Email        string            `json:"email"`
+	Email        string            `json:"email" openapi:"required"`
 	Name         string            `json:"name"`
 	Fields       map[string]string `json:"fields"`
 	JoinWaitlist bool              `json:"join_waitlist"`
@@ -37,12 +37,13 @@ var registrantStatuses = []string{
 }
 
 func (s *registrationsAPI) registrantRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
+	s.add(route{Query: []param{sessionIDParam, {Name: "status", Description: "only registrants in this status", Enum: enumValues("RegistrantStatus")}, searchParam}, Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: store.Registrant{},
 		Handler: listOf[store.Registrant](s.base, registrantFilter)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
+	s.add(route{ID: "registerSomeone", Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
 		Summary: "Register someone (approved at once, subject to capacity); an e-mail already registered returns that registration",
-		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Handler: s.registerSomeone})
+		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: store.Registrant{}},
+		Handler: s.registerSomeone})
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.WorkspaceView,
 		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s.base)})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.SessionEdit,

@@ -16,9 +16,9 @@ import (
 // replayRoutes serve a session's replay to its registrants, by the secret of their personal
 // link (the one in their e-mails): anyone else gets a 404, as for a link that never existed.
 func (s *recordingsAPI) replayRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "replayPage", Method: http.MethodGet, Path: "/replay/:secret", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "A registrant's replay page (the event's title, date and the video, in its language and brand); each opening counts as a replay view", Raw: "text/html", Handler: s.replayPage})
-	s.add(route{Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "replayVideo", Method: http.MethodGet, Path: "/replay/:secret/video", Tag: "replay", Public: true, Limit: limitPersonalLink,
 		Summary: "The replay's WebM, streamed from the media node; Range requests seek", Raw: "video/webm", Handler: s.replayVideo})
 }
 

@@ -83,8 +83,10 @@ var probes = map[authz.Action]probe{
 	authz.WorkspaceEditField: func(c cell) reply {
 		return c.h.call("PATCH", "/v1/workspace", c.actor.Key, map[string]string{"description": "New"})
 	},
-	authz.WorkspaceEditLogo: func(c cell) reply { return c.h.call("PUT", "/v1/workspace/logo", c.actor.Key, tinyPNG()) },
-	authz.WorkspaceDelete:   func(c cell) reply { return c.h.call("DELETE", "/v1/workspace", c.actor.Key, nil) },
+	authz.WorkspaceEditLogo: func(c cell) reply {
+		return c.h.call("PUT", "/v1/workspace/logo", c.actor.Key, tinyPNG(), "Content-Type", "image/png")
+	},
+	authz.WorkspaceDelete: func(c cell) reply { return c.h.call("DELETE", "/v1/workspace", c.actor.Key, nil) },
 	authz.MemberInvite: func(c cell) reply {
 		return c.h.call("POST", "/v1/invitations", c.actor.Key, map[string]string{"email": "new@example.com", "role": "member"})
 	},

@@ -23,11 +23,11 @@ import (
 // session workflow updates as POST /v1/sessions/:id/start and /stop.
 
 func (s *joinAPI) roomHostRoutes() {
-	for _, r := range []struct{ path, summary, update string }{
-		{hostctl.StartPath, "Go live from the room: the media node, for a host in the green room", contract.StartUpdate},
-		{hostctl.StopPath, "End the session from the room: the media node, for a host in it", contract.StopUpdate},
+	for _, r := range []struct{ id, path, summary, update string }{
+		{"startSessionFromRoom", hostctl.StartPath, "Go live from the room: the media node, for a host in the green room", contract.StartUpdate},
+		{"stopSessionFromRoom", hostctl.StopPath, "End the session from the room: the media node, for a host in it", contract.StopUpdate},
 	} {
-		s.add(route{Method: http.MethodPost, Path: fmt.Sprintf(r.path, ":session"), Tag: "live room", Public: true, Limit: limitEventPage,
+		s.add(route{ID: r.id, Method: http.MethodPost, Path: fmt.Sprintf(r.path, ":session"), Tag: "live room", Public: true, Limit: limitEventPage,
 			Summary: r.summary + " (authenticated by a join token signed with the media secret)",
 			Request: hostctl.Request{}, Response: store.Session{}, Handler: s.roomHostUpdate(r.update)})
 	}

@@ -15,8 +15,11 @@ import (
 // routes that exist.
 type route struct {
 	Method, Path string // Gin path (":id" parameters)
-	Summary      string
-	Tag          string
+	// ID is the OpenAPI operationId when the one derived from the method and path
+	// (openapi_ops.go) would read badly.
+	ID      string
+	Summary string
+	Tag     string
 	// Action gates the route through authz; empty for public routes.
 	Action authz.Action
 	Public bool
@@ -28,11 +31,15 @@ type route struct {
 	Request    any // zero value of the JSON request body, or nil
 	Response   any // zero value of the JSON response body, or nil
 	Status     int // success status
-	Paged      bool
+	// Also are other success answers: a status and the zero value of its JSON body.
+	Also  map[int]any
+	Paged bool
+	Query []param // the query parameters it reads besides cursor and limit
 	// ExternalID marks an :id that is the payment provider's (a Stripe
 	// invoice id), not one of ours: the handler checks its shape.
 	ExternalID bool
-	Raw        string // non-JSON body media type (request for PUT, response for GET)
+	Raw        string   // non-JSON body media type (request for PUT, response for GET)
+	RawAlt     []string // other media types of a Raw body (a JPEG logo, ?format=xlsx)
 	Handler    gin.HandlerFunc
 
 	// SecretResponse answers carry a secret shown once (an API key): it is never kept, and an

@@ -88,6 +88,7 @@ type Server struct {
 	billing       *billingAPI
 	join          *joinAPI
 	recordings    *recordingsAPI
+	decks         *decksAPI
 	roles         *rolesAPI
 	registrations *registrationsAPI
 	onboarding    *onboardingAPI
@@ -174,6 +175,7 @@ func (s *Server) register() {
 	s.join.joinRoutes()
 	s.recordingRoutes()
 	s.recordings.replayRoutes()
+	s.decks.deckRoutes()
 	s.exportRoutes()
 	s.openAPIRoute()
 }

@@ -19,16 +19,16 @@ import (
 
 // inviteRequest lists the addresses to invite to register.
 type inviteRequest struct {
-	Emails []string `json:"emails"`
+	Emails []string `json:"emails" openapi:"required"`
 }
 
 const maxInvitations = 10_000
 
 func (s *eventsAPI) sessionInvitationRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/invitations", Tag: "sessions", Action: authz.EventShare,
+	s.add(route{ID: "inviteToSession", Method: http.MethodPost, Path: "/v1/sessions/:id/invitations", Tag: "sessions", Action: authz.EventShare,
 		Summary: "Invite up to 10,000 addresses to register (the Invitations workflow sends them in batches)",
 		Request: inviteRequest{}, Response: store.InvitationBatch{}, Status: http.StatusAccepted, Handler: s.inviteToSession})
-	s.add(route{Method: http.MethodGet, Path: "/v1/session-invitations", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
+	s.add(route{Query: []param{sessionIDParam}, Method: http.MethodGet, Path: "/v1/session-invitations", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Invitation batches and their progress (?session_id= narrows)", Response: store.InvitationBatch{},
 		Handler: listOf[store.InvitationBatch](s.base, byParent("session_id"))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/session-invitations/:id", Tag: "sessions", Action: authz.WorkspaceView,

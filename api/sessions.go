@@ -17,7 +17,7 @@ import (
 
 // sessionRequest plans a session; starts_at is RFC 3339, timezone an IANA name.
 type sessionRequest struct {
-	StartsAt        string `json:"starts_at"`
+	StartsAt        string `json:"starts_at" openapi:"required"`
 	DurationMinutes int    `json:"duration_minutes"`
 	Timezone        string `json:"timezone"`
 
@@ -26,15 +26,15 @@ type sessionRequest struct {
 
 // rescheduleRequest moves a session; fields left out keep their value.
 type rescheduleRequest struct {
-	StartsAt        string  `json:"starts_at"`
+	StartsAt        string  `json:"starts_at" openapi:"required"`
 	DurationMinutes *int    `json:"duration_minutes"`
 	Timezone        *string `json:"timezone"`
 
 	start time.Time
 }
 
-// sessionStatus is the workflow's live view of a session.
-type sessionStatus struct {
+// sessionWorkflowStatus is the workflow's live view of a session.
+type sessionWorkflowStatus struct {
 	Status          string           `json:"status"`
 	StartsAt        time.Time        `json:"starts_at"`
 	DurationMinutes int              `json:"duration_minutes"`
@@ -67,12 +67,12 @@ func (s *eventsAPI) sessionRoutes() {
 	s.add(route{Method: http.MethodPost, Path: "/v1/events/:id/sessions", Tag: "sessions", Action: authz.SessionCreate, Idempotent: true,
 		Summary: "Add a session to an event; its SessionLifecycle workflow starts", Request: sessionRequest{}, Response: store.Session{},
 		Status: http.StatusCreated, Handler: s.createSession})
-	s.add(route{Method: http.MethodGet, Path: "/v1/sessions", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
+	s.add(route{Query: []param{eventIDParam}, Method: http.MethodGet, Path: "/v1/sessions", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary: "Sessions (?event_id= narrows to one event's)", Response: store.Session{}, Handler: listOf[store.Session](s.base, byParent("event_id"))})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id", Tag: "sessions", Action: authz.WorkspaceView,
 		Summary: "One session", Response: store.Session{}, Handler: getOf[store.Session](s.base)})
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/status", Tag: "sessions", Action: authz.WorkspaceView,
-		Summary: "The session's workflow status: schedule, reminders, live times", Response: sessionStatus{}, Handler: s.sessionStatus})
+		Summary: "The session's workflow status: schedule, reminders, live times", Response: sessionWorkflowStatus{}, Handler: s.sessionWorkflowStatus})
 	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/reschedule", Tag: "sessions", Action: authz.SessionEdit,
 		Summary: "Move a session that is not live or over; everyone gets an updated calendar invitation",
 		Request: rescheduleRequest{}, Response: store.Session{}, Handler: s.rescheduleSession})
@@ -229,7 +229,7 @@ func (s *base) sessionAndEvent(c *gin.Context) (*store.Session, *store.Event, er
 	return ses, ev, err
 }
 
-func (s *eventsAPI) sessionStatus(c *gin.Context) {
+func (s *eventsAPI) sessionWorkflowStatus(c *gin.Context) {
 	ses, err := s.sessionOf(c)
 	if err != nil {
 		fail(c, err)
@@ -246,7 +246,7 @@ func (s *eventsAPI) sessionStatus(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := sessionStatus{Status: st.Status, StartsAt: st.StartsAt, DurationMinutes: st.DurationMinutes, Timezone: st.Timezone,
+	out := sessionWorkflowStatus{Status: st.Status, StartsAt: st.StartsAt, DurationMinutes: st.DurationMinutes, Timezone: st.Timezone,
 		Sequence: st.Sequence, StartedAt: st.StartedAt, EndedAt: st.EndedAt, Reminders: []reminderStatus{},
 		PostLive: postLiveStatus{StepsDone: st.PostLive.Done, FailedStep: st.PostLive.FailedStep, Error: st.PostLive.Error,
 			Failures: st.PostLive.Failures, Recorded: st.PostLive.Recorded, EraseAt: st.PostLive.EraseAt, Erased: st.PostLive.Erased}}

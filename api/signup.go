@@ -14,9 +14,9 @@ import (
 )
 
 type signupRequest struct {
-	WorkspaceName string `json:"workspace_name"`
-	Name          string `json:"name"`
-	Email         string `json:"email"`
+	WorkspaceName string `json:"workspace_name" openapi:"required"`
+	Name          string `json:"name" openapi:"required"`
+	Email         string `json:"email" openapi:"required"`
 }
 
 func (r *signupRequest) validate() (err error) {
@@ -36,22 +36,22 @@ type newKey struct {
 	Secret string `json:"secret"`
 }
 
-// session is what sign-up and invitation acceptance answer: who you now are,
+// accessGranted is what sign-up and invitation acceptance answer: who you now are,
 // where, and the key to act with.
-type session struct {
+type accessGranted struct {
 	Workspace *store.Workspace  `json:"workspace"`
 	Member    *store.Membership `json:"member"`
 	APIKey    newKey            `json:"api_key"`
 }
 
 func (s *onboardingAPI) signupRoutes() {
-	s.add(route{Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup,
+	s.add(route{ID: "signUp", Method: http.MethodPost, Path: "/v1/signup", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Create a workspace with its owner and first API key (an address that already has an account gets 202 and a verification e-mail instead)",
-		Request: signupRequest{}, Response: session{}, Status: http.StatusCreated,
-		Handler: s.signup})
-	s.add(route{Method: http.MethodPost, Path: "/v1/signup/verify", Tag: "account", Public: true, Limit: limitSignup,
+		Request: signupRequest{}, Response: accessGranted{}, Status: http.StatusCreated,
+		Also: map[int]any{http.StatusAccepted: signupPending{}}, Handler: s.signup})
+	s.add(route{ID: "verifySignup", Method: http.MethodPost, Path: "/v1/signup/verify", Tag: "account", Public: true, Limit: limitSignup,
 		Summary: "Complete a sign-up held for verification with its e-mailed token: creates the workspace and returns its owner API key once",
-		Request: signupVerifyRequest{}, Response: session{}, Status: http.StatusCreated,
+		Request: signupVerifyRequest{}, Response: accessGranted{}, Status: http.StatusCreated,
 		Handler: s.verifySignup})
 }
 
@@ -61,7 +61,7 @@ func (s *onboardingAPI) signup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	var out session
+	var out accessGranted
 	err := store.InTx(c.Request.Context(), s.db, func(ctx context.Context, tx bun.IDB) error {
 		// Only a new address gets its workspace at once; an existing account's
 		// address must be verified first (holdSignup).
@@ -92,19 +92,19 @@ func (s *onboardingAPI) signup(c *gin.Context) {
 }
 
 // join makes u a member of ws, shown there as name, and gives them a first API key.
-func join(ctx context.Context, tx bun.IDB, ws *store.Workspace, u *store.User, name, role string) (session, error) {
+func join(ctx context.Context, tx bun.IDB, ws *store.Workspace, u *store.User, name, role string) (accessGranted, error) {
 	m, err := store.AddMember(ctx, tx, ws.ID, u, role, name)
 	if errors.Is(err, store.ErrConflict) {
-		return session{}, conflict("you are already a member of this workspace")
+		return accessGranted{}, conflict("you are already a member of this workspace")
 	}
 	if err != nil {
-		return session{}, err
+		return accessGranted{}, err
 	}
 	key, secret, err := store.NewAPIKey(ctx, tx, ws.ID, u.ID, "first key")
 	if err != nil {
-		return session{}, err
+		return accessGranted{}, err
 	}
-	return session{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}, nil
+	return accessGranted{Workspace: ws, Member: m, APIKey: newKey{*key, secret}}, nil
 }
 
 // validEmail checks an address and returns it lower-cased for storage and lookup.

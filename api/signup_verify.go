@@ -38,7 +38,7 @@ type signupPending struct {
 }
 
 type signupVerifyRequest struct {
-	Token string `json:"token"`
+	Token string `json:"token" openapi:"required"`
 }
 
 func (r *signupVerifyRequest) validate() (err error) {
@@ -97,8 +97,8 @@ func (s *onboardingAPI) verifySignup(c *gin.Context) {
 // completeSignup creates the workspace of a sign-up held for verification, with its owner
 // and first API key: the one way to complete it, for the JSON route and the verification
 // page. Refusals are problems (unknown, used, expired).
-func (s *onboardingAPI) completeSignup(ctx context.Context, token string) (session, error) {
-	var out session
+func (s *onboardingAPI) completeSignup(ctx context.Context, token string) (accessGranted, error) {
+	var out accessGranted
 	err := store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
 		pending, err := pendingSignupByToken(ctx, tx, token)
 		if err != nil {
@@ -126,7 +126,7 @@ func (s *onboardingAPI) completeSignup(ctx context.Context, token string) (sessi
 		return err
 	})
 	if err != nil {
-		return session{}, err
+		return accessGranted{}, err
 	}
 	s.log.Info("workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	return out, nil

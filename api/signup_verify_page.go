@@ -35,10 +35,10 @@ type signupView struct {
 }
 
 func (s *onboardingAPI) signupVerifyPageRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/signup/verify/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
+	s.add(route{ID: "signupVerifyPage", Query: []param{langParam}, Method: http.MethodGet, Path: "/signup/verify/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
 		Summary: "The sign-up verification page (the e-mailed link): what confirming creates, and a button; opening it changes nothing",
 		Raw:     "text/html", Handler: s.signupVerifyPage})
-	s.add(route{Method: http.MethodPost, Path: "/signup/verify/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
+	s.add(route{ID: "confirmSignupPage", Query: []param{langParam}, Method: http.MethodPost, Path: "/signup/verify/:token", Tag: "hosted pages", Public: true, Limit: limitSignup,
 		Summary: "Complete a sign-up held for verification from its page (form: form_token); the page shows the owner API key once",
 		Raw:     "application/x-www-form-urlencoded", Handler: s.confirmSignupPage})
 }

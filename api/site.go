@@ -72,8 +72,8 @@ func (b *base) formRefused(c *gin.Context, p pages.Page, err error) {
 }
 
 func (s *Server) siteRoutes() {
-	s.add(route{Method: http.MethodGet, Path: pages.AssetsPrefix + ":file", Tag: "hosted pages", Public: true,
-		Summary: "The hosted pages' stylesheet and script", Raw: "text/css", Handler: gin.WrapH(pages.Assets())})
+	s.add(route{ID: "getAsset", Method: http.MethodGet, Path: pages.AssetsPrefix + ":file", Tag: "hosted pages", Public: true,
+		Summary: "The hosted pages' stylesheet and script", Raw: "text/css", RawAlt: []string{"text/javascript"}, Handler: gin.WrapH(pages.Assets())})
 	s.add(route{Method: http.MethodGet, Path: "/brand/:slug/logo", Tag: "hosted pages", Public: true, Limit: limitEventPage,
 		Summary: "A workspace's logo, as its pages, e-mails and live room show it", Raw: "image/png", Handler: s.publicLogo})
 }

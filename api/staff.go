@@ -21,10 +21,10 @@ type staffRequest struct {
 }
 
 func (s *rolesAPI) staffRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/staff", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
+	s.add(route{Query: []param{sessionIDParam}, Method: http.MethodGet, Path: "/v1/staff", Tag: "sessions", Action: authz.WorkspaceView, Paged: true,
 		Summary:  "Session staff: hosts, moderators and speakers (?session_id= narrows to one session's)",
 		Response: store.SessionStaff{}, Handler: listOf[store.SessionStaff](s.base, byParent("session_id"))})
-	s.add(route{Method: http.MethodPost, Path: "/v1/sessions/:id/staff", Tag: "sessions", Action: authz.SessionEdit,
+	s.add(route{ID: "addStaff", Method: http.MethodPost, Path: "/v1/sessions/:id/staff", Tag: "sessions", Action: authz.SessionEdit,
 		Summary: "Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once",
 		Request: staffRequest{}, Response: store.SessionStaff{}, Status: http.StatusCreated, Handler: s.addStaff})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/staff/:id", Tag: "sessions", Action: authz.SessionEdit,

@@ -18,7 +18,7 @@ import (
 const InvitationTTL = 7 * 24 * time.Hour
 
 type invitationRequest struct {
-	Email string `json:"email"`
+	Email string `json:"email" openapi:"required"`
 	Role  string `json:"role"`
 }
 
@@ -28,8 +28,8 @@ type invitationCreated struct {
 }
 
 type acceptRequest struct {
-	Token string `json:"token"`
-	Name  string `json:"name"`
+	Token string `json:"token" openapi:"required"`
+	Name  string `json:"name" openapi:"required"`
 }
 
 func (r *acceptRequest) validate() (err error) {
@@ -62,9 +62,9 @@ func (s *onboardingAPI) invitationRoutes() {
 		Summary: "List pending invitations", Response: store.Invitation{}, Handler: listOf[store.Invitation](s.base, fixed(store.PendingInvitations))})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/invitations/:id", Tag: "members", Action: authz.MemberInvite,
 		Summary: "Revoke a pending invitation", Status: http.StatusNoContent, Handler: s.revokeInvitation})
-	s.add(route{Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Limit: limitSignup,
+	s.add(route{ID: "acceptInvitation", Method: http.MethodPost, Path: "/v1/invitations/accept", Tag: "members", Public: true, Limit: limitSignup,
 		Summary: "Accept an invitation with its e-mailed token: joins the workspace and returns a first API key",
-		Request: acceptRequest{}, Response: session{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
+		Request: acceptRequest{}, Response: accessGranted{}, Status: http.StatusCreated, Handler: s.acceptInvitation})
 }
 
 func (s *onboardingAPI) invite(c *gin.Context) {
@@ -186,8 +186,8 @@ func (s *onboardingAPI) acceptInvitation(c *gin.Context) {
 // role, and returns the new member's first API key: the one way to accept, for the JSON
 // route and the invitation page. Refusals are problems (unknown, used, revoked, expired,
 // workspace deleted, team full, already a member).
-func (s *onboardingAPI) acceptInvitationToken(ctx context.Context, token, name string) (session, error) {
-	var out session
+func (s *onboardingAPI) acceptInvitationToken(ctx context.Context, token, name string) (accessGranted, error) {
+	var out accessGranted
 	err := store.InTx(ctx, s.db, func(ctx context.Context, tx bun.IDB) error {
 		inv, err := invitationByToken(ctx, tx, token)
 		if err != nil {
@@ -220,7 +220,7 @@ func (s *onboardingAPI) acceptInvitationToken(ctx context.Context, token, name s
 		return err
 	})
 	if err != nil {
-		return session{}, err
+		return accessGranted{}, err
 	}
 	s.log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	return out, nil

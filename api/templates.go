@@ -14,13 +14,13 @@ import (
 )
 
 type templateRequest struct {
-	Name string       `json:"name"`
-	Kind templateKind `json:"kind"`
+	Name string       `json:"name" openapi:"required"`
+	Kind templateKind `json:"kind" openapi:"required"`
 	// Language is the recipients' language the template is for ("en", "fr"); empty (the
 	// default) serves every language without a template of its own.
 	Language string `json:"language"`
-	Subject  string `json:"subject"`
-	Body     string `json:"body"`
+	Subject  string `json:"subject" openapi:"required"`
+	Body     string `json:"body" openapi:"required"`
 }
 
 type templateUpdate struct {
@@ -36,9 +36,6 @@ var templateRules = ownedRules{EditOwn: authz.TemplateEditOwn, EditOther: authz.
 // spellings follow_up_attended and follow_up_missed are accepted and stored as the
 // mailer's followup_attended and followup_missed.
 type templateKind string
-
-// Enum lists the kinds in the OpenAPI document.
-func (templateKind) Enum() []string { return mail.CustomKinds }
 
 const maxTemplateBody = 20000
 

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 	if fuzzWorker() {
 		os.Exit(m.Run())
 	}
-	os.Exit(runWithTemporal(m))
+	os.Exit(reportContractCoverage(runWithTemporal(m)))
 }
 
 // fuzzWorker reports a process in which the fuzzing engine runs a fuzz

@@ -38,7 +38,7 @@ func (h *harness) populate(name string) tenant {
 	tn.TemplateID = h.must(http.StatusCreated, "POST", "/v1/email-templates", owner.Key, templateBody).field(h.t, "id")
 	tn.WebhookID = h.must(http.StatusCreated, "POST", "/v1/webhooks", owner.Key,
 		map[string]any{"url": "https://hooks.example.com/" + strings.ToLower(name), "events": []string{"*"}}).field(h.t, "id")
-	h.must(http.StatusOK, "PUT", "/v1/workspace/logo", owner.Key, tinyPNG())
+	h.must(http.StatusOK, "PUT", "/v1/workspace/logo", owner.Key, tinyPNG(), "Content-Type", "image/png")
 
 	contact := "contact-" + strings.ToLower(store.NewSecret(4)) + "@example.com"
 	now := store.Now()

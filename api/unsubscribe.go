@@ -19,12 +19,12 @@ import (
 // link-preview robot changes nothing.
 
 func (s *registrationsAPI) unsubscribeRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/unsubscribe/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "unsubscribePage", Method: http.MethodGet, Path: "/unsubscribe/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
 		Summary: "The unsubscribe page of an e-mail's link: what stops, and a button to confirm", Raw: "text/html",
 		Handler: s.unsubscribePage})
-	s.add(route{Method: http.MethodPost, Path: "/unsubscribe/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
+	s.add(route{ID: "unsubscribe", Method: http.MethodPost, Path: "/unsubscribe/:secret", Tag: "hosted pages", Public: true, Limit: limitPersonalLink,
 		Summary: "Unsubscribe (RFC 8058 one-click, body List-Unsubscribe=One-Click, or the page's form): no more reminders, invitations or follow-ups from the workspace to the address",
-		Raw:     "text/html", Handler: s.unsubscribe})
+		Raw:     mediaForm, Handler: s.unsubscribe})
 }
 
 // unsubscribeTarget is the workspace and address a link's secret names, or nil when a

@@ -16,7 +16,7 @@ import (
 )
 
 type webhookRequest struct {
-	URL         string   `json:"url"`
+	URL         string   `json:"url" openapi:"required"`
 	Events      []string `json:"events"`
 	Description string   `json:"description"`
 }

@@ -26,7 +26,7 @@ type workspaceUpdate struct {
 }
 
 type companyPage struct {
-	Enabled *bool `json:"enabled"`
+	Enabled *bool `json:"enabled" openapi:"required"`
 }
 
 type settingsUpdate struct {

@@ -60,6 +60,11 @@ const (
 	ReactionsEnable     Action = "reactions.enable"
 	StageInvite         Action = "stage.invite"
 	ParticipantKick     Action = "participant.kick"
+
+	// DeckManage is **D**: uploading and deleting a session's slide decks (issue 15) prepares
+	// the session, like event.settings, so host rights only; in the room, moderators and
+	// speakers page through them (stage.control_media).
+	DeckManage Action = "deck.manage"
 )
 
 // Room actions (§4), apart from QuestionAnswer and StageInvite declared with the event ones.
@@ -144,6 +149,7 @@ var phrases = map[Action]string{
 	ReactionsEnable:     "turn reactions on or off",
 	StageInvite:         "invite people on stage",
 	ParticipantKick:     "remove participants from a session",
+	DeckManage:          "upload or delete slide decks",
 
 	RoomDashboard:                  "access the event dashboard",
 	RoomEventSettings:              "change event settings from the room",
@@ -192,7 +198,7 @@ func WorkspaceActions() []Action {
 	return out
 }
 
-// EventActions lists §3 in spec order.
+// EventActions lists §3 in spec order, then DeckManage.
 func EventActions() []Action {
 	out := make([]Action, len(eventMatrix))
 	for i, r := range eventMatrix {

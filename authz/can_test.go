@@ -39,6 +39,9 @@ func TestCanWorkspaceAndBilling(t *testing.T) {
 		{"admin cannot transfer ownership", Subject{Role: RoleAdmin, BillingContact: true}, OwnershipTransfer, false},
 		{"admin views audit log", Subject{Role: RoleAdmin}, AuditView, true},
 		{"member cannot view audit log", Subject{Role: RoleMember}, AuditView, false},
+		{"member on a contacts plan uploads decks", Subject{Role: RoleMember, Pricing: PricingContacts}, DeckManage, true},
+		{"licensed admin on a seats plan uploads decks", Subject{Role: RoleAdmin, Pricing: PricingSeats, HostLicence: true}, DeckManage, true},
+		{"unlicensed admin on a seats plan cannot upload decks", Subject{Role: RoleAdmin, Pricing: PricingSeats}, DeckManage, false},
 
 		{"unknown action refused to owner", Subject{Role: RoleOwner, Pricing: PricingContacts}, "workspace.launch_rockets", false},
 		{"empty action refused", Subject{Role: RoleOwner}, "", false},
@@ -173,8 +176,8 @@ func TestCatalogue(t *testing.T) {
 			seen[a] = true
 		}
 	}
-	// 30 + 2 additions, 16, 29; question.answer and stage.invite are shared by §3 and §4.
-	if got, want := len(seen), 32+16+29-2; got != want {
+	// 30 + 2 additions, 16 + 1 addition, 29; question.answer and stage.invite are shared by §3 and §4.
+	if got, want := len(seen), 32+17+29-2; got != want {
 		t.Errorf("distinct actions = %d, want %d", got, want)
 	}
 	if len(phrases) != len(seen) {

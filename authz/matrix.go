@@ -82,6 +82,8 @@ var eventMatrix = []eventRow{
 	{ReactionsEnable, allow, allow},
 	{StageInvite, allow, allow},
 	{ParticipantKick, allow, allow},
+
+	{DeckManage, allow, deny}, // **D** host rights only
 }
 
 // roomRow is a line of §4: what each session role may do in a live room.

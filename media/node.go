@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media/control"
+	"github.com/onairhq/onair/media/deckpages"
 	"github.com/onairhq/onair/media/hostctl"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
@@ -51,7 +52,8 @@ type Node struct {
 }
 
 // NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
-// (jointoken.SignalPath), the control API (/control/...) and /healthz.
+// (jointoken.SignalPath), the slides of decks on stage (deckpages.Path), the control API
+// (/control/...) and /healthz.
 func NewNode(p NodeParams) (*Node, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
@@ -60,8 +62,9 @@ func NewNode(p NodeParams) (*Node, error) {
 	if p.APIURL != "" {
 		sessions = hostctl.New(p.APIURL, p.Secret, nil)
 	}
+	pages := deckpages.New(deckpages.Params{Secret: p.Secret, DB: p.DB, Now: p.Now, Logger: p.Logger})
 	rooms, err := room.NewRooms(room.RoomsParams{Logger: p.Logger, Network: p.Network, DB: p.DB, Now: p.Now,
-		Recordings: p.Recordings, SessionControl: sessions})
+		Recordings: p.Recordings, SessionControl: sessions, DeckPages: pages.URL})
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +73,7 @@ func NewNode(p NodeParams) (*Node, error) {
 		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
 	mux.Handle("GET "+roompage.Path, roompage.Handler(roompage.Params{PublicURL: p.PublicURL}))
+	mux.Handle(deckpages.Pattern, pages)
 	mux.Handle("/control/", control.NewHandler(control.Params{
 		Rooms: rooms, Recordings: p.Recordings, Secret: p.Secret, Logger: p.Logger,
 	}))

@@ -157,5 +157,5 @@ type Recording struct {
 // RoomTables are the tables of room data, erased together with a session's content.
 func RoomTables() []any {
 	return []any{(*Attendance)(nil), (*ChatMessage)(nil), (*Question)(nil), (*Poll)(nil), (*PollVote)(nil),
-		(*RoomEvent)(nil), (*Recording)(nil)}
+		(*RoomEvent)(nil), (*Recording)(nil), (*Deck)(nil), (*DeckPage)(nil)}
 }

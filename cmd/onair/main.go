@@ -1,5 +1,6 @@
 // Command onair runs the webinar platform: `onair dev` for everything in one
-// process, or `onair api`, `onair worker`, `onair media` and `onair migrate` in production.
+// process, or `onair api`, `onair worker`, `onair media` and `onair migrate` in production;
+// `onair events …`, `onair sessions …` and the other groups of package cli drive the API.
 package main
 
 import (
@@ -8,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/onairhq/onair/cli"
 )
 
 const usage = `usage: onair <command>
@@ -19,10 +22,20 @@ commands:
   media     the live-room media service: SFU, signaling, control API (needs ONAIR_MEDIA_SECRET)
   migrate   apply store migrations to DATABASE_URL and exit
 
+  events, sessions, registrants, webhooks, recordings
+            the command line on the API: onair events list (onair events alone for help)
+
 Configuration comes from environment variables; see README.md.
 `
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cli.Handles(os.Args[1:]) {
+		code := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	if len(os.Args) != 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
@@ -35,8 +48,6 @@ func main() {
 		fmt.Fprintf(os.Stderr, "onair: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := run(ctx, loadConfig()); err != nil {
 		fmt.Fprintf(os.Stderr, "onair %s: %v\n", os.Args[1], err)
 		os.Exit(1)

@@ -54,6 +54,8 @@ type roomEvents struct {
 	showing     *wire.PresentationView
 	cta         *wire.CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts
+
+	deck *wire.DeckView // the deck page on stage: decks.go
 }
 
 type visit struct {
@@ -134,7 +136,7 @@ func (r *Room) snapshotLocked(p *Participant) wire.RoomFields {
 		}
 	}
 	f := wire.RoomFields{Chats: chats, Questions: qs, Polls: polls, Reactions: r.reactionsViewLocked(),
-		CTA: r.ev.cta, Presentation: r.ev.showing, Breakout: r.groupViewLocked(group), PrivateQuestions: r.ev.privateQs}
+		CTA: r.ev.cta, Presentation: r.ev.showing, Deck: r.deckViewLocked(), Breakout: r.groupViewLocked(group), PrivateQuestions: r.ev.privateQs}
 	if r.mayListPeopleLocked(p) {
 		list := r.participantsLocked()
 		f.Participants = &list

@@ -25,6 +25,10 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameStageRemove:       (*Room).removeFromStage,
 	wire.FramePresentationStart: (*Room).startPresentation,
 	wire.FramePresentationStop:  (*Room).stopPresentation,
+	wire.FrameDeckOpen:          (*Room).openDeck, // decks.go
+	wire.FrameDeckPage:          (*Room).pageDeck,
+	wire.FrameDeckClose:         (*Room).closeDeck,
+	wire.FrameDeckList:          (*Room).listDecks,
 
 	// Screen sharing (screen.go).
 	wire.FrameScreenStart: (*Room).startScreen,

@@ -13,7 +13,7 @@ import (
 // restore loads what a live room had said and shown from the store, for a room that reopens
 // on a join after this node lost it (a restart, a crash): the recent main-room chat, the
 // questions, the polls with their votes, the reactions, the on/off switches, the latest call
-// to action and the presentation on stage. Who was on stage, pending invitations and breakout
+// to action, the presentation and the deck page on stage. Who was on stage, pending invitations and breakout
 // groups are not restored: everyone comes back to the main room, publishing by their role,
 // and hosts invite again.
 func (r *Room) restore(ctx context.Context, db bun.IDB) error {
@@ -66,5 +66,7 @@ func (ev *roomEvents) replay(e store.RoomEvent) {
 		ev.showing = &wire.PresentationView{URL: e.Data["url"], Person: e.ActorID}
 	case store.RoomEventPresentationStop:
 		ev.showing = nil
+	case store.RoomEventDeckPage, store.RoomEventDeckClose:
+		ev.replayDeck(e)
 	}
 }

@@ -31,7 +31,8 @@ type roomParams struct {
 	Now       func() time.Time
 	// Recordings is where recordings go; nil: this node does not record.
 	Recordings *recording.Store
-	Control    SessionControl // hosts' go-live and end (host.go); nil: refused
+	Control    SessionControl                        // hosts' go-live and end (host.go); nil: refused
+	DeckPages  func(sessionID, deckID string) string // RoomsParams.DeckPages
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
@@ -43,6 +44,7 @@ type Room struct {
 	log        *slog.Logger
 	recordings *recording.Store
 	control    SessionControl
+	deckPages  func(sessionID, deckID string) string
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
@@ -56,7 +58,7 @@ type Room struct {
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
-		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control,
+		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control, deckPages: p.DeckPages,
 		people: map[string]*Participant{},
 		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}

@@ -28,6 +28,9 @@ type RoomsParams struct {
 	Recordings *recording.Store
 	// SessionControl takes hosts' go-live and end to the API (host.go); nil: refused.
 	SessionControl SessionControl
+	// DeckPages is the signed URL prefix of a deck's page images (media/deckpages); nil:
+	// deck frames carry no URL.
+	DeckPages func(sessionID, deckID string) string
 }
 
 // Rooms is every room on this node, keyed by session id (a room is pinned to one node).
@@ -38,6 +41,7 @@ type Rooms struct {
 	now        func() time.Time
 	recordings *recording.Store
 	control    SessionControl
+	deckPages  func(sessionID, deckID string) string
 
 	mu    sync.Mutex
 	rooms map[string]*Room
@@ -59,7 +63,7 @@ func NewRooms(p RoomsParams) (*Rooms, error) {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	return &Rooms{log: p.Logger, network: p.Network, db: p.DB, now: p.Now, recordings: p.Recordings, control: p.SessionControl,
+	return &Rooms{log: p.Logger, network: p.Network, db: p.DB, now: p.Now, recordings: p.Recordings, control: p.SessionControl, deckPages: p.DeckPages,
 		rooms: map[string]*Room{}, closedAt: map[string]time.Time{}, roleChanges: map[personKey]roleChange{}}, nil
 }
 
@@ -128,7 +132,7 @@ func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
 		r = newRoom(roomParams{SessionID: sessionID, Network: rs.network, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings,
-			Control: rs.control})
+			Control: rs.control, DeckPages: rs.deckPages})
 		rs.rooms[sessionID] = r
 	}
 	return r

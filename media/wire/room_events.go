@@ -122,6 +122,9 @@ type RoomFields struct {
 	Presentation *PresentationView `json:"presentation,omitempty"`
 	Breakout     *BreakoutView     `json:"breakout,omitempty"`
 	Breakouts    []BreakoutView    `json:"breakouts,omitempty"`
+	Deck         *DeckView         `json:"deck,omitempty"` // decks.go
+	Decks        []DeckView        `json:"decks,omitempty"`
+	Page         int               `json:"page,omitempty"` // deck.open, deck.page
 	// Participants is a pointer so an allowed but empty list is still sent.
 	Participants *[]ParticipantInfo `json:"participants,omitempty"`
 	Running      *bool              `json:"running,omitempty"` // breakouts: the groups are running

@@ -12,6 +12,7 @@ import { Tiles } from './tiles.js';
 import { ScreenShare } from './screen.js';
 import { HostControls } from './host.js';
 import { Breakout } from './breakout.js';
+import { Deck } from './deck.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -60,6 +61,7 @@ class RoomPage {
     this.host = new HostControls({ ...deps, ...page });
     this.tiles = new Tiles({ box: $('videos'), nameOf: (p) => this.nameOf(p) });
     this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
+    this.deck = new Deck(deps);
     this.bindControls();
   }
 
@@ -102,11 +104,12 @@ class RoomPage {
     document.body.dataset.state = 'joined';
     document.body.dataset.live = String(!!f.live);
     this.panels.snapshot(f);
+    this.deck.joined(f);
     this.applyRole();
     if (f.participants) this.showPeople(f.participants);
     this.polls.snapshot(f);
     this.polls.showCTA(f.cta);
-    this.showPresentation(f.presentation);
+    this.staff.showPresentation(f.presentation);
     this.staff.showBreakouts(f.breakouts || [], !!f.running);
     this.breakout.showGroups(f.breakouts || [], !!f.running);
     this.breakout.show(f.breakout);
@@ -147,7 +150,7 @@ class RoomPage {
       case 'poll': return this.polls.show(f.poll);
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
-      case 'presentation': return this.showPresentation(f.presentation);
+      case 'presentation': return this.staff.showPresentation(f.presentation);
       case 'breakouts':
         this.breakout.showGroups(f.breakouts || [], !!f.running);
         return this.staff.showBreakouts(f.breakouts || [], !!f.running);
@@ -156,6 +159,7 @@ class RoomPage {
         return this.status(f.breakout ? t('breakout.in', { Name: f.breakout.name }) : t('breakout.back'));
       case 'recording': return this.showRecording(f.recording);
       case 'screens': return this.showScreens(f.screens);
+      case 'deck': case 'decks': return this.deck.frame(f);
     }
   }
 
@@ -216,6 +220,7 @@ class RoomPage {
     this.polls.setRights();
     this.panels.setRights();
     this.staff.setRights();
+    this.deck.setRights();
     if ($('tab-manage').hidden && $('tab-manage').getAttribute('aria-selected') === 'true') this.panels.selectTab($('tab-chat'));
     $('rec-toggle').hidden = !can(this.me, 'room.record');
     $('publisher').hidden = !this.mayPublish();
@@ -371,21 +376,6 @@ class RoomPage {
     this.stopPublishing();
     this.onStage.clear();
     this.renderStage();
-  }
-
-  // showPresentation links what is presented on stage (slides or a video); http(s) only.
-  showPresentation(p) {
-    const box = $('presentation');
-    const ok = p && /^https?:\/\//i.test(p.url || '');
-    box.hidden = !ok;
-    this.staff.showPresentation(ok);
-    if (!ok) return;
-    const a = document.createElement('a');
-    a.href = p.url;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    a.textContent = t('presentation.open');
-    box.replaceChildren(t('presentation.shown'), a);
   }
 
   showWho() {

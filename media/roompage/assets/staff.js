@@ -15,7 +15,7 @@ export class StaffTools {
     this.people = people;
     this.groups = [];
     this.running = false;
-    this.presenting = false;
+    this.presentation = null; // what is presented on stage (a presentation frame's)
     this.bindForm('cta-form', () => ({ type: 'cta.send', text: $('cta-text').value.trim(), url: $('cta-url').value.trim() }));
     this.bindForm('presentation-form', () => ({ type: 'presentation.start', url: $('presentation-url').value.trim() }));
     this.bindForm('breakout-form', () => ({ type: 'breakout.create', names: $('breakout-names').value.split('\n').map((s) => s.trim()).filter(Boolean) }));
@@ -42,12 +42,20 @@ export class StaffTools {
     $('presentation-form').hidden = !present;
     $('breakout-box').hidden = !breakouts;
     $('tab-manage').hidden = !(cta || present || breakouts);
-    this.showPresentation(this.presenting);
+    this.showPresentation(this.presentation);
   }
 
-  showPresentation(presenting) {
-    this.presenting = !!presenting;
-    $('presentation-stop').hidden = !(this.presenting && can(this.me(), 'stage.remove_presentation'));
+  // showPresentation links what is presented on stage (slides or a video; http(s) only) and
+  // offers those allowed to stop it.
+  showPresentation(p) {
+    const ok = !!p && /^https?:\/\//i.test(p.url || '');
+    this.presentation = ok ? p : null;
+    $('presentation-stop').hidden = !(ok && can(this.me(), 'stage.remove_presentation'));
+    const box = $('presentation');
+    box.hidden = !ok;
+    if (!ok) return;
+    const a = el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', text: t('presentation.open') });
+    box.replaceChildren(t('presentation.shown'), a);
   }
 
   // showBreakouts lists the groups with their members and offers what comes next.
