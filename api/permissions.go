@@ -42,10 +42,14 @@ type permissionDecision struct {
 // their own or a teammate's: the team list already shows everyone's role and
 // licence, which is all a decision depends on (spec §2 workspace.view).
 func (s *Server) permissionRoutes() {
-	s.add(route{Method: http.MethodGet, Path: "/v1/permissions", Tag: "members", Action: authz.WorkspaceView,
+	s.add(route{Method: http.MethodGet, Path: "/v1/permissions", ID: "getPermissionMatrix", Tag: "members", Action: authz.WorkspaceView,
 		Summary:  "The permission matrix as data: workspace roles, event rights and live-room session roles",
 		Response: permissionMatrix{}, Handler: s.permissionMatrix})
-	s.add(route{Method: http.MethodGet, Path: "/v1/permissions/explain", Tag: "members", Action: authz.WorkspaceView,
+	s.add(route{Method: http.MethodGet, Path: "/v1/permissions/explain", ID: "explainPermissions", Tag: "members", Action: authz.WorkspaceView,
+		Query: []param{{Name: "action", Description: "the action to decide, e.g. session.start_stop (every action without it)"},
+			{Name: "member", Description: "the member's id (yourself without it)"},
+			{Name: "session_role", Description: "the live-room role room actions are decided for (the member's own without it)", Enum: enumValues("SessionRole")},
+			{Name: "on_stage", Description: "whether that person is on stage", Enum: []string{"true", "false"}}},
 		Summary: "Whether a member (?member=, yourself by default) may do ?action= (every action without it), and why; " +
 			"room actions are decided for ?session_role= (host, moderator, speaker, participant; by default the member's own) and ?on_stage=",
 		Response: permissionExplanation{}, Handler: s.explainPermission})

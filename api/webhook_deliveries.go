@@ -16,7 +16,7 @@ import (
 
 // webhookRedeliverSince asks for every event since a time (RFC 3339) to be sent again.
 type webhookRedeliverSince struct {
-	Since string `json:"since"`
+	Since string `json:"since" openapi:"required"`
 }
 
 // webhookRedelivered says how many deliveries a redelivery queued.
@@ -37,17 +37,18 @@ var webhookDeliveryStatuses = []string{store.WebhookPending, store.WebhookDelive
 func (s *webhooksAPI) deliveryRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks/:id/deliveries", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
 		Summary:  "List an endpoint's deliveries, oldest first (status, attempts, response code, latency, next attempt); ?status= narrows",
+		Query:    []param{{Name: "status", Description: "only the deliveries in this state", Enum: webhookDeliveryStatuses}},
 		Response: store.WebhookDelivery{}, Handler: listOf[store.WebhookDelivery](s.base, s.deliveriesOf)})
-	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/deliveries/:delivery_id/redeliver", Tag: "integrations", Action: authz.IntegrationsManage,
+	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/deliveries/:delivery_id/redeliver", ID: "redeliverWebhookDelivery", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary:  "Send the event of one delivery again, after the endpoint's queued ones",
 		Response: store.WebhookDelivery{}, Status: http.StatusAccepted, Handler: s.redeliverOne})
-	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/redeliver", Tag: "integrations", Action: authz.IntegrationsManage,
+	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/redeliver", ID: "redeliverWebhookEvents", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary: "Send again, in order, every event since a time that the endpoint subscribes to (at most 10,000)",
 		Request: webhookRedeliverSince{}, Response: webhookRedelivered{}, Status: http.StatusAccepted, Handler: s.redeliverSince})
-	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/test", Tag: "integrations", Action: authz.IntegrationsManage,
+	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/test", ID: "testWebhook", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary:  "Send a webhook.test event to the endpoint",
 		Response: store.WebhookDelivery{}, Status: http.StatusAccepted, Handler: s.testWebhook})
-	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/rotate-secret", Tag: "integrations", Action: authz.IntegrationsManage, SecretResponse: true,
+	s.add(route{Method: http.MethodPost, Path: "/v1/webhooks/:id/rotate-secret", ID: "rotateWebhookSecret", Tag: "integrations", Action: authz.IntegrationsManage, SecretResponse: true,
 		Summary:  "Give the endpoint a new signing secret (shown once); deliveries carry signatures with both secrets for 24 hours",
 		Response: webhookSecretRotated{}, Handler: s.rotateSecret})
 }

@@ -17,7 +17,7 @@ import (
 
 type webhookRequest struct {
 	URL         string   `json:"url" openapi:"required"`
-	Events      []string `json:"events"`
+	Events      []string `json:"events" openapi:"required"`
 	Description string   `json:"description"`
 }
 
