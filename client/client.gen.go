@@ -2050,10 +2050,10 @@ type WebhookTestData struct {
 
 // WebhookUpdate defines model for WebhookUpdate.
 type WebhookUpdate struct {
-	Description *string       `json:"description,omitempty"`
-	Enabled     *bool         `json:"enabled,omitempty"`
-	Events      *WebhookEvent `json:"events,omitempty"`
-	Url         *string       `json:"url,omitempty"`
+	Description *string         `json:"description,omitempty"`
+	Enabled     *bool           `json:"enabled,omitempty"`
+	Events      *[]WebhookEvent `json:"events,omitempty"`
+	Url         *string         `json:"url,omitempty"`
 }
 
 // Workspace defines model for Workspace.
