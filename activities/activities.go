@@ -39,4 +39,7 @@ type Activities struct {
 	// Webhooks is where webhook deliveries may connect; the delivery relay
 	// sends through Webhooks.Client(), whose dialer re-checks every address.
 	Webhooks outbound.Policy
+	// WebhookRetry paces the retries of failing webhook endpoints (zero values:
+	// DefaultWebhookRetry).
+	WebhookRetry WebhookRetry
 }

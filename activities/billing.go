@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // providerError makes the provider's final refusals non-retryable; anything
@@ -143,22 +145,44 @@ func (a *Activities) SaveBillingState(ctx context.Context, in SaveBillingStateIn
 	if err != nil {
 		return err
 	}
+	before := webhookevents.Subscription{Plan: ws.Plan, Status: acc.Status, Seats: acc.Seats, PeriodEnd: acc.CurrentPeriodEnd,
+		CancelAtPeriodEnd: acc.CancelAtPeriodEnd}
 	acc.SubscriptionID, acc.Status, acc.Seats, acc.PendingPlan = in.SubscriptionID, in.Status, in.Seats, in.PendingPlan
 	acc.CancelAtPeriodEnd, acc.CurrentPeriodEnd, acc.DunningSince = in.CancelAtPeriodEnd, timePtr(in.CurrentPeriodEnd), timePtr(in.DunningSince)
-	if err := store.SaveBillingAccount(ctx, a.DB, acc); err != nil {
-		return err
-	}
-	if ws.Plan != in.Plan {
-		oldPlan := ws.Plan
-		ws.Plan = in.Plan
-		if err := store.TouchWorkspace(ctx, a.DB, ws, "plan"); err != nil {
+	after := webhookevents.Subscription{Plan: in.Plan, Status: acc.Status, Seats: acc.Seats, PeriodEnd: acc.CurrentPeriodEnd,
+		CancelAtPeriodEnd: acc.CancelAtPeriodEnd}
+	oldPlan := ws.Plan
+	ws.Plan = in.Plan
+	// The state, and the subscription.updated event when what it reports changed, commit together.
+	err = store.InTx(ctx, a.DB, func(ctx context.Context, tx bun.IDB) error {
+		if err := store.SaveBillingAccount(ctx, tx, acc); err != nil {
 			return err
 		}
+		if oldPlan != in.Plan {
+			if err := store.TouchWorkspace(ctx, tx, ws, "plan"); err != nil {
+				return err
+			}
+		}
+		if subscriptionChanged(before, after) {
+			return store.EmitWebhookEvent(ctx, tx, ws.ID, webhookevents.SubscriptionUpdated, after)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if oldPlan != in.Plan {
 		a.Log.Info("workspace plan changed", "workspace", ws.ID, "plan", in.Plan)
 		// Host rights follow the pricing model (spec §1): carry the change into the live rooms.
 		liveroles.New(a.DB, a.Media, a.Log).PlanChanged(ctx, ws, oldPlan)
 	}
 	return nil
+}
+
+// subscriptionChanged reports whether anything a subscription.updated event shows changed.
+func subscriptionChanged(a, b webhookevents.Subscription) bool {
+	samePeriod := (a.PeriodEnd == nil) == (b.PeriodEnd == nil) && (a.PeriodEnd == nil || a.PeriodEnd.Equal(*b.PeriodEnd))
+	return a.Plan != b.Plan || a.Status != b.Status || a.Seats != b.Seats || a.CancelAtPeriodEnd != b.CancelAtPeriodEnd || !samePeriod
 }
 
 func timePtr(t time.Time) *time.Time {

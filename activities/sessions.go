@@ -119,6 +119,12 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 		for i := range page {
 			ids[i] = page[i].ID
 		}
+		if in.FollowUp != "" {
+			// After the live, each registrant's attendance.summary goes with their follow-up.
+			if err := store.EmitAttendanceSummaries(ctx, a.DB, m.ws.ID, in.SessionID, page, in.FollowUp == FollowUpAttended); err != nil {
+				return res, err
+			}
+		}
 		claimed, err := store.ClaimDeliveries(ctx, a.DB, m.ws.ID, in.SessionID, in.DeliveryKind, ids)
 		if err != nil {
 			return res, err

@@ -26,9 +26,14 @@ func (h *harness) badQueriesAndURLs(t *testing.T, tn tenant, ops []documentedOp)
 			if !op.Paged {
 				continue
 			}
+			path := op.Path
+			if op.HasID() { // a list under an object: the endpoint's deliveries
+				id, _ := tn.objectFor(op.Path)
+				path = op.WithID(id)
+			}
 			for _, q := range badQueries {
 				h.sub(t, op.Path+"?"+q.query[:min(len(q.query), 20)], func(t *testing.T) {
-					wantProblem(t, h.call("GET", op.Path+"?"+q.query, tn.Owner.Key, nil), http.StatusBadRequest, q.field)
+					wantProblem(t, h.call("GET", path+"?"+q.query, tn.Owner.Key, nil), http.StatusBadRequest, q.field)
 				})
 			}
 		}

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/webhookevents"
 	"github.com/onairhq/onair/workflows/contract"
 )
 
@@ -64,6 +66,9 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 		if err := store.RecordBillingEvent(ctx, tx, &store.BillingEvent{ID: ev.ID, WorkspaceID: ws.ID, Type: ev.Type}); err != nil {
 			return err
 		}
+		if err := emitInvoiceEvent(ctx, tx, ws.ID, ev); err != nil {
+			return err
+		}
 		return s.signalSubscription(ctx, ws, acc, ev)
 	})
 	switch {
@@ -83,4 +88,17 @@ func (s *billingAPI) signalSubscription(ctx context.Context, ws *store.Workspace
 	return s.lifecycle.signalWithStart(ctx, s.subscriptionStart(ws), contract.StripeEventSignal, ev,
 		contract.SubscriptionWorkflow, contract.SubscriptionInput{
 			WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID})
+}
+
+// invoiceEvents are the provider's invoice events an outbound webhook reports.
+var invoiceEvents = map[string]string{"invoice.paid": webhookevents.InvoicePaid, "invoice.payment_failed": webhookevents.InvoicePaymentFailed}
+
+// emitInvoiceEvent queues invoice.paid or invoice.payment_failed with the provider's event.
+func emitInvoiceEvent(ctx context.Context, tx bun.IDB, ws string, ev billing.Event) error {
+	typ, ok := invoiceEvents[ev.Type]
+	if !ok {
+		return nil
+	}
+	return store.EmitWebhookEvent(ctx, tx, ws, typ, webhookevents.Invoice{ID: ev.InvoiceID, SubscriptionID: ev.SubscriptionID,
+		Status: strings.TrimPrefix(ev.Type, "invoice.")})
 }

@@ -150,17 +150,26 @@ func TestCursorPagination(t *testing.T) {
 	if got := h.walk(owner, "/v1/members", 2); !slices.Equal(got, want) {
 		t.Fatalf("pages of members: %v, want %v", got, want)
 	}
+	// A list under an object (an endpoint's deliveries) walks the list of a test endpoint.
+	hook := h.must(http.StatusCreated, "POST", "/v1/webhooks", owner.Key, map[string]any{"url": "https://hooks.example.com/pages", "events": []string{"*"}}).field(t, "id")
+	for range 3 {
+		h.must(http.StatusAccepted, "POST", "/v1/webhooks/"+hook+"/test", owner.Key, nil)
+	}
 	for _, op := range h.documentedOps() {
 		if !op.Paged || op.Method != "GET" {
 			continue
 		}
+		path := op.Path
+		if op.HasID() {
+			path = op.WithID(hook)
+		}
 		var all struct{ Data []struct{ ID string } }
-		h.must(http.StatusOK, "GET", op.Path+"?limit=200", owner.Key, nil).json(t, &all)
+		h.must(http.StatusOK, "GET", path+"?limit=200", owner.Key, nil).json(t, &all)
 		var ids []string
 		for _, row := range all.Data {
 			ids = append(ids, row.ID)
 		}
-		if got := h.walk(owner, op.Path, 2); !slices.Equal(got, ids) {
+		if got := h.walk(owner, path, 2); !slices.Equal(got, ids) {
 			t.Errorf("pages of %s: %v, want %v", op.Path, got, ids)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/onairhq/onair/workflows/contract"
 )
 
-// relayKicker wakes the worker-side delivery relay after a transaction queued
-// e-mails. Kicks coalesce: at most one signal is in flight, and a kick that
+// relayKicker wakes a worker-side relay (the e-mail one, or the webhook one)
+// after a transaction queued work for it. Kicks coalesce: at most one signal is in flight, and a kick that
 // arrives meanwhile sends exactly one more once it returns, so a burst of
 // registrations costs a few signals while every commit is followed by a
 // signal sent after it. The relay's periodic sweep covers a lost signal.
@@ -24,14 +24,34 @@ type relayKicker struct {
 	temporal client.Client
 	queue    string
 	log      *slog.Logger
+	relay    relayTarget
 
 	mu              sync.Mutex
 	inFlight, again bool
 	traces          []map[string]string // of the kicks the next signal answers
 }
 
+// relayTarget is the relay workflow a kicker signals (with start).
+type relayTarget struct {
+	id, signal, workflow, summary, lost string
+	input                               any
+}
+
 func newRelayKicker(c client.Client, queue string, log *slog.Logger) *relayKicker {
-	return &relayKicker{temporal: c, queue: queue, log: log}
+	return &relayKicker{temporal: c, queue: queue, log: log, relay: relayTarget{
+		id: contract.DeliveryRelayWorkflowID(queue), signal: contract.RelayKickSignal, workflow: contract.DeliveryRelayWorkflow,
+		summary: "Sends queued confirmation e-mails", lost: "delivery relay not signalled; its sweep will pick the e-mails up",
+		input: contract.DeliveryRelayInput{},
+	}}
+}
+
+// newWebhookKicker wakes the webhook relay after a request queued events.
+func newWebhookKicker(c client.Client, queue string, log *slog.Logger) *relayKicker {
+	return &relayKicker{temporal: c, queue: queue, log: log, relay: relayTarget{
+		id: contract.WebhookRelayWorkflowID(queue), signal: contract.WebhookKickSignal, workflow: contract.WebhookRelayWorkflow,
+		summary: "Delivers queued webhook events", lost: "webhook relay not signalled; its sweep will pick the events up",
+		input: contract.WebhookRelayInput{},
+	}}
 }
 
 // kick is called after a commit that queued e-mails, with the request's context.
@@ -64,15 +84,15 @@ func (k *relayKicker) signal() {
 			ctx = tracing.ContextWithRemote(ctx, kick.Traces[0])
 		}
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := k.temporal.SignalWithStartWorkflow(ctx, contract.DeliveryRelayWorkflowID(k.queue), contract.RelayKickSignal, kick,
+		_, err := k.temporal.SignalWithStartWorkflow(ctx, k.relay.id, k.relay.signal, kick,
 			client.StartWorkflowOptions{
-				ID: contract.DeliveryRelayWorkflowID(k.queue), TaskQueue: k.queue,
+				ID: k.relay.id, TaskQueue: k.queue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-				StaticSummary:            "Sends queued confirmation e-mails",
-			}, contract.DeliveryRelayWorkflow, contract.DeliveryRelayInput{})
+				StaticSummary:            k.relay.summary,
+			}, k.relay.workflow, k.relay.input)
 		cancel()
 		if err != nil {
-			k.log.Warn("delivery relay not signalled; its sweep will pick the e-mails up", "err", err)
+			k.log.Warn(k.relay.lost, "err", err)
 		}
 		k.mu.Lock()
 		if !k.again {

@@ -103,6 +103,7 @@ type webhooksAPI struct {
 	*base
 	policy outbound.Policy
 	keys   store.LinkKey // derives the endpoints' signing secrets
+	hooks  *relayKicker  // wakes the webhook relay
 }
 
 // wireHandlers builds the resources' handler structs, each with only what it uses.
@@ -118,5 +119,6 @@ func (s *Server) wireHandlers(p Params) {
 	s.roles = &rolesAPI{base: s.base, liveRoles: liveroles.New(p.DB, p.Media, p.Log), relay: relay}
 	s.registrations = &registrationsAPI{base: s.base, relay: relay, linkKey: p.LinkKey}
 	s.onboarding = &onboardingAPI{base: s.base, mail: p.Mail, baseURL: p.BaseURL, defaultPlan: p.DefaultPlan}
-	s.webhooks = &webhooksAPI{base: s.base, policy: p.Webhooks, keys: p.LinkKey}
+	s.hooks = newWebhookKicker(p.Temporal, p.TaskQueue, p.Log)
+	s.webhooks = &webhooksAPI{base: s.base, policy: p.Webhooks, keys: p.LinkKey, hooks: s.hooks}
 }

@@ -18,6 +18,9 @@ type openAPIDoc struct {
 	Paths      map[string]map[string]operation `json:"paths"`
 	Components map[string]any                  `json:"components"`
 	Security   []map[string][]string           `json:"security"`
+	// XWebhooks documents the outbound webhook events (openapi_webhooks.go), in the
+	// shape of OpenAPI 3.1's webhooks, which 3.0 names only as an extension.
+	XWebhooks map[string]map[string]operation `json:"x-webhooks"`
 }
 
 type operation struct {
@@ -56,6 +59,7 @@ func (s *Server) openAPI() openAPIDoc {
 		}
 		doc.Paths[path][strings.ToLower(r.Method)] = r.operation(params, c)
 	}
+	doc.XWebhooks = webhooksDoc(c)
 	doc.Components = map[string]any{
 		"securitySchemes": map[string]any{"apiKey": map[string]any{"type": "http", "scheme": "bearer"}},
 		"schemas":         c.schemas,

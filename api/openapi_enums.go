@@ -7,6 +7,7 @@ import (
 	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // namedEnum is a closed list of words the API speaks, published as a component schema
@@ -34,7 +35,7 @@ func withDefault(values func() []string) func() []string {
 
 var documentedEnums = []namedEnum{
 	{name: "Role", description: "a workspace role", values: words(store.RoleOwner, store.RoleAdmin, store.RoleMember),
-		fields: []enumField{{store.Membership{}, "role"}, {store.Invitation{}, "role"}}},
+		fields: []enumField{{store.Membership{}, "role"}, {store.Invitation{}, "role"}, {permissionExplanation{}, "role"}}},
 	{name: "SessionStatus", description: "a session's place in its lifecycle",
 		values: words(store.SessionScheduled, store.SessionOpen, store.SessionLive, store.SessionEnded,
 			store.SessionProcessed, store.SessionProcessingFailed, store.SessionCancelled),
@@ -48,7 +49,7 @@ var documentedEnums = []namedEnum{
 		fields: []enumField{{store.SessionStaff{}, "role"}, {staffRequest{}, "role"}}},
 	{name: "SessionRole", description: "a person's role in a live room",
 		values: words(string(authz.SessionHost), string(authz.SessionModerator), string(authz.SessionSpeaker), string(authz.SessionParticipant)),
-		fields: []enumField{{joinToken{}, "role"}}},
+		fields: []enumField{{joinToken{}, "role"}, {permissionExplanation{}, "session_role"}}},
 	{name: "ImportStatus", description: "a CSV import's progress",
 		values: words(store.ImportRunning, store.ImportCompleted, store.ImportCancelled, store.ImportFailed),
 		fields: []enumField{{store.RegistrantImport{}, "status"}}},
@@ -59,6 +60,15 @@ var documentedEnums = []namedEnum{
 		fields: []enumField{{store.CustomAttribute{}, "type"}, {attributeRequest{}, "type"}, {publicField{}, "type"}}},
 	{name: "AuditOutcome", description: "whether authz granted or refused an action", values: words(store.OutcomeGranted, store.OutcomeDenied),
 		fields: []enumField{{store.AuditEntry{}, "outcome"}}},
+	{name: "WebhookEvent", description: "an event a webhook endpoint can subscribe to (* for all); x-webhooks describes each",
+		values: func() []string { return append([]string{webhookevents.All}, webhookevents.Types()...) },
+		fields: []enumField{{store.WebhookEndpoint{}, "events"}, {webhookRequest{}, "events"}, {webhookUpdate{}, "events"}}},
+	{name: "WebhookDeliveryStatus", description: "where a webhook delivery stands: waiting for its turn or a retry, answered with a 2xx, or given up on when its endpoint was disabled",
+		values: words(store.WebhookPending, store.WebhookDelivered, store.WebhookFailed),
+		fields: []enumField{{store.WebhookDelivery{}, "status"}}},
+	{name: "EventRights", description: "the event permissions a team member has (host or moderator rights)",
+		values: words(string(authz.RightsHost), string(authz.RightsModerator)),
+		fields: []enumField{{permissionExplanation{}, "event_rights"}}},
 	{name: "Language", description: "a language pages and e-mails are written in", values: locale.Supported,
 		fields: []enumField{{store.Workspace{}, "language"}, {joinToken{}, "language"}}},
 	{name: "LanguageOrDefault", description: "a language pages and e-mails are written in; empty follows the workspace's (events) or serves every language (templates)",

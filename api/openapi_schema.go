@@ -192,7 +192,7 @@ func (c *components) fieldSchema(owner reflect.Type, f reflect.StructField, name
 	s := c.schemaOf(f.Type, role)
 	if e := enumOf(owner, name); e != nil {
 		s = map[string]any{"$ref": "#/components/schemas/" + e.name}
-		if f.Type.Kind() == reflect.Slice {
+		if t := f.Type; t.Kind() == reflect.Slice || (t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Slice) {
 			s = map[string]any{"type": "array", "items": s}
 		}
 	}

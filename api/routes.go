@@ -52,7 +52,7 @@ func (s *Server) add(r route) {
 	if r.Status == 0 {
 		r.Status = http.StatusOK
 	}
-	handlers := []gin.HandlerFunc{}
+	handlers := []gin.HandlerFunc{s.kickWebhooks}
 	if r.Limit != unlimited {
 		handlers = append(handlers, s.limits.handler(r.Limit))
 	}
@@ -77,4 +77,16 @@ func requireID(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// kickWebhooks lets the store flag a request that queued webhook events (in
+// whichever store function reports the change) and, once the handler returned
+// and its transaction committed, wakes the webhook relay.
+func (s *Server) kickWebhooks(c *gin.Context) {
+	ctx, queued := store.NoticeWebhookEvents(c.Request.Context())
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+	if queued.Load() {
+		s.hooks.kick(c.Request.Context())
+	}
 }

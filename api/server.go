@@ -96,6 +96,8 @@ type Server struct {
 	registrations *registrationsAPI
 	onboarding    *onboardingAPI
 	webhooks      *webhooksAPI
+	// hooks wakes the webhook relay after a request queued events (kickWebhooks).
+	hooks *relayKicker
 }
 
 // New builds the router.
@@ -158,6 +160,7 @@ func (s *Server) register() {
 	s.apiKeyRoutes()
 	s.workspace.workspaceRoutes()
 	s.roles.memberRoutes()
+	s.permissionRoutes()
 	s.onboarding.invitationRoutes()
 	s.attributeRoutes()
 	s.templateRoutes()

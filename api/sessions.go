@@ -186,14 +186,14 @@ func (s *eventsAPI) createSession(c *gin.Context) {
 		ID: store.NewID("ses"), WorkspaceID: ws.ID, EventID: ev.ID, StartsAt: req.start, DurationMinutes: req.DurationMinutes,
 		Timezone: req.Timezone, Status: store.SessionScheduled, Capacity: sessionCapacity(ws, ev), CreatedAt: t, UpdatedAt: t,
 	}
-	if err := store.Insert(ctx, s.db, ses); err != nil {
+	if err := store.ScheduleSession(ctx, s.db, ses); err != nil {
 		fail(c, err)
 		return
 	}
 	auditObject(c, "session", ses.ID)
 	if err := s.lifecycle.startSession(ctx, ws, ev, ses); err != nil {
 		s.log.Error("session workflow not started", "workspace", ws.ID, "session", ses.ID, "err", err)
-		_ = store.Delete[store.Session](context.WithoutCancel(ctx), s.db, ws.ID, ses.ID)
+		_ = store.UnscheduleSession(context.WithoutCancel(ctx), s.db, ws.ID, ses.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the session; nothing was created"))
 		return
 	}

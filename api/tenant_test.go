@@ -75,6 +75,9 @@ func (tn tenant) objectFor(path string) (string, bool) {
 		"/v1/email-templates/{id}": tn.TemplateID,
 		"/v1/webhooks/{id}":        tn.WebhookID,
 	}[path]
+	if !ok && strings.HasPrefix(path, "/v1/webhooks/{id}/") {
+		id, ok = tn.WebhookID, true // its deliveries, redelivery, test event and secret
+	}
 	if !ok {
 		id, ok = tn.eventObjectFor(path)
 	}

@@ -5,37 +5,35 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/webhookevents"
 )
 
 type webhookRequest struct {
 	URL         string   `json:"url" openapi:"required"`
-	Events      []string `json:"events"`
+	Events      []string `json:"events" openapi:"required"`
 	Description string   `json:"description"`
 }
 
-// webhookUpdate changes the fields it names.
+// webhookUpdate changes the fields it names. Enabling a disabled endpoint
+// sends it, in order, every event it missed.
 type webhookUpdate struct {
 	URL         *string   `json:"url"`
 	Events      *[]string `json:"events"`
 	Description *string   `json:"description"`
+	Enabled     *bool     `json:"enabled"`
 }
 
 // webhookCreated shows the signing secret once, at creation.
 type webhookCreated struct {
 	store.WebhookEndpoint
 	Secret string `json:"secret"`
-}
-
-// webhookEvents are the events an endpoint can subscribe to ("*" for all).
-var webhookEvents = []string{
-	"*", "registrant.created", "registrant.updated", "session.scheduled", "session.started",
-	"session.ended", "session.cancelled", "recording.ready", "member.joined",
 }
 
 const maxWebhooksPerWorkspace = 20
@@ -56,8 +54,8 @@ func webhookEventList(events []string) ([]string, error) {
 		return nil, badInput("events", `events lists at least one event, or "*" for all`)
 	}
 	for _, e := range events {
-		if !slices.Contains(webhookEvents, e) {
-			return nil, badInput("events", "unknown event "+e)
+		if e != webhookevents.All && !webhookevents.Known(e) {
+			return nil, badInput("events", "unknown event "+e+"; the events are "+strings.Join(webhookevents.Types(), ", ")+` or "*" for all`)
 		}
 	}
 	return slices.Compact(slices.Sorted(slices.Values(events))), nil
@@ -84,8 +82,8 @@ func (s *webhooksAPI) checkWebhookURL(ctx context.Context, raw string) error {
 	return nil
 }
 
-// Outbound webhooks are the first integration of the App Marketplace; they are
-// stored now and delivered by a later issue.
+// Outbound webhooks are the first integration of the App Marketplace: the
+// events of webhookevents, delivered by the webhook relay (workflows/webhook_relay.go).
 func (s *webhooksAPI) webhookRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/webhooks", Tag: "integrations", Action: authz.IntegrationsOpen, Paged: true,
 		Summary: "List outbound webhook endpoints", Response: store.WebhookEndpoint{}, Handler: listOf[store.WebhookEndpoint](s.base, nil)})
@@ -93,10 +91,11 @@ func (s *webhooksAPI) webhookRoutes() {
 		Summary: "Add an outbound webhook endpoint (the signing secret is shown once)",
 		Request: webhookRequest{}, Response: webhookCreated{}, Status: http.StatusCreated, Handler: s.createWebhook})
 	s.add(route{Method: http.MethodPatch, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,
-		Summary: "Change an outbound webhook endpoint's URL, events or description",
+		Summary: "Change an outbound webhook endpoint's URL, events or description, or disable or enable it (enabling sends what it missed)",
 		Request: webhookUpdate{}, Response: store.WebhookEndpoint{}, Handler: s.updateWebhook})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/webhooks/:id", Tag: "integrations", Action: authz.IntegrationsManage,
 		Summary: "Remove an outbound webhook endpoint", Status: http.StatusNoContent, Handler: s.deleteWebhook})
+	s.deliveryRoutes()
 }
 
 func (s *webhooksAPI) createWebhook(c *gin.Context) {
@@ -122,7 +121,7 @@ func (s *webhooksAPI) createWebhook(c *gin.Context) {
 	}
 	w := &store.WebhookEndpoint{
 		ID: store.NewID("wh"), WorkspaceID: p.Workspace.ID, URL: req.URL, Events: req.Events,
-		Description: req.Description, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
+		Description: req.Description, Enabled: true, CreatedBy: p.Member.UserID, CreatedAt: store.Now(),
 	}
 	secret := s.keys.WebhookSecret(w.ID, w.SecretVersion)
 	if err := store.Insert(ctx, s.db, w); err != nil {
@@ -130,6 +129,7 @@ func (s *webhooksAPI) createWebhook(c *gin.Context) {
 		return
 	}
 	auditObject(c, "webhook", w.ID)
+	s.hooks.kick(c.Request.Context()) // the relay starts with the first endpoint, and sweeps from then on
 	c.JSON(http.StatusCreated, webhookCreated{WebhookEndpoint: *w, Secret: secret})
 }
 
@@ -160,6 +160,13 @@ func (s *webhooksAPI) updateWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if req.Enabled != nil && *req.Enabled != w.Enabled {
+		if err := store.SetWebhookEndpointEnabled(ctx, s.db, w, *req.Enabled); err != nil {
+			fail(c, err)
+			return
+		}
+		s.hooks.kick(c.Request.Context())
+	}
 	c.JSON(http.StatusOK, w)
 }
 
@@ -183,7 +190,7 @@ func (r *webhookUpdate) apply(w *store.WebhookEndpoint) (err error) {
 
 func (s *webhooksAPI) deleteWebhook(c *gin.Context) {
 	auditObject(c, "webhook", c.Param("id"))
-	if err := store.Delete[store.WebhookEndpoint](c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
+	if err := store.DeleteWebhookEndpoint(c.Request.Context(), s.db, caller(c).Workspace.ID, c.Param("id")); err != nil {
 		fail(c, err)
 		return
 	}

@@ -10,6 +10,7 @@ const (
 	familyInvitation               // Invitation
 	familyDunning                  // Dunning
 	familySignup                   // SignupVerification
+	familyWebhook                  // WebhookDisabled
 )
 
 // kindSpec says what one kind of e-mail is.
@@ -48,6 +49,7 @@ var kinds = []kindSpec{
 	{KindWorkspaceSuspended, familyDunning, true, false},
 	{KindPaymentRestored, familyDunning, true, false},
 	{KindSignupVerification, familySignup, false, false},
+	{KindWebhookDisabled, familyWebhook, false, false},
 }
 
 // AllKinds lists every kind of e-mail onair sends.

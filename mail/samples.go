@@ -42,6 +42,9 @@ func SampleData(kind, lang string, l SampleLinks) any {
 			AcceptURL: l.or(l.Accept, "/invitations/token"), Token: "token", ExpiresAt: sampleStart.Add(7 * 24 * time.Hour)}
 	case familyDunning:
 		return Dunning{WorkspaceName: "Acme", GraceEndsAt: sampleStart, BillingURL: l.Billing}
+	case familyWebhook:
+		return WebhookDisabled{WorkspaceName: "Acme", Endpoint: "hooks.example.com/onair", FailingSince: sampleStart,
+			LastError: "HTTP 503", EnableCall: "PATCH /v1/webhooks/wh_sample {\"enabled\": true}"}
 	case familySignup:
 		return SignupVerification{WorkspaceName: "Acme", Name: "Ada Lovelace", VerifyURL: l.or(l.Verify, "/signup/verify/token"),
 			Token: "token", ExpiresAt: sampleStart}

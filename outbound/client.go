@@ -8,13 +8,14 @@ import (
 	"time"
 )
 
-// Timeouts of the outbound client: a receiver gets a few seconds to accept the
-// connection and to answer, as webhook senders usually allow.
+// Timeouts of the outbound client: a receiver gets 10 seconds in all to accept
+// the connection and answer, as webhook senders usually allow (a slow receiver
+// should queue the event and answer at once).
 const (
-	dialTimeout     = 10 * time.Second
-	tlsTimeout      = 10 * time.Second
-	headerTimeout   = 15 * time.Second
-	requestTimeout  = 30 * time.Second
+	dialTimeout     = 5 * time.Second
+	tlsTimeout      = 5 * time.Second
+	headerTimeout   = 10 * time.Second
+	requestTimeout  = 10 * time.Second
 	idleConnTimeout = 90 * time.Second
 )
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // Refusals of the import functions.
@@ -81,12 +83,23 @@ func RecordImportProgress(ctx context.Context, db bun.IDB, id string, p ImportPr
 			}
 		}
 		imp.UpdatedAt = Now()
-		res, err := db.NewUpdate().Model(imp).WherePK().Where("processed = ?", p.From).Where("status = ?", read).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("record import %s progress: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
+		written := false
+		err = InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+			res, err := tx.NewUpdate().Model(imp).WherePK().Where("processed = ?", p.From).Where("status = ?", read).Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("record import %s progress: %w", id, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return nil
+			}
+			written = true
+			if read == ImportRunning && imp.Status != ImportRunning {
+				return emitImportFinished(ctx, tx, id)
+			}
 			return nil
+		})
+		if err != nil || written {
+			return err
 		}
 	}
 	return fmt.Errorf("record import %s progress: %w", id, ErrImportRace)
@@ -95,18 +108,34 @@ func RecordImportProgress(ctx context.Context, db bun.IDB, id string, p ImportPr
 // FailImport ends a running import as failed, with the reason; an import
 // already over (or deleted with its event) is left as it is.
 func FailImport(ctx context.Context, db bun.IDB, id, reason string) error {
-	_, err := db.NewUpdate().Model((*RegistrantImport)(nil)).
-		Set("status = ?", ImportFailed).Set("failure = ?", reason).Set("updated_at = ?", Now()).
-		Where("id = ?", id).Where("status = ?", ImportRunning).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("fail import %s: %w", id, err)
-	}
-	return nil
+	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
+		res, err := db.NewUpdate().Model((*RegistrantImport)(nil)).
+			Set("status = ?", ImportFailed).Set("failure = ?", reason).Set("updated_at = ?", Now()).
+			Where("id = ?", id).Where("status = ?", ImportRunning).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("fail import %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return emitImportFinished(ctx, db, id)
+		}
+		return nil
+	})
 }
 
 // CancelImport marks a running import of workspace ws cancelled and returns
 // it; ErrImportFinished when it is already over.
-func CancelImport(ctx context.Context, db bun.IDB, ws, id string) (*RegistrantImport, error) {
+func CancelImport(ctx context.Context, db bun.IDB, ws, id string) (imp *RegistrantImport, err error) {
+	err = InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
+		imp, err = cancelImport(ctx, db, ws, id)
+		if err != nil {
+			return err
+		}
+		return EmitWebhookEvent(ctx, db, ws, webhookevents.ImportFinished, importPayload(imp))
+	})
+	return imp, err
+}
+
+func cancelImport(ctx context.Context, db bun.IDB, ws, id string) (*RegistrantImport, error) {
 	res, err := db.NewUpdate().Model((*RegistrantImport)(nil)).
 		Set("status = ?", ImportCancelled).Set("updated_at = ?", Now()).
 		Where("workspace_id = ?", ws).Where("id = ?", id).Where("status = ?", ImportRunning).Exec(ctx)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // Workspace roles (authz speaks the same words).
@@ -47,8 +49,14 @@ func AddMember(ctx context.Context, db bun.IDB, ws string, u *User, role, name s
 		ID: NewID("mem"), WorkspaceID: ws, UserID: u.ID, Role: role, Name: name,
 		BillingContact: role == RoleOwner, CreatedAt: t, UpdatedAt: t, User: u,
 	}
-	if err := Insert(ctx, db, m); err != nil {
-		return nil, fmt.Errorf("add member %s: %w", u.Email, err)
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		if err := Insert(ctx, tx, m); err != nil {
+			return fmt.Errorf("add member %s: %w", u.Email, err)
+		}
+		return emitMember(ctx, tx, webhookevents.MemberJoined, m)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -108,5 +116,8 @@ func removeMember(ctx context.Context, db bun.IDB, m *Membership) error {
 		Where("member_id = ?", m.ID).Where("session_id IN (?)", upcoming).Exec(ctx); err != nil {
 		return fmt.Errorf("remove member %s from session staff: %w", m.ID, err)
 	}
-	return Delete[Membership](ctx, db, m.WorkspaceID, m.ID)
+	if err := Delete[Membership](ctx, db, m.WorkspaceID, m.ID); err != nil {
+		return err
+	}
+	return emitMember(ctx, db, webhookevents.MemberRemoved, m)
 }

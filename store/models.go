@@ -145,7 +145,8 @@ type EmailTemplate struct {
 	UpdatedAt time.Time `bun:",notnull" json:"updated_at"`
 }
 
-// WebhookEndpoint is an outbound integration; deliveries come with a later issue.
+// WebhookEndpoint is an outbound integration: where the events it subscribes to
+// are delivered (webhook_outbox.go), signed with a secret derived from its id.
 type WebhookEndpoint struct {
 	bun.BaseModel `bun:"table:webhook_endpoints"`
 
@@ -156,9 +157,18 @@ type WebhookEndpoint struct {
 	Description string   `bun:",notnull,default:''" json:"description"`
 	// SecretVersion picks the signing secret, derived by LinkKey.WebhookSecret
 	// (none is stored); bumping it rotates the secret.
-	SecretVersion int       `bun:",notnull,default:0" json:"-"`
-	CreatedBy     string    `bun:",notnull" json:"created_by"`
-	CreatedAt     time.Time `bun:",notnull" json:"created_at"`
+	SecretVersion int `bun:",notnull,default:0" json:"-"`
+	// PreviousSecretUntil is when the secret before a rotation stops signing too.
+	PreviousSecretUntil *time.Time `bun:",nullzero" json:"previous_secret_until,omitempty"`
+	// Enabled endpoints receive deliveries; a disabled one keeps its queue, sent
+	// once it is enabled again. DisabledReason says why it stopped.
+	Enabled        bool   `bun:",notnull,default:true" json:"enabled"`
+	DisabledReason string `bun:",notnull,default:''" json:"disabled_reason,omitempty"`
+	// FailingSince is the first failed attempt since the last success: after
+	// the retry window the relay disables the endpoint.
+	FailingSince *time.Time `bun:",nullzero" json:"failing_since,omitempty"`
+	CreatedBy    string     `bun:",notnull" json:"created_by"`
+	CreatedAt    time.Time  `bun:",notnull" json:"created_at"`
 }
 
 // Person is a contact of the workspace: anyone who registered to any of its events.
@@ -212,7 +222,7 @@ func Models() []any {
 	return append([]any{
 		(*Workspace)(nil), (*User)(nil), (*Membership)(nil), (*Invitation)(nil), (*APIKey)(nil),
 		(*CustomAttribute)(nil), (*EmailTemplate)(nil), (*WebhookEndpoint)(nil), (*Person)(nil),
-		(*AuditEntry)(nil), (*IdempotencyRecord)(nil),
+		(*AuditEntry)(nil), (*IdempotencyRecord)(nil), (*WebhookEvent)(nil), (*WebhookDelivery)(nil),
 		(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil),
 		(*RegistrantImport)(nil), (*InvitationBatch)(nil),
 		(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil),

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // CloseOpenAttendance ends every visit of the session still open at at (the room closed for
@@ -40,6 +43,34 @@ func SaveRecording(ctx context.Context, db bun.IDB, rec *Recording) error {
 		rec.CreatedAt = t
 	}
 	rec.UpdatedAt = t
+	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
+		var was string
+		err := db.NewSelect().Model((*Recording)(nil)).Column("status").Where("session_id = ?", rec.SessionID).Limit(1).Scan(ctx, &was)
+		if err := notFound("recording of "+rec.SessionID, err); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := saveRecording(ctx, db, rec); err != nil {
+			return err
+		}
+		typ, ok := recordingEvents[rec.Status]
+		if !ok || was == rec.Status {
+			return nil
+		}
+		saved, err := RecordingOf(ctx, db, rec.SessionID)
+		if err != nil {
+			return err
+		}
+		return EmitWebhookEvent(ctx, db, saved.WorkspaceID, typ, recordingPayload(saved))
+	})
+}
+
+// recordingEvents are the recording statuses a webhook event reports.
+var recordingEvents = map[string]string{
+	RecordingReady:            webhookevents.RecordingReady,
+	RecordingProcessingFailed: webhookevents.RecordingFailed,
+}
+
+func saveRecording(ctx context.Context, db bun.IDB, rec *Recording) error {
 	_, err := db.NewInsert().Model(rec).
 		On("CONFLICT (session_id) DO UPDATE").
 		Set("status = EXCLUDED.status").Set("file = EXCLUDED.file").Set("bytes = EXCLUDED.bytes").

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // Refusals of Register, for the API to turn into 409s.
@@ -134,6 +136,9 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err
 		}
+		if err := emitRegistrant(ctx, tx, webhookevents.RegistrantCreated, reg); err != nil {
+			return err
+		}
 		if err := QueueDelivery(ctx, tx, reg.WorkspaceID, reg.SessionID, reg.ID, statusDelivery(status, false)); err != nil {
 			return err
 		}
@@ -242,6 +247,9 @@ func ChangeRegistrantStatus(ctx context.Context, db bun.IDB, c StatusChange) (*R
 		if err := Update(ctx, tx, reg, "status", "updated_at"); err != nil {
 			return err
 		}
+		if err := emitRegistrant(ctx, tx, statusEvent(was, status), reg); err != nil {
+			return err
+		}
 		// The e-mail commits with the change it announces; blocked people (from the live
 		// room) are not written to.
 		if kind := statusDelivery(status, c.ByOrganizer); kind != "" {
@@ -307,6 +315,9 @@ func PromoteWaitlist(ctx context.Context, tx bun.IDB, sessionID string) (int, er
 		}
 		next.Status, next.UpdatedAt = RegistrantApproved, Now()
 		if err := Update(ctx, tx, next, "status", "updated_at"); err != nil {
+			return promoted, err
+		}
+		if err := emitRegistrant(ctx, tx, webhookevents.RegistrantUpdated, next); err != nil {
 			return promoted, err
 		}
 		if err := QueueDelivery(ctx, tx, next.WorkspaceID, next.SessionID, next.ID, DeliveryWaitlistPromotion); err != nil {

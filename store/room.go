@@ -70,6 +70,15 @@ func DeleteQuestion(ctx context.Context, db bun.IDB, id, by string, at time.Time
 
 // SetPollStatus moves a poll to sent or closed, stamping when.
 func SetPollStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
+	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
+		if err := setPollStatus(ctx, db, id, status, at); err != nil || status != PollClosed {
+			return err
+		}
+		return emitPollClosed(ctx, db, id)
+	})
+}
+
+func setPollStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
 	q := db.NewUpdate().Model((*Poll)(nil)).Set("status = ?", status).Where("id = ?", id)
 	switch status {
 	case PollSent:

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/onairhq/onair/webhookevents"
 )
 
 // SessionByID loads a session whatever its workspace, for workers.
@@ -36,6 +39,20 @@ func EventSessions(ctx context.Context, db bun.IDB, eventID string) ([]Session, 
 // SetSessionStatus writes the status the SessionLifecycle workflow decided, stamping
 // started_at when the session goes live and ended_at when it ends, both at at.
 func SetSessionStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
+	return InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error { return setSessionStatus(ctx, tx, id, status, at) })
+}
+
+// setSessionStatus is SetSessionStatus in a transaction: the session.started, .ended or
+// .cancelled event is written with the change, once (a retry that finds the status
+// already set reports nothing again).
+func setSessionStatus(ctx context.Context, db bun.IDB, id, status string, at time.Time) error {
+	var was string
+	err := db.NewSelect().Model((*Session)(nil)).Column("status").Where("id = ?", id).Limit(1).Scan(ctx, &was)
+	if err := notFound("session "+id, err); errors.Is(err, ErrNotFound) {
+		return nil // deleted with its event while its workflow ran: nothing to set or report
+	} else if err != nil {
+		return err
+	}
 	q := db.NewUpdate().Model((*Session)(nil)).Set("status = ?", status).Set("updated_at = ?", Now()).
 		Where("id = ?", id)
 	switch status {
@@ -47,12 +64,42 @@ func SetSessionStatus(ctx context.Context, db bun.IDB, id, status string, at tim
 	if _, err := q.Exec(ctx); err != nil {
 		return fmt.Errorf("set session %s %s: %w", id, status, err)
 	}
+	if typ, ok := sessionStatusEvents[status]; ok && was != status {
+		return EmitSessionEvent(ctx, db, typ, id)
+	}
 	return nil
 }
 
 // RescheduleSession gives session id its new plan and puts it back to scheduled;
 // sequence is the iCalendar SEQUENCE the caller assigned, so a retry writes the same one.
 func RescheduleSession(ctx context.Context, db bun.IDB, id string, startsAt time.Time, durationMinutes int, timezone string, sequence int) error {
+	return InTx(ctx, db, func(ctx context.Context, db bun.IDB) error {
+		before, err := SessionByID(ctx, db, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil // deleted with its event while its workflow ran
+		} else if err != nil {
+			return err
+		}
+		if err := reschedule(ctx, db, id, startsAt, durationMinutes, timezone, sequence); err != nil {
+			return err
+		}
+		if before.Sequence == sequence && before.Status == SessionScheduled {
+			return nil // a retry: reported already
+		}
+		now, err := SessionByID(ctx, db, id)
+		if err != nil {
+			return err
+		}
+		p, err := SessionPayload(ctx, db, now)
+		if err != nil {
+			return err
+		}
+		return EmitWebhookEvent(ctx, db, now.WorkspaceID, webhookevents.SessionRescheduled, webhookevents.SessionRescheduledData{
+			Session: p, PreviousStartsAt: before.StartsAt, PreviousDurationMinutes: before.DurationMinutes})
+	})
+}
+
+func reschedule(ctx context.Context, db bun.IDB, id string, startsAt time.Time, durationMinutes int, timezone string, sequence int) error {
 	_, err := db.NewUpdate().Model((*Session)(nil)).
 		Set("starts_at = ?", startsAt.UTC()).Set("duration_minutes = ?", durationMinutes).
 		Set("timezone = ?", timezone).Set("sequence = ?", sequence).

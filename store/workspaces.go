@@ -55,7 +55,7 @@ func TouchWorkspace(ctx context.Context, db bun.IDB, ws *Workspace, columns ...s
 
 // workspaceTables holds every table with a workspace_id column, children first.
 var workspaceTables = []string{
-	"audit_log", "people", "webhook_endpoints", "email_templates", "custom_attributes",
+	"audit_log", "people", "webhook_deliveries", "webhook_events", "webhook_endpoints", "email_templates", "custom_attributes",
 	"api_keys", "invitations", "memberships",
 	"attendance", "chat_messages", "questions", "poll_votes", "polls", "room_events", "recordings", "deck_pages", "decks",
 	"deliveries", "invitation_batches", "registrant_imports", "registrants", "session_staff", "sessions", "events",

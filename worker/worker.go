@@ -45,6 +45,7 @@ func New(p Params) (sdkworker.Worker, error) {
 	w.RegisterWorkflow(workflows.WorkspaceDeletion)
 	w.RegisterWorkflow(workflows.SessionLifecycle)
 	w.RegisterWorkflow(workflows.DeliveryRelay)
+	w.RegisterWorkflow(workflows.WebhookRelay)
 	w.RegisterWorkflow(workflows.RegistrantImport)
 	w.RegisterWorkflow(workflows.Invitations)
 	w.RegisterWorkflow(workflows.Subscription)

@@ -30,6 +30,7 @@ func TestContractWorkflowNamesMatchFunctions(t *testing.T) {
 		{contract.RegistrantImportWorkflow, RegistrantImport},
 		{contract.InvitationsWorkflow, Invitations},
 		{contract.DeliveryRelayWorkflow, DeliveryRelay},
+		{contract.WebhookRelayWorkflow, WebhookRelay},
 	} {
 		if got := registeredName(tc.fn); got != tc.name {
 			t.Errorf("contract name %q, but the worker registers %q", tc.name, got)

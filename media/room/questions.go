@@ -33,7 +33,7 @@ func (r *Room) askQuestion(p *Participant, f wire.Frame) error {
 		PersonID: p.id, Name: p.name, Text: text, Private: r.ev.privateQs, CreatedAt: r.nowUTC()}
 	r.ev.questions = append(r.ev.questions, q)
 	row := *q // the insert scans defaults back into its row: never the one the room reads
-	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, &row) })
+	r.persist("question", func(ctx context.Context, db bun.IDB) error { return store.AskQuestion(ctx, db, &row) })
 	r.sendQuestionLocked(q)
 	return nil
 }

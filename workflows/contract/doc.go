@@ -16,4 +16,5 @@ const (
 	RegistrantImportWorkflow  = "RegistrantImport"
 	InvitationsWorkflow       = "Invitations"
 	DeliveryRelayWorkflow     = "DeliveryRelay"
+	WebhookRelayWorkflow      = "WebhookRelay"
 )
