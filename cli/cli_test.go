@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/onairhq/onair/cli"
 	"github.com/onairhq/onair/devserver"
 	"github.com/onairhq/onair/mail"
+	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/worker"
@@ -50,8 +52,9 @@ func testAPI(t *testing.T) (url, key string) {
 		t.Fatal(err)
 	}
 	links := store.LinkKey("0c6f5a3e9b1d7c2f8a40e6b3d9c1f7a24f1c9a7e2b8d0c6f")
+	receivers := outbound.Policy{AllowPrivate: true} // webhook receivers on this machine
 	w, err := worker.New(worker.Params{Client: tc, TaskQueue: "cli-test",
-		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Links: links}})
+		Activities: &activities.Activities{DB: db, Mail: sender, Log: quiet, Links: links, Webhooks: receivers}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +62,7 @@ func testAPI(t *testing.T) (url, key string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: tc, TaskQueue: "cli-test", BaseURL: "http://onair.test", LinkKey: links})
+	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: tc, TaskQueue: "cli-test", BaseURL: "http://onair.test", LinkKey: links, Webhooks: receivers})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	body := `{"workspace_name":"Lumière","name":"Ann","email":"ann@example.com"}`
@@ -150,5 +153,78 @@ func TestCommandLineErrors(t *testing.T) {
 	code, _, errOut = run("wrong", "en", "--api-url", url, "events", "nothing")
 	if code != 2 || !strings.Contains(errOut, "onair events list") {
 		t.Fatalf("an unknown command: %d %q", code, errOut)
+	}
+}
+
+// TestCommandLineWebhooks: an operator lists an endpoint's deliveries and sends one again,
+// or every event since a time, from the command line.
+func TestCommandLineWebhooks(t *testing.T) {
+	url, key := testAPI(t)
+	var received atomic.Int32
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { received.Add(1) }))
+	t.Cleanup(receiver.Close)
+	var hook struct{ ID string }
+	post(t, url+"/v1/webhooks", key, `{"url":"`+receiver.URL+`/hooks","events":["*"]}`, &hook)
+	post(t, url+"/v1/webhooks/"+hook.ID+"/test", key, ``, nil)
+
+	var deliveries []struct{ ID, Status string }
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, out, errOut := run(key, "en", "--api-url", url, "--json", "webhooks", "deliveries", hook.ID)
+		if code != 0 || json.Unmarshal([]byte(out), &deliveries) != nil || len(deliveries) != 1 {
+			t.Fatalf("webhooks deliveries: %d %q %q", code, out, errOut)
+		}
+		if deliveries[0].Status == "delivered" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the test event was not delivered: %s", out)
+		}
+		time.Sleep(100 * time.Millisecond) // the relay's pass, as an operator would wait for it
+	}
+	code, out, _ := run(key, "fr", "--api-url", url, "webhooks", "deliveries", hook.ID)
+	if code != 0 || !strings.Contains(out, "ESSAIS") || !strings.Contains(out, "delivered") {
+		t.Fatalf("deliveries in French: %d %q", code, out)
+	}
+	code, out, errOut := run(key, "en", "--api-url", url, "webhooks", "redeliver", hook.ID, deliveries[0].ID)
+	if code != 0 || !strings.Contains(out, "queued again") {
+		t.Fatalf("redeliver one: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run(key, "fr", "--api-url", url, "webhooks", "redeliver", hook.ID, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339))
+	if code != 0 || !strings.Contains(out, "remis en file") {
+		t.Fatalf("redeliver since: %d %q %q", code, out, errOut)
+	}
+	// The test event is not in the endpoint's history of subscribed events: "since" queues
+	// none, and the receiver gets it twice, sent and sent again.
+	for deadline := time.Now().Add(30 * time.Second); received.Load() < 2; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the receiver got %d requests, want the test event twice", received.Load())
+		}
+	}
+}
+
+// post sends a JSON body to the API with key and decodes the answer into v (when not nil).
+func post(t *testing.T, url, key, body string, v any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 {
+		t.Fatalf("POST %s: %d", url, res.StatusCode)
+	}
+	if v != nil {
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -16,10 +16,6 @@ var registrantCommands = map[string]command{
 	"approve": {args: "<registrant-id>", nargs: 1, run: approveRegistrant},
 }
 
-var webhookCommands = map[string]command{
-	"list": {run: listWebhooks},
-}
-
 var recordingCommands = map[string]command{
 	"start": {args: "<session-id>", nargs: 1, run: recording(true)},
 	"stop":  {args: "<session-id>", nargs: 1, run: recording(false)},
@@ -85,30 +81,6 @@ func approveRegistrant(ctx context.Context, a *app, args []string) error {
 	}
 	r := res.JSON200
 	return a.show(r, []string{"identifier", "email", "name", "session", "status"}, [][]string{{r.Id, string(r.Email), r.Name, r.SessionId, string(r.Status)}})
-}
-
-func listWebhooks(ctx context.Context, a *app, _ []string) error {
-	params := &client.ListWebhooksParams{}
-	all := []client.WebhookEndpoint{}
-	for {
-		res, err := a.api.ListWebhooksWithResponse(ctx, params)
-		if err := check(res, err); err != nil {
-			return err
-		}
-		all = append(all, res.JSON200.Data...)
-		if params.Cursor = res.JSON200.NextCursor; params.Cursor == nil {
-			break
-		}
-	}
-	rows := [][]string{}
-	for _, w := range all {
-		events := ""
-		if w.Events != nil {
-			events = fmt.Sprint(*w.Events)
-		}
-		rows = append(rows, []string{w.Id, w.Url, events, w.Description})
-	}
-	return a.show(all, []string{"identifier", "url", "events", "about"}, rows)
 }
 
 // recording starts or stops recording a live session on its media node.
