@@ -21,8 +21,9 @@ import (
 type Options struct {
 	Width, Height int  // the window; 1280×900 when zero
 	NoScript      bool // JavaScript off, as some visitors browse
-	// FakeMedia gives the browser a fake camera, microphone and screen, accepts their prompts,
-	// and lets WebRTC use loopback, where test media nodes listen.
+	// FakeMedia gives the browser a fake camera, microphone and screen (getDisplayMedia picks
+	// the whole virtual screen without a picker), accepts their prompts, and lets WebRTC use
+	// loopback, where test media nodes listen.
 	FakeMedia bool
 	// HostRules maps host names to the test servers (Chromium's --host-resolver-rules), e.g.
 	// "MAP onair.test:80 127.0.0.1:4242", so absolute links of the pages load.
@@ -66,6 +67,7 @@ func Start(t testing.TB, ctx context.Context, o Options) context.Context {
 		opts = append(opts,
 			chromedp.Flag("use-fake-device-for-media-stream", true),
 			chromedp.Flag("use-fake-ui-for-media-stream", true),
+			chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
 			chromedp.Flag("allow-loopback-in-peer-connection", true))
 	}
 	if o.HostRules != "" {

@@ -168,6 +168,23 @@ func (a *app) fail(err error) int {
 type answer interface{ StatusCode() int }
 
 // check turns a failed call into its error, and a refusal into the API's problem.
+// everyPage gathers every page of a listing: page fetches the one at cursor and answers its
+// items and the next cursor (nil on the last).
+func everyPage[T any](page func(cursor *string) ([]T, *string, error)) ([]T, error) {
+	all := []T{}
+	var cursor *string
+	for {
+		items, next, err := page(cursor)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if cursor = next; cursor == nil {
+			return all, nil
+		}
+	}
+}
+
 func check(res answer, err error) error {
 	if err != nil {
 		return err

@@ -25,24 +25,19 @@ var sessionCommands = map[string]command{
 }
 
 func listEvents(ctx context.Context, a *app, _ []string) error {
-	var all []client.Event
-	var cursor *string
-	for {
+	all, err := everyPage(func(cursor *string) ([]client.Event, *string, error) {
 		res, err := a.api.ListEventsWithResponse(ctx, &client.ListEventsParams{Cursor: cursor})
 		if err := check(res, err); err != nil {
-			return err
+			return nil, nil, err
 		}
-		all = append(all, res.JSON200.Data...)
-		if cursor = res.JSON200.NextCursor; cursor == nil {
-			break
-		}
+		return res.JSON200.Data, res.JSON200.NextCursor, nil
+	})
+	if err != nil {
+		return err
 	}
 	rows := [][]string{}
 	for _, e := range all {
 		rows = append(rows, []string{e.Id, e.Title, e.Slug, a.published(e.PublishedAt)})
-	}
-	if all == nil {
-		all = []client.Event{}
 	}
 	return a.show(all, []string{"identifier", "title", "slug", "published"}, rows)
 }

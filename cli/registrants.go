@@ -26,16 +26,16 @@ func listRegistrants(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		params.SessionId = &args[0]
 	}
-	all := []client.Registrant{}
-	for {
+	all, err := everyPage(func(cursor *string) ([]client.Registrant, *string, error) {
+		params.Cursor = cursor
 		res, err := a.api.ListRegistrantsWithResponse(ctx, params)
 		if err := check(res, err); err != nil {
-			return err
+			return nil, nil, err
 		}
-		all = append(all, res.JSON200.Data...)
-		if params.Cursor = res.JSON200.NextCursor; params.Cursor == nil {
-			break
-		}
+		return res.JSON200.Data, res.JSON200.NextCursor, nil
+	})
+	if err != nil {
+		return err
 	}
 	rows := [][]string{}
 	for _, r := range all {

@@ -17,16 +17,16 @@ var webhookCommands = map[string]command{
 
 func listWebhooks(ctx context.Context, a *app, _ []string) error {
 	params := &client.ListWebhooksParams{}
-	all := []client.WebhookEndpoint{}
-	for {
+	all, err := everyPage(func(cursor *string) ([]client.WebhookEndpoint, *string, error) {
+		params.Cursor = cursor
 		res, err := a.api.ListWebhooksWithResponse(ctx, params)
 		if err := check(res, err); err != nil {
-			return err
+			return nil, nil, err
 		}
-		all = append(all, res.JSON200.Data...)
-		if params.Cursor = res.JSON200.NextCursor; params.Cursor == nil {
-			break
-		}
+		return res.JSON200.Data, res.JSON200.NextCursor, nil
+	})
+	if err != nil {
+		return err
 	}
 	rows := [][]string{}
 	for _, w := range all {
@@ -47,16 +47,16 @@ func listDeliveries(ctx context.Context, a *app, args []string) error {
 		status := client.ListWebhookDeliveriesParamsStatus(args[1])
 		params.Status = &status
 	}
-	all := []client.WebhookDelivery{}
-	for {
+	all, err := everyPage(func(cursor *string) ([]client.WebhookDelivery, *string, error) {
+		params.Cursor = cursor
 		res, err := a.api.ListWebhookDeliveriesWithResponse(ctx, args[0], params)
 		if err := check(res, err); err != nil {
-			return err
+			return nil, nil, err
 		}
-		all = append(all, res.JSON200.Data...)
-		if params.Cursor = res.JSON200.NextCursor; params.Cursor == nil {
-			break
-		}
+		return res.JSON200.Data, res.JSON200.NextCursor, nil
+	})
+	if err != nil {
+		return err
 	}
 	rows := [][]string{}
 	for _, d := range all {

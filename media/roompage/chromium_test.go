@@ -3,9 +3,6 @@ package roompage_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onairhq/onair/authz"
+	"github.com/onairhq/onair/browsertest"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/roompage"
@@ -20,48 +18,11 @@ import (
 
 const session = "ses_live_room"
 
-// chromiumBinary finds a Chromium to drive; "" when none is installed.
-func chromiumBinary() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// newBrowser starts headless Chromium with fake camera and microphone and a fresh profile;
-// each page opened from the returned context is a tab of it.
+// newBrowser starts headless Chromium with a fake camera, microphone and screen and a fresh
+// profile; each page opened from the returned context is a tab of it.
 func newBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
-	bin := chromiumBinary()
-	if bin == "" {
-		t.Skip("no chromium binary on PATH (Debian: apt-get install chromium chromium-driver)")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.WindowSize(1280, 860),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		// getDisplayMedia picks the whole (virtual) screen without a picker (screen sharing).
-		chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
-		// The test's media node listens on loopback only.
-		chromedp.Flag("allow-loopback-in-peer-connection", true),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
-	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return browser
+	return browsertest.Start(t, ctx, browsertest.Options{Width: 1280, Height: 860, FakeMedia: true})
 }
 
 // openPage opens a tab on url, forwarding its console and uncaught errors to the test log.
@@ -162,23 +123,10 @@ func roomLink(t *testing.T, n *mediatest.Node, c jointoken.Claims) string {
 	return roompage.Link(roompage.LinkParams{MediaURL: n.Server.URL, SessionID: c.SessionID, Token: n.TokenFor(t, c)})
 }
 
-// saveScreenshot writes the page to ONAIR_SCREENSHOTS (a directory, to look at them), else to
-// the test's temporary directory.
+// saveScreenshot keeps the page's picture (ONAIR_SCREENSHOTS when set).
 func saveScreenshot(t *testing.T, tab context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := os.Getenv("ONAIR_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot of the %s page: %s", name, path)
+	browsertest.Screenshot(t, tab, name)
 }
 
 // A host's room page publishes its (fake) camera; a participant's page plays it; chat and a
