@@ -144,7 +144,7 @@ func (s *base) audit(c *gin.Context, a authz.Action, outcome, reason string) {
 		Object: object, Outcome: outcome, Reason: reason,
 	})
 	if err != nil {
-		s.log.Error("audit write failed", "workspace", p.Workspace.ID, "action", a, "err", err)
+		s.log.ErrorContext(c.Request.Context(), "audit write failed", "workspace", p.Workspace.ID, "action", a, "err", err)
 	}
 }
 

@@ -41,7 +41,7 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 	}
 	ev, err := billing.VerifyWebhook(body, c.GetHeader("Stripe-Signature"), s.webhookSecret)
 	if err != nil {
-		s.log.Warn("stripe webhook refused", "err", err)
+		s.log.WarnContext(c.Request.Context(), "stripe webhook refused", "err", err)
 		fail(c, problem(http.StatusBadRequest, "invalid-signature", "Invalid webhook signature",
 			"the Stripe-Signature header does not match this body, or its timestamp is more than 5 minutes from now"))
 		return
@@ -49,7 +49,7 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 	ctx := c.Request.Context()
 	ws, err := store.WorkspaceByCustomer(ctx, s.db, ev.CustomerID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.log.Info("stripe event for no workspace ignored", "event", ev.ID, "type", ev.Type)
+		s.log.InfoContext(ctx, "stripe event for no workspace ignored", "event", ev.ID, "type", ev.Type)
 		c.JSON(http.StatusOK, webhookReply{Received: true, Ignored: true})
 		return
 	}
@@ -73,13 +73,13 @@ func (s *billingAPI) stripeWebhook(c *gin.Context) {
 	})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		s.log.Info("stripe event already handled", "event", ev.ID, "workspace", ws.ID)
+		s.log.InfoContext(ctx, "stripe event already handled", "event", ev.ID, "workspace", ws.ID)
 		c.JSON(http.StatusOK, webhookReply{Received: true, Duplicate: true})
 	case err != nil:
-		s.log.Error("stripe event not delivered", "event", ev.ID, "workspace", ws.ID, "err", err)
+		s.log.ErrorContext(ctx, "stripe event not delivered", "event", ev.ID, "workspace", ws.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the event could not be handed to the workflow engine"))
 	default:
-		s.log.Info("stripe event received", "event", ev.ID, "type", ev.Type, "workspace", ws.ID)
+		s.log.InfoContext(ctx, "stripe event received", "event", ev.ID, "type", ev.Type, "workspace", ws.ID)
 		c.JSON(http.StatusOK, webhookReply{Received: true})
 	}
 }

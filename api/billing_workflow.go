@@ -34,10 +34,10 @@ func (s *billingAPI) updateSubscription(ctx context.Context, ws *store.Workspace
 		WorkspaceID: ws.ID, Plan: ws.Plan, Seats: acc.Seats, SubscriptionID: acc.SubscriptionID, CustomerID: ws.StripeCustomerID},
 		name, args, &st)
 	if err != nil {
-		s.log.Warn("subscription update failed", "workspace", ws.ID, "update", name, "err", err)
+		s.log.WarnContext(ctx, "subscription update failed", "workspace", ws.ID, "update", name, "err", err)
 		return st, billingProblem(err)
 	}
-	s.log.Info("subscription updated", "workspace", ws.ID, "update", name, "plan", st.Plan)
+	s.log.InfoContext(ctx, "subscription updated", "workspace", ws.ID, "update", name, "plan", st.Plan)
 	return st, nil
 }
 

@@ -52,7 +52,7 @@ func (b *base) companyPage(c *gin.Context) {
 	}
 	p := b.page(c, ws, nil)
 	if err != nil {
-		b.log.Error("company page failed", "slug", c.Param("slug"), "err", err)
+		b.log.ErrorContext(ctx, "company page failed", "slug", c.Param("slug"), "err", err)
 		b.notice(c, http.StatusInternalServerError, p, "page.company.failed_title", "page.company.failed_message")
 		return
 	}
@@ -61,7 +61,7 @@ func (b *base) companyPage(c *gin.Context) {
 	// One more than shown tells whether a later page exists.
 	upcoming, err := store.UpcomingPublishedEvents(ctx, b.db, ws.ID, (page-1)*companyPageSize, companyPageSize+1)
 	if err != nil {
-		b.log.Error("company page failed", "workspace", ws.ID, "err", err)
+		b.log.ErrorContext(ctx, "company page failed", "workspace", ws.ID, "err", err)
 		b.notice(c, http.StatusInternalServerError, p, "page.company.failed_title", "page.company.failed_message")
 		return
 	}

@@ -88,7 +88,7 @@ func (s *decksAPI) uploadDeck(c *gin.Context) {
 		return
 	}
 	auditObject(c, "deck", d.ID)
-	s.log.Info("deck uploaded", "workspace", ses.WorkspaceID, "session", ses.ID, "deck", d.ID, "pages", d.Pages, "bytes", d.Bytes)
+	s.log.InfoContext(ctx, "deck uploaded", "workspace", ses.WorkspaceID, "session", ses.ID, "deck", d.ID, "pages", d.Pages, "bytes", d.Bytes)
 	c.JSON(http.StatusCreated, d)
 }
 

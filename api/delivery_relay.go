@@ -92,7 +92,7 @@ func (k *relayKicker) signal() {
 			}, k.relay.workflow, k.relay.input)
 		cancel()
 		if err != nil {
-			k.log.Warn(k.relay.lost, "err", err)
+			k.log.WarnContext(ctx, k.relay.lost, "err", err)
 		}
 		k.mu.Lock()
 		if !k.again {

@@ -97,7 +97,7 @@ func (s *registrationsAPI) eventPageFailed(c *gin.Context, err error) {
 		s.pageNotFound(c)
 		return
 	}
-	s.log.Error("event page", "slug", c.Param("slug"), "err", err)
+	s.log.ErrorContext(c.Request.Context(), "event page", "slug", c.Param("slug"), "err", err)
 	s.notice(c, http.StatusInternalServerError, s.page(c, nil, nil), "page.event.failure.title", "page.event.failure.message")
 }
 

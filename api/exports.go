@@ -133,7 +133,7 @@ func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event,
 		err = tw.Close()
 	}
 	if err != nil {
-		s.log.Error("export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
+		s.log.ErrorContext(c.Request.Context(), "export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

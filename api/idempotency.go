@@ -91,7 +91,7 @@ func (s *Server) idempotency(secretResponse bool) gin.HandlerFunc {
 			err = store.ReleaseIdempotency(ctx, s.db, scope, key)
 		}
 		if err != nil {
-			s.log.Warn("idempotency record not updated", "scope", scope, "err", err)
+			s.log.WarnContext(ctx, "idempotency record not updated", "scope", scope, "err", err)
 		}
 	}
 }

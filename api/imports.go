@@ -98,7 +98,7 @@ func (s *eventsAPI) createImport(c *gin.Context) {
 		StaticSummary:         fmt.Sprintf("Import %d registrants into %s", rows, ev.Title),
 	}, contract.RegistrantImportWorkflow, contract.RegistrantImportInput{ImportID: imp.ID})
 	if err != nil {
-		s.log.Error("import workflow not started", "workspace", p.Workspace.ID, "import", imp.ID, "err", err)
+		s.log.ErrorContext(ctx, "import workflow not started", "workspace", p.Workspace.ID, "import", imp.ID, "err", err)
 		_ = store.Delete[store.RegistrantImport](context.WithoutCancel(ctx), s.db, p.Workspace.ID, imp.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the import; nothing was imported"))
 		return
@@ -124,7 +124,7 @@ func (s *eventsAPI) cancelImport(c *gin.Context) {
 	err = s.lifecycle.cancel(context.WithoutCancel(ctx), contract.RegistrantImportWorkflowID(imp.ID))
 	if err != nil && !isWorkflowGone(err) {
 		// The next chunk sees the status and ends the workflow.
-		s.log.Error("import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)
+		s.log.ErrorContext(ctx, "import workflow not cancelled", "workspace", imp.WorkspaceID, "import", imp.ID, "err", err)
 	}
 	c.JSON(http.StatusOK, imp)
 }

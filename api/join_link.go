@@ -110,7 +110,7 @@ func (s *joinAPI) linkSubject(ctx context.Context, secret string) (*sessionSubje
 	}
 	subject, err := loadSessionSubject(ctx, s.db, workspaceID, sessionID)
 	if err != nil {
-		s.log.Warn("join link page without its event", "workspace", workspaceID, "session", sessionID, "err", err)
+		s.log.WarnContext(ctx, "join link page without its event", "workspace", workspaceID, "session", sessionID, "err", err)
 		return nil, nil
 	}
 	return subject, reg

@@ -24,7 +24,7 @@ func (s *Server) recoverProblem() gin.HandlerFunc {
 				if r == http.ErrAbortHandler {
 					panic(r) // a deliberate abort of a response already under way (exports.go)
 				}
-				s.log.Error("panic serving request", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				s.log.ErrorContext(c.Request.Context(), "panic serving request", "path", c.Request.URL.Path, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 				writeProblem(c, problem(http.StatusInternalServerError, "internal", "Internal error", "the server could not complete the request; it has been logged"))
 			}
 		}()

@@ -80,7 +80,7 @@ func problemKind(err error) string {
 func (s *onboardingAPI) refuse(c *gin.Context, p pages.Page, err error, refusals map[string]refusal, failedID string, args ...any) {
 	r, ok := refusals[problemKind(err)]
 	if !ok {
-		s.log.Error("hosted page failed", "path", c.FullPath(), "err", err)
+		s.log.ErrorContext(c.Request.Context(), "hosted page failed", "path", c.FullPath(), "err", err)
 		r = refusal{http.StatusInternalServerError, failedID}
 	}
 	s.notice(c, r.status, p, r.id+"_title", r.id+"_message", args...)

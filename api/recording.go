@@ -55,7 +55,7 @@ func (s *recordingsAPI) recording(start bool) gin.HandlerFunc {
 			fail(c, s.mediaProblem(ses, err))
 			return
 		}
-		s.log.Info("recording toggled", "workspace", ses.WorkspaceID, "session", ses.ID, "start", start, "state", st.State)
+		s.log.InfoContext(ctx, "recording toggled", "workspace", ses.WorkspaceID, "session", ses.ID, "start", start, "state", st.State)
 		c.JSON(http.StatusOK, st)
 	}
 }

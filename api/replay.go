@@ -122,7 +122,7 @@ func (s *recordingsAPI) replayPage(c *gin.Context) {
 		s.replayRefused(c, page, err)
 		return
 	}
-	s.log.Info("replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
+	s.log.InfoContext(ctx, "replay viewed", "workspace", reg.WorkspaceID, "session", reg.SessionID, "registrant", reg.ID)
 	base := "/replay/" + url.PathEscape(c.Param("secret"))
 	view := replayView{When: page.L.DateTimeIn(subject.ses.StartsAt, subject.ses.Timezone), DownloadURL: base + "/video"}
 	view.Sources, view.Format = replaySources(base, rec)
@@ -199,7 +199,7 @@ func (s *recordingsAPI) relay(c *gin.Context, reg *store.Registrant, resp *http.
 	case errors.Is(err, mediactl.ErrNotFound):
 		// The recording row says ready: a media node without the file does not share the
 		// egress worker's recordings volume, or lost it.
-		s.log.Warn("replay file missing on the media node", "workspace", reg.WorkspaceID, "session", reg.SessionID, "err", err)
+		s.log.WarnContext(c.Request.Context(), "replay file missing on the media node", "workspace", reg.WorkspaceID, "session", reg.SessionID, "err", err)
 		fail(c, notFound("replay file"))
 		return
 	case err != nil:
@@ -215,6 +215,6 @@ func (s *recordingsAPI) relay(c *gin.Context, reg *store.Registrant, resp *http.
 	c.Header("Cache-Control", "private, no-store")
 	c.Status(resp.StatusCode)
 	if _, err := io.Copy(c.Writer, resp.Body); err != nil {
-		s.log.Warn("replay stream ended early", "session", reg.SessionID, "registrant", reg.ID, "err", err)
+		s.log.WarnContext(c.Request.Context(), "replay stream ended early", "session", reg.SessionID, "registrant", reg.ID, "err", err)
 	}
 }

@@ -115,6 +115,6 @@ func (s *joinAPI) auditRoomHost(c *gin.Context, host *principal, ses *store.Sess
 	err := store.RecordAudit(c.Request.Context(), s.db, store.AuditEntry{WorkspaceID: host.Workspace.ID,
 		ActorID: host.Member.UserID, Action: string(authz.RoomStartStop), Object: "session:" + ses.ID, Outcome: outcome, Reason: reason})
 	if err != nil {
-		s.log.Error("audit write failed", "workspace", host.Workspace.ID, "session", ses.ID, "err", err)
+		s.log.ErrorContext(c.Request.Context(), "audit write failed", "workspace", host.Workspace.ID, "session", ses.ID, "err", err)
 	}
 }

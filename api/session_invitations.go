@@ -85,7 +85,7 @@ func (s *eventsAPI) inviteToSession(c *gin.Context) {
 		StaticSummary:         fmt.Sprintf("Invite %d people to session %s", b.Total, ses.ID),
 	}, contract.InvitationsWorkflow, contract.InvitationsInput{SessionID: ses.ID, BatchID: b.ID})
 	if err != nil {
-		s.log.Error("invitations workflow not started", "workspace", p.Workspace.ID, "batch", b.ID, "err", err)
+		s.log.ErrorContext(ctx, "invitations workflow not started", "workspace", p.Workspace.ID, "batch", b.ID, "err", err)
 		_ = store.Delete[store.InvitationBatch](context.WithoutCancel(ctx), s.db, p.Workspace.ID, b.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the invitations; none was sent"))
 		return

@@ -83,7 +83,7 @@ func (l *lifecycle) updateSession(ctx context.Context, sessionID, name string, a
 	case isWorkflowGone(err):
 		return state, conflict("the session is over: it takes no more changes")
 	}
-	l.log.Error("session update failed", "session", sessionID, "update", name, "err", err)
+	l.log.ErrorContext(ctx, "session update failed", "session", sessionID, "update", name, "err", err)
 	return state, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not answer")
 }
 

@@ -192,7 +192,7 @@ func (s *eventsAPI) createSession(c *gin.Context) {
 	}
 	auditObject(c, "session", ses.ID)
 	if err := s.lifecycle.startSession(ctx, ws, ev, ses); err != nil {
-		s.log.Error("session workflow not started", "workspace", ws.ID, "session", ses.ID, "err", err)
+		s.log.ErrorContext(ctx, "session workflow not started", "workspace", ws.ID, "session", ses.ID, "err", err)
 		_ = store.UnscheduleSession(context.WithoutCancel(ctx), s.db, ws.ID, ses.ID)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the session; nothing was created"))
 		return
@@ -237,7 +237,7 @@ func (s *eventsAPI) sessionWorkflowStatus(c *gin.Context) {
 	}
 	v, err := s.lifecycle.querySession(c.Request.Context(), ses.ID)
 	if err != nil {
-		s.log.Error("session status query failed", "session", ses.ID, "err", err)
+		s.log.ErrorContext(c.Request.Context(), "session status query failed", "session", ses.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the session's workflow did not answer"))
 		return
 	}

@@ -87,7 +87,7 @@ func (s *onboardingAPI) signup(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.log.Info("workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.InfoContext(c.Request.Context(), "workspace created", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	c.JSON(http.StatusCreated, out)
 }
 

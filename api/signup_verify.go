@@ -51,7 +51,7 @@ func (r *signupVerifyRequest) validate() (err error) {
 func (s *onboardingAPI) holdSignup(c *gin.Context, req signupRequest) {
 	ctx := c.Request.Context()
 	if _, err := store.DeleteExpiredSignups(ctx, s.db, store.Now().Add(-signupRetention)); err != nil {
-		s.log.Warn("erasing expired sign-ups failed", "err", err)
+		s.log.WarnContext(ctx, "erasing expired sign-ups failed", "err", err)
 	}
 	pending, token, err := store.NewPendingSignup(ctx, s.db, req.Email, req.WorkspaceName, req.Name, SignupVerificationTTL)
 	if err != nil {
@@ -68,12 +68,12 @@ func (s *onboardingAPI) holdSignup(c *gin.Context, req signupRequest) {
 	if err != nil {
 		// Without the e-mail the token is lost (only its hash is kept): say so,
 		// and the person signs up again.
-		s.log.Error("sign-up verification e-mail failed", "signup", pending.ID, "err", err)
+		s.log.ErrorContext(ctx, "sign-up verification e-mail failed", "signup", pending.ID, "err", err)
 		fail(c, problem(http.StatusServiceUnavailable, "mail-unavailable", "E-mail unavailable",
 			"the verification e-mail could not be sent; try again in a few minutes"))
 		return
 	}
-	s.log.Info("sign-up held for verification", "signup", pending.ID)
+	s.log.InfoContext(ctx, "sign-up held for verification", "signup", pending.ID)
 	c.JSON(http.StatusAccepted, signupPending{
 		Status: "verification_sent", Email: pending.Email, ExpiresAt: pending.ExpiresAt,
 		Detail: "this address already has an onair account: follow the e-mail sent to it to create the workspace",
@@ -128,7 +128,7 @@ func (s *onboardingAPI) completeSignup(ctx context.Context, token string) (acces
 	if err != nil {
 		return accessGranted{}, err
 	}
-	s.log.Info("workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.InfoContext(ctx, "workspace created after verification", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	return out, nil
 }
 

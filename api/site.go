@@ -44,7 +44,7 @@ func (b *base) page(c *gin.Context, ws *store.Workspace, ev *store.Event) pages.
 // with a short 500 (nothing was written yet: pages render into a buffer first).
 func (b *base) render(c *gin.Context, status int, name string, p pages.Page) {
 	if err := pages.Render(c.Writer, c.Request, status, name, p); err != nil {
-		b.log.Error("hosted page failed to render", "page", name, "err", err)
+		b.log.ErrorContext(c.Request.Context(), "hosted page failed to render", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 	}
 	c.Abort()

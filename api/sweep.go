@@ -34,7 +34,7 @@ func (s *Server) sweepIdempotency(ctx context.Context) {
 		n, err := store.DeleteExpiredIdempotency(ctx, s.db, cutoff, sweepBatch)
 		if err != nil {
 			if ctx.Err() == nil { // not a shutdown
-				s.log.Warn("idempotency sweep failed", "deleted", total, "err", err)
+				s.log.WarnContext(ctx, "idempotency sweep failed", "deleted", total, "err", err)
 			}
 			return
 		}
@@ -44,6 +44,6 @@ func (s *Server) sweepIdempotency(ctx context.Context) {
 		}
 	}
 	if total > 0 {
-		s.log.Info("expired idempotency records deleted", "count", total)
+		s.log.InfoContext(ctx, "expired idempotency records deleted", "count", total)
 	}
 }

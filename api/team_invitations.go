@@ -120,7 +120,7 @@ func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *s
 		own, err = nil, nil
 	}
 	if err != nil {
-		s.log.Error("invitation template lookup failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
+		s.log.ErrorContext(ctx, "invitation template lookup failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
 		own = nil // the default still goes out
 	}
 	// The team's e-mails are written in the workspace's language, in its brand.
@@ -129,7 +129,7 @@ func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *s
 		WorkspaceName: p.Workspace.Name, InviterName: p.Member.Name, Role: inv.Role,
 		AcceptURL: s.baseURL + invitationPagePath(token), Token: token, ExpiresAt: inv.ExpiresAt,
 	}, own.MailTemplate(), func(err error) {
-		s.log.Warn("e-mail template failed, sent the default", "workspace", p.Workspace.ID, "template", own.ID,
+		s.log.WarnContext(ctx, "e-mail template failed, sent the default", "workspace", p.Workspace.ID, "template", own.ID,
 			"kind", mail.KindInvitation, "invitation", inv.ID, "err", err)
 	})
 	if err == nil {
@@ -137,7 +137,7 @@ func (s *onboardingAPI) sendInvitation(ctx context.Context, p *principal, inv *s
 		err = s.mail.Send(ctx, msg)
 	}
 	if err != nil {
-		s.log.Error("invitation e-mail failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
+		s.log.ErrorContext(ctx, "invitation e-mail failed", "workspace", p.Workspace.ID, "invitation", inv.ID, "err", err)
 		return false
 	}
 	return true
@@ -222,7 +222,7 @@ func (s *onboardingAPI) acceptInvitationToken(ctx context.Context, token, name s
 	if err != nil {
 		return accessGranted{}, err
 	}
-	s.log.Info("invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
+	s.log.InfoContext(ctx, "invitation accepted", "workspace", out.Workspace.ID, "user", out.Member.UserID)
 	return out, nil
 }
 

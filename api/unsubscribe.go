@@ -86,11 +86,11 @@ func (s *registrationsAPI) unsubscribe(c *gin.Context) {
 		}
 	}
 	if err := store.AddUnsubscribe(c.Request.Context(), s.db, ws.ID, email, store.UnsubscribeAll); err != nil {
-		s.log.Error("unsubscribe failed", "workspace", ws.ID, "err", err)
+		s.log.ErrorContext(c.Request.Context(), "unsubscribe failed", "workspace", ws.ID, "err", err)
 		fail(c, err)
 		return
 	}
-	s.log.Info("address unsubscribed", "workspace", ws.ID)
+	s.log.InfoContext(c.Request.Context(), "address unsubscribed", "workspace", ws.ID)
 	p.Title, p.NoIndex = p.L.T("mail.unsubscribe.done_title"), true
 	p.Data = unsubscribeView{
 		Done:  p.L.T("mail.unsubscribe.done", "Workspace", ws.Name, "Email", email),

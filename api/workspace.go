@@ -154,14 +154,14 @@ func (s *workspaceAPI) deleteWorkspace(c *gin.Context) {
 		StaticSummary:            "Delete workspace " + ws.Name,
 	}, contract.WorkspaceDeletionWorkflow, contract.WorkspaceDeletionInput{WorkspaceID: ws.ID, RequestedBy: p.Member.UserID})
 	if err != nil {
-		s.log.Error("workspace deletion not started", "workspace", ws.ID, "err", err)
+		s.log.ErrorContext(ctx, "workspace deletion not started", "workspace", ws.ID, "err", err)
 		if err := store.UnmarkWorkspaceDeleting(context.WithoutCancel(ctx), s.db, ws); err != nil {
-			s.log.Error("workspace left marked for deletion", "workspace", ws.ID, "err", err)
+			s.log.ErrorContext(ctx, "workspace left marked for deletion", "workspace", ws.ID, "err", err)
 		}
 		fail(c, problem(http.StatusServiceUnavailable, "unavailable", "Try again later", "the workflow engine did not accept the deletion; nothing was deleted"))
 		return
 	}
-	s.log.Info("workspace deletion started", "workspace", ws.ID, "by", p.Member.UserID, "workflow_id", id)
+	s.log.InfoContext(ctx, "workspace deletion started", "workspace", ws.ID, "by", p.Member.UserID, "workflow_id", id)
 	c.JSON(http.StatusAccepted, deletionStarted{WorkflowID: id})
 }
 
