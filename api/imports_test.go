@@ -27,13 +27,20 @@ func (h *harness) importSession(owner account, settings map[string]any) string {
 // registrantsOf lists a session's registrants by e-mail.
 func (h *harness) registrantsOf(key, session string) map[string]store.Registrant {
 	h.t.Helper()
-	var page struct{ Data []store.Registrant }
-	h.must(http.StatusOK, "GET", "/v1/registrants?limit=200&session_id="+session, key, nil).json(h.t, &page)
 	out := map[string]store.Registrant{}
-	for _, r := range page.Data {
-		out[r.Email] = r
+	for cursor := ""; ; {
+		var page struct {
+			Data       []store.Registrant
+			NextCursor string `json:"next_cursor"`
+		}
+		h.must(http.StatusOK, "GET", "/v1/registrants?limit=200&session_id="+session+"&cursor="+cursor, key, nil).json(h.t, &page)
+		for _, r := range page.Data {
+			out[r.Email] = r
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			return out
+		}
 	}
-	return out
 }
 
 // refusals sums up an import's row reports as "line: reason".
