@@ -37,13 +37,7 @@ func TestOwnMicrophoneCameraAndDevicesInChromium(t *testing.T) {
 	n := mediatest.StartNode(t)
 	n.Rooms.Open(session)
 
-	claims := n.Claims(session, "stf_sofia", authz.SessionSpeaker)
-	claims.Name = "Sofia Martin"
-	speaker := openPage(t, browser, "speaker", roomLink(t, n, claims))
-	await(t, speaker, "the speaker to join", `document.body.dataset.state === 'joined'`)
-	act(t, speaker, chromedp.Click(chromedp.ID("preview-start")))
-	await(t, speaker, "the speaker's camera preview", `document.getElementById('preview').videoWidth > 0`)
-	act(t, speaker, chromedp.Click(chromedp.ID("publish")))
+	speaker := sofiaOnStage(t, browser, n)
 	guest := openPage(t, browser, "participant", roomLink(t, n, n.Claims(session, "reg_1", authz.SessionParticipant)))
 	await(t, guest, "the speaker's camera playing", `(v => v !== null && v.videoWidth > 0)(document.querySelector('video[data-stream="stf_sofia"]'))`)
 	await(t, guest, "a picture, not black", brightness+` > 30`)

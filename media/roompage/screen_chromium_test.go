@@ -21,13 +21,7 @@ func TestScreenShareInChromium(t *testing.T) {
 	n := mediatest.StartNode(t)
 	n.Rooms.Open(session)
 
-	claims := n.Claims(session, "stf_sofia", authz.SessionSpeaker)
-	claims.Name = "Sofia Martin"
-	speaker := openPage(t, browser, "speaker", roomLink(t, n, claims))
-	await(t, speaker, "the speaker to join", `document.body.dataset.state === 'joined'`)
-	act(t, speaker, chromedp.Click(chromedp.ID("preview-start")))
-	await(t, speaker, "the speaker's camera preview", `document.getElementById('preview').videoWidth > 0`)
-	act(t, speaker, chromedp.Click(chromedp.ID("publish")))
+	speaker := sofiaOnStage(t, browser, n)
 	press(t, speaker, "the Share screen button", "#screen-toggle")
 	await(t, speaker, "the share under way", `document.getElementById('screen-toggle').getAttribute('aria-pressed') === 'true'`)
 
@@ -47,4 +41,18 @@ func TestScreenShareInChromium(t *testing.T) {
 	act(t, speaker, chromedp.Click(chromedp.ID("screen-toggle")))
 	await(t, guest, "the screen gone after the speaker stopped sharing", screen+` === null`)
 	await(t, guest, "the camera still playing", `document.querySelector('#videos figure.tile video[data-stream="stf_sofia"]') !== null`)
+}
+
+// sofiaOnStage opens the room as the speaker Sofia Martin (stf_sofia), previews her (fake)
+// camera and puts it on stage.
+func sofiaOnStage(t *testing.T, browser context.Context, n *mediatest.Node) context.Context {
+	t.Helper()
+	claims := n.Claims(session, "stf_sofia", authz.SessionSpeaker)
+	claims.Name = "Sofia Martin"
+	speaker := openPage(t, browser, "speaker", roomLink(t, n, claims))
+	await(t, speaker, "the speaker to join", `document.body.dataset.state === 'joined'`)
+	act(t, speaker, chromedp.Click(chromedp.ID("preview-start")))
+	await(t, speaker, "the speaker's camera preview", `document.getElementById('preview').videoWidth > 0`)
+	act(t, speaker, chromedp.Click(chromedp.ID("publish")))
+	return speaker
 }
