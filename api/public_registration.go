@@ -139,8 +139,8 @@ func (s *registrationsAPI) selfRegister(c *gin.Context) {
 		fail(c, notFound("session"))
 		return
 	}
-	s.registerPerson(c, ev, ses, req, false, func(r *store.Registrant) any {
-		return publicRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status}
+	s.registerPerson(c, ev, ses, req, false, func(r *store.Registrant) (any, error) {
+		return publicRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status}, nil
 	})
 }
 

@@ -38,24 +38,24 @@ var registrantStatuses = []string{
 
 func (s *registrationsAPI) registrantRoutes() {
 	s.add(route{Query: []param{sessionIDParam, {Name: "status", Description: "only registrants in this status", Enum: enumValues("RegistrantStatus")}, searchParam}, Method: http.MethodGet, Path: "/v1/registrants", Tag: "registrants", Action: authz.WorkspaceView, Paged: true,
-		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: store.Registrant{},
-		Handler: listOf[store.Registrant](s.base, registrantFilter)})
+		Summary: "Registrants (?session_id=, ?status=, ?q= searches e-mail and name)", Response: registrant{},
+		Handler: s.listRegistrants(registrantFilter)})
 	s.add(route{ID: "registerSomeone", Method: http.MethodPost, Path: "/v1/sessions/:id/registrants", Tag: "registrants", Action: authz.RegistrantRegister, Idempotent: true,
 		Summary: "Register someone (approved at once, subject to capacity); an e-mail already registered returns that registration",
-		Request: registrationRequest{}, Response: store.Registrant{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: store.Registrant{}},
+		Request: registrationRequest{}, Response: registrant{}, Status: http.StatusCreated, Also: map[int]any{http.StatusOK: registrant{}},
 		Handler: s.registerSomeone})
 	s.add(route{Method: http.MethodGet, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.WorkspaceView,
-		Summary: "One registrant", Response: store.Registrant{}, Handler: getOf[store.Registrant](s.base)})
+		Summary: "One registrant, with the engagement score of what they did in the room", Response: registrant{}, Handler: s.getRegistrant})
 	s.add(route{Method: http.MethodDelete, Path: "/v1/registrants/:id", Tag: "registrants", Action: authz.SessionEdit,
 		Summary: "Delete a registrant; a freed seat goes to the waitlist", Status: http.StatusNoContent, Handler: s.deleteRegistrant})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/approve", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary:  "Approve a pending (or waitlisted) registrant; a full session puts them on the waitlist when it has one",
-		Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantApproved)})
+		Response: registrant{}, Handler: s.decideRegistrant(store.RegistrantApproved)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/deny", Tag: "registrants", Action: authz.RegistrantRegister,
-		Summary: "Deny a pending or waitlisted registrant", Response: store.Registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
+		Summary: "Deny a pending or waitlisted registrant", Response: registrant{}, Handler: s.decideRegistrant(store.RegistrantDenied)})
 	s.add(route{Method: http.MethodPost, Path: "/v1/registrants/:id/cancel", Tag: "registrants", Action: authz.RegistrantRegister,
 		Summary:  "Cancel a registration as the organizer: the seat goes to the waitlist and the registrant is told by e-mail",
-		Response: store.Registrant{}, Handler: s.cancelRegistrant})
+		Response: registrant{}, Handler: s.cancelRegistrant})
 }
 
 // cancelRegistrant cancels someone's registration on the organizer's behalf; the e-mail
@@ -81,7 +81,7 @@ func (s *registrationsAPI) cancelRegistrant(c *gin.Context) {
 		return
 	}
 	s.relay.kick(ctx) // the e-mail, and a promotion from the waitlist
-	c.JSON(http.StatusOK, reg)
+	s.respondRegistrant(c, http.StatusOK, reg)
 }
 
 // validate applies the registrant rules that need no event (store.Registration.Clean).
@@ -137,7 +137,7 @@ func (s *registrationsAPI) register(ctx context.Context, ev *store.Event, ses *s
 }
 
 // registerPerson runs a registration and answers 201 (new) or 200 (the existing one).
-func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) any) {
+func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *store.Session, req registrationRequest, byOrganizer bool, view func(*store.Registrant) (any, error)) {
 	reg, created, err := s.register(c.Request.Context(), ev, ses, req, byOrganizer)
 	switch {
 	case errors.Is(err, store.ErrSessionClosed):
@@ -150,11 +150,16 @@ func (s *registrationsAPI) registerPerson(c *gin.Context, ev *store.Event, ses *
 		fail(c, err)
 		return
 	}
-	if !created {
-		c.JSON(http.StatusOK, view(reg))
+	v, err := view(reg)
+	if err != nil {
+		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, view(reg))
+	if !created {
+		c.JSON(http.StatusOK, v)
+		return
+	}
+	c.JSON(http.StatusCreated, v)
 }
 
 // sessionFull is the 409 of a full session, offering the waitlist when the event has one.
@@ -178,7 +183,13 @@ func (s *registrationsAPI) registerSomeone(c *gin.Context) {
 		return
 	}
 	auditObject(c, "session", ses.ID)
-	s.registerPerson(c, ev, ses, req, true, func(r *store.Registrant) any { return r })
+	s.registerPerson(c, ev, ses, req, true, func(r *store.Registrant) (any, error) {
+		views, err := s.registrantViews(c, *r)
+		if err != nil {
+			return nil, err
+		}
+		return views[0], nil
+	})
 }
 
 // registrantFilter narrows by ?session_id=, ?status= and ?q=.
@@ -248,6 +259,6 @@ func (s *registrationsAPI) decideRegistrant(status string) gin.HandlerFunc {
 			return
 		}
 		s.relay.kick(ctx)
-		c.JSON(http.StatusOK, reg)
+		s.respondRegistrant(c, http.StatusOK, reg)
 	}
 }

@@ -185,5 +185,6 @@ func (s *Server) register() {
 	s.recordings.replayRoutes()
 	s.decks.deckRoutes()
 	s.exportRoutes()
+	s.reportRoutes()
 	s.openAPIRoute()
 }

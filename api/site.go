@@ -17,10 +17,16 @@ import (
 type site struct {
 	baseURL string
 	forms   *pages.Forms
+	// reportKey signs the short-lived links to report pages (report.go); nil without a link key.
+	reportKey []byte
 }
 
 func newSite(baseURL string, key store.LinkKey) *site {
-	return &site{baseURL: baseURL, forms: pages.NewForms(key.Subkey("pages-forms"), baseURL)}
+	st := &site{baseURL: baseURL, forms: pages.NewForms(key.Subkey("pages-forms"), baseURL)}
+	if len(key) > 0 {
+		st.reportKey = key.Subkey("pages-report")
+	}
+	return st
 }
 
 // page starts a hosted page of workspace ws (and event ev, when the page is an event's): in

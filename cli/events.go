@@ -22,6 +22,7 @@ var sessionCommands = map[string]command{
 	"start":  {args: "<session-id>", nargs: 1, run: sessionUpdate(false)},
 	"stop":   {args: "<session-id>", nargs: 1, run: sessionUpdate(true)},
 	"status": {args: "<session-id>", nargs: 1, run: sessionStatus},
+	"report": {args: "<session-id>", nargs: 1, run: sessionReport},
 }
 
 func listEvents(ctx context.Context, a *app, _ []string) error {

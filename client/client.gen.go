@@ -588,6 +588,42 @@ func (e AcceptInvitationPageParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for EventReportPageParamsLang.
+const (
+	EventReportPageParamsLangEn EventReportPageParamsLang = "en"
+	EventReportPageParamsLangFr EventReportPageParamsLang = "fr"
+)
+
+// Valid indicates whether the value is a known member of the EventReportPageParamsLang enum.
+func (e EventReportPageParamsLang) Valid() bool {
+	switch e {
+	case EventReportPageParamsLangEn:
+		return true
+	case EventReportPageParamsLangFr:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SessionReportPageParamsLang.
+const (
+	SessionReportPageParamsLangEn SessionReportPageParamsLang = "en"
+	SessionReportPageParamsLangFr SessionReportPageParamsLang = "fr"
+)
+
+// Valid indicates whether the value is a known member of the SessionReportPageParamsLang enum.
+func (e SessionReportPageParamsLang) Valid() bool {
+	switch e {
+	case SessionReportPageParamsLangEn:
+		return true
+	case SessionReportPageParamsLangFr:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SignupVerifyPageParamsLang.
 const (
 	SignupVerifyPageParamsLangEn SignupVerifyPageParamsLang = "en"
@@ -962,6 +998,20 @@ type ApiKeyRequest struct {
 	Name string `json:"name"`
 }
 
+// AttendanceReport defines model for AttendanceReport.
+type AttendanceReport struct {
+	AverageSecondsLive float32       `json:"average_seconds_live"`
+	AverageViewers     float32       `json:"average_viewers"`
+	Curve              *[]int32      `json:"curve"`
+	Live               int32         `json:"live"`
+	PeakViewers        int32         `json:"peak_viewers"`
+	Replay             int32         `json:"replay"`
+	ReplayViews        int32         `json:"replay_views"`
+	SessionSeconds     int32         `json:"session_seconds"`
+	Watched            *[]LabelCount `json:"watched"`
+	WindowStart        *time.Time    `json:"window_start,omitempty"`
+}
+
 // AttributeRequest defines model for AttributeRequest.
 type AttributeRequest struct {
 	Key      string    `json:"key"`
@@ -1046,6 +1096,16 @@ type BillingUsage struct {
 	TeamMembers    int32 `json:"team_members"`
 }
 
+// CTAResult defines model for CTAResult.
+type CTAResult struct {
+	Clickers int32     `json:"clickers"`
+	Clicks   int32     `json:"clicks"`
+	Id       string    `json:"id"`
+	SentAt   time.Time `json:"sent_at"`
+	Text     string    `json:"text"`
+	Url      string    `json:"url"`
+}
+
 // CancelRegistration defines model for CancelRegistration.
 type CancelRegistration struct {
 	Token string `json:"token"`
@@ -1120,6 +1180,13 @@ type EmailTemplatePage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
+// EngagementReport defines model for EngagementReport.
+type EngagementReport struct {
+	Attended int32          `json:"attended"`
+	Average  float32        `json:"average"`
+	Top      *[]TopAttendee `json:"top"`
+}
+
 // Event defines model for Event.
 type Event struct {
 	CreatedAt   time.Time `json:"created_at"`
@@ -1142,6 +1209,24 @@ type EventPage struct {
 
 	// NextCursor absent on the last page
 	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// EventReport defines model for EventReport.
+type EventReport struct {
+	ChatMessages int32             `json:"chat_messages"`
+	CtaClicks    int32             `json:"cta_clicks"`
+	Engagement   EngagementReport  `json:"engagement"`
+	EventId      string            `json:"event_id"`
+	Live         int32             `json:"live"`
+	PollVotes    int32             `json:"poll_votes"`
+	Polls        int32             `json:"polls"`
+	Questions    QuestionCounts    `json:"questions"`
+	Reactions    int32             `json:"reactions"`
+	Registrants  RegistrantCounts  `json:"registrants"`
+	Replay       int32             `json:"replay"`
+	ReplayViews  int32             `json:"replay_views"`
+	Sessions     *[]SessionSummary `json:"sessions"`
+	Title        string            `json:"title"`
 }
 
 // EventRequest defines model for EventRequest.
@@ -1312,6 +1397,12 @@ type JoinToken struct {
 	Token     string      `json:"token"`
 }
 
+// LabelCount defines model for LabelCount.
+type LabelCount struct {
+	Count int32  `json:"count"`
+	Label string `json:"label"`
+}
+
 // Language a language pages and e-mails are written in
 type Language string
 
@@ -1379,6 +1470,13 @@ type NewKey struct {
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 	Secret     string     `json:"secret"`
 	UserId     string     `json:"user_id"`
+}
+
+// OptionResult defines model for OptionResult.
+type OptionResult struct {
+	Percent float32 `json:"percent"`
+	Text    string  `json:"text"`
+	Votes   int32   `json:"votes"`
 }
 
 // OwnershipTransfer defines model for OwnershipTransfer.
@@ -1458,6 +1556,15 @@ type PollOption struct {
 	Votes int32  `json:"votes"`
 }
 
+// PollResult defines model for PollResult.
+type PollResult struct {
+	Id       string          `json:"id"`
+	Options  *[]OptionResult `json:"options"`
+	Question string          `json:"question"`
+	Status   string          `json:"status"`
+	Votes    int32           `json:"votes"`
+}
+
 // PostLiveStatus defines model for PostLiveStatus.
 type PostLiveStatus struct {
 	EraseAt    *time.Time `json:"erase_at,omitempty"`
@@ -1535,6 +1642,21 @@ type PublicSession struct {
 	Timezone string        `json:"timezone"`
 }
 
+// QuestionCounts defines model for QuestionCounts.
+type QuestionCounts struct {
+	Answered     int32 `json:"answered"`
+	AnsweredLive int32 `json:"answered_live"`
+	Asked        int32 `json:"asked"`
+	Private      int32 `json:"private"`
+}
+
+// ReactionReport defines model for ReactionReport.
+type ReactionReport struct {
+	ByKind    *map[string]int32 `json:"by_kind"`
+	PerMinute *[]int32          `json:"per_minute"`
+	Total     int32             `json:"total"`
+}
+
 // RecordingStatus defines model for RecordingStatus.
 type RecordingStatus struct {
 	SessionId string       `json:"session_id"`
@@ -1546,26 +1668,33 @@ type RecordingStatus struct {
 
 // Registrant defines model for Registrant.
 type Registrant struct {
-	ConsentedAt *time.Time          `json:"consented_at,omitempty"`
-	CreatedAt   time.Time           `json:"created_at"`
-	Email       openapi_types.Email `json:"email"`
-	EventId     string              `json:"event_id"`
-	Fields      *map[string]string  `json:"fields"`
-	Id          string              `json:"id"`
-	ImportId    *string             `json:"import_id,omitempty"`
-	Name        string              `json:"name"`
-	PersonId    string              `json:"person_id"`
-	Referrer    *string             `json:"referrer,omitempty"`
-	SessionId   string              `json:"session_id"`
+	ConsentedAt     *time.Time          `json:"consented_at,omitempty"`
+	CreatedAt       time.Time           `json:"created_at"`
+	Email           openapi_types.Email `json:"email"`
+	EngagementScore float32             `json:"engagement_score"`
+	EventId         string              `json:"event_id"`
+	Fields          *map[string]string  `json:"fields"`
+	Id              string              `json:"id"`
+	ImportId        *string             `json:"import_id,omitempty"`
+	Name            string              `json:"name"`
+	PersonId        string              `json:"person_id"`
+	Referrer        *string             `json:"referrer,omitempty"`
+	SessionId       string              `json:"session_id"`
+	Status          string              `json:"status"`
+	UpdatedAt       time.Time           `json:"updated_at"`
+	UtmCampaign     *string             `json:"utm_campaign,omitempty"`
+	UtmContent      *string             `json:"utm_content,omitempty"`
+	UtmMedium       *string             `json:"utm_medium,omitempty"`
+	UtmSource       *string             `json:"utm_source,omitempty"`
+	UtmTerm         *string             `json:"utm_term,omitempty"`
+}
 
-	// Status where a registration stands
-	Status      RegistrantStatus `json:"status"`
-	UpdatedAt   time.Time        `json:"updated_at"`
-	UtmCampaign *string          `json:"utm_campaign,omitempty"`
-	UtmContent  *string          `json:"utm_content,omitempty"`
-	UtmMedium   *string          `json:"utm_medium,omitempty"`
-	UtmSource   *string          `json:"utm_source,omitempty"`
-	UtmTerm     *string          `json:"utm_term,omitempty"`
+// RegistrantCounts defines model for RegistrantCounts.
+type RegistrantCounts struct {
+	ByCampaign *[]LabelCount     `json:"by_campaign"`
+	BySource   *[]LabelCount     `json:"by_source"`
+	ByStatus   *map[string]int32 `json:"by_status"`
+	Total      int32             `json:"total"`
 }
 
 // RegistrantImport defines model for RegistrantImport.
@@ -1628,6 +1757,12 @@ type ReminderStatus struct {
 	OffsetMinutes int32     `json:"offset_minutes"`
 }
 
+// ReportLink defines model for ReportLink.
+type ReportLink struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	Url       string    `json:"url"`
+}
+
 // RescheduleRequest defines model for RescheduleRequest.
 type RescheduleRequest struct {
 	DurationMinutes *int32    `json:"duration_minutes,omitempty"`
@@ -1675,6 +1810,25 @@ type SessionPage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
+// SessionReport defines model for SessionReport.
+type SessionReport struct {
+	Attendance      AttendanceReport `json:"attendance"`
+	ChatMessages    int32            `json:"chat_messages"`
+	CtaClicks       int32            `json:"cta_clicks"`
+	Ctas            *[]CTAResult     `json:"ctas"`
+	DurationMinutes int32            `json:"duration_minutes"`
+	Engagement      EngagementReport `json:"engagement"`
+	EventId         string           `json:"event_id"`
+	Polls           *[]PollResult    `json:"polls"`
+	Questions       QuestionCounts   `json:"questions"`
+	Reactions       ReactionReport   `json:"reactions"`
+	Registrants     RegistrantCounts `json:"registrants"`
+	SessionId       string           `json:"session_id"`
+	StartsAt        time.Time        `json:"starts_at"`
+	Status          string           `json:"status"`
+	Timezone        string           `json:"timezone"`
+}
+
 // SessionRequest defines model for SessionRequest.
 type SessionRequest struct {
 	DurationMinutes *int32    `json:"duration_minutes,omitempty"`
@@ -1708,6 +1862,20 @@ type SessionStaffPage struct {
 
 // SessionStatus a session's place in its lifecycle
 type SessionStatus string
+
+// SessionSummary defines model for SessionSummary.
+type SessionSummary struct {
+	AverageViewers float32   `json:"average_viewers"`
+	Engagement     float32   `json:"engagement"`
+	Live           int32     `json:"live"`
+	PeakViewers    int32     `json:"peak_viewers"`
+	Registrants    int32     `json:"registrants"`
+	Replay         int32     `json:"replay"`
+	SessionId      string    `json:"session_id"`
+	StartsAt       time.Time `json:"starts_at"`
+	Status         string    `json:"status"`
+	Timezone       string    `json:"timezone"`
+}
 
 // SessionWorkflowStatus defines model for SessionWorkflowStatus.
 type SessionWorkflowStatus struct {
@@ -1796,6 +1964,22 @@ type TemplateUpdate struct {
 	Language *LanguageOrDefault `json:"language,omitempty"`
 	Name     *string            `json:"name,omitempty"`
 	Subject  *string            `json:"subject,omitempty"`
+}
+
+// TopAttendee defines model for TopAttendee.
+type TopAttendee struct {
+	ChatMessages int32               `json:"chat_messages"`
+	CtaClicks    int32               `json:"cta_clicks"`
+	Email        openapi_types.Email `json:"email"`
+	Name         string              `json:"name"`
+	PollVotes    int32               `json:"poll_votes"`
+	Questions    int32               `json:"questions"`
+	Reactions    int32               `json:"reactions"`
+	RegistrantId string              `json:"registrant_id"`
+	ReplayViews  int32               `json:"replay_views"`
+	Score        float32             `json:"score"`
+	SecondsLive  int32               `json:"seconds_live"`
+	SessionId    string              `json:"session_id"`
 }
 
 // TrackFile defines model for TrackFile.
@@ -2217,6 +2401,24 @@ type AcceptInvitationPageParams struct {
 // AcceptInvitationPageParamsLang defines parameters for AcceptInvitationPage.
 type AcceptInvitationPageParamsLang string
 
+// EventReportPageParams defines parameters for EventReportPage.
+type EventReportPageParams struct {
+	// Lang the page's language, over the browser's
+	Lang *EventReportPageParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// EventReportPageParamsLang defines parameters for EventReportPage.
+type EventReportPageParamsLang string
+
+// SessionReportPageParams defines parameters for SessionReportPage.
+type SessionReportPageParams struct {
+	// Lang the page's language, over the browser's
+	Lang *SessionReportPageParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// SessionReportPageParamsLang defines parameters for SessionReportPage.
+type SessionReportPageParamsLang string
+
 // SignupVerifyPageParams defines parameters for SignupVerifyPage.
 type SignupVerifyPageParams struct {
 	// Lang the page's language, over the browser's
@@ -2352,6 +2554,12 @@ type ExportEventVotesParams struct {
 
 // ExportEventVotesParamsFormat defines parameters for ExportEventVotes.
 type ExportEventVotesParamsFormat string
+
+// CreateEventReportLinkParams defines parameters for CreateEventReportLink.
+type CreateEventReportLinkParams struct {
+	// Minutes how long the link works, in minutes (1 to 1440; 60 by default)
+	Minutes *string `form:"minutes,omitempty" json:"minutes,omitempty"`
+}
 
 // CreateSessionParams defines parameters for CreateSession.
 type CreateSessionParams struct {
@@ -2514,6 +2722,12 @@ type ExportSessionVotesParamsFormat string
 // RegisterSomeoneParams defines parameters for RegisterSomeone.
 type RegisterSomeoneParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateSessionReportLinkParams defines parameters for CreateSessionReportLink.
+type CreateSessionReportLinkParams struct {
+	// Minutes how long the link works, in minutes (1 to 1440; 60 by default)
+	Minutes *string `form:"minutes,omitempty" json:"minutes,omitempty"`
 }
 
 // ListStaffParams defines parameters for ListStaff.
@@ -2887,6 +3101,16 @@ type ClientInterface interface {
 	// Corresponds with GET /replay/{secret}/video (the `ReplayVideo` operationId).
 	ReplayVideo(ctx context.Context, secret string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// EventReportPage An event's report page, opened with a link from createEventReportLink
+	//
+	// Corresponds with GET /reports/events/{id}/{secret} (the `EventReportPage` operationId).
+	EventReportPage(ctx context.Context, id string, secret string, params *EventReportPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SessionReportPage A session's report page, opened with a link from createSessionReportLink
+	//
+	// Corresponds with GET /reports/sessions/{id}/{secret} (the `SessionReportPage` operationId).
+	SessionReportPage(ctx context.Context, id string, secret string, params *SessionReportPageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// SignupVerifyPage The sign-up verification page (the e-mailed link): what confirming creates, and a button; opening it changes nothing
 	//
 	// Corresponds with GET /signup/verify/{token} (the `SignupVerifyPage` operationId).
@@ -3205,6 +3429,16 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/events/{id}/publish (the `PublishEvent` operationId).
 	PublishEvent(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetEventReport An event's report: its sessions' reports summed, each session's figures, and the most engaged attendees of all
+	//
+	// Corresponds with GET /v1/events/{id}/report (the `GetEventReport` operationId).
+	GetEventReport(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateEventReportLink A short-lived link to the event's report page, to open in a browser
+	//
+	// Corresponds with POST /v1/events/{id}/report/link (the `CreateEventReportLink` operationId).
+	CreateEventReportLink(ctx context.Context, id string, params *CreateEventReportLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateSessionWithBody Add a session to an event; its SessionLifecycle workflow starts
 	//
 	// Takes any type of body and a specified content type.
@@ -3445,7 +3679,7 @@ type ClientInterface interface {
 	// Corresponds with DELETE /v1/registrants/{id} (the `DeleteRegistrant` operationId).
 	DeleteRegistrant(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRegistrant One registrant
+	// GetRegistrant One registrant, with the engagement score of what they did in the room
 	//
 	// Corresponds with GET /v1/registrants/{id} (the `GetRegistrant` operationId).
 	GetRegistrant(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3586,6 +3820,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/sessions/{id}/registrants (the `RegisterSomeone` operationId).
 	RegisterSomeone(ctx context.Context, id string, params *RegisterSomeoneParams, body RegisterSomeoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionReport A session's report: registrants by status and source, live and replay attendance, the viewers per minute, time watched, polls, questions, calls to action, reactions and the most engaged attendees
+	//
+	// Corresponds with GET /v1/sessions/{id}/report (the `GetSessionReport` operationId).
+	GetSessionReport(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSessionReportLink A short-lived link to the session's report page, to open in a browser (no API key needed while it lasts)
+	//
+	// Corresponds with POST /v1/sessions/{id}/report/link (the `CreateSessionReportLink` operationId).
+	CreateSessionReportLink(ctx context.Context, id string, params *CreateSessionReportLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RescheduleSessionWithBody Move a session that is not live or over; everyone gets an updated calendar invitation
 	//
@@ -4210,6 +4454,36 @@ func (c *Client) ReplayHLS(ctx context.Context, secret string, file string, reqE
 // Corresponds with GET /replay/{secret}/video (the `ReplayVideo` operationId).
 func (c *Client) ReplayVideo(ctx context.Context, secret string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplayVideoRequest(c.Server, secret)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EventReportPage An event's report page, opened with a link from createEventReportLink
+//
+// Corresponds with GET /reports/events/{id}/{secret} (the `EventReportPage` operationId).
+func (c *Client) EventReportPage(ctx context.Context, id string, secret string, params *EventReportPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEventReportPageRequest(c.Server, id, secret, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SessionReportPage A session's report page, opened with a link from createSessionReportLink
+//
+// Corresponds with GET /reports/sessions/{id}/{secret} (the `SessionReportPage` operationId).
+func (c *Client) SessionReportPage(ctx context.Context, id string, secret string, params *SessionReportPageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSessionReportPageRequest(c.Server, id, secret, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5078,6 +5352,36 @@ func (c *Client) PublishEvent(ctx context.Context, id string, reqEditors ...Requ
 	return c.Client.Do(req)
 }
 
+// GetEventReport An event's report: its sessions' reports summed, each session's figures, and the most engaged attendees of all
+//
+// Corresponds with GET /v1/events/{id}/report (the `GetEventReport` operationId).
+func (c *Client) GetEventReport(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventReportRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateEventReportLink A short-lived link to the event's report page, to open in a browser
+//
+// Corresponds with POST /v1/events/{id}/report/link (the `CreateEventReportLink` operationId).
+func (c *Client) CreateEventReportLink(ctx context.Context, id string, params *CreateEventReportLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateEventReportLinkRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateSessionWithBody Add a session to an event; its SessionLifecycle workflow starts
 //
 // Takes any type of body and a specified content type.
@@ -5718,7 +6022,7 @@ func (c *Client) DeleteRegistrant(ctx context.Context, id string, reqEditors ...
 	return c.Client.Do(req)
 }
 
-// GetRegistrant One registrant
+// GetRegistrant One registrant, with the engagement score of what they did in the room
 //
 // Corresponds with GET /v1/registrants/{id} (the `GetRegistrant` operationId).
 func (c *Client) GetRegistrant(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6110,6 +6414,36 @@ func (c *Client) RegisterSomeoneWithBody(ctx context.Context, id string, params 
 // Corresponds with POST /v1/sessions/{id}/registrants (the `RegisterSomeone` operationId).
 func (c *Client) RegisterSomeone(ctx context.Context, id string, params *RegisterSomeoneParams, body RegisterSomeoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRegisterSomeoneRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionReport A session's report: registrants by status and source, live and replay attendance, the viewers per minute, time watched, polls, questions, calls to action, reactions and the most engaged attendees
+//
+// Corresponds with GET /v1/sessions/{id}/report (the `GetSessionReport` operationId).
+func (c *Client) GetSessionReport(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionReportRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSessionReportLink A short-lived link to the session's report page, to open in a browser (no API key needed while it lasts)
+//
+// Corresponds with POST /v1/sessions/{id}/report/link (the `CreateSessionReportLink` operationId).
+func (c *Client) CreateSessionReportLink(ctx context.Context, id string, params *CreateSessionReportLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSessionReportLinkRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7728,6 +8062,142 @@ func NewReplayVideoRequest(server string, secret string) (*http.Request, error) 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEventReportPageRequest constructs an http.Request for the EventReportPage method
+func NewEventReportPageRequest(server string, id string, secret string, params *EventReportPageParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret", secret, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports/events/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSessionReportPageRequest constructs an http.Request for the SessionReportPage method
+func NewSessionReportPageRequest(server string, id string, secret string, params *SessionReportPageParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secret", secret, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/reports/sessions/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9647,6 +10117,101 @@ func NewPublishEventRequest(server string, id string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEventReportRequest constructs an http.Request for the GetEventReport method
+func NewGetEventReportRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/report", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateEventReportLinkRequest constructs an http.Request for the CreateEventReportLink method
+func NewCreateEventReportLinkRequest(server string, id string, params *CreateEventReportLinkParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/report/link", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Minutes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minutes", *params.Minutes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
@@ -12175,6 +12740,101 @@ func NewRegisterSomeoneRequestWithBody(server string, id string, params *Registe
 	return req, nil
 }
 
+// NewGetSessionReportRequest constructs an http.Request for the GetSessionReport method
+func NewGetSessionReportRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/%s/report", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSessionReportLinkRequest constructs an http.Request for the CreateSessionReportLink method
+func NewCreateSessionReportLinkRequest(server string, id string, params *CreateSessionReportLinkParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/%s/report/link", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Minutes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "minutes", *params.Minutes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRescheduleSessionRequest calls the generic RescheduleSession builder with application/json body
 func NewRescheduleSessionRequest(server string, id string, body RescheduleSessionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -13549,6 +14209,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /replay/{secret}/video (the `ReplayVideo` operationId).
 	ReplayVideoWithResponse(ctx context.Context, secret string, reqEditors ...RequestEditorFn) (*ReplayVideoResponse, error)
 
+	// EventReportPageWithResponse An event's report page, opened with a link from createEventReportLink
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reports/events/{id}/{secret} (the `EventReportPage` operationId).
+	EventReportPageWithResponse(ctx context.Context, id string, secret string, params *EventReportPageParams, reqEditors ...RequestEditorFn) (*EventReportPageResponse, error)
+
+	// SessionReportPageWithResponse A session's report page, opened with a link from createSessionReportLink
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /reports/sessions/{id}/{secret} (the `SessionReportPage` operationId).
+	SessionReportPageWithResponse(ctx context.Context, id string, secret string, params *SessionReportPageParams, reqEditors ...RequestEditorFn) (*SessionReportPageResponse, error)
+
 	// SignupVerifyPageWithResponse The sign-up verification page (the e-mailed link): what confirming creates, and a button; opening it changes nothing
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13927,6 +14601,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/events/{id}/publish (the `PublishEvent` operationId).
 	PublishEventWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PublishEventResponse, error)
 
+	// GetEventReportWithResponse An event's report: its sessions' reports summed, each session's figures, and the most engaged attendees of all
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{id}/report (the `GetEventReport` operationId).
+	GetEventReportWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetEventReportResponse, error)
+
+	// CreateEventReportLinkWithResponse A short-lived link to the event's report page, to open in a browser
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{id}/report/link (the `CreateEventReportLink` operationId).
+	CreateEventReportLinkWithResponse(ctx context.Context, id string, params *CreateEventReportLinkParams, reqEditors ...RequestEditorFn) (*CreateEventReportLinkResponse, error)
+
 	// CreateSessionWithBodyWithResponse Add a session to an event; its SessionLifecycle workflow starts
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -14207,7 +14895,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /v1/registrants/{id} (the `DeleteRegistrant` operationId).
 	DeleteRegistrantWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteRegistrantResponse, error)
 
-	// GetRegistrantWithResponse One registrant
+	// GetRegistrantWithResponse One registrant, with the engagement score of what they did in the room
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14388,6 +15076,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/sessions/{id}/registrants (the `RegisterSomeone` operationId).
 	RegisterSomeoneWithResponse(ctx context.Context, id string, params *RegisterSomeoneParams, body RegisterSomeoneJSONRequestBody, reqEditors ...RequestEditorFn) (*RegisterSomeoneResponse, error)
+
+	// GetSessionReportWithResponse A session's report: registrants by status and source, live and replay attendance, the viewers per minute, time watched, polls, questions, calls to action, reactions and the most engaged attendees
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sessions/{id}/report (the `GetSessionReport` operationId).
+	GetSessionReportWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSessionReportResponse, error)
+
+	// CreateSessionReportLinkWithResponse A short-lived link to the session's report page, to open in a browser (no API key needed while it lasts)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/sessions/{id}/report/link (the `CreateSessionReportLink` operationId).
+	CreateSessionReportLinkWithResponse(ctx context.Context, id string, params *CreateSessionReportLinkParams, reqEditors ...RequestEditorFn) (*CreateSessionReportLinkResponse, error)
 
 	// RescheduleSessionWithBodyWithResponse Move a session that is not live or over; everyone gets an updated calendar invitation
 	//
@@ -15910,6 +16612,130 @@ func (r ReplayVideoResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReplayVideoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type EventReportPageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EventReportPageResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r EventReportPageResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EventReportPageResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r EventReportPageResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EventReportPageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EventReportPageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EventReportPageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EventReportPageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SessionReportPageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *Problem
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SessionReportPageResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SessionReportPageResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SessionReportPageResponse) GetApplicationproblemJSON429() *Problem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r SessionReportPageResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SessionReportPageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SessionReportPageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SessionReportPageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SessionReportPageResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19696,6 +20522,192 @@ func (r PublishEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEventReportResponse429Headers the declared response headers of an HTTP 429 response for GetEventReport
+type GetEventReportResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type GetEventReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEventReportResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEventReportResponse) GetJSON200() *EventReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEventReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEventReportResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEventReportResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetEventReportResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetEventReportResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateEventReportLinkResponse429Headers the declared response headers of an HTTP 429 response for CreateEventReportLink
+type CreateEventReportLinkResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type CreateEventReportLinkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ReportLink
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateEventReportLinkResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateEventReportLinkResponse) GetJSON201() *ReportLink {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateEventReportLinkResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateEventReportLinkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateEventReportLinkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateEventReportLinkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateEventReportLinkResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24668,6 +25680,192 @@ func (r RegisterSomeoneResponse) ContentType() string {
 	return ""
 }
 
+// GetSessionReportResponse429Headers the declared response headers of an HTTP 429 response for GetSessionReport
+type GetSessionReportResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type GetSessionReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SessionReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSessionReportResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSessionReportResponse) GetJSON200() *SessionReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSessionReportResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetSessionReportResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSessionReportResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSessionReportResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSessionReportResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSessionReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSessionReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSessionReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSessionReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSessionReportLinkResponse429Headers the declared response headers of an HTTP 429 response for CreateSessionReportLink
+type CreateSessionReportLinkResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type CreateSessionReportLinkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ReportLink
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSessionReportLinkResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSessionReportLinkResponse) GetJSON201() *ReportLink {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateSessionReportLinkResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSessionReportLinkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSessionReportLinkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSessionReportLinkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSessionReportLinkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RescheduleSessionResponse429Headers the declared response headers of an HTTP 429 response for RescheduleSession
 type RescheduleSessionResponse429Headers struct {
 	RateLimitLimit     *int
@@ -27730,6 +28928,32 @@ func (c *ClientWithResponses) ReplayVideoWithResponse(ctx context.Context, secre
 	return ParseReplayVideoResponse(rsp)
 }
 
+// EventReportPageWithResponse An event's report page, opened with a link from createEventReportLink
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reports/events/{id}/{secret} (the `EventReportPage` operationId).
+func (c *ClientWithResponses) EventReportPageWithResponse(ctx context.Context, id string, secret string, params *EventReportPageParams, reqEditors ...RequestEditorFn) (*EventReportPageResponse, error) {
+	rsp, err := c.EventReportPage(ctx, id, secret, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEventReportPageResponse(rsp)
+}
+
+// SessionReportPageWithResponse A session's report page, opened with a link from createSessionReportLink
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /reports/sessions/{id}/{secret} (the `SessionReportPage` operationId).
+func (c *ClientWithResponses) SessionReportPageWithResponse(ctx context.Context, id string, secret string, params *SessionReportPageParams, reqEditors ...RequestEditorFn) (*SessionReportPageResponse, error) {
+	rsp, err := c.SessionReportPage(ctx, id, secret, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSessionReportPageResponse(rsp)
+}
+
 // SignupVerifyPageWithResponse The sign-up verification page (the e-mailed link): what confirming creates, and a button; opening it changes nothing
 //
 // Returns a wrapper object for the known response body format(s).
@@ -28432,6 +29656,32 @@ func (c *ClientWithResponses) PublishEventWithResponse(ctx context.Context, id s
 	return ParsePublishEventResponse(rsp)
 }
 
+// GetEventReportWithResponse An event's report: its sessions' reports summed, each session's figures, and the most engaged attendees of all
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{id}/report (the `GetEventReport` operationId).
+func (c *ClientWithResponses) GetEventReportWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetEventReportResponse, error) {
+	rsp, err := c.GetEventReport(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventReportResponse(rsp)
+}
+
+// CreateEventReportLinkWithResponse A short-lived link to the event's report page, to open in a browser
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{id}/report/link (the `CreateEventReportLink` operationId).
+func (c *ClientWithResponses) CreateEventReportLinkWithResponse(ctx context.Context, id string, params *CreateEventReportLinkParams, reqEditors ...RequestEditorFn) (*CreateEventReportLinkResponse, error) {
+	rsp, err := c.CreateEventReportLink(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateEventReportLinkResponse(rsp)
+}
+
 // CreateSessionWithBodyWithResponse Add a session to an event; its SessionLifecycle workflow starts
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -28952,7 +30202,7 @@ func (c *ClientWithResponses) DeleteRegistrantWithResponse(ctx context.Context, 
 	return ParseDeleteRegistrantResponse(rsp)
 }
 
-// GetRegistrantWithResponse One registrant
+// GetRegistrantWithResponse One registrant, with the engagement score of what they did in the room
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -29288,6 +30538,32 @@ func (c *ClientWithResponses) RegisterSomeoneWithResponse(ctx context.Context, i
 		return nil, err
 	}
 	return ParseRegisterSomeoneResponse(rsp)
+}
+
+// GetSessionReportWithResponse A session's report: registrants by status and source, live and replay attendance, the viewers per minute, time watched, polls, questions, calls to action, reactions and the most engaged attendees
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sessions/{id}/report (the `GetSessionReport` operationId).
+func (c *ClientWithResponses) GetSessionReportWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSessionReportResponse, error) {
+	rsp, err := c.GetSessionReport(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionReportResponse(rsp)
+}
+
+// CreateSessionReportLinkWithResponse A short-lived link to the session's report page, to open in a browser (no API key needed while it lasts)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/sessions/{id}/report/link (the `CreateSessionReportLink` operationId).
+func (c *ClientWithResponses) CreateSessionReportLinkWithResponse(ctx context.Context, id string, params *CreateSessionReportLinkParams, reqEditors ...RequestEditorFn) (*CreateSessionReportLinkResponse, error) {
+	rsp, err := c.CreateSessionReportLink(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSessionReportLinkResponse(rsp)
 }
 
 // RescheduleSessionWithBodyWithResponse Move a session that is not live or over; everyone gets an updated calendar invitation
@@ -30945,6 +32221,124 @@ func ParseReplayVideoResponse(rsp *http.Response) (*ReplayVideoResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSONDefault = &dest
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	return response, nil
+}
+
+// ParseEventReportPageResponse parses an HTTP response from a EventReportPageWithResponse call
+func ParseEventReportPageResponse(rsp *http.Response) (*EventReportPageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EventReportPageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 404:
+	// Content-type (text/plain) unsupported
+
+	case rsp.StatusCode == 429:
+	// Content-type (text/plain) unsupported
+
+	case true:
+		// Content-type (text/plain) unsupported
+
+	}
+
+	return response, nil
+}
+
+// ParseSessionReportPageResponse parses an HTTP response from a SessionReportPageWithResponse call
+func ParseSessionReportPageResponse(rsp *http.Response) (*SessionReportPageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SessionReportPageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 404:
 	// Content-type (text/plain) unsupported
@@ -35042,6 +36436,210 @@ func ParsePublishEventResponse(rsp *http.Response) (*PublishEventResponse, error
 	switch {
 	case rsp.StatusCode == 429:
 		var headers PublishEventResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEventReportResponse parses an HTTP response from a GetEventReportWithResponse call
+func ParseGetEventReportResponse(rsp *http.Response) (*GetEventReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetEventReportResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateEventReportLinkResponse parses an HTTP response from a CreateEventReportLinkWithResponse call
+func ParseCreateEventReportLinkResponse(rsp *http.Response) (*CreateEventReportLinkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateEventReportLinkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ReportLink
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateEventReportLinkResponse429Headers
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -40515,6 +42113,210 @@ func ParseRegisterSomeoneResponse(rsp *http.Response) (*RegisterSomeoneResponse,
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RegisterSomeoneResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSessionReportResponse parses an HTTP response from a GetSessionReportWithResponse call
+func ParseGetSessionReportResponse(rsp *http.Response) (*GetSessionReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSessionReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SessionReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetSessionReportResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSessionReportLinkResponse parses an HTTP response from a CreateSessionReportLinkWithResponse call
+func ParseCreateSessionReportLinkResponse(rsp *http.Response) (*CreateSessionReportLinkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSessionReportLinkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ReportLink
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers CreateSessionReportLinkResponse429Headers
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

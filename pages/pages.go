@@ -50,6 +50,8 @@ func init() {
 var funcs = template.FuncMap{
 	// field returns the Field of a form by name, so a template can write its input and its error.
 	"field": func(f *Form, name string) Field { return f.Field(name) },
+	// minutes shows seconds as whole minutes, rounded to the nearest (the report page).
+	"minutes": func(seconds int) int { return (seconds + 30) / 60 },
 }
 
 // Page is what the layout needs around one page's content.

@@ -88,14 +88,15 @@ func (r *Room) persist(what string, do func(ctx context.Context, db bun.IDB) err
 	r.ev.store.enqueue(what, do)
 }
 
-// journalLocked persists a RoomEvent of kind by actor on target.
-func (r *Room) journalLocked(kind, actor, target string, data map[string]string) {
+// journalLocked persists a RoomEvent of kind by actor on target and returns its id.
+func (r *Room) journalLocked(kind, actor, target string, data map[string]string) string {
 	if data == nil {
 		data = map[string]string{}
 	}
 	ev := &store.RoomEvent{ID: store.NewID("rev"), WorkspaceID: r.ev.workspaceID, SessionID: r.sessionID,
 		Kind: kind, ActorID: actor, TargetID: target, Data: data, CreatedAt: r.nowUTC()}
 	r.persist("room event "+kind, func(ctx context.Context, db bun.IDB) error { return store.Insert(ctx, db, ev) })
+	return ev.ID
 }
 
 // allowWriteLocked spends one of p's writes; false means rate limited.

@@ -59,6 +59,7 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameReactionsEnable:  (*Room).enableReactions,
 	wire.FrameReactionSend:     (*Room).sendReaction,
 	wire.FrameCTASend:          (*Room).sendCTA,
+	wire.FrameCTAClick:         (*Room).clickCTA,
 	wire.FrameBlock:            (*Room).block,
 	wire.FrameUnblock:          (*Room).unblock,
 	wire.FrameKick:             (*Room).kick,

@@ -95,9 +95,28 @@ func (r *Room) sendCTA(p *Participant, f wire.Frame) error {
 	if err := r.actLocked(p, authz.CTASend); err != nil {
 		return err
 	}
-	r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
-	r.ev.cta = &wire.CTAView{Text: text, URL: link, By: p.id}
+	id := r.journalLocked(store.RoomEventCTA, p.id, "", map[string]string{"text": text, "url": link})
+	r.ev.cta = &wire.CTAView{ID: id, Text: text, URL: link, By: p.id}
 	r.broadcastLocked(roomFrame(wire.FrameCTA, wire.RoomFields{CTA: r.ev.cta}))
+	return nil
+}
+
+// clickCTA journals that p opened the call to action on screen (f.ID names it), for the
+// session's report and p's engagement score; nobody else is told. A click on one no longer
+// shown is not found; clicks spend p's room writes like reactions do.
+func (r *Room) clickCTA(p *Participant, f wire.Frame) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.people[p.id] != p {
+		return ErrNoSuchPerson
+	}
+	if r.ev.cta == nil || f.ID != r.ev.cta.ID {
+		return fmt.Errorf("call to action %s: %w", quote(f.ID), ErrNotFound)
+	}
+	if !r.allowWriteLocked(p) {
+		return ErrRateLimited
+	}
+	r.journalLocked(store.RoomEventCTAClick, p.id, "", map[string]string{"cta": r.ev.cta.ID, "url": r.ev.cta.URL})
 	return nil
 }
 

@@ -61,7 +61,7 @@ func (ev *roomEvents) replay(e store.RoomEvent) {
 			ev.reactions[e.Data["reaction"]]++
 		}
 	case store.RoomEventCTA:
-		ev.cta = &wire.CTAView{Text: e.Data["text"], URL: e.Data["url"], By: e.ActorID}
+		ev.cta = &wire.CTAView{ID: e.ID, Text: e.Data["text"], URL: e.Data["url"], By: e.ActorID}
 	case store.RoomEventPresentationStart:
 		ev.showing = &wire.PresentationView{URL: e.Data["url"], Person: e.ActorID}
 	case store.RoomEventPresentationStop:

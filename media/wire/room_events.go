@@ -18,6 +18,8 @@ package wire
 //	reactions.enable {enabled}            reactions.enable
 //	reaction.send {reaction}              anyone, while reactions are on
 //	cta.send {text, url}                  cta.send
+//	cta.click {id}                        anyone: they opened the call to action on screen
+//	                                      (id: the cta's id); journaled for the session's report
 //	participant.block {person}            participant.block: disconnected, cannot rejoin
 //	participant.unblock {person}          participant.block
 //	participant.kick {person}             participant.kick: disconnected, may rejoin
@@ -74,6 +76,7 @@ const (
 	FrameReactionSend      = "reaction.send"
 	FrameReactions         = "reactions"
 	FrameCTASend           = "cta.send"
+	FrameCTAClick          = "cta.click"
 	FrameCTA               = "cta"
 	FrameBlock             = "participant.block"
 	FrameUnblock           = "participant.unblock"
@@ -173,8 +176,9 @@ type ReactionsView struct {
 	Counts  map[string]int `json:"counts"`
 }
 
-// CTAView is a call to action shown to everyone.
+// CTAView is a call to action shown to everyone; ID names it in the clicks on it.
 type CTAView struct {
+	ID   string `json:"id"`
 	Text string `json:"text"`
 	URL  string `json:"url"`
 	By   string `json:"by"`

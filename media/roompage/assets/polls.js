@@ -115,7 +115,12 @@ export class Polls {
       return;
     }
     const parts = [el('p', { text: cta.text })];
-    if (/^https?:\/\//i.test(cta.url || '')) parts.push(el('a', { href: cta.url, target: '_blank', rel: 'noopener noreferrer', text: t('cta.open') }));
+    if (/^https?:\/\//i.test(cta.url || '')) {
+      const link = el('a', { href: cta.url, target: '_blank', rel: 'noopener noreferrer', text: t('cta.open') });
+      // The click is counted for the session's report (and this person's engagement score).
+      link.addEventListener('click', () => { if (cta.id) this.send({ type: 'cta.click', id: cta.id }); });
+      parts.push(link);
+    }
     box.replaceChildren(...parts);
     box.hidden = false;
   }
