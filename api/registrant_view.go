@@ -79,4 +79,3 @@ func (b *base) getRegistrant(c *gin.Context) {
 	}
 	b.respondRegistrant(c, http.StatusOK, reg)
 }
-

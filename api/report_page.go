@@ -64,7 +64,7 @@ func (s *Server) reportPage(kind reportKind) gin.HandlerFunc {
 			s.pageNotFound(c)
 			return
 		}
-		w, err := store.Get[store.Workspace](ctx, s.db, ws, ws)
+		w, err := store.GetWorkspace(ctx, s.db, ws)
 		if err != nil {
 			s.reportPageFailed(c, err)
 			return
