@@ -203,6 +203,16 @@ func DrainReceiverRTCP(receiver *webrtc.RTPReceiver) {
 	}
 }
 
+// DrainLayerRTCP drains the RTCP of one simulcast layer of a receiver, named by its RID.
+func DrainLayerRTCP(receiver *webrtc.RTPReceiver, rid string) {
+	buf := make([]byte, maxRTPPacket)
+	for {
+		if _, _, err := receiver.ReadSimulcast(buf, rid); err != nil {
+			return
+		}
+	}
+}
+
 // PLI builds the keyframe request SendPLI implementations write.
 func PLI(mediaSSRC uint32) []rtcp.Packet {
 	return []rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: mediaSSRC}}
