@@ -18,7 +18,7 @@ import (
 //     last ten seconds; the acknowledged rate is the bytes that arrived per second of
 //     arrival time; the loss is the share of reported packets that never arrived;
 //   - congestion (loss over 10 % or a queue over 60 ms) brings the estimate down to 85 % of
-//     the acknowledged rate, at most once per 300 ms; a clean link (loss under 2 %, queue under
+//     the acknowledged rate (if it was above), at most once per 300 ms; a clean link (loss under 2 %, queue under
 //     20 ms) lets it grow by 8 % a second, up to 1.5 × the acknowledged rate + 100 kbit/s, a
 //     second after the last decrease; in between it holds;
 //   - a subscriber that sends no transport-wide feedback is estimated from its REMB, or failing
@@ -173,9 +173,11 @@ func (e *bandwidthEstimator) update(congested, clean bool, acked float64, now ti
 		if now.Sub(e.lastDecrease) < 300*time.Millisecond {
 			return
 		}
+		// Down to 85 % of what got through (not 85 % of the estimate, compounding while a
+		// queue drains); without a measured rate, 85 % of the estimate.
 		next := e.estimate * 0.85
 		if acked > 0 {
-			next = min(next, acked*0.85)
+			next = min(e.estimate, acked*0.85)
 		}
 		e.estimate = max(minBitrate, next)
 		if now.Sub(e.probedAt) < 2*time.Second {
