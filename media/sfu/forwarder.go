@@ -1,7 +1,11 @@
 // Package sfu is the forwarding path of the media service: it copies RTP from one published
-// track to one shared local track that every subscriber's PeerConnection sends, keeps one shared
-// retransmission history per published track and answers subscribers' NACKs from it, drains
-// RTCP and turns keyframe requests into PLIs to the publisher. It knows nothing of rooms, roles or
+// track (one stream, or the layers of a simulcast one: simulcast.go) to one shared local track
+// that every subscriber's PeerConnection sends, keeps one shared retransmission history per
+// stream and answers subscribers' NACKs from it, drains RTCP and turns keyframe requests into
+// PLIs to the publisher. Per subscriber it rewrites sequence numbers and timestamps so a layer
+// switch is seamless (rewrite.go), estimates the bandwidth from transport-wide feedback or REMB
+// (bwe.go) and picks each subscription's layer from it and the displayed size (allocate.go).
+// Its counters are read through Stats snapshots (stats.go). It knows nothing of rooms, roles or
 // signaling; media/ decides who publishes and who subscribes.
 package sfu
 
