@@ -138,3 +138,28 @@ func TestSimulcastLayerForSizeAndKeyframes(t *testing.T) {
 		}
 	}
 }
+
+// Forwarding a packet to a subscriber — choosing the layer, rewriting its numbers, adding the
+// transport-wide sequence number and counting it — allocates nothing.
+func TestSimulcastForwardAllocatesNothing(t *testing.T) {
+	b := &binding{ssrc: 5, payloadType: 96, clockRate: 90000, writer: discardWriter{}, rw: newRewriter(), track: &fanoutTrack{}, twccID: 3}
+	b.target.Store(1)
+	b.downlink.Store(NewDownlink(nil))
+	h := &rtp.Header{Version: 2}
+	payload := make([]byte, 1000)
+	now := time.Now()
+	seq := uint16(0)
+	allocs := testing.AllocsPerRun(1000, func() {
+		seq++
+		*h = rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(seq) * 3000}
+		if err := b.forward(1, true, h, payload, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%.1f allocations per forwarded packet, want 0", allocs)
+	}
+	if b.stats.packets.Load() == 0 || b.downlink.Load().bwe.nextSeq == 0 {
+		t.Error("nothing was forwarded with a transport-wide sequence number")
+	}
+}
