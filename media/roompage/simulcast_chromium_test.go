@@ -27,9 +27,7 @@ func TestSimulcastRoomPageReceivesTheLayerItsTileNeeds(t *testing.T) {
 	}
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
 	await(t, host, "the host to join", `document.body.dataset.state === 'joined'`)
-	act(t, host, chromedp.Click(chromedp.ID("preview-start")))
-	await(t, host, "the host's 720p camera preview", `document.getElementById('preview').videoWidth === 1280`)
-	act(t, host, chromedp.Click(chromedp.ID("publish")))
+	publishCamera(t, host)
 
 	guest := openPage(t, browser, "participant", link("reg_1", authz.SessionParticipant))
 	const video = `document.querySelector('#videos video[data-stream="host_1"]')`
