@@ -89,6 +89,7 @@ func (t *fanoutTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamet
 	b := &binding{id: ctx.ID(), ssrc: uint32(ctx.SSRC()), payloadType: uint8(codec.PayloadType),
 		clockRate: codec.ClockRate, writer: ctx.WriteStream(), track: t, rw: newRewriter()}
 	b.target.Store(noLayer)
+	b.stats.layer.Store(noLayer)
 	b.maxLayer.Store(maxLayers - 1)
 	for _, ext := range ctx.HeaderExtensions() {
 		if ext.URI == sdp.TransportCCURI {
