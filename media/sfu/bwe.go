@@ -17,9 +17,9 @@ import (
 //     the one-way delay (arrival − send, both on their own clocks) above its minimum over the
 //     last ten seconds; the acknowledged rate is the bytes that arrived per second of
 //     arrival time; the loss is the share of reported packets that never arrived;
-//   - congestion (loss over 10 % or a queue over 60 ms) brings the estimate down to 85 % of
-//     the acknowledged rate (if it was above), at most once per 300 ms; a clean link (loss under 2 %, queue under
-//     20 ms) lets it grow by 8 % a second, up to 1.5 × the acknowledged rate + 100 kbit/s, a
+//   - congestion (loss over 10 %, or a queue over 60 ms in three feedbacks in a row) brings
+//     the estimate down to 85 % of the acknowledged rate (if it was above), at most once per
+//     300 ms; a clean link (loss under 2 %, queue under 20 ms) lets it grow by 8 % a second, up to 1.5 × the acknowledged rate + 100 kbit/s, a
 //     second after the last decrease; in between it holds;
 //   - a subscriber that sends no transport-wide feedback is estimated from its REMB, or failing
 //     that from the loss in its receiver reports, with the same thresholds; a REMB also caps
@@ -42,6 +42,7 @@ type bandwidthEstimator struct {
 	baseDelay [delayBuckets]time.Duration // the minimum one-way delay per bucket
 	bucketAt  time.Time                   // when the current bucket started
 	queue     time.Duration               // the latest feedback's mean queuing delay
+	queued    int                         // feedbacks in a row whose queue was over the limit
 
 	ackedBytes   int
 	ackedStart   time.Duration // arrival time the window started at (receiver's clock)
@@ -72,6 +73,10 @@ const (
 	firstProbeWait = 8 * time.Second
 	maxProbeWait   = time.Minute
 	feedbackFresh  = 2 * time.Second
+	// queuedFeedbacks: a queue counts as congestion once this many feedbacks in a row (about
+	// 300 ms) saw it, so a receiver that was briefly descheduled (its arrival times late all at
+	// once) does not cost a layer.
+	queuedFeedbacks = 3
 )
 
 type sentPacket struct {
@@ -135,12 +140,17 @@ func (e *bandwidthEstimator) feedback(fb *rtcp.TransportLayerCC, now time.Time) 
 	if delayed > 0 {
 		e.queue = delaySum / time.Duration(delayed)
 	}
+	if e.queue > 60*time.Millisecond {
+		e.queued++
+	} else {
+		e.queued = 0
+	}
 	if e.lossTotal >= 30 {
 		e.loss = float64(e.lostCount) / float64(e.lossTotal)
 		e.lostCount, e.lossTotal = 0, 0
 	}
 	e.source, e.lastFeedback = "twcc", now
-	e.update(e.loss > 0.10 || e.queue > 60*time.Millisecond, e.loss < 0.02 && e.queue < 20*time.Millisecond, e.ackedRate, now)
+	e.update(e.loss > 0.10 || e.queued >= queuedFeedbacks, e.loss < 0.02 && e.queue < 20*time.Millisecond, e.ackedRate, now)
 }
 
 // noteDelay keeps the minimum one-way delay per bucket.
