@@ -27,10 +27,17 @@ const (
 // (and answers to the server's NACKs, for the publisher) and sender/receiver reports. Pion's
 // stats and TWCC interceptors are left out to spare the load generator's core: the servers
 // add no transport-wide sequence numbers to what they forward, so TWCC would report nothing.
-func newClientAPI() (*webrtc.API, error) {
+//
+// In the simulcast mode the publisher also needs the MID and RID header extensions.
+func newClientAPI(simulcast bool) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, fmt.Errorf("register codecs: %w", err)
+	}
+	if simulcast {
+		if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
+			return nil, fmt.Errorf("register simulcast extensions: %w", err)
+		}
 	}
 	reg := &interceptor.Registry{}
 	if err := webrtc.ConfigureNack(m, reg); err != nil {
@@ -49,17 +56,22 @@ func newClientAPI() (*webrtc.API, error) {
 type publisher struct {
 	pc           *webrtc.PeerConnection
 	audio, video *webrtc.TrackLocalStaticRTP
+	simulcast    *simulcastVideo // instead of video, in the simulcast mode (simulcast.go)
 }
 
-func newPublisher(api *webrtc.API, withAudio bool) (*publisher, error) {
+func newPublisher(api *webrtc.API, withAudio, simulcast bool) (*publisher, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, fmt.Errorf("publisher peer connection: %w", err)
 	}
 	p := &publisher{pc: pc}
-	p.video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "bench")
-	if err == nil {
-		err = p.addTrack(p.video)
+	if simulcast {
+		err = p.addSimulcastVideo()
+	} else {
+		p.video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "bench")
+		if err == nil {
+			err = p.addTrack(p.video)
+		}
 	}
 	if err == nil && withAudio {
 		p.audio, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "bench")
@@ -121,7 +133,11 @@ func (p *publisher) run(ctx context.Context) {
 			_ = p.audio.WriteRTP(audio)
 		}
 		for ; !nextVideo.After(now); nextVideo = nextVideo.Add(videoEvery) {
-			p.sendFrame(video, frame%keyframeEvery == 0)
+			if p.simulcast != nil {
+				p.simulcast.sendFrame(frame%keyframeEvery == 0)
+			} else {
+				p.sendFrame(video, frame%keyframeEvery == 0)
+			}
 			frame++
 		}
 		next := nextVideo

@@ -29,6 +29,7 @@ type options struct {
 	serverCPU             string
 	rounds                int
 	procs                 int
+	simulcast             bool
 }
 
 func main() {
@@ -42,6 +43,7 @@ func main() {
 	flag.StringVar(&o.serverCPU, "server-cpu", "0", "the core the server is pinned to (taskset -c)")
 	flag.IntVar(&o.rounds, "rounds", 1, "repeat the whole sweep this many times (fits use every point)")
 	flag.IntVar(&o.procs, "procs", 4, "GOMAXPROCS of the load generator: several threads on its one core keep its share of a busy machine")
+	flag.BoolVar(&o.simulcast, "simulcast", false, "onair's publisher sends three simulcast layers and subscribers ask for a mix of them (simulcast.go)")
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -50,7 +50,7 @@ func startTarget(o options, kind string) (target, *server, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return onairTarget{base: "http://" + onairAddr, secret: []byte(benchSecret)}, srv, nil
+		return onairTarget{base: "http://" + onairAddr, secret: []byte(benchSecret), simulcast: o.simulcast}, srv, nil
 	default:
 		srv, stdout, err := startServer(o.serverCPU, nil, o.baselineBin, "-port", baselinePort)
 		if err != nil {
@@ -81,11 +81,12 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	if err != nil {
 		return result{}, err
 	}
-	api, err := newClientAPI()
+	simulcast := o.simulcast && kind == "onair"
+	api, err := newClientAPI(simulcast)
 	if err != nil {
 		return result{}, err
 	}
-	pub, err := newPublisher(api, t.audio())
+	pub, err := newPublisher(api, t.audio(), simulcast)
 	if err != nil {
 		return result{}, err
 	}
@@ -128,6 +129,9 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 		perSub += audioPacketsPerSec
 	}
 	r.nominalPerSec = perSub * float64(n)
+	if simulcast {
+		r.nominalPerSec = simulcastNominal(n, t.audio())
+	}
 	return r, err
 }
 

@@ -23,8 +23,9 @@ const benchSession, benchWorkspace = "ses_bench", "ws_bench"
 // onairTarget speaks onair's signaling: a join frame with a signed token, then the server
 // offers (subscribers) or answers (the publisher's offer), candidates trickled both ways.
 type onairTarget struct {
-	base   string // http://host:port
-	secret []byte
+	base      string // http://host:port
+	secret    []byte
+	simulcast bool // subscribers ask for a layer by the size they show the video at
 }
 
 func (o onairTarget) name() string { return "onair" }
@@ -165,6 +166,12 @@ func (o onairTarget) subscribe(ctx context.Context, s *subscriber, i int) (func(
 	sp, err := o.connect(ctx, s.pc, fmt.Sprintf("reg_bench_%03d", i), authz.SessionParticipant)
 	if err != nil {
 		return nil, err
+	}
+	if o.simulcast {
+		if err := sp.sendErr(ctx, simulcastSize(i)); err != nil {
+			sp.close()
+			return nil, err
+		}
 	}
 	return sp.close, nil
 }

@@ -65,6 +65,7 @@ type Peer struct {
 	mu   sync.Mutex
 	recv map[string]int // packets received, by "<stream>/<kind>"
 	srs  map[string]int // sender reports received for a track, by "<stream>/<kind>"
+	logs map[string]*VideoLog
 	plis atomic.Int64
 }
 
@@ -76,7 +77,7 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
 	t.Cleanup(func() { _ = pc.Close() })
-	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, srs: map[string]int{}}
+	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
@@ -86,13 +87,18 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 	pc.OnTrack(func(track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 		key := track.StreamID() + "/" + track.Kind().String()
 		go p.readSenderReports(receiver, uint32(track.SSRC()), key)
+		log := p.VideoLog(track.StreamID())
 		for {
-			if _, _, err := track.ReadRTP(); err != nil {
+			pkt, _, err := track.ReadRTP()
+			if err != nil {
 				return
 			}
 			p.mu.Lock()
 			p.recv[key]++
 			p.mu.Unlock()
+			if track.Kind() == webrtc.RTPCodecTypeVideo {
+				log.add(pkt, time.Now())
+			}
 		}
 	})
 	return p

@@ -34,6 +34,9 @@ var frameHandlers = map[string]frameHandler{
 	wire.FrameScreenStart: (*Room).startScreen,
 	wire.FrameScreenStop:  (*Room).stopScreen,
 
+	// The size a subscriber shows a video at (video_size.go).
+	wire.FrameVideoSize: (*Room).setVideoSize,
+
 	// Host controls (host.go).
 	wire.FrameSessionStart: (*Room).controlSession,
 	wire.FrameSessionStop:  (*Room).controlSession,

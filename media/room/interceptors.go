@@ -19,7 +19,9 @@ import (
 // every packet a second time on its way out; media/sfu's downlinks send the sender reports from
 // the counts they keep anyway, and their direct path never passes an interceptor. The stats
 // interceptor does per-packet bookkeeping for PeerConnection.GetStats, which the media service
-// never calls.
+// never calls. Pion's TWCC header-extension interceptor is not installed either: media/sfu puts
+// the transport-wide sequence number on what it forwards itself (the direct path passes no
+// interceptor), and reads the subscribers' feedback for its bandwidth estimate.
 func defaultInterceptors(m *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
 	generator, err := nack.NewGeneratorInterceptor()

@@ -16,6 +16,10 @@ import (
 type roomTrack struct {
 	owner *Participant
 	fwd   *sfu.Forwarder
+	// remoteID is the publisher's track id; simulcast says its layers arrive as remote tracks
+	// of that id with RIDs, which all feed fwd.
+	remoteID  string
+	simulcast bool
 	// source is wire.SourceCamera, SourceScreen or SourceMicrophone: what the track captures
 	// (screen.go), so subscribers and the recording tell a shared screen from a camera.
 	source    string
@@ -25,22 +29,36 @@ type roomTrack struct {
 
 // addTrack takes a track p started sending; it is forwarded only if p may publish now,
 // otherwise refused and reported, and its packets are read and dropped until p may publish.
+// A simulcast track arrives as one remote track per layer: the first makes the room track,
+// the others are added to its forwarder as layers.
 func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
-	go sfu.DrainReceiverRTCP(receiver)
+	if rid := remote.RID(); rid != "" {
+		go sfu.DrainLayerRTCP(receiver, rid)
+	} else {
+		go sfu.DrainReceiverRTCP(receiver)
+	}
 	source := r.sourceOf(p, remote)
+	r.mu.Lock()
+	if t := r.simulcastTrackLocked(p, remote); t != nil {
+		r.mu.Unlock()
+		if err := t.fwd.AddLayer(remote); err != nil {
+			r.log.Warn("simulcast layer refused", "person", p.id, "rid", remote.RID(), "err", err)
+		}
+		return
+	}
 	fwd, err := sfu.NewForwarder(sfu.ForwarderParams{
 		Remote: remote, TrackID: p.id + ":" + remote.ID(), StreamID: streamOf(p, source),
 		SendPLI: func(ssrc uint32) error { return p.pc.WriteRTCP(sfu.PLI(ssrc)) },
 		Logger:  r.log.With("person", p.id),
 	})
 	if err != nil {
+		r.mu.Unlock()
 		r.log.Error("track refused", "person", p.id, "err", err)
 		return
 	}
-	t := &roomTrack{owner: p, fwd: fwd, source: source, senders: map[*Participant]*webrtc.RTPSender{}}
+	t := &roomTrack{owner: p, fwd: fwd, remoteID: remote.ID(), simulcast: remote.RID() != "",
+		source: source, senders: map[*Participant]*webrtc.RTPSender{}}
 	go r.forward(t)
-
-	r.mu.Lock()
 	if r.people[p.id] != p {
 		r.mu.Unlock()
 		return
@@ -57,6 +75,19 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 		p.sink.Send(wire.Frame{Type: wire.FrameError, Code: wire.CodePublishRefused, Message: decision.Reason})
 	}
 	negotiateAll(renegotiate)
+}
+
+// simulcastTrackLocked is the room track another layer of remote already made, or nil.
+func (r *Room) simulcastTrackLocked(p *Participant, remote *webrtc.TrackRemote) *roomTrack {
+	if remote.RID() == "" {
+		return nil
+	}
+	for _, t := range r.tracks {
+		if t.owner == p && t.simulcast && t.remoteID == remote.ID() {
+			return t
+		}
+	}
+	return nil
 }
 
 // forward runs the track's forwarder and forgets the track when its sender stops. In a closed

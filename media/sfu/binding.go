@@ -31,33 +31,86 @@ type sentCounts struct {
 	at              time.Time // when it was sent
 }
 
-// write rewrites SSRC and payload type in h, which the caller owns and may reuse: the write
-// stream marshals it before returning, and passing it by pointer avoids a heap copy of the
-// header per subscriber (the interface call makes any header it is given escape). sentAt is
-// when a new packet is sent; zero for a retransmission, which counts as sent but says nothing
-// about the stream's clock.
+// forward sends a new packet of a layer if the subscriber is fed from it, or starts feeding it
+// from this layer when the allocator wants it there and the packet is a switch point. Until
+// the wanted layer's keyframe arrives the subscriber keeps getting the layer it is on.
+func (b *binding) forward(layer int, switchPoint bool, h *rtp.Header, payload []byte, now time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if layer != b.rw.layer {
+		target := int(b.target.Load())
+		if !switchPoint || (layer != target && (target != noLayer || b.rw.layer != noLayer)) {
+			return nil
+		}
+		b.stats.switched(b.rw.layer, layer, now)
+		b.rw.start(layer, h.SequenceNumber, h.Timestamp, now, b.clockRate)
+	}
+	seq, ts, ok := b.rw.rewrite(h.SequenceNumber, h.Timestamp, now)
+	if !ok {
+		return nil
+	}
+	h.SequenceNumber, h.Timestamp = seq, ts
+	return b.writeLocked(h, payload, now)
+}
+
+// resend writes a packet from a layer's history again, under the sequence number the
+// subscriber NACKed and the timestamp it had then.
+func (b *binding) resend(h *rtp.Header, payload []byte, outSeq uint16, tsOffset uint32) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h.SequenceNumber, h.Timestamp = outSeq, h.Timestamp+tsOffset
+	b.resent.add(h.MarshalSize()+len(payload), time.Now())
+	return b.writeLocked(h, payload, time.Time{})
+}
+
+// write sends a packet as it is numbered; see writeLocked.
+func (b *binding) write(h *rtp.Header, payload []byte, sentAt time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.writeLocked(h, payload, sentAt)
+}
+
+// writeLocked rewrites SSRC and payload type in h, which the caller owns and may reuse: the
+// write stream marshals it before returning, and passing it by pointer avoids a heap copy of
+// the header per subscriber (the interface call makes any header it is given escape). sentAt
+// is when a new packet is sent; zero for a retransmission, which counts as sent but says
+// nothing about the stream's clock.
 //
 // The publisher's header extensions are dropped: their ids are the ones negotiated with the
 // publisher, which a subscriber's session may map to other extensions (a browser publisher's
 // transport-cc sequence number would reach a subscriber as its MID or RID), and what they carry
 // (transport-wide sequence numbers, send times) describes the publisher's hop, not this one.
-func (b *binding) write(h *rtp.Header, payload []byte, sentAt time.Time) error {
+// This hop's transport-wide sequence number is added instead, on either path, so the
+// subscriber's feedback measures it (bwe.go).
+func (b *binding) writeLocked(h *rtp.Header, payload []byte, sentAt time.Time) error {
 	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
 	h.Extension, h.ExtensionProfile, h.Extensions = false, 0, nil
-	b.mu.Lock()
 	b.sent.packets++
 	b.sent.octets += uint32(len(payload))
 	if !sentAt.IsZero() {
 		b.sent.rtpTime, b.sent.at = h.Timestamp, sentAt
 	}
-	if d := b.downlink.Load(); d != nil {
+	d := b.downlink.Load()
+	at := sentAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if d != nil && b.twccID != 0 {
+		h.Extensions = b.ext[:0]
+		seq := d.bwe.sent(h.MarshalSize()+4+len(payload), at)
+		b.twcc[0], b.twcc[1] = byte(seq>>8), byte(seq)
+		_ = h.SetExtension(b.twccID, b.twcc[:]) // fails only for an id out of range, which SDP cannot negotiate
+	}
+	size := h.MarshalSize() + len(payload)
+	b.out.add(size, at)
+	b.stats.packets.Add(1)
+	b.stats.bytes.Add(uint64(size))
+	if d != nil {
 		if dst, keys, ok := d.path(); ok {
-			err := b.sendDirectLocked(d.conn, dst, keys, h, payload)
-			b.mu.Unlock()
-			return err
+			return b.sendDirectLocked(d.conn, dst, keys, h, payload)
 		}
 	}
-	b.mu.Unlock()
+	b.stats.fallback.Add(1)
 	_, err := b.writer.WriteRTP(h, payload)
 	return err
 }

@@ -37,8 +37,11 @@ type Downlink struct {
 	keys    atomic.Pointer[srtpKeys]
 	dst     atomic.Pointer[netip.AddrPort] // set while ICE's selected pair is on conn
 
+	bwe bandwidthEstimator
+
 	mu        sync.Mutex
 	bindings  []*binding
+	scratch   []*binding // the allocator's copy of bindings, reused
 	writeRTCP func([]rtcp.Packet) error
 	started   bool
 	closed    chan struct{}
@@ -48,7 +51,9 @@ type Downlink struct {
 // NewDownlink prepares a subscriber's downlink; shared is the socket every PeerConnection's
 // UDP traffic uses (the SettingEngine's ICE UDP mux), or nil.
 func NewDownlink(shared *net.UDPConn) *Downlink {
-	return &Downlink{conn: shared, closed: make(chan struct{})}
+	d := &Downlink{conn: shared, closed: make(chan struct{})}
+	d.bwe.init()
+	return d
 }
 
 // Configure sets the hooks that capture the SRTP keys on the SettingEngine the subscriber's
@@ -91,7 +96,7 @@ func (d *Downlink) Connected(pc *webrtc.PeerConnection) {
 		return
 	}
 	d.started, d.writeRTCP = true, pc.WriteRTCP
-	go d.reportLoop()
+	go d.run()
 }
 
 // Close stops the sender reports; the PeerConnection is closing.
@@ -156,27 +161,37 @@ func (d *Downlink) remove(b *binding) {
 	}
 }
 
-// reportLoop sends one compound of sender reports per interval, one per track that has sent.
-func (d *Downlink) reportLoop() {
-	tick := time.NewTicker(senderReportInterval)
+// run shares the bandwidth among the subscriptions (allocate.go) every allocateInterval and
+// sends one compound of sender reports per senderReportInterval, one per track that has sent.
+func (d *Downlink) run() {
+	tick := time.NewTicker(allocateInterval)
 	defer tick.Stop()
+	var lastReport time.Time
 	for {
 		select {
 		case <-d.closed:
 			return
 		case now := <-tick.C:
-			d.mu.Lock()
-			var reports []rtcp.Packet
-			for _, b := range d.bindings {
-				if sr, ok := b.senderReport(now); ok {
-					reports = append(reports, sr)
-				}
-			}
-			write := d.writeRTCP
-			d.mu.Unlock()
-			if len(reports) > 0 {
-				_ = write(reports) // fails only while the connection closes
+			d.allocate(now)
+			if now.Sub(lastReport) >= senderReportInterval-allocateInterval/2 {
+				lastReport = now
+				d.sendReports(now)
 			}
 		}
+	}
+}
+
+func (d *Downlink) sendReports(now time.Time) {
+	d.mu.Lock()
+	var reports []rtcp.Packet
+	for _, b := range d.bindings {
+		if sr, ok := b.senderReport(now); ok {
+			reports = append(reports, sr)
+		}
+	}
+	write := d.writeRTCP
+	d.mu.Unlock()
+	if len(reports) > 0 {
+		_ = write(reports) // fails only while the connection closes
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -25,10 +26,26 @@ type binding struct {
 	clockRate   uint32
 	writer      webrtc.TrackLocalWriter
 	downlink    atomic.Pointer[Downlink] // nil until the subscriber's downlink is attached
+	track       *fanoutTrack
+	// twccID is the transport-wide sequence number extension's id in the subscriber's session
+	// (0: not negotiated): every packet sent carries one, for congestion control (bwe.go).
+	twccID uint8
 
-	mu     sync.Mutex // the direct path's SRTP state and buffers, and the sender-report counts
+	// target is the layer the downlink's allocator wants this subscriber on (noLayer: any),
+	// maxLayer the best one the size it shows the video at needs (SetDisplaySize).
+	target, maxLayer atomic.Int32
+	// targetSince is when target last changed (unix ns), so a lost keyframe request is repeated.
+	targetSince atomic.Int64
+
+	mu     sync.Mutex // the rewriter, the direct path's SRTP state and buffers, the counts
+	rw     rewriter
 	direct directState
 	sent   sentCounts
+	ext    [1]rtp.Extension // the header's extensions, kept here so a packet allocates none
+	twcc   [2]byte
+	out    rateMeter // what the subscriber gets of this track, retransmissions included
+	resent rateMeter // its retransmissions alone
+	stats  bindingStats
 }
 
 // fanoutTrack is the local track every subscriber of one published track sends. It writes each
@@ -39,15 +56,18 @@ type fanoutTrack struct {
 	codec        webrtc.RTPCodecCapability
 	id, streamID string
 	kind         webrtc.RTPCodecType
+	owner        *Forwarder
 	mu           sync.Mutex // serialises Bind/Unbind/attach/detach; guards downlinks
 	bindings     atomic.Pointer[[]*binding]
 	// downlinks are the subscribers' downlinks by the SSRC of their sender, attached when the
 	// track is added to their PeerConnection, before Pion binds it.
 	downlinks map[uint32]*Downlink
+	// caps are the layer caps (SetDisplaySize) of senders not bound yet, by SSRC.
+	caps map[uint32]int
 }
 
 func newFanoutTrack(codec webrtc.RTPCodecCapability, kind webrtc.RTPCodecType, id, streamID string) *fanoutTrack {
-	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind, downlinks: map[uint32]*Downlink{}}
+	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind, downlinks: map[uint32]*Downlink{}, caps: map[uint32]int{}}
 	t.bindings.Store(&[]*binding{})
 	return t
 }
@@ -67,7 +87,19 @@ func (t *fanoutTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamet
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	b := &binding{id: ctx.ID(), ssrc: uint32(ctx.SSRC()), payloadType: uint8(codec.PayloadType),
-		clockRate: codec.ClockRate, writer: ctx.WriteStream()}
+		clockRate: codec.ClockRate, writer: ctx.WriteStream(), track: t, rw: newRewriter()}
+	b.target.Store(noLayer)
+	b.stats.layer.Store(noLayer)
+	b.maxLayer.Store(maxLayers - 1)
+	for _, ext := range ctx.HeaderExtensions() {
+		if ext.URI == sdp.TransportCCURI {
+			b.twccID = uint8(ext.ID)
+		}
+	}
+	if c, ok := t.caps[b.ssrc]; ok {
+		b.maxLayer.Store(int32(c))
+		delete(t.caps, b.ssrc)
+	}
 	if d := t.downlinks[b.ssrc]; d != nil {
 		b.downlink.Store(d)
 		d.add(b)
@@ -108,11 +140,23 @@ func (t *fanoutTrack) attach(ssrc uint32, d *Downlink) {
 	}
 }
 
+// capLayer caps the layer of the binding with ssrc, now or once it is bound.
+func (t *fanoutTrack) capLayer(ssrc uint32, layer int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if b := t.bindingFor(ssrc); b != nil {
+		b.maxLayer.Store(int32(layer))
+		return
+	}
+	t.caps[ssrc] = layer
+}
+
 // detach forgets the downlink of a sender that has closed.
 func (t *fanoutTrack) detach(ssrc uint32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.downlinks, ssrc)
+	delete(t.caps, ssrc)
 }
 
 func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParameters) (webrtc.RTPCodecParameters, bool) {
@@ -134,17 +178,17 @@ func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParamet
 	return *fallback, true
 }
 
-// writeAll sends one packet to every subscriber, each with its own SSRC and payload type. A
-// failing binding (its transport closing) does not stop the others.
-func (t *fanoutTrack) writeAll(h rtp.Header, payload []byte) (err error) {
+// writeAll sends one packet of a layer to every subscriber fed from it, each with its own SSRC,
+// payload type, sequence numbers and timestamps; switchPoint says a subscriber may start on the
+// layer here (a keyframe). A failing binding (its transport closing) does not stop the others.
+func (t *fanoutTrack) writeAll(layer int, switchPoint bool, h rtp.Header, payload []byte, now time.Time) (err error) {
 	bs := *t.bindings.Load()
-	now := time.Now()
 	// One header on the heap per packet instead of one per subscriber; each subscriber starts
-	// from the parsed header again, since the interceptors (TWCC) may have added to it.
+	// from the parsed header again, since its own rewriting and extensions changed it.
 	out := new(rtp.Header)
 	for _, b := range bs {
 		*out = h
-		if werr := b.write(out, payload, now); werr != nil && err == nil {
+		if werr := b.forward(layer, switchPoint, out, payload, now); werr != nil && err == nil {
 			err = werr
 		}
 	}

@@ -1,20 +1,22 @@
 // Package sfu is the forwarding path of the media service: it copies RTP from one published
-// track to one shared local track that every subscriber's PeerConnection sends, keeps one shared
-// retransmission history per published track and answers subscribers' NACKs from it, drains
-// RTCP and turns keyframe requests into PLIs to the publisher. It knows nothing of rooms, roles or
+// track (one stream, or the layers of a simulcast one: simulcast.go) to one shared local track
+// that every subscriber's PeerConnection sends, keeps one shared retransmission history per
+// stream and answers subscribers' NACKs from it, drains RTCP and turns keyframe requests into
+// PLIs to the publisher. Per subscriber it rewrites sequence numbers and timestamps so a layer
+// switch is seamless (rewrite.go), estimates the bandwidth from transport-wide feedback or REMB
+// (bwe.go) and picks each subscription's layer from it and the displayed size (allocate.go).
+// Its counters are read through Stats snapshots (stats.go). It knows nothing of rooms, roles or
 // signaling; media/ decides who publishes and who subscribes.
 package sfu
 
 import (
 	"errors"
-	"io"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/pion/rtcp"
-	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -35,19 +37,23 @@ type ForwarderParams struct {
 	Logger  *slog.Logger
 }
 
-// Forwarder relays one remote track. All subscribers share its one local track and its one
+// Forwarder relays one published track: one remote track, or the layers of a simulcast one
+// (simulcast.go). All subscribers share its one local track, and each layer has one
 // retransmission history: each packet is read once, stored once and written to every bound
-// sender; a NACKed packet is written again to the one subscriber that asked.
+// sender that is fed from its layer; a NACKed packet is written again to the one subscriber
+// that asked.
 type Forwarder struct {
-	remote  *webrtc.TrackRemote
-	local   *fanoutTrack
-	history history
-	sendPLI func(uint32) error
-	log     *slog.Logger
+	first     *webrtc.TrackRemote // the remote track the forwarder was built on
+	simulcast bool                // the publisher sends layers named by RIDs
+	layers    [maxLayers]atomic.Pointer[layer]
+	local     *fanoutTrack
+	sendPLI   func(uint32) error
+	log       *slog.Logger
 
 	open          atomic.Bool // forwarding on; when off, packets are read and dropped
 	sinks         atomic.Pointer[[]PacketSink]
-	sinksMu       sync.Mutex // serializes AddSink/RemoveSink; Run only loads the pointer
+	sinkLayer     atomic.Int32 // the layer sinks are fed from: the best one that has started
+	sinksMu       sync.Mutex   // serializes AddSink/RemoveSink; Run only loads the pointer
 	packets       atomic.Uint64
 	read          atomic.Uint64
 	retransmitted atomic.Uint64
@@ -60,23 +66,31 @@ func NewForwarder(p ForwarderParams) (*Forwarder, error) {
 	if p.Remote == nil || p.SendPLI == nil {
 		return nil, errors.New("sfu: new forwarder: remote track and SendPLI are required")
 	}
+	index, ok := layerOfRID(p.Remote.RID())
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownLayer, p.Remote.RID())
+	}
 	local := newFanoutTrack(p.Remote.Codec().RTPCodecCapability, p.Remote.Kind(), p.TrackID, p.StreamID)
 	log := p.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Forwarder{
-		remote: p.Remote, local: local, sendPLI: p.SendPLI,
+	f := &Forwarder{
+		first: p.Remote, simulcast: p.Remote.RID() != "", local: local, sendPLI: p.SendPLI,
 		log:  log.With("track", p.TrackID, "kind", p.Remote.Kind().String()),
 		done: make(chan struct{}),
-	}, nil
+	}
+	local.owner = f
+	f.sinkLayer.Store(int32(index))
+	f.layers[index].Store(newLayer(index, p.Remote))
+	return f, nil
 }
 
 // Local is the track to add to subscribers' PeerConnections.
 func (f *Forwarder) Local() webrtc.TrackLocal { return f.local }
 
 // Kind is audio or video.
-func (f *Forwarder) Kind() webrtc.RTPCodecType { return f.remote.Kind() }
+func (f *Forwarder) Kind() webrtc.RTPCodecType { return f.first.Kind() }
 
 // Packets counts packets forwarded so far (not those dropped while closed to forwarding).
 func (f *Forwarder) Packets() uint64 { return f.packets.Load() }
@@ -88,7 +102,7 @@ func (f *Forwarder) Retransmitted() uint64 { return f.retransmitted.Load() }
 func (f *Forwarder) Received() uint64 { return f.read.Load() }
 
 // Codec is the publisher's negotiated codec (MIME type, clock rate, channels).
-func (f *Forwarder) Codec() webrtc.RTPCodecParameters { return f.remote.Codec() }
+func (f *Forwarder) Codec() webrtc.RTPCodecParameters { return f.first.Codec() }
 
 // PacketSink receives every packet the forwarder forwards, on the forwarding goroutine: it
 // must neither block nor keep pkt after returning (copy it), or forwarding slows for everyone.
@@ -145,9 +159,21 @@ func (f *Forwarder) SetForwarding(on bool) {
 	}
 }
 
-// RequestKeyframe sends a PLI to the publisher; video only (audio has no keyframes).
+// RequestKeyframe sends a PLI to the publisher for every layer; video only (audio has no
+// keyframes).
 func (f *Forwarder) RequestKeyframe() {
-	if f.remote.Kind() != webrtc.RTPCodecTypeVideo {
+	for i := range f.layers {
+		f.requestLayerKeyframe(i)
+	}
+}
+
+// requestLayerKeyframe sends a PLI for one layer, if the publisher sends it.
+func (f *Forwarder) requestLayerKeyframe(index int) {
+	if f.first.Kind() != webrtc.RTPCodecTypeVideo || index < 0 || index >= maxLayers {
+		return
+	}
+	l := f.layers[index].Load()
+	if l == nil {
 		return
 	}
 	select {
@@ -155,115 +181,20 @@ func (f *Forwarder) RequestKeyframe() {
 		return
 	default:
 	}
-	if err := f.sendPLI(uint32(f.remote.SSRC())); err != nil {
+	if err := f.sendPLI(uint32(l.remote.SSRC())); err != nil {
 		f.log.Debug("keyframe request failed", "err", err)
+		return
 	}
+	l.plis.Add(1)
 }
 
-// Run relays until the remote track ends. Reads continue while forwarding is off so the
-// publisher's receive buffer never fills.
+// Run relays the first remote track until it ends; the layers added later run on their own
+// (AddLayer). Reads continue while forwarding is off so the publisher's receive buffer never
+// fills.
 func (f *Forwarder) Run() {
 	defer f.once.Do(func() { close(f.done) })
-	buf := make([]byte, maxRTPPacket)
-	for {
-		n, _, err := f.remote.Read(buf)
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				f.log.Debug("remote track read ended", "err", err)
-			}
-			return
-		}
-		f.read.Add(1)
-		if !f.open.Load() {
-			continue
-		}
-		var h rtp.Header
-		hlen, err := h.Unmarshal(buf[:n])
-		if err != nil {
-			f.log.Debug("unparsable RTP from publisher", "err", err)
-			continue
-		}
-		if sinks := f.sinks.Load(); sinks != nil {
-			for _, s := range *sinks {
-				s.WriteRTP(buf[:n])
-			}
-		}
-		// NACK feedback is negotiated for video only (interceptors.go): audio is never resent.
-		if f.remote.Kind() == webrtc.RTPCodecTypeVideo {
-			f.history.put(h.SequenceNumber, buf[:n])
-		}
-		// A write fails only when one binding's transport is closing; that must not stop
-		// the others, so it is not fatal.
-		if err := f.local.writeAll(h, buf[hlen:n]); err != nil && !errors.Is(err, io.ErrClosedPipe) {
-			f.log.Debug("forward write", "err", err)
-		}
-		f.packets.Add(1)
-	}
-}
-
-// Subscribe serves one subscriber's sender of this track (added to its PeerConnection and not
-// yet negotiated): packets leave through the subscriber's downlink, and its RTCP is read until
-// the sender closes — Pion's interceptors (receiver reports) act only on RTCP that someone
-// reads — passing keyframe requests on to the publisher and answering NACKs from the shared
-// history.
-func (f *Forwarder) Subscribe(sender *webrtc.RTPSender, d *Downlink) {
-	var ssrc uint32
-	if enc := sender.GetParameters().Encodings; len(enc) > 0 {
-		ssrc = uint32(enc[0].SSRC)
-	}
-	f.local.attach(ssrc, d)
-	go func() {
-		defer f.local.detach(ssrc)
-		f.serveSubscriber(sender)
-	}()
-}
-
-func (f *Forwarder) serveSubscriber(sender *webrtc.RTPSender) {
-	scratch := make([]byte, 0, maxRTPPacket)
-	var sent retransmitLog
-	for {
-		pkts, _, err := sender.ReadRTCP()
-		if err != nil {
-			return
-		}
-		for _, p := range pkts {
-			switch p := p.(type) {
-			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
-				f.RequestKeyframe()
-			case *rtcp.TransportLayerNack:
-				scratch = f.retransmit(p, &sent, scratch)
-			}
-		}
-	}
-}
-
-// retransmit writes each NACKed packet still in the history to the binding whose SSRC the
-// NACK names — the subscriber that asked, and only it — at most maxRetransmits times each.
-func (f *Forwarder) retransmit(nack *rtcp.TransportLayerNack, sent *retransmitLog, scratch []byte) []byte {
-	b := f.local.bindingFor(nack.MediaSSRC)
-	if b == nil {
-		return scratch
-	}
-	for _, pair := range nack.Nacks {
-		for _, seq := range pair.PacketList() {
-			pkt, ok := f.history.get(seq, scratch)
-			if !ok || !sent.allow(seq) {
-				continue
-			}
-			scratch = pkt
-			var h rtp.Header
-			hlen, err := h.Unmarshal(pkt)
-			if err != nil {
-				continue
-			}
-			if err := b.write(&h, pkt[hlen:], time.Time{}); err != nil {
-				f.log.Debug("retransmit", "err", err)
-				return scratch
-			}
-			f.retransmitted.Add(1)
-		}
-	}
-	return scratch
+	index, _ := layerOfRID(f.first.RID())
+	f.runLayer(f.layers[index].Load())
 }
 
 // DrainReceiverRTCP does the same for the publisher side of a receiver.
@@ -271,6 +202,16 @@ func DrainReceiverRTCP(receiver *webrtc.RTPReceiver) {
 	buf := make([]byte, maxRTPPacket)
 	for {
 		if _, _, err := receiver.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// DrainLayerRTCP drains the RTCP of one simulcast layer of a receiver, named by its RID.
+func DrainLayerRTCP(receiver *webrtc.RTPReceiver, rid string) {
+	buf := make([]byte, maxRTPPacket)
+	for {
+		if _, _, err := receiver.ReadSimulcast(buf, rid); err != nil {
 			return
 		}
 	}

@@ -56,8 +56,9 @@ type Frame struct {
 	Message   string                   `json:"message,omitempty"`
 	Recording *RecordingState          `json:"recording,omitempty"`
 
-	RoomFields   // room events: room_events.go
-	ScreenFields // screen sharing: screen.go
+	RoomFields      // room events: room_events.go
+	ScreenFields    // screen sharing: screen.go
+	VideoSizeFields // the size a video is shown at: video.go
 }
 
 // Error codes in error frames; the room page maps each to a message.

@@ -59,7 +59,10 @@ class RoomPage {
     const page = { conn: () => this.conn, status: (s) => this.status(s), alert: (s) => this.alert(s), preview: () => this.preview };
     this.screen = new ScreenShare({ ...deps, ...page });
     this.host = new HostControls({ ...deps, ...page });
-    this.tiles = new Tiles({ box: $('videos'), nameOf: (p) => this.nameOf(p) });
+    this.tiles = new Tiles({
+      box: $('videos'), nameOf: (p) => this.nameOf(p),
+      onSize: (stream, width, height) => this.conn && this.conn.send({ type: 'video.size', stream, width, height }),
+    });
     this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
     this.deck = new Deck(deps);
     this.bindControls();

@@ -5,6 +5,15 @@
 
 export const SIGNAL_PATH = '/v1/signal';
 
+// SIMULCAST_LAYERS are a camera's layers, lowest first, named as the media node expects (q, h,
+// f): about 320×180, 640×360 and 1280×720 from a 720p capture. The browser drops the ones its
+// capture is too small for; the codec stays the browser's first choice (VP8, or H.264).
+export const SIMULCAST_LAYERS = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1500000 },
+];
+
 export class Connection {
   // handlers: onJoined(frame), onFrame(frame), onStream(stream), onClose(event).
   constructor({ session, token, handlers }) {
@@ -145,11 +154,14 @@ export class Connection {
   }
 
   // publish sends each track of stream on a transceiver of its own (never one the server
-  // created to send us someone else's track).
+  // created to send us someone else's track). A camera goes out in three simulcast layers, so
+  // the media node sends each viewer the one its tile size and bandwidth call for.
   publish(stream) {
     if (!this.pc) return false;
     for (const track of stream.getTracks()) {
-      this.published.push(this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }));
+      const init = { direction: 'sendonly', streams: [stream] };
+      if (track.kind === 'video') init.sendEncodings = SIMULCAST_LAYERS;
+      this.published.push(this.pc.addTransceiver(track, init));
     }
     return true;
   }

@@ -9,11 +9,28 @@ export const isScreen = (streamId) => streamId.endsWith(SCREEN_SUFFIX);
 const personOf = (streamId) => (isScreen(streamId) ? streamId.slice(0, -SCREEN_SUFFIX.length) : streamId);
 
 export class Tiles {
-  // nameOf(person) is a person's display name, or '' when the page does not know it yet.
-  constructor({ box, nameOf }) {
+  // nameOf(person) is a person's display name, or '' when the page does not know it yet;
+  // onSize(stream, width, height) is told the device pixels a video is shown at, whenever
+  // that changes (the media node sends no better layer than the size needs).
+  constructor({ box, nameOf, onSize }) {
     this.box = box;
     this.nameOf = nameOf;
+    this.onSize = onSize || (() => {});
+    this.sizes = new Map(); // stream id → "w×h" last reported
+    this.observer = new ResizeObserver((entries) => {
+      for (const e of entries) this.reportSize(e.target);
+    });
   }
+
+  reportSize(v) {
+    const ratio = window.devicePixelRatio || 1;
+    const w = Math.round(v.clientWidth * ratio), h = Math.round(v.clientHeight * ratio);
+    const key = `${w}x${h}`;
+    if (this.sizes.get(v.dataset.stream) === key) return;
+    this.sizes.set(v.dataset.stream, key);
+    this.onSize(v.dataset.stream, w, h);
+  }
+
 
   // add shows stream in a labelled tile (once) and returns its <video>; muted at first so
   // autoplay is always allowed.
@@ -30,11 +47,14 @@ export class Tiles {
     else this.box.append(tile);
     this.label(tile);
     this.layout();
+    this.observer.observe(v);
     v.play().catch(() => {});
     return v;
   }
 
   remove(v) {
+    this.observer.unobserve(v);
+    this.sizes.delete(v.dataset.stream);
     (v.closest('figure') || v).remove();
     this.layout();
   }
