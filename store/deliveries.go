@@ -97,7 +97,6 @@ func ClaimDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, 
 	return existing.ID, nil
 }
 
-
 // ClaimDeliveries is ClaimDelivery for a page of recipients in two statements:
 // it returns, by recipient id, the delivery ids still to send.
 func ClaimDeliveries(ctx context.Context, db bun.IDB, ws, sessionID, kind string, recipientIDs []string) (map[string]string, error) {
