@@ -233,3 +233,65 @@ func checkDeliveryRecord(t *testing.T, h *harness, owner account, ann, cid strin
 	stranger := h.signup("Stranger")
 	isProblem(t, h.call("GET", "/v1/registrants/"+ann+"/deliveries", stranger.Key, nil), http.StatusNotFound)
 }
+
+// TestScheduleFollowsRescheduleAndCancel: a rescheduled session's schedule moves with it
+// (a whole-day reminder keeps its wall-clock time), the preview renders the workspace's
+// own template in the language asked for, and a cancelled session has nothing planned.
+func TestScheduleFollowsRescheduleAndCancel(t *testing.T) {
+	db := storetest.Postgres(t)
+	h, startWorker := newHarnessWith(t, db, nil, t.TempDir())
+	w := startWorker(countingSender{c: &reminderCounter{counts: map[string]int{}}})
+	defer w.Stop()
+
+	owner := h.signup("Mover")
+	ev := h.must(http.StatusCreated, "POST", "/v1/events", owner.Key, map[string]any{
+		"title": "Moving target", "settings": map[string]any{"reminder_offsets_minutes": []int{1440}},
+	}).field(t, "id")
+	start := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Minute)
+	ses := h.must(http.StatusCreated, "POST", "/v1/events/"+ev+"/sessions", owner.Key, map[string]any{
+		"starts_at": start.Format(time.RFC3339), "duration_minutes": 15, "timezone": "America/New_York",
+	}).field(t, "id")
+	h.must(http.StatusCreated, "POST", "/v1/sessions/"+ses+"/registrants", owner.Key, map[string]any{"email": email("ann")})
+	h.must(http.StatusCreated, "POST", "/v1/email-templates", owner.Key, map[string]any{"name": "Our reminder", "kind": "reminder",
+		"language": "fr", "subject": "Bientôt : {{.EventTitle}}", "body": "Bonjour {{.Name}}, rendez-vous {{.Reminder}}."})
+
+	moved := start.Add(24 * time.Hour)
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/reschedule", owner.Key, map[string]any{"starts_at": moved.Format(time.RFC3339)})
+	var after scheduleView
+	h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule", owner.Key, nil).json(t, &after)
+	ny, _ := time.LoadLocation("America/New_York")
+	wantAt := moved.In(ny).AddDate(0, 0, -1)
+	if len(after.Items) != 3 || !after.Items[0].At.Equal(wantAt) || after.Items[0].LocalAt != wantAt.Format(time.RFC3339) ||
+		after.Items[0].Recipients != 1 || after.Items[0].Template.Custom {
+		t.Fatalf("rescheduled schedule %+v, want the reminder at %s (%s) to 1, default template in English", after.Items, wantAt.UTC(), wantAt)
+	}
+	if !after.Items[1].At.Equal(moved.Add(15*time.Minute)) || !after.Items[1].AfterLive {
+		t.Errorf("follow-ups planned from %s, want the new end %s", after.Items[1].At, moved.Add(15*time.Minute))
+	}
+
+	h.must(http.StatusOK, "PATCH", "/v1/events/"+ev, owner.Key, map[string]any{"language": "fr"})
+	var french scheduleView
+	h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule", owner.Key, nil).json(t, &french)
+	if it := french.Items[0]; it.Language != "fr" || !it.Template.Custom || it.Template.Name != "Our reminder" {
+		t.Errorf("a French event's reminder: %s with %+v, want its own French template", it.Language, it.Template)
+	}
+	text := h.must(http.StatusOK, "GET", french.Items[0].Preview+"&format=text", owner.Key, nil)
+	if body := string(text.Body); !strings.HasPrefix(body, "Bientôt : Moving target") || !strings.Contains(body, "dans 1 jour") {
+		t.Errorf("French preview of the own template:\n%s", body)
+	}
+	html := h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule/followup_missed/preview?lang=en", owner.Key, nil)
+	if ct := html.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(html.Body), "Moving target") {
+		t.Errorf("HTML preview of the no-shows' follow-up: %s\n%s", ct, html.Body)
+	}
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/confirmation/preview", owner.Key, nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/reminder/preview?reminder_minutes=60", owner.Key, nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/reminder/preview?format=pdf", owner.Key, nil), http.StatusBadRequest)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule", h.signup("Stranger").Key, nil), http.StatusNotFound)
+
+	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)
+	var cancelled scheduleView
+	h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule", owner.Key, nil).json(t, &cancelled)
+	if cancelled.Status != store.SessionCancelled || len(cancelled.Items) != 0 || !strings.Contains(cancelled.Note, "cancelled") {
+		t.Errorf("a cancelled session's schedule: %+v", cancelled)
+	}
+}
