@@ -85,11 +85,12 @@ func (s *eventsAPI) scheduleRoutes() {
 	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/schedule", Tag: "sessions", Action: authz.WorkspaceView,
 		Summary:  "Every e-mail the session will send (reminders, follow-ups): when, to how many, with which template; past ones with their delivery counts",
 		Response: sessionSchedule{}, Handler: s.sessionSchedule})
-	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/schedule/:kind/preview", ID: "previewScheduledMail", Tag: "sessions",
+	s.add(route{Method: http.MethodGet, Path: "/v1/sessions/:id/schedule/preview", ID: "previewScheduledMail", Tag: "sessions",
 		Action: authz.WorkspaceView, Raw: "text/html", RawAlt: []string{"text/plain"},
-		Query: []param{previewFormatParam, {Name: "lang", Description: "the language to render, en or fr (the session's by default)"},
-			{Name: "reminder_minutes", Description: "which reminder (its offset; the first planned by default)"}},
-		Summary: "One scheduled e-mail (kind: reminder, followup_attended, followup_missed) rendered for a sample registrant with the session's data and template",
+		Query: []param{{Name: "kind", Description: "which e-mail: reminder, followup_attended or followup_missed (the first planned by default)"},
+			{Name: "reminder_minutes", Description: "which reminder (its offset; the first planned by default)"},
+			previewFormatParam, {Name: "lang", Description: "the language to render, en or fr (the session's by default)"}},
+		Summary: "One scheduled e-mail rendered for a sample registrant with the session's data, brand and template",
 		Handler: s.previewScheduledMail})
 }
 
@@ -146,9 +147,9 @@ func (s *eventsAPI) sessionSchedule(c *gin.Context) {
 func (s *eventsAPI) scheduleItem(ctx context.Context, ws *store.Workspace, ses *store.Session, m sessionplan.Mail, lang string, zone *time.Location) (scheduleItem, error) {
 	item := scheduleItem{Kind: m.Kind, DeliveryKind: m.DeliveryKind, ReminderMinutes: m.ReminderMinutes, At: m.At.UTC(),
 		LocalAt: m.At.In(zone).Format(time.RFC3339), AfterLive: m.AfterLive, State: schedulePlanned, Language: lang,
-		Preview: "/v1/sessions/" + ses.ID + "/schedule/" + m.Kind + "/preview"}
+		Preview: "/v1/sessions/" + ses.ID + "/schedule/preview?kind=" + m.Kind}
 	if m.Kind == mail.KindReminder {
-		item.Preview += "?reminder_minutes=" + strconv.Itoa(m.ReminderMinutes)
+		item.Preview += "&reminder_minutes=" + strconv.Itoa(m.ReminderMinutes)
 	}
 	tally, err := store.TallyDeliveries(ctx, s.db, ses.ID, m.DeliveryKind, m.Audience.FollowUp)
 	if err != nil {

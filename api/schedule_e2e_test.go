@@ -279,13 +279,13 @@ func TestScheduleFollowsRescheduleAndCancel(t *testing.T) {
 	if body := string(text.Body); !strings.HasPrefix(body, "Bientôt : Moving target") || !strings.Contains(body, "dans 1 jour") {
 		t.Errorf("French preview of the own template:\n%s", body)
 	}
-	html := h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule/followup_missed/preview?lang=en", owner.Key, nil)
+	html := h.must(http.StatusOK, "GET", "/v1/sessions/"+ses+"/schedule/preview?kind=followup_missed&lang=en", owner.Key, nil)
 	if ct := html.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(html.Body), "Moving target") {
 		t.Errorf("HTML preview of the no-shows' follow-up: %s\n%s", ct, html.Body)
 	}
-	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/confirmation/preview", owner.Key, nil), http.StatusNotFound)
-	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/reminder/preview?reminder_minutes=60", owner.Key, nil), http.StatusNotFound)
-	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/reminder/preview?format=pdf", owner.Key, nil), http.StatusBadRequest)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/preview?kind=confirmation", owner.Key, nil), http.StatusBadRequest)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/preview?kind=reminder&reminder_minutes=60", owner.Key, nil), http.StatusNotFound)
+	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule/preview?format=pdf", owner.Key, nil), http.StatusBadRequest)
 	isProblem(t, h.call("GET", "/v1/sessions/"+ses+"/schedule", h.signup("Stranger").Key, nil), http.StatusNotFound)
 
 	h.must(http.StatusOK, "POST", "/v1/sessions/"+ses+"/cancel", owner.Key, nil)

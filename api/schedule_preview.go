@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,9 +42,9 @@ func (s *eventsAPI) previewScheduledMail(c *gin.Context) {
 		}
 		minutes = n
 	}
-	kind := c.Param("kind")
-	if !slices.Contains(scheduleKinds, kind) {
-		fail(c, notFound("scheduled e-mail kind "+kind))
+	kind := c.Query("kind")
+	if kind != "" && !slices.Contains(scheduleKinds, kind) {
+		fail(c, badInput("kind", "kind must be one of "+strings.Join(scheduleKinds, ", ")))
 		return
 	}
 	ses, ev, st, err := s.scheduleOf(c)
@@ -53,9 +54,10 @@ func (s *eventsAPI) previewScheduledMail(c *gin.Context) {
 	}
 	planned, ok := plannedMail(sessionplan.Mails(st), kind, minutes)
 	if !ok {
-		fail(c, notFound("scheduled "+kind+" e-mail of this session"))
+		fail(c, notFound("such a scheduled e-mail of this session"))
 		return
 	}
+	kind = planned.Kind
 	ctx, ws := c.Request.Context(), caller(c).Workspace
 	if lang == "" {
 		lang = locale.Choose("", ev.Language, ws.Language)
@@ -101,11 +103,11 @@ func (s *eventsAPI) previewScheduledMail(c *gin.Context) {
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(msg.HTML))
 }
 
-// plannedMail is the planned e-mail of kind (for a reminder, the one minutes before the
-// start, or the first when minutes is 0).
+// plannedMail is the planned e-mail of kind (any kind when empty; for a reminder, the one
+// minutes before the start, or the first when minutes is 0).
 func plannedMail(plan []sessionplan.Mail, kind string, minutes int) (sessionplan.Mail, bool) {
 	for _, m := range plan {
-		if m.Kind == kind && (minutes == 0 || m.ReminderMinutes == minutes) {
+		if (kind == "" || m.Kind == kind) && (minutes == 0 || m.ReminderMinutes == minutes) {
 			return m, true
 		}
 	}

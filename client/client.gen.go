@@ -2655,14 +2655,17 @@ type RegisterSomeoneParams struct {
 
 // PreviewScheduledMailParams defines parameters for PreviewScheduledMail.
 type PreviewScheduledMailParams struct {
+	// Kind which e-mail: reminder, followup_attended or followup_missed (the first planned by default)
+	Kind *string `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// ReminderMinutes which reminder (its offset; the first planned by default)
+	ReminderMinutes *string `form:"reminder_minutes,omitempty" json:"reminder_minutes,omitempty"`
+
 	// Format html (the default) or text: the subject, a blank line, the plain-text part
 	Format *string `form:"format,omitempty" json:"format,omitempty"`
 
 	// Lang the language to render, en or fr (the session's by default)
 	Lang *string `form:"lang,omitempty" json:"lang,omitempty"`
-
-	// ReminderMinutes which reminder (its offset; the first planned by default)
-	ReminderMinutes *string `form:"reminder_minutes,omitempty" json:"reminder_minutes,omitempty"`
 }
 
 // ListStaffParams defines parameters for ListStaff.
@@ -3760,10 +3763,10 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
 	GetSessionSchedule(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PreviewScheduledMail One scheduled e-mail (kind: reminder, followup_attended, followup_missed) rendered for a sample registrant with the session's data and template
+	// PreviewScheduledMail One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
 	//
-	// Corresponds with GET /v1/sessions/{id}/schedule/{kind}/preview (the `PreviewScheduledMail` operationId).
-	PreviewScheduledMail(ctx context.Context, id string, kind string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+	PreviewScheduledMail(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddStaffWithBody Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once
 	//
@@ -6348,11 +6351,11 @@ func (c *Client) GetSessionSchedule(ctx context.Context, id string, reqEditors .
 	return c.Client.Do(req)
 }
 
-// PreviewScheduledMail One scheduled e-mail (kind: reminder, followup_attended, followup_missed) rendered for a sample registrant with the session's data and template
+// PreviewScheduledMail One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
 //
-// Corresponds with GET /v1/sessions/{id}/schedule/{kind}/preview (the `PreviewScheduledMail` operationId).
-func (c *Client) PreviewScheduledMail(ctx context.Context, id string, kind string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPreviewScheduledMailRequest(c.Server, id, kind, params)
+// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+func (c *Client) PreviewScheduledMail(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewScheduledMailRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -12500,7 +12503,7 @@ func NewGetSessionScheduleRequest(server string, id string) (*http.Request, erro
 }
 
 // NewPreviewScheduledMailRequest constructs an http.Request for the PreviewScheduledMail method
-func NewPreviewScheduledMailRequest(server string, id string, kind string, params *PreviewScheduledMailParams) (*http.Request, error) {
+func NewPreviewScheduledMailRequest(server string, id string, params *PreviewScheduledMailParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12510,19 +12513,12 @@ func NewPreviewScheduledMailRequest(server string, id string, kind string, param
 		return nil, err
 	}
 
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "kind", kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/v1/sessions/%s/schedule/%s/preview", pathParam0, pathParam1)
+	operationPath := fmt.Sprintf("/v1/sessions/%s/schedule/preview", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -12541,6 +12537,30 @@ func NewPreviewScheduledMailRequest(server string, id string, kind string, param
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ReminderMinutes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reminder_minutes", *params.ReminderMinutes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -12556,18 +12576,6 @@ func NewPreviewScheduledMailRequest(server string, id string, kind string, param
 		if params.Lang != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ReminderMinutes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reminder_minutes", *params.ReminderMinutes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14786,12 +14794,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
 	GetSessionScheduleWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSessionScheduleResponse, error)
 
-	// PreviewScheduledMailWithResponse One scheduled e-mail (kind: reminder, followup_attended, followup_missed) rendered for a sample registrant with the session's data and template
+	// PreviewScheduledMailWithResponse One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/sessions/{id}/schedule/{kind}/preview (the `PreviewScheduledMail` operationId).
-	PreviewScheduledMailWithResponse(ctx context.Context, id string, kind string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error)
+	// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+	PreviewScheduledMailWithResponse(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error)
 
 	// AddStaffWithBodyWithResponse Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once
 	//
@@ -29990,13 +29998,13 @@ func (c *ClientWithResponses) GetSessionScheduleWithResponse(ctx context.Context
 	return ParseGetSessionScheduleResponse(rsp)
 }
 
-// PreviewScheduledMailWithResponse One scheduled e-mail (kind: reminder, followup_attended, followup_missed) rendered for a sample registrant with the session's data and template
+// PreviewScheduledMailWithResponse One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/sessions/{id}/schedule/{kind}/preview (the `PreviewScheduledMail` operationId).
-func (c *ClientWithResponses) PreviewScheduledMailWithResponse(ctx context.Context, id string, kind string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error) {
-	rsp, err := c.PreviewScheduledMail(ctx, id, kind, params, reqEditors...)
+// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+func (c *ClientWithResponses) PreviewScheduledMailWithResponse(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error) {
+	rsp, err := c.PreviewScheduledMail(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
