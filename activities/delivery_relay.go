@@ -77,7 +77,7 @@ func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionM
 			return m.deliver(ctx, sessionMail{Kind: d.Kind}, r, d.ID)
 		}
 	}
-	return marks.mark(d.ID)
+	return marks.mark(store.DeliveryOutcome{ID: d.ID, Failure: "not sent: the session or the recipient is gone, or the recipient no longer expects it"})
 }
 
 // relayRecipient loads who a queued delivery is for: a speaker (staff id) or a

@@ -21,8 +21,8 @@ type sentMarks struct {
 }
 
 type markRequest struct {
-	deliveryID string
-	marked     chan error
+	outcome store.DeliveryOutcome
+	marked  chan error
 }
 
 // maxMarksPerStatement bounds one UPDATE's IN list.
@@ -52,20 +52,20 @@ func (m *sentMarks) run(ctx context.Context, db bun.IDB) {
 				break gather
 			}
 		}
-		ids := make([]string, len(batch))
+		done := make([]store.DeliveryOutcome, len(batch))
 		for i, r := range batch {
-			ids[i] = r.deliveryID
+			done[i] = r.outcome
 		}
-		err := store.MarkDeliveriesSent(ctx, db, ids)
+		err := store.MarkDeliveriesSent(ctx, db, done)
 		for _, r := range batch {
 			r.marked <- err
 		}
 	}
 }
 
-// mark records deliveryID as sent and returns once it is committed.
-func (m *sentMarks) mark(deliveryID string) error {
-	r := markRequest{deliveryID: deliveryID, marked: make(chan error, 1)}
+// mark records a delivery as done, with its outcome, and returns once it is committed.
+func (m *sentMarks) mark(outcome store.DeliveryOutcome) error {
+	r := markRequest{outcome: outcome, marked: make(chan error, 1)}
 	m.requests <- r
 	return <-r.marked
 }

@@ -51,7 +51,7 @@ func TestSentMarksCommitBeforeReturningAndShareStatements(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, id := range ids {
 			wg.Go(func() {
-				if err := marks.mark(id); err != nil {
+				if err := marks.mark(store.DeliveryOutcome{ID: id}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -121,7 +121,7 @@ func TestFanOutKeepsUnmarkedSendsWithinSendsInFlight(t *testing.T) {
 	acts := &Activities{DB: db, Mail: box, Log: slog.New(slog.DiscardHandler)}
 	env.RegisterActivity(acts)
 	_, err := env.ExecuteActivity(acts.SendSessionMails, SendSessionMailsInput{
-		SessionID: ses.ID, MailKind: mail.KindReminder, DeliveryKind: "reminder:60", ReminderMinutes: 60, Statuses: Reminded,
+		SessionID: ses.ID, MailKind: mail.KindReminder, DeliveryKind: "reminder:60", ReminderMinutes: 60, Statuses: []string{store.RegistrantApproved},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -185,28 +185,31 @@ func (m *sessionMailer) compose(ctx context.Context, sm sessionMail, r recipient
 	return msg, nil
 }
 
-// send composes and sends the e-mail of one delivery; a permanent refusal (bad address,
-// rejected recipient) is logged and counts as done so it never blocks the queue.
-func (m *sessionMailer) send(ctx context.Context, sm sessionMail, r recipient, deliveryID string) error {
+// send composes and sends the e-mail of one delivery and returns its outcome: the mail
+// server's answer, or the refusal. A permanent refusal (bad address, rejected recipient)
+// is logged and counts as done so it never blocks the queue.
+func (m *sessionMailer) send(ctx context.Context, sm sessionMail, r recipient, deliveryID string) (store.DeliveryOutcome, error) {
 	kind := sm.Kind
+	done := store.DeliveryOutcome{ID: deliveryID}
 	msg, err := m.compose(ctx, sm, r, deliveryID)
 	if err == nil {
-		err = m.a.Mail.Send(ctx, msg)
+		done.SMTPReply, err = mail.Deliver(ctx, m.a.Mail, msg)
 	}
 	if errors.Is(err, mail.ErrRejected) || errors.Is(err, mail.ErrInvalidAddress) || errors.Is(err, mail.ErrInvalidMessage) || errors.Is(err, mail.ErrTemplate) {
 		m.a.Log.Warn("session e-mail refused for good", "workspace", m.ws.ID, "session", m.sess.ID, "kind", kind, "recipient", r.ID, "delivery", deliveryID, "err", err)
-		return nil
+		done.SMTPReply, done.Failure = mail.RefusalReply(err), err.Error()
+		return done, nil
 	}
 	if err != nil {
-		return fmt.Errorf("send %s to %s: %w", kind, r.ID, err)
+		return done, fmt.Errorf("send %s to %s: %w", kind, r.ID, err)
 	}
-	return nil
+	return done, nil
 }
 
 // deliver sends the e-mail of a claimed delivery and marks the delivery sent right after
-// the server accepted it (a refusal for good is marked too: it must not block the queue).
-// An address that unsubscribed from the workspace gets no reminder, invitation or
-// follow-up: the delivery is marked done without a send.
+// the server accepted it, with the server's answer (a refusal for good is marked too: it
+// must not block the queue). An address that unsubscribed from the workspace gets no
+// reminder, invitation or follow-up: the delivery is marked done without a send.
 func (m *sessionMailer) deliver(ctx context.Context, sm sessionMail, r recipient, deliveryID string) error {
 	if mail.Unsubscribable(sm.Kind) {
 		stopped, err := store.Unsubscribed(ctx, m.a.DB, m.ws.ID, r.Email, sm.Kind)
@@ -216,13 +219,14 @@ func (m *sessionMailer) deliver(ctx context.Context, sm sessionMail, r recipient
 		if stopped {
 			m.a.Log.Info("session e-mail not sent: the address unsubscribed", "workspace", m.ws.ID, "session", m.sess.ID,
 				"kind", sm.Kind, "recipient", r.ID, "delivery", deliveryID)
-			return m.marks.mark(deliveryID)
+			return m.marks.mark(store.DeliveryOutcome{ID: deliveryID, Failure: "not sent: the address unsubscribed from " + sm.Kind + " e-mails"})
 		}
 	}
-	if err := m.send(ctx, sm, r, deliveryID); err != nil {
+	done, err := m.send(ctx, sm, r, deliveryID)
+	if err != nil {
 		return err
 	}
-	return m.marks.mark(deliveryID)
+	return m.marks.mark(done)
 }
 
 // linkBase is PublicURL without a trailing slash, or the local default.

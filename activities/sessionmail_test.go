@@ -85,7 +85,7 @@ func TestUnsubscribeStopsRemindersEndToEnd(t *testing.T) {
 			t.Helper()
 			_, err := env.ExecuteActivity(acts.SendSessionMails, activities.SendSessionMailsInput{SessionID: ses.ID,
 				MailKind: mail.KindReminder, DeliveryKind: "reminder:" + string(rune('0'+offset)), ReminderMinutes: offset * 60,
-				Statuses: activities.Reminded})
+				Statuses: []string{store.RegistrantApproved}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -66,8 +66,8 @@ func (in SendSessionMailsInput) sessionMail() sessionMail {
 
 // Follow-up audiences of SendSessionMailsInput.FollowUp.
 const (
-	FollowUpAttended = "attended"
-	FollowUpMissed   = "missed"
+	FollowUpAttended = store.FollowUpAttended
+	FollowUpMissed   = store.FollowUpMissed
 )
 
 // SendSessionMailsResult counts the e-mails sent by this attempt.
@@ -107,7 +107,7 @@ func (a *Activities) SendSessionMails(ctx context.Context, in SendSessionMailsIn
 			return res, err
 		}
 	}
-	if len(in.Statuses) == 0 && in.FollowUp == "" {
+	if in.audience().Empty() {
 		return res, nil
 	}
 	for {
@@ -177,10 +177,12 @@ func (a *Activities) sendToStaff(ctx context.Context, m *sessionMailer, in SendS
 }
 
 func (a *Activities) recipientsPage(ctx context.Context, in SendSessionMailsInput, cursor string) ([]store.Registrant, error) {
-	if in.FollowUp != "" {
-		return store.FollowUpRecipients(ctx, a.DB, in.SessionID, in.FollowUp == FollowUpAttended, cursor, batchSize)
-	}
-	return store.SessionRecipients(ctx, a.DB, in.SessionID, in.Statuses, cursor, batchSize)
+	return store.AudiencePage(ctx, a.DB, in.SessionID, in.audience(), cursor, batchSize)
+}
+
+// audience is who among the registrants the fan-out reaches, as the store selects them.
+func (in SendSessionMailsInput) audience() store.Audience {
+	return store.Audience{Statuses: in.Statuses, FollowUp: in.FollowUp}
 }
 
 func (a *Activities) sendOnce(ctx context.Context, m *sessionMailer, in SendSessionMailsInput, r recipient, res *SendSessionMailsResult) error {
@@ -202,10 +204,7 @@ func (a *Activities) sendClaimed(ctx context.Context, m *sessionMailer, in SendS
 	return nil
 }
 
-// Audiences of session fan-outs.
-var (
-	// Reminded are the registrants who hold a seat.
-	Reminded = []string{store.RegistrantApproved}
-	// Notified are everyone still expecting the session: seat holders and people waiting.
-	Notified = []string{store.RegistrantApproved, store.RegistrantPending, store.RegistrantWaitlisted}
-)
+// Notified are everyone still expecting the session (seat holders and people waiting):
+// whom its reschedule and cancellation notices reach. Timed e-mails' audiences are in
+// workflows/sessionplan.
+var Notified = []string{store.RegistrantApproved, store.RegistrantPending, store.RegistrantWaitlisted}

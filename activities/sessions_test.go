@@ -57,7 +57,7 @@ func TestRemindersLateRegistrantAndRetries(t *testing.T) {
 		remind := func(offset int) {
 			_, err := env.ExecuteActivity(acts.SendSessionMails, activities.SendSessionMailsInput{
 				SessionID: ses.ID, MailKind: mail.KindReminder, DeliveryKind: fmt.Sprint("reminder:", offset),
-				ReminderMinutes: offset, Statuses: activities.Reminded,
+				ReminderMinutes: offset, Statuses: []string{store.RegistrantApproved},
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -168,8 +168,10 @@ func (s *Server) register() {
 	s.webhooks.webhookRoutes()
 	s.events.eventRoutes()
 	s.events.sessionRoutes()
+	s.events.scheduleRoutes()
 	s.roles.staffRoutes()
 	s.registrations.registrantRoutes()
+	s.registrations.registrantDeliveryRoutes()
 	s.registrations.publicRegistrationRoutes()
 	s.registrations.unsubscribeRoutes()
 

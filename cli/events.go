@@ -18,11 +18,12 @@ var eventCommands = map[string]command{
 }
 
 var sessionCommands = map[string]command{
-	"create": {args: "<event-id> <starts-at RFC 3339> [minutes] [time zone]", nargs: 2, run: createSession},
-	"start":  {args: "<session-id>", nargs: 1, run: sessionUpdate(false)},
-	"stop":   {args: "<session-id>", nargs: 1, run: sessionUpdate(true)},
-	"status": {args: "<session-id>", nargs: 1, run: sessionStatus},
-	"report": {args: "<session-id>", nargs: 1, run: sessionReport},
+	"create":   {args: "<event-id> <starts-at RFC 3339> [minutes] [time zone]", nargs: 2, run: createSession},
+	"start":    {args: "<session-id>", nargs: 1, run: sessionUpdate(false)},
+	"stop":     {args: "<session-id>", nargs: 1, run: sessionUpdate(true)},
+	"status":   {args: "<session-id>", nargs: 1, run: sessionStatus},
+	"report":   {args: "<session-id>", nargs: 1, run: sessionReport},
+	"schedule": {args: "<session-id>", nargs: 1, run: sessionSchedule},
 }
 
 func listEvents(ctx context.Context, a *app, _ []string) error {

@@ -10,10 +10,11 @@ import (
 )
 
 var registrantCommands = map[string]command{
-	"list":    {args: "[session-id]", run: listRegistrants},
-	"import":  {args: "<session-id> <file.csv>", nargs: 2, run: importRegistrants},
-	"export":  {args: "<session-id> <csv|xlsx> <file>", nargs: 3, run: exportRegistrants},
-	"approve": {args: "<registrant-id>", nargs: 1, run: approveRegistrant},
+	"list":       {args: "[session-id]", run: listRegistrants},
+	"import":     {args: "<session-id> <file.csv>", nargs: 2, run: importRegistrants},
+	"export":     {args: "<session-id> <csv|xlsx> <file>", nargs: 3, run: exportRegistrants},
+	"approve":    {args: "<registrant-id>", nargs: 1, run: approveRegistrant},
+	"deliveries": {args: "<registrant-id>", nargs: 1, run: registrantDeliveries},
 }
 
 var recordingCommands = map[string]command{

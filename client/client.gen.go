@@ -144,6 +144,27 @@ func (e LanguageOrDefault) Valid() bool {
 	}
 }
 
+// Defines values for MailDeliveryState.
+const (
+	MailDeliveryStateFailed MailDeliveryState = "failed"
+	MailDeliveryStateQueued MailDeliveryState = "queued"
+	MailDeliveryStateSent   MailDeliveryState = "sent"
+)
+
+// Valid indicates whether the value is a known member of the MailDeliveryState enum.
+func (e MailDeliveryState) Valid() bool {
+	switch e {
+	case MailDeliveryStateFailed:
+		return true
+	case MailDeliveryStateQueued:
+		return true
+	case MailDeliveryStateSent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RegistrantStatus.
 const (
 	RegistrantStatusApproved   RegistrantStatus = "approved"
@@ -189,6 +210,48 @@ func (e Role) Valid() bool {
 	case Member:
 		return true
 	case Owner:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScheduleKind.
+const (
+	ScheduleKindFollowupAttended ScheduleKind = "followup_attended"
+	ScheduleKindFollowupMissed   ScheduleKind = "followup_missed"
+	ScheduleKindReminder         ScheduleKind = "reminder"
+)
+
+// Valid indicates whether the value is a known member of the ScheduleKind enum.
+func (e ScheduleKind) Valid() bool {
+	switch e {
+	case ScheduleKindFollowupAttended:
+		return true
+	case ScheduleKindFollowupMissed:
+		return true
+	case ScheduleKindReminder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScheduleState.
+const (
+	ScheduleStatePlanned ScheduleState = "planned"
+	ScheduleStateSent    ScheduleState = "sent"
+	ScheduleStateSkipped ScheduleState = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the ScheduleState enum.
+func (e ScheduleState) Valid() bool {
+	switch e {
+	case ScheduleStatePlanned:
+		return true
+	case ScheduleStateSent:
+		return true
+	case ScheduleStateSkipped:
 		return true
 	default:
 		return false
@@ -1415,6 +1478,9 @@ type ListPage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
+// MailDeliveryState where one e-mail to a registrant stands: queued, sent (the mail server accepted it), or failed (done without an e-mail leaving)
+type MailDeliveryState string
+
 // MatrixRow defines model for MatrixRow.
 type MatrixRow struct {
 	Action string             `json:"action"`
@@ -1697,6 +1763,26 @@ type RegistrantCounts struct {
 	Total      int32             `json:"total"`
 }
 
+// RegistrantDeliveries defines model for RegistrantDeliveries.
+type RegistrantDeliveries struct {
+	Deliveries   *[]RegistrantDelivery `json:"deliveries"`
+	RegistrantId string                `json:"registrant_id"`
+	SessionId    string                `json:"session_id"`
+}
+
+// RegistrantDelivery defines model for RegistrantDelivery.
+type RegistrantDelivery struct {
+	ClaimedAt time.Time  `json:"claimed_at"`
+	Failure   *string    `json:"failure,omitempty"`
+	Id        string     `json:"id"`
+	Kind      string     `json:"kind"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+	SmtpReply *string    `json:"smtp_reply,omitempty"`
+
+	// State where one e-mail to a registrant stands: queued, sent (the mail server accepted it), or failed (done without an e-mail leaving)
+	State MailDeliveryState `json:"state"`
+}
+
 // RegistrantImport defines model for RegistrantImport.
 type RegistrantImport struct {
 	CreatedAt  time.Time      `json:"created_at"`
@@ -1773,6 +1859,43 @@ type RescheduleRequest struct {
 // Role a workspace role
 type Role string
 
+// ScheduleItem defines model for ScheduleItem.
+type ScheduleItem struct {
+	AfterLive    bool      `json:"after_live"`
+	At           time.Time `json:"at"`
+	DeliveryKind string    `json:"delivery_kind"`
+	Failed       int32     `json:"failed"`
+
+	// Kind a timed e-mail of a session's schedule
+	Kind ScheduleKind `json:"kind"`
+
+	// Language a language pages and e-mails are written in
+	Language        Language  `json:"language"`
+	LocalAt         time.Time `json:"local_at"`
+	Preview         string    `json:"preview"`
+	Recipients      int32     `json:"recipients"`
+	ReminderMinutes *int32    `json:"reminder_minutes,omitempty"`
+	Sent            int32     `json:"sent"`
+
+	// State where a scheduled e-mail stands: still to go, sent (its deliveries are recorded), or skipped (past before it was planned, or nobody to reach)
+	State        ScheduleState    `json:"state"`
+	Template     ScheduleTemplate `json:"template"`
+	Unsubscribed int32            `json:"unsubscribed"`
+}
+
+// ScheduleKind a timed e-mail of a session's schedule
+type ScheduleKind string
+
+// ScheduleState where a scheduled e-mail stands: still to go, sent (its deliveries are recorded), or skipped (past before it was planned, or nobody to reach)
+type ScheduleState string
+
+// ScheduleTemplate defines model for ScheduleTemplate.
+type ScheduleTemplate struct {
+	Custom bool    `json:"custom"`
+	Id     *string `json:"id,omitempty"`
+	Name   *string `json:"name,omitempty"`
+}
+
 // SeatsChange defines model for SeatsChange.
 type SeatsChange struct {
 	Seats int32 `json:"seats"`
@@ -1838,6 +1961,20 @@ type SessionRequest struct {
 
 // SessionRole a person's role in a live room
 type SessionRole string
+
+// SessionSchedule defines model for SessionSchedule.
+type SessionSchedule struct {
+	Items *[]ScheduleItem `json:"items"`
+
+	// Language a language pages and e-mails are written in
+	Language  Language `json:"language"`
+	Note      *string  `json:"note,omitempty"`
+	SessionId string   `json:"session_id"`
+
+	// Status a session's place in its lifecycle
+	Status   SessionStatus `json:"status"`
+	Timezone string        `json:"timezone"`
+}
 
 // SessionStaff defines model for SessionStaff.
 type SessionStaff struct {
@@ -2728,6 +2865,21 @@ type RegisterSomeoneParams struct {
 type CreateSessionReportLinkParams struct {
 	// Minutes how long the link works, in minutes (1 to 1440; 60 by default)
 	Minutes *string `form:"minutes,omitempty" json:"minutes,omitempty"`
+}
+
+// PreviewScheduledMailParams defines parameters for PreviewScheduledMail.
+type PreviewScheduledMailParams struct {
+	// Kind which e-mail: reminder, followup_attended or followup_missed (the first planned by default)
+	Kind *string `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// ReminderMinutes which reminder (its offset; the first planned by default)
+	ReminderMinutes *string `form:"reminder_minutes,omitempty" json:"reminder_minutes,omitempty"`
+
+	// Format html (the default) or text: the subject, a blank line, the plain-text part
+	Format *string `form:"format,omitempty" json:"format,omitempty"`
+
+	// Lang the language to render, en or fr (the session's by default)
+	Lang *string `form:"lang,omitempty" json:"lang,omitempty"`
 }
 
 // ListStaffParams defines parameters for ListStaff.
@@ -3694,6 +3846,11 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/registrants/{id}/cancel (the `CancelRegistrant` operationId).
 	CancelRegistrant(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetRegistrantDeliveries Every e-mail sent to a registrant: kind, when claimed and sent, the mail server's answer, why one failed
+	//
+	// Corresponds with GET /v1/registrants/{id}/deliveries (the `GetRegistrantDeliveries` operationId).
+	GetRegistrantDeliveries(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DenyRegistrant Deny a pending or waitlisted registrant
 	//
 	// Corresponds with POST /v1/registrants/{id}/deny (the `DenyRegistrant` operationId).
@@ -3844,6 +4001,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/sessions/{id}/reschedule (the `RescheduleSession` operationId).
 	RescheduleSession(ctx context.Context, id string, body RescheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionSchedule Every e-mail the session will send (reminders, follow-ups): when, to how many, with which template; past ones with their delivery counts
+	//
+	// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
+	GetSessionSchedule(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewScheduledMail One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
+	//
+	// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+	PreviewScheduledMail(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddStaffWithBody Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once
 	//
@@ -6067,6 +6234,21 @@ func (c *Client) CancelRegistrant(ctx context.Context, id string, reqEditors ...
 	return c.Client.Do(req)
 }
 
+// GetRegistrantDeliveries Every e-mail sent to a registrant: kind, when claimed and sent, the mail server's answer, why one failed
+//
+// Corresponds with GET /v1/registrants/{id}/deliveries (the `GetRegistrantDeliveries` operationId).
+func (c *Client) GetRegistrantDeliveries(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegistrantDeliveriesRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DenyRegistrant Deny a pending or waitlisted registrant
 //
 // Corresponds with POST /v1/registrants/{id}/deny (the `DenyRegistrant` operationId).
@@ -6478,6 +6660,36 @@ func (c *Client) RescheduleSessionWithBody(ctx context.Context, id string, conte
 // Corresponds with POST /v1/sessions/{id}/reschedule (the `RescheduleSession` operationId).
 func (c *Client) RescheduleSession(ctx context.Context, id string, body RescheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRescheduleSessionRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionSchedule Every e-mail the session will send (reminders, follow-ups): when, to how many, with which template; past ones with their delivery counts
+//
+// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
+func (c *Client) GetSessionSchedule(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionScheduleRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewScheduledMail One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
+//
+// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+func (c *Client) PreviewScheduledMail(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewScheduledMailRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11724,6 +11936,40 @@ func NewCancelRegistrantRequest(server string, id string) (*http.Request, error)
 	return req, nil
 }
 
+// NewGetRegistrantDeliveriesRequest constructs an http.Request for the GetRegistrantDeliveries method
+func NewGetRegistrantDeliveriesRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/registrants/%s/deliveries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDenyRegistrantRequest constructs an http.Request for the DenyRegistrant method
 func NewDenyRegistrantRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -12878,6 +13124,137 @@ func NewRescheduleSessionRequestWithBody(server string, id string, contentType s
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSessionScheduleRequest constructs an http.Request for the GetSessionSchedule method
+func NewGetSessionScheduleRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/%s/schedule", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPreviewScheduledMailRequest constructs an http.Request for the PreviewScheduledMail method
+func NewPreviewScheduledMailRequest(server string, id string, params *PreviewScheduledMailParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/%s/schedule/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ReminderMinutes != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reminder_minutes", *params.ReminderMinutes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -14916,6 +15293,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/registrants/{id}/cancel (the `CancelRegistrant` operationId).
 	CancelRegistrantWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*CancelRegistrantResponse, error)
 
+	// GetRegistrantDeliveriesWithResponse Every e-mail sent to a registrant: kind, when claimed and sent, the mail server's answer, why one failed
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/registrants/{id}/deliveries (the `GetRegistrantDeliveries` operationId).
+	GetRegistrantDeliveriesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRegistrantDeliveriesResponse, error)
+
 	// DenyRegistrantWithResponse Deny a pending or waitlisted registrant
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -15104,6 +15488,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/sessions/{id}/reschedule (the `RescheduleSession` operationId).
 	RescheduleSessionWithResponse(ctx context.Context, id string, body RescheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RescheduleSessionResponse, error)
+
+	// GetSessionScheduleWithResponse Every e-mail the session will send (reminders, follow-ups): when, to how many, with which template; past ones with their delivery counts
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
+	GetSessionScheduleWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSessionScheduleResponse, error)
+
+	// PreviewScheduledMailWithResponse One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+	PreviewScheduledMailWithResponse(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error)
 
 	// AddStaffWithBodyWithResponse Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once
 	//
@@ -23699,6 +24097,92 @@ func (r CancelRegistrantResponse) ContentType() string {
 	return ""
 }
 
+// GetRegistrantDeliveriesResponse429Headers the declared response headers of an HTTP 429 response for GetRegistrantDeliveries
+type GetRegistrantDeliveriesResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type GetRegistrantDeliveriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistrantDeliveries
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRegistrantDeliveriesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRegistrantDeliveriesResponse) GetJSON200() *RegistrantDeliveries {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRegistrantDeliveriesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetRegistrantDeliveriesResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRegistrantDeliveriesResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetRegistrantDeliveriesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetRegistrantDeliveriesResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRegistrantDeliveriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRegistrantDeliveriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRegistrantDeliveriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRegistrantDeliveriesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DenyRegistrantResponse429Headers the declared response headers of an HTTP 429 response for DenyRegistrant
 type DenyRegistrantResponse429Headers struct {
 	RateLimitLimit     *int
@@ -25981,6 +26465,178 @@ func (r RescheduleSessionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RescheduleSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSessionScheduleResponse429Headers the declared response headers of an HTTP 429 response for GetSessionSchedule
+type GetSessionScheduleResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type GetSessionScheduleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SessionSchedule
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSessionScheduleResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSessionScheduleResponse) GetJSON200() *SessionSchedule {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSessionScheduleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetSessionScheduleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSessionScheduleResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSessionScheduleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSessionScheduleResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSessionScheduleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSessionScheduleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSessionScheduleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSessionScheduleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewScheduledMailResponse429Headers the declared response headers of an HTTP 429 response for PreviewScheduledMail
+type PreviewScheduledMailResponse429Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+type PreviewScheduledMailResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PreviewScheduledMailResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PreviewScheduledMailResponse) GetApplicationproblemJSONDefault() *Error {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewScheduledMailResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewScheduledMailResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewScheduledMailResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewScheduledMailResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -30241,6 +30897,19 @@ func (c *ClientWithResponses) CancelRegistrantWithResponse(ctx context.Context, 
 	return ParseCancelRegistrantResponse(rsp)
 }
 
+// GetRegistrantDeliveriesWithResponse Every e-mail sent to a registrant: kind, when claimed and sent, the mail server's answer, why one failed
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/registrants/{id}/deliveries (the `GetRegistrantDeliveries` operationId).
+func (c *ClientWithResponses) GetRegistrantDeliveriesWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRegistrantDeliveriesResponse, error) {
+	rsp, err := c.GetRegistrantDeliveries(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegistrantDeliveriesResponse(rsp)
+}
+
 // DenyRegistrantWithResponse Deny a pending or waitlisted registrant
 //
 // Returns a wrapper object for the known response body format(s).
@@ -30590,6 +31259,32 @@ func (c *ClientWithResponses) RescheduleSessionWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseRescheduleSessionResponse(rsp)
+}
+
+// GetSessionScheduleWithResponse Every e-mail the session will send (reminders, follow-ups): when, to how many, with which template; past ones with their delivery counts
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sessions/{id}/schedule (the `GetSessionSchedule` operationId).
+func (c *ClientWithResponses) GetSessionScheduleWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetSessionScheduleResponse, error) {
+	rsp, err := c.GetSessionSchedule(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionScheduleResponse(rsp)
+}
+
+// PreviewScheduledMailWithResponse One scheduled e-mail rendered for a sample registrant with the session's data, brand and template
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sessions/{id}/schedule/preview (the `PreviewScheduledMail` operationId).
+func (c *ClientWithResponses) PreviewScheduledMailWithResponse(ctx context.Context, id string, params *PreviewScheduledMailParams, reqEditors ...RequestEditorFn) (*PreviewScheduledMailResponse, error) {
+	rsp, err := c.PreviewScheduledMail(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewScheduledMailResponse(rsp)
 }
 
 // AddStaffWithBodyWithResponse Assign a team member as host or moderator, or invite an external speaker by e-mail (personal join link); a connected member made host gains host rights in the room at once
@@ -39974,6 +40669,101 @@ func ParseCancelRegistrantResponse(rsp *http.Response) (*CancelRegistrantRespons
 	return response, nil
 }
 
+// ParseGetRegistrantDeliveriesResponse parses an HTTP response from a GetRegistrantDeliveriesWithResponse call
+func ParseGetRegistrantDeliveriesResponse(rsp *http.Response) (*GetRegistrantDeliveriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRegistrantDeliveriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistrantDeliveries
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetRegistrantDeliveriesResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDenyRegistrantResponse parses an HTTP response from a DenyRegistrantWithResponse call
 func ParseDenyRegistrantResponse(rsp *http.Response) (*DenyRegistrantResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -42447,6 +43237,196 @@ func ParseRescheduleSessionResponse(rsp *http.Response) (*RescheduleSessionRespo
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RescheduleSessionResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSessionScheduleResponse parses an HTTP response from a GetSessionScheduleWithResponse call
+func ParseGetSessionScheduleResponse(rsp *http.Response) (*GetSessionScheduleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSessionScheduleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SessionSchedule
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetSessionScheduleResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewScheduledMailResponse parses an HTTP response from a PreviewScheduledMailWithResponse call
+func ParsePreviewScheduledMailResponse(rsp *http.Response) (*PreviewScheduledMailResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewScheduledMailResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers PreviewScheduledMailResponse429Headers
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

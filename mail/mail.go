@@ -22,6 +22,22 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
+// ReplySender is a Sender that also reports the server's answer to each message it
+// delivers ("250 2.0.0 Ok: queued as 4F2"), which onair keeps in the delivery record.
+type ReplySender interface {
+	Sender
+	SendWithReply(ctx context.Context, m Message) (reply string, err error)
+}
+
+// Deliver sends m through s and returns the server's answer when s reports one (an
+// SMTP server's), else "". A refusal's answer is in the error: see RefusalReply.
+func Deliver(ctx context.Context, s Sender, m Message) (string, error) {
+	if rs, ok := s.(ReplySender); ok {
+		return rs.SendWithReply(ctx, m)
+	}
+	return "", s.Send(ctx, m)
+}
+
 // ErrRejected marks a permanent (5xx) refusal by the SMTP server, such as an unknown
 // recipient: retrying the same message will not help, so callers should not.
 var ErrRejected = errors.New("mail: rejected by server")

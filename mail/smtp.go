@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/textproto"
 	"strconv"
+	"strings"
 	"sync"
 
 	gomail "github.com/wneessen/go-mail"
@@ -50,16 +51,22 @@ func NewSMTPSender(rawURL, from string) (*SMTPSender, error) {
 // String is the server URL with the password masked, for logs and the dev banner.
 func (s *SMTPSender) String() string { return s.cfg.redacted }
 
-// Send implements Sender. It returns as soon as the server has accepted the message (its
+// Send implements Sender.
+func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+	_, err := s.SendWithReply(ctx, m)
+	return err
+}
+
+// SendWithReply implements ReplySender. It returns as soon as the server has accepted the message (its
 // 250 after the data), so that the caller records the send before anything else can go
 // wrong; the QUIT that ends the connection goes on without it. ctx bounds the exchange.
-func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+func (s *SMTPSender) SendWithReply(ctx context.Context, m Message) (string, error) {
 	msg, err := m.build(s.from)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("send mail via %s: %w", s.addr(), err)
+		return "", fmt.Errorf("send mail via %s: %w", s.addr(), err)
 	}
 	var sc sendConn
 	dial := func(dialCtx context.Context, _, _ string) (net.Conn, error) {
@@ -75,55 +82,74 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	}
 	client, err := gomail.NewClient(s.cfg.host, s.options(dial)...)
 	if err != nil {
-		return fmt.Errorf("send mail via %s: %w", s.addr(), err)
+		return "", fmt.Errorf("send mail via %s: %w", s.addr(), err)
 	}
 	// go-mail watches ctx only while dialling; closing the connection when ctx ends
 	// releases a stalled server at once instead of after go-mail's own timeout.
 	stop := context.AfterFunc(ctx, sc.close)
+	var reply string
 	conn, err := client.DialToSMTPClientWithContext(ctx)
 	if err == nil {
-		err = transact(conn, msg)
+		reply, err = transact(conn, msg)
 	}
 	stop()
 	if err != nil {
 		// go-mail leaves the connection open when the greeting, STARTTLS or AUTH fails.
 		sc.close()
-		return s.sendError(ctx, err)
+		return "", s.sendError(ctx, err)
 	}
 	go func() {
 		_ = client.CloseWithSMTPClient(conn) // QUIT, bounded by the connection's deadline
 		sc.close()
 	}()
-	return nil
+	return reply, nil
 }
 
 // transact is one mail transaction (MAIL, RCPT, DATA) on an open connection; it returns
-// when the server has answered the data. A permanent (5xx) reply is marked ErrRejected.
-func transact(c *smtp.Client, msg *gomail.Msg) error {
+// the server's answer to the data ("250 2.0.0 Ok: queued as 4F2") once it came. A
+// permanent (5xx) reply is marked ErrRejected.
+func transact(c *smtp.Client, msg *gomail.Msg) (string, error) {
 	from, err := msg.GetSender(false)
 	if err != nil {
-		return err
+		return "", err
 	}
 	rcpts, err := msg.GetRecipients()
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := c.Mail(from); err != nil {
-		return refusal("MAIL FROM", err)
+		return "", refusal("MAIL FROM", err)
 	}
 	for _, r := range rcpts {
 		if err := c.Rcpt(r); err != nil {
-			return refusal("RCPT TO", err)
+			return "", refusal("RCPT TO", err)
 		}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return refusal("DATA", err)
+		return "", refusal("DATA", err)
 	}
 	if _, err := msg.WriteTo(w); err != nil {
-		return fmt.Errorf("write message: %w", err)
+		return "", fmt.Errorf("write message: %w", err)
 	}
-	return refusal("end of data", w.Close())
+	if err := w.Close(); err != nil {
+		return "", refusal("end of data", err)
+	}
+	// go-mail's data writer keeps the text of the 250 it read on Close.
+	if dc, ok := w.(*smtp.DataCloser); ok {
+		return strings.TrimSpace("250 " + dc.ServerResponse()), nil
+	}
+	return "250", nil
+}
+
+// RefusalReply is the mail server's answer inside a send's error ("550 5.1.1 no such
+// user"), or "" when the error is not a server's reply (a network failure, a bad address).
+func RefusalReply(err error) string {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return reply.Error()
+	}
+	return ""
 }
 
 // refusal names the command a reply answered and marks permanent (5xx) replies with

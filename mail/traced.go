@@ -25,6 +25,12 @@ type tracedSender struct {
 }
 
 func (t tracedSender) Send(ctx context.Context, m Message) error {
+	_, err := t.SendWithReply(ctx, m)
+	return err
+}
+
+// SendWithReply implements ReplySender: the answer of the sender it wraps, if any.
+func (t tracedSender) SendWithReply(ctx context.Context, m Message) (string, error) {
 	ctx, span := t.tracer.Start(ctx, "smtp send", trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(
 			attribute.String("onair.mail.kind", m.Headers["X-Onair-Kind"]),
@@ -32,7 +38,7 @@ func (t tracedSender) Send(ctx context.Context, m Message) error {
 			attribute.Int("onair.mail.recipients", len(m.To)),
 		))
 	defer span.End()
-	err := t.next.Send(ctx, m)
+	reply, err := Deliver(ctx, t.next, m)
 	// The error's text is left out: an SMTP server's reply may quote the address.
 	switch {
 	case errors.Is(err, ErrRejected):
@@ -40,5 +46,5 @@ func (t tracedSender) Send(ctx context.Context, m Message) error {
 	case err != nil:
 		span.SetStatus(codes.Error, "not sent")
 	}
-	return err
+	return reply, err
 }

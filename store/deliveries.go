@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -32,11 +33,41 @@ func PendingDeliveries(ctx context.Context, db bun.IDB, after string, limit int)
 	return rows, nil
 }
 
-// MarkDeliveriesSent records in one statement that the e-mails of these deliveries left.
-func MarkDeliveriesSent(ctx context.Context, db bun.IDB, ids []string) error {
-	_, err := db.NewUpdate().Model((*Delivery)(nil)).Set("pending = ?", false).Set("sent_at = ?", Now()).
-		Where("id IN (?)", bun.In(ids)).Exec(ctx)
-	if err != nil {
+// DeliveryOutcome is what became of one delivery's e-mail: the mail server's answer, and
+// why nothing left when nothing did (see Delivery).
+type DeliveryOutcome struct {
+	ID, SMTPReply, Failure string
+}
+
+// MarkDeliveriesSent records in one statement that these deliveries are done, with each
+// one's outcome.
+func MarkDeliveriesSent(ctx context.Context, db bun.IDB, done []DeliveryOutcome) error {
+	ids := make([]string, len(done))
+	for i, d := range done {
+		ids[i] = d.ID
+	}
+	q := db.NewUpdate().Model((*Delivery)(nil)).Set("pending = ?", false).Set("sent_at = ?", Now())
+	for _, col := range []struct {
+		name  string
+		value func(DeliveryOutcome) string
+	}{
+		{"smtp_reply", func(d DeliveryOutcome) string { return d.SMTPReply }},
+		{"failure", func(d DeliveryOutcome) string { return d.Failure }},
+	} {
+		// One CASE per column keeps the batch one statement while each row gets its own text.
+		var when strings.Builder
+		var args []any
+		for _, d := range done {
+			if v := col.value(d); v != "" {
+				when.WriteString(" WHEN ? THEN ?")
+				args = append(args, d.ID, v)
+			}
+		}
+		if len(args) > 0 {
+			q = q.Set("? = CASE id"+when.String()+" ELSE ? END", append(append([]any{bun.Ident(col.name)}, args...), bun.Ident(col.name))...)
+		}
+	}
+	if _, err := q.Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
 		return fmt.Errorf("mark %d deliveries sent: %w", len(ids), err)
 	}
 	return nil
@@ -64,20 +95,6 @@ func ClaimDelivery(ctx context.Context, db bun.IDB, ws, sessionID, recipientID, 
 		return "", nil
 	}
 	return existing.ID, nil
-}
-
-// SessionRecipients returns one page (by id) of a session's registrants in the
-// given statuses.
-func SessionRecipients(ctx context.Context, db bun.IDB, sessionID string, statuses []string, after string, limit int) ([]Registrant, error) {
-	var rows []Registrant
-	q := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("status IN (?)", bun.In(statuses))
-	if after != "" {
-		q = q.Where("id > ?", after)
-	}
-	if err := q.OrderExpr("id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("recipients of %s: %w", sessionID, err)
-	}
-	return rows, nil
 }
 
 // ClaimDeliveries is ClaimDelivery for a page of recipients in two statements:

@@ -171,6 +171,12 @@ type Delivery struct {
 	Pending     bool       `bun:",notnull,default:false" json:"pending"`
 	SentAt      *time.Time `bun:",nullzero" json:"sent_at,omitempty"`
 	CreatedAt   time.Time  `bun:",notnull" json:"created_at"`
+	// SMTPReply is the mail server's answer to the message ("250 2.0.0 Ok: queued as 4F2"),
+	// or its refusal; empty for a sender that gives none (the .eml files of onair dev).
+	SMTPReply string `bun:"smtp_reply,notnull,default:''" json:"smtp_reply,omitempty"`
+	// Failure says why a delivery done (SentAt set) sent nothing: a refusal for good, an
+	// address that unsubscribed, a recipient gone. Empty when the e-mail left.
+	Failure string `bun:",notnull,default:''" json:"failure,omitempty"`
 }
 
 // NewEvent fills a new, unpublished event with a unique public slug.

@@ -159,25 +159,3 @@ func SessionHosts(ctx context.Context, db bun.IDB, ws, sessionID string) ([]Sess
 	}
 	return hosts, nil
 }
-
-// FollowUpRecipients returns one page (by id) of a session's approved registrants who did
-// (attended) or did not attend the live room.
-func FollowUpRecipients(ctx context.Context, db bun.IDB, sessionID string, attended bool, after string, limit int) ([]Registrant, error) {
-	var rows []Registrant
-	live := db.NewSelect().TableExpr("attendance AS a").ColumnExpr("1").Where("a.session_id = registrant.session_id").
-		Where("a.person_id = registrant.id").Where("a.kind = ?", AttendanceLive)
-	q := db.NewSelect().Model(&rows).Where("registrant.session_id = ?", sessionID).
-		Where("registrant.status = ?", RegistrantApproved)
-	if attended {
-		q = q.Where("EXISTS (?)", live)
-	} else {
-		q = q.Where("NOT EXISTS (?)", live)
-	}
-	if after != "" {
-		q = q.Where("registrant.id > ?", after)
-	}
-	if err := q.OrderExpr("registrant.id ASC").Limit(int64(limit)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("follow-up recipients of %s: %w", sessionID, err)
-	}
-	return rows, nil
-}

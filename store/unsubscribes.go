@@ -38,7 +38,7 @@ func AddUnsubscribe(ctx context.Context, db bun.IDB, ws, email, kind string) err
 func Unsubscribed(ctx context.Context, db bun.IDB, ws, email, kind string) (bool, error) {
 	ok, err := db.NewSelect().Model((*Unsubscribe)(nil)).Where("workspace_id = ?", ws).
 		Where("email = ?", strings.ToLower(strings.TrimSpace(email))).
-		Where("kind IN (?)", bun.In([]string{kind, UnsubscribeAll})).Exists(ctx)
+		Where("kind IN (?)", bun.In(unsubscribeKinds(kind))).Exists(ctx)
 	if err != nil {
 		return false, fmt.Errorf("unsubscribed %s from %s: %w", kind, ws, err)
 	}

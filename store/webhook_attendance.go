@@ -50,7 +50,7 @@ func EmitAttendanceSummaries(ctx context.Context, db bun.IDB, ws, sessionID stri
 				seconds[r.PersonID] = r.Seconds
 			}
 		}
-		var sent []string
+		var sent []DeliveryOutcome
 		for _, r := range page {
 			id, ok := claimed[r.ID]
 			if !ok {
@@ -61,7 +61,7 @@ func EmitAttendanceSummaries(ctx context.Context, db bun.IDB, ws, sessionID stri
 			if err := queueWebhookEvent(ctx, tx, ws, webhookevents.AttendanceSummary, data, endpoints); err != nil {
 				return err
 			}
-			sent = append(sent, id)
+			sent = append(sent, DeliveryOutcome{ID: id})
 		}
 		return MarkDeliveriesSent(ctx, tx, sent)
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/workflows/contract"
+	"github.com/onairhq/onair/workflows/sessionplan"
 )
 
 // postLiveChange versions SessionLifecycle's media and post-live behaviour: version 1 opens
@@ -197,14 +198,12 @@ func (s *sessionRun) summarizeExports(ctx workflow.Context) error {
 // sendFollowUps thanks the attendees and tells the approved no-shows, each once: both
 // fan-outs share the "followup" Delivery kind, so nobody gets two follow-ups.
 func (s *sessionRun) sendFollowUps(ctx workflow.Context) error {
-	for _, f := range []struct{ audience, kind string }{
-		{activities.FollowUpAttended, mail.KindFollowUpAttended},
-		{activities.FollowUpMissed, mail.KindFollowUpMissed},
-	} {
-		err := s.fanOutWith(postLiveFanOutOptions(ctx), activities.SendSessionMailsInput{
-			SessionID: s.in.SessionID, MailKind: f.kind, DeliveryKind: "followup", FollowUp: f.audience,
-		})
-		if err != nil {
+	var end time.Time // when they are due is the plan's business; the fan-out needs what and to whom
+	if s.state.EndedAt != nil {
+		end = *s.state.EndedAt
+	}
+	for _, m := range sessionplan.FollowUps(end, false) {
+		if err := s.fanOutWith(postLiveFanOutOptions(ctx), fanOutOf(s.in.SessionID, m)); err != nil {
 			return err
 		}
 	}

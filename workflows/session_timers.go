@@ -3,14 +3,12 @@ package workflows
 // The timed steps of a session's schedule: which comes next, and what each does.
 
 import (
-	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/onairhq/onair/activities"
-	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/store"
+	"github.com/onairhq/onair/workflows/sessionplan"
 )
 
 // next is the earliest thing the schedule has to do, and when.
@@ -48,10 +46,7 @@ func (s *sessionRun) next() (time.Time, func(workflow.Context) error) {
 }
 
 func (s *sessionRun) remind(ctx workflow.Context, r *Reminder) error {
-	err := s.fanOut(ctx, activities.SendSessionMailsInput{
-		SessionID: s.in.SessionID, MailKind: mail.KindReminder, DeliveryKind: "reminder:" + strconv.Itoa(r.OffsetMinutes),
-		ReminderMinutes: r.OffsetMinutes, Statuses: activities.Reminded,
-	})
+	err := s.fanOut(ctx, fanOutOf(s.in.SessionID, sessionplan.ReminderMail(*r)))
 	r.Done = true
 	return err
 }
