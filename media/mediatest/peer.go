@@ -49,6 +49,9 @@ type PeerParams struct {
 	WebRTC *webrtc.API  // the media node's codecs and interceptors, e.g. on LoopbackSettings()
 	Name   string       // the stream id of the tracks it publishes; names it in failures
 	Send   func(Signal) // carries its offers, answers and candidates to the node
+	// Config is the PeerConnection's configuration, e.g. ICETransportPolicyRelay for a
+	// browser that may only relay through TURN; the zero value is Pion's defaults.
+	Config webrtc.Configuration
 }
 
 // Peer is a browser's PeerConnection: it answers the node's offers, offers its own tracks,
@@ -71,7 +74,7 @@ type Peer struct {
 // NewPeer opens the PeerConnection; it is closed when the test ends.
 func NewPeer(t testing.TB, params PeerParams) *Peer {
 	t.Helper()
-	pc, err := params.WebRTC.NewPeerConnection(webrtc.Configuration{})
+	pc, err := params.WebRTC.NewPeerConnection(params.Config)
 	if err != nil {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
@@ -96,6 +99,18 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		}
 	})
 	return p
+}
+
+// UseICEServers relays through servers from now on, as the room page does with the joined
+// frame's: the node sends that frame before any offer, so no gathering has started yet.
+func (p *Peer) UseICEServers(servers []webrtc.ICEServer) {
+	p.neg.Lock()
+	defer p.neg.Unlock()
+	cfg := p.pc.GetConfiguration()
+	cfg.ICEServers = servers
+	if err := p.pc.SetConfiguration(cfg); err != nil {
+		p.t.Errorf("%s: ICE servers: %v", p.name, err)
+	}
 }
 
 // HandleSignal applies a signal from the node, answering its offers; it reports whether s

@@ -59,6 +59,7 @@ export class Connection {
     }
     switch (f.type) {
       case 'joined':
+        this.useICEServers(f.iceServers);
         this.h.onJoined(f);
         return;
       case 'offer':
@@ -83,6 +84,17 @@ export class Connection {
       if (e.candidate) this.send({ type: 'candidate', candidate: e.candidate.toJSON() });
     });
     pc.addEventListener('negotiationneeded', () => this.offer());
+  }
+
+  // The node's TURN servers, with credentials minted for this join, come in the joined frame:
+  // the server sends it before any offer, so they are in place before the first gathering.
+  useICEServers(iceServers) {
+    if (!this.pc || !iceServers || iceServers.length === 0) return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    } catch (err) {
+      console.warn('ice servers', err);
+    }
   }
 
   closePeer() {
