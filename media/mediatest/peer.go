@@ -260,6 +260,21 @@ func (p *Peer) Received(stream, kind string) int {
 	return p.recv[stream+"/"+kind]
 }
 
+// SelectedCandidatePair is the candidate pair the peer's media flows on (one transport,
+// bundled): which shows whether it goes directly or through a TURN relay.
+func (p *Peer) SelectedCandidatePair(t testing.TB) *webrtc.ICECandidatePair {
+	t.Helper()
+	for _, r := range p.pc.GetReceivers() {
+		if tr := r.Transport(); tr != nil {
+			if pair, err := tr.ICETransport().GetSelectedCandidatePair(); err == nil && pair != nil {
+				return pair
+			}
+		}
+	}
+	t.Fatalf("%s: no selected candidate pair", p.name)
+	return nil
+}
+
 // KeyframeRequests is how many PLIs the node sent this peer as a publisher.
 func (p *Peer) KeyframeRequests() int64 { return p.plis.Load() }
 

@@ -54,7 +54,9 @@ func TestTURNCredentials(t *testing.T) {
 	minted := turn.Credentials{Secret: testSecret, TTL: time.Minute}
 	expired := turn.Credentials{Secret: testSecret, TTL: time.Minute, Now: func() time.Time { return time.Now().Add(-time.Hour) }}
 	otherSecret := turn.Credentials{Secret: []byte("another secret"), TTL: time.Minute}
-	mint := func(c turn.Credentials) func() (string, string) { return func() (string, string) { return c.Mint("person_1") } }
+	mint := func(c turn.Credentials) func() (string, string) {
+		return func() (string, string) { return c.Mint("person_1") }
+	}
 	tests := []struct {
 		name  string
 		creds func() (username, password string)

@@ -94,9 +94,10 @@ func NewServer(p ServerParams) (_ *Server, err error) {
 		}
 	}()
 	cfg := pionturn.ServerConfig{
-		Realm:        Realm,
-		AuthHandler:  s.authHandler(p.Secret, p.Now, p.Logger),
-		EventHandler: s.eventHandler(),
+		Realm:         Realm,
+		LoggerFactory: pionLogs{log: p.Logger.With("component", "turn")},
+		AuthHandler:   s.authHandler(p.Secret, p.Now, p.Logger),
+		EventHandler:  s.eventHandler(),
 	}
 	if p.UDPAddr != "" {
 		conn, err := net.ListenPacket("udp4", p.UDPAddr)
