@@ -15,7 +15,7 @@ import (
 	"github.com/onairhq/onair/media/turn"
 )
 
-var testSecret = []byte("turn test secret, not for production")
+var testSecret = mediatest.TURNSecret
 
 // startUDPServer is an embedded TURN server on loopback UDP whose relays are on loopback too.
 func startUDPServer(t *testing.T) *turn.Server {
@@ -155,7 +155,7 @@ func TestTURNAllocationsCounted(t *testing.T) {
 }
 
 func TestTURNBadConfig(t *testing.T) {
-	certFile, keyFile, _ := selfSignedCert(t)
+	certFile, keyFile, _ := mediatest.SelfSignedCert(t)
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 	garbage := filepath.Join(t.TempDir(), "garbage.pem")
 	if err := os.WriteFile(garbage, []byte("not a certificate"), 0o600); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -14,29 +13,15 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/room"
-	"github.com/onairhq/onair/media/turn"
-	"github.com/onairhq/onair/media/wire"
 )
 
 // A viewer whose network lets only TLS to the TURN server out (ICE transport policy relay, a
 // turns: URL) joins a live room and receives the host's media through the relay; the node's
 // own ICE agent is the relay's peer.
 func TestTURNRelayOnlyOverTLS(t *testing.T) {
-	certFile, keyFile, roots := selfSignedCert(t)
-	server, err := turn.NewServer(turn.ServerParams{Secret: testSecret, TLSAddr: "127.0.0.1:0",
-		CertFile: certFile, KeyFile: keyFile, RelayIP: net.IPv4(127, 0, 0, 1), RelayListenIP: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = server.Close() })
-	port := server.TLSAddr().(*net.TCPAddr).Port
-	creds := turn.Credentials{Secret: testSecret, URLs: []string{fmt.Sprintf("turns:localhost:%d?transport=tcp", port)}}
-	network := mediatest.SharedUDPNetwork(t)
-	network.ICEServers = func(person string) []wire.ICEServer {
-		username, password := creds.Mint(person)
-		return []wire.ICEServer{{URLs: creds.URLs, Username: username, Credential: password}}
-	}
-	node := mediatest.StartNodeWith(t, network)
+	relay := mediatest.StartTURN(t, true)
+	server, roots := relay.Server, relay.Roots
+	node := mediatest.StartNodeWith(t, relay.Network(t))
 	const session = "ses_turn"
 	node.Rooms.Open(session)
 	host := node.Join(t, session, "host", authz.SessionHost)
