@@ -101,8 +101,9 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 	return p
 }
 
-// UseICEServers relays through servers from now on, as the room page does with the joined
-// frame's: the node sends that frame before any offer, so no gathering has started yet.
+// UseICEServers relays through servers from now on, as the room page makes its
+// PeerConnection with the joined frame's: the node sends that frame before any offer, so no
+// gathering has started yet.
 func (p *Peer) UseICEServers(servers []webrtc.ICEServer) {
 	p.neg.Lock()
 	defer p.neg.Unlock()

@@ -23,8 +23,6 @@ export class Connection {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}${SIGNAL_PATH}`);
     this.ws = ws;
-    // The server may offer before its joined frame (when something is already published).
-    this.startPeer();
     ws.addEventListener('open', () => this.send({ type: 'join', session: this.session, token: this.token }));
     ws.addEventListener('message', (e) => {
       this.queue = this.queue.then(() => this.receive(e.data)).catch((err) => console.warn('signal', err));
@@ -59,10 +57,14 @@ export class Connection {
     }
     switch (f.type) {
       case 'joined':
-        this.useICEServers(f.iceServers);
+        // The node's TURN servers, with credentials minted for this join, come with it and
+        // before any offer: the PeerConnection is made with them, so they need no
+        // setConfiguration (which Chromium answers with an ICE restart).
+        if (!this.pc) this.startPeer(f.iceServers);
         this.h.onJoined(f);
         return;
       case 'offer':
+        if (!this.pc) this.startPeer();
         return this.applyOffer(f.sdp);
       case 'answer':
         return this.applyAnswer(f.sdp);
@@ -72,8 +74,8 @@ export class Connection {
     this.h.onFrame(f);
   }
 
-  startPeer() {
-    const pc = new RTCPeerConnection();
+  startPeer(iceServers = []) {
+    const pc = new RTCPeerConnection({ iceServers });
     pc.addEventListener('connectionstatechange', () => console.info('peer connection', pc.connectionState));
     this.pc = pc;
     pc.addEventListener('track', (e) => {
@@ -84,17 +86,6 @@ export class Connection {
       if (e.candidate) this.send({ type: 'candidate', candidate: e.candidate.toJSON() });
     });
     pc.addEventListener('negotiationneeded', () => this.offer());
-  }
-
-  // The node's TURN servers, with credentials minted for this join, come in the joined frame:
-  // the server sends it before any offer, so they are in place before the first gathering.
-  useICEServers(iceServers) {
-    if (!this.pc || !iceServers || iceServers.length === 0) return;
-    try {
-      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
-    } catch (err) {
-      console.warn('ice servers', err);
-    }
   }
 
   closePeer() {
