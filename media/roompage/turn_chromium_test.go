@@ -45,9 +45,7 @@ func TestTURNRelayInChromium(t *testing.T) {
 
 	host := openPage(t, browser, "host", link("host_1", authz.SessionHost))
 	await(t, host, "the host to join", `document.body.dataset.state === 'joined'`)
-	act(t, host, chromedp.Click(chromedp.ID("preview-start")))
-	await(t, host, "the host's camera preview", `document.getElementById('preview').videoWidth > 0`)
-	act(t, host, chromedp.Click(chromedp.ID("publish")))
+	publishCamera(t, host)
 
 	guest, cancelGuest := chromedp.NewContext(browser)
 	t.Cleanup(cancelGuest)
