@@ -29,6 +29,6 @@ COPY --from=build /out/onair /usr/local/bin/onair
 # The recordings volume starts from this directory, owned by the nonroot user the node runs as.
 COPY --from=build --chown=65532:65532 /out/recordings /recordings
 ENV ONAIR_HTTP_ADDR=:8080 ONAIR_LOG_FORMAT=json
-EXPOSE 8080 8090 9090 50000/udp
+EXPOSE 8080 8090 9090 50000/udp 3478/udp 443
 ENTRYPOINT ["/usr/local/bin/onair"]
 CMD ["api"]

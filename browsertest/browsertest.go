@@ -28,6 +28,9 @@ type Options struct {
 	// HostRules maps host names to the test servers (Chromium's --host-resolver-rules), e.g.
 	// "MAP onair.test:80 127.0.0.1:4242", so absolute links of the pages load.
 	HostRules string
+	// TrustAnyCertificate accepts the test servers' self-signed TLS certificates
+	// (--ignore-certificate-errors).
+	TrustAnyCertificate bool
 }
 
 // Binary is the Chromium to drive, found on PATH.
@@ -69,6 +72,9 @@ func Start(t testing.TB, ctx context.Context, o Options) context.Context {
 			chromedp.Flag("use-fake-ui-for-media-stream", true),
 			chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
 			chromedp.Flag("allow-loopback-in-peer-connection", true))
+	}
+	if o.TrustAnyCertificate {
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
 	}
 	if o.HostRules != "" {
 		opts = append(opts, chromedp.Flag("host-resolver-rules", o.HostRules))

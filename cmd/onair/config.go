@@ -62,6 +62,8 @@ type config struct {
 	// ONAIR_MEDIA_PUBLIC_IPS: the node's public addresses behind a 1:1 NAT, announced in ICE
 	// host candidates instead of the private ones.
 	MediaPublicIPs []string
+	// TURN says which TURN servers browsers relay through (media_turn.go).
+	TURN turnSettings
 	// ONAIR_WEBHOOKS_ALLOW_PRIVATE=true lets webhook endpoints point at loopback,
 	// private and internal addresses, over http too: development only.
 	WebhooksAllowPrivate string
@@ -112,7 +114,7 @@ func loadConfig() config {
 	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
-	c.MediaTCPPort = env("ONAIR_MEDIA_TCP_PORT", "")
+	c.MediaTCPPort, c.TURN = env("ONAIR_MEDIA_TCP_PORT", ""), loadTURNSettings()
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.APIURL = strings.TrimRight(env("ONAIR_API_URL", c.PublicURL), "/")

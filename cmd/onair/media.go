@@ -47,16 +47,28 @@ func runMedia(ctx context.Context, cfg config) error {
 // newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
 // connections that http.Server.Shutdown does not close).
 func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, stop func(), err error) {
+	log = log.With("component", "media")
 	network, closeUDP, err := mediaNetwork(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
+	iceServers, turnServer, err := mediaTURN(cfg, log)
+	if err != nil {
+		_ = closeUDP()
+		return nil, nil, err
+	}
+	network.ICEServers = iceServers
+	closeNetwork := func() {
+		if turnServer != nil {
+			_ = turnServer.Close()
+		}
+		_ = closeUDP()
+	}
 	defer func() {
 		if err != nil {
-			_ = closeUDP()
+			closeNetwork()
 		}
 	}()
-	log = log.With("component", "media")
 	var recordings *recording.Store // loadConfig always sets the directory; "" turns recording off
 	if cfg.RecordingsDir != "" {
 		if recordings, err = recording.NewStore(recording.StoreParams{Dir: cfg.RecordingsDir, Logger: log}); err != nil {
@@ -69,7 +81,7 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return node, func() { node.Close(); _ = closeUDP() }, nil
+	return node, func() { node.Close(); closeNetwork() }, nil
 }
 
 // startDevMedia runs the media service beside the API in `onair dev` on the dev store,
@@ -82,6 +94,13 @@ func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logge
 			return nil, fmt.Errorf("generate media secret: %w", err)
 		}
 		cfg.MediaSecret = hex.EncodeToString(b)
+	}
+	if !cfg.TURN.configured() {
+		turn, err := devTURN()
+		if err != nil {
+			return nil, err
+		}
+		cfg.TURN = turn
 	}
 	if cfg.MediaAddr == "" {
 		cfg.MediaAddr = "127.0.0.1:0"

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/pion/webrtc/v4"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/wire"
@@ -57,6 +58,9 @@ func (p *Client) readLoop() {
 		if err := json.Unmarshal(data, &f); err != nil {
 			p.t.Errorf("%s: server sent a non-JSON frame: %q", p.Name, data)
 			return
+		}
+		if f.Type == wire.FrameJoined && len(f.ICEServers) > 0 {
+			p.UseICEServers(pionICEServers(f.ICEServers))
 		}
 		if !p.HandleSignal(Signal{Type: f.Type, SDP: f.SDP, Candidate: f.Candidate}) {
 			p.frames <- f
@@ -225,4 +229,13 @@ func Seen(frames []wire.Frame, typ string, ok func(wire.Frame) bool) bool {
 		}
 	}
 	return false
+}
+
+// pionICEServers are the joined frame's TURN servers as Pion takes them.
+func pionICEServers(servers []wire.ICEServer) []webrtc.ICEServer {
+	out := make([]webrtc.ICEServer, len(servers))
+	for i, s := range servers {
+		out[i] = webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential}
+	}
+	return out
 }

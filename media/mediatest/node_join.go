@@ -48,6 +48,11 @@ func (n *Node) Dial(t *testing.T, name string) *Client {
 // DialWith dials with a peer built on api (other network settings than the node's tests use).
 func (n *Node) DialWith(t *testing.T, name string, api *webrtc.API) *Client {
 	t.Helper()
+	return n.dial(t, name, api, webrtc.Configuration{})
+}
+
+func (n *Node) dial(t *testing.T, name string, api *webrtc.API, config webrtc.Configuration) *Client {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
 	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.Server.URL, "http")+jointoken.SignalPath, nil)
@@ -56,7 +61,7 @@ func (n *Node) DialWith(t *testing.T, name string, api *webrtc.API) *Client {
 	}
 	ws.SetReadLimit(4 << 20)
 	p := &Client{t: t, Name: name, WS: ws, frames: make(chan wire.Frame, 1024)}
-	p.Peer = NewPeer(t, PeerParams{WebRTC: api, Name: name, Send: func(s Signal) {
+	p.Peer = NewPeer(t, PeerParams{WebRTC: api, Name: name, Config: config, Send: func(s Signal) {
 		p.Send(wire.Frame{Type: s.Type, SDP: s.SDP, Candidate: s.Candidate})
 	}})
 	go p.readLoop()
@@ -73,7 +78,15 @@ func (n *Node) Join(t *testing.T, session, person string, role authz.SessionRole
 // JoinWith joins with a peer built on api.
 func (n *Node) JoinWith(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API) *Client {
 	t.Helper()
-	p := n.DialWith(t, person, api)
+	return n.JoinWithConfig(t, session, person, role, api, webrtc.Configuration{})
+}
+
+// JoinWithConfig joins with a peer built on api with config (an ICE transport policy); the
+// joined frame's TURN servers are added to it, as the room page adds them.
+func (n *Node) JoinWithConfig(t *testing.T, session, person string, role authz.SessionRole, api *webrtc.API,
+	config webrtc.Configuration) *Client {
+	t.Helper()
+	p := n.dial(t, person, api, config)
 	p.Send(wire.Frame{Type: wire.FrameJoin, Session: session, Token: n.Token(t, session, person, role)})
 	p.Joined = p.Expect(wire.FrameJoined)
 	return p

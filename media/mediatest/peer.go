@@ -49,6 +49,9 @@ type PeerParams struct {
 	WebRTC *webrtc.API  // the media node's codecs and interceptors, e.g. on LoopbackSettings()
 	Name   string       // the stream id of the tracks it publishes; names it in failures
 	Send   func(Signal) // carries its offers, answers and candidates to the node
+	// Config is the PeerConnection's configuration, e.g. ICETransportPolicyRelay for a
+	// browser that may only relay through TURN; the zero value is Pion's defaults.
+	Config webrtc.Configuration
 }
 
 // Peer is a browser's PeerConnection: it answers the node's offers, offers its own tracks,
@@ -72,7 +75,7 @@ type Peer struct {
 // NewPeer opens the PeerConnection; it is closed when the test ends.
 func NewPeer(t testing.TB, params PeerParams) *Peer {
 	t.Helper()
-	pc, err := params.WebRTC.NewPeerConnection(webrtc.Configuration{})
+	pc, err := params.WebRTC.NewPeerConnection(params.Config)
 	if err != nil {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
@@ -102,6 +105,19 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		}
 	})
 	return p
+}
+
+// UseICEServers relays through servers from now on, as the room page makes its
+// PeerConnection with the joined frame's: the node sends that frame before any offer, so no
+// gathering has started yet.
+func (p *Peer) UseICEServers(servers []webrtc.ICEServer) {
+	p.neg.Lock()
+	defer p.neg.Unlock()
+	cfg := p.pc.GetConfiguration()
+	cfg.ICEServers = servers
+	if err := p.pc.SetConfiguration(cfg); err != nil {
+		p.t.Errorf("%s: ICE servers: %v", p.name, err)
+	}
 }
 
 // HandleSignal applies a signal from the node, answering its offers; it reports whether s
@@ -249,6 +265,21 @@ func (p *Peer) Received(stream, kind string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.recv[stream+"/"+kind]
+}
+
+// SelectedCandidatePair is the candidate pair the peer's media flows on (one transport,
+// bundled): which shows whether it goes directly or through a TURN relay.
+func (p *Peer) SelectedCandidatePair(t testing.TB) *webrtc.ICECandidatePair {
+	t.Helper()
+	for _, r := range p.pc.GetReceivers() {
+		if tr := r.Transport(); tr != nil {
+			if pair, err := tr.ICETransport().GetSelectedCandidatePair(); err == nil && pair != nil {
+				return pair
+			}
+		}
+	}
+	t.Fatalf("%s: no selected candidate pair", p.name)
+	return nil
 }
 
 // KeyframeRequests is how many PLIs the node sent this peer as a publisher.

@@ -7,6 +7,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/onairhq/onair/media/sfu"
+	"github.com/onairhq/onair/media/wire"
 )
 
 // Network is how the node's PeerConnections reach browsers.
@@ -17,6 +18,9 @@ type Network struct {
 	// SharedUDP is the one UDP socket every PeerConnection uses, when the Settings' ICE UDP mux
 	// reads one: forwarded media is then written to it directly (sfu.Downlink). Nil: through Pion.
 	SharedUDP *net.UDPConn
+	// ICEServers are the TURN servers a person may relay through, with credentials minted
+	// for this join (media/turn); nil: none, browsers reach the node directly.
+	ICEServers func(person string) []wire.ICEServer
 }
 
 // newPeer builds one participant's PeerConnection and the downlink its subscriptions leave by.
@@ -49,4 +53,12 @@ func NewWebRTCAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
 		return nil, err
 	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se)), nil
+}
+
+// iceServersFor is what the joined frame tells person to relay through.
+func (n Network) iceServersFor(person string) []wire.ICEServer {
+	if n.ICEServers == nil {
+		return nil
+	}
+	return n.ICEServers(person)
 }

@@ -137,7 +137,7 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
-		ScreenFields: r.screensLocked()})
+		ScreenFields: r.screensLocked(), ICEServers: r.network.iceServersFor(c.PersonID)})
 	r.peopleChangedLocked()
 	subscribed := false
 	for _, t := range r.tracks {

@@ -55,6 +55,8 @@ type Frame struct {
 	Code      string                   `json:"code,omitempty"`
 	Message   string                   `json:"message,omitempty"`
 	Recording *RecordingState          `json:"recording,omitempty"`
+	// ICEServers (joined) are the TURN servers this join may relay through (ice.go).
+	ICEServers []ICEServer `json:"iceServers,omitempty"`
 
 	RoomFields      // room events: room_events.go
 	ScreenFields    // screen sharing: screen.go

@@ -32,8 +32,6 @@ export class Connection {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}${SIGNAL_PATH}`);
     this.ws = ws;
-    // The server may offer before its joined frame (when something is already published).
-    this.startPeer();
     ws.addEventListener('open', () => this.send({ type: 'join', session: this.session, token: this.token }));
     ws.addEventListener('message', (e) => {
       this.queue = this.queue.then(() => this.receive(e.data)).catch((err) => console.warn('signal', err));
@@ -68,9 +66,14 @@ export class Connection {
     }
     switch (f.type) {
       case 'joined':
+        // The node's TURN servers, with credentials minted for this join, come with it and
+        // before any offer: the PeerConnection is made with them, so they need no
+        // setConfiguration (which Chromium answers with an ICE restart).
+        if (!this.pc) this.startPeer(f.iceServers);
         this.h.onJoined(f);
         return;
       case 'offer':
+        if (!this.pc) this.startPeer();
         return this.applyOffer(f.sdp);
       case 'answer':
         return this.applyAnswer(f.sdp);
@@ -80,8 +83,8 @@ export class Connection {
     this.h.onFrame(f);
   }
 
-  startPeer() {
-    const pc = new RTCPeerConnection();
+  startPeer(iceServers = []) {
+    const pc = new RTCPeerConnection({ iceServers });
     pc.addEventListener('connectionstatechange', () => console.info('peer connection', pc.connectionState));
     this.pc = pc;
     pc.addEventListener('track', (e) => {
