@@ -18,6 +18,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -138,7 +139,7 @@ func newTeam(t *testing.T) *team {
 	tm.open, tm.later = session(store.SessionLive), session(store.SessionScheduled)
 	tm.node.rooms = []string{tm.open.ID, "ses_of_another_workspace"}
 	log := slog.New(slog.NewTextHandler(tm.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	tm.push = liveroles.New(db, mediactl.New(tm.node.srv.URL, secret, nil), log)
+	tm.push = liveroles.New(db, mediatest.RegisterNode(t, db, tm.node.srv.URL, secret), log)
 	return tm
 }
 
