@@ -13,6 +13,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/wire"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -69,9 +70,13 @@ func TestMediaCommand(t *testing.T) {
 	if res.StatusCode != http.StatusUpgradeRequired && res.StatusCode != http.StatusBadRequest {
 		t.Errorf("plain GET of the signaling endpoint: %d, want a WebSocket upgrade refusal", res.StatusCode)
 	}
-	alive, err := store.AliveMediaNodes(context.Background(), db, time.Now().Add(-time.Minute))
-	if err != nil || len(alive) != 1 || alive[0].PublicURL != cfg.MediaURL || alive[0].ControlURL != cfg.MediaURL {
-		t.Fatalf("registered media nodes %+v (%v), want one at %s", alive, err, cfg.MediaURL)
+	var alive []store.MediaNode
+	mediatest.WaitFor(t, "the node registered", func() bool { // it registers once it listens
+		alive, err = store.AliveMediaNodes(context.Background(), db, time.Now().Add(-time.Minute))
+		return err == nil && len(alive) == 1
+	})
+	if alive[0].PublicURL != cfg.MediaURL || alive[0].ControlURL != cfg.MediaURL || alive[0].Capacity != defaultMediaCapacity {
+		t.Fatalf("registered media node %+v, want one at %s", alive[0], cfg.MediaURL)
 	}
 	cancel()
 	select {

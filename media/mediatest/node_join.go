@@ -48,9 +48,16 @@ func (n *Node) Dial(t *testing.T, name string) *Client {
 // DialWith dials with a peer built on api (other network settings than the node's tests use).
 func (n *Node) DialWith(t *testing.T, name string, api *webrtc.API) *Client {
 	t.Helper()
+	return DialURL(t, n.Server.URL, name, api)
+}
+
+// DialURL dials the media node at mediaURL (one running in another process, say) with a peer
+// built on api, without joining.
+func DialURL(t *testing.T, mediaURL, name string, api *webrtc.API) *Client {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.Server.URL, "http")+jointoken.SignalPath, nil)
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(mediaURL, "http")+jointoken.SignalPath, nil)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", name, err)
 	}
