@@ -61,8 +61,8 @@ type config struct {
 	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker): a node whose last heartbeat is older is dead;
 	// its rooms move to another node at their next join.
 	MediaNodeTimeout string
-	MediaSecret     string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
-	MediaOrigins    []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	MediaSecret      string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaOrigins     []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
 	MediaUDPPort string
