@@ -12,7 +12,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 )
@@ -33,9 +33,10 @@ type Activities struct {
 	// Links derives the secrets of the personal links e-mailed to registrants and speakers
 	// (store/links.go); the API verifies them with the same key.
 	Links store.LinkKey
-	// Media is the media node's control API; nil when none is configured (unit tests, an
-	// API-only deployment): media steps are then skipped and nothing counts as recorded.
-	Media *mediactl.Client
+	// Media reaches the registered media nodes, each room on its own (media/placement); nil
+	// when no media secret is configured (unit tests, an API-only deployment): media steps
+	// are then skipped and nothing counts as recorded.
+	Media *placement.Nodes
 	// Webhooks is where webhook deliveries may connect; the delivery relay
 	// sends through Webhooks.Client(), whose dialer re-checks every address.
 	Webhooks outbound.Policy

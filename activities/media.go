@@ -17,8 +17,9 @@ type OpenRoomInput struct {
 	SessionID string
 }
 
-// OpenRoom makes the session's room live on the media node, recording from the start when
-// the event says auto-record.
+// OpenRoom places the session's room on the least-loaded healthy media node (or finds where
+// a join placed it already) and makes it live there, recording from the start when the event
+// says auto-record. No healthy node is a retryable failure: one may come up.
 func (a *Activities) OpenRoom(ctx context.Context, in OpenRoomInput) error {
 	if a.Media == nil {
 		return nil
@@ -31,11 +32,16 @@ func (a *Activities) OpenRoom(ctx context.Context, in OpenRoomInput) error {
 	if err != nil {
 		return err
 	}
-	err = a.Media.OpenRoom(ctx, sess.ID, mediactl.OpenRequest{WorkspaceID: sess.WorkspaceID, AutoRecord: ev.Settings.AutoRecord})
+	room, err := a.Media.Place(ctx, sess.ID)
+	if err != nil {
+		return fmt.Errorf("place room of %s: %w", sess.ID, err)
+	}
+	err = room.Control.OpenRoom(ctx, sess.ID, mediactl.OpenRequest{WorkspaceID: sess.WorkspaceID, AutoRecord: ev.Settings.AutoRecord})
 	if err != nil {
 		return mediaError("open room of "+sess.ID, err)
 	}
-	a.Log.Info("room opened", "workspace", sess.WorkspaceID, "session", sess.ID, "auto_record", ev.Settings.AutoRecord)
+	a.Log.Info("room opened", "workspace", sess.WorkspaceID, "session", sess.ID, "auto_record", ev.Settings.AutoRecord,
+		"node", room.NodeID, "generation", room.Generation)
 	return nil
 }
 
@@ -50,15 +56,13 @@ type CloseRoomResult struct {
 	AttendanceClosed int
 }
 
-// CloseRoom stops the recording, closes the room (a room the node does not know, e.g. after
-// a restart, is already closed) and ends every visit still open at the session's end.
+// CloseRoom stops the recording, closes the room on its node (a room the node does not know,
+// e.g. after a restart, or whose node died or left, is already closed) and ends every visit
+// still open at the session's end.
 func (a *Activities) CloseRoom(ctx context.Context, in CloseRoomInput) (CloseRoomResult, error) {
 	if a.Media != nil {
-		if _, err := a.Media.StopRecording(ctx, in.SessionID); err != nil && !errors.Is(err, mediactl.ErrNotFound) && !errors.Is(err, mediactl.ErrConflict) {
-			return CloseRoomResult{}, mediaError("stop recording of "+in.SessionID, err)
-		}
-		if err := a.Media.CloseRoom(ctx, in.SessionID); err != nil && !errors.Is(err, mediactl.ErrNotFound) {
-			return CloseRoomResult{}, mediaError("close room of "+in.SessionID, err)
+		if err := a.closeRoomOnItsNode(ctx, in.SessionID); err != nil {
+			return CloseRoomResult{}, err
 		}
 	}
 	n, err := store.CloseOpenAttendance(ctx, a.DB, in.SessionID, in.At)
@@ -67,6 +71,23 @@ func (a *Activities) CloseRoom(ctx context.Context, in CloseRoomInput) (CloseRoo
 	}
 	a.Log.Info("room closed", "session", in.SessionID, "attendance_closed", n)
 	return CloseRoomResult{AttendanceClosed: n}, nil
+}
+
+func (a *Activities) closeRoomOnItsNode(ctx context.Context, sessionID string) error {
+	node, err := a.Media.ForRoom(ctx, sessionID)
+	if errors.Is(err, mediactl.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := node.StopRecording(ctx, sessionID); err != nil && !errors.Is(err, mediactl.ErrNotFound) && !errors.Is(err, mediactl.ErrConflict) {
+		return mediaError("stop recording of "+sessionID, err)
+	}
+	if err := node.CloseRoom(ctx, sessionID); err != nil && !errors.Is(err, mediactl.ErrNotFound) {
+		return mediaError("close room of "+sessionID, err)
+	}
+	return nil
 }
 
 // mediaError marks the media node's refusals (bad request, bad key) non-retryable: asking

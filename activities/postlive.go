@@ -38,7 +38,11 @@ func (a *Activities) FinalizeRecording(ctx context.Context, in PostLiveInput) (F
 	if err != nil {
 		return FinalizeRecordingResult{}, err
 	}
-	fin, err := a.Media.FinalizeRecording(ctx, in.SessionID)
+	node, err := a.Media.ForRecording(ctx, in.SessionID)
+	if err != nil {
+		return FinalizeRecordingResult{}, fmt.Errorf("finalize recording of %s: %w", in.SessionID, err)
+	}
+	fin, err := node.FinalizeRecording(ctx, in.SessionID)
 	if errors.Is(err, mediactl.ErrNotFound) {
 		a.Log.Info("nothing recorded", "workspace", sess.WorkspaceID, "session", sess.ID)
 		return FinalizeRecordingResult{}, nil
@@ -146,7 +150,11 @@ func (a *Activities) EraseSessionData(ctx context.Context, in EraseSessionDataIn
 		return EraseSessionDataResult{}, err
 	}
 	if a.Media != nil {
-		if err := a.Media.DeleteRecording(ctx, sess.ID); err != nil {
+		node, err := a.Media.ForRecording(ctx, sess.ID)
+		if err == nil {
+			err = node.DeleteRecording(ctx, sess.ID)
+		}
+		if err != nil {
 			return EraseSessionDataResult{}, mediaError("delete recording of "+sess.ID, err)
 		}
 	}

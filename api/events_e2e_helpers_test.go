@@ -29,7 +29,8 @@ import (
 	"github.com/onairhq/onair/activities"
 	"github.com/onairhq/onair/api"
 	onairmail "github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
 )
@@ -100,10 +101,10 @@ func newMediaHarness(t *testing.T, db *bun.DB, sender onairmail.Sender, mailDir 
 	queue := "api-e2e-" + store.NewSecret(6)
 	params := api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
 		BaseURL: "http://onair.test", Limits: noLimits(), LinkKey: testLinkKey}
-	var control *mediactl.Client
+	var control *placement.Nodes
 	if media != nil {
-		params.MediaURL, params.MediaSecret = media.srv.URL, media.secret
-		control = mediactl.New(media.srv.URL, media.secret, nil)
+		control = mediatest.RegisterNode(t, db, media.srv.URL, media.secret)
+		params.Media, params.MediaSecret = control, media.secret
 		e, err := worker.NewEgress(worker.EgressParams{Client: temporalClient, TaskQueue: queue,
 			Egress: &activities.Egress{RecordingsDir: media.dir, DB: db, Log: quiet}})
 		if err != nil {

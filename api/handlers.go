@@ -9,7 +9,7 @@ import (
 	"github.com/onairhq/onair/decks"
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 )
@@ -55,7 +55,7 @@ type billingAPI struct {
 type joinAPI struct {
 	*base
 	linkKey     store.LinkKey
-	mediaURL    string
+	media       *placement.Nodes
 	mediaSecret []byte
 	baseURL     string
 	lifecycle   *lifecycle // the room's host controls (room_host.go)
@@ -64,7 +64,7 @@ type joinAPI struct {
 // recordingsAPI drives the media node: the REC button and replay streaming.
 type recordingsAPI struct {
 	*base
-	media   *mediactl.Client
+	media   *placement.Nodes
 	linkKey store.LinkKey
 }
 
@@ -113,7 +113,7 @@ func (s *Server) wireHandlers(p Params) {
 	s.events = &eventsAPI{base: s.base, lifecycle: lc, relay: relay, baseURL: p.BaseURL}
 	s.workspace = &workspaceAPI{base: s.base, lifecycle: lc}
 	s.billing = &billingAPI{base: s.base, provider: p.Billing, lifecycle: lc, baseURL: p.BaseURL, webhookSecret: p.StripeWebhookSecret}
-	s.join = &joinAPI{base: s.base, linkKey: p.LinkKey, mediaURL: p.MediaURL, mediaSecret: p.MediaSecret, baseURL: p.BaseURL, lifecycle: lc}
+	s.join = &joinAPI{base: s.base, linkKey: p.LinkKey, media: p.Media, mediaSecret: p.MediaSecret, baseURL: p.BaseURL, lifecycle: lc}
 	s.recordings = &recordingsAPI{base: s.base, media: p.Media, linkKey: p.LinkKey}
 	s.decks = &decksAPI{base: s.base, renderer: decks.NewRenderer(decks.DefaultLimits)}
 	s.roles = &rolesAPI{base: s.base, liveRoles: liveroles.New(p.DB, p.Media, p.Log), relay: relay}

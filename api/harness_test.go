@@ -19,7 +19,8 @@ import (
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -60,10 +61,14 @@ func noLimits() api.RateLimits {
 func newLimitedHarness(t *testing.T, db *bun.DB, node *mediaNode, limits api.RateLimits) *harness {
 	t.Helper()
 	mediaURL, mediaSecret := testMediaURL, testMediaSecret
-	var control *mediactl.Client
 	if node != nil {
 		mediaURL, mediaSecret = node.srv.URL, node.secret
-		control = mediactl.New(mediaURL, mediaSecret, nil)
+	}
+	// The API names the node in join tokens; workers reach it only when it exists.
+	nodes := mediatest.RegisterNode(t, db, mediaURL, mediaSecret)
+	var control *placement.Nodes
+	if node != nil {
+		control = nodes
 	}
 	dir := t.TempDir()
 	sender, err := mail.NewFileSender(dir, "onair <noreply@onair.test>")
@@ -84,7 +89,7 @@ func newLimitedHarness(t *testing.T, db *bun.DB, node *mediaNode, limits api.Rat
 	t.Cleanup(w.Stop)
 	s := api.New(api.Params{DB: db, Mail: sender, Log: quiet, Temporal: temporalClient, TaskQueue: queue,
 		Billing: local, StripeWebhookSecret: testWebhookSecret, BaseURL: "http://onair.test", Limits: limits,
-		MediaSecret: mediaSecret, MediaURL: mediaURL, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
+		MediaSecret: mediaSecret, Media: nodes, Webhooks: outbound.Policy{Resolver: testDNS}, LinkKey: testLinkKey})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	if node != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/locale"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/media/roompage"
 	"github.com/onairhq/onair/pages"
 	"github.com/onairhq/onair/store"
@@ -156,14 +157,28 @@ func (s *joinAPI) personByJoinLink(ctx context.Context, secret string) (jointoke
 }
 
 // newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap and
-// what the room page shows (roomPage), for jointoken.TTL. acceptLanguage is the browser's,
-// which picks the page's language when neither the event nor the workspace has one.
+// what the room page shows (roomPage), for jointoken.TTL, naming the media node the room is
+// placed on (placed now on the least-loaded healthy node if it had none or its node died).
+// acceptLanguage is the browser's, which picks the page's language when neither the event nor
+// the workspace has one.
 func (s *joinAPI) newJoinToken(ctx context.Context, ses *store.Session, ws *store.Workspace, claims jointoken.Claims, acceptLanguage string) (joinToken, error) {
-	if len(s.mediaSecret) == 0 || s.mediaURL == "" {
+	if len(s.mediaSecret) == 0 || s.media == nil {
 		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable", "no media service is configured")
 	}
 	if ses.Closed() {
 		return joinToken{}, conflict("the session is " + ses.Status)
+	}
+	room, err := s.media.Place(ctx, ses.ID)
+	if errors.Is(err, placement.ErrNoNode) {
+		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable",
+			"no media node is running with room to spare; try again in a moment")
+	}
+	if err != nil {
+		return joinToken{}, err
+	}
+	if room.Generation > 1 {
+		s.log.InfoContext(ctx, "room placed on another media node", "workspace", ses.WorkspaceID, "session", ses.ID,
+			"node", room.NodeID, "generation", room.Generation)
 	}
 	ev, err := store.Get[store.Event](ctx, s.db, ws.ID, ses.EventID)
 	if err != nil {
@@ -172,15 +187,15 @@ func (s *joinAPI) newJoinToken(ctx context.Context, ses *store.Session, ws *stor
 	lang := locale.Choose(acceptLanguage, ev.Language, ws.Language)
 	claims.Page = s.roomPage(ev, ses, ws, lang)
 	now := time.Now()
-	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, s.mediaURL
+	claims.SessionID, claims.WorkspaceID, claims.MediaURL = ses.ID, ses.WorkspaceID, room.PublicURL
 	claims.MaxAttendees = billing.PlanOf(ws.Plan).MaxLiveAttendees
 	claims.IssuedAt, claims.ExpiresAt = now.Unix(), now.Add(jointoken.TTL).Unix()
 	tok, err := jointoken.Sign(s.mediaSecret, claims)
 	if err != nil {
 		return joinToken{}, err
 	}
-	return joinToken{Token: tok, MediaURL: s.mediaURL, SignalURL: signalURL(s.mediaURL),
-		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: s.mediaURL, SessionID: ses.ID, Token: tok, Lang: lang}),
+	return joinToken{Token: tok, MediaURL: room.PublicURL, SignalURL: signalURL(room.PublicURL),
+		RoomURL:   roompage.Link(roompage.LinkParams{MediaURL: room.PublicURL, SessionID: ses.ID, Token: tok, Lang: lang}),
 		SessionID: ses.ID, PersonID: claims.PersonID, Role: claims.Role, Name: claims.Name, ExpiresAt: claims.Expiry(), Language: lang}, nil
 }
 

@@ -46,10 +46,13 @@ func (s *recordingsAPI) recording(start bool) gin.HandlerFunc {
 		}
 		ctx := c.Request.Context()
 		var st mediactl.RecordingStatus
-		if start {
-			st, err = s.media.StartRecording(ctx, ses.ID)
-		} else {
-			st, err = s.media.StopRecording(ctx, ses.ID)
+		node, err := s.media.ForRoom(ctx, ses.ID)
+		switch {
+		case err != nil:
+		case start:
+			st, err = node.StartRecording(ctx, ses.ID)
+		default:
+			st, err = node.StopRecording(ctx, ses.ID)
 		}
 		if err != nil {
 			fail(c, s.mediaProblem(ses, err))

@@ -161,12 +161,17 @@ func (s *recordingsAPI) replayVideo(c *gin.Context) {
 		return
 	}
 	ctx, rng := c.Request.Context(), c.GetHeader("Range")
+	node, err := s.media.ForRecording(ctx, reg.SessionID)
+	if err != nil {
+		s.relay(c, reg, nil, err)
+		return
+	}
 	if mediactl.IsReplayMP4(rec.File) {
-		resp, err := s.media.ReplayFile(ctx, reg.SessionID, mediactl.ReplayMP4, rng)
+		resp, err := node.ReplayFile(ctx, reg.SessionID, mediactl.ReplayMP4, rng)
 		s.relay(c, reg, resp, err)
 		return
 	}
-	resp, err := s.media.RecordingFile(ctx, reg.SessionID, rng)
+	resp, err := node.RecordingFile(ctx, reg.SessionID, rng)
 	s.relay(c, reg, resp, err)
 }
 
@@ -184,7 +189,12 @@ func (s *recordingsAPI) replayHLS(c *gin.Context) {
 		fail(c, notFound("replay file"))
 		return
 	}
-	resp, err := s.media.ReplayFile(c.Request.Context(), reg.SessionID, name, c.GetHeader("Range"))
+	node, err := s.media.ForRecording(c.Request.Context(), reg.SessionID)
+	if err != nil {
+		s.relay(c, reg, nil, err)
+		return
+	}
+	resp, err := node.ReplayFile(c.Request.Context(), reg.SessionID, name, c.GetHeader("Range"))
 	s.relay(c, reg, resp, err)
 }
 

@@ -21,7 +21,7 @@ import (
 
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 )
@@ -53,10 +53,9 @@ type Params struct {
 	// X-Forwarded-For names the client. None by default: anyone can send that
 	// header, and trusting it would let a client dodge the throttle.
 	TrustedProxies []string
-	// MediaSecret signs live-room join tokens for the media service at MediaURL
-	// (both unset: the join routes answer 503).
+	// MediaSecret signs live-room join tokens for the media nodes (unset, or Media nil: the
+	// join routes answer 503).
 	MediaSecret []byte
-	MediaURL    string
 	// Webhooks says where webhook endpoints may point (public https targets
 	// unless ONAIR_WEBHOOKS_ALLOW_PRIVATE); its Client is what deliveries use.
 	Webhooks outbound.Policy
@@ -66,9 +65,9 @@ type Params struct {
 	LinkKey store.LinkKey
 	// TracerProvider traces every request (otelgin) when set; nil, requests are not traced.
 	TracerProvider trace.TracerProvider
-	// Media is the media node's control API (REC button, replay streaming); built from
-	// MediaURL and MediaSecret when nil and both are set.
-	Media *mediactl.Client
+	// Media reaches the registered media nodes (media/placement): join tokens name the node
+	// a room is placed on, and the REC button, roles and replay streaming call that node.
+	Media *placement.Nodes
 }
 
 // Server holds the routes, the shared middleware (authentication, authz, throttle,
@@ -114,9 +113,6 @@ func New(p Params) *Server {
 	}
 	if p.DefaultPlan == "" {
 		p.DefaultPlan = billing.FreePlanID
-	}
-	if p.Media == nil && p.MediaURL != "" && len(p.MediaSecret) > 0 {
-		p.Media = mediactl.New(p.MediaURL, p.MediaSecret, nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	b := &base{db: p.DB, log: p.Log, site: newSite(p.BaseURL, p.LinkKey)}

@@ -1,4 +1,4 @@
-// Package liveroles carries changes of who may do what into the live rooms of the media node
+// Package liveroles carries changes of who may do what into the live rooms on the media nodes
 // (spec §6: "roles can change mid-session"). The API calls it after staff and membership
 // writes, the billing activity after a plan change that moves host rights; both go through
 // the same rules here.
@@ -34,6 +34,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/store"
 )
 
@@ -41,16 +42,16 @@ import (
 // hung node delays the write or plan change that caused it by seconds at most.
 const Timeout = 5 * time.Second
 
-// Pusher pushes role changes to the media node's rooms. A nil media client (no media node
+// Pusher pushes role changes to the rooms on the media nodes. A nil media (no media secret
 // configured) makes every push a no-op.
 type Pusher struct {
 	db    bun.IDB
-	media *mediactl.Client
+	media *placement.Nodes
 	log   *slog.Logger
 }
 
-// New builds a Pusher reading the store through db and calling the node through media.
-func New(db bun.IDB, media *mediactl.Client, log *slog.Logger) *Pusher {
+// New builds a Pusher reading the store through db and calling the nodes through media.
+func New(db bun.IDB, media *placement.Nodes, log *slog.Logger) *Pusher {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -66,7 +67,10 @@ func bound(ctx context.Context) (context.Context, context.CancelFunc) {
 // set tells sessionID's room that personID's session role is now role, and logs the outcome
 // by the package's one rule.
 func (p *Pusher) set(ctx context.Context, log *slog.Logger, sessionID, personID string, role authz.SessionRole) {
-	err := p.media.SetRole(ctx, sessionID, personID, string(role))
+	node, err := p.media.ForRoom(ctx, sessionID)
+	if err == nil {
+		err = node.SetRole(ctx, sessionID, personID, string(role))
+	}
 	log = log.With("session", sessionID, "person", personID, "role", role)
 	switch {
 	case err == nil:
@@ -96,9 +100,9 @@ func (p *Pusher) moveHosts(ctx context.Context, ws *store.Workspace, roleOf func
 	ctx, cancel := bound(ctx)
 	defer cancel()
 	log := p.log.With("workspace", ws.ID)
-	rooms, err := p.media.Rooms(ctx)
+	rooms, err := p.openRooms(ctx)
 	if err != nil {
-		log.Warn("media node's rooms unknown; role changes apply at the next join", "err", err)
+		log.Warn("media nodes' rooms unknown; role changes apply at the next join", "err", err)
 		return
 	}
 	hosts, err := store.AssignedHosts(ctx, p.db, ws.ID, rooms)
@@ -216,9 +220,35 @@ func (p *Pusher) MemberRemoved(ctx context.Context, m *store.Membership) {
 	ctx, cancel := bound(ctx)
 	defer cancel()
 	log := p.log.With("workspace", m.WorkspaceID, "person", m.ID)
-	if err := p.media.SetPersonRole(ctx, m.ID, string(authz.SessionParticipant)); err != nil {
-		log.Warn("removed member's staff powers not withdrawn on the media node; their join tokens expire within minutes", "err", err)
+	nodes, err := p.media.Alive(ctx)
+	if err != nil {
+		log.Warn("media nodes unknown: removed member's staff powers not withdrawn; their join tokens expire within minutes", "err", err)
 		return
 	}
-	log.Info("removed member demoted in every room")
+	demoted := 0
+	for _, node := range nodes {
+		if err := node.SetPersonRole(ctx, m.ID, string(authz.SessionParticipant)); err != nil {
+			log.Warn("removed member's staff powers not withdrawn on a media node; their join tokens expire within minutes", "err", err)
+			continue
+		}
+		demoted++
+	}
+	log.Info("removed member demoted in every room", "nodes", demoted)
+}
+
+// openRooms lists the sessions with a room open on any live media node.
+func (p *Pusher) openRooms(ctx context.Context) ([]string, error) {
+	nodes, err := p.media.Alive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rooms []string
+	for _, node := range nodes {
+		ids, err := node.Rooms(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rooms = append(rooms, ids...)
+	}
+	return rooms, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/liveroles"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
@@ -138,7 +139,10 @@ func newTeam(t *testing.T) *team {
 	tm.open, tm.later = session(store.SessionLive), session(store.SessionScheduled)
 	tm.node.rooms = []string{tm.open.ID, "ses_of_another_workspace"}
 	log := slog.New(slog.NewTextHandler(tm.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	tm.push = liveroles.New(db, mediactl.New(tm.node.srv.URL, secret, nil), log)
+	nodes := mediatest.RegisterNode(t, db, tm.node.srv.URL, secret)
+	_, err := nodes.Place(ctx, tm.open.ID) // as the open room's first join token did
+	must(t, err)
+	tm.push = liveroles.New(db, nodes, log)
 	return tm
 }
 

@@ -47,12 +47,22 @@ type config struct {
 	// tokens) and the media service (verifying them; its control API key is
 	// derived from it), and extra browser origins allowed to open its WebSocket.
 	MediaAddr string // ONAIR_MEDIA_ADDR
-	MediaURL  string // ONAIR_MEDIA_URL
-	// ONAIR_MEDIA_CONTROL_URL: where api and worker reach the control API when browsers use
-	// another address (a private network); unset, MediaURL.
+	// ONAIR_MEDIA_URL: where browsers reach this media node; it registers itself in the store
+	// under this URL, and the API puts the URL of a room's node in join tokens.
+	MediaURL string
+	// ONAIR_MEDIA_CONTROL_URL: where api and worker reach this node's control API when browsers
+	// use another address (a private network); unset, MediaURL.
 	MediaControlURL string
-	MediaSecret     string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
-	MediaOrigins    []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	// The node's registration (media/placement): ONAIR_MEDIA_NODE_ID (unset: derived from
+	// MediaURL, so a node restarting at the same address is the same node),
+	// ONAIR_MEDIA_CAPACITY (participants; rooms are placed only on nodes below it),
+	// ONAIR_MEDIA_REGION (informative), ONAIR_MEDIA_HEARTBEAT (how often it reports its load).
+	MediaNodeID, MediaCapacity, MediaRegion, MediaHeartbeat string
+	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker): a node whose last heartbeat is older is dead;
+	// its rooms move to another node at their next join.
+	MediaNodeTimeout string
+	MediaSecret      string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaOrigins     []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
 	MediaUDPPort string
@@ -113,6 +123,8 @@ func loadConfig() config {
 	c.MediaURL = strings.TrimRight(env("ONAIR_MEDIA_URL", "http://"+strings.Replace(c.MediaAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.MediaOrigins = envList("ONAIR_MEDIA_ORIGINS")
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
+	c.MediaNodeID, c.MediaCapacity, c.MediaRegion = env("ONAIR_MEDIA_NODE_ID", ""), env("ONAIR_MEDIA_CAPACITY", ""), env("ONAIR_MEDIA_REGION", "")
+	c.MediaHeartbeat, c.MediaNodeTimeout = env("ONAIR_MEDIA_HEARTBEAT", ""), env("ONAIR_MEDIA_NODE_TIMEOUT", "")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.MediaTCPPort, c.TURN = env("ONAIR_MEDIA_TCP_PORT", ""), loadTURNSettings()
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")

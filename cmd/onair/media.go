@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 
 	"github.com/uptrace/bun"
 
@@ -34,19 +32,54 @@ func runMedia(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer db.Close()
-	h, stop, err := newMediaService(cfg, db, log)
+	if _, _, err := cfg.mediaRegistration(); err != nil {
+		return err
+	}
+	node, stop, err := newMediaService(cfg, db, log)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	return serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
-		log.Info("media listening", "addr", a.String(), "url", cfg.MediaURL)
-	})
+	defer stop() // after the deregistration: no room is placed here while rooms close
+	done, err := serveMediaNode(ctx, &cfg, db, node, log)
+	if err != nil {
+		return err
+	}
+	return <-done
+}
+
+// serveMediaNode serves the node at cfg.MediaAddr and, once it listens, registers it in the
+// store under cfg.MediaURL (unset: set to the address it listens on) and heartbeats; done
+// receives how serving ended, after the node deregistered.
+func serveMediaNode(ctx context.Context, cfg *config, db *bun.DB, node *media.Node, log *slog.Logger) (<-chan error, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	addr, served, err := startHTTP(ctx, cfg.MediaAddr, node)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if cfg.MediaURL == "" {
+		cfg.MediaURL = "http://" + addr.String()
+	}
+	reg, err := registerMediaNode(ctx, *cfg, db, node, log)
+	if err != nil {
+		cancel()
+		<-served
+		return nil, fmt.Errorf("register the media node: %w", err)
+	}
+	log.Info("media listening", "addr", addr.String(), "url", cfg.MediaURL)
+	done := make(chan error, 1)
+	go func() {
+		err := <-served
+		reg.Stop()
+		cancel()
+		done <- err
+	}()
+	return done, nil
 }
 
 // newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
 // connections that http.Server.Shutdown does not close).
-func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, stop func(), err error) {
+func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ *media.Node, stop func(), err error) {
 	log = log.With("component", "media")
 	network, closeUDP, err := mediaNetwork(cfg)
 	if err != nil {
@@ -105,27 +138,25 @@ func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logge
 	if cfg.MediaAddr == "" {
 		cfg.MediaAddr = "127.0.0.1:0"
 	}
-	h, stop, err := newMediaService(*cfg, db, log)
+	if _, _, err := cfg.mediaRegistration(); err != nil {
+		return nil, err
+	}
+	node, stop, err := newMediaService(*cfg, db, log)
 	if err != nil {
 		return nil, err
 	}
-	ready, done := make(chan struct{}), make(chan error, 1)
+	served, err := serveMediaNode(ctx, cfg, db, node, log)
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("media service: %w", err)
+	}
+	done := make(chan error, 1)
 	go func() {
-		err := serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
-			if cfg.MediaURL == "" {
-				cfg.MediaURL = "http://" + a.String()
-			}
-			close(ready)
-		})
+		err := <-served
 		// Rooms close (their last attendance and events reach the store) before runDev hears
 		// the service is done and closes the store.
 		stop()
 		done <- err
 	}()
-	select {
-	case <-ready:
-		return done, nil
-	case err := <-done:
-		return nil, fmt.Errorf("media service: %w", err)
-	}
+	return done, nil
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/wire"
+	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
 
@@ -28,7 +30,8 @@ func TestMediaCommand(t *testing.T) {
 	if err := runMedia(context.Background(), cfg); err == nil {
 		t.Fatal("onair media started without DATABASE_URL")
 	}
-	cfg.DatabaseURL = storetest.PostgresURL()
+	db := storetest.Postgres(t)
+	cfg.DatabaseURL = storetest.PostgresURLOf(t, db) // the node registers itself there
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- runMedia(ctx, cfg) }()
@@ -67,6 +70,14 @@ func TestMediaCommand(t *testing.T) {
 	if res.StatusCode != http.StatusUpgradeRequired && res.StatusCode != http.StatusBadRequest {
 		t.Errorf("plain GET of the signaling endpoint: %d, want a WebSocket upgrade refusal", res.StatusCode)
 	}
+	var alive []store.MediaNode
+	mediatest.WaitFor(t, "the node registered", func() bool { // it registers once it listens
+		alive, err = store.AliveMediaNodes(context.Background(), db, time.Now().Add(-time.Minute))
+		return err == nil && len(alive) == 1
+	})
+	if alive[0].PublicURL != cfg.MediaURL || alive[0].ControlURL != cfg.MediaURL || alive[0].Capacity != defaultMediaCapacity {
+		t.Fatalf("registered media node %+v, want one at %s", alive[0], cfg.MediaURL)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -75,6 +86,9 @@ func TestMediaCommand(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("onair media did not stop")
+	}
+	if n := storetest.Count(t, db, (*store.MediaNode)(nil), "true"); n != 0 {
+		t.Fatalf("%d media nodes registered after a clean stop, want none", n)
 	}
 }
 

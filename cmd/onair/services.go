@@ -16,7 +16,7 @@ import (
 	"github.com/onairhq/onair/billing"
 	"github.com/onairhq/onair/mail"
 	"github.com/onairhq/onair/media/composite"
-	"github.com/onairhq/onair/media/mediactl"
+	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/outbound"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/worker"
@@ -36,6 +36,8 @@ type services struct {
 	links    store.LinkKey
 	// traces is the tracer provider, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
 	traces *telemetry
+	// mediaTimeout is ONAIR_MEDIA_NODE_TIMEOUT: how old a media node's heartbeat may be.
+	mediaTimeout time.Duration
 }
 
 // openServices connects everything for the process role (api, worker, dev); dev uses the
@@ -58,6 +60,10 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, role string
 	if err != nil {
 		return nil, err
 	}
+	mediaTimeout, err := cfg.mediaNodeTimeout()
+	if err != nil {
+		return nil, err
+	}
 	traces, err := startTelemetry(ctx, cfg.Telemetry, role, log)
 	if err != nil {
 		return nil, err
@@ -71,7 +77,8 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, role string
 	if tp != nil {
 		db.AddQueryHook(bunotel.NewQueryHook(bunotel.WithTracerProvider(tp), bunotel.WithDBName("onair")))
 	}
-	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links, traces: traces}
+	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links, traces: traces,
+		mediaTimeout: mediaTimeout}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
@@ -97,7 +104,7 @@ func (s *services) close() {
 func (s *services) startWorker() (func(), error) {
 	acts := &activities.Activities{DB: s.db, Mail: s.mail, Log: s.log, Billing: s.billing, PublicURL: s.cfg.PublicURL, MailFrom: s.cfg.MailFrom,
 		Webhooks: s.webhooks, Links: s.links}
-	acts.Media = s.mediaControl()
+	acts.Media = s.mediaNodes()
 	w, err := worker.New(worker.Params{Client: s.temporal, Activities: acts})
 	if err != nil {
 		return nil, err
@@ -130,7 +137,7 @@ func (s *services) api(limits api.RateLimits) *api.Server {
 		DB: s.db, Mail: s.mail, Log: s.log, BaseURL: s.cfg.PublicURL, Temporal: s.temporal, TaskQueue: worker.TaskQueue,
 		Billing: s.billing, StripeWebhookSecret: s.cfg.StripeWebhookSecret,
 		Metrics: s.reg, Gatherer: s.reg, Ready: temporalReady(s.temporal), TrustedProxies: s.cfg.TrustedProxies,
-		MediaSecret: []byte(s.cfg.MediaSecret), MediaURL: s.cfg.MediaURL, Media: s.mediaControl(),
+		MediaSecret: []byte(s.cfg.MediaSecret), Media: s.mediaNodes(),
 		Webhooks: s.webhooks, LinkKey: s.links, TracerProvider: s.traces.provider(),
 	})
 }
@@ -150,21 +157,17 @@ func startSweep(ctx context.Context, srv *api.Server) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// mediaControlTimeout bounds one call to the media node's control API.
+// mediaControlTimeout bounds one call to a media node's control API.
 const mediaControlTimeout = 30 * time.Second
 
-// mediaControl is the media node's control API client for activities and the API, nil when no
-// media node is configured. It calls ONAIR_MEDIA_CONTROL_URL when set (an internal address),
-// else the URL browsers use.
-func (s *services) mediaControl() *mediactl.Client {
-	url := s.cfg.MediaControlURL
-	if url == "" {
-		url = s.cfg.MediaURL
-	}
-	if s.cfg.MediaSecret == "" || url == "" {
+// mediaNodes reaches the media nodes registered in the store, for activities and the API; nil
+// when no media secret is configured (then no node could verify a join token anyway).
+func (s *services) mediaNodes() *placement.Nodes {
+	if s.cfg.MediaSecret == "" {
 		return nil
 	}
-	return mediactl.New(url, []byte(s.cfg.MediaSecret), s.traces.httpClient(mediaControlTimeout))
+	return placement.New(placement.Params{DB: s.db, Secret: []byte(s.cfg.MediaSecret),
+		HTTP: s.traces.httpClient(mediaControlTimeout), HeartbeatTimeout: s.mediaTimeout})
 }
 
 // newBillingProvider is Stripe when STRIPE_SECRET_KEY is set, else the local

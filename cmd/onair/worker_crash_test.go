@@ -188,44 +188,52 @@ func messageIDsByRecipient(t *testing.T, msgs []mailtest.Received) map[string][]
 	return out
 }
 
-// workerProcess is `onair worker` running as a process of its own.
-type workerProcess struct {
+// onairProcess is an onair subcommand (`onair worker`, `onair media`) running as a process
+// of its own.
+type onairProcess struct {
 	cmd    *exec.Cmd
 	output *bytes.Buffer
 	exited chan struct{} // closed once the process is gone
 }
 
-// startWorkerProcess runs `onair worker` (this test binary, re-executed) with env added to
+// startWorkerProcess runs `onair worker` as a process of its own (startOnairProcess).
+func startWorkerProcess(t *testing.T, env []string) *onairProcess {
+	t.Helper()
+	return startOnairProcess(t, "worker", env)
+}
+
+// startOnairProcess runs `onair <command>` (this test binary, re-executed) with env added to
 // the test's environment; it is killed when the test ends, its output logged if it failed.
-func startWorkerProcess(t *testing.T, env []string) *workerProcess {
+// The process's output is logged only after it exited, so reading it races nothing.
+func startOnairProcess(t *testing.T, command string, env []string) *onairProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(append(os.Environ(), env...), runAsEnv+"=worker")
-	w := &workerProcess{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Env = append(append(os.Environ(), env...), runAsEnv+"="+command)
+	w := &onairProcess{cmd: cmd, output: &bytes.Buffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = w.output, w.output
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the worker process: %v", err)
+		t.Fatalf("start onair %s: %v", command, err)
 	}
 	go func() { _ = cmd.Wait(); close(w.exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-w.exited
 		if t.Failed() {
-			t.Logf("worker %d output:\n%s", cmd.Process.Pid, w.output)
+			t.Logf("onair %s (pid %d) output:\n%s", command, cmd.Process.Pid, w.output)
 		}
 	})
 	return w
 }
 
-// kill is kill -9: the worker gets no chance to finish or report anything.
-func (w *workerProcess) kill(t *testing.T) {
+// kill is kill -9: the process gets no chance to finish or report anything.
+func (w *onairProcess) kill(t *testing.T) {
 	t.Helper()
 	if err := w.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatalf("kill the worker: %v", err)
+		t.Fatalf("kill pid %d: %v", w.cmd.Process.Pid, err)
 	}
 	select {
 	case <-w.exited:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("worker %d still running 30 s after SIGKILL", w.cmd.Process.Pid)
+		t.Fatalf("pid %d still running 30 s after SIGKILL", w.cmd.Process.Pid)
 	}
 }

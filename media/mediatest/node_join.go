@@ -53,9 +53,16 @@ func (n *Node) DialWith(t *testing.T, name string, api *webrtc.API) *Client {
 
 func (n *Node) dial(t *testing.T, name string, api *webrtc.API, config webrtc.Configuration) *Client {
 	t.Helper()
+	return DialURL(t, n.Server.URL, name, api, config)
+}
+
+// DialURL dials the media node at mediaURL (one running in another process, say) with a peer
+// built on api and config, without joining.
+func DialURL(t *testing.T, mediaURL, name string, api *webrtc.API, config webrtc.Configuration) *Client {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(n.Server.URL, "http")+jointoken.SignalPath, nil)
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(mediaURL, "http")+jointoken.SignalPath, nil)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", name, err)
 	}

@@ -95,6 +95,13 @@ func (r *Room) Participants() []wire.ParticipantInfo {
 	return r.participantsLocked()
 }
 
+// Size is how many people are in the room.
+func (r *Room) Size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.people)
+}
+
 func (r *Room) participantsLocked() []wire.ParticipantInfo {
 	out := make([]wire.ParticipantInfo, 0, len(r.people))
 	for _, p := range r.people {

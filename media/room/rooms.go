@@ -119,6 +119,22 @@ func (rs *Rooms) IDs() []string {
 	return ids
 }
 
+// Participants is how many people are in this node's rooms: the load it reports in its
+// heartbeat.
+func (rs *Rooms) Participants() int {
+	rs.mu.Lock()
+	rooms := make([]*Room, 0, len(rs.rooms))
+	for _, r := range rs.rooms {
+		rooms = append(rooms, r)
+	}
+	rs.mu.Unlock()
+	n := 0
+	for _, r := range rooms {
+		n += r.Size()
+	}
+	return n
+}
+
 // CloseAll closes every room at shutdown: recordings stop and visits end as on Close, but
 // nobody is told the session ended, so room pages reconnect and the node that comes back
 // reopens each live session's room on its first join (recovery.go).

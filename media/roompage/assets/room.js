@@ -20,6 +20,8 @@ const $ = (id) => document.getElementById(id);
 // What each error code of the media service tells the person: the catalogue's
 // room.error.<code> (messages_test checks that every code has one).
 const explain = (code) => (has(`error.${code}`) ? t(`error.${code}`) : t('error.unknown', { Code: code }));
+// Failed reconnects (1 + 2 + 4 s of backoff) before the page revisits its personal link.
+const REJOIN_AFTER_FAILURES = 3;
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
 
@@ -198,6 +200,14 @@ class RoomPage {
     }
     if (FINAL.has(code) || code === 'token_expired') {
       this.final(explain(code));
+      return;
+    }
+    // A media node that stays unreachable may have died: the personal link asks the API again,
+    // which places the room on a live node once the dead one's heartbeat is old.
+    if (this.retries >= REJOIN_AFTER_FAILURES && this.link.rejoin && /^https?:\/\//.test(this.link.rejoin) && navigator.onLine !== false) {
+      this.status(t('status.refreshing'));
+      sessionStorage.removeItem('onair.room');
+      location.assign(this.link.rejoin);
       return;
     }
     const delay = Math.min(30000, 1000 * 2 ** this.retries++);
