@@ -69,8 +69,8 @@ func TestEventPageRegistersThroughTheForm(t *testing.T) {
 		t.Error("the consent given was not recorded")
 	}
 	rows := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+e.ses+"/exports/registrants", e.owner.Key, nil).Body)
-	if column(t, rows, "utm_campaign")[0] != "winter" || column(t, rows, "referrer")[0] != "https://blog.example.org/post/42" ||
-		column(t, rows, "consented_at")[0] == "" {
+	if column(t, rows, "UTM campaign")[0] != "winter" || column(t, rows, "Referrer")[0] != "https://blog.example.org/post/42" ||
+		column(t, rows, "Consented at")[0] == "" {
 		t.Errorf("export rows %v", rows)
 	}
 

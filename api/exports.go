@@ -6,8 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,19 +31,20 @@ func (s *Server) exportRoutes() {
 // exportPage is how many rows an export reads from the store at a time.
 const exportPage = 500
 
-// exportKind is one export: its header and the rows of one session, emitted page by page.
+// exportKind is one export: its sheet, its columns after the session's, and the rows of one
+// session, emitted page by page.
 type exportKind struct {
 	what   string
-	header func(ev *store.Event) []string
-	rows   func(ctx context.Context, s *Server, ev *store.Event, sessionID string, emit func([]string) error) error
+	header func(x *exportScope) []string
+	rows   func(ctx context.Context, s *Server, x *exportScope, ses *exportSession, emit func([]tabular.Cell) error) error
 }
 
 var exportKinds = map[string]exportKind{
 	"registrants": {"registrants with status, custom fields and attendance", registrantsHeader, registrantRows},
-	"chat":        {"chat", func(*store.Event) []string { return chatHeader }, chatRows},
-	"questions":   {"questions and answers", func(*store.Event) []string { return questionsHeader }, questionRows},
-	"polls":       {"poll results per question", func(*store.Event) []string { return pollsHeader }, pollRows},
-	"votes":       {"poll answers per respondent", func(*store.Event) []string { return votesHeader }, voteRows},
+	"chat":        {"chat", chatHeader, chatRows},
+	"questions":   {"questions and answers", questionsHeader, questionRows},
+	"polls":       {"poll results per question", pollsHeader, pollRows},
+	"votes":       {"poll answers per respondent", votesHeader, voteRows},
 }
 
 type exportRequest struct {
@@ -86,8 +85,13 @@ func (s *Server) exportOneSession(c *gin.Context, name string) {
 		fail(c, err)
 		return
 	}
-	s.writeExport(c, req, ev, "session-"+ses.ID, func(emit func([]string) error) error {
-		return req.kind.rows(c.Request.Context(), s, ev, ses.ID, emit)
+	x, err := s.newExportScope(c, ev)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.writeExport(c, req, x, "session-"+ses.ID, func(emit func([]tabular.Cell) error) error {
+		return req.kind.rows(c.Request.Context(), s, x, x.session(ses), emit)
 	})
 }
 
@@ -102,12 +106,17 @@ func (s *Server) exportAllSessions(c *gin.Context, name string) {
 		fail(c, err)
 		return
 	}
+	x, err := s.newExportScope(c, ev)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
-	s.writeExport(c, req, ev, "event-"+ev.ID, func(emit func([]string) error) error {
+	s.writeExport(c, req, x, "event-"+ev.ID, func(emit func([]tabular.Cell) error) error {
 		return eachRow(func(cursor string) ([]store.Session, error) {
 			return store.SessionsPage(ctx, s.db, ev.WorkspaceID, ev.ID, cursor, exportPage)
 		}, func(ses store.Session) string { return ses.ID }, func(ses store.Session) error {
-			return req.kind.rows(ctx, s, ev, ses.ID, emit)
+			return req.kind.rows(ctx, s, x, x.session(&ses), emit)
 		})
 	})
 }
@@ -116,16 +125,14 @@ func (s *Server) exportAllSessions(c *gin.Context, name string) {
 // error can no longer become a problem response: it is logged and the response is aborted
 // (the connection drops before the last chunk), so the client sees a failed download rather
 // than a short file that looks complete.
-func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event, prefix string, rows func(emit func([]string) error) error) {
+func (s *Server) writeExport(c *gin.Context, req exportRequest, x *exportScope, prefix string, rows func(emit func([]tabular.Cell) error) error) {
 	contentType, _ := tabular.ContentType(req.format)
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, prefix, req.name, req.format))
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	tw, err := tabular.NewWriter(req.format, c.Writer)
-	if err == nil {
-		err = tw.Row(req.kind.header(ev))
-	}
+	table := tabular.Table{Sheet: x.l.T("export.sheet." + req.name), Header: append(x.sessionHeader(), req.kind.header(x)...)}
+	tw, err := tabular.NewWriter(req.format, c.Writer, table)
 	if err == nil {
 		err = rows(tw.Row)
 	}
@@ -133,122 +140,10 @@ func (s *Server) writeExport(c *gin.Context, req exportRequest, ev *store.Event,
 		err = tw.Close()
 	}
 	if err != nil {
+		ev := x.ev
 		s.log.ErrorContext(c.Request.Context(), "export cut short", "workspace", ev.WorkspaceID, "event", ev.ID, "export", prefix+"-"+req.name, "err", err)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-func registrantsHeader(ev *store.Event) []string {
-	h := []string{"session_id", "registrant_id", "email", "name", "status", "registered_at", "first_join", "last_leave",
-		"seconds_attended", "attended_live", "replay_views", "consented_at"}
-	h = append(h, store.SourceFields...)
-	return append(h, ev.Settings.CustomFields...)
-}
-
-func registrantRows(ctx context.Context, s *Server, ev *store.Event, sessionID string, emit func([]string) error) error {
-	return eachRow(func(cursor string) ([]store.RegistrantAttendance, error) {
-		return store.RegistrantsPage(ctx, s.db, sessionID, cursor, exportPage)
-	}, func(r store.RegistrantAttendance) string { return r.ID }, func(r store.RegistrantAttendance) error {
-		row := []string{r.SessionID, r.ID, r.Email, r.Name, r.Status, stamp(&r.CreatedAt), stamp(r.FirstJoin), stamp(r.LastLeave),
-			strconv.Itoa(r.SecondsLive), yesNo(r.AttendedLive), strconv.Itoa(r.ReplayViews), stamp(r.ConsentedAt)}
-		row = append(row, r.Source.Values()...)
-		for _, key := range ev.Settings.CustomFields {
-			row = append(row, r.Fields[key])
-		}
-		return emit(row)
-	})
-}
-
-var chatHeader = []string{"session_id", "message_id", "sent_at", "person_id", "name", "role", "text", "deleted"}
-
-func chatRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
-	return eachRow(func(cursor string) ([]store.ChatMessage, error) {
-		return store.ChatPage(ctx, s.db, sessionID, cursor, exportPage)
-	}, func(m store.ChatMessage) string { return m.ID }, func(m store.ChatMessage) error {
-		return emit([]string{m.SessionID, m.ID, stamp(&m.CreatedAt), m.PersonID, m.Name, m.Role, m.Text, yesNo(m.DeletedAt != nil)})
-	})
-}
-
-var questionsHeader = []string{"session_id", "question_id", "asked_at", "asker_id", "asker", "question", "private", "answered",
-	"answered_live", "answer", "answered_by", "answered_at", "deleted"}
-
-func questionRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
-	return eachRow(func(cursor string) ([]store.Question, error) {
-		return store.QuestionsPage(ctx, s.db, sessionID, cursor, exportPage)
-	}, func(q store.Question) string { return q.ID }, func(q store.Question) error {
-		answered := q.AnsweredAt != nil || q.Answer != "" || q.AnsweredLive
-		return emit([]string{q.SessionID, q.ID, stamp(&q.CreatedAt), q.PersonID, q.Name, q.Text, yesNo(q.Private), yesNo(answered),
-			yesNo(q.AnsweredLive), q.Answer, q.AnsweredBy, stamp(q.AnsweredAt), yesNo(q.DeletedAt != nil)})
-	})
-}
-
-var pollsHeader = []string{"session_id", "poll_id", "question", "status", "option_index", "option", "votes"}
-
-// pollRows is the result per question: one row per option with its vote count.
-func pollRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
-	polls, err := sessionPolls(ctx, s, sessionID)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(polls))
-	for i := range polls {
-		ids[i] = polls[i].ID
-	}
-	tallies, err := store.PollTallies(ctx, s.db, sessionID, ids)
-	if err != nil {
-		return err
-	}
-	votes := map[string]map[int]int{}
-	for _, t := range tallies {
-		if votes[t.PollID] == nil {
-			votes[t.PollID] = map[int]int{}
-		}
-		votes[t.PollID][t.Option] = t.Votes
-	}
-	for _, p := range polls {
-		for i, opt := range p.Options {
-			if err := emit([]string{p.SessionID, p.ID, p.Question, p.Status, strconv.Itoa(i), opt, strconv.Itoa(votes[p.ID][i])}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// sessionPolls reads a session's polls at once: staff create them by hand, so they are few.
-func sessionPolls(ctx context.Context, s *Server, sessionID string) ([]store.Poll, error) {
-	var polls []store.Poll
-	err := eachRow(func(cursor string) ([]store.Poll, error) {
-		return store.PollsPage(ctx, s.db, sessionID, cursor, exportPage)
-	}, func(p store.Poll) string { return p.ID }, func(p store.Poll) error {
-		polls = append(polls, p)
-		return nil
-	})
-	return polls, err
-}
-
-var votesHeader = []string{"session_id", "poll_id", "question", "person_id", "name", "option_index", "option", "voted_at"}
-
-// voteRows is the result per respondent, votes paged.
-func voteRows(ctx context.Context, s *Server, _ *store.Event, sessionID string, emit func([]string) error) error {
-	list, err := sessionPolls(ctx, s, sessionID)
-	if err != nil {
-		return err
-	}
-	polls := make(map[string]store.Poll, len(list))
-	for _, p := range list {
-		polls[p.ID] = p
-	}
-	return eachRow(func(cursor string) ([]store.PollVote, error) {
-		return store.VotesPage(ctx, s.db, sessionID, cursor, exportPage)
-	}, func(v store.PollVote) string { return v.ID }, func(v store.PollVote) error {
-		p := polls[v.PollID]
-		option := ""
-		if v.Option >= 0 && v.Option < len(p.Options) {
-			option = p.Options[v.Option]
-		}
-		return emit([]string{v.SessionID, v.PollID, p.Question, v.PersonID, v.Name, strconv.Itoa(v.Option), option, stamp(&v.CreatedAt)})
-	})
 }
 
 // eachRow pages through fetch by id cursor until a short page, calling each per row.
@@ -269,18 +164,4 @@ func eachRow[T any](fetch func(cursor string) ([]T, error), id func(T) string, e
 		}
 		cursor = id(page[len(page)-1])
 	}
-}
-
-func stamp(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

@@ -189,11 +189,12 @@ func TestPostLiveEndToEnd(t *testing.T) {
 		t.Fatalf("%d registrant rows, want 4: %q", len(regs)-1, regs)
 	}
 	attended := map[string]string{}
-	for i, addr := range column(t, regs, "email") {
-		attended[addr] = column(t, regs, "attended_live")[i]
-		join := column(t, regs, "first_join")[i]
-		leave := column(t, regs, "last_leave")[i]
-		if attended[addr] == "yes" && (join == "" || leave == "" || join < t0.UTC().Format(time.RFC3339)[:16]) {
+	for i, addr := range column(t, regs, "E-mail") {
+		attended[addr] = column(t, regs, "Attended live")[i]
+		join := column(t, regs, "First joined")[i]
+		leave := column(t, regs, "Last left")[i]
+		joined, err := time.Parse(exportTimeLayout, join)
+		if attended[addr] == "yes" && (err != nil || leave == "" || joined.Before(t0.Truncate(time.Second))) {
 			t.Errorf("%s attended without join %q / leave %q", addr, join, leave)
 		}
 	}
@@ -202,31 +203,31 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	}
 	chat := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/chat", l.owner.Key, nil).Body)
 	lines := map[string]string{}
-	for i, text := range column(t, chat, "text") {
-		lines[column(t, chat, "name")[i]] = text
+	for i, text := range column(t, chat, "Message") {
+		lines[column(t, chat, "Name")[i]] = text
 	}
 	if len(lines) != 2 || lines["Ann"] != "Hello, everyone" || lines["Bob, Jr."] != `'=2+2 "quoted"` {
 		t.Fatalf("chat export %q", chat)
 	}
 	questions := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/questions", l.owner.Key, nil).Body)
 	asked := map[string]string{}
-	for i, who := range column(t, questions, "asker") {
-		asked[who] = strings.Join([]string{column(t, questions, "question")[i], column(t, questions, "private")[i],
-			column(t, questions, "answered")[i], column(t, questions, "answered_live")[i], column(t, questions, "answer")[i]}, "|")
+	for i, who := range column(t, questions, "Asked by") {
+		asked[who] = strings.Join([]string{column(t, questions, "Question")[i], column(t, questions, "Private")[i],
+			column(t, questions, "Answered")[i], column(t, questions, "Answered live")[i], column(t, questions, "Answer")[i]}, "|")
 	}
 	if len(questions) != 3 || asked["Ann"] != "When is v2?|no|yes|no|Next month" || asked["Bob, Jr."] != "Is it open source?|no|yes|yes|" {
 		t.Fatalf("questions export %q", questions)
 	}
 	votes := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/votes", l.owner.Key, nil).Body)
 	choices := map[string]string{}
-	for i, name := range column(t, votes, "name") {
-		choices[name] = column(t, votes, "option")[i]
+	for i, name := range column(t, votes, "Name") {
+		choices[name] = column(t, votes, "Option")[i]
 	}
 	if len(choices) != 2 || choices["Ann"] != "yes" || choices["Bob, Jr."] != "not yet" {
 		t.Fatalf("votes export %q", votes)
 	}
 	polls := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/events/"+eventOf(t, h, l)+"/exports/polls", l.owner.Key, nil).Body)
-	if got := strings.Join(column(t, polls, "votes"), "|"); got != "1|1" {
+	if got := strings.Join(column(t, polls, "Votes"), "|"); got != "1|1" {
 		t.Fatalf("poll results %q", polls)
 	}
 
@@ -251,9 +252,9 @@ func TestPostLiveEndToEnd(t *testing.T) {
 	isProblem(t, h.call("GET", "/replay/join_nobodyhasthisone/video", "", nil), http.StatusNotFound)
 	isProblem(t, h.call("GET", "/replay/"+registrantToken(t, h.db, l.owner.WorkspaceID, l.ids[l.dan])+"/video", "", nil), http.StatusForbidden)
 	regs = parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
-	for i, addr := range column(t, regs, "email") {
-		if want := map[bool]string{true: "1", false: "0"}[addr == l.cid]; column(t, regs, "replay_views")[i] != want {
-			t.Errorf("%s has %s replay views, want %s", addr, column(t, regs, "replay_views")[i], want)
+	for i, addr := range column(t, regs, "E-mail") {
+		if want := map[bool]string{true: "1", false: "0"}[addr == l.cid]; column(t, regs, "Replay views")[i] != want {
+			t.Errorf("%s has %s replay views, want %s", addr, column(t, regs, "Replay views")[i], want)
 		}
 	}
 	rec, err := store.RecordingOf(context.Background(), h.db, l.ses)

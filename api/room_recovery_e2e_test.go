@@ -47,8 +47,8 @@ func TestAutoStartWithMediaDownLetsAttendeesIn(t *testing.T) {
 	}
 	regs := parseCSV(t, h.must(http.StatusOK, "GET", "/v1/sessions/"+l.ses+"/exports/registrants", l.owner.Key, nil).Body)
 	attended := map[string]string{}
-	for i, addr := range column(t, regs, "email") {
-		attended[addr] = column(t, regs, "attended_live")[i]
+	for i, addr := range column(t, regs, "E-mail") {
+		attended[addr] = column(t, regs, "Attended live")[i]
 	}
 	if attended[l.ann] != "yes" || attended[l.bob] != "yes" || attended[l.cid] != "no" {
 		t.Fatalf("attendance %v", attended)

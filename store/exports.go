@@ -24,12 +24,29 @@ type RegistrantAttendance struct {
 
 // attendanceTotals is one person's aggregate over a session's attendance rows.
 type attendanceTotals struct {
-	PersonID  string     `bun:"person_id"`
-	FirstJoin *time.Time `bun:"first_join"`
-	LastLeave *time.Time `bun:"last_leave"`
-	Seconds   int        `bun:"seconds"`
-	Live      int        `bun:"live"`
-	Replays   int        `bun:"replays"`
+	firstJoin, lastLeave   *time.Time
+	seconds, live, replays int
+}
+
+// add counts one visit: live visits give the first join, last leave and seconds; replays
+// are counted.
+func (t *attendanceTotals) add(v *Attendance) {
+	if v.Kind == AttendanceReplay {
+		t.replays++
+		return
+	}
+	if v.Kind != AttendanceLive {
+		return
+	}
+	t.live++
+	t.seconds += v.Seconds
+	if t.firstJoin == nil || v.JoinedAt.Before(*t.firstJoin) {
+		joined := v.JoinedAt
+		t.firstJoin = &joined
+	}
+	if v.LeftAt != nil && (t.lastLeave == nil || v.LeftAt.After(*t.lastLeave)) {
+		t.lastLeave = v.LeftAt
+	}
 }
 
 // RegistrantsPage returns up to limit registrants of a session after the id cursor, with
@@ -47,25 +64,32 @@ func RegistrantsPage(ctx context.Context, db bun.IDB, sessionID, after string, l
 	for i := range regs {
 		ids[i] = regs[i].ID
 	}
-	var totals []attendanceTotals
-	err = db.NewSelect().Model((*Attendance)(nil)).Column("person_id").
-		ColumnExpr("MIN(CASE WHEN kind = ? THEN joined_at END) AS first_join", AttendanceLive).
-		ColumnExpr("MAX(CASE WHEN kind = ? THEN left_at END) AS last_leave", AttendanceLive).
-		ColumnExpr("COALESCE(SUM(CASE WHEN kind = ? THEN seconds ELSE 0 END), 0) AS seconds", AttendanceLive).
-		ColumnExpr("COUNT(CASE WHEN kind = ? THEN 1 END) AS live", AttendanceLive).
-		ColumnExpr("COUNT(CASE WHEN kind = ? THEN 1 END) AS replays", AttendanceReplay).
-		Where("session_id = ?", sessionID).Where("person_id IN (?)", bun.In(ids)).Group("person_id").Scan(ctx, &totals)
+	// The page's visits as rows, summed here: a GROUP BY over person_id IN (…) made the
+	// planner sort them on every page. The id range (registrant ids are the visits' person
+	// ids) bounds the index scan to the page even where statistics are missing.
+	var visits []Attendance
+	err = db.NewSelect().Model(&visits).Column("person_id", "kind", "joined_at", "left_at", "seconds").
+		Where("session_id = ?", sessionID).Where("person_id BETWEEN ? AND ?", ids[0], ids[len(ids)-1]).
+		Where("person_id IN (?)", bun.In(ids)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("attendance of %s: %w", sessionID, err)
 	}
-	byPerson := make(map[string]attendanceTotals, len(totals))
-	for _, t := range totals {
-		byPerson[t.PersonID] = t
+	byPerson := make(map[string]*attendanceTotals, len(regs))
+	for i := range visits {
+		t := byPerson[visits[i].PersonID]
+		if t == nil {
+			t = &attendanceTotals{}
+			byPerson[visits[i].PersonID] = t
+		}
+		t.add(&visits[i])
 	}
 	for i := range regs {
 		t := byPerson[regs[i].ID]
-		out[i] = RegistrantAttendance{Registrant: regs[i], FirstJoin: t.FirstJoin, LastLeave: t.LastLeave,
-			SecondsLive: t.Seconds, ReplayViews: t.Replays, AttendedLive: t.Live > 0}
+		if t == nil {
+			t = &attendanceTotals{}
+		}
+		out[i] = RegistrantAttendance{Registrant: regs[i], FirstJoin: t.firstJoin, LastLeave: t.lastLeave,
+			SecondsLive: t.seconds, ReplayViews: t.replays, AttendedLive: t.live > 0}
 	}
 	return out, nil
 }

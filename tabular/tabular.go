@@ -1,7 +1,8 @@
 // Package tabular writes a table row by row, as it is read, in one of the file formats
-// spreadsheets open: CSV (RFC 4180, UTF-8 with a byte order mark) or XLSX. Both keep a cell
-// a person typed from running as a formula. It imports nothing of onair; the API's exports
-// stream their rows through it.
+// spreadsheets open: CSV (RFC 4180, UTF-8 with a byte order mark) or XLSX (a named sheet
+// with typed cells, a frozen header row and an auto-filter). Both keep a cell a person
+// typed from running as a formula. It imports nothing of onair; the API's exports stream
+// their rows through it.
 package tabular
 
 import (
@@ -9,16 +10,19 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// Writer writes one table as rows, as they are read: CSV goes straight to the output;
-// XLSX rows go through excelize's StreamWriter (which spills to a temporary file past its
-// buffer) and the workbook is zipped to the output by Close.
+// Writer writes one table's rows, as they are read, after the header NewWriter wrote.
 type Writer interface {
-	Row(cells []string) error
+	Row(cells []Cell) error
 	Close() error
+}
+
+// Table is what a table is before its rows: the name of its XLSX sheet (CSV has none) and
+// the header row, the column labels a person reads.
+type Table struct {
+	Sheet  string
+	Header []string
 }
 
 // Formats.
@@ -38,13 +42,13 @@ func ContentType(format string) (string, bool) {
 	return t, ok
 }
 
-// NewWriter starts a table in format (CSV or XLSX) on w.
-func NewWriter(format string, w io.Writer) (Writer, error) {
+// NewWriter starts table in format (CSV or XLSX) on w and writes its header.
+func NewWriter(format string, w io.Writer, table Table) (Writer, error) {
 	switch format {
 	case CSV:
-		return newCSVWriter(w)
+		return newCSVWriter(w, table)
 	case XLSX:
-		return newXLSXWriter(w)
+		return newXLSXWriter(w, table)
 	}
 	return nil, fmt.Errorf("tabular: unknown format %q", format)
 }
@@ -53,24 +57,38 @@ func NewWriter(format string, w io.Writer) (Writer, error) {
 // UTF-8 with a byte order mark, which is what makes spreadsheet programs read non-Latin
 // scripts right.
 type csvWriter struct {
-	w *csv.Writer
+	w    *csv.Writer
+	line []string
 }
 
-func newCSVWriter(w io.Writer) (*csvWriter, error) {
+func newCSVWriter(w io.Writer, table Table) (*csvWriter, error) {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return nil, fmt.Errorf("write csv bom: %w", err)
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return &csvWriter{w: cw}, nil
+	c := &csvWriter{w: cw}
+	header := make([]Cell, len(table.Header))
+	for i, h := range table.Header {
+		header[i] = Text(h)
+	}
+	return c, c.Row(header)
 }
 
-func (c *csvWriter) Row(cells []string) error {
-	safe := make([]string, len(cells))
-	for i, v := range cells {
-		safe[i] = neutralizeFormula(v)
+func (c *csvWriter) Row(cells []Cell) error {
+	c.line = c.line[:0]
+	for _, cell := range cells {
+		if cell.kind == textCell {
+			c.line = append(c.line, neutralizeFormula(cell.text))
+		} else {
+			c.line = append(c.line, cell.String()) // numbers and times are onair's, never typed
+		}
 	}
-	if err := c.w.Write(safe); err != nil {
+	return c.write(c.line)
+}
+
+func (c *csvWriter) write(values []string) error {
+	if err := c.w.Write(values); err != nil {
 		return fmt.Errorf("write csv row: %w", err)
 	}
 	return nil
@@ -88,52 +106,4 @@ func neutralizeFormula(v string) string {
 		return "'" + v
 	}
 	return v
-}
-
-// xlsxWriter writes one sheet. Cells are typed as strings, so a spreadsheet shows a value
-// starting with "=" as text and never evaluates it.
-type xlsxWriter struct {
-	out  io.Writer
-	file *excelize.File
-	sw   *excelize.StreamWriter
-	row  int
-}
-
-const xlsxSheet = "Sheet1"
-
-func newXLSXWriter(w io.Writer) (*xlsxWriter, error) {
-	f := excelize.NewFile()
-	sw, err := f.NewStreamWriter(xlsxSheet)
-	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("xlsx stream writer: %w", err)
-	}
-	return &xlsxWriter{out: w, file: f, sw: sw}, nil
-}
-
-func (x *xlsxWriter) Row(cells []string) error {
-	x.row++
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err != nil {
-		return err
-	}
-	values := make([]any, len(cells))
-	for i, v := range cells {
-		values[i] = excelize.Cell{Value: v}
-	}
-	if err := x.sw.SetRow(cell, values); err != nil {
-		return fmt.Errorf("write xlsx row %d: %w", x.row, err)
-	}
-	return nil
-}
-
-func (x *xlsxWriter) Close() error {
-	defer x.file.Close()
-	if err := x.sw.Flush(); err != nil {
-		return fmt.Errorf("flush xlsx: %w", err)
-	}
-	if err := x.file.Write(x.out); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	return nil
 }
