@@ -17,7 +17,7 @@ type registrantColumn struct {
 }
 
 // registrantColumns are the registrants export's fixed columns, in order; a new one (an
-// engagement score, say) is one more line. The source parts and the event's custom fields,
+// new score, say) is one more line. The source parts and the event's custom fields,
 // headed by the labels their authors typed, follow them.
 var registrantColumns = []registrantColumn{
 	{"registrant_ref", func(_ *exportScope, _ *exportSession, r *store.RegistrantAttendance) tabular.Cell {
@@ -50,6 +50,9 @@ var registrantColumns = []registrantColumn{
 	{"replay_views", func(_ *exportScope, _ *exportSession, r *store.RegistrantAttendance) tabular.Cell {
 		return tabular.Int(r.ReplayViews)
 	}},
+	{"engagement_score", func(_ *exportScope, s *exportSession, r *store.RegistrantAttendance) tabular.Cell {
+		return tabular.Decimal(s.scores[r.ID].Score)
+	}},
 	{"consented_at", func(_ *exportScope, s *exportSession, r *store.RegistrantAttendance) tabular.Cell {
 		return s.at(r.ConsentedAt)
 	}},
@@ -69,7 +72,16 @@ func registrantsHeader(x *exportScope) []string {
 
 func registrantRows(ctx context.Context, s *Server, x *exportScope, ses *exportSession, emit func([]tabular.Cell) error) error {
 	return eachRow(func(cursor string) ([]store.RegistrantAttendance, error) {
-		return store.RegistrantsPage(ctx, s.db, ses.ID, cursor, exportPage)
+		page, err := store.RegistrantsPage(ctx, s.db, ses.ID, cursor, exportPage)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(page))
+		for i := range page {
+			ids[i] = page[i].ID
+		}
+		ses.scores, err = store.EngagementScores(ctx, s.db, ses.WorkspaceID, ids)
+		return page, err
 	}, func(r store.RegistrantAttendance) string { return r.ID }, func(r store.RegistrantAttendance) error {
 		row := x.sessionCells(ses)
 		for _, c := range registrantColumns {

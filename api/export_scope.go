@@ -62,6 +62,8 @@ type exportSession struct {
 	*store.Session
 	loc  *time.Location
 	name string
+	// scores are the engagement scores of the registrants page being written.
+	scores map[string]store.Engagement
 }
 
 func (x *exportScope) session(ses *store.Session) *exportSession {

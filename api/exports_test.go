@@ -118,8 +118,8 @@ func TestExportCSVIsExactAndSafe(t *testing.T) {
 	}
 	rows := parseCSV(t, r.Body)
 	wantHeader := []string{"Event", "Session", "Session start", "Time zone", "Session ID", "Registrant ID", "E-mail", "Name", "Status",
-		"Registered at", "First joined", "Last left", "Seconds attended", "Attended live", "Replay views", "Consented at",
-		"UTM source", "UTM medium", "UTM campaign", "UTM term", "UTM content", "Referrer", "Your company"}
+		"Registered at", "First joined", "Last left", "Seconds attended", "Attended live", "Replay views", "Engagement score (0–10)",
+		"Consented at", "UTM source", "UTM medium", "UTM campaign", "UTM term", "UTM content", "Referrer", "Your company"}
 	if !slices.Equal(rows[0], wantHeader) {
 		t.Fatalf("header\n%q\nwant\n%q", rows[0], wantHeader)
 	}
@@ -135,6 +135,10 @@ func TestExportCSVIsExactAndSafe(t *testing.T) {
 	}
 	if got := column(t, rows, "Seconds attended"); got[0] != "90" || got[1] != "0" {
 		t.Fatalf("seconds attended %q", got)
+	}
+	// The score of who watched 90 s is above nothing, the others' is 0 (store.Engagement).
+	if got := column(t, rows, "Engagement score (0–10)"); got[0] == "0" || got[1] != "0" {
+		t.Fatalf("engagement scores %q, want the viewer's above 0, the others 0", got)
 	}
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -202,7 +206,7 @@ func TestExportXLSX(t *testing.T) {
 	if sheet.Name != "Registrants" || sheet.FrozenRows != 1 {
 		t.Fatalf("sheet %q with %d frozen rows, want Registrants with its header frozen", sheet.Name, sheet.FrozenRows)
 	}
-	if want := fmt.Sprintf("A1:W%d", len(trickyNames)+1); sheet.AutoFilter != want {
+	if want := fmt.Sprintf("A1:X%d", len(trickyNames)+1); sheet.AutoFilter != want {
 		t.Fatalf("auto-filter over %q, want %q", sheet.AutoFilter, want)
 	}
 	var names []string
@@ -223,6 +227,9 @@ func TestExportXLSX(t *testing.T) {
 	}
 	if seconds[0].Text != "90" {
 		t.Errorf("seconds %q, want 90", seconds[0].Text)
+	}
+	if c := sheet.Column(t, "Engagement score (0–10)")[0]; !c.IsNumber() || c.IsDate() {
+		t.Errorf("engagement cell %+v, want a plain number", c)
 	}
 	for _, col := range []string{"Registered at", "Session start", "First joined"} {
 		if c := sheet.Column(t, col)[0]; !c.IsDate() {

@@ -11,6 +11,7 @@ type Cell struct {
 	kind cellKind
 	text string
 	num  int64
+	dec  float64
 	at   time.Time
 }
 
@@ -19,6 +20,7 @@ type cellKind int
 const (
 	textCell cellKind = iota
 	numberCell
+	decimalCell
 	timeCell
 )
 
@@ -28,6 +30,9 @@ func Text(s string) Cell { return Cell{kind: textCell, text: s} }
 
 // Int is a whole number.
 func Int(n int) Cell { return Cell{kind: numberCell, num: int64(n)} }
+
+// Decimal is a number with a fraction (a score), written with as many digits as it needs.
+func Decimal(f float64) Cell { return Cell{kind: decimalCell, dec: f} }
 
 // Time is a moment shown on the wall clock of t's location: CSV writes it with its offset
 // ("2026-03-29 09:00:00 +02:00"); XLSX as a date and time cell (spreadsheets know no
@@ -49,6 +54,8 @@ func (c Cell) String() string {
 	switch c.kind {
 	case numberCell:
 		return strconv.FormatInt(c.num, 10)
+	case decimalCell:
+		return strconv.FormatFloat(c.dec, 'f', -1, 64)
 	case timeCell:
 		return c.at.Format(timeLayout)
 	}

@@ -78,6 +78,8 @@ func (x *xlsxWriter) Row(cells []Cell) error {
 		switch c.kind {
 		case numberCell:
 			x.values = append(x.values, c.num)
+		case decimalCell:
+			x.values = append(x.values, c.dec)
 		case timeCell:
 			x.values = append(x.values, excelize.Cell{StyleID: x.dateStyle, Value: serial(c.at)})
 		default:
