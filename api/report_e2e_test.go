@@ -218,6 +218,11 @@ func TestSessionReportCountsWhatHappened(t *testing.T) {
 	wantEqual(t, "Ann's counts", r.Engagement.Top[0].Engagement, store.Engagement{RegistrantID: sc.ann, SessionID: sc.session,
 		SecondsLive: 300, ChatMessages: 2, Questions: 2, PollVotes: 1, Reactions: 3, CTAClicks: 1, Score: 6.7})
 	wantEqual(t, "Ann's name", r.Engagement.Top[0].Name, "Ann")
+	// Each ranked registrant carries their delivery record: Ann registered, so her
+	// confirmation was queued for her.
+	if ds := r.Engagement.Top[0].Deliveries; len(ds) == 0 || ds[0].Kind != store.DeliveryConfirmation || ds[0].RecipientID != sc.ann {
+		t.Errorf("Ann's deliveries %+v, want her confirmation first", ds)
+	}
 	wantEqual(t, "average engagement", r.Engagement.Average, 4.4) // (6.7 + 5.5 + 1) / 3
 	wantEqual(t, "attendees scored", r.Engagement.Attended, 3)
 
@@ -269,7 +274,7 @@ func TestReportPageOpensWithItsLinkOnly(t *testing.T) {
 		t.Errorf("a 5-minute link expires in %s", until)
 	}
 	path := strings.TrimPrefix(l.URL, "http://onair.test")
-	for lang, words := range map[string][]string{"en": {"Viewers per minute", "Most engaged attendees", "Useful?", "Book a demo"}, "fr": {"Spectateurs par minute", "Participants les plus engagés", "4,4"}} {
+	for lang, words := range map[string][]string{"en": {"Viewers per minute", "Most engaged attendees", "Useful?", "Book a demo", "E-mails: confirmation ("}, "fr": {"Spectateurs par minute", "Participants les plus engagés", "4,4", "E-mails : confirmation ("}} {
 		body := wantPage(t, h.call("GET", path+"?lang="+lang, "", nil), http.StatusOK, lang, words...)
 		if n := strings.Count(body, "<svg"); n < 6 { // curve, reactions, watched, status, source, poll
 			t.Errorf("%s page has %d charts", lang, n)

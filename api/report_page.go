@@ -32,6 +32,7 @@ type reportView struct {
 	Polls       []pollView
 	CTAs        []store.CTAResult
 	Top         []store.TopAttendee
+	Mailed      map[string]string // by registrant: the e-mails they got (mailedLines)
 }
 
 type fact struct{ Label, Value string }
@@ -126,6 +127,7 @@ func (s *Server) sessionReportView(c *gin.Context, l *locale.Localizer, ws strin
 			{l.T("report.reactions"), fmt.Sprint(r.Reactions.Total)},
 			{l.T("report.engagement_average"), oneDecimal(l, r.Engagement.Average)},
 		}}
+	v.Mailed = mailedLines(l, r.Engagement.Top, func(string) string { return ses.Timezone })
 	minute := func(i int) string { return l.T("report.minute", "Minute", i) }
 	if len(a.Curve) > 0 {
 		v.Curve = reportcharts.Line(reportcharts.Series{Title: l.T("report.curve"), Values: a.Curve, XLabel: minute})
@@ -180,6 +182,11 @@ func (s *Server) eventReportView(c *gin.Context, l *locale.Localizer, ws string)
 			Status: ses.Status, SessionID: ses.SessionID})
 	}
 	v.SessionBars = reportcharts.Bars(l.T("report.live_per_session"), bars)
+	zones := make(map[string]string, len(r.Sessions))
+	for _, ses := range r.Sessions {
+		zones[ses.SessionID] = ses.Timezone
+	}
+	v.Mailed = mailedLines(l, r.Engagement.Top, func(id string) string { return zones[id] })
 	return v, nil
 }
 

@@ -1218,6 +1218,19 @@ type DeletionStarted struct {
 	WorkflowId string `json:"workflow_id"`
 }
 
+// Delivery defines model for Delivery.
+type Delivery struct {
+	CreatedAt   time.Time  `json:"created_at"`
+	Failure     *string    `json:"failure,omitempty"`
+	Id          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Pending     bool       `json:"pending"`
+	RecipientId string     `json:"recipient_id"`
+	SentAt      *time.Time `json:"sent_at,omitempty"`
+	SessionId   string     `json:"session_id"`
+	SmtpReply   *string    `json:"smtp_reply,omitempty"`
+}
+
 // EmailTemplate defines model for EmailTemplate.
 type EmailTemplate struct {
 	Body      string    `json:"body"`
@@ -2107,6 +2120,7 @@ type TemplateUpdate struct {
 type TopAttendee struct {
 	ChatMessages int32               `json:"chat_messages"`
 	CtaClicks    int32               `json:"cta_clicks"`
+	Deliveries   *[]Delivery         `json:"deliveries"`
 	Email        openapi_types.Email `json:"email"`
 	Name         string              `json:"name"`
 	PollVotes    int32               `json:"poll_votes"`

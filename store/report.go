@@ -98,6 +98,8 @@ type TopAttendee struct {
 	Engagement
 	Name  string `json:"name"`
 	Email string `json:"email"`
+	// Deliveries are the e-mails the session sent them, oldest first.
+	Deliveries []Delivery `json:"deliveries"`
 }
 
 // ReportTopAttendees is how many registrants a report ranks.

@@ -86,8 +86,28 @@ func engagementReport(ctx context.Context, db bun.IDB, sessionID string) (Engage
 	for _, reg := range regs {
 		byID[reg.ID] = reg
 	}
+	mailed, err := deliveriesTo(ctx, db, sessionID, ids)
+	if err != nil {
+		return out, err
+	}
 	for _, e := range ranked {
-		out.Top = append(out.Top, TopAttendee{Engagement: e, Name: byID[e.RegistrantID].Name, Email: byID[e.RegistrantID].Email})
+		out.Top = append(out.Top, TopAttendee{Engagement: e, Name: byID[e.RegistrantID].Name, Email: byID[e.RegistrantID].Email,
+			Deliveries: append([]Delivery{}, mailed[e.RegistrantID]...)})
+	}
+	return out, nil
+}
+
+// deliveriesTo are the session's deliveries to each of registrantIDs, oldest claim first.
+func deliveriesTo(ctx context.Context, db bun.IDB, sessionID string, registrantIDs []string) (map[string][]Delivery, error) {
+	var rows []Delivery
+	err := db.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Where("recipient_id IN (?)", bun.In(registrantIDs)).
+		OrderExpr("created_at ASC, id ASC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("deliveries of %s: %w", sessionID, err)
+	}
+	out := make(map[string][]Delivery, len(registrantIDs))
+	for _, d := range rows {
+		out[d.RecipientID] = append(out[d.RecipientID], d)
 	}
 	return out, nil
 }
