@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
@@ -34,19 +34,37 @@ func runMedia(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer db.Close()
-	h, stop, err := newMediaService(cfg, db, log)
+	node, stop, err := newMediaService(cfg, db, log)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	return serveHTTP(ctx, cfg.MediaAddr, h, func(a net.Addr) {
+	if cfg.MediaMetricsAddr != "" {
+		// Its own listener: the node's handler is public (browsers), the metrics name rooms.
+		reg := newRegistry()
+		reg.MustRegister(node.Metrics())
+		metricsCtx, stopMetrics := context.WithCancel(ctx)
+		bound, metricsDone, err := startHTTP(metricsCtx, cfg.MediaMetricsAddr, metricsHandler(reg))
+		if err != nil {
+			stopMetrics()
+			return fmt.Errorf("media metrics (ONAIR_MEDIA_METRICS_ADDR): %w", err)
+		}
+		log.Info("media metrics listening", "addr", bound.String())
+		defer func() { // also when the media listener fails to start
+			stopMetrics()
+			if metricsErr := <-metricsDone; metricsErr != nil {
+				log.Error("media metrics", "err", metricsErr)
+			}
+		}()
+	}
+	return serveHTTP(ctx, cfg.MediaAddr, node, func(a net.Addr) {
 		log.Info("media listening", "addr", a.String(), "url", cfg.MediaURL)
 	})
 }
 
-// newMediaService builds the media handler; stop closes every room (WebSockets are hijacked
-// connections that http.Server.Shutdown does not close).
-func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, stop func(), err error) {
+// newMediaService builds the media node (its handler and metrics); stop closes every room
+// (WebSockets are hijacked connections that http.Server.Shutdown does not close).
+func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ *media.Node, stop func(), err error) {
 	network, closeUDP, err := mediaNetwork(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -74,8 +92,8 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ http.Handler, 
 
 // startDevMedia runs the media service beside the API in `onair dev` on the dev store,
 // generating the media secret when none is configured (it lives only as long as the process,
-// like the rooms).
-func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logger) (<-chan error, error) {
+// like the rooms). Its metrics join reg, the process's (served at ONAIR_METRICS_ADDR).
+func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, reg prometheus.Registerer, log *slog.Logger) (<-chan error, error) {
 	if cfg.MediaSecret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
@@ -89,6 +107,10 @@ func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logge
 	h, stop, err := newMediaService(*cfg, db, log)
 	if err != nil {
 		return nil, err
+	}
+	if err := reg.Register(h.Metrics()); err != nil {
+		stop()
+		return nil, fmt.Errorf("media metrics: %w", err)
 	}
 	ready, done := make(chan struct{}), make(chan error, 1)
 	go func() {
