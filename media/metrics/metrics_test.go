@@ -13,9 +13,6 @@ import (
 
 const session = "ses_metrics"
 
-// simulcastLayers are a publisher's three layers at about the room page's bitrates.
-var simulcastLayers = []mediatest.SimulcastLayer{{RID: "q", Bitrate: 150_000}, {RID: "h", Bitrate: 500_000}, {RID: "f", Bitrate: 1_500_000}}
-
 // A host publishes simulcast video and audio to a viewer and a moderator on a node whose
 // peers share one UDP socket (the direct path). /metrics shows the room, who is in it by role,
 // the tracks and subscriptions, and between two scrapes while media flows the traffic counters
@@ -27,7 +24,7 @@ func TestMediaMetricsMoveWhileMediaFlows(t *testing.T) {
 	host := n.Join(t, session, "host", authz.SessionHost)
 	moderator := n.Join(t, session, "mod", authz.SessionModerator)
 	viewer := n.Join(t, session, "viewer", authz.SessionParticipant)
-	host.PublishSimulcast(simulcastLayers...)
+	host.PublishSimulcast(mediatest.RoomPageLayers...)
 	log := viewer.VideoLog("host")
 	mediatest.WaitFor(t, "the viewer on the top layer", func() bool { return log.Layer() == 2 })
 	host.Publish("audio")

@@ -79,18 +79,12 @@ type SubscriptionTotals struct {
 
 // Add counts s in t.
 func (t *SubscriptionTotals) Add(s SubscriptionStats) {
-	t.Packets += s.Packets
-	t.Bytes += s.Bytes
-	t.DirectPackets += s.DirectPackets
-	t.FallbackPackets += s.FallbackPackets
-	t.NACKs += s.NACKs
-	t.Retransmitted += s.Retransmitted
+	one := SubscriptionTotals{Packets: s.Packets, Bytes: s.Bytes, DirectPackets: s.DirectPackets,
+		FallbackPackets: s.FallbackPackets, NACKs: s.NACKs, Retransmitted: s.Retransmitted}
 	if s.Kind == "video" {
-		t.LayerSwitches += s.LayerSwitches
-		for i, d := range s.TimeInLayer {
-			t.TimeInLayer[i] += d
-		}
+		one.LayerSwitches, one.TimeInLayer = s.LayerSwitches, s.TimeInLayer
 	}
+	t.Merge(one)
 }
 
 // Merge adds o to t.
