@@ -22,14 +22,13 @@ func TestMediaMetricsMoveWhileMediaFlows(t *testing.T) {
 	n := mediatest.StartNode(t)
 	n.Rooms.Open(session)
 	host := n.Join(t, session, "host", authz.SessionHost)
-	moderator := n.Join(t, session, "mod", authz.SessionModerator)
+	n.Join(t, session, "mod", authz.SessionModerator)
 	viewer := n.Join(t, session, "viewer", authz.SessionParticipant)
 	host.PublishSimulcast(mediatest.RoomPageLayers...)
 	log := viewer.VideoLog("host")
 	mediatest.WaitFor(t, "the viewer on the top layer", func() bool { return log.Layer() == 2 })
 	host.Publish("audio")
 	mediatest.WaitFor(t, "the viewer hearing the host", func() bool { return viewer.Received("host", "audio") > 0 })
-	_ = moderator
 
 	first := n.ScrapeMetrics(t)
 	for series, want := range map[string]float64{
