@@ -16,6 +16,7 @@ import (
 	"github.com/onairhq/onair/media/deckpages"
 	"github.com/onairhq/onair/media/hostctl"
 	"github.com/onairhq/onair/media/jointoken"
+	"github.com/onairhq/onair/media/metrics"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
 	"github.com/onairhq/onair/media/roompage"
@@ -47,8 +48,9 @@ type NodeParams struct {
 
 // Node is one media node: its rooms and the HTTP handler that serves them.
 type Node struct {
-	rooms *room.Rooms
-	mux   *http.ServeMux
+	rooms   *room.Rooms
+	metrics *metrics.Collector
+	mux     *http.ServeMux
 }
 
 // NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
@@ -81,11 +83,16 @@ func NewNode(p NodeParams) (*Node, error) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
-	return &Node{rooms: rooms, mux: mux}, nil
+	return &Node{rooms: rooms, metrics: metrics.NewCollector(rooms), mux: mux}, nil
 }
 
 // Rooms is every room on this node.
 func (n *Node) Rooms() *room.Rooms { return n.rooms }
+
+// Metrics is the node's Prometheus collector (onair_media_…), for the registry its metrics
+// listener serves: not on the node's own handler, which browsers reach, since the metrics name
+// every open room's session.
+func (n *Node) Metrics() *metrics.Collector { return n.metrics }
 
 func (n *Node) ServeHTTP(w http.ResponseWriter, r *http.Request) { n.mux.ServeHTTP(w, r) }
 

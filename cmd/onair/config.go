@@ -61,7 +61,10 @@ type config struct {
 	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker): a node whose last heartbeat is older is dead;
 	// its rooms move to another node at their next join.
 	MediaNodeTimeout string
-	MediaSecret      string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaSecret      string // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	// ONAIR_MEDIA_METRICS_ADDR: where `onair media` serves its Prometheus /metrics, apart from
+	// the public listener ("off": none); `onair dev` serves them at ONAIR_METRICS_ADDR.
+	MediaMetricsAddr string
 	MediaOrigins     []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
@@ -127,6 +130,9 @@ func loadConfig() config {
 	c.MediaHeartbeat, c.MediaNodeTimeout = env("ONAIR_MEDIA_HEARTBEAT", ""), env("ONAIR_MEDIA_NODE_TIMEOUT", "")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.MediaTCPPort, c.TURN = env("ONAIR_MEDIA_TCP_PORT", ""), loadTURNSettings()
+	if c.MediaMetricsAddr = env("ONAIR_MEDIA_METRICS_ADDR", "127.0.0.1:9091"); c.MediaMetricsAddr == "off" {
+		c.MediaMetricsAddr = ""
+	}
 	c.WebhooksAllowPrivate = env("ONAIR_WEBHOOKS_ALLOW_PRIVATE", "")
 	c.PublicURL = strings.TrimRight(env("ONAIR_PUBLIC_URL", "http://"+strings.Replace(c.HTTPAddr, "127.0.0.1", "localhost", 1)), "/")
 	c.APIURL = strings.TrimRight(env("ONAIR_API_URL", c.PublicURL), "/")

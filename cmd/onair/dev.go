@@ -55,7 +55,7 @@ func runDev(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer s.close()
-	mediaDone, err := startDevMedia(ctx, &cfg, s.db, log) // shares the dev store
+	mediaDone, err := startDevMedia(ctx, &cfg, s.db, s.reg, log) // shares the dev store
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func printBanner(w io.Writer, b banner) {
 		"  Temporal UI    " + b.WebUI,
 		"  Temporal gRPC  " + b.Temporal,
 		"  Media (rooms)  " + b.Media,
-		"  Metrics        " + b.Metrics + "   (Prometheus: worker and API)",
+		"  Metrics        " + b.Metrics + "   (Prometheus: worker, API and media)",
 		"  Store          " + b.Store,
 		"  Mail           " + b.Mail,
 		"",

@@ -92,6 +92,9 @@ func scrapeWorkerMetrics(t *testing.T, addr string) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "temporal_worker_start") {
 		t.Fatalf("worker metrics at %s: %d, no temporal_worker_start in:\n%.2000s", addr, res.StatusCode, body)
 	}
+	if !strings.Contains(string(body), "onair_media_rooms{") { // the media service shares the process
+		t.Fatalf("no media metrics (onair_media_rooms) at %s", addr)
+	}
 }
 
 func send(t *testing.T, method, url, key string, body any) (int, map[string]any) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
@@ -40,6 +41,24 @@ func runMedia(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer stop() // after the deregistration: no room is placed here while rooms close
+	if cfg.MediaMetricsAddr != "" {
+		// Its own listener: the node's handler is public (browsers), the metrics name rooms.
+		reg := newRegistry()
+		reg.MustRegister(node.Metrics())
+		metricsCtx, stopMetrics := context.WithCancel(ctx)
+		bound, metricsDone, err := startHTTP(metricsCtx, cfg.MediaMetricsAddr, metricsHandler(reg))
+		if err != nil {
+			stopMetrics()
+			return fmt.Errorf("media metrics (ONAIR_MEDIA_METRICS_ADDR): %w", err)
+		}
+		log.Info("media metrics listening", "addr", bound.String())
+		defer func() { // also when the media listener fails to start
+			stopMetrics()
+			if metricsErr := <-metricsDone; metricsErr != nil {
+				log.Error("media metrics", "err", metricsErr)
+			}
+		}()
+	}
 	done, err := serveMediaNode(ctx, &cfg, db, node, log)
 	if err != nil {
 		return err
@@ -114,13 +133,19 @@ func newMediaService(cfg config, db *bun.DB, log *slog.Logger) (_ *media.Node, s
 	if err != nil {
 		return nil, nil, err
 	}
+	if turnServer != nil {
+		node.Metrics().SetTURNAllocations(func() (int, uint64) {
+			a := turnServer.Allocations()
+			return int(a.Current), uint64(a.Total)
+		})
+	}
 	return node, func() { node.Close(); closeNetwork() }, nil
 }
 
 // startDevMedia runs the media service beside the API in `onair dev` on the dev store,
 // generating the media secret when none is configured (it lives only as long as the process,
-// like the rooms).
-func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logger) (<-chan error, error) {
+// like the rooms). Its metrics join reg, the process's (served at ONAIR_METRICS_ADDR).
+func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, reg prometheus.Registerer, log *slog.Logger) (<-chan error, error) {
 	if cfg.MediaSecret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
@@ -144,6 +169,10 @@ func startDevMedia(ctx context.Context, cfg *config, db *bun.DB, log *slog.Logge
 	node, stop, err := newMediaService(*cfg, db, log)
 	if err != nil {
 		return nil, err
+	}
+	if err := reg.Register(node.Metrics()); err != nil {
+		stop()
+		return nil, fmt.Errorf("media metrics: %w", err)
 	}
 	served, err := serveMediaNode(ctx, cfg, db, node, log)
 	if err != nil {

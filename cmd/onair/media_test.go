@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
@@ -26,7 +28,8 @@ func TestMediaCommand(t *testing.T) {
 		t.Fatal("onair media started without ONAIR_MEDIA_SECRET")
 	}
 	addr := freeAddr(t)
-	cfg := config{MediaAddr: addr, MediaURL: "http://" + addr, MediaSecret: "s3cret", LogLevel: "warn", LogFormat: "text"}
+	cfg := config{MediaAddr: addr, MediaURL: "http://" + addr, MediaSecret: "s3cret", LogLevel: "warn", LogFormat: "text",
+		MediaMetricsAddr: freeAddr(t)}
 	if err := runMedia(context.Background(), cfg); err == nil {
 		t.Fatal("onair media started without DATABASE_URL")
 	}
@@ -49,6 +52,17 @@ func TestMediaCommand(t *testing.T) {
 			t.Fatal("onair media not healthy within 30s")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// The metrics are on their own listener, not on the public one.
+	if body := httpGetBody(t, "http://"+cfg.MediaMetricsAddr+"/metrics"); !strings.Contains(body, "onair_media_rooms{") ||
+		!strings.Contains(body, "go_goroutines") {
+		t.Errorf("media metrics lack onair_media_rooms or the Go metrics:\n%.2000s", body)
+	}
+	if res, err := http.Get(cfg.MediaURL + "/metrics"); err == nil {
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			t.Error("the public media listener serves /metrics")
+		}
 	}
 	for key, want := range map[string]int{"wrong": http.StatusUnauthorized, mediactl.ControlKey([]byte("s3cret")): http.StatusOK} {
 		req, _ := http.NewRequest("POST", cfg.MediaURL+"/control/rooms/ses_1/open", nil)
@@ -101,7 +115,7 @@ func TestDevMediaGeneratesItsSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done, err := startDevMedia(ctx, &cfg, storetest.SQLite(t), log)
+	done, err := startDevMedia(ctx, &cfg, storetest.SQLite(t), prometheus.NewRegistry(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,4 +150,18 @@ func TestDevMediaGeneratesItsSecret(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("dev media did not stop")
 	}
+}
+
+func httpGetBody(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, res.StatusCode, err)
+	}
+	return string(b)
 }

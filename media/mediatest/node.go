@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/media"
+	"github.com/onairhq/onair/media/metrics"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
 	"github.com/onairhq/onair/store/storetest"
@@ -38,6 +41,10 @@ type Node struct {
 	Clock      *Clock  // the rooms' clock: chat times, attendance seconds, rate-limit refills
 	// PublicURL stands in for the API's public base URL: it serves /brand/<slug>/logo.
 	PublicURL string
+	// MetricsURL serves the node's /metrics (its collector alone, in a registry of its own
+	// that checks every sample against its description).
+	MetricsURL string
+	Metrics    *metrics.Collector
 }
 
 // LoopbackAPI builds test peers as the node builds its own, on loopback.
@@ -106,8 +113,12 @@ func startNode(t *testing.T, dir string, db *bun.DB, network room.Network) *Node
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(node)
-	t.Cleanup(func() { node.Close(); srv.Close() })
-	return &Node{Rooms: node.Rooms(), Server: srv, webrtc: api, Recordings: recordings, DB: db, Clock: clock, PublicURL: brand.URL}
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(node.Metrics())
+	metricsSrv := httptest.NewServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError}))
+	t.Cleanup(func() { node.Close(); srv.Close(); metricsSrv.Close() })
+	return &Node{Rooms: node.Rooms(), Server: srv, webrtc: api, Recordings: recordings, DB: db, Clock: clock, PublicURL: brand.URL,
+		MetricsURL: metricsSrv.URL, Metrics: node.Metrics()}
 }
 
 type testWriter struct{ t *testing.T }

@@ -17,6 +17,9 @@ type SimulcastLayer struct {
 	Bitrate int    // bits/s of synthetic VP8
 }
 
+// RoomPageLayers are a publisher's three layers at about the room page's bitrates.
+var RoomPageLayers = []SimulcastLayer{{RID: "q", Bitrate: 150_000}, {RID: "h", Bitrate: 500_000}, {RID: "f", Bitrate: 1_500_000}}
+
 // PublishSimulcast publishes one synthetic VP8 video track ("video") as the given layers, each
 // an RTP stream of its own named by its RID, with a keyframe every second per layer. Each
 // frame's byte 10 (after the VP8 frame header) is the layer's index in layers, so a receiver

@@ -51,6 +51,7 @@ type roomEvents struct {
 	reactions   map[string]int
 	hidePeople  bool
 	peopleDue   bool // a participants list is scheduled
+	qualityDue  bool // a participants.quality frame is scheduled (quality.go)
 	showing     *wire.PresentationView
 	cta         *wire.CTAView // the latest call to action, shown to late joiners too
 	breakouts   breakouts

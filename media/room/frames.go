@@ -37,6 +37,9 @@ var frameHandlers = map[string]frameHandler{
 	// The size a subscriber shows a video at (video_size.go).
 	wire.FrameVideoSize: (*Room).setVideoSize,
 
+	// Connection quality (quality.go).
+	wire.FrameQuality: (*Room).reportQuality,
+
 	// Host controls (host.go).
 	wire.FrameSessionStart: (*Room).controlSession,
 	wire.FrameSessionStop:  (*Room).controlSession,

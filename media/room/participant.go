@@ -45,6 +45,8 @@ type Participant struct {
 	role      authz.SessionRole
 	onStage   bool
 	invitedBy string // who sent the pending stage invitation ("": none), told if it is declined
+	// quality is the latest connection quality p's page reported, level adjusted (quality.go).
+	quality *wire.ConnectionQuality
 	// screenTrack is the id of the track p announced as their screen (screen.go; "": none).
 	screenTrack string
 

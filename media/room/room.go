@@ -18,6 +18,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/jointoken"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/wire"
@@ -53,6 +54,8 @@ type Room struct {
 	tracks []*roomTrack
 	ev     roomEvents    // chat, questions, polls, moderation, attendance: events.go
 	rec    roomRecording // see recording.go
+	// ended adds up the media of people who left and tracks that ended (stats.go).
+	ended MediaTotals
 }
 
 func newRoom(p roomParams) *Room {
@@ -146,6 +149,9 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
 		ScreenFields: r.screensLocked(), ICEServers: r.network.iceServersFor(c.PersonID)})
 	r.peopleChangedLocked()
+	if p.canLocked(authz.ParticipantKick) == nil && len(r.qualitiesLocked()) > 0 {
+		r.qualityChangedLocked() // a host arriving sees everyone's quality
+	}
 	subscribed := false
 	for _, t := range r.tracks {
 		if t.published && r.hearsLocked(p, t) {
@@ -181,6 +187,7 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 		return nil
 	}
 	delete(r.people, p.id)
+	r.ended.addDownlink(p.downlink.Stats())
 	r.endVisitLocked(p)
 	r.peopleChangedLocked()
 	var renegotiate []*Participant
@@ -189,6 +196,7 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 		delete(t.senders, p) // p's PeerConnection is closing; no RemoveTrack needed
 		if t.owner == p {
 			renegotiate = append(renegotiate, r.unpublishLocked(t)...)
+			r.ended.addForwarder(t.fwd.Stats())
 			continue
 		}
 		kept = append(kept, t)

@@ -43,6 +43,11 @@ type Rooms struct {
 	control    SessionControl
 	deckPages  func(sessionID, deckID string) string
 
+	// statsMu makes a closing room leave rooms and enter ended at once for Stats (stats.go);
+	// it is taken before mu.
+	statsMu sync.Mutex
+	ended   MediaTotals
+
 	mu    sync.Mutex
 	rooms map[string]*Room
 	// closedAt remembers recent closes, so a join that read "live" from the store just
@@ -87,11 +92,16 @@ func (rs *Rooms) Close(sessionID string) error {
 }
 
 func (rs *Rooms) closeRoom(sessionID string, ended bool) error {
+	rs.statsMu.Lock()
 	rs.mu.Lock()
 	r, ok := rs.rooms[sessionID]
 	delete(rs.rooms, sessionID)
 	rs.rememberClosedLocked(sessionID)
 	rs.mu.Unlock()
+	if ok {
+		rs.countClosed(r)
+	}
+	rs.statsMu.Unlock()
 	if !ok {
 		return fmt.Errorf("close room %s: %w", sessionID, ErrRoomNotFound)
 	}

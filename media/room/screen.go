@@ -61,6 +61,7 @@ func (r *Room) stopScreen(p *Participant, _ wire.Frame) error {
 func (r *Room) forgetTrackLocked(t *roomTrack) {
 	for i, x := range r.tracks {
 		if x == t {
+			r.ended.addForwarder(t.fwd.Stats())
 			r.tracks = append(r.tracks[:i], r.tracks[i+1:]...)
 			return
 		}

@@ -8,9 +8,6 @@ import (
 	"github.com/onairhq/onair/media/mediatest"
 )
 
-// simulcastLayers are a publisher's three layers at about the room page's bitrates.
-var simulcastLayers = []mediatest.SimulcastLayer{{RID: "q", Bitrate: 150_000}, {RID: "h", Bitrate: 500_000}, {RID: "f", Bitrate: 1_500_000}}
-
 // A host publishes three simulcast layers to two viewers. The one behind a link of 900 kbit/s
 // (a bounded queue that drops what does not fit, as a tbf qdisc) is moved to a lower layer
 // within 5 s of the limit biting (the acceptance criterion) and then loses under 2 %
@@ -21,7 +18,7 @@ func TestSimulcastSubscriberBehindBandwidthLimitMovesDown(t *testing.T) {
 	host := n.Join(t, session, "host", authz.SessionHost)
 	free := n.Join(t, session, "free", authz.SessionParticipant)
 	limited := n.JoinWith(t, session, "limited", authz.SessionParticipant, mediatest.ShapedAPI(t, 900_000, 150*time.Millisecond))
-	host.PublishSimulcast(simulcastLayers...)
+	host.PublishSimulcast(mediatest.RoomPageLayers...)
 
 	freeLog, limitedLog := free.VideoLog("host"), limited.VideoLog("host")
 	mediatest.WaitFor(t, "the unlimited viewer on the top layer", func() bool { return freeLog.Layer() == 2 })

@@ -31,6 +31,7 @@ type roomWriter struct {
 
 	mu      sync.Mutex
 	queue   []storeWrite
+	writing int // writes of the batch being written not done yet
 	busy    bool
 	stopped bool
 	idle    *sync.Cond
@@ -82,10 +83,13 @@ func (w *roomWriter) run() {
 			w.mu.Lock()
 		}
 		batch := w.queue
-		w.queue, w.busy = nil, true
+		w.queue, w.busy, w.writing = nil, true, len(batch)
 		w.mu.Unlock()
 		for _, sw := range batch {
 			w.write(sw)
+			w.mu.Lock()
+			w.writing--
+			w.mu.Unlock()
 		}
 	}
 }
@@ -108,6 +112,14 @@ func (w *roomWriter) write(sw storeWrite) {
 		time.Sleep(backoff)
 		backoff *= 2
 	}
+}
+
+// depth is how many writes wait or are being written: the node's metrics show it per room,
+// since a growing queue means the store falls behind.
+func (w *roomWriter) depth() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.queue) + w.writing
 }
 
 // flush waits until everything queued so far is written.

@@ -51,6 +51,9 @@ type bandwidthEstimator struct {
 	lossTotal    int
 	loss         float64
 	lastFeedback time.Time
+	// reported and lost count every packet transport-wide feedback told of, and those that
+	// never arrived, since the start (Stats; the metrics' loss).
+	reported, lost uint64
 
 	rembBitrate float64
 	rembAt      time.Time
@@ -119,8 +122,10 @@ func (e *bandwidthEstimator) feedback(fb *rtcp.TransportLayerCC, now time.Time) 
 			return true // not ours, or too old to know
 		}
 		e.lossTotal++
+		e.reported++
 		if !received {
 			e.lostCount++
+			e.lost++
 			return true
 		}
 		owd := arrival - time.Duration(p.at)
@@ -232,7 +237,16 @@ func (e *bandwidthEstimator) receiverLoss(fraction uint8, now time.Time) {
 		return
 	}
 	loss := float64(fraction) / 256
+	e.loss = loss
 	e.update(loss > 0.10, loss < 0.02, 0, now)
+}
+
+// lossCounts is the latest loss share the subscriber reported (transport-wide feedback, else
+// receiver reports), and the packets feedback told of and those lost, since the start.
+func (e *bandwidthEstimator) lossCounts() (loss float64, reported, lost uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.loss, e.reported, e.lost
 }
 
 // current is the estimate in bits/s and what it comes from.

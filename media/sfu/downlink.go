@@ -41,7 +41,8 @@ type Downlink struct {
 
 	mu        sync.Mutex
 	bindings  []*binding
-	scratch   []*binding // the allocator's copy of bindings, reused
+	ended     SubscriptionTotals // the counts of bindings removed (stats.go)
+	scratch   []*binding         // the allocator's copy of bindings, reused
 	writeRTCP func([]rtcp.Packet) error
 	started   bool
 	closed    chan struct{}
@@ -155,6 +156,7 @@ func (d *Downlink) remove(b *binding) {
 	defer d.mu.Unlock()
 	for i, x := range d.bindings {
 		if x == b {
+			d.endedLocked(b)
 			d.bindings = append(d.bindings[:i], d.bindings[i+1:]...)
 			return
 		}

@@ -56,6 +56,8 @@ type Forwarder struct {
 	sinksMu       sync.Mutex   // serializes AddSink/RemoveSink; Run only loads the pointer
 	packets       atomic.Uint64
 	read          atomic.Uint64
+	bytesIn       atomic.Uint64 // bytes read, added once per rate window (runLayer)
+	plis          atomic.Uint64 // keyframe requests sent to the publisher, every layer
 	retransmitted atomic.Uint64
 	done          chan struct{}
 	once          sync.Once
@@ -186,6 +188,7 @@ func (f *Forwarder) requestLayerKeyframe(index int) {
 		return
 	}
 	l.plis.Add(1)
+	f.plis.Add(1)
 }
 
 // Run relays the first remote track until it ends; the layers added later run on their own

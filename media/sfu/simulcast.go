@@ -99,6 +99,9 @@ func (f *Forwarder) activeLayers(now time.Time) (active uint8, rates [maxLayers]
 
 // runLayer relays one layer until its remote track ends.
 func (f *Forwarder) runLayer(l *layer) {
+	// The bytes read are added to the forwarder's count once per rate window, not per packet.
+	var unCounted uint64
+	defer func() { f.bytesIn.Add(unCounted) }()
 	defer f.layers[l.index].CompareAndSwap(l, nil)
 	buf := make([]byte, maxRTPPacket)
 	video := f.first.Kind() == webrtc.RTPCodecTypeVideo
@@ -113,7 +116,11 @@ func (f *Forwarder) runLayer(l *layer) {
 		}
 		f.read.Add(1)
 		now := time.Now()
-		l.rate.add(n, now)
+		unCounted += uint64(n)
+		if l.rate.add(n, now) {
+			f.bytesIn.Add(unCounted)
+			unCounted = 0
+		}
 		if !f.open.Load() {
 			continue
 		}
@@ -170,7 +177,8 @@ type rateMeter struct {
 
 const rateWindow = 500 * time.Millisecond
 
-func (m *rateMeter) add(n int, now time.Time) {
+// add counts n bytes at now; true when that closed a window.
+func (m *rateMeter) add(n int, now time.Time) bool {
 	t := now.UnixNano()
 	m.last.Store(t)
 	if m.windowStart == 0 {
@@ -180,7 +188,9 @@ func (m *rateMeter) add(n int, now time.Time) {
 	if elapsed := t - m.windowStart; elapsed >= int64(rateWindow) {
 		m.bps.Store(m.windowBytes * 8 * uint64(time.Second) / uint64(elapsed))
 		m.windowStart, m.windowBytes = t, 0
+		return true
 	}
+	return false
 }
 
 func (m *rateMeter) bitrate() uint64 { return m.bps.Load() }

@@ -67,49 +67,123 @@ func (b *binding) snapshot(now time.Time) SubscriptionStats {
 	}
 }
 
-// DownlinkStats is what one subscriber's downlink did: its bandwidth estimate and each of its
-// subscriptions.
+// SubscriptionTotals adds up subscriptions: those of a downlink that ended, or a whole node's.
+// Time per layer and layer switches count video only (audio has one layer).
+type SubscriptionTotals struct {
+	Packets, Bytes                 uint64
+	DirectPackets, FallbackPackets uint64
+	NACKs, Retransmitted           uint64
+	LayerSwitches                  uint64
+	TimeInLayer                    [maxLayers]time.Duration
+}
+
+// Add counts s in t.
+func (t *SubscriptionTotals) Add(s SubscriptionStats) {
+	one := SubscriptionTotals{Packets: s.Packets, Bytes: s.Bytes, DirectPackets: s.DirectPackets,
+		FallbackPackets: s.FallbackPackets, NACKs: s.NACKs, Retransmitted: s.Retransmitted}
+	if s.Kind == "video" {
+		one.LayerSwitches, one.TimeInLayer = s.LayerSwitches, s.TimeInLayer
+	}
+	t.Merge(one)
+}
+
+// Merge adds o to t.
+func (t *SubscriptionTotals) Merge(o SubscriptionTotals) {
+	t.Packets += o.Packets
+	t.Bytes += o.Bytes
+	t.DirectPackets += o.DirectPackets
+	t.FallbackPackets += o.FallbackPackets
+	t.NACKs += o.NACKs
+	t.Retransmitted += o.Retransmitted
+	t.LayerSwitches += o.LayerSwitches
+	for i, d := range o.TimeInLayer {
+		t.TimeInLayer[i] += d
+	}
+}
+
+// LayerRIDs names the layers as TimeInLayer indexes them, lowest first.
+func LayerRIDs() [maxLayers]string { return layerRIDs }
+
+// DownlinkStats is what one subscriber's downlink did: its bandwidth estimate, what the
+// subscriber says it lost, and each of its subscriptions.
 type DownlinkStats struct {
 	// Estimate is the subscriber's bandwidth estimate in bits/s, EstimateSource what it is
 	// from: "twcc", "remb" or "" (no feedback yet: the starting estimate).
 	Estimate       uint64
 	EstimateSource string
+	// Loss is the share of packets lost lately, from the subscriber's transport-wide feedback
+	// (else its receiver reports); Reported and Lost count the packets that feedback told of,
+	// and those that never arrived, since the downlink started.
+	Loss           float64
+	Reported, Lost uint64
 	Subscriptions  []SubscriptionStats
+	// Ended adds up the subscriptions that ended (a track unpublished), so that totals over
+	// the downlink never go down.
+	Ended SubscriptionTotals
 }
 
-// Stats is a snapshot of the downlink's counters.
+// Totals adds up the downlink's subscriptions, current and ended.
+func (s DownlinkStats) Totals() SubscriptionTotals {
+	t := s.Ended
+	for _, sub := range s.Subscriptions {
+		t.Add(sub)
+	}
+	return t
+}
+
+// Stats is a snapshot of the downlink's counters. The subscriptions are read under the
+// downlink's lock, so one that ends meanwhile is counted once, in Ended or in Subscriptions.
 func (d *Downlink) Stats() DownlinkStats {
 	now := time.Now()
 	est, source := d.bwe.current()
+	loss, reported, lost := d.bwe.lossCounts()
+	s := DownlinkStats{Estimate: est, EstimateSource: source, Loss: loss, Reported: reported, Lost: lost}
 	d.mu.Lock()
-	bs := append([]*binding(nil), d.bindings...)
-	d.mu.Unlock()
-	s := DownlinkStats{Estimate: est, EstimateSource: source, Subscriptions: make([]SubscriptionStats, 0, len(bs))}
-	for _, b := range bs {
+	defer d.mu.Unlock()
+	s.Ended = d.ended
+	s.Subscriptions = make([]SubscriptionStats, 0, len(d.bindings))
+	for _, b := range d.bindings {
 		s.Subscriptions = append(s.Subscriptions, b.snapshot(now))
 	}
 	return s
 }
 
+// Loss is the share of packets the subscriber lost lately (DownlinkStats.Loss).
+func (d *Downlink) Loss() float64 {
+	loss, _, _ := d.bwe.lossCounts()
+	return loss
+}
+
+// endedLocked counts a subscription that ends in the downlink's totals.
+func (d *Downlink) endedLocked(b *binding) {
+	d.ended.Add(b.snapshot(time.Now()))
+}
+
 // LayerStats is one simulcast layer of a published track.
 type LayerStats struct {
 	RID     string
+	Index   int    // 0 lowest
 	Bitrate uint64 // bits/s the publisher sends lately
 	PLIs    uint64 // keyframe requests sent to the publisher for it
 }
 
 // ForwarderStats is what a forwarder did with one published track.
 type ForwarderStats struct {
+	Kind                               string // "audio" or "video"
 	Received, Forwarded, Retransmitted uint64
-	Layers                             []LayerStats // the layers being received, lowest first
+	// ReceivedBytes are the bytes read from the publisher, counted every half second.
+	ReceivedBytes uint64
+	PLIs          uint64       // keyframe requests sent to the publisher, every layer
+	Layers        []LayerStats // the layers being received, lowest first
 }
 
 // Stats is a snapshot of the forwarder's counters.
 func (f *Forwarder) Stats() ForwarderStats {
-	s := ForwarderStats{Received: f.read.Load(), Forwarded: f.packets.Load(), Retransmitted: f.retransmitted.Load()}
+	s := ForwarderStats{Kind: f.first.Kind().String(), Received: f.read.Load(), Forwarded: f.packets.Load(),
+		Retransmitted: f.retransmitted.Load(), ReceivedBytes: f.bytesIn.Load(), PLIs: f.plis.Load()}
 	for i := range f.layers {
 		if l := f.layers[i].Load(); l != nil {
-			s.Layers = append(s.Layers, LayerStats{RID: l.remote.RID(), Bitrate: l.rate.bitrate(), PLIs: l.plis.Load()})
+			s.Layers = append(s.Layers, LayerStats{RID: l.remote.RID(), Index: i, Bitrate: l.rate.bitrate(), PLIs: l.plis.Load()})
 		}
 	}
 	return s

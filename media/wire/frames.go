@@ -61,6 +61,7 @@ type Frame struct {
 	RoomFields      // room events: room_events.go
 	ScreenFields    // screen sharing: screen.go
 	VideoSizeFields // the size a video is shown at: video.go
+	QualityFields   // connection quality: quality.go
 }
 
 // Error codes in error frames; the room page maps each to a message.

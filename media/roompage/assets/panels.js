@@ -3,6 +3,7 @@
 import { el, button, meta, put, removeItem, isStaff } from './dom.js';
 import { can } from './rights.js';
 import { t, roleName } from './i18n.js';
+import { qualityText } from './quality.js';
 
 export class Panels {
   // me(): {person, role}; send(frame): sends on the room socket, false when disconnected.
@@ -168,6 +169,8 @@ export class Panels {
       const name = p.name || p.person_id;
       const li = el('li', { 'data-id': p.person_id }, el('span', { text: name }),
         el('span', { class: 'role', text: p.on_stage ? t('people.on_stage', { Role: roleName(p.role) }) : roleName(p.role) }));
+      const quality = this.qualityMark(p.person_id);
+      if (quality) li.append(quality);
       if (p.role === 'participant' && p.person_id !== me.person) {
         const tools = [
           p.on_stage
@@ -182,6 +185,20 @@ export class Panels {
     }
     document.getElementById('people-count').textContent = String(people.length);
     if (focused) (this.people.querySelector(`[data-act="${CSS.escape(focused)}"]`) || this.people).focus();
+  }
+
+  // setQualities keeps everyone's connection quality (participants.quality, staff only) and
+  // shows it in the people list.
+  setQualities(list) {
+    this.qualities = new Map(list.map((q) => [q.person, q]));
+    if (this.peopleList) this.showPeople(this.peopleList);
+  }
+
+  qualityMark(person) {
+    const q = this.qualities && this.qualities.get(person);
+    if (!q) return null;
+    const text = qualityText(q);
+    return el('span', { class: 'quality', 'data-level': q.level, text: text.label, title: text.details });
   }
 
   tool(p, type, text, label) {

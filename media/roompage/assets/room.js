@@ -13,6 +13,7 @@ import { ScreenShare } from './screen.js';
 import { HostControls } from './host.js';
 import { Breakout } from './breakout.js';
 import { Deck } from './deck.js';
+import { Quality } from './quality.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -67,6 +68,7 @@ class RoomPage {
     });
     this.breakout = new Breakout({ ...deps, moved: () => this.applyRole() });
     this.deck = new Deck(deps);
+    this.quality = new Quality({ badge: $('quality'), pc: () => this.conn && this.conn.pc, send: (f) => this.conn && this.conn.send(f) });
     this.bindControls();
   }
 
@@ -76,6 +78,7 @@ class RoomPage {
       return;
     }
     this.connect();
+    this.quality.start();
   }
 
   connect() {
@@ -152,6 +155,7 @@ class RoomPage {
       case 'question': return this.panels.addQuestion(f.question);
       case 'question.deleted': return this.panels.deleteQuestion(f.id);
       case 'participants': return this.showPeople(f.participants || []);
+      case 'participants.quality': return this.panels.setQualities(f.qualities || []);
       case 'poll': return this.polls.show(f.poll);
       case 'reactions': return this.polls.showReactions(f.reactions);
       case 'cta': return this.polls.showCTA(f.cta);
