@@ -42,7 +42,7 @@ func TestPlacementFailoverReopensTheRoomOnAnotherNode(t *testing.T) {
 		url := "http://" + addr
 		procs[placement.NodeID(url)] = startOnairProcess(t, "media", []string{
 			"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "ONAIR_MEDIA_SECRET=" + string(secret),
-			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=" + url, "ONAIR_MEDIA_HEARTBEAT=200ms",
+			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=" + url, "ONAIR_MEDIA_HEARTBEAT=200ms", "ONAIR_MEDIA_METRICS_ADDR=127.0.0.1:0",
 			"ONAIR_MEDIA_UDP_PORT=" + freeUDPPort(t), "ONAIR_MEDIA_PUBLIC_IPS=127.0.0.1",
 			"ONAIR_RECORDINGS_DIR=" + recordings, "ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_LOG_LEVEL=warn",
 			"ONAIR_MEDIA_REGION=test-" + name,
