@@ -193,6 +193,7 @@ func (f *Forwarder) requestLayerKeyframe(index int) {
 // fills.
 func (f *Forwarder) Run() {
 	defer f.once.Do(func() { close(f.done) })
+	defer f.local.spread.close()
 	index, _ := layerOfRID(f.first.RID())
 	f.runLayer(f.layers[index].Load())
 }
