@@ -25,12 +25,12 @@ func (c boundSender) CodecParameters() []webrtc.RTPCodecParameters {
 	return []webrtc.RTPCodecParameters{{RTPCodecCapability: testVP8, PayloadType: 96}}
 }
 func (c boundSender) HeaderExtensions() []webrtc.RTPHeaderExtensionParameter { return nil }
-func (c boundSender) SSRC() webrtc.SSRC                                     { return webrtc.SSRC(c.ssrc) }
-func (c boundSender) SSRCRetransmission() webrtc.SSRC                       { return 0 }
-func (c boundSender) SSRCForwardErrorCorrection() webrtc.SSRC               { return 0 }
-func (c boundSender) WriteStream() webrtc.TrackLocalWriter                  { return c.w }
-func (c boundSender) ID() string                                            { return c.id }
-func (c boundSender) RTCPReader() interceptor.RTCPReader                    { return nil }
+func (c boundSender) SSRC() webrtc.SSRC                                      { return webrtc.SSRC(c.ssrc) }
+func (c boundSender) SSRCRetransmission() webrtc.SSRC                        { return 0 }
+func (c boundSender) SSRCForwardErrorCorrection() webrtc.SSRC                { return 0 }
+func (c boundSender) WriteStream() webrtc.TrackLocalWriter                   { return c.w }
+func (c boundSender) ID() string                                             { return c.id }
+func (c boundSender) RTCPReader() interceptor.RTCPReader                     { return nil }
 
 // sequenceWriter stands in for a subscriber's write stream and checks what it is given: each
 // packet once, in order, without a gap. Its binding's lock guards it.
