@@ -2,12 +2,15 @@ package sfu
 
 import (
 	"fmt"
+	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
+	"github.com/pion/srtp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -231,4 +234,64 @@ func TestFanoutCoresRetransmitToASubscriberOnAHelper(t *testing.T) {
 			t.Errorf("subscriber %d, which did not ask, got packet %d %d times", i, seq, n)
 		}
 	}
+}
+
+// BenchmarkFanoutCores writes packets of 1,100 bytes to n subscribers on the direct path
+// (each binding its own AES-GCM SRTP context and a sendto on one shared UDP socket, as a node
+// runs) with as many helpers as GOMAXPROCS allows (-cpu). The packets go to a local socket
+// nobody reads: once its buffer is full the kernel drops them at delivery, after the send's
+// work. "subs" is how many subscribers of sfuload's track (230 packets/s of audio and video)
+// that rate of writes would serve.
+func BenchmarkFanoutCores(b *testing.B) {
+	for _, n := range []int{50, 500} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			sink, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer sink.Close()
+			dst := sink.LocalAddr().(*net.UDPAddr).AddrPort()
+			keys := &srtpKeys{profile: srtp.ProtectionProfileAeadAes128Gcm, key: make([]byte, 16), salt: make([]byte, 12)}
+			tr := newFanoutTrack(testVP8, webrtc.RTPCodecTypeVideo, "video", "pub")
+			defer tr.spread.close()
+			for i := range n {
+				if _, err := tr.Bind(boundSender{id: fmt.Sprint(i), ssrc: uint32(i + 1), w: discardWriter{}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for _, bd := range *tr.bindings.Load() {
+				d := NewDownlink(conn)
+				d.keys.Store(keys)
+				d.dst.Store(&dst)
+				bd.downlink.Store(d)
+			}
+			p := new(fanoutPacket)
+			payload := make([]byte, 1100-12)
+			cpu0 := cpuTime(b)
+			b.ResetTimer()
+			for i := range b.N {
+				h := rtp.Header{Version: 2, SequenceNumber: uint16(i), Timestamp: uint32(i) * 3000}
+				if err := tr.writeAll(p, 0, true, h, payload, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/230, "subs")
+			b.ReportMetric((cpuTime(b)-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
+			b.ReportMetric(float64(tr.spread.helped.Load())/float64(b.N), "helped/op")
+		})
+	}
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
