@@ -32,9 +32,11 @@ import (
 // subscribers, or with one core, the forwarding goroutine writes every binding itself.
 
 const (
-	// spreadAbove: a hand-over to a helper costs a wake-up (a few microseconds, more on a busy
-	// machine), about one subscriber's write; below a few dozen writes splitting saves little.
-	spreadAbove = 16
+	// spreadAbove: handing a packet to a helper costs CPU (the wake-up, and the runtime
+	// looking for work before the helper parks again): measured at about 65 µs per packet
+	// (BENCHMARKS.md), a dozen subscribers' writes. Below 64 subscribers a packet's writes take
+	// under 0.4 ms on one core, so spreading would buy little delay for that cost.
+	spreadAbove = 64
 	// spreadChunk is how many bindings a writer claims at a time: few enough to share the work
 	// evenly, enough that the shared counter is touched once per several writes.
 	spreadChunk = 8
