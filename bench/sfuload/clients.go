@@ -155,6 +155,7 @@ func (p *publisher) sendFrame(video *rtp.Packet, keyframe bool) {
 		video.SequenceNumber++
 		video.Marker = i == videoPacketsPer-1
 		video.Payload[0] = 0 // VP8 descriptor: continuation
+		stamp(video.Payload, time.Now())
 		if i == 0 {
 			video.Payload[0] = 0x10 // start of partition
 			video.Payload[1] = 1    // P bit set: inter frame
@@ -196,18 +197,19 @@ func (s *streamStats) add(seq uint16) {
 
 // subscriber receives whatever the server sends and counts it per stream.
 type subscriber struct {
-	pc      *webrtc.PeerConnection
-	mu      sync.Mutex
-	streams map[uint32]*streamStats
-	tracks  chan struct{} // one value per track that delivered its first packet
+	pc       *webrtc.PeerConnection
+	arrivals *arrivalLog // where video arrivals are noted (delay.go); nil: not measured
+	mu       sync.Mutex
+	streams  map[uint32]*streamStats
+	tracks   chan struct{} // one value per track that delivered its first packet
 }
 
-func newSubscriber(api *webrtc.API) (*subscriber, error) {
+func newSubscriber(api *webrtc.API, arrivals *arrivalLog) (*subscriber, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, fmt.Errorf("subscriber peer connection: %w", err)
 	}
-	s := &subscriber{pc: pc, streams: map[uint32]*streamStats{}, tracks: make(chan struct{}, 4)}
+	s := &subscriber{pc: pc, arrivals: arrivals, streams: map[uint32]*streamStats{}, tracks: make(chan struct{}, 4)}
 	pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 		go drainReceiver(r)
 		s.receive(t)
@@ -230,6 +232,10 @@ func (s *subscriber) receive(t *webrtc.TrackRemote) {
 	s.streams[uint32(t.SSRC())] = st
 	s.mu.Unlock()
 	buf := make([]byte, 1500)
+	arrivals := s.arrivals
+	if t.Kind() != webrtc.RTPCodecTypeVideo {
+		arrivals = nil
+	}
 	for first := true; ; first = false {
 		n, _, err := t.Read(buf)
 		if err != nil {
@@ -237,6 +243,9 @@ func (s *subscriber) receive(t *webrtc.TrackRemote) {
 		}
 		if n < 12 {
 			continue
+		}
+		if arrivals != nil {
+			arrivals.add(buf[:n], time.Now())
 		}
 		s.mu.Lock()
 		st.add(binary.BigEndian.Uint16(buf[2:4]))

@@ -47,8 +47,8 @@ func main() {
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 || n > 250 {
-			log.Fatalf("-n: %q is not a count in 1..250", s)
+		if err != nil || n < 1 || n > 1000 {
+			log.Fatalf("-n: %q is not a count in 1..1000", s)
 		}
 		o.counts = append(o.counts, n)
 	}

@@ -40,6 +40,7 @@ type result struct {
 	expectedPerSec       float64 // sent to them (from sequence numbers)
 	nominalPerSec        float64 // what the publisher's rates call for
 	lossAudio, lossVideo float64
+	delay                delaySummary // publisher to last subscriber, single-layer video only
 }
 
 func startTarget(o options, kind string) (target, *server, error) {
@@ -110,7 +111,11 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 		return result{}, err
 	}
 
-	subs, closers, err := connectSubscribers(setup, api, t, n)
+	var arrivals *arrivalLog
+	if !simulcast {
+		arrivals = new(arrivalLog)
+	}
+	subs, closers, err := connectSubscribers(setup, api, t, n, arrivals)
 	defer func() {
 		for _, c := range closers {
 			c()
@@ -122,7 +127,7 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	if err != nil {
 		return result{}, err
 	}
-	r, err := window(ctx, o, srv.pid(), kind, subs)
+	r, err := window(ctx, o, srv.pid(), kind, subs, arrivals)
 	r.rssBase = rssBase
 	perSub := float64(videoFPS * videoPacketsPer)
 	if t.audio() {
@@ -146,7 +151,7 @@ func waitConnected(ctx context.Context, pc *webrtc.PeerConnection) error {
 
 // connectSubscribers connects n subscribers, a few at a time, and waits until each receives
 // media on every track.
-func connectSubscribers(ctx context.Context, api *webrtc.API, t target, n int) ([]*subscriber, []func(), error) {
+func connectSubscribers(ctx context.Context, api *webrtc.API, t target, n int, arrivals *arrivalLog) ([]*subscriber, []func(), error) {
 	tracks := 1
 	if t.audio() {
 		tracks = 2
@@ -157,7 +162,7 @@ func connectSubscribers(ctx context.Context, api *webrtc.API, t target, n int) (
 	sem := make(chan struct{}, connectLimit)
 	var wg sync.WaitGroup
 	for i := range n {
-		s, err := newSubscriber(api)
+		s, err := newSubscriber(api, arrivals)
 		if err != nil {
 			return subs[:i], closers[:i], err
 		}
@@ -197,7 +202,7 @@ func collect(errs <-chan error) []error {
 }
 
 // window measures CPU, traffic and loss over the steady window after the warm-up.
-func window(ctx context.Context, o options, pid int, kind string, subs []*subscriber) (result, error) {
+func window(ctx context.Context, o options, pid int, kind string, subs []*subscriber, arrivals *arrivalLog) (result, error) {
 	r := result{kind: kind, n: len(subs)}
 	if err := sleep(ctx, o.warmup); err != nil {
 		return r, err
@@ -235,6 +240,10 @@ func window(ctx context.Context, o options, pid int, kind string, subs []*subscr
 	r.pktsPerSec = float64(d.received[0]+d.received[1]) / elapsed
 	r.expectedPerSec = float64(d.expected[0]+d.expected[1]) / elapsed
 	r.lossAudio, r.lossVideo = lossOf(d, 0), lossOf(d, 1)
+	if arrivals != nil {
+		// Packets of the window's last second may still be on their way.
+		r.delay = arrivals.summary(start, start.Add(o.window-time.Second), len(subs))
+	}
 	return r, nil
 }
 

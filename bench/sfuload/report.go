@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 const mib = 1 << 20
@@ -20,9 +21,19 @@ func (r result) row() string {
 	if !r.undisturbed() {
 		mark = " ✗"
 	}
-	return fmt.Sprintf("| %s | %d%s | %.1f %% (%.0f %% sys) | %.2f | %.0f of %.0f | %.2f | %.3f %% | %.3f %% | %.1f → %.1f | %.3f | %.0f %% |",
+	return fmt.Sprintf("| %s | %d%s | %.1f %% (%.0f %% sys) | %.2f | %.0f of %.0f | %.2f | %.3f %% | %.3f %% | %.1f → %.1f | %.3f | %.0f %% | %s |",
 		r.kind, r.n, mark, 100*r.serverCores, 100*r.serverSys/r.serverCores, r.millicoresPerSub(), r.pktsPerSec, r.expectedPerSec, 1e6*r.serverCores/r.pktsPerSec, 100*r.lossAudio, 100*r.lossVideo,
-		r.rssBase/mib, r.rss/mib, r.rssPerSub()/mib, 100*r.genCores)
+		r.rssBase/mib, r.rss/mib, r.rssPerSub()/mib, 100*r.genCores, r.delay)
+}
+
+// String is the delay column: the last subscriber's delay per packet (median, 99th
+// percentile, worst) and the mean over every arrival, in milliseconds.
+func (d delaySummary) String() string {
+	if d.packets == 0 {
+		return "—"
+	}
+	ms := func(x time.Duration) float64 { return float64(x) / float64(time.Millisecond) }
+	return fmt.Sprintf("%.1f / %.1f / %.1f (mean %.1f, %d pkts)", ms(d.p50), ms(d.p99), ms(d.maxLat), ms(d.mean), d.packets)
 }
 
 // fit is the least-squares line y = a + b·x.
@@ -39,8 +50,8 @@ func fit(xs, ys []float64) (a, b float64) {
 }
 
 func report(w io.Writer, kinds []string, results map[string][]result) {
-	fmt.Fprintln(w, "| SFU | N | server CPU (kernel share) | millicores/sub | packets/s delivered of sent | CPU µs/packet | audio loss | video loss | RSS MiB (no subs → N) | RSS MiB/sub | load generator CPU |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| SFU | N | server CPU (kernel share) | millicores/sub | packets/s delivered of sent | CPU µs/packet | audio loss | video loss | RSS MiB (no subs → N) | RSS MiB/sub | load generator CPU | delay to last subscriber ms: p50 / p99 / max |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, kind := range kinds {
 		for _, r := range results[kind] {
 			fmt.Fprintln(w, r.row())

@@ -3,10 +3,10 @@ package sfu
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
@@ -64,11 +64,15 @@ type fanoutTrack struct {
 	downlinks map[uint32]*Downlink
 	// caps are the layer caps (SetDisplaySize) of senders not bound yet, by SSRC.
 	caps map[uint32]int
+	// spread shares a packet's writes with helper goroutines when the track has many
+	// subscribers (fanout_cores.go).
+	spread spreader
 }
 
 func newFanoutTrack(codec webrtc.RTPCodecCapability, kind webrtc.RTPCodecType, id, streamID string) *fanoutTrack {
 	t := &fanoutTrack{codec: codec, id: id, streamID: streamID, kind: kind, downlinks: map[uint32]*Downlink{}, caps: map[uint32]int{}}
 	t.bindings.Store(&[]*binding{})
+	t.spread.init(runtime.GOMAXPROCS(0)-1, spreadAbove, spreadChunk)
 	return t
 }
 
@@ -176,23 +180,6 @@ func matchCodec(want webrtc.RTPCodecCapability, offered []webrtc.RTPCodecParamet
 		return webrtc.RTPCodecParameters{}, false
 	}
 	return *fallback, true
-}
-
-// writeAll sends one packet of a layer to every subscriber fed from it, each with its own SSRC,
-// payload type, sequence numbers and timestamps; switchPoint says a subscriber may start on the
-// layer here (a keyframe). A failing binding (its transport closing) does not stop the others.
-func (t *fanoutTrack) writeAll(layer int, switchPoint bool, h rtp.Header, payload []byte, now time.Time) (err error) {
-	bs := *t.bindings.Load()
-	// One header on the heap per packet instead of one per subscriber; each subscriber starts
-	// from the parsed header again, since its own rewriting and extensions changed it.
-	out := new(rtp.Header)
-	for _, b := range bs {
-		*out = h
-		if werr := b.forward(layer, switchPoint, out, payload, now); werr != nil && err == nil {
-			err = werr
-		}
-	}
-	return err
 }
 
 // bindingFor finds the subscriber's binding by the SSRC it sends on (a NACK's media SSRC).

@@ -2,7 +2,8 @@
 // track (one stream, or the layers of a simulcast one: simulcast.go) to one shared local track
 // that every subscriber's PeerConnection sends, keeps one shared retransmission history per
 // stream and answers subscribers' NACKs from it, drains RTCP and turns keyframe requests into
-// PLIs to the publisher. Per subscriber it rewrites sequence numbers and timestamps so a layer
+// PLIs to the publisher. A track with many subscribers spreads each packet's writes over the
+// node's cores (fanout_cores.go). Per subscriber it rewrites sequence numbers and timestamps so a layer
 // switch is seamless (rewrite.go), estimates the bandwidth from transport-wide feedback or REMB
 // (bwe.go) and picks each subscription's layer from it and the displayed size (allocate.go).
 // Its counters are read through Stats snapshots (stats.go). It knows nothing of rooms, roles or
@@ -196,6 +197,7 @@ func (f *Forwarder) requestLayerKeyframe(index int) {
 // fills.
 func (f *Forwarder) Run() {
 	defer f.once.Do(func() { close(f.done) })
+	defer f.local.spread.close()
 	index, _ := layerOfRID(f.first.RID())
 	f.runLayer(f.layers[index].Load())
 }

@@ -104,6 +104,7 @@ func (f *Forwarder) runLayer(l *layer) {
 	defer func() { f.bytesIn.Add(unCounted) }()
 	defer f.layers[l.index].CompareAndSwap(l, nil)
 	buf := make([]byte, maxRTPPacket)
+	fan := new(fanoutPacket) // this reader's packet being written, reused (fanout_cores.go)
 	video := f.first.Kind() == webrtc.RTPCodecTypeVideo
 	mime := f.first.Codec().MimeType
 	for {
@@ -140,7 +141,7 @@ func (f *Forwarder) runLayer(l *layer) {
 		}
 		// A write fails only when one binding's transport is closing; that must not stop
 		// the others, so it is not fatal.
-		if err := f.local.writeAll(l.index, switchPoint, h, buf[hlen:n], now); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		if err := f.local.writeAll(fan, l.index, switchPoint, h, buf[hlen:n], now); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 			f.log.Debug("forward write", "err", err)
 		}
 		f.packets.Add(1)
