@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
@@ -27,15 +28,38 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when a unique key is already taken.
 var ErrConflict = errors.New("store: conflict")
 
-// Open connects to Postgres when dsn is a postgres:// or postgresql:// URL and to
+// DefaultMaxConns is the Postgres pool size when Pool.MaxConns is 0.
+const DefaultMaxConns = 20
+
+// Pool sizes the Postgres connection pool (SQLite always has one connection).
+type Pool struct {
+	// MaxConns bounds the open connections; every one of them is kept open while idle, so
+	// a burst reuses its backends instead of opening new ones (database/sql keeps only
+	// two idle by default, and each new Postgres backend costs a fork and a few ms).
+	MaxConns int
+}
+
+// Open connects with the default pool; see OpenPool.
+func Open(dsn string) (*bun.DB, error) { return OpenPool(dsn, Pool{}) }
+
+// OpenPool connects to Postgres when dsn is a postgres:// or postgresql:// URL and to
 // a SQLite file otherwise (dsn is then a path; its directory is created).
-func Open(dsn string) (*bun.DB, error) {
+func OpenPool(dsn string, pool Pool) (*bun.DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		sqldb, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		sqldb.SetMaxOpenConns(20)
+		conns := pool.MaxConns
+		if conns <= 0 {
+			conns = DefaultMaxConns
+		}
+		sqldb.SetMaxOpenConns(conns)
+		sqldb.SetMaxIdleConns(conns)
+		// Idle connections still go after a while of calm, and every one is renewed now
+		// and then so a backend's memory does not grow for ever.
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		sqldb.SetConnMaxLifetime(time.Hour)
 		return bun.NewDB(sqldb, pgdialect.New()), nil
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://")
