@@ -4,10 +4,11 @@
 // sessions, writes one vegeta JSON target per registration (a unique e-mail and its own
 // X-Forwarded-For, the API trusting 127.0.0.1 as its proxy, so each request is counted against
 // its own client address and the registration rate limit stays on), runs `vegeta attack` with
-// a fixed number of concurrent clients at a fixed rate, waits for every confirmation e-mail,
-// and reports vegeta's latencies with the Postgres commits and backends per registration
-// (pg_stat_database deltas). In the same run it measures the raw single-row insert ceiling of
-// that Postgres with the same concurrency. Vegeta itself is not part of onair:
+// a fixed number of concurrent clients at a fixed rate, waits for every confirmation e-mail at
+// its own SMTP server (SMTP_URL, as in production), and reports vegeta's latencies with the
+// Postgres commits and backends per registration (pg_stat_database deltas) and the CPU time
+// of onair and of its Postgres backends. In the same run it measures the raw single-row insert
+// ceiling of that Postgres with the same concurrency. Vegeta itself is not part of onair:
 //
 //	go install github.com/tsenart/vegeta/v12@v12.13.0
 //
@@ -89,7 +90,12 @@ func run(ctx context.Context, o options) (*report, error) {
 	if !o.keep {
 		defer os.RemoveAll(dir)
 	}
-	srv, err := startOnair(ctx, o, dir, pg.dsn)
+	mails, err := startMailSink()
+	if err != nil {
+		return nil, err
+	}
+	defer mails.close()
+	srv, err := startOnair(ctx, o, dir, pg.dsn, mails.url)
 	if err != nil {
 		return nil, err
 	}
@@ -104,19 +110,19 @@ func run(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	mails := srv.mailCount()
+	sent, _ := mails.received()
 	warmed, err := attack(ctx, o, warm, o.rate/10, time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
-	if _, err := srv.waitMails(ctx, mails+warmed.StatusCodes["201"], time.Minute); err != nil {
+	if _, err := mails.wait(ctx, sent+warmed.StatusCodes["201"], time.Minute); err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	targets, err := writeTargets(dir, "burst", srv.base, paths, total, o.rate/10)
 	if err != nil {
 		return nil, err
 	}
-	mailsBefore := srv.mailCount()
+	sent, _ = mails.received()
 	before, err := pg.stats(ctx)
 	if err != nil {
 		return nil, err
@@ -132,7 +138,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	attackEnd := time.Now()
 	created := rep.vegeta.StatusCodes["201"]
-	last, err := srv.waitMails(ctx, mailsBefore+created, 5*time.Minute)
+	last, err := mails.wait(ctx, sent+created, 5*time.Minute)
 	if err != nil {
 		return nil, err
 	}

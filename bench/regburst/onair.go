@@ -18,10 +18,9 @@ import (
 
 // onairServer is the `onair dev` process under test; stop kills its process group.
 type onairServer struct {
-	cmd     *exec.Cmd
-	base    string // http://127.0.0.1:port
-	mailDir string
-	key     string // the benchmark workspace's owner key
+	cmd  *exec.Cmd
+	base string // http://127.0.0.1:port
+	key  string // the benchmark workspace's owner key
 }
 
 // freePort is a TCP port nobody listens on now (the machine is shared: no fixed ports).
@@ -35,8 +34,9 @@ func freePort() (string, error) {
 }
 
 // startOnair runs `onair dev` on dsn with its data in dir, every address on a free port, and
-// 127.0.0.1 (vegeta) as the trusted proxy whose X-Forwarded-For names the client.
-func startOnair(ctx context.Context, o options, dir, dsn string) (*onairServer, error) {
+// 127.0.0.1 (vegeta) as the trusted proxy whose X-Forwarded-For names the client, sending its
+// e-mails to smtpURL.
+func startOnair(ctx context.Context, o options, dir, dsn, smtpURL string) (*onairServer, error) {
 	var ports []string
 	for range 5 {
 		p, err := freePort()
@@ -50,7 +50,7 @@ func startOnair(ctx context.Context, o options, dir, dsn string) (*onairServer, 
 		"DATABASE_URL="+dsn, "ONAIR_DATA_DIR="+filepath.Join(dir, "onair"),
 		"ONAIR_HTTP_ADDR=127.0.0.1:"+ports[0], "TEMPORAL_ADDRESS=127.0.0.1:"+ports[1],
 		"ONAIR_UI_ADDR=127.0.0.1:"+ports[2], "ONAIR_METRICS_ADDR=127.0.0.1:"+ports[3],
-		"ONAIR_MEDIA_ADDR=127.0.0.1:"+ports[4], "ONAIR_TRUSTED_PROXIES=127.0.0.1", "ONAIR_EGRESS=false")
+		"ONAIR_MEDIA_ADDR=127.0.0.1:"+ports[4], "ONAIR_TRUSTED_PROXIES=127.0.0.1", "ONAIR_EGRESS=false", "SMTP_URL="+smtpURL)
 	cmd.Env = append(cmd.Env, o.env...)
 	logFile, err := os.Create(filepath.Join(dir, "onair.log"))
 	if err != nil {
@@ -61,7 +61,7 @@ func startOnair(ctx context.Context, o options, dir, dsn string) (*onairServer, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start onair dev: %w", err)
 	}
-	s := &onairServer{cmd: cmd, base: "http://127.0.0.1:" + ports[0], mailDir: filepath.Join(dir, "onair", "mail")}
+	s := &onairServer{cmd: cmd, base: "http://127.0.0.1:" + ports[0]}
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		if res, err := http.Get(s.base + "/readyz"); err == nil {
@@ -161,29 +161,4 @@ func (s *onairServer) setUp(ctx context.Context, n int) ([]string, error) {
 		paths = append(paths, "/v1/public/sessions/"+ses.ID+"/registrations")
 	}
 	return paths, nil
-}
-
-// mailCount is how many e-mails `onair dev` has written as files so far.
-func (s *onairServer) mailCount() int {
-	entries, _ := os.ReadDir(s.mailDir)
-	return len(entries)
-}
-
-// waitMails waits until at least n e-mails are written and returns when the last one was.
-func (s *onairServer) waitMails(ctx context.Context, n int, limit time.Duration) (time.Time, error) {
-	deadline := time.Now().Add(limit)
-	for s.mailCount() < n {
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return time.Time{}, fmt.Errorf("%d of %d e-mails written after %v", s.mailCount(), n, limit)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	var last time.Time
-	entries, _ := os.ReadDir(s.mailDir)
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.ModTime().After(last) {
-			last = info.ModTime()
-		}
-	}
-	return last, nil
 }

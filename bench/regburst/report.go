@@ -47,7 +47,7 @@ func (r *report) print(w io.Writer) {
 		}
 		fmt.Fprintln(w, "  error:", e)
 	}
-	fmt.Fprintf(w, "last confirmation e-mail written %v after the attack ended\n", r.lastMail.Round(time.Millisecond))
+	fmt.Fprintf(w, "last confirmation e-mail at the SMTP server %v after the attack ended\n", r.lastMail.Round(time.Millisecond))
 	if r.created > 0 {
 		fmt.Fprintf(w, "postgres, attack through last e-mail (%v): %d commits = %.2f per registration, %d rollbacks, %d new backends\n",
 			r.window.Round(time.Millisecond), r.delta.commits, float64(r.delta.commits)/float64(r.created), r.delta.rollbacks, r.delta.sessions)
