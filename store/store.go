@@ -15,7 +15,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -46,10 +47,18 @@ func Open(dsn string) (*bun.DB, error) { return OpenPool(dsn, Pool{}) }
 // a SQLite file otherwise (dsn is then a path; its directory is created).
 func OpenPool(dsn string, pool Pool) (*bun.DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		sqldb, err := sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// bun writes every value into the SQL text, so no two statements are alike: pgx's
+		// default (prepare each new text, then execute it) cost a round trip more per query
+		// and filled the server with statements used once. Exec sends parse, bind and
+		// execute together, unnamed. A DSN that names a mode keeps it.
+		if !strings.Contains(dsn, "default_query_exec_mode") {
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+		}
+		sqldb := stdlib.OpenDB(*cfg)
 		conns := pool.MaxConns
 		if conns <= 0 {
 			conns = DefaultMaxConns
