@@ -37,6 +37,10 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 	if err != nil {
 		return SendPendingResult{}, err
 	}
+	registrants, err := store.DeliveryRegistrants(ctx, a.DB, rows)
+	if err != nil {
+		return SendPendingResult{}, err
+	}
 	marks := startMarking(ctx, a.DB)
 	defer marks.stop()
 	mailers := map[string]*sessionMailer{}
@@ -53,7 +57,7 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 		mailers[d.SessionID] = m
 	}
 	err = parallel(8, rows, func(d store.Delivery) error {
-		if err := a.relayOne(ctx, marks, mailers[d.SessionID], d); err != nil {
+		if err := a.relayOne(ctx, marks, mailers[d.SessionID], registrants, d); err != nil {
 			return err
 		}
 		activity.RecordHeartbeat(ctx, d.ID)
@@ -66,10 +70,10 @@ func (a *Activities) SendPendingDeliveries(ctx context.Context, in SendPendingIn
 }
 
 // relayOne sends one queued delivery; one whose session or recipient is gone is marked
-// without a send, so it leaves the queue.
-func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionMailer, d store.Delivery) error {
+// without a send, so it leaves the queue. registrants are the page's, read up front.
+func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionMailer, registrants map[string]*store.Registrant, d store.Delivery) error {
 	if m != nil {
-		r, ok, err := a.relayRecipient(ctx, d)
+		r, ok, err := a.relayRecipient(ctx, registrants, d)
 		if err != nil {
 			return err
 		}
@@ -85,7 +89,7 @@ func (a *Activities) relayOne(ctx context.Context, marks *sentMarks, m *sessionM
 // announcing a status goes only while the registrant is still in it (a waitlist
 // place promoted meanwhile is not announced); the others never go to someone
 // cancelled or denied.
-func (a *Activities) relayRecipient(ctx context.Context, d store.Delivery) (recipient, bool, error) {
+func (a *Activities) relayRecipient(ctx context.Context, registrants map[string]*store.Registrant, d store.Delivery) (recipient, bool, error) {
 	if strings.HasPrefix(d.RecipientID, "stf_") {
 		st, err := store.Get[store.SessionStaff](ctx, a.DB, d.WorkspaceID, d.RecipientID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -93,12 +97,9 @@ func (a *Activities) relayRecipient(ctx context.Context, d store.Delivery) (reci
 		}
 		return speakerRecipient(st), err == nil, err
 	}
-	reg, err := store.Get[store.Registrant](ctx, a.DB, d.WorkspaceID, d.RecipientID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	reg, ok := registrants[d.RecipientID]
+	if !ok {
 		return recipient{}, false, nil
-	case err != nil:
-		return recipient{}, false, err
 	}
 	if want, ok := announces[d.Kind]; ok {
 		return registrantRecipient(reg), reg.Status == want, nil

@@ -54,11 +54,7 @@ type sessionMailer struct {
 }
 
 func (a *Activities) sessionMailer(ctx context.Context, sessionID string, marks *sentMarks) (*sessionMailer, error) {
-	sess, err := store.SessionByID(ctx, a.DB, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := store.EventByID(ctx, a.DB, sess.EventID)
+	sess, ev, err := store.SessionAndEvent(ctx, a.DB, sessionID)
 	if err != nil {
 		return nil, err
 	}

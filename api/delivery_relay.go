@@ -15,8 +15,9 @@ import (
 
 // relayKicker wakes a worker-side relay (the e-mail one, or the webhook one)
 // after a transaction queued work for it. Kicks coalesce: at most one signal is in flight, and a kick that
-// arrives meanwhile sends exactly one more once it returns, so a burst of
-// registrations costs a few signals while every commit is followed by a
+// arrives meanwhile sends exactly one more once it returns, at least kickGap after the
+// previous one, so a burst of registrations costs a few signals a second (each is a
+// workflow task on the Temporal server) while every commit is followed by a
 // signal sent after it. The relay's periodic sweep covers a lost signal.
 // Each signal carries the trace contexts of the kicks it answers, so the relay's pass
 // joins the requests' traces (workflows.DeliveryRelay).
@@ -30,6 +31,11 @@ type relayKicker struct {
 	inFlight, again bool
 	traces          []map[string]string // of the kicks the next signal answers
 }
+
+// kickGap is the least time between two signals of one kicker: a lone kick is sent at once,
+// the kicks of a burst wait for the gap and go as one signal. The relay drains its whole
+// queue on each signal, so the gap delays a confirmation by at most this much.
+const kickGap = 250 * time.Millisecond
 
 // relayTarget is the relay workflow a kicker signals (with start).
 type relayTarget struct {
@@ -74,9 +80,10 @@ func (k *relayKicker) kick(ctx context.Context) {
 
 func (k *relayKicker) signal() {
 	for {
+		sent := time.Now()
 		k.mu.Lock()
 		kick := contract.RelayKick{Traces: k.traces}
-		k.traces = nil
+		k.traces, k.again = nil, false // the kicks so far are answered by this signal
 		k.mu.Unlock()
 		// The signal itself is traced under the first request it answers.
 		ctx := context.Background()
@@ -100,7 +107,7 @@ func (k *relayKicker) signal() {
 			k.mu.Unlock()
 			return
 		}
-		k.again = false
 		k.mu.Unlock()
+		time.Sleep(time.Until(sent.Add(kickGap)))
 	}
 }

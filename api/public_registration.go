@@ -129,12 +129,7 @@ func (s *registrationsAPI) selfRegister(c *gin.Context) {
 		fail(c, notFound("session"))
 		return
 	}
-	ses, err := store.SessionByID(ctx, s.db, id)
-	if err != nil {
-		fail(c, notFound("session"))
-		return
-	}
-	ev, err := store.EventByID(ctx, s.db, ses.EventID)
+	ses, ev, err := store.SessionAndEvent(ctx, s.db, id)
 	if err != nil || ev.PublishedAt == nil {
 		fail(c, notFound("session"))
 		return

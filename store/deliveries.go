@@ -123,3 +123,30 @@ func ClaimDeliveries(ctx context.Context, db bun.IDB, ws, sessionID, kind string
 	}
 	return out, nil
 }
+
+// DeliveryRegistrants loads, in one statement, the registrants a page of deliveries is for,
+// by id; a recipient that is no registrant (a speaker), a registrant deleted since, or one of
+// another workspace than its delivery's, is absent.
+func DeliveryRegistrants(ctx context.Context, db bun.IDB, deliveries []Delivery) (map[string]*Registrant, error) {
+	ids := make([]string, 0, len(deliveries))
+	for _, d := range deliveries {
+		ids = append(ids, d.RecipientID)
+	}
+	out := make(map[string]*Registrant, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Registrant
+	if err := db.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("registrants of %d deliveries: %w", len(ids), err)
+	}
+	for i := range rows {
+		out[rows[i].ID] = &rows[i]
+	}
+	for _, d := range deliveries {
+		if r, ok := out[d.RecipientID]; ok && r.WorkspaceID != d.WorkspaceID {
+			delete(out, d.RecipientID)
+		}
+	}
+	return out, nil
+}

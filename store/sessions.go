@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -16,6 +17,26 @@ func SessionByID(ctx context.Context, db bun.IDB, id string) (*Session, error) {
 	s := new(Session)
 	err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
 	return s, notFound("get session "+id, err)
+}
+
+// sessionWithEvent reads a session and its event in one statement.
+type sessionWithEvent struct {
+	Session `bun:",extend"`
+	Event   *Event `bun:"rel:belongs-to,join:event_id=id"`
+}
+
+// SessionAndEvent loads a session and its event, whatever their workspace, in one round
+// trip (a registration's only read before its transaction).
+func SessionAndEvent(ctx context.Context, db bun.IDB, id string) (*Session, *Event, error) {
+	row := new(sessionWithEvent)
+	err := db.NewSelect().Model(row).Relation("Event").Where("?TableAlias.id = ?", id).Scan(ctx)
+	if err == nil && (row.Event == nil || row.Event.ID == "") {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
+		return nil, nil, notFound("get session "+id+" and its event", err)
+	}
+	return &row.Session, row.Event, nil
 }
 
 // WorkspaceSessions returns every session of workspace ws.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -67,6 +68,29 @@ func TestSetSessionStatusStampsTimes(t *testing.T) {
 		}
 		if got.Status != store.SessionEnded || got.StartedAt == nil || !got.StartedAt.Equal(start) || got.EndedAt == nil || !got.EndedAt.Equal(end) {
 			t.Fatalf("session %s started %v ended %v, want ended, %v and %v", got.Status, got.StartedAt, got.EndedAt, start, end)
+		}
+	})
+}
+
+// A registration reads its session and event in one statement, on both dialects; an unknown
+// session is ErrNotFound.
+func TestSessionAndEvent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ev, ses := seedSession(t, db, store.EventSettings{Approval: true, CustomFields: []string{"company"}}, 7)
+		gotSes, gotEv, err := store.SessionAndEvent(ctx, db, ses.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotSes.ID != ses.ID || gotSes.EventID != ev.ID || gotSes.Capacity != 7 || gotSes.WorkspaceID != ses.WorkspaceID || gotSes.Status != ses.Status {
+			t.Errorf("session %+v, want %+v", gotSes, ses)
+		}
+		if gotEv.ID != ev.ID || gotEv.Title != ev.Title || gotEv.WorkspaceID != ev.WorkspaceID || !gotEv.Settings.Approval ||
+			len(gotEv.Settings.CustomFields) != 1 || (gotEv.PublishedAt == nil) != (ev.PublishedAt == nil) {
+			t.Errorf("event %+v, want %+v", gotEv, ev)
+		}
+		if _, _, err := store.SessionAndEvent(ctx, db, store.NewID("ses")); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown session: %v, want ErrNotFound", err)
 		}
 	})
 }

@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -27,15 +29,46 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when a unique key is already taken.
 var ErrConflict = errors.New("store: conflict")
 
-// Open connects to Postgres when dsn is a postgres:// or postgresql:// URL and to
+// DefaultMaxConns is the Postgres pool size when Pool.MaxConns is 0.
+const DefaultMaxConns = 20
+
+// Pool sizes the Postgres connection pool (SQLite always has one connection).
+type Pool struct {
+	// MaxConns bounds the open connections; every one of them is kept open while idle, so
+	// a burst reuses its backends instead of opening new ones (database/sql keeps only
+	// two idle by default, and each new Postgres backend costs a fork and a few ms).
+	MaxConns int
+}
+
+// Open connects with the default pool; see OpenPool.
+func Open(dsn string) (*bun.DB, error) { return OpenPool(dsn, Pool{}) }
+
+// OpenPool connects to Postgres when dsn is a postgres:// or postgresql:// URL and to
 // a SQLite file otherwise (dsn is then a path; its directory is created).
-func Open(dsn string) (*bun.DB, error) {
+func OpenPool(dsn string, pool Pool) (*bun.DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		sqldb, err := sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		sqldb.SetMaxOpenConns(20)
+		// bun writes every value into the SQL text, so no two statements are alike: pgx's
+		// default (prepare each new text, then execute it) cost a round trip more per query
+		// and filled the server with statements used once. Exec sends parse, bind and
+		// execute together, unnamed. A DSN that names a mode keeps it.
+		if !strings.Contains(dsn, "default_query_exec_mode") {
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+		}
+		sqldb := stdlib.OpenDB(*cfg)
+		conns := pool.MaxConns
+		if conns <= 0 {
+			conns = DefaultMaxConns
+		}
+		sqldb.SetMaxOpenConns(conns)
+		sqldb.SetMaxIdleConns(conns)
+		// Idle connections still go after a while of calm, and every one is renewed now
+		// and then so a backend's memory does not grow for ever.
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		sqldb.SetConnMaxLifetime(time.Hour)
 		return bun.NewDB(sqldb, pgdialect.New()), nil
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://")

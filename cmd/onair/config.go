@@ -10,6 +10,7 @@ import (
 
 	"github.com/onairhq/onair/api"
 	"github.com/onairhq/onair/outbound"
+	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/tracing"
 )
 
@@ -21,6 +22,7 @@ type config struct {
 	APIURL            string // ONAIR_API_URL: where a media node reaches the API (host controls); default PublicURL
 	DataDir           string // ONAIR_DATA_DIR
 	DatabaseURL       string // DATABASE_URL
+	DBMaxConns        string // ONAIR_DB_MAX_CONNS: the Postgres pool size (storePool)
 	TemporalAddress   string // TEMPORAL_ADDRESS
 	TemporalNamespace string // TEMPORAL_NAMESPACE
 	UIAddr            string // ONAIR_UI_ADDR (dev only)
@@ -108,6 +110,7 @@ func loadConfig() config {
 		HTTPAddr:          env("ONAIR_HTTP_ADDR", "127.0.0.1:8080"),
 		DataDir:           env("ONAIR_DATA_DIR", ".onair"),
 		DatabaseURL:       env("DATABASE_URL", ""),
+		DBMaxConns:        env("ONAIR_DB_MAX_CONNS", ""),
 		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
 		UIAddr:            env("ONAIR_UI_ADDR", "127.0.0.1:8233"),
@@ -149,6 +152,19 @@ func (c config) storeDSN(dev bool) (string, error) {
 		return filepath.Join(c.DataDir, "onair.db"), nil
 	}
 	return "", fmt.Errorf("DATABASE_URL is required (e.g. postgres://onair@db:5432/onair?sslmode=disable)")
+}
+
+// storePool sizes the Postgres pool: ONAIR_DB_MAX_CONNS connections, kept open while idle
+// (default store.DefaultMaxConns).
+func (c config) storePool() (store.Pool, error) {
+	if c.DBMaxConns == "" {
+		return store.Pool{}, nil
+	}
+	n, err := strconv.Atoi(c.DBMaxConns)
+	if err != nil || n < 1 || n > 1000 {
+		return store.Pool{}, fmt.Errorf("ONAIR_DB_MAX_CONNS: %q is not a number of connections in 1..1000", c.DBMaxConns)
+	}
+	return store.Pool{MaxConns: n}, nil
 }
 
 // rateLimits are the API's rate limits: the defaults, with ONAIR_RATE_LIMITS's overrides.

@@ -28,7 +28,7 @@ func runMedia(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, dsn, false, log)
+	db, err := openStore(ctx, cfg, dsn, false, log)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func runMigrate(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, dsn, true, log)
+	db, err := openStore(ctx, cfg, dsn, true, log)
 	if err != nil {
 		return err
 	}

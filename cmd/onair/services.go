@@ -68,7 +68,7 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, role string
 	if err != nil {
 		return nil, err
 	}
-	db, err := openStore(ctx, dsn, dev, log)
+	db, err := openStore(ctx, cfg, dsn, dev, log)
 	if err != nil {
 		traces.shutdown(log)
 		return nil, err

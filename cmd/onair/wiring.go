@@ -26,9 +26,13 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// openStore connects to the store and, when migrate is set, applies migrations.
-func openStore(ctx context.Context, dsn string, migrate bool, log *slog.Logger) (*bun.DB, error) {
-	db, err := store.Open(dsn)
+// openStore connects to the store dsn with cfg's pool and, when migrate is set, applies migrations.
+func openStore(ctx context.Context, cfg config, dsn string, migrate bool, log *slog.Logger) (*bun.DB, error) {
+	pool, err := cfg.storePool()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.OpenPool(dsn, pool)
 	if err != nil {
 		return nil, err
 	}
