@@ -65,8 +65,8 @@ type config struct {
 	// room's next participants join another node (a room spanning nodes); unset or 0: a room
 	// stays on one node.
 	MediaRoomShare string
-	MediaSecret      string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
-	MediaOrigins     []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
+	MediaSecret    string   // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	MediaOrigins   []string // ONAIR_MEDIA_ORIGINS, comma-separated host patterns
 	// ONAIR_MEDIA_UDP_PORT: one UDP port for every peer's media (containers, firewalls);
 	// unset, each PeerConnection takes an ephemeral port.
 	MediaUDPPort string

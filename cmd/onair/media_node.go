@@ -76,6 +76,7 @@ func registerMediaNode(ctx context.Context, cfg config, db *bun.DB, node *media.
 	if err != nil {
 		return nil, err
 	}
+	node.SetNodeID(n.ID)
 	return placement.Register(ctx, placement.RegisterParams{DB: db, Node: n, Every: every, Logger: log,
 		Load: node.Rooms().Participants})
 }

@@ -37,6 +37,14 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 	} else {
 		go sfu.DrainReceiverRTCP(receiver)
 	}
+	switch {
+	case p.kind == kindRelayIn:
+		r.addRelayedTrack(p, remote)
+		return
+	case r.edge != nil:
+		r.refuseOnEdge(p, remote)
+		return
+	}
 	source := r.sourceOf(p, remote)
 	r.mu.Lock()
 	if t := r.simulcastTrackLocked(p, remote); t != nil {
@@ -115,7 +123,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	r.screensChangedLocked(t)
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
-	for _, q := range r.people {
+	for _, q := range r.subscribersLocked() {
 		if r.hearsLocked(q, t) {
 			r.subscribeLocked(q, t)
 			renegotiate = append(renegotiate, q)
