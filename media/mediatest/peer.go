@@ -67,6 +67,7 @@ type Peer struct {
 
 	mu   sync.Mutex
 	recv map[string]int // packets received, by "<stream>/<kind>"
+	seqs map[string]*seqLog
 	srs  map[string]int // sender reports received for a track, by "<stream>/<kind>"
 	logs map[string]*VideoLog
 	plis atomic.Int64
@@ -80,7 +81,7 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
 	t.Cleanup(func() { _ = pc.Close() })
-	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
+	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, seqs: map[string]*seqLog{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
@@ -98,6 +99,7 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 			}
 			p.mu.Lock()
 			p.recv[key]++
+			p.seqLogLocked(key).add(pkt.SequenceNumber)
 			p.mu.Unlock()
 			if track.Kind() == webrtc.RTPCodecTypeVideo {
 				log.add(pkt, time.Now())

@@ -211,14 +211,18 @@ func DialOrigin(secret []byte, log *slog.Logger) room.DialOrigin {
 		case err != nil:
 		case answer.Type == wire.RelayRefused && answer.Frame != nil:
 			err = &room.RefusedError{Code: answer.Frame.Code, Message: answer.Frame.Message}
-		case answer.Type != wire.RelayReady:
+		case answer.Type != wire.RelayReady && answer.Type != wire.RelaySignal:
 			err = fmt.Errorf("the origin answered %q to the relay's hello", answer.Type)
 		}
 		if err != nil {
 			_ = ws.CloseNow()
 			return nil, err
 		}
+		// The origin admits the relay, then says ready: its first offer may come before.
 		l := &originLink{ws: ws, conn: newConnOf[wire.Relay](ws, log, relayQueue), written: make(chan struct{})}
+		if answer.Type == wire.RelaySignal {
+			l.first = &answer
+		}
 		go func() {
 			defer close(l.written)
 			l.conn.writeLoop(context.Background())
@@ -240,6 +244,7 @@ type originLink struct {
 	ws      *websocket.Conn
 	conn    *conn[wire.Relay]
 	written chan struct{}
+	first   *wire.Relay // read with the answer to the hello, handed over first
 }
 
 func (l *originLink) Send(m wire.Relay) bool { return l.conn.Send(m) }
@@ -249,6 +254,9 @@ func (l *originLink) Run(in func(wire.Relay)) error {
 		l.conn.Close("relay ended")
 		<-l.written
 	}()
+	if l.first != nil {
+		in(*l.first)
+	}
 	for {
 		m, err := readRelay(context.Background(), l.ws)
 		if err != nil {
