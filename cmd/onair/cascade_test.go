@@ -28,9 +28,10 @@ func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	db := storetest.Postgres(t)
 	secret := []byte("cascade test secret " + store.NewSecret(8))
 	ses := seedLiveSession(t, ctx, db, false)
+	procs := map[string]*onairProcess{}
 	for _, name := range []string{"one", "two"} {
 		addr := freeAddr(t)
-		startOnairProcess(t, "media", []string{
+		procs[placement.NodeID("http://"+addr)] = startOnairProcess(t, "media", []string{
 			"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "ONAIR_MEDIA_SECRET=" + string(secret),
 			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=http://" + addr, "ONAIR_MEDIA_HEARTBEAT=200ms",
 			"ONAIR_MEDIA_UDP_PORT=" + freeUDPPort(t), "ONAIR_MEDIA_PUBLIC_IPS=127.0.0.1",
@@ -119,4 +120,32 @@ func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	}
 	late := sendJoin(t, edge, ses, "viewer5", authz.SessionParticipant, secret, 4)
 	late.ExpectError(wire.CodeRoomFull)
+
+	// A keyframe request of a subscriber on the edge reaches the publisher on the origin.
+	plis := host.KeyframeRequests()
+	onEdge[0].RequestKeyframe(t, "host")
+	mediatest.WaitFor(t, "the edge viewer's keyframe request at the host", func() bool { return host.KeyframeRequests() > plis })
+
+	// The origin's process dies: the next join reopens the room on the other node, with the
+	// chat said before (written by the origin: the test waits for it, as a crash loses what is
+	// still queued).
+	mediatest.WaitFor(t, "the chat lines written", func() bool {
+		return storetest.Count(t, db, (*store.ChatMessage)(nil), "session_id = ?", ses.ID) == 6
+	})
+	procs[origin.NodeID].kill(t)
+	var moved placement.Room
+	mediatest.WaitFor(t, "the room placed on the edge's node once the origin stopped heartbeating", func() bool {
+		moved, err = nodes.PlaceJoin(ctx, ses.ID, "viewer3", true)
+		return err == nil && moved.NodeID == edge.NodeID && !moved.Edge
+	})
+	if moved.Generation != 2 {
+		t.Fatalf("the room moved with generation %d, want 2", moved.Generation)
+	}
+	viewer := joinNode(t, moved, ses, "viewer3", authz.SessionParticipant, secret)
+	if len(viewer.Joined.Chats) != 6 {
+		t.Fatalf("the reopened room's chat: %+v, want the 6 lines said before", viewer.Joined.Chats)
+	}
+	host = joinNode(t, place("host", false), ses, "host", authz.SessionHost, secret)
+	host.Publish("audio", "video")
+	waitReceiving(t, viewer, "on the node that was the edge")
 }

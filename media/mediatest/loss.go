@@ -1,5 +1,11 @@
 package mediatest
 
+import (
+	"testing"
+
+	"github.com/pion/rtcp"
+)
+
 // seqLog remembers which sequence numbers of one received stream arrived, to count the ones
 // that never did (loss a NACK did not repair).
 type seqLog struct {
@@ -49,4 +55,19 @@ func (p *Peer) Loss(stream, kind string, settle int) (received, missing int) {
 		}
 	}
 	return received, missing
+}
+
+// RequestKeyframe sends the node a PLI for the video of the peer named stream, as a browser
+// whose decoder lost the picture does.
+func (p *Peer) RequestKeyframe(t testing.TB, stream string) {
+	t.Helper()
+	p.mu.Lock()
+	ssrc, ok := p.ssrcs[stream+"/video"]
+	p.mu.Unlock()
+	if !ok {
+		t.Fatalf("%s: no video of %s received", p.name, stream)
+	}
+	if err := p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}}); err != nil {
+		t.Fatalf("%s: keyframe request: %v", p.name, err)
+	}
 }

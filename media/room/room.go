@@ -57,8 +57,8 @@ type Room struct {
 	// edge is the relay to the room's origin when this node is an edge of it (edge.go);
 	// nil on the origin.
 	edge *edgeLink
-	ev     roomEvents    // chat, questions, polls, moderation, attendance: events.go
-	rec    roomRecording // see recording.go
+	ev   roomEvents    // chat, questions, polls, moderation, attendance: events.go
+	rec  roomRecording // see recording.go
 }
 
 func newRoom(p roomParams) *Room {
@@ -66,7 +66,7 @@ func newRoom(p roomParams) *Room {
 	return &Room{
 		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control, deckPages: p.DeckPages,
 		people: map[string]*Participant{}, relays: map[string]*Participant{},
-		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
+		ev: newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
 }
 
