@@ -25,6 +25,28 @@ func (r result) row() string {
 		r.rssBase/mib, r.rss/mib, r.rssPerSub()/mib, 100*r.genCores)
 }
 
+// nodesRow is each node's share of a room split over nodes: its subscribers, its CPU and its
+// CPU per subscriber (the origin first).
+func (r result) nodesRow() string {
+	s := fmt.Sprintf("  %s N=%d by node:", r.kind, r.n)
+	for i, c := range r.nodeCores {
+		role := "origin"
+		if i > 0 {
+			role = "edge"
+		}
+		per := 0.0
+		if i < len(r.nodeSubs) && r.nodeSubs[i] > 0 {
+			per = 1000 * c / float64(r.nodeSubs[i])
+		}
+		subs := 0
+		if i < len(r.nodeSubs) {
+			subs = r.nodeSubs[i]
+		}
+		s += fmt.Sprintf(" %s %d subscribers, %.1f %% CPU, %.2f millicores/subscriber;", role, subs, 100*c, per)
+	}
+	return s
+}
+
 // fit is the least-squares line y = a + b·x.
 func fit(xs, ys []float64) (a, b float64) {
 	var sx, sy, sxx, sxy float64
