@@ -85,6 +85,9 @@ func measureCascade(ctx context.Context, o options, n int) (result, error) {
 		nodes: nodes, bySub: map[string]int{}}
 	pids := []int{servers[0].pid(), servers[1].pid()}
 	r, err := runRoom(ctx, setup, o, t, "cascade", n, pids)
+	if err != nil {
+		return r, err
+	}
 	if t.base == "http://"+cascadeAddrB { // the origin first
 		pids[0], pids[1] = pids[1], pids[0]
 		r.nodeCores[0], r.nodeCores[1] = r.nodeCores[1], r.nodeCores[0]
