@@ -105,13 +105,7 @@ func (r *Room) AddRelay(nodeID string, sink Sink) (*Participant, error) {
 		r.dropRelayLocked(old)
 	}
 	r.relays[nodeID] = p
-	subscribed := false
-	for _, t := range r.tracks {
-		if t.published && r.hearsLocked(p, t) {
-			r.subscribeLocked(p, t)
-			subscribed = true
-		}
-	}
+	subscribed := r.subscribeNewcomerLocked(p)
 	r.mu.Unlock()
 	if old != nil {
 		old.sink.Close("replaced by a newer relay")

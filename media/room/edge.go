@@ -217,13 +217,7 @@ func (r *Room) joinViaOrigin(ctx context.Context, c jointoken.Claims, sink Sink)
 		delete(r.people, old.id) // the origin closes its connection (replaced)
 	}
 	r.people[p.id] = p
-	subscribed := false
-	for _, t := range r.tracks {
-		if t.published && r.hearsLocked(p, t) {
-			r.subscribeLocked(p, t)
-			subscribed = true
-		}
-	}
+	subscribed := r.subscribeNewcomerLocked(p)
 	r.mu.Unlock()
 	if subscribed {
 		p.negotiate()

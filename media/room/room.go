@@ -163,13 +163,7 @@ func (r *Room) join(c jointoken.Claims, sink Sink, kind participantKind) (*Parti
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
 		ScreenFields: r.screensLocked(), ICEServers: ice})
 	r.peopleChangedLocked()
-	subscribed := false
-	for _, t := range r.tracks {
-		if t.published && r.hearsLocked(p, t) {
-			r.subscribeLocked(p, t)
-			subscribed = true
-		}
-	}
+	subscribed := r.subscribeNewcomerLocked(p)
 	r.mu.Unlock()
 	if old != nil {
 		old.sink.Send(wire.Frame{Type: wire.FrameBye, Message: "replaced by a newer connection"})

@@ -156,6 +156,19 @@ func (r *Room) unsubscribeLocked(q *Participant, t *roomTrack) {
 	delete(t.senders, q)
 }
 
+// subscribeNewcomerLocked subscribes p, who just came in, to every published track it hears;
+// true when there was one (p needs an offer).
+func (r *Room) subscribeNewcomerLocked(p *Participant) bool {
+	subscribed := false
+	for _, t := range r.tracks {
+		if t.published && r.hearsLocked(p, t) {
+			r.subscribeLocked(p, t)
+			subscribed = true
+		}
+	}
+	return subscribed
+}
+
 // subscribeLocked adds t to q's PeerConnection, drains q's RTCP for it (passing q's keyframe
 // requests on) and asks the publisher for a keyframe so q's picture starts at once.
 func (r *Room) subscribeLocked(q *Participant, t *roomTrack) {
