@@ -158,7 +158,8 @@ func (s *joinAPI) personByJoinLink(ctx context.Context, secret string) (jointoke
 
 // newJoinToken signs claims for ses, of workspace ws, with the plan's live-attendee cap and
 // what the room page shows (roomPage), for jointoken.TTL, naming the media node the room is
-// placed on (placed now on the least-loaded healthy node if it had none or its node died).
+// placed on (placed now on the least-loaded healthy node if it had none or its node died), or,
+// for a participant once the room's node has its share of them, an edge of the room.
 // acceptLanguage is the browser's, which picks the page's language when neither the event nor
 // the workspace has one.
 func (s *joinAPI) newJoinToken(ctx context.Context, ses *store.Session, ws *store.Workspace, claims jointoken.Claims, acceptLanguage string) (joinToken, error) {
@@ -168,13 +169,16 @@ func (s *joinAPI) newJoinToken(ctx context.Context, ses *store.Session, ws *stor
 	if ses.Closed() {
 		return joinToken{}, conflict("the session is " + ses.Status)
 	}
-	room, err := s.media.Place(ctx, ses.ID)
+	room, err := s.media.PlaceJoin(ctx, ses.ID, claims.PersonID, claims.Role == authz.SessionParticipant)
 	if errors.Is(err, placement.ErrNoNode) {
 		return joinToken{}, problem(http.StatusServiceUnavailable, "media-unavailable", "Live room unavailable",
 			"no media node is running with room to spare; try again in a moment")
 	}
 	if err != nil {
 		return joinToken{}, err
+	}
+	if room.Edge {
+		s.log.DebugContext(ctx, "join placed on an edge of the room", "workspace", ses.WorkspaceID, "session", ses.ID, "node", room.NodeID)
 	}
 	if room.Generation > 1 {
 		s.log.InfoContext(ctx, "room placed on another media node", "workspace", ses.WorkspaceID, "session", ses.ID,

@@ -51,11 +51,13 @@ type Node struct {
 	rooms   *room.Rooms
 	metrics *metrics.Collector
 	mux     *http.ServeMux
+	secret  []byte
+	log     *slog.Logger
 }
 
 // NewNode builds the node's rooms and its handler: the room page (roompage.Path), signaling
 // (jointoken.SignalPath), the slides of decks on stage (deckpages.Path), the control API
-// (/control/...) and /healthz.
+// (/control/...), the relay of rooms spanning nodes (jointoken.RelayPath) and /healthz.
 func NewNode(p NodeParams) (*Node, error) {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
@@ -74,6 +76,7 @@ func NewNode(p NodeParams) (*Node, error) {
 	mux.Handle("GET "+jointoken.SignalPath, signal.NewHandler(signal.Params{
 		Rooms: rooms, Secret: p.Secret, Logger: p.Logger, OriginPatterns: p.OriginPatterns,
 	}))
+	mux.Handle("GET "+jointoken.RelayPath, signal.RelayHandler(signal.Params{Rooms: rooms, Secret: p.Secret, Logger: p.Logger}))
 	mux.Handle("GET "+roompage.Path, roompage.Handler(roompage.Params{PublicURL: p.PublicURL}))
 	mux.Handle(deckpages.Pattern, pages)
 	mux.Handle("/control/", control.NewHandler(control.Params{
@@ -83,8 +86,13 @@ func NewNode(p NodeParams) (*Node, error) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
-	return &Node{rooms: rooms, metrics: metrics.NewCollector(rooms), mux: mux}, nil
+	return &Node{rooms: rooms, metrics: metrics.NewCollector(rooms), mux: mux, secret: p.Secret, log: p.Logger}, nil
 }
+
+// SetNodeID names the node as it registered (media/placement): from then on, a join of a room
+// placed on another node makes this node an edge of that room, relayed from its origin over
+// jointoken.RelayPath (media/room cascade.go).
+func (n *Node) SetNodeID(id string) { n.rooms.SetNode(id, signal.DialOrigin(n.secret, n.log)) }
 
 // Rooms is every room on this node.
 func (n *Node) Rooms() *room.Rooms { return n.rooms }

@@ -226,5 +226,5 @@ func Models() []any {
 		(*Event)(nil), (*Session)(nil), (*SessionStaff)(nil), (*Registrant)(nil), (*Delivery)(nil),
 		(*RegistrantImport)(nil), (*InvitationBatch)(nil),
 		(*BillingAccount)(nil), (*BillingEvent)(nil), (*LocalSubscription)(nil), (*LocalInvoice)(nil),
-	}, append(append(RoomTables(), (*PendingSignup)(nil), (*Unsubscribe)(nil)), PlacementTables()...)...)
+	}, append(append(RoomTables(), (*PendingSignup)(nil), (*Unsubscribe)(nil)), append(PlacementTables(), CascadeTables()...)...)...)
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,6 +31,9 @@ type options struct {
 	rounds                int
 	procs                 int
 	simulcast             bool
+	// cascadeDB is the Postgres (migrated: onair migrate) of the room split over two nodes;
+	// empty skips that run.
+	cascadeDB string
 }
 
 func main() {
@@ -44,6 +48,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 1, "repeat the whole sweep this many times (fits use every point)")
 	flag.IntVar(&o.procs, "procs", 4, "GOMAXPROCS of the load generator: several threads on its one core keep its share of a busy machine")
 	flag.BoolVar(&o.simulcast, "simulcast", false, "onair's publisher sends three simulcast layers and subscribers ask for a mix of them (simulcast.go)")
+	flag.StringVar(&o.cascadeDB, "cascade-db", "", "a migrated Postgres URL: also run the room split over two onair media processes (cascade.go)")
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -68,13 +73,16 @@ func run(ctx context.Context, o options) error {
 	if o.baselineBin != "" {
 		kinds = append(kinds, "baseline")
 	}
+	if o.cascadeDB != "" && o.onairBin != "" {
+		kinds = append(kinds, "cascade")
+	}
 	results := map[string][]result{}
 	step := 0
 	for range max(o.rounds, 1) {
 		for _, n := range o.counts {
-			order := kinds
-			if step%2 == 1 && len(kinds) == 2 { // alternate who goes first so drift hits both alike
-				order = []string{kinds[1], kinds[0]}
+			order := slices.Clone(kinds)
+			if step%2 == 1 { // alternate who goes first so drift hits all alike
+				slices.Reverse(order)
 			}
 			step++
 			for _, kind := range order {
@@ -83,6 +91,9 @@ func run(ctx context.Context, o options) error {
 					return fmt.Errorf("%s at N=%d: %w", kind, n, err)
 				}
 				fmt.Fprintln(os.Stderr, r.row())
+				if len(r.nodeCores) > 1 {
+					fmt.Fprintln(os.Stderr, r.nodesRow())
+				}
 				results[kind] = append(results[kind], r)
 			}
 		}

@@ -41,6 +41,9 @@ type result struct {
 	nominalPerSec        float64 // what the publisher's rates call for
 	lossAudio, lossVideo float64
 	delay                delaySummary // publisher to last subscriber, single-layer video only
+	// nodeCores and nodeSubs are each server's CPU and subscribers (a room split over nodes).
+	nodeCores []float64
+	nodeSubs  []int
 }
 
 func startTarget(o options, kind string) (target, *server, error) {
@@ -51,7 +54,7 @@ func startTarget(o options, kind string) (target, *server, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return onairTarget{base: "http://" + onairAddr, secret: []byte(benchSecret), simulcast: o.simulcast}, srv, nil
+		return onairTarget{base: "http://" + onairAddr, session: benchSession, secret: []byte(benchSecret), simulcast: o.simulcast}, srv, nil
 	default:
 		srv, stdout, err := startServer(o.serverCPU, nil, o.baselineBin, "-port", baselinePort)
 		if err != nil {
@@ -64,6 +67,9 @@ func startTarget(o options, kind string) (target, *server, error) {
 }
 
 func measure(ctx context.Context, o options, kind string, n int) (result, error) {
+	if kind == "cascade" {
+		return measureCascade(ctx, o, n)
+	}
 	t, srv, err := startTarget(o, kind)
 	if err != nil {
 		return result{}, err
@@ -76,13 +82,18 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	} else {
 		err = waitPort(setup, "127.0.0.1:"+baselinePort)
 	}
-	if err == nil {
-		err = t.open(setup)
-	}
 	if err != nil {
 		return result{}, err
 	}
-	simulcast := o.simulcast && kind == "onair"
+	return runRoom(ctx, setup, o, t, kind, n, []int{srv.pid()})
+}
+
+// runRoom opens the room, publishes, connects n subscribers and measures the servers pids.
+func runRoom(ctx, setup context.Context, o options, t target, kind string, n int, pids []int) (result, error) {
+	if err := t.open(setup); err != nil {
+		return result{}, err
+	}
+	simulcast := o.simulcast && kind != "baseline"
 	api, err := newClientAPI(simulcast)
 	if err != nil {
 		return result{}, err
@@ -106,7 +117,7 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	if err := sleep(ctx, time.Second); err != nil { // let the server settle before its base RSS
 		return result{}, err
 	}
-	rssBase, err := rssBytes(srv.pid())
+	rssBase, err := rssBytes(pids[0])
 	if err != nil {
 		return result{}, err
 	}
@@ -127,7 +138,7 @@ func measure(ctx context.Context, o options, kind string, n int) (result, error)
 	if err != nil {
 		return result{}, err
 	}
-	r, err := window(ctx, o, srv.pid(), kind, subs, arrivals)
+	r, err := window(ctx, o, pids, kind, subs, arrivals)
 	r.rssBase = rssBase
 	perSub := float64(videoFPS * videoPacketsPer)
 	if t.audio() {
@@ -202,12 +213,13 @@ func collect(errs <-chan error) []error {
 }
 
 // window measures CPU, traffic and loss over the steady window after the warm-up.
-func window(ctx context.Context, o options, pid int, kind string, subs []*subscriber, arrivals *arrivalLog) (result, error) {
+func window(ctx context.Context, o options, pids []int, kind string, subs []*subscriber, arrivals *arrivalLog) (result, error) {
 	r := result{kind: kind, n: len(subs)}
 	if err := sleep(ctx, o.warmup); err != nil {
 		return r, err
 	}
-	cpu0, err := cpuSeconds(pid)
+	pid := pids[0]
+	cpu0, err := cpuOf(pids)
 	if err != nil {
 		return r, err
 	}
@@ -225,7 +237,7 @@ func window(ctx context.Context, o options, pid int, kind string, subs []*subscr
 		after.add(s.snapshot())
 	}
 	elapsed := time.Since(start).Seconds()
-	cpu1, err := cpuSeconds(pid)
+	cpu1, err := cpuOf(pids)
 	if err != nil {
 		return r, err
 	}
@@ -234,8 +246,12 @@ func window(ctx context.Context, o options, pid int, kind string, subs []*subscr
 		return r, err
 	}
 	d := after.sub(before)
-	r.serverCores = (cpu1.total() - cpu0.total()) / elapsed
-	r.serverSys = (cpu1.sys - cpu0.sys) / elapsed
+	for i := range pids {
+		c := (cpu1[i].total() - cpu0[i].total()) / elapsed
+		r.nodeCores = append(r.nodeCores, c)
+		r.serverCores += c
+		r.serverSys += (cpu1[i].sys - cpu0[i].sys) / elapsed
+	}
 	r.genCores = (gen1.total() - gen0.total()) / elapsed
 	r.pktsPerSec = float64(d.received[0]+d.received[1]) / elapsed
 	r.expectedPerSec = float64(d.expected[0]+d.expected[1]) / elapsed
@@ -245,6 +261,19 @@ func window(ctx context.Context, o options, pid int, kind string, subs []*subscr
 		r.delay = arrivals.summary(start, start.Add(o.window-time.Second), len(subs))
 	}
 	return r, nil
+}
+
+// cpuOf reads the CPU times of every pid.
+func cpuOf(pids []int) ([]cpuTimes, error) {
+	out := make([]cpuTimes, len(pids))
+	for i, pid := range pids {
+		c, err := cpuSeconds(pid)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
 }
 
 func lossOf(c counts, i int) float64 {

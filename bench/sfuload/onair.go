@@ -24,6 +24,7 @@ const benchSession, benchWorkspace = "ses_bench", "ws_bench"
 // offers (subscribers) or answers (the publisher's offer), candidates trickled both ways.
 type onairTarget struct {
 	base      string // http://host:port
+	session   string
 	secret    []byte
 	simulcast bool // subscribers ask for a layer by the size they show the video at
 }
@@ -33,7 +34,7 @@ func (o onairTarget) audio() bool  { return true }
 
 // open makes the room live so participants may join.
 func (o onairTarget) open(ctx context.Context) error {
-	return mediactl.New(o.base, o.secret, http.DefaultClient).OpenRoom(ctx, benchSession, mediactl.OpenRequest{WorkspaceID: benchWorkspace})
+	return mediactl.New(o.base, o.secret, http.DefaultClient).OpenRoom(ctx, o.session, mediactl.OpenRequest{WorkspaceID: benchWorkspace})
 }
 
 // signalPeer binds one PeerConnection to one signaling WebSocket for its lifetime.
@@ -46,7 +47,7 @@ type signalPeer struct {
 }
 
 func (o onairTarget) connect(ctx context.Context, pc *webrtc.PeerConnection, person string, role authz.SessionRole) (*signalPeer, error) {
-	tok, err := jointoken.Sign(o.secret, jointoken.Claims{SessionID: benchSession, WorkspaceID: benchWorkspace, PersonID: person, Role: role,
+	tok, err := jointoken.Sign(o.secret, jointoken.Claims{SessionID: o.session, WorkspaceID: benchWorkspace, PersonID: person, Role: role,
 		Name: person, MediaURL: o.base, ExpiresAt: time.Now().Add(time.Hour).Unix()})
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func (o onairTarget) connect(ctx context.Context, pc *webrtc.PeerConnection, per
 			sp.send(wire.Frame{Type: wire.FrameCandidate, Candidate: &init})
 		}
 	})
-	if err := sp.sendErr(ctx, wire.Frame{Type: wire.FrameJoin, Session: benchSession, Token: tok}); err != nil {
+	if err := sp.sendErr(ctx, wire.Frame{Type: wire.FrameJoin, Session: o.session, Token: tok}); err != nil {
 		return nil, err
 	}
 	go sp.readLoop()

@@ -36,6 +36,28 @@ func (d delaySummary) String() string {
 	return fmt.Sprintf("%.1f / %.1f / %.1f (mean %.1f, %d pkts)", ms(d.p50), ms(d.p99), ms(d.maxLat), ms(d.mean), d.packets)
 }
 
+// nodesRow is each node's share of a room split over nodes: its subscribers, its CPU and its
+// CPU per subscriber (the origin first).
+func (r result) nodesRow() string {
+	s := fmt.Sprintf("  %s N=%d by node:", r.kind, r.n)
+	for i, c := range r.nodeCores {
+		role := "origin"
+		if i > 0 {
+			role = "edge"
+		}
+		per := 0.0
+		if i < len(r.nodeSubs) && r.nodeSubs[i] > 0 {
+			per = 1000 * c / float64(r.nodeSubs[i])
+		}
+		subs := 0
+		if i < len(r.nodeSubs) {
+			subs = r.nodeSubs[i]
+		}
+		s += fmt.Sprintf(" %s %d subscribers, %.1f %% CPU, %.2f millicores/subscriber;", role, subs, 100*c, per)
+	}
+	return s
+}
+
 // fit is the least-squares line y = a + b·x.
 func fit(xs, ys []float64) (a, b float64) {
 	var sx, sy, sxx, sxy float64

@@ -63,7 +63,11 @@ type config struct {
 	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker): a node whose last heartbeat is older is dead;
 	// its rooms move to another node at their next join.
 	MediaNodeTimeout string
-	MediaSecret      string // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
+	// ONAIR_MEDIA_ROOM_SHARE (api): how many participants of one room a node takes before the
+	// room's next participants join another node (a room spanning nodes); unset or 0: a room
+	// stays on one node.
+	MediaRoomShare string
+	MediaSecret    string // ONAIR_MEDIA_SECRET (onair dev generates one when unset)
 	// ONAIR_MEDIA_METRICS_ADDR: where `onair media` serves its Prometheus /metrics, apart from
 	// the public listener ("off": none); `onair dev` serves them at ONAIR_METRICS_ADDR.
 	MediaMetricsAddr string
@@ -131,6 +135,7 @@ func loadConfig() config {
 	c.MediaControlURL = strings.TrimRight(env("ONAIR_MEDIA_CONTROL_URL", ""), "/")
 	c.MediaNodeID, c.MediaCapacity, c.MediaRegion = env("ONAIR_MEDIA_NODE_ID", ""), env("ONAIR_MEDIA_CAPACITY", ""), env("ONAIR_MEDIA_REGION", "")
 	c.MediaHeartbeat, c.MediaNodeTimeout = env("ONAIR_MEDIA_HEARTBEAT", ""), env("ONAIR_MEDIA_NODE_TIMEOUT", "")
+	c.MediaRoomShare = env("ONAIR_MEDIA_ROOM_SHARE", "")
 	c.MediaUDPPort, c.MediaPublicIPs = env("ONAIR_MEDIA_UDP_PORT", ""), envList("ONAIR_MEDIA_PUBLIC_IPS")
 	c.MediaTCPPort, c.TURN = env("ONAIR_MEDIA_TCP_PORT", ""), loadTURNSettings()
 	if c.MediaMetricsAddr = env("ONAIR_MEDIA_METRICS_ADDR", "127.0.0.1:9091"); c.MediaMetricsAddr == "off" {

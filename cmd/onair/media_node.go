@@ -45,6 +45,19 @@ func (c config) mediaNodeTimeout() (time.Duration, error) {
 	return positiveDuration("ONAIR_MEDIA_NODE_TIMEOUT", c.MediaNodeTimeout, placement.DefaultHeartbeatTimeout)
 }
 
+// mediaRoomShare is ONAIR_MEDIA_ROOM_SHARE: a node's share of one room's participants (0: a
+// room never spans nodes).
+func (c config) mediaRoomShare() (int, error) {
+	if c.MediaRoomShare == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(c.MediaRoomShare)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("ONAIR_MEDIA_ROOM_SHARE must be a number of participants (0: rooms stay on one node), not %q", c.MediaRoomShare)
+	}
+	return v, nil
+}
+
 func positiveDuration(name, value string, fallback time.Duration) (time.Duration, error) {
 	if value == "" {
 		return fallback, nil
@@ -63,6 +76,7 @@ func registerMediaNode(ctx context.Context, cfg config, db *bun.DB, node *media.
 	if err != nil {
 		return nil, err
 	}
+	node.SetNodeID(n.ID)
 	return placement.Register(ctx, placement.RegisterParams{DB: db, Node: n, Every: every, Logger: log,
 		Load: node.Rooms().Participants})
 }

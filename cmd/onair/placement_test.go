@@ -134,11 +134,17 @@ func TestPlacementFailoverReopensTheRoomOnAnotherNode(t *testing.T) {
 // seedLiveRecordedSession stores a workspace, an auto-recorded event and its session, live.
 func seedLiveRecordedSession(t *testing.T, ctx context.Context, db *bun.DB) *store.Session {
 	t.Helper()
+	return seedLiveSession(t, ctx, db, true)
+}
+
+// seedLiveSession stores a workspace, an event (auto-recorded or not) and its session, live.
+func seedLiveSession(t *testing.T, ctx context.Context, db *bun.DB, autoRecord bool) *store.Session {
+	t.Helper()
 	ws := store.NewWorkspace("Placement", "business")
 	if err := store.Insert(ctx, db, ws); err != nil {
 		t.Fatal(err)
 	}
-	ev := store.NewEvent(ws.ID, "Failover", "", store.EventSettings{AutoRecord: true}, "usr_test")
+	ev := store.NewEvent(ws.ID, "Failover", "", store.EventSettings{AutoRecord: autoRecord}, "usr_test")
 	if err := store.Insert(ctx, db, ev); err != nil {
 		t.Fatal(err)
 	}
@@ -154,14 +160,21 @@ func seedLiveRecordedSession(t *testing.T, ctx context.Context, db *bun.DB) *sto
 // joinNode joins the room's node as the API's join token would send person there.
 func joinNode(t *testing.T, room placement.Room, ses *store.Session, person string, role authz.SessionRole, secret []byte) *mediatest.Client {
 	t.Helper()
+	c := sendJoin(t, room, ses, person, role, secret, 0)
+	c.Joined = c.Expect(wire.FrameJoined)
+	return c
+}
+
+// sendJoin sends the join a token of the plan's live-attendee cap (0: none) would.
+func sendJoin(t *testing.T, room placement.Room, ses *store.Session, person string, role authz.SessionRole, secret []byte, cap int) *mediatest.Client {
+	t.Helper()
 	tok, err := jointoken.Sign(secret, jointoken.Claims{SessionID: ses.ID, WorkspaceID: ses.WorkspaceID, PersonID: person, Role: role,
-		Name: person, MediaURL: room.PublicURL, ExpiresAt: time.Now().Add(time.Minute).Unix()})
+		Name: person, MediaURL: room.PublicURL, MaxAttendees: cap, ExpiresAt: time.Now().Add(time.Minute).Unix()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := mediatest.DialURL(t, room.PublicURL, person, mediatest.LoopbackAPI(t), webrtc.Configuration{})
 	c.Send(wire.Frame{Type: wire.FrameJoin, Session: ses.ID, Token: tok})
-	c.Joined = c.Expect(wire.FrameJoined)
 	return c
 }
 

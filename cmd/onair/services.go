@@ -38,6 +38,8 @@ type services struct {
 	traces *telemetry
 	// mediaTimeout is ONAIR_MEDIA_NODE_TIMEOUT: how old a media node's heartbeat may be.
 	mediaTimeout time.Duration
+	// roomShare is ONAIR_MEDIA_ROOM_SHARE: a node's share of one room's participants.
+	roomShare int
 }
 
 // openServices connects everything for the process role (api, worker, dev); dev uses the
@@ -60,6 +62,10 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, role string
 	if err != nil {
 		return nil, err
 	}
+	roomShare, err := cfg.mediaRoomShare()
+	if err != nil {
+		return nil, err
+	}
 	mediaTimeout, err := cfg.mediaNodeTimeout()
 	if err != nil {
 		return nil, err
@@ -78,7 +84,7 @@ func openServices(ctx context.Context, cfg config, log *slog.Logger, role string
 		db.AddQueryHook(bunotel.NewQueryHook(bunotel.WithTracerProvider(tp), bunotel.WithDBName("onair")))
 	}
 	s := &services{cfg: cfg, log: log, db: db, reg: newRegistry(), webhooks: webhooks, links: links, traces: traces,
-		mediaTimeout: mediaTimeout}
+		mediaTimeout: mediaTimeout, roomShare: roomShare}
 	if s.mail, err = mail.New(cfg.SMTPURL, cfg.mailDir(), cfg.MailFrom); err != nil {
 		s.close()
 		return nil, fmt.Errorf("mail: %w", err)
@@ -167,7 +173,7 @@ func (s *services) mediaNodes() *placement.Nodes {
 		return nil
 	}
 	return placement.New(placement.Params{DB: s.db, Secret: []byte(s.cfg.MediaSecret),
-		HTTP: s.traces.httpClient(mediaControlTimeout), HeartbeatTimeout: s.mediaTimeout})
+		HTTP: s.traces.httpClient(mediaControlTimeout), HeartbeatTimeout: s.mediaTimeout, RoomShare: s.roomShare})
 }
 
 // newBillingProvider is Stripe when STRIPE_SECRET_KEY is set, else the local

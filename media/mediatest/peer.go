@@ -65,11 +65,13 @@ type Peer struct {
 	neg     sync.Mutex // one negotiation step at a time
 	pending []webrtc.ICECandidateInit
 
-	mu   sync.Mutex
-	recv map[string]int // packets received, by "<stream>/<kind>"
-	srs  map[string]int // sender reports received for a track, by "<stream>/<kind>"
-	logs map[string]*VideoLog
-	plis atomic.Int64
+	mu    sync.Mutex
+	recv  map[string]int // packets received, by "<stream>/<kind>"
+	seqs  map[string]*seqLog
+	ssrcs map[string]uint32 // received tracks' SSRCs, by "<stream>/<kind>"
+	srs   map[string]int    // sender reports received for a track, by "<stream>/<kind>"
+	logs  map[string]*VideoLog
+	plis  atomic.Int64
 }
 
 // NewPeer opens the PeerConnection; it is closed when the test ends.
@@ -80,7 +82,7 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
 	t.Cleanup(func() { _ = pc.Close() })
-	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
+	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, seqs: map[string]*seqLog{}, ssrcs: map[string]uint32{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
@@ -91,6 +93,9 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 		key := track.StreamID() + "/" + track.Kind().String()
 		go p.readSenderReports(receiver, uint32(track.SSRC()), key)
 		log := p.VideoLog(track.StreamID())
+		p.mu.Lock()
+		p.ssrcs[key] = uint32(track.SSRC())
+		p.mu.Unlock()
 		for {
 			pkt, _, err := track.ReadRTP()
 			if err != nil {
@@ -98,6 +103,7 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 			}
 			p.mu.Lock()
 			p.recv[key]++
+			p.seqLogLocked(key).add(pkt.SequenceNumber)
 			p.mu.Unlock()
 			if track.Kind() == webrtc.RTPCodecTypeVideo {
 				log.add(pkt, time.Now())
@@ -159,6 +165,9 @@ func (p *Peer) answerLocked(sdp string) {
 	answer, err := p.pc.CreateAnswer(nil)
 	if err == nil {
 		err = p.pc.SetLocalDescription(answer)
+	}
+	if err != nil && p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+		return // the test ended while an offer was in flight
 	}
 	if err != nil {
 		p.t.Errorf("%s: answer: %v", p.name, err)

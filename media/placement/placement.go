@@ -33,6 +33,10 @@ type Params struct {
 	HTTP *http.Client
 	// HeartbeatTimeout: zero means DefaultHeartbeatTimeout.
 	HeartbeatTimeout time.Duration
+	// RoomShare is how many participants of one room a node takes before the room's next
+	// participants join another node (an edge, which receives the room's tracks from its
+	// origin); zero: a room stays on its node.
+	RoomShare int
 }
 
 // Nodes reaches the registered media nodes.
@@ -41,6 +45,7 @@ type Nodes struct {
 	secret  []byte
 	http    *http.Client
 	timeout time.Duration
+	share   int
 }
 
 // New builds Nodes.
@@ -48,7 +53,7 @@ func New(p Params) *Nodes {
 	if p.HeartbeatTimeout <= 0 {
 		p.HeartbeatTimeout = DefaultHeartbeatTimeout
 	}
-	return &Nodes{db: p.DB, secret: p.Secret, http: p.HTTP, timeout: p.HeartbeatTimeout}
+	return &Nodes{db: p.DB, secret: p.Secret, http: p.HTTP, timeout: p.HeartbeatTimeout, share: p.RoomShare}
 }
 
 // Room is where a session's room lives.
@@ -60,6 +65,8 @@ type Room struct {
 	Generation int
 	// Control is the node's control API.
 	Control *mediactl.Client
+	// Edge: the node is not the room's origin but an edge of it (PlaceJoin).
+	Edge bool
 }
 
 // ErrNoNode is wrapped when no healthy media node can take a room.
@@ -80,6 +87,19 @@ func (n *Nodes) Place(ctx context.Context, sessionID string) (Room, error) {
 		return Room{}, err
 	}
 	return Room{NodeID: p.NodeID, PublicURL: p.Node.PublicURL, Generation: p.Generation, Control: n.control(p.Node)}, nil
+}
+
+// PlaceJoin returns the node personID joins the session's room on: the room's node (placed
+// as Place does) for staff (counted false) and while the room's participants there are fewer
+// than the room share, else an edge of the room (store.PlaceJoin). Generation is the origin
+// placement's; Control is the joined node's control API.
+func (n *Nodes) PlaceJoin(ctx context.Context, sessionID, personID string, counted bool) (Room, error) {
+	j, err := store.PlaceJoin(ctx, n.db, sessionID, personID, counted, n.share, n.cutoff())
+	if err != nil {
+		return Room{}, err
+	}
+	return Room{NodeID: j.NodeID, PublicURL: j.Node.PublicURL, Generation: j.Room.Generation, Edge: j.Edge,
+		Control: n.control(j.Node)}, nil
 }
 
 // ForRoom is the control API of the node the session's room is placed on, without placing it.

@@ -22,7 +22,28 @@ const joinReadTimeout = 3 * time.Second
 // the latest live role change's if the token predates it (role_changes.go); blocked people and
 // participants past the plan's cap are refused. The participant's frames then go to Room.Handle,
 // and Room.Leave ends their visit when their connection does.
+//
+// On an edge of a room spanning nodes (cascade.go), the room's origin decides all that: Join
+// relays the person's join to it.
 func (rs *Rooms) Join(ctx context.Context, c jointoken.Claims, sink Sink) (*Room, *Participant, error) {
+	origin, err := rs.originOf(ctx, c.SessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if origin != "" {
+		return rs.joinEdge(ctx, c, sink, origin)
+	}
+	return rs.join(ctx, c, sink, kindLocal)
+}
+
+// JoinRemote admits, on the room's origin, a person connected to an edge node: in the room
+// for its events, its attendance and its cap like anyone, their frames reaching them through
+// sink (the edge's relay), their media carried by the edge.
+func (rs *Rooms) JoinRemote(ctx context.Context, c jointoken.Claims, sink Sink) (*Room, *Participant, error) {
+	return rs.join(ctx, c, sink, kindRemote)
+}
+
+func (rs *Rooms) join(ctx context.Context, c jointoken.Claims, sink Sink, kind participantKind) (*Room, *Participant, error) {
 	c = rs.currentRole(c)
 	// The room first: a participant waiting for the start costs one store read per try.
 	r, err := rs.roomFor(ctx, c)
@@ -31,7 +52,7 @@ func (rs *Rooms) Join(ctx context.Context, c jointoken.Claims, sink Sink) (*Room
 	}
 	var p *Participant
 	if err == nil {
-		p, err = r.join(c, sink)
+		p, err = r.join(c, sink, kind)
 	}
 	if err != nil {
 		return nil, nil, err

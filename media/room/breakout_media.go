@@ -22,7 +22,7 @@ func (r *Room) placeLocked(p *Participant) string { return r.ev.breakouts.active
 
 // hearsLocked is whether q receives t: someone else's track, from q's own place.
 func (r *Room) hearsLocked(q *Participant, t *roomTrack) bool {
-	return q != t.owner && r.placeLocked(q) == r.placeLocked(t.owner)
+	return q != t.owner && q.receivesMedia() && r.placeLocked(q) == r.placeLocked(t.owner)
 }
 
 // inBreakoutLocked is whether p is in a running group (put there or visiting).
@@ -49,7 +49,7 @@ func (r *Room) placesChangedLocked(before map[*Participant]string) []*Participan
 		if !t.published {
 			continue
 		}
-		for _, q := range r.people {
+		for _, q := range r.subscribersLocked() {
 			_, has := t.senders[q]
 			switch want := r.hearsLocked(q, t); {
 			case want && !has:

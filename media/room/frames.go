@@ -83,6 +83,9 @@ var frameHandlers = map[string]frameHandler{
 // error is what to tell p (an error frame); an unknown type is ErrUnknownFrame, and
 // ErrNegotiationBroken means p's connection cannot go on.
 func (r *Room) Handle(p *Participant, f wire.Frame) error {
+	if r.edge != nil && p.kind == kindLocal && !edgeFrames[f.Type] {
+		return r.toOrigin(p, f)
+	}
 	h, ok := frameHandlers[f.Type]
 	if !ok {
 		return fmt.Errorf("%w %s", ErrUnknownFrame, quote(f.Type))

@@ -28,7 +28,25 @@ type participantParams struct {
 	Room   *Room
 	Claims jointoken.Claims
 	Sink   Sink
+	Kind   participantKind
 }
+
+// participantKind tells a browser's participant from those of a room spanning nodes
+// (cascade.go): a person on an edge node as the origin sees them, and the relays.
+type participantKind int
+
+const (
+	// kindLocal: a person connected to this node, with their PeerConnection.
+	kindLocal participantKind = iota
+	// kindRemote (origin): a person connected to an edge node; in the room for its events,
+	// attendance and cap, with no PeerConnection here (the edge carries their media).
+	kindRemote
+	// kindRelayOut (origin): an edge node's PeerConnection, subscribed to every track published
+	// in the main room; not a person.
+	kindRelayOut
+	// kindRelayIn (edge): the PeerConnection receiving the origin's tracks; not a person.
+	kindRelayIn
+)
 
 // Participant is one person in a room with their one PeerConnection, which carries both what
 // they publish and what they receive. role, onStage and the invitation are guarded by room.mu.
@@ -37,7 +55,11 @@ type Participant struct {
 	id   string
 	name string
 	sink Sink
-	pc   *webrtc.PeerConnection
+	kind participantKind
+	// conn names the connection on the relay of a room spanning nodes (cascade.go): an edge's
+	// participant as both nodes call it.
+	conn string
+	pc   *webrtc.PeerConnection // nil for kindRemote
 	// downlink is how what q subscribes to leaves for q's PeerConnection (sfu.Downlink).
 	downlink *sfu.Downlink
 	log      *slog.Logger
@@ -64,13 +86,17 @@ type Participant struct {
 }
 
 func newParticipant(p participantParams) (*Participant, error) {
+	if p.Kind == kindRemote {
+		return &Participant{room: p.Room, id: p.Claims.PersonID, name: p.Claims.Name, role: p.Claims.Role, sink: p.Sink, kind: kindRemote,
+			log: p.Room.log.With("person", p.Claims.PersonID, "remote", true)}, nil
+	}
 	pc, downlink, err := p.Room.network.newPeer()
 	if err != nil {
 		return nil, err
 	}
 	part := &Participant{
 		room: p.Room, id: p.Claims.PersonID, name: p.Claims.Name, role: p.Claims.Role,
-		sink: p.Sink, pc: pc, downlink: downlink, log: p.Room.log.With("person", p.Claims.PersonID),
+		sink: p.Sink, kind: p.Kind, pc: pc, downlink: downlink, log: p.Room.log.With("person", p.Claims.PersonID),
 	}
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
@@ -110,7 +136,13 @@ func (p *Participant) mayPublishLocked() authz.Decision {
 	return authz.CanInRoom(p.contextLocked(), authz.StageJoin)
 }
 
+// receivesMedia: a person connected here, or an edge's relay; not a remote person.
+func (p *Participant) receivesMedia() bool { return p.pc != nil && p.kind != kindRelayIn }
+
 func (p *Participant) closePeer() {
+	if p.pc == nil {
+		return
+	}
 	p.downlink.Close()
 	if err := p.pc.Close(); err != nil {
 		p.log.Debug("close peer connection", "err", err)
@@ -125,7 +157,7 @@ func (p *Participant) negotiate() {
 }
 
 func (p *Participant) offerLocked() {
-	if p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+	if p.pc == nil || p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
 		return
 	}
 	if p.pc.SignalingState() != webrtc.SignalingStateStable {
@@ -170,6 +202,9 @@ func (p *Participant) sendCandidate(c webrtc.ICECandidateInit) {
 // crossing one of ours is dropped, and the page rolls its own back, answers ours and offers
 // again (signal.js).
 func (p *Participant) handleOffer(sdp string) error {
+	if p.pc == nil {
+		return fmt.Errorf("%w: this connection carries no media here", ErrBadSDP)
+	}
 	p.neg.Lock()
 	defer p.neg.Unlock()
 	if p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
@@ -228,6 +263,9 @@ func checkSDP(raw string) error {
 
 // handleAnswer completes an exchange the server started.
 func (p *Participant) handleAnswer(sdp string) error {
+	if p.pc == nil {
+		return fmt.Errorf("%w: this connection carries no media here", ErrBadSDP)
+	}
 	p.neg.Lock()
 	defer p.neg.Unlock()
 	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
@@ -253,6 +291,9 @@ func (p *Participant) handleCandidate(candidate *webrtc.ICECandidateInit) error 
 		return ErrBadCandidate
 	}
 	c := *candidate
+	if p.pc == nil {
+		return fmt.Errorf("%w: this connection carries no media here", ErrBadCandidate)
+	}
 	p.neg.Lock()
 	defer p.neg.Unlock()
 	if p.pc.RemoteDescription() == nil {

@@ -52,8 +52,14 @@ type Room struct {
 	closed bool
 	people map[string]*Participant
 	tracks []*roomTrack
-	ev     roomEvents    // chat, questions, polls, moderation, attendance: events.go
-	rec    roomRecording // see recording.go
+	// relays are the edge nodes' PeerConnections by node id, when the room spans nodes and
+	// this node is its origin (cascade.go).
+	relays map[string]*Participant
+	// edge is the relay to the room's origin when this node is an edge of it (edge.go);
+	// nil on the origin.
+	edge *edgeLink
+	ev   roomEvents    // chat, questions, polls, moderation, attendance: events.go
+	rec  roomRecording // see recording.go
 	// ended adds up the media of people who left and tracks that ended (stats.go).
 	ended MediaTotals
 }
@@ -62,8 +68,8 @@ func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
 		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control, deckPages: p.DeckPages,
-		people: map[string]*Participant{},
-		ev:     newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
+		people: map[string]*Participant{}, relays: map[string]*Participant{},
+		ev: newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
 }
 
@@ -98,11 +104,18 @@ func (r *Room) Participants() []wire.ParticipantInfo {
 	return r.participantsLocked()
 }
 
-// Size is how many people are in the room.
+// Size is how many people are connected to the room on this node (those on its edges are
+// counted by theirs): the node's load.
 func (r *Room) Size() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.people)
+	n := 0
+	for _, p := range r.people {
+		if p.kind != kindRemote {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *Room) participantsLocked() []wire.ParticipantInfo {
@@ -123,7 +136,7 @@ func (r *Room) participantsLocked() []wire.ParticipantInfo {
 // join admits the person the claims name, replacing an older connection of theirs, sends
 // them the joined frame with the room as they may see it, and subscribes them to everything
 // being published where they are (the main room, or their running breakout group).
-func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
+func (r *Room) join(c jointoken.Claims, sink Sink, kind participantKind) (*Participant, error) {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
@@ -138,27 +151,25 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 	if old != nil {
 		renegotiate = r.removeLocked(old)
 	}
-	p, err := newParticipant(participantParams{Room: r, Claims: c, Sink: sink})
+	p, err := newParticipant(participantParams{Room: r, Claims: c, Sink: sink, Kind: kind})
 	if err != nil {
 		r.mu.Unlock()
 		return nil, err
+	}
+	var ice []wire.ICEServer
+	if kind == kindLocal {
+		ice = r.network.iceServersFor(c.PersonID) // an edge gives its own
 	}
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
-		ScreenFields: r.screensLocked(), ICEServers: r.network.iceServersFor(c.PersonID)})
+		ScreenFields: r.screensLocked(), ICEServers: ice})
 	r.peopleChangedLocked()
 	if p.canLocked(authz.ParticipantKick) == nil && len(r.qualitiesLocked()) > 0 {
 		r.qualityChangedLocked() // a host arriving sees everyone's quality
 	}
-	subscribed := false
-	for _, t := range r.tracks {
-		if t.published && r.hearsLocked(p, t) {
-			r.subscribeLocked(p, t)
-			subscribed = true
-		}
-	}
+	subscribed := r.subscribeNewcomerLocked(p)
 	r.mu.Unlock()
 	if old != nil {
 		old.sink.Send(wire.Frame{Type: wire.FrameBye, Message: "replaced by a newer connection"})
@@ -175,6 +186,10 @@ func (r *Room) join(c jointoken.Claims, sink Sink) (*Participant, error) {
 
 // Leave removes p (their connection ended); idempotent.
 func (r *Room) Leave(p *Participant) {
+	if r.edge != nil && p.kind == kindLocal {
+		r.leaveEdge(p)
+		return
+	}
 	r.mu.Lock()
 	renegotiate := r.removeLocked(p)
 	r.mu.Unlock()
@@ -210,13 +225,21 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 // node is shutting down and connections just close, which room pages answer by reconnecting.
 func (r *Room) close(ended bool) {
 	r.mu.Lock()
+	if r.closed { // an edge room closes when its relay ends, which its close also ends
+		r.mu.Unlock()
+		return
+	}
 	r.closed = true
 	people := make([]*Participant, 0, len(r.people))
 	for _, p := range r.people {
 		people = append(people, p)
 		r.endVisitLocked(p)
 	}
-	r.people, r.tracks = map[string]*Participant{}, nil
+	relays := make([]*Participant, 0, len(r.relays))
+	for _, p := range r.relays {
+		relays = append(relays, p)
+	}
+	r.people, r.tracks, r.relays = map[string]*Participant{}, nil, map[string]*Participant{}
 	rec := r.detachRecordingLocked()
 	r.mu.Unlock()
 	if rec.session != nil {
@@ -234,6 +257,11 @@ func (r *Room) close(ended bool) {
 		}
 		p.closePeer()
 	}
+	for _, p := range relays { // after the frames to the edges' people, which they carry
+		p.sink.Close("room closed")
+		p.closePeer()
+	}
+	r.closeEdge()
 	r.log.Info("room closed", "session_ended", ended)
 }
 

@@ -55,6 +55,9 @@ type Rooms struct {
 	closedAt map[string]time.Time
 	// roleChanges are recent live role changes, for tokens issued before them (role_changes.go).
 	roleChanges map[personKey]roleChange
+	// nodeID and dialOrigin make this node an edge of rooms placed elsewhere (cascade.go).
+	nodeID     string
+	dialOrigin DialOrigin
 }
 
 // NewRooms starts with no rooms.

@@ -37,6 +37,14 @@ func (r *Room) addTrack(p *Participant, remote *webrtc.TrackRemote, receiver *we
 	} else {
 		go sfu.DrainReceiverRTCP(receiver)
 	}
+	switch {
+	case p.kind == kindRelayIn:
+		r.addRelayedTrack(p, remote)
+		return
+	case r.edge != nil:
+		r.refuseOnEdge(p, remote)
+		return
+	}
 	source := r.sourceOf(p, remote)
 	r.mu.Lock()
 	if t := r.simulcastTrackLocked(p, remote); t != nil {
@@ -115,7 +123,7 @@ func (r *Room) publishLocked(t *roomTrack) []*Participant {
 	r.screensChangedLocked(t)
 	r.recordTrackLocked(t)
 	var renegotiate []*Participant
-	for _, q := range r.people {
+	for _, q := range r.subscribersLocked() {
 		if r.hearsLocked(q, t) {
 			r.subscribeLocked(q, t)
 			renegotiate = append(renegotiate, q)
@@ -146,6 +154,19 @@ func (r *Room) unsubscribeLocked(q *Participant, t *roomTrack) {
 		r.log.Debug("remove track", "person", q.id, "err", err)
 	}
 	delete(t.senders, q)
+}
+
+// subscribeNewcomerLocked subscribes p, who just came in, to every published track it hears;
+// true when there was one (p needs an offer).
+func (r *Room) subscribeNewcomerLocked(p *Participant) bool {
+	subscribed := false
+	for _, t := range r.tracks {
+		if t.published && r.hearsLocked(p, t) {
+			r.subscribeLocked(p, t)
+			subscribed = true
+		}
+	}
+	return subscribed
 }
 
 // subscribeLocked adds t to q's PeerConnection, drains q's RTCP for it (passing q's keyframe

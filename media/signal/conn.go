@@ -20,26 +20,30 @@ const (
 	writeTimeout     = 5 * time.Second
 )
 
-// conn is one signaling WebSocket. Only writeLoop writes to the socket; everyone else
-// hands frames to Send, which never blocks.
-type conn struct {
+// conn is one signaling WebSocket (of wire.Frame), or a relay's (of wire.Relay). Only
+// writeLoop writes to the socket; everyone else hands messages to Send, which never blocks.
+type conn[M any] struct {
 	ws  *websocket.Conn
 	log *slog.Logger
 
 	mu     sync.Mutex
-	queue  chan wire.Frame
+	queue  chan M
 	closed bool
 	status websocket.StatusCode
 	reason string
 }
 
-func newConn(ws *websocket.Conn, log *slog.Logger) *conn {
-	return &conn{ws: ws, log: log, queue: make(chan wire.Frame, writeQueueFrames), status: websocket.StatusNormalClosure}
+func newConn(ws *websocket.Conn, log *slog.Logger) *conn[wire.Frame] {
+	return newConnOf[wire.Frame](ws, log, writeQueueFrames)
+}
+
+func newConnOf[M any](ws *websocket.Conn, log *slog.Logger, queue int) *conn[M] {
+	return &conn[M]{ws: ws, log: log, queue: make(chan M, queue), status: websocket.StatusNormalClosure}
 }
 
 // Send queues f; false when the connection is closing or its queue is full, in which case
 // the peer is too slow and is disconnected at once.
-func (c *conn) Send(f wire.Frame) bool {
+func (c *conn[M]) Send(f M) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -58,11 +62,11 @@ func (c *conn) Send(f wire.Frame) bool {
 }
 
 // Close flushes what is queued, then closes the socket with reason.
-func (c *conn) Close(reason string) {
+func (c *conn[M]) Close(reason string) {
 	c.closeWith(websocket.StatusNormalClosure, reason)
 }
 
-func (c *conn) closeWith(status websocket.StatusCode, reason string) {
+func (c *conn[M]) closeWith(status websocket.StatusCode, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -73,11 +77,11 @@ func (c *conn) closeWith(status websocket.StatusCode, reason string) {
 }
 
 // writeLoop writes queued frames until the queue closes, then closes the socket.
-func (c *conn) writeLoop(ctx context.Context) {
+func (c *conn[M]) writeLoop(ctx context.Context) {
 	for f := range c.queue {
 		b, err := json.Marshal(f)
 		if err != nil {
-			c.log.Error("encode frame", "type", f.Type, "err", err)
+			c.log.Error("encode frame", "err", err)
 			continue
 		}
 		wctx, cancel := context.WithTimeout(ctx, writeTimeout)

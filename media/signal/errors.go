@@ -13,7 +13,10 @@ import (
 // errorCode is the error frame's code for err: the room's sentinel errors, the join token's
 // and authz's refusals each have their own, which the room page explains in a sentence.
 func errorCode(err error) string {
+	var refused *room.RefusedError
 	switch {
+	case errors.As(err, &refused): // a room's origin node said why (a room spanning nodes)
+		return refused.Code
 	case errors.Is(err, room.ErrUnknownFrame):
 		return wire.CodeUnknownType
 	case errors.Is(err, jointoken.ErrTokenExpired):

@@ -89,7 +89,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // session is one connection's state: nobody until a valid join, then a participant.
 type session struct {
 	h      *handler
-	conn   *conn
+	conn   *conn[wire.Frame]
 	joined atomic.Bool
 	room   *room.Room
 	p      *room.Participant
