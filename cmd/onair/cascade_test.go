@@ -28,17 +28,7 @@ func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	db := storetest.Postgres(t)
 	secret := []byte("cascade test secret " + store.NewSecret(8))
 	ses := seedLiveSession(t, ctx, db, false)
-	procs := map[string]*onairProcess{}
-	for _, name := range []string{"one", "two"} {
-		addr := freeAddr(t)
-		procs[placement.NodeID("http://"+addr)] = startOnairProcess(t, "media", []string{
-			"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "ONAIR_MEDIA_SECRET=" + string(secret),
-			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=http://" + addr, "ONAIR_MEDIA_HEARTBEAT=200ms",
-			"ONAIR_MEDIA_UDP_PORT=" + freeUDPPort(t), "ONAIR_MEDIA_PUBLIC_IPS=127.0.0.1",
-			"ONAIR_RECORDINGS_DIR=" + t.TempDir(), "ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_LOG_LEVEL=warn",
-			"ONAIR_MEDIA_REGION=test-" + name,
-		})
-	}
+	procs := startMediaNodes(t, db, secret, t.TempDir(), t.TempDir())
 	nodes := placement.New(placement.Params{DB: db, Secret: secret, HeartbeatTimeout: 2 * time.Second, RoomShare: 2})
 	mediatest.WaitFor(t, "both media nodes registered", func() bool {
 		alive, err := nodes.Alive(ctx)

@@ -36,18 +36,7 @@ func TestPlacementFailoverReopensTheRoomOnAnotherNode(t *testing.T) {
 	recordings := t.TempDir() // shared by both nodes, as README's "Several media nodes" asks
 	ses := seedLiveRecordedSession(t, ctx, db)
 
-	procs := map[string]*onairProcess{}
-	for _, name := range []string{"one", "two"} {
-		addr := freeAddr(t)
-		url := "http://" + addr
-		procs[placement.NodeID(url)] = startOnairProcess(t, "media", []string{
-			"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "ONAIR_MEDIA_SECRET=" + string(secret),
-			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=" + url, "ONAIR_MEDIA_HEARTBEAT=200ms", "ONAIR_MEDIA_METRICS_ADDR=127.0.0.1:0",
-			"ONAIR_MEDIA_UDP_PORT=" + freeUDPPort(t), "ONAIR_MEDIA_PUBLIC_IPS=127.0.0.1",
-			"ONAIR_RECORDINGS_DIR=" + recordings, "ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_LOG_LEVEL=warn",
-			"ONAIR_MEDIA_REGION=test-" + name,
-		})
-	}
+	procs := startMediaNodes(t, db, secret, recordings, recordings)
 	nodes := placement.New(placement.Params{DB: db, Secret: secret, HeartbeatTimeout: 2 * time.Second})
 	mediatest.WaitFor(t, "both media nodes registered", func() bool {
 		alive, err := nodes.Alive(ctx)
@@ -215,4 +204,23 @@ func freeUDPPort(t *testing.T) string {
 	}
 	defer c.Close()
 	return fmt.Sprint(c.LocalAddr().(*net.UDPAddr).Port)
+}
+
+// startMediaNodes runs one `onair media` process per recordings directory given, against db
+// with secret, each on free ports of its own; it returns them by node id.
+func startMediaNodes(t *testing.T, db *bun.DB, secret []byte, recordings ...string) map[string]*onairProcess {
+	t.Helper()
+	procs := map[string]*onairProcess{}
+	for i, dir := range recordings {
+		addr := freeAddr(t)
+		url := "http://" + addr
+		procs[placement.NodeID(url)] = startOnairProcess(t, "media", []string{
+			"DATABASE_URL=" + storetest.PostgresURLOf(t, db), "ONAIR_MEDIA_SECRET=" + string(secret),
+			"ONAIR_MEDIA_ADDR=" + addr, "ONAIR_MEDIA_URL=" + url, "ONAIR_MEDIA_HEARTBEAT=200ms", "ONAIR_MEDIA_METRICS_ADDR=127.0.0.1:0",
+			"ONAIR_MEDIA_UDP_PORT=" + freeUDPPort(t), "ONAIR_MEDIA_PUBLIC_IPS=127.0.0.1",
+			"ONAIR_RECORDINGS_DIR=" + dir, "ONAIR_DATA_DIR=" + t.TempDir(), "ONAIR_LOG_LEVEL=warn",
+			fmt.Sprintf("ONAIR_MEDIA_REGION=test-%d", i+1),
+		})
+	}
+	return procs
 }
