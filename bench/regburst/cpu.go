@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/onairhq/onair/store/storebench"
 )
 
 // clockTicks is USER_HZ, 100 on every Linux this runs on (no cgo for sysconf).
@@ -45,7 +47,7 @@ type backendCPU struct {
 	done  chan struct{}
 }
 
-func (b *benchDatabase) watchBackends(ctx context.Context) *backendCPU {
+func watchBackends(ctx context.Context, b *storebench.Database) *backendCPU {
 	w := &backendCPU{first: map[int]float64{}, last: map[int]float64{}, stop: make(chan struct{}), done: make(chan struct{})}
 	w.poll(ctx, b, true)
 	go func() {
@@ -65,19 +67,11 @@ func (b *benchDatabase) watchBackends(ctx context.Context) *backendCPU {
 	return w
 }
 
-func (w *backendCPU) poll(ctx context.Context, b *benchDatabase, initial bool) {
-	rows, err := b.admin.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", b.name)
+func (w *backendCPU) poll(ctx context.Context, b *storebench.Database, initial bool) {
+	pids, err := b.BackendPIDs(ctx)
 	if err != nil {
 		return
 	}
-	var pids []int
-	for rows.Next() {
-		var pid int
-		if rows.Scan(&pid) == nil {
-			pids = append(pids, pid)
-		}
-	}
-	rows.Close()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, pid := range pids {

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/onairhq/onair/store/storebench"
 )
 
 type options struct {
@@ -76,12 +78,12 @@ func run(ctx context.Context, o options) (*report, error) {
 		o.sessions = total/2500 + 1
 	}
 	rep := &report{opts: o, loadBefore: loadAverage()}
-	pg, err := createDatabase(ctx, o.adminDSN)
+	pg, err := storebench.CreateDatabase(ctx, o.adminDSN)
 	if err != nil {
 		return nil, err
 	}
 	if !o.keep {
-		defer pg.drop()
+		defer pg.Drop()
 	}
 	dir, err := os.MkdirTemp("", "regburst-")
 	if err != nil {
@@ -95,7 +97,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		return nil, err
 	}
 	defer mails.close()
-	srv, err := startOnair(ctx, o, dir, pg.dsn, mails.url)
+	srv, err := startOnair(ctx, o, dir, pg.DSN, mails.url)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +125,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		return nil, err
 	}
 	sent, _ = mails.received()
-	before, err := pg.stats(ctx)
+	before, err := pg.Stats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +133,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	backends := pg.watchBackends(ctx)
+	backends := watchBackends(ctx, pg)
 	start := time.Now()
 	if rep.vegeta, err = attack(ctx, o, targets, o.rate, o.duration); err != nil {
 		return nil, err
@@ -149,16 +151,16 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	rep.onairCPU -= onairCPU
 	time.Sleep(time.Second) // let the server's last statistics reach pg_stat_database
-	after, err := pg.stats(ctx)
+	after, err := pg.Stats(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rep.created, rep.window = created, time.Since(start)
-	rep.delta = after.minus(before)
+	rep.delta = after.Minus(before)
 	rep.loadAfter = loadAverage()
 
 	srv.stop() // the ceiling is measured alone, on the same Postgres
-	if rep.rawPerSecond, err = pg.rawInsertCeiling(ctx, o.clients, o.poolConns, total); err != nil {
+	if rep.rawPerSecond, err = pg.RawInsertCeiling(ctx, o.clients, o.poolConns, total); err != nil {
 		return nil, err
 	}
 	return rep, nil

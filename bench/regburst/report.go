@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"time"
+
+	"github.com/onairhq/onair/store/storebench"
 )
 
 // report is one run's figures, printed as the lines BENCHMARKS.md quotes.
@@ -15,7 +17,7 @@ type report struct {
 	created               int           // registrations answered 201
 	window                time.Duration // from the attack's start to the last e-mail's statistics
 	lastMail              time.Duration // after the attack ended
-	delta                 dbStats
+	delta                 storebench.Stats
 	rawPerSecond          float64
 	// CPU seconds from the attack's start to the last e-mail: the onair process, and the
 	// benchmark database's Postgres backends (see backendCPU).
@@ -50,7 +52,7 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "last confirmation e-mail at the SMTP server %v after the attack ended\n", r.lastMail.Round(time.Millisecond))
 	if r.created > 0 {
 		fmt.Fprintf(w, "postgres, attack through last e-mail (%v): %d commits = %.2f per registration, %d rollbacks, %d new backends\n",
-			r.window.Round(time.Millisecond), r.delta.commits, float64(r.delta.commits)/float64(r.created), r.delta.rollbacks, r.delta.sessions)
+			r.window.Round(time.Millisecond), r.delta.Commits, float64(r.delta.Commits)/float64(r.created), r.delta.Rollbacks, r.delta.Sessions)
 	}
 	if r.created > 0 {
 		fmt.Fprintf(w, "CPU per registration, attack through last e-mail: onair %.2f ms, its Postgres backends %.2f ms\n",

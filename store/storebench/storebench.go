@@ -1,4 +1,7 @@
-package main
+// Package storebench is the database side of the benchmarks (bench/regburst): a database of
+// their own beside the admin one, its pg_stat_database counters, the server processes serving
+// it and the raw single-row insert ceiling the benchmarks compare the API with.
+package storebench
 
 import (
 	"context"
@@ -13,14 +16,15 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
 
-// benchDatabase is the database the benchmark created for this run, beside the admin one.
-type benchDatabase struct {
+// Database is the database the benchmark created for this run, beside the admin one.
+type Database struct {
 	admin *sql.DB
 	name  string
-	dsn   string
+	// DSN reaches the benchmark database.
+	DSN string
 }
 
-func createDatabase(ctx context.Context, adminDSN string) (*benchDatabase, error) {
+func CreateDatabase(ctx context.Context, adminDSN string) (*Database, error) {
 	admin, err := sql.Open("pgx", adminDSN)
 	if err != nil {
 		return nil, err
@@ -36,44 +40,44 @@ func createDatabase(ctx context.Context, adminDSN string) (*benchDatabase, error
 		return nil, err
 	}
 	u.Path = "/" + name
-	return &benchDatabase{admin: admin, name: name, dsn: u.String()}, nil
+	return &Database{admin: admin, name: name, DSN: u.String()}, nil
 }
 
-func (b *benchDatabase) drop() {
+func (b *Database) Drop() {
 	_, _ = b.admin.Exec("DROP DATABASE IF EXISTS " + b.name + " WITH (FORCE)")
 	b.admin.Close()
 }
 
-// dbStats are the benchmark database's cumulative counters in pg_stat_database.
-type dbStats struct {
-	commits, rollbacks, sessions int64
+// Stats are the benchmark database's cumulative counters in pg_stat_database.
+type Stats struct {
+	Commits, Rollbacks, Sessions int64
 }
 
-func (s dbStats) minus(o dbStats) dbStats {
-	return dbStats{commits: s.commits - o.commits, rollbacks: s.rollbacks - o.rollbacks, sessions: s.sessions - o.sessions}
+func (s Stats) Minus(o Stats) Stats {
+	return Stats{Commits: s.Commits - o.Commits, Rollbacks: s.Rollbacks - o.Rollbacks, Sessions: s.Sessions - o.Sessions}
 }
 
 // stats reads the counters through the admin connection, so reading them adds no backend
 // to the benchmark database; the snapshot is cleared first for fresh figures.
-func (b *benchDatabase) stats(ctx context.Context) (dbStats, error) {
+func (b *Database) Stats(ctx context.Context) (Stats, error) {
 	conn, err := b.admin.Conn(ctx)
 	if err != nil {
-		return dbStats{}, err
+		return Stats{}, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "SELECT pg_stat_clear_snapshot()"); err != nil {
-		return dbStats{}, err
+		return Stats{}, err
 	}
-	var s dbStats
+	var s Stats
 	err = conn.QueryRowContext(ctx, "SELECT xact_commit, xact_rollback, sessions FROM pg_stat_database WHERE datname = $1", b.name).
-		Scan(&s.commits, &s.rollbacks, &s.sessions)
+		Scan(&s.Commits, &s.Rollbacks, &s.Sessions)
 	return s, err
 }
 
-// rawInsertCeiling is how many single-row inserts a second the benchmark database takes from
+// RawInsertCeiling is how many single-row inserts a second the benchmark database takes from
 // clients goroutines sharing a pool of conns connections (kept open), n inserts in all.
-func (b *benchDatabase) rawInsertCeiling(ctx context.Context, clients, conns, n int) (float64, error) {
-	db, err := sql.Open("pgx", b.dsn)
+func (b *Database) RawInsertCeiling(ctx context.Context, clients, conns, n int) (float64, error) {
+	db, err := sql.Open("pgx", b.DSN)
 	if err != nil {
 		return 0, err
 	}
@@ -108,4 +112,22 @@ func (b *benchDatabase) rawInsertCeiling(ctx context.Context, clients, conns, n 
 		return 0, fmt.Errorf("raw insert: %w", err)
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// BackendPIDs are the server processes connected to the benchmark database now.
+func (b *Database) BackendPIDs(ctx context.Context) ([]int, error) {
+	rows, err := b.admin.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", b.name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var pids []int
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
+			return nil, err
+		}
+		pids = append(pids, pid)
+	}
+	return pids, rows.Err()
 }
