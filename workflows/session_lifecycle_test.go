@@ -37,6 +37,9 @@ func newSessionEnv(t *testing.T, now time.Time) *sessionEnv {
 	var suite testsuite.WorkflowTestSuite
 	env := &sessionEnv{TestWorkflowEnvironment: suite.NewTestWorkflowEnvironment()}
 	env.SetStartTime(now)
+	// The SDK's guard against a stuck test is 3 s of real time; a lifecycle with its post-live
+	// chain took 3.25 s under CI's parallel packages. A stuck workflow still fails, later.
+	env.SetTestTimeout(time.Minute)
 	var acts *activities.Activities
 	env.RegisterActivity(acts)
 	record := func(what string) {
