@@ -15,7 +15,6 @@ import (
 	"github.com/onairhq/onair/store"
 )
 
-
 // A host picks a deck (drawn by real poppler) in the Manage tab and pages through it; a
 // participant's page shows each slide, large beside the cameras, soon after the click; a
 // participant who joins later sees the current slide. Real Chromium, a real media node.
