@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strconv"
 
 	"github.com/pion/webrtc/v4"
 
 	"github.com/onairhq/onair/media/room"
+	"github.com/onairhq/onair/media/sfu"
 )
 
 // mediaReadBuffer is the shared media socket's receive buffer: 4 MiB holds about 3,500 full
@@ -46,14 +48,15 @@ func mediaNetwork(cfg config) (network room.Network, close func() error, err err
 		se.SetNAT1To1IPs(cfg.MediaPublicIPs, webrtc.ICECandidateTypeHost)
 	}
 	if cfg.MediaUDPPort != "" {
-		conn, err := listenMediaUDP(cfg.MediaUDPPort)
+		socket, err := listenMediaUDP(cfg.MediaUDPPort)
 		if err != nil {
 			return network, close, fmt.Errorf("ONAIR_MEDIA_UDP_PORT: %w", err)
 		}
-		mux := webrtc.NewICEUDPMux(nil, conn)
-		closers = append(closers, mux.Close) // closes conn too, without the mux logging a read error
+		mux := webrtc.NewICEUDPMux(nil, socket.Conn)
+		// The mux closes the shared socket first, without logging a read error; then the twins.
+		closers = append(closers, mux.Close, socket.Close)
 		se.SetICEUDPMux(mux)
-		network.SharedUDP = conn
+		network.SharedUDP = socket
 	}
 	if cfg.MediaTCPPort != "" {
 		port, err := parsePort(cfg.MediaTCPPort)
@@ -70,28 +73,25 @@ func mediaNetwork(cfg config) (network room.Network, close func() error, err err
 	return network, close, nil
 }
 
-// listenMediaUDP opens the socket every PeerConnection's UDP media shares.
-func listenMediaUDP(value string) (*net.UDPConn, error) {
+// listenMediaUDP opens the socket every PeerConnection's UDP media shares, with a twin per
+// core for the fan-out's writers to send on (sfu.MediaSocket).
+func listenMediaUDP(value string) (*sfu.MediaSocket, error) {
 	port, err := parsePort(value)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{Port: port})
+	socket, err := sfu.ListenMediaSocket("udp", &net.UDPAddr{Port: port}, runtime.GOMAXPROCS(0), setDontFragment)
 	if err != nil {
 		return nil, err
 	}
-	// Every peer's media, RTCP and ICE checks arrive on this one socket: the default receive
+	// Every peer's media, RTCP and ICE checks arrive on the shared socket: the default receive
 	// buffer (≈208 KiB) overflows whenever the process is descheduled briefly, dropping the
 	// publisher's packets for every subscriber at once. The kernel caps it at rmem_max.
-	if err := conn.SetReadBuffer(mediaReadBuffer); err != nil {
-		_ = conn.Close()
+	if err := socket.Conn.SetReadBuffer(mediaReadBuffer); err != nil {
+		_ = socket.Close()
 		return nil, fmt.Errorf("receive buffer: %w", err)
 	}
-	if err := setDontFragment(conn); err != nil {
-		_ = conn.Close()
-		return nil, err
-	}
-	return conn, nil
+	return socket, nil
 }
 
 func parsePort(value string) (int, error) {

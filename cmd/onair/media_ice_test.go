@@ -31,7 +31,7 @@ func TestMediaNetworkSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeUDP()
-	if network.SharedUDP == nil || network.SharedUDP.LocalAddr().(*net.UDPAddr).Port != port {
+	if network.SharedUDP == nil || network.SharedUDP.Conn.LocalAddr().(*net.UDPAddr).Port != port {
 		t.Errorf("shared UDP socket %v, want port %d", network.SharedUDP, port)
 	}
 	se := network.Settings

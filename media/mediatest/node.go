@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/onairhq/onair/media/metrics"
 	"github.com/onairhq/onair/media/recording"
 	"github.com/onairhq/onair/media/room"
+	"github.com/onairhq/onair/media/sfu"
 	"github.com/onairhq/onair/store/storetest"
 )
 
@@ -58,18 +60,19 @@ func LoopbackAPI(t *testing.T) *webrtc.API {
 }
 
 // SharedUDPNetwork is the node's network as a deployment runs it: every PeerConnection on one
-// (loopback) UDP socket, so forwarded media takes the downlinks' direct path.
+// (loopback) UDP socket, with a twin per core to send on, so forwarded media takes the
+// downlinks' direct path.
 func SharedUDPNetwork(t *testing.T) room.Network {
 	t.Helper()
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	socket, err := sfu.ListenMediaSocket("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}, runtime.GOMAXPROCS(0), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := webrtc.NewICEUDPMux(nil, conn)
-	t.Cleanup(func() { _ = mux.Close() }) // closes conn too, without the mux logging a read error
+	mux := webrtc.NewICEUDPMux(nil, socket.Conn)
+	t.Cleanup(func() { _ = mux.Close(); _ = socket.Close() }) // the mux closes conn without logging a read error
 	se := LoopbackSettings()
 	se.SetICEUDPMux(mux)
-	return room.Network{Settings: se, SharedUDP: conn}
+	return room.Network{Settings: se, SharedUDP: socket}
 }
 
 // StartNode is a node on a fresh store and recordings directory.

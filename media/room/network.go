@@ -2,7 +2,6 @@ package room
 
 import (
 	"fmt"
-	"net"
 
 	"github.com/pion/webrtc/v4"
 
@@ -16,8 +15,9 @@ type Network struct {
 	// for every PeerConnection.
 	Settings webrtc.SettingEngine
 	// SharedUDP is the one UDP socket every PeerConnection uses, when the Settings' ICE UDP mux
-	// reads one: forwarded media is then written to it directly (sfu.Downlink). Nil: through Pion.
-	SharedUDP *net.UDPConn
+	// reads one: forwarded media is then written to it, or to its twins, directly
+	// (sfu.Downlink, sfu.MediaSocket). Nil: through Pion.
+	SharedUDP *sfu.MediaSocket
 	// ICEServers are the TURN servers a person may relay through, with credentials minted
 	// for this join (media/turn); nil: none, browsers reach the node directly.
 	ICEServers func(person string) []wire.ICEServer

@@ -33,8 +33,9 @@ type sentCounts struct {
 
 // forward sends a new packet of a layer if the subscriber is fed from it, or starts feeding it
 // from this layer when the allocator wants it there and the packet is a switch point. Until
-// the wanted layer's keyframe arrives the subscriber keeps getting the layer it is on.
-func (b *binding) forward(layer int, switchPoint bool, h *rtp.Header, payload []byte, now time.Time) error {
+// the wanted layer's keyframe arrives the subscriber keeps getting the layer it is on. writer
+// names the fan-out writer sending it, which has a socket of its own (MediaSocket).
+func (b *binding) forward(layer int, switchPoint bool, h *rtp.Header, payload []byte, now time.Time, writer int) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if layer != b.rw.layer {
@@ -50,7 +51,7 @@ func (b *binding) forward(layer int, switchPoint bool, h *rtp.Header, payload []
 		return nil
 	}
 	h.SequenceNumber, h.Timestamp = seq, ts
-	return b.writeLocked(h, payload, now)
+	return b.writeLocked(h, payload, now, writer)
 }
 
 // resend writes a packet from a layer's history again, under the sequence number the
@@ -60,21 +61,22 @@ func (b *binding) resend(h *rtp.Header, payload []byte, outSeq uint16, tsOffset 
 	defer b.mu.Unlock()
 	h.SequenceNumber, h.Timestamp = outSeq, h.Timestamp+tsOffset
 	b.resent.add(h.MarshalSize()+len(payload), time.Now())
-	return b.writeLocked(h, payload, time.Time{})
+	return b.writeLocked(h, payload, time.Time{}, 0)
 }
 
 // write sends a packet as it is numbered; see writeLocked.
 func (b *binding) write(h *rtp.Header, payload []byte, sentAt time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.writeLocked(h, payload, sentAt)
+	return b.writeLocked(h, payload, sentAt, 0)
 }
 
 // writeLocked rewrites SSRC and payload type in h, which the caller owns and may reuse: the
 // write stream marshals it before returning, and passing it by pointer avoids a heap copy of
 // the header per subscriber (the interface call makes any header it is given escape). sentAt
 // is when a new packet is sent; zero for a retransmission, which counts as sent but says
-// nothing about the stream's clock.
+// nothing about the stream's clock. On the direct path the packet leaves on the socket of
+// writer (MediaSocket): 0 for retransmissions, sender reports' fellows and the first writer.
 //
 // The publisher's header extensions are dropped: their ids are the ones negotiated with the
 // publisher, which a subscriber's session may map to other extensions (a browser publisher's
@@ -82,7 +84,7 @@ func (b *binding) write(h *rtp.Header, payload []byte, sentAt time.Time) error {
 // (transport-wide sequence numbers, send times) describes the publisher's hop, not this one.
 // This hop's transport-wide sequence number is added instead, on either path, so the
 // subscriber's feedback measures it (bwe.go).
-func (b *binding) writeLocked(h *rtp.Header, payload []byte, sentAt time.Time) error {
+func (b *binding) writeLocked(h *rtp.Header, payload []byte, sentAt time.Time, writer int) error {
 	h.SSRC, h.PayloadType = b.ssrc, b.payloadType
 	h.Extension, h.ExtensionProfile, h.Extensions = false, 0, nil
 	b.sent.packets++
@@ -107,7 +109,7 @@ func (b *binding) writeLocked(h *rtp.Header, payload []byte, sentAt time.Time) e
 	b.stats.bytes.Add(uint64(size))
 	if d != nil {
 		if dst, keys, ok := d.path(); ok {
-			return b.sendDirectLocked(d.conn, dst, keys, h, payload)
+			return b.sendDirectLocked(d.socket.sender(writer), dst, keys, h, payload)
 		}
 	}
 	b.stats.fallback.Add(1)
@@ -115,8 +117,8 @@ func (b *binding) writeLocked(h *rtp.Header, payload []byte, sentAt time.Time) e
 	return err
 }
 
-// sendDirectLocked encrypts the packet with the binding's SRTP context and sends it on the
-// shared socket.
+// sendDirectLocked encrypts the packet with the binding's SRTP context and sends it on conn,
+// the shared socket or one of its twins.
 func (b *binding) sendDirectLocked(conn *net.UDPConn, dst netip.AddrPort, keys *srtpKeys, h *rtp.Header, payload []byte) error {
 	s := &b.direct
 	if s.keys != keys {

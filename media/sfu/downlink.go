@@ -32,7 +32,7 @@ const senderReportInterval = time.Second
 // Sender reports come from here for both paths (Pion's sender-report interceptor is not
 // installed): per subscribed track, every second, from the binding's own counts.
 type Downlink struct {
-	conn    *net.UDPConn // the shared media socket; nil: always through Pion
+	socket  *MediaSocket // the shared media socket and its twins; nil: always through Pion
 	capture keyCapture
 	keys    atomic.Pointer[srtpKeys]
 	dst     atomic.Pointer[netip.AddrPort] // set while ICE's selected pair is on conn
@@ -51,8 +51,8 @@ type Downlink struct {
 
 // NewDownlink prepares a subscriber's downlink; shared is the socket every PeerConnection's
 // UDP traffic uses (the SettingEngine's ICE UDP mux), or nil.
-func NewDownlink(shared *net.UDPConn) *Downlink {
-	d := &Downlink{conn: shared, closed: make(chan struct{})}
+func NewDownlink(shared *MediaSocket) *Downlink {
+	d := &Downlink{socket: shared, closed: make(chan struct{})}
 	d.bwe.init()
 	return d
 }
@@ -61,7 +61,7 @@ func NewDownlink(shared *net.UDPConn) *Downlink {
 // PeerConnection is built from (it must be that PeerConnection's alone), and makes this node
 // the DTLS server when it answers, as it is when a browser answers its offer.
 func (d *Downlink) Configure(se *webrtc.SettingEngine) {
-	if d.conn == nil {
+	if d.socket == nil {
 		return
 	}
 	se.SetDTLSKeyLogWriter(&d.capture)
@@ -71,7 +71,7 @@ func (d *Downlink) Configure(se *webrtc.SettingEngine) {
 
 // Watch follows the PeerConnection's selected ICE pair; call it right after creating it.
 func (d *Downlink) Watch(pc *webrtc.PeerConnection) {
-	if d.conn == nil {
+	if d.socket == nil {
 		return
 	}
 	pc.SCTP().Transport().ICETransport().OnSelectedCandidatePairChange(d.route)
@@ -81,7 +81,7 @@ func (d *Downlink) Watch(pc *webrtc.PeerConnection) {
 // the sender reports; call it when the PeerConnection is connected. Calling it again (after a
 // reconnection) only looks at the selected pair again.
 func (d *Downlink) Connected(pc *webrtc.PeerConnection) {
-	if d.conn != nil {
+	if d.socket != nil {
 		if d.keys.Load() == nil {
 			if keys, ok := d.capture.keys(); ok {
 				d.keys.Store(keys)
@@ -127,7 +127,7 @@ func (d *Downlink) route(pair *webrtc.ICECandidatePair) {
 	local, remote := pair.Local, pair.Remote
 	addr, err := netip.ParseAddr(remote.Address)
 	if err != nil || local.Protocol != webrtc.ICEProtocolUDP || remote.Protocol != webrtc.ICEProtocolUDP ||
-		local.Typ == webrtc.ICECandidateTypeRelay || int(local.Port) != d.conn.LocalAddr().(*net.UDPAddr).Port {
+		local.Typ == webrtc.ICECandidateTypeRelay || int(local.Port) != d.socket.Conn.LocalAddr().(*net.UDPAddr).Port {
 		d.dst.Store(nil)
 		return
 	}
@@ -135,7 +135,7 @@ func (d *Downlink) route(pair *webrtc.ICECandidatePair) {
 	d.dst.Store(&dst)
 }
 
-// path is where a binding sends right now on d.conn: the address and the keys, or false
+// path is where a binding sends right now on d.socket: the address and the keys, or false
 // (through Pion).
 func (d *Downlink) path() (netip.AddrPort, *srtpKeys, bool) {
 	keys, dst := d.keys.Load(), d.dst.Load()

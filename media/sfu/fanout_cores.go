@@ -24,7 +24,10 @@ import (
 //     packet. Its payload is the forwarder's read buffer, reused at the next read, so nothing
 //     is copied or allocated; and a subscriber gets its packets in the order they were read,
 //     whichever goroutine writes them, since the next packet is handed out only after the
-//     previous one was written to everyone.
+//     previous one was written to everyone;
+//   - each writer sends on a socket of its own, a twin of the node's shared socket
+//     (MediaSocket): the kernel serializes the sends of one UDP socket, so with a single one the
+//     helpers added CPU without adding throughput (0.94× at 500 subscribers, BENCHMARKS.md).
 //
 // A binding's state (rewriter, SRTP context, counts) stays under its own lock, so
 // retransmissions (the subscriber's RTCP goroutine), sender reports (its downlink's) and the
@@ -53,10 +56,18 @@ type spreader struct {
 	stop     chan struct{}
 	stopOnce sync.Once
 	helped   atomic.Uint64 // packets a helper took part in
+	// firstWriter is the forwarding goroutine's writer number; helper i is firstWriter+1+i.
+	// Each writer sends on a socket of its own (MediaSocket), and tracks start at different
+	// numbers so that two tracks' forwarding goroutines do not share one.
+	firstWriter int
 }
+
+// nextFirstWriter spreads tracks' first writers over the sockets.
+var nextFirstWriter atomic.Uint32
 
 func (s *spreader) init(helpers, above, chunk int) {
 	s.helpers, s.above, s.chunk = max(helpers, 0), above, chunk
+	s.firstWriter = int(nextFirstWriter.Add(1) - 1)
 	s.work, s.stop = make(chan *fanoutPacket), make(chan struct{})
 }
 
@@ -72,8 +83,8 @@ func (s *spreader) wanted(n int) int {
 // handOut offers p to up to n idle helpers.
 func (s *spreader) handOut(p *fanoutPacket, n int) {
 	s.started.Do(func() {
-		for range s.helpers {
-			go s.help()
+		for i := range s.helpers {
+			go s.help(s.firstWriter + 1 + i)
 		}
 	})
 	for range n {
@@ -87,13 +98,13 @@ func (s *spreader) handOut(p *fanoutPacket, n int) {
 	}
 }
 
-func (s *spreader) help() {
+func (s *spreader) help(writer int) {
 	out := new(rtp.Header) // the helper's own copy of the header, rewritten per binding
 	for {
 		select {
 		case p := <-s.work:
 			s.helped.Add(1)
-			p.write(out)
+			p.write(out, writer)
 			p.helpers.Done()
 		case <-s.stop:
 			return
@@ -129,8 +140,9 @@ type fanoutPacket struct {
 
 // write claims bindings until none is left and writes the packet to each. Every binding
 // starts from the parsed header again, since its own rewriting and extensions changed it;
-// out is the writer's own, on the heap once (the interface call beneath makes it escape).
-func (p *fanoutPacket) write(out *rtp.Header) {
+// out is the writer's own, on the heap once (the interface call beneath makes it escape);
+// writer its number, which picks its socket.
+func (p *fanoutPacket) write(out *rtp.Header, writer int) {
 	n := int64(len(p.bindings))
 	for {
 		end := p.next.Add(p.chunk)
@@ -140,7 +152,7 @@ func (p *fanoutPacket) write(out *rtp.Header) {
 		}
 		for _, b := range p.bindings[start:min(end, n)] {
 			*out = p.header
-			if err := b.forward(p.layer, p.switchPoint, out, p.payload, p.now); err != nil {
+			if err := b.forward(p.layer, p.switchPoint, out, p.payload, p.now, writer); err != nil {
 				p.fail(err)
 			}
 		}
@@ -167,7 +179,7 @@ func (t *fanoutTrack) writeAll(p *fanoutPacket, layer int, switchPoint bool, h r
 	if n := t.spread.wanted(len(bs)); n > 0 {
 		t.spread.handOut(p, n)
 	}
-	p.write(&p.out)
+	p.write(&p.out, t.spread.firstWriter)
 	p.helpers.Wait()
 	err := p.err
 	// Hold neither the read buffer nor departed subscribers until the next packet.

@@ -3,6 +3,8 @@ package sfu
 import (
 	"fmt"
 	"net"
+	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -236,41 +238,19 @@ func TestFanoutCoresRetransmitToASubscriberOnAHelper(t *testing.T) {
 	}
 }
 
-// BenchmarkFanoutCores writes packets of 1,100 bytes to n subscribers on the direct path
-// (each binding its own AES-GCM SRTP context and a sendto on one shared UDP socket, as a node
-// runs) with as many helpers as GOMAXPROCS allows (-cpu). The packets go to a local socket
-// nobody reads: once its buffer is full the kernel drops them at delivery, after the send's
-// work. "subs" is how many subscribers of sfuload's track (230 packets/s of audio and video)
-// that rate of writes would serve; "cores" how much CPU the process got meanwhile (the machine
-// may be shared), "cpu-µs/write" the CPU one write cost.
+// BenchmarkFanoutCores writes packets of 1,100 bytes to n subscribers on the direct path, as a
+// node runs: each binding has its own AES-GCM SRTP context, each writer sends on its own twin
+// of the shared UDP socket (MediaSocket, one per GOMAXPROCS, set with -cpu), and each
+// subscriber is a local socket of its own that nobody reads (once its buffer is full the
+// kernel drops at delivery, after the send's work). "subs" is how many subscribers of
+// sfuload's track (230 packets/s of audio and video) that rate of writes would serve; "cores"
+// how much CPU the process got meanwhile (the machine may be shared), "cpu-µs/write" the CPU
+// one write cost.
 func BenchmarkFanoutCores(b *testing.B) {
 	for _, n := range []int{50, 500} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer conn.Close()
-			sink, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer sink.Close()
-			dst := sink.LocalAddr().(*net.UDPAddr).AddrPort()
-			keys := &srtpKeys{profile: srtp.ProtectionProfileAeadAes128Gcm, key: make([]byte, 16), salt: make([]byte, 12)}
-			tr := newFanoutTrack(testVP8, webrtc.RTPCodecTypeVideo, "video", "pub")
-			defer tr.spread.close()
-			for i := range n {
-				if _, err := tr.Bind(boundSender{id: fmt.Sprint(i), ssrc: uint32(i + 1), w: discardWriter{}}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for _, bd := range *tr.bindings.Load() {
-				d := NewDownlink(conn)
-				d.keys.Store(keys)
-				d.dst.Store(&dst)
-				bd.downlink.Store(d)
-			}
+			tr, stop := benchTrack(b, n)
+			defer stop()
 			p := new(fanoutPacket)
 			payload := make([]byte, 1100-12)
 			cpu0 := cpuTime(b)
@@ -287,6 +267,73 @@ func BenchmarkFanoutCores(b *testing.B) {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*n), "cpu-µs/write")
 			b.ReportMetric(float64(tr.spread.helped.Load())/float64(b.N), "helped/op")
 		})
+	}
+}
+
+// BenchmarkFanoutCoresDelay paces packets as a track of sfuload's arrives (230 a second) to n
+// subscribers on the direct path and measures, for each, the time from its hand-over to the
+// fan-out until the last subscriber's datagram was sent: the delay the fan-out adds to the
+// last subscriber (reading and decrypting the publisher's packet come before, the same at any
+// n). Reported as the median and the 99th percentile in µs.
+func BenchmarkFanoutCoresDelay(b *testing.B) {
+	for _, n := range []int{50, 500} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			tr, stop := benchTrack(b, n)
+			defer stop()
+			p := new(fanoutPacket)
+			payload := make([]byte, 1100-12)
+			took := make([]time.Duration, 0, b.N)
+			tick := time.NewTicker(time.Second / 230)
+			defer tick.Stop()
+			b.ResetTimer()
+			for i := range b.N {
+				<-tick.C
+				h := rtp.Header{Version: 2, SequenceNumber: uint16(i), Timestamp: uint32(i) * 3000}
+				start := time.Now()
+				if err := tr.writeAll(p, 0, true, h, payload, start); err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+		})
+	}
+}
+
+// benchTrack is a video track bound to n subscribers on the direct path: a MediaSocket with
+// a twin per GOMAXPROCS, and a local socket per subscriber that nobody reads.
+func benchTrack(b *testing.B, n int) (*fanoutTrack, func()) {
+	socket, err := ListenMediaSocket("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}, runtime.GOMAXPROCS(0), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	closers := []func() error{socket.Close}
+	keys := &srtpKeys{profile: srtp.ProtectionProfileAeadAes128Gcm, key: make([]byte, 16), salt: make([]byte, 12)}
+	tr := newFanoutTrack(testVP8, webrtc.RTPCodecTypeVideo, "video", "pub")
+	for i := range n {
+		if _, err := tr.Bind(boundSender{id: fmt.Sprint(i), ssrc: uint32(i + 1), w: discardWriter{}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bd := range *tr.bindings.Load() {
+		sink, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		closers = append(closers, sink.Close)
+		dst := sink.LocalAddr().(*net.UDPAddr).AddrPort()
+		d := NewDownlink(socket)
+		d.keys.Store(keys)
+		d.dst.Store(&dst)
+		bd.downlink.Store(d)
+	}
+	return tr, func() {
+		tr.spread.close()
+		for _, c := range closers {
+			_ = c()
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ func TestSimulcastRewriteIsContinuousAcrossSwitches(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	send := func(at time.Duration, p layerPacket) {
 		h := &rtp.Header{Version: 2, SequenceNumber: p.seq, Timestamp: p.ts}
-		if err := b.forward(p.layer, p.keyframe, h, []byte{1}, t0.Add(at)); err != nil {
+		if err := b.forward(p.layer, p.keyframe, h, []byte{1}, t0.Add(at), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestSimulcastRewriteLeavesASingleStreamAlone(t *testing.T) {
 	b.target.Store(noLayer)
 	now := time.Now()
 	for i := range uint16(3) {
-		if err := b.forward(0, true, &rtp.Header{Version: 2, SequenceNumber: 40000 + i, Timestamp: 960 * uint32(i)}, []byte{1}, now); err != nil {
+		if err := b.forward(0, true, &rtp.Header{Version: 2, SequenceNumber: 40000 + i, Timestamp: 960 * uint32(i)}, []byte{1}, now, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,7 +152,7 @@ func TestSimulcastForwardAllocatesNothing(t *testing.T) {
 	allocs := testing.AllocsPerRun(1000, func() {
 		seq++
 		*h = rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(seq) * 3000}
-		if err := b.forward(1, true, h, payload, now); err != nil {
+		if err := b.forward(1, true, h, payload, now, 0); err != nil {
 			t.Fatal(err)
 		}
 	})
