@@ -4,10 +4,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"io/fs"
 	"strings"
-	texttemplate "text/template"
 
 	"github.com/onairhq/onair/locale"
 )
@@ -80,21 +78,18 @@ func render(loc *locale.Localizer, b Brand, kind string, t Template, data any) (
 }
 
 func execText(loc *locale.Localizer, b Brand, name, src string, data any) (string, error) {
-	t, err := texttemplate.New(name).Funcs(templateFuncs(loc, false, b)).Option("missingkey=error").Parse(src)
-	if err != nil {
-		return "", fmt.Errorf("%w: %s: %v", ErrTemplate, name, err)
-	}
-	var out strings.Builder
-	if err := t.Execute(&out, data); err != nil {
-		return "", fmt.Errorf("%w: %s: %v", ErrTemplate, name, err)
-	}
-	return out.String(), nil
+	return execute(loc, b, name, src, false, data)
 }
 
 func execHTML(loc *locale.Localizer, b Brand, name, src string, data any) (string, error) {
-	t, err := htmltemplate.New(name).Funcs(templateFuncs(loc, true, b)).Option("missingkey=error").Parse(src)
+	return execute(loc, b, name, src, true, data)
+}
+
+// execute runs the template of src (parsed once, template_cache.go) on data.
+func execute(loc *locale.Localizer, b Brand, name, src string, html bool, data any) (string, error) {
+	t, err := parsed(loc, b, name, src, html)
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: %v", ErrTemplate, name, err)
+		return "", err
 	}
 	var out strings.Builder
 	if err := t.Execute(&out, data); err != nil {

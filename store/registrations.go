@@ -80,6 +80,14 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 	if r.Event.Settings.Approval && !r.ByOrganizer {
 		status = RegistrantPending
 	}
+	if status == RegistrantApproved {
+		reg = newRegistrant(r, email, status, "")
+		if done, err := registerApproved(ctx, db, reg); done || err != nil && !errors.Is(err, ErrConflict) {
+			return reg, done, err
+		}
+		// Not taken (or a concurrent registration with the same e-mail): the transaction
+		// tells why, or does what the statement does not (registration_fast.go).
+	}
 	reg, err = insertRegistration(ctx, db, r, email, status)
 	if errors.Is(err, errNoSeat) {
 		if !r.Event.Settings.Waitlist || !r.JoinWaitlist {
@@ -120,19 +128,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		if err != nil {
 			return err
 		}
-		t := Now()
-		fields := r.Fields
-		if fields == nil {
-			fields = map[string]string{}
-		}
-		reg = &Registrant{
-			ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
-			Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
-			ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t, Source: r.Source,
-		}
-		if r.Consented {
-			reg.ConsentedAt = &t
-		}
+		reg = newRegistrant(r, email, status, personID)
 		if err := Insert(ctx, tx, reg); err != nil {
 			return err
 		}
@@ -147,7 +143,7 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		}
 		res, err := tx.NewUpdate().Model((*Session)(nil)).Set("seats_taken = seats_taken + 1").
 			Where("id = ?", r.Session.ID).Where("seats_taken < capacity").
-			Where("status NOT IN (?)", bun.In([]string{SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled})).Exec(ctx)
+			Where("status NOT IN (?)", bun.In(closedStatuses)).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("take seat in %s: %w", r.Session.ID, err)
 		}
@@ -164,6 +160,24 @@ func insertRegistration(ctx context.Context, db bun.IDB, r Registration, email, 
 		return errNoSeat
 	})
 	return reg, err
+}
+
+// newRegistrant is the registrant a registration makes, not yet written.
+func newRegistrant(r Registration, email, status, personID string) *Registrant {
+	t := Now()
+	fields := r.Fields
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	reg := &Registrant{
+		ID: NewID("reg"), WorkspaceID: r.Session.WorkspaceID, EventID: r.Session.EventID, SessionID: r.Session.ID,
+		Email: email, PersonID: personID, Name: r.Name, Fields: fields, Status: status,
+		ImportID: r.ImportID, CreatedAt: t, UpdatedAt: t, Source: r.Source,
+	}
+	if r.Consented {
+		reg.ConsentedAt = &t
+	}
+	return reg
 }
 
 func registrantByEmail(ctx context.Context, db bun.IDB, sessionID, email string) (*Registrant, error) {
