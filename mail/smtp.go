@@ -15,13 +15,14 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// SMTPSender delivers messages to an SMTP server, one connection per message so that a
-// broken connection never spoils the next send and concurrent sends need no locking.
+// SMTPSender delivers messages to an SMTP server. Concurrent sends each have a connection of
+// their own; a connection that carried a message is kept for the next one (smtp_pool.go).
 type SMTPSender struct {
 	cfg  smtpConfig
 	from string
 	// tlsConfig, when set, replaces the system roots (tests use a private CA).
 	tlsConfig *tls.Config
+	pool      smtpPool
 }
 
 // authMechanisms are tried in this order among those the server offers. PLAIN and LOGIN
@@ -57,9 +58,10 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	return err
 }
 
-// SendWithReply implements ReplySender. It returns as soon as the server has accepted the message (its
-// 250 after the data), so that the caller records the send before anything else can go
-// wrong; the QUIT that ends the connection goes on without it. ctx bounds the exchange.
+// SendWithReply implements ReplySender. It returns as soon as the server has accepted the
+// message (its 250 after the data), so that the caller records the send before anything else
+// can go wrong; the connection is then kept for the next message, or ended without the
+// caller waiting. ctx bounds the exchange.
 func (s *SMTPSender) SendWithReply(ctx context.Context, m Message) (string, error) {
 	msg, err := m.build(s.from)
 	if err != nil {
@@ -68,7 +70,28 @@ func (s *SMTPSender) SendWithReply(ctx context.Context, m Message) (string, erro
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("send mail via %s: %w", s.addr(), err)
 	}
-	var sc sendConn
+	c := s.pool.get(ctx)
+	if c == nil {
+		if c, err = s.open(ctx); err != nil {
+			return "", s.sendError(ctx, err)
+		}
+	}
+	// go-mail watches ctx only while dialling; closing the connection when ctx ends
+	// releases a stalled server at once instead of after go-mail's own timeout.
+	stop := context.AfterFunc(ctx, c.conn.close)
+	reply, err := transact(c.smtp, msg)
+	stop()
+	if err != nil {
+		c.conn.close()
+		return "", s.sendError(ctx, err)
+	}
+	s.pool.put(c)
+	return reply, nil
+}
+
+// open dials a new connection and goes through the greeting, EHLO, STARTTLS and AUTH.
+func (s *SMTPSender) open(ctx context.Context) (*smtpConn, error) {
+	sc := new(sendConn)
 	dial := func(dialCtx context.Context, _, _ string) (net.Conn, error) {
 		c, err := s.dial(dialCtx)
 		if err != nil {
@@ -82,27 +105,17 @@ func (s *SMTPSender) SendWithReply(ctx context.Context, m Message) (string, erro
 	}
 	client, err := gomail.NewClient(s.cfg.host, s.options(dial)...)
 	if err != nil {
-		return "", fmt.Errorf("send mail via %s: %w", s.addr(), err)
+		return nil, err
 	}
-	// go-mail watches ctx only while dialling; closing the connection when ctx ends
-	// releases a stalled server at once instead of after go-mail's own timeout.
 	stop := context.AfterFunc(ctx, sc.close)
-	var reply string
 	conn, err := client.DialToSMTPClientWithContext(ctx)
-	if err == nil {
-		reply, err = transact(conn, msg)
-	}
 	stop()
 	if err != nil {
 		// go-mail leaves the connection open when the greeting, STARTTLS or AUTH fails.
 		sc.close()
-		return "", s.sendError(ctx, err)
+		return nil, err
 	}
-	go func() {
-		_ = client.CloseWithSMTPClient(conn) // QUIT, bounded by the connection's deadline
-		sc.close()
-	}()
-	return reply, nil
+	return &smtpConn{client: client, smtp: conn, conn: sc}, nil
 }
 
 // transact is one mail transaction (MAIL, RCPT, DATA) on an open connection; it returns

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,4 +210,53 @@ func TestSMTPSenderHonoursContext(t *testing.T) {
 			t.Errorf("Send returned after %v", d)
 		}
 	})
+}
+
+// A connection that carried a message carries the next ones (smtp_pool.go), sequential or
+// concurrent; one the server dropped meanwhile is noticed before a message is given to it,
+// and the message goes on a new connection.
+func TestSMTPSenderKeepsItsConnectionForTheNextMessage(t *testing.T) {
+	be := &mailtest.Backend{}
+	addr, roots := mailtest.Start(t, be, mailtest.StartTLS)
+	s := newTestSMTPSender(t, "smtp://"+addr+"?tls=starttls", roots)
+	ctx := context.Background()
+	for range 10 {
+		if err := s.Send(ctx, sampleMessage()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := be.Connections(); n != 1 {
+		t.Errorf("10 messages one after the other took %d connections, want 1", n)
+	}
+
+	be.DropConnections()
+	if err := s.Send(ctx, sampleMessage()); err != nil {
+		t.Fatalf("send after the server dropped the kept connection: %v", err)
+	}
+	if n := be.Connections(); n != 2 {
+		t.Errorf("%d connections after the drop, want a second one", n)
+	}
+
+	var wg sync.WaitGroup
+	for range 2 * smtpIdleConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Send(ctx, sampleMessage()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(be.Messages()); n != 11+2*smtpIdleConns {
+		t.Errorf("server has %d messages, want %d", n, 11+2*smtpIdleConns)
+	}
+	for _, m := range be.Messages() {
+		if !m.TLS {
+			t.Fatal("a message on a kept connection travelled without TLS")
+		}
+	}
+	if n := be.Connections(); n > 2+2*smtpIdleConns {
+		t.Errorf("%d connections, want at most one per message in flight", n)
+	}
 }

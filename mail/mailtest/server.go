@@ -13,6 +13,7 @@ import (
 	"log"
 	"math/big"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -40,13 +41,36 @@ type Backend struct {
 	// the sender never heard about.
 	Accepted func(Received)
 
-	mu   sync.Mutex
-	msgs []Received
+	mu    sync.Mutex
+	msgs  []Received
+	conns []*smtp.Conn // every connection accepted, in order
 }
 
 // NewSession implements smtp.Backend.
 func (b *Backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.mu.Lock()
+	if !slices.Contains(b.conns, c) { // a new session begins after STARTTLS too
+		b.conns = append(b.conns, c)
+	}
+	b.mu.Unlock()
 	return &session{b: b, conn: c}, nil
+}
+
+// Connections is how many connections the server has accepted so far.
+func (b *Backend) Connections() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.conns)
+}
+
+// DropConnections closes every connection from the server's side, as a server does with
+// clients idle for too long.
+func (b *Backend) DropConnections() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range b.conns {
+		_ = c.Close()
+	}
 }
 
 // Messages returns the messages accepted so far, in order.
