@@ -202,7 +202,9 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 		return nil
 	}
 	delete(r.people, p.id)
-	r.ended.addDownlink(p.downlink.Stats())
+	if p.downlink != nil { // a person of an edge has none here
+		r.ended.addDownlink(p.downlink.Stats())
+	}
 	r.endVisitLocked(p)
 	r.peopleChangedLocked()
 	var renegotiate []*Participant
