@@ -26,23 +26,9 @@ import (
 func TestCascadeMovesAnEdgeAttendeeAcceptedOnStageToTheOrigin(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	db := storetest.Postgres(t)
-	secret := []byte("cascade stage test secret " + store.NewSecret(8))
-	ses := seedLiveSession(t, ctx, db, false)
-	startMediaNodes(t, db, secret, t.TempDir(), t.TempDir())
-	nodes := placement.New(placement.Params{DB: db, Secret: secret, HeartbeatTimeout: 2 * time.Second, RoomShare: 2})
-	mediatest.WaitFor(t, "both media nodes registered", func() bool {
-		alive, err := nodes.Alive(ctx)
-		return err == nil && len(alive) == 2
-	})
-	place := func(person string, counted bool) placement.Room {
-		t.Helper()
-		room, err := nodes.PlaceJoin(ctx, ses.ID, person, counted)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return room
-	}
+	c := startCascade(t, ctx, 2)
+	db, secret, ses := c.db, c.secret, c.ses
+	place := func(person string, counted bool) placement.Room { t.Helper(); return c.place(t, ctx, person, counted) }
 	seatedOn := func(person, nodeID string) bool {
 		return storetest.Count(t, db, (*store.RoomSeat)(nil), "session_id = ? AND person_id = ? AND node_id = ?", ses.ID, person, nodeID) == 1
 	}
