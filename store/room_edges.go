@@ -63,13 +63,7 @@ func PlaceJoin(ctx context.Context, db bun.IDB, sessionID, personID string, coun
 	}
 	var out PlacedJoin
 	err = InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
-		// The no-op update locks the room's row until the transaction ends (a write lock in
-		// SQLite), in both dialects.
-		if _, err := tx.NewUpdate().Model((*RoomPlacement)(nil)).Set("generation = generation").
-			Where("session_id = ?", sessionID).Exec(ctx); err != nil {
-			return err
-		}
-		locked, err := RoomPlacementOf(ctx, tx, sessionID)
+		locked, err := lockPlacement(ctx, tx, sessionID)
 		if err != nil {
 			return err
 		}
@@ -77,9 +71,7 @@ func PlaceJoin(ctx context.Context, db bun.IDB, sessionID, personID string, coun
 		if err != nil {
 			return err
 		}
-		seat := &RoomSeat{SessionID: sessionID, PersonID: personID, NodeID: nodeID, Generation: locked.Generation, PlacedAt: Now()}
-		if _, err := tx.NewInsert().Model(seat).On("CONFLICT (session_id, person_id) DO UPDATE").
-			Set("node_id = EXCLUDED.node_id, generation = EXCLUDED.generation, placed_at = EXCLUDED.placed_at").Exec(ctx); err != nil {
+		if err := putSeat(ctx, tx, locked, personID, nodeID); err != nil {
 			return err
 		}
 		out = PlacedJoin{Room: locked, NodeID: nodeID, Node: locked.Node, Edge: nodeID != locked.NodeID}
@@ -93,6 +85,50 @@ func PlaceJoin(ctx context.Context, db bun.IDB, sessionID, personID string, coun
 		return PlacedJoin{}, fmt.Errorf("place %s's join of %s: %w", personID, sessionID, err)
 	}
 	return out, nil
+}
+
+// ErrNotOrigin is wrapped when a node asks to seat someone on a room's origin while the room
+// is placed on another node (it moved off this one).
+var ErrNotOrigin = errors.New("store: the room is placed on another node")
+
+// SeatOnOrigin moves personID's seat in the session's room to nodeID, which must be the room's
+// origin: a participant of an edge who accepted a stage invitation publishes there (tracks are
+// published on the origin only), and PlaceJoin sends them back to it from then on, even past
+// the share. It is serialized with joins on the room's placement row. ErrNotFound when the room
+// is placed nowhere, ErrNotOrigin when it is placed on another node.
+func SeatOnOrigin(ctx context.Context, db bun.IDB, sessionID, personID, nodeID string) error {
+	err := InTx(ctx, db, func(ctx context.Context, tx bun.IDB) error {
+		locked, err := lockPlacement(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if locked.NodeID != nodeID {
+			return fmt.Errorf("%w (%s, not %s)", ErrNotOrigin, locked.NodeID, nodeID)
+		}
+		return putSeat(ctx, tx, locked, personID, nodeID)
+	})
+	if err != nil {
+		return fmt.Errorf("seat %s on the origin of %s: %w", personID, sessionID, err)
+	}
+	return nil
+}
+
+// lockPlacement reads the session's room placement, locked until tx ends: the no-op update
+// takes the row's lock (a write lock in SQLite), in both dialects.
+func lockPlacement(ctx context.Context, tx bun.IDB, sessionID string) (PlacedRoom, error) {
+	if _, err := tx.NewUpdate().Model((*RoomPlacement)(nil)).Set("generation = generation").
+		Where("session_id = ?", sessionID).Exec(ctx); err != nil {
+		return PlacedRoom{}, err
+	}
+	return RoomPlacementOf(ctx, tx, sessionID)
+}
+
+// putSeat records personID's seat on nodeID for the room's placement generation.
+func putSeat(ctx context.Context, tx bun.IDB, room PlacedRoom, personID, nodeID string) error {
+	seat := &RoomSeat{SessionID: room.SessionID, PersonID: personID, NodeID: nodeID, Generation: room.Generation, PlacedAt: Now()}
+	_, err := tx.NewInsert().Model(seat).On("CONFLICT (session_id, person_id) DO UPDATE").
+		Set("node_id = EXCLUDED.node_id, generation = EXCLUDED.generation, placed_at = EXCLUDED.placed_at").Exec(ctx)
+	return err
 }
 
 // seatNode picks the node of a participant's seat (PlaceJoin), adding an edge when it must.

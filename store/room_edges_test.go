@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -110,4 +111,45 @@ func TestCascadeConcurrentJoinsNeverOverfillANode(t *testing.T) {
 			t.Fatalf("seats by node %+v, want %d on each", counts, share)
 		}
 	}
+}
+
+// A participant of an edge accepted on stage is seated on the origin (SeatOnOrigin): placed
+// again, they join the origin, although it has its share; a node that is not the room's origin
+// cannot seat anyone, nor can any node in a room placed nowhere.
+func TestCascadeSeatOnOriginMovesAnEdgeSeat(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		cutoff := store.Now().Add(-15 * time.Second)
+		registerNode(t, db, "a", 100, 0)
+		registerNode(t, db, "b", 100, 10)
+		join := func(person string) store.PlacedJoin {
+			t.Helper()
+			j, err := store.PlaceJoin(ctx, db, "ses_stage", person, true, 1, cutoff)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return j
+		}
+		if j := join("p1"); j.NodeID != "a" {
+			t.Fatalf("p1 placed on %s, want the origin a", j.NodeID)
+		}
+		if j := join("p2"); j.NodeID != "b" || !j.Edge {
+			t.Fatalf("p2 placed %+v, want the edge b", j)
+		}
+		if err := store.SeatOnOrigin(ctx, db, "ses_stage", "p2", "b"); !errors.Is(err, store.ErrNotOrigin) {
+			t.Fatalf("the edge seating p2 on itself as the origin: %v, want ErrNotOrigin", err)
+		}
+		if err := store.SeatOnOrigin(ctx, db, "ses_stage", "p2", "a"); err != nil {
+			t.Fatal(err)
+		}
+		if j := join("p2"); j.NodeID != "a" || j.Edge || j.Node.PublicURL != "https://a.example" {
+			t.Fatalf("p2 placed again %+v, want the origin a (their seat moved there)", j)
+		}
+		if n := storetest.Count(t, db, (*store.RoomSeat)(nil), "session_id = ? AND node_id = ?", "ses_stage", "a"); n != 2 {
+			t.Fatalf("%d seats on the origin, want p1's and p2's", n)
+		}
+		if err := store.SeatOnOrigin(ctx, db, "ses_nowhere", "p1", "a"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("seating someone in a room placed nowhere: %v, want ErrNotFound", err)
+		}
+	})
 }

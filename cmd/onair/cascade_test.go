@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/onairhq/onair/authz"
 	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/placement"
@@ -25,23 +27,9 @@ import (
 func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	db := storetest.Postgres(t)
-	secret := []byte("cascade test secret " + store.NewSecret(8))
-	ses := seedLiveSession(t, ctx, db, false)
-	procs := startMediaNodes(t, db, secret, t.TempDir(), t.TempDir())
-	nodes := placement.New(placement.Params{DB: db, Secret: secret, HeartbeatTimeout: 2 * time.Second, RoomShare: 2})
-	mediatest.WaitFor(t, "both media nodes registered", func() bool {
-		alive, err := nodes.Alive(ctx)
-		return err == nil && len(alive) == 2
-	})
-	place := func(person string, counted bool) placement.Room {
-		t.Helper()
-		room, err := nodes.PlaceJoin(ctx, ses.ID, person, counted)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return room
-	}
+	c := startCascade(t, ctx, 2)
+	db, secret, ses, nodes := c.db, c.secret, c.ses, c.nodes
+	place := func(person string, counted bool) placement.Room { t.Helper(); return c.place(t, ctx, person, counted) }
 
 	origin := place("host", false)
 	host := joinNode(t, origin, ses, "host", authz.SessionHost, secret)
@@ -122,7 +110,7 @@ func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	mediatest.WaitFor(t, "the chat lines written", func() bool {
 		return storetest.Count(t, db, (*store.ChatMessage)(nil), "session_id = ?", ses.ID) == 6
 	})
-	procs[origin.NodeID].kill(t)
+	c.procs[origin.NodeID].kill(t)
 	var moved placement.Room
 	mediatest.WaitFor(t, "the room placed on the edge's node once the origin stopped heartbeating", func() bool {
 		moved, err = nodes.PlaceJoin(ctx, ses.ID, "viewer3", true)
@@ -138,4 +126,38 @@ func TestCascadeSplitsARoomOverTwoNodes(t *testing.T) {
 	host = joinNode(t, place("host", false), ses, "host", authz.SessionHost, secret)
 	host.Publish("audio", "video")
 	waitReceiving(t, viewer, "on the node that was the edge")
+}
+
+// cascade is a live session whose room may span two `onair media` processes against one
+// store, and the placement the API makes its joins with, at a room share.
+type cascade struct {
+	db     *bun.DB
+	secret []byte
+	ses    *store.Session
+	procs  map[string]*onairProcess
+	nodes  *placement.Nodes
+}
+
+// startCascade starts the two nodes and waits until both registered.
+func startCascade(t *testing.T, ctx context.Context, share int) *cascade {
+	t.Helper()
+	db := storetest.Postgres(t)
+	c := &cascade{db: db, secret: []byte("cascade test secret " + store.NewSecret(8)), ses: seedLiveSession(t, ctx, db, false)}
+	c.procs = startMediaNodes(t, db, c.secret, t.TempDir(), t.TempDir())
+	c.nodes = placement.New(placement.Params{DB: db, Secret: c.secret, HeartbeatTimeout: 2 * time.Second, RoomShare: share})
+	mediatest.WaitFor(t, "both media nodes registered", func() bool {
+		alive, err := c.nodes.Alive(ctx)
+		return err == nil && len(alive) == 2
+	})
+	return c
+}
+
+// place is where the API sends person's join (counted: a participant, not staff).
+func (c *cascade) place(t *testing.T, ctx context.Context, person string, counted bool) placement.Room {
+	t.Helper()
+	room, err := c.nodes.PlaceJoin(ctx, c.ses.ID, person, counted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return room
 }

@@ -72,6 +72,9 @@ type Peer struct {
 	srs   map[string]int    // sender reports received for a track, by "<stream>/<kind>"
 	logs  map[string]*VideoLog
 	plis  atomic.Int64
+	// closing: the test ended and the PeerConnection is closing; an offer then in flight (a
+	// publisher that left first) fails to apply, which is no fault.
+	closing atomic.Bool
 }
 
 // NewPeer opens the PeerConnection; it is closed when the test ends.
@@ -81,8 +84,11 @@ func NewPeer(t testing.TB, params PeerParams) *Peer {
 	if err != nil {
 		t.Fatalf("%s: peer connection: %v", params.Name, err)
 	}
-	t.Cleanup(func() { _ = pc.Close() })
 	p := &Peer{t: t, name: params.Name, pc: pc, send: params.Send, recv: map[string]int{}, seqs: map[string]*seqLog{}, ssrcs: map[string]uint32{}, srs: map[string]int{}, logs: map[string]*VideoLog{}}
+	t.Cleanup(func() {
+		p.closing.Store(true)
+		_ = pc.Close()
+	})
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
 			init := c.ToJSON()
@@ -158,7 +164,9 @@ func (p *Peer) HandleSignal(s Signal) bool {
 
 func (p *Peer) answerLocked(sdp string) {
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
-		p.t.Errorf("%s: apply offer: %v", p.name, err)
+		if !p.closing.Load() {
+			p.t.Errorf("%s: apply offer: %v", p.name, err)
+		}
 		return
 	}
 	p.flushLocked()
@@ -166,7 +174,7 @@ func (p *Peer) answerLocked(sdp string) {
 	if err == nil {
 		err = p.pc.SetLocalDescription(answer)
 	}
-	if err != nil && p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+	if err != nil && (p.closing.Load() || p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed) {
 		return // the test ended while an offer was in flight
 	}
 	if err != nil {

@@ -26,9 +26,14 @@ import (
 // edge's subscribers' keyframe requests go back on the relay, whose NACKs the origin answers
 // from its history like any subscriber's.
 //
-// What an edge does not do: its people cannot publish (staff always join the origin; a
-// participant invited to the stage on an edge is refused publishing), and breakout groups'
-// media stays on the origin.
+// What an edge does not do: its people cannot publish there (staff always join the origin,
+// and tracks sent to an edge are refused), and breakout groups' media stays on the origin. A
+// participant of an edge who accepts a stage invitation is moved to the origin instead
+// (stage_move.go): the origin seats them on itself in the store, remembers for a couple of
+// minutes that they were accepted, and tells them stage_moved through the edge, which closes
+// their connection; their page revisits their personal link, the API places them on the
+// origin, and they join there on stage. A move the store refuses is told (stage_move_failed)
+// and changes nothing.
 
 // RefusedError is the origin's refusal of an edge's relay or of a join relayed through it: the
 // error frame's code and message, passed on to the person as the origin said them.

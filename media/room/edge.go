@@ -306,7 +306,7 @@ func (r *Room) addRelayedTrack(relay *Participant, remote *webrtc.TrackRemote) {
 func (r *Room) refuseOnEdge(p *Participant, remote *webrtc.TrackRemote) {
 	r.log.Info("edge: publish refused", "person", p.id, "kind", remote.Kind().String())
 	p.sink.Send(wire.Frame{Type: wire.FrameError, Code: wire.CodePublishRefused,
-		Message: "this media node relays the room from another; join again to publish"})
+		Message: "this media node relays the room from its origin, where tracks are published: a stage invitation accepted moves you there"})
 	go func() {
 		buf := make([]byte, 1500)
 		for {

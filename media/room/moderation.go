@@ -179,6 +179,7 @@ func (r *Room) eject(actor *Participant, personID string, a authz.Action, record
 		return fmt.Errorf("%w: only participants can be blocked or kicked", ErrBadRequest)
 	}
 	record()
+	delete(r.stageMoves, personID) // no stage waiting for them on their way back
 	renegotiate := r.removeLocked(target)
 	r.mu.Unlock()
 	target.sink.Send(wire.Frame{Type: wire.FrameBye, Code: code, Message: message})

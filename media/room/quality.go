@@ -70,8 +70,10 @@ func (r *Room) reportQuality(p *Participant, f wire.Frame) error {
 	}
 	q := *f.Quality
 	// The downlink's loss is what p's browser said in its feedback to the node: the node's
-	// own view of p's receiving side.
-	q.Level = worseLevel(q.Level, levelOfLoss(p.downlink.Loss()))
+	// own view of p's receiving side (a person of an edge has none here).
+	if p.downlink != nil {
+		q.Level = worseLevel(q.Level, levelOfLoss(p.downlink.Loss()))
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.people[p.id] != p {

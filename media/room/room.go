@@ -10,6 +10,7 @@
 package room
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -34,6 +35,8 @@ type roomParams struct {
 	Recordings *recording.Store
 	Control    SessionControl                        // hosts' go-live and end (host.go); nil: refused
 	DeckPages  func(sessionID, deckID string) string // RoomsParams.DeckPages
+	// SeatHere moves a person's seat in the room to this node, its origin (stage_move.go).
+	SeatHere func(ctx context.Context, personID string) error
 }
 
 // Room is one session's live room: its participants and the tracks they publish. r.mu guards
@@ -46,6 +49,7 @@ type Room struct {
 	recordings *recording.Store
 	control    SessionControl
 	deckPages  func(sessionID, deckID string) string
+	seatHere   func(ctx context.Context, personID string) error
 
 	mu     sync.Mutex
 	live   bool // the session started; before, only roles allowed room.enter_early get in
@@ -62,13 +66,16 @@ type Room struct {
 	rec  roomRecording // see recording.go
 	// ended adds up the media of people who left and tracks that ended (stats.go).
 	ended MediaTotals
+	// stageMoves are the people of an edge accepted on stage, by person id, until when their
+	// join here puts them on stage at once (stage_move.go).
+	stageMoves map[string]time.Time
 }
 
 func newRoom(p roomParams) *Room {
 	log := p.Logger.With("session", p.SessionID)
 	return &Room{
 		sessionID: p.SessionID, network: p.Network, log: log, recordings: p.Recordings, control: p.Control, deckPages: p.DeckPages,
-		people: map[string]*Participant{}, relays: map[string]*Participant{},
+		seatHere: p.SeatHere, people: map[string]*Participant{}, relays: map[string]*Participant{}, stageMoves: map[string]time.Time{},
 		ev: newRoomEvents(p.Now, newRoomWriter(p.DB, log)),
 	}
 }
@@ -162,9 +169,13 @@ func (r *Room) join(c jointoken.Claims, sink Sink, kind participantKind) (*Parti
 	}
 	r.people[p.id] = p
 	r.startVisitLocked(p, c.WorkspaceID)
+	movedOnStage := kind == kindLocal && r.takeStageMoveLocked(p)
 	sink.Send(wire.Frame{Type: wire.FrameJoined, Session: c.SessionID, Person: c.PersonID, Name: c.Name,
 		Role: string(c.Role), Live: boolPtr(r.live), Recording: r.recordingStateLocked(), RoomFields: r.snapshotLocked(p),
 		ScreenFields: r.screensLocked(), ICEServers: ice})
+	if movedOnStage {
+		r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: p.id, Name: p.name, OnStage: boolPtr(true)})
+	}
 	r.peopleChangedLocked()
 	if p.canLocked(authz.ParticipantKick) == nil && len(r.qualitiesLocked()) > 0 {
 		r.qualityChangedLocked() // a host arriving sees everyone's quality
@@ -202,7 +213,9 @@ func (r *Room) removeLocked(p *Participant) []*Participant {
 		return nil
 	}
 	delete(r.people, p.id)
-	r.ended.addDownlink(p.downlink.Stats())
+	if p.downlink != nil { // a person of an edge has none here
+		r.ended.addDownlink(p.downlink.Stats())
+	}
 	r.endVisitLocked(p)
 	r.peopleChangedLocked()
 	var renegotiate []*Participant

@@ -161,7 +161,8 @@ func (rs *Rooms) getOrCreateLocked(sessionID string) *Room {
 	r, ok := rs.rooms[sessionID]
 	if !ok {
 		r = newRoom(roomParams{SessionID: sessionID, Network: rs.network, Logger: rs.log, DB: rs.db, Now: rs.now, Recordings: rs.recordings,
-			Control: rs.control, DeckPages: rs.deckPages})
+			Control: rs.control, DeckPages: rs.deckPages,
+			SeatHere: func(ctx context.Context, personID string) error { return rs.seatHere(ctx, sessionID, personID) }})
 		rs.rooms[sessionID] = r
 	}
 	return r

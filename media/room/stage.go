@@ -30,12 +30,19 @@ func (r *Room) inviteToStage(actor *Participant, f wire.Frame) error {
 	return nil
 }
 
-// acceptStage puts p on stage after an invitation; p's tracks are forwarded from now on.
+// acceptStage puts p on stage after an invitation; p's tracks are forwarded from now on. A
+// person on an edge of the room is moved here first (stage_move.go).
 func (r *Room) acceptStage(p *Participant, _ wire.Frame) error {
 	r.mu.Lock()
 	if p.invitedBy == "" {
 		r.mu.Unlock()
 		return ErrNoStageInvite
+	}
+	if p.kind == kindRemote {
+		r.startStageMoveLocked(p)
+		r.mu.Unlock()
+		go r.moveToOrigin(p)
+		return nil
 	}
 	p.invitedBy, p.onStage = "", true
 	renegotiate := r.reconcileLocked(p)
@@ -77,6 +84,7 @@ func (r *Room) removeFromStage(actor *Participant, f wire.Frame) error {
 		return fmt.Errorf("remove %s from stage: %w", personID, ErrNoSuchPerson)
 	}
 	target.invitedBy, target.onStage = "", false
+	delete(r.stageMoves, personID) // accepted on an edge, on their way here
 	renegotiate := r.reconcileLocked(target)
 	r.broadcastLocked(wire.Frame{Type: wire.FrameStage, Person: target.id, Name: target.name, OnStage: boolPtr(false)})
 	r.mu.Unlock()

@@ -113,6 +113,9 @@ func (r *Room) stats() (RoomStats, MediaTotals) {
 			level = p.quality.Level
 		}
 		s.Quality[level]++
+		if p.downlink == nil {
+			continue // a person of an edge: their media leaves from there
+		}
 		ds := p.downlink.Stats()
 		totals.addDownlink(ds)
 		for _, sub := range ds.Subscriptions {

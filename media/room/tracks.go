@@ -221,7 +221,7 @@ func (r *Room) MediaStats(personID string) MediaStats {
 			s.Forwarded += t.fwd.Packets()
 		}
 	}
-	if p := r.people[personID]; p != nil {
+	if p := r.people[personID]; p != nil && p.downlink != nil {
 		s.Direct = p.downlink.DirectPackets()
 	}
 	return s

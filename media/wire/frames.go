@@ -83,6 +83,13 @@ const (
 	CodeNoSuchPerson   = "no_such_person"
 	CodeNoInvite       = "no_stage_invite"
 	CodeTooSlow        = "too_slow"
+	// CodeStageMoved: you accepted a stage invitation on an edge of the room (a node relaying
+	// it from its origin, where alone tracks are published); your seat moved to the origin and
+	// this connection closes: join again through your personal link to go on stage there.
+	CodeStageMoved = "stage_moved"
+	// CodeStageMoveFailed: that move could not be made (the room moved, the store failed);
+	// you stay where you are, off stage.
+	CodeStageMoveFailed = "stage_move_failed"
 )
 
 // Frames of recording on the signaling WebSocket.

@@ -14,6 +14,7 @@ import { HostControls } from './host.js';
 import { Breakout } from './breakout.js';
 import { Deck } from './deck.js';
 import { Quality } from './quality.js';
+import { readLink, revisit } from './link.js';
 
 const RETRY_NOT_LIVE_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -25,21 +26,6 @@ const explain = (code) => (has(`error.${code}`) ? t(`error.${code}`) : t('error.
 const REJOIN_AFTER_FAILURES = 3;
 // Join refusals that a retry with the same link cannot fix.
 const FINAL = new Set(['room_full', 'room_closed', 'token_invalid', 'token_wrong_session', 'blocked', 'kicked', 'denied']);
-
-// The fragment never reaches a server; it is kept for this tab only and taken out of the
-// address bar so a shared screen or copied URL does not carry the token.
-function readLink() {
-  const stored = JSON.parse(sessionStorage.getItem('onair.room') || '{}');
-  const params = new URLSearchParams(location.hash.slice(1));
-  const link = params.has('token')
-    ? { session: params.get('session'), token: params.get('token'), rejoin: params.get('rejoin') || '' }
-    : stored;
-  if (link.token) {
-    sessionStorage.setItem('onair.room', JSON.stringify(link));
-    history.replaceState(null, '', location.pathname);
-  }
-  return link;
-}
 
 class RoomPage {
   constructor(link) {
@@ -176,6 +162,7 @@ class RoomPage {
     this.lastError = f.code;
     if (f.code === 'publish_refused') this.stopPublishing();
     if (f.code === 'room_not_live') return; // not a fault: the page waits for the start (closed)
+    if (f.code === 'stage_moved') return this.status(t('status.stage_moving')); // closed follows
     this.alert(explain(f.code));
   }
 
@@ -196,24 +183,17 @@ class RoomPage {
       setTimeout(() => this.connect(), RETRY_NOT_LIVE_MS);
       return;
     }
-    if (code === 'token_expired' && this.link.rejoin && /^https?:\/\//.test(this.link.rejoin)) {
-      this.status(t('status.refreshing'));
-      sessionStorage.removeItem('onair.room');
-      location.assign(this.link.rejoin);
-      return;
-    }
-    if (FINAL.has(code) || code === 'token_expired') {
+    // Accepted on stage on an edge of the room: the API now seats this person on the room's
+    // origin node, where they join on stage.
+    if (code === 'stage_moved' && revisit(this.link)) return this.status(t('status.stage_moving'));
+    if (code === 'token_expired' && revisit(this.link)) return this.status(t('status.refreshing'));
+    if (FINAL.has(code) || code === 'token_expired' || code === 'stage_moved') {
       this.final(explain(code));
       return;
     }
     // A media node that stays unreachable may have died: the personal link asks the API again,
     // which places the room on a live node once the dead one's heartbeat is old.
-    if (this.retries >= REJOIN_AFTER_FAILURES && this.link.rejoin && /^https?:\/\//.test(this.link.rejoin) && navigator.onLine !== false) {
-      this.status(t('status.refreshing'));
-      sessionStorage.removeItem('onair.room');
-      location.assign(this.link.rejoin);
-      return;
-    }
+    if (this.retries >= REJOIN_AFTER_FAILURES && navigator.onLine !== false && revisit(this.link)) return this.status(t('status.refreshing'));
     const delay = Math.min(30000, 1000 * 2 ** this.retries++);
     this.status(t('status.reconnecting', { Seconds: Math.round(delay / 1000) }));
     setTimeout(() => this.connect(), delay);
