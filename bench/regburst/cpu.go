@@ -35,6 +35,21 @@ func cpuSeconds(pid int) (float64, error) {
 	return (user + sys) / clockTicks, nil
 }
 
+// peakRSS is the most resident memory pid has had (VmHWM), in MiB.
+func peakRSS(pid int) (float64, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024, err
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/status: no VmHWM", pid)
+}
+
 // backendCPU follows the CPU time of the benchmark database's Postgres backends: it polls
 // their pids every 100 ms and adds up what each used since it was first seen (a backend
 // that was already open when watching began counts from then; one that lived less than a

@@ -150,6 +150,9 @@ func run(ctx context.Context, o options) (*report, error) {
 		return nil, err
 	}
 	rep.onairCPU -= onairCPU
+	if rep.onairPeakMiB, err = peakRSS(srv.cmd.Process.Pid); err != nil {
+		return nil, err
+	}
 	time.Sleep(time.Second) // let the server's last statistics reach pg_stat_database
 	after, err := pg.Stats(ctx)
 	if err != nil {

@@ -22,6 +22,7 @@ type report struct {
 	// CPU seconds from the attack's start to the last e-mail: the onair process, and the
 	// benchmark database's Postgres backends (see backendCPU).
 	onairCPU, postgresCPU float64
+	onairPeakMiB          float64 // the onair process's peak resident memory
 }
 
 func (r *report) print(w io.Writer) {
@@ -58,6 +59,7 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "CPU per registration, attack through last e-mail: onair %.2f ms, its Postgres backends %.2f ms\n",
 			1000*r.onairCPU/float64(r.created), 1000*r.postgresCPU/float64(r.created))
 	}
+	fmt.Fprintf(w, "onair peak resident memory: %.0f MiB\n", r.onairPeakMiB)
 	fmt.Fprintf(w, "raw single-row insert ceiling, same run: %.0f inserts/s (%d goroutines, pool of %d connections)\n",
 		r.rawPerSecond, r.opts.clients, r.opts.poolConns)
 	if r.rawPerSecond > 0 {

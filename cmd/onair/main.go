@@ -50,6 +50,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "onair: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+	tuneGC(os.Args[1], os.Getenv)
 	if err := run(ctx, loadConfig()); err != nil {
 		fmt.Fprintf(os.Stderr, "onair %s: %v\n", os.Args[1], err)
 		os.Exit(1)
