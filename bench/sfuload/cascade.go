@@ -69,7 +69,8 @@ func measureCascade(ctx context.Context, o options, n int) (result, error) {
 	for _, node := range [][2]string{{cascadeAddrA, cascadeUDPA}, {cascadeAddrB, cascadeUDPB}} {
 		srv, _, err := startServer(o.serverCPU, []string{"ONAIR_MEDIA_SECRET=" + benchSecret, "DATABASE_URL=" + o.cascadeDB,
 			"ONAIR_MEDIA_ADDR=" + node[0], "ONAIR_MEDIA_URL=http://" + node[0], "ONAIR_MEDIA_UDP_PORT=" + node[1],
-			"ONAIR_MEDIA_HEARTBEAT=500ms", "ONAIR_LOG_LEVEL=warn"}, o.onairBin, "media")
+			"ONAIR_MEDIA_HEARTBEAT=500ms", "ONAIR_LOG_LEVEL=warn",
+			"ONAIR_MEDIA_METRICS_ADDR=off"}, o.onairBin, "media") // two nodes cannot share the default metrics port
 		if err != nil {
 			return result{}, err
 		}
