@@ -2,52 +2,23 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/onairhq/onair/bench/procstat"
 	"github.com/onairhq/onair/store/storebench"
 )
 
-// clockTicks is USER_HZ, 100 on every Linux this runs on (no cgo for sysconf).
-const clockTicks = 100
-
 // cpuSeconds is the user and system CPU time pid has used so far.
 func cpuSeconds(pid int) (float64, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-	s := string(raw)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
-	}
-	user, err1 := strconv.ParseFloat(f[11], 64)
-	sys, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("/proc/%d/stat: bad times", pid)
-	}
-	return (user + sys) / clockTicks, nil
+	user, sys, err := procstat.CPU(pid)
+	return user + sys, err
 }
 
-// peakRSS is the most resident memory pid has had (VmHWM), in MiB.
+// peakRSS is the most resident memory pid has had, in MiB.
 func peakRSS(pid int) (float64, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024, err
-		}
-	}
-	return 0, fmt.Errorf("/proc/%d/status: no VmHWM", pid)
+	b, err := procstat.MemoryBytes(pid, "VmHWM")
+	return b / (1 << 20), err
 }
 
 // backendCPU follows the CPU time of the benchmark database's Postgres backends: it polls

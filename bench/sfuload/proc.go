@@ -8,14 +8,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
-)
 
-// clockTicks is USER_HZ, 100 on every Linux this runs on (no cgo for sysconf).
-const clockTicks = 100
+	"github.com/onairhq/onair/bench/procstat"
+)
 
 // server is one SFU process the generator started; stop kills its whole process group.
 type server struct {
@@ -53,34 +50,12 @@ func (c cpuTimes) total() float64 { return c.user + c.sys }
 
 // cpuSeconds reads utime and stime of pid.
 func cpuSeconds(pid int) (cpuTimes, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return cpuTimes{}, err
-	}
-	// Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
-	utime, err1 := strconv.ParseFloat(fields[11], 64)
-	stime, err2 := strconv.ParseFloat(fields[12], 64)
-	if err1 != nil || err2 != nil {
-		return cpuTimes{}, fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	return cpuTimes{user: utime / clockTicks, sys: stime / clockTicks}, nil
+	user, sys, err := procstat.CPU(pid)
+	return cpuTimes{user: user, sys: sys}, err
 }
 
 // rssBytes is VmRSS of pid.
-func rssBytes(pid int) (float64, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb * 1024, err
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
-}
+func rssBytes(pid int) (float64, error) { return procstat.MemoryBytes(pid, "VmRSS") }
 
 // waitHTTP waits until something answers HTTP at url (any status).
 func waitHTTP(ctx context.Context, url string) error {
