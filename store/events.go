@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -84,13 +85,10 @@ type Session struct {
 }
 
 // Closed reports whether the session takes no more registrations or changes.
-func (s *Session) Closed() bool {
-	switch s.Status {
-	case SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled:
-		return true
-	}
-	return false
-}
+func (s *Session) Closed() bool { return slices.Contains(closedStatuses, s.Status) }
+
+// closedStatuses are the statuses of a session that takes no more registrations.
+var closedStatuses = []string{SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled}
 
 // Staff roles of a session.
 const (

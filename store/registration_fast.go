@@ -83,6 +83,3 @@ func registerApproved(ctx context.Context, db bun.IDB, reg *Registrant) (bool, e
 	reg.PersonID = personID
 	return true, nil
 }
-
-// closedStatuses are the statuses of a session that takes no more registrations.
-var closedStatuses = []string{SessionEnded, SessionProcessed, SessionProcessingFailed, SessionCancelled}
