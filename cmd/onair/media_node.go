@@ -76,7 +76,11 @@ func registerMediaNode(ctx context.Context, cfg config, db *bun.DB, node *media.
 	if err != nil {
 		return nil, err
 	}
+	timeout, err := cfg.mediaNodeTimeout()
+	if err != nil {
+		return nil, err
+	}
 	node.SetNodeID(n.ID)
 	return placement.Register(ctx, placement.RegisterParams{DB: db, Node: n, Every: every, Logger: log,
-		Load: node.Rooms().Participants})
+		Load: node.Rooms().Participants, FenceAfter: timeout, Fence: node.Rooms().SetFenced})
 }

@@ -35,6 +35,13 @@ type RegisterParams struct {
 	// Every: zero means DefaultHeartbeatEvery.
 	Every  time.Duration
 	Logger *slog.Logger
+	// FenceAfter is how long heartbeats may fail before the node takes itself for dead, as
+	// the API does then (ONAIR_MEDIA_NODE_TIMEOUT), and calls Fence(true): the API places its
+	// rooms on another node at their next join, so a node cut off from the store closes them
+	// rather than keep people in a room that goes on elsewhere (room.Rooms.SetFenced).
+	// Fence(false) follows the first heartbeat that goes through again. Zero: never.
+	FenceAfter time.Duration
+	Fence      func(fenced bool)
 }
 
 // Registration is a node registered and heartbeating.
@@ -70,26 +77,51 @@ func Register(ctx context.Context, p RegisterParams) (*Registration, error) {
 }
 
 // heartbeat reports the load every p.Every; a row gone (deregistered by hand, or a store
-// restored) is written again.
+// restored) is written again. Failing for p.FenceAfter, it fences the node once, until a
+// heartbeat goes through again.
 func (r *Registration) heartbeat(ctx context.Context) {
 	defer close(r.done)
 	t := time.NewTicker(r.p.Every)
 	defer t.Stop()
+	lastOK, fenced := time.Now(), false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		err := store.MediaNodeHeartbeat(ctx, r.p.DB, r.p.Node.ID, r.p.Load())
-		if errors.Is(err, store.ErrNotFound) {
-			node := r.p.Node
-			err = store.RegisterMediaNode(ctx, r.p.DB, &node)
-		}
-		if err != nil && ctx.Err() == nil {
+		err := r.beat(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err == nil:
+			if fenced {
+				r.log.Info("media node heartbeat back; the node takes rooms again")
+				r.p.Fence(false)
+			}
+			lastOK, fenced = time.Now(), false
+		case !fenced && r.p.FenceAfter > 0 && time.Since(lastOK) >= r.p.FenceAfter && r.p.Fence != nil:
+			r.log.Error("media node heartbeat failing for longer than the node timeout: the API takes the node for dead "+
+				"and moves its rooms; closing them here", "since", lastOK, "err", err)
+			fenced = true
+			r.p.Fence(true)
+		default:
 			r.log.Warn("media node heartbeat failed; the API takes the node for dead if this lasts", "err", err)
 		}
 	}
+}
+
+// beat writes one heartbeat, bounded in time: across a network fault that drops packets a
+// statement could wait for minutes, and the fence must not wait with it.
+func (r *Registration) beat(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, max(r.p.Every, time.Second))
+	defer cancel()
+	err := store.MediaNodeHeartbeat(ctx, r.p.DB, r.p.Node.ID, r.p.Load())
+	if errors.Is(err, store.ErrNotFound) {
+		node := r.p.Node
+		err = store.RegisterMediaNode(ctx, r.p.DB, &node)
+	}
+	return err
 }
 
 // Stop ends the heartbeats and removes the node from the store (a clean shutdown): no room is

@@ -26,6 +26,9 @@ const joinReadTimeout = 3 * time.Second
 // On an edge of a room spanning nodes (cascade.go), the room's origin decides all that: Join
 // relays the person's join to it.
 func (rs *Rooms) Join(ctx context.Context, c jointoken.Claims, sink Sink) (*Room, *Participant, error) {
+	if rs.fenced.Load() {
+		return nil, nil, ErrNodeFenced
+	}
 	origin, err := rs.originOf(ctx, c.SessionID)
 	if err != nil {
 		return nil, nil, err
@@ -40,6 +43,9 @@ func (rs *Rooms) Join(ctx context.Context, c jointoken.Claims, sink Sink) (*Room
 // for its events, its attendance and its cap like anyone, their frames reaching them through
 // sink (the edge's relay), their media carried by the edge.
 func (rs *Rooms) JoinRemote(ctx context.Context, c jointoken.Claims, sink Sink) (*Room, *Participant, error) {
+	if rs.fenced.Load() {
+		return nil, nil, ErrNodeFenced
+	}
 	return rs.join(ctx, c, sink, kindRemote)
 }
 

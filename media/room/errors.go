@@ -14,6 +14,10 @@ var (
 	ErrRoomFull       = errors.New("media: the room is full: the live-attendee limit of this plan is reached")
 	ErrBlocked        = errors.New("media: you were blocked from this room")
 	ErrWrongWorkspace = errors.New("media: join token names another workspace than its session's")
+	// ErrNodeFenced: this node has lost the store for longer than the node timeout, so the API
+	// places its rooms elsewhere (fence.go); the page finds the room's new node through the
+	// personal link.
+	ErrNodeFenced = errors.New("media: this media node lost the store and takes no rooms for now")
 
 	// Frames.
 	ErrUnknownFrame = errors.New("unknown frame type")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -58,6 +59,8 @@ type Rooms struct {
 	// nodeID and dialOrigin make this node an edge of rooms placed elsewhere (cascade.go).
 	nodeID     string
 	dialOrigin DialOrigin
+	// fenced: the node lost the store for longer than the node timeout (fence.go).
+	fenced atomic.Bool
 }
 
 // NewRooms starts with no rooms.
@@ -99,7 +102,9 @@ func (rs *Rooms) closeRoom(sessionID string, ended bool) error {
 	rs.mu.Lock()
 	r, ok := rs.rooms[sessionID]
 	delete(rs.rooms, sessionID)
-	rs.rememberClosedLocked(sessionID)
+	if ended { // a room closed at shutdown or by a fence may open again at the next join
+		rs.rememberClosedLocked(sessionID)
+	}
 	rs.mu.Unlock()
 	if ok {
 		rs.countClosed(r)

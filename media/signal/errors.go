@@ -29,6 +29,8 @@ func errorCode(err error) string {
 		return wire.CodeRoomNotLive
 	case errors.Is(err, room.ErrRoomClosed):
 		return wire.CodeRoomClosed
+	case errors.Is(err, room.ErrNodeFenced):
+		return wire.CodeNodeUnavailable
 	case errors.Is(err, room.ErrBadSDP), errors.Is(err, room.ErrNegotiationBroken):
 		return wire.CodeBadSDP
 	case errors.Is(err, room.ErrBadCandidate):

@@ -90,6 +90,10 @@ const (
 	// CodeStageMoveFailed: that move could not be made (the room moved, the store failed);
 	// you stay where you are, off stage.
 	CodeStageMoveFailed = "stage_move_failed"
+	// CodeNodeUnavailable: this media node lost the store for longer than the node timeout
+	// and takes no joins (its rooms move to another node): ask the API again through the
+	// personal link.
+	CodeNodeUnavailable = "node_unavailable"
 )
 
 // Frames of recording on the signaling WebSocket.

@@ -187,6 +187,7 @@ class RoomPage {
     // origin node, where they join on stage.
     if (code === 'stage_moved' && revisit(this.link)) return this.status(t('status.stage_moving'));
     if (code === 'token_expired' && revisit(this.link)) return this.status(t('status.refreshing'));
+    if (code === 'node_unavailable' && revisit(this.link)) return this.status(t('status.refreshing'));
     if (FINAL.has(code) || code === 'token_expired' || code === 'stage_moved') {
       this.final(explain(code));
       return;
