@@ -60,8 +60,9 @@ type config struct {
 	// ONAIR_MEDIA_CAPACITY (participants; rooms are placed only on nodes below it),
 	// ONAIR_MEDIA_REGION (informative), ONAIR_MEDIA_HEARTBEAT (how often it reports its load).
 	MediaNodeID, MediaCapacity, MediaRegion, MediaHeartbeat string
-	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker): a node whose last heartbeat is older is dead;
-	// its rooms move to another node at their next join.
+	// ONAIR_MEDIA_NODE_TIMEOUT (api, worker, media): a node whose last heartbeat is older is
+	// dead; its rooms move to another node at their next join, and a media node whose
+	// heartbeats fail for this long fences itself (media/room/fence.go).
 	MediaNodeTimeout string
 	// ONAIR_MEDIA_ROOM_SHARE (api): how many participants of one room a node takes before the
 	// room's next participants join another node (a room spanning nodes); unset or 0: a room
