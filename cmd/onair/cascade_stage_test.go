@@ -118,3 +118,42 @@ func TestCascadeMovesAnEdgeAttendeeAcceptedOnStageToTheOrigin(t *testing.T) {
 		return onEdge.Received("guest", "video")-before >= 20
 	})
 }
+
+// An attendee on an edge whom the organizers make a speaker while the session is live (a role
+// change through the origin's control API) may publish at will, which only the origin carries:
+// they are moved there as after a stage invitation, arrive with their new role (the origin
+// applies the live change to their old join token) and publish to everyone.
+func TestCascadeMovesAnEdgeAttendeeMadeSpeakerToTheOrigin(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c := startCascade(t, ctx, 1)
+	origin := c.place(t, ctx, "host", false)
+	host := joinNode(t, origin, c.ses, "host", authz.SessionHost, c.secret)
+	joinNode(t, c.place(t, ctx, "viewer1", true), c.ses, "viewer1", authz.SessionParticipant, c.secret)
+	edge := c.place(t, ctx, "guest", true)
+	if !edge.Edge {
+		t.Fatalf("the guest placed on the origin %s; want an edge", edge.NodeID)
+	}
+	guest := joinNode(t, edge, c.ses, "guest", authz.SessionParticipant, c.secret)
+
+	if err := origin.Control.SetRole(ctx, c.ses.ID, "guest", string(authz.SessionSpeaker)); err != nil {
+		t.Fatal(err)
+	}
+	if f := guest.Expect(wire.FrameRole); f.Role != string(authz.SessionSpeaker) {
+		t.Fatalf("role frame %+v, want speaker", f)
+	}
+	guest.ExpectError(wire.CodeStageMoved)
+	guest.ExpectClosedWithoutBye()
+	moved := c.place(t, ctx, "guest", true)
+	if moved.Edge || moved.NodeID != origin.NodeID {
+		t.Fatalf("the speaker placed again on %s (edge %v), want the origin %s", moved.NodeID, moved.Edge, origin.NodeID)
+	}
+	guest = joinNode(t, moved, c.ses, "guest", authz.SessionParticipant, c.secret)
+	if guest.Joined.Role != string(authz.SessionSpeaker) {
+		t.Fatalf("joined the origin as %q, want the live role speaker", guest.Joined.Role)
+	}
+	guest.Publish("audio", "video")
+	mediatest.WaitFor(t, "the host receiving the speaker's audio and video", func() bool {
+		return host.Received("guest", "audio") >= 50 && host.Received("guest", "video") >= 100
+	})
+}

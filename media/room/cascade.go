@@ -33,7 +33,8 @@ import (
 // minutes that they were accepted, and tells them stage_moved through the edge, which closes
 // their connection; their page revisits their personal link, the API places them on the
 // origin, and they join there on stage. A move the store refuses is told (stage_move_failed)
-// and changes nothing.
+// and changes nothing. A participant of an edge made host, moderator or speaker live is moved
+// the same way, without the stage their role gives them (setRole).
 
 // RefusedError is the origin's refusal of an edge's relay or of a join relayed through it: the
 // error frame's code and message, passed on to the person as the origin said them.

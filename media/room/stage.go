@@ -112,9 +112,16 @@ func (r *Room) setRole(personID string, role authz.SessionRole) error {
 	renegotiate := r.reconcileLocked(target)
 	target.sink.Send(wire.Frame{Type: wire.FrameRole, Person: target.id, Role: string(role)})
 	r.peopleChangedLocked()
+	// A person on an edge of the room made host, moderator or speaker publishes at will, which
+	// only the origin can carry: they are moved here, as after a stage invitation, but without
+	// its stage, which their role gives them (stage_move.go).
+	move := target.kind == kindRemote && target.mayPublishLocked().Allowed
 	r.mu.Unlock()
 	r.log.Info("role changed", "person", personID, "role", role)
 	negotiateAll(renegotiate)
+	if move {
+		go r.moveToOrigin(target)
+	}
 	return nil
 }
 
