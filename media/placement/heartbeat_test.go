@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onairhq/onair/media/mediatest"
 	"github.com/onairhq/onair/media/placement"
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
@@ -131,7 +132,7 @@ func TestPlacementNodeCutOffFromTheStoreFencesItself(t *testing.T) {
 		return n.HeartbeatAt
 	}
 	first := heartbeat()
-	waitFor(t, "heartbeats through the relay", func() bool { return heartbeat().After(first) })
+	mediatest.WaitFor(t, "heartbeats through the relay", func() bool { return heartbeat().After(first) })
 
 	cut := time.Now()
 	part.blackHole()
@@ -160,21 +161,10 @@ func TestPlacementNodeCutOffFromTheStoreFencesItself(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the fence was not lifted once the store answered again")
 	}
-	waitFor(t, "heartbeats again", func() bool { return heartbeat().After(stale) })
+	mediatest.WaitFor(t, "heartbeats again", func() bool { return heartbeat().After(stale) })
 	select {
 	case f := <-fences:
 		t.Errorf("a further fence call (%v) while the store answers", f)
 	default:
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
