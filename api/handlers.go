@@ -88,6 +88,7 @@ type registrationsAPI struct {
 	*base
 	relay   *relayKicker
 	linkKey store.LinkKey
+	recent  recentSessions // public registration's copies of sessions (registration_burst.go)
 }
 
 // onboardingAPI serves sign-up and team invitations: the two that send e-mail at once.

@@ -129,11 +129,16 @@ func (s *registrationsAPI) selfRegister(c *gin.Context) {
 		fail(c, notFound("session"))
 		return
 	}
+	if reg, ok := s.registerFromCopy(ctx, id, req); ok {
+		c.JSON(http.StatusCreated, publicRegistration{ID: reg.ID, SessionID: reg.SessionID, Status: reg.Status})
+		return
+	}
 	ses, ev, err := store.SessionAndEvent(ctx, s.db, id)
 	if err != nil || ev.PublishedAt == nil {
 		fail(c, notFound("session"))
 		return
 	}
+	s.recent.put(id, ses, ev, time.Now())
 	s.registerPerson(c, ev, ses, req, false, func(r *store.Registrant) (any, error) {
 		return publicRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status}, nil
 	})

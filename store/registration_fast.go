@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -20,7 +21,10 @@ import (
 //     the session has the e-mail already (a concurrent one with the same e-mail makes the
 //     unique key refuse the statement: ErrConflict, as in the transaction);
 //   - the workspace has no webhook endpoint (with one, the event is queued by the
-//     transaction, which reads the subscriptions).
+//     transaction, which reads the subscriptions);
+//   - the event's settings are still the ones the caller read (approval, waitlist, fields),
+//     and for RegisterApproved the event is still published, so a caller may decide from a
+//     copy of the event a moment old.
 //
 // When the seat is not taken for any reason, nothing was written and the caller runs the
 // transaction, which tells which refusal applies (full, waitlist, closed, registered before)
@@ -31,6 +35,7 @@ WITH seat AS (
 	WHERE id = ? AND seats_taken < capacity AND status NOT IN (?)
 		AND NOT EXISTS (SELECT 1 FROM registrants WHERE session_id = ? AND email = ?)
 		AND NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE workspace_id = ?)
+		AND EXISTS (SELECT 1 FROM events WHERE id = ? AND settings = ?::jsonb AND (published_at IS NOT NULL OR NOT ?))
 	RETURNING id
 ), person AS (
 	INSERT INTO people (id, workspace_id, email, name, created_at, updated_at)
@@ -50,12 +55,28 @@ WITH seat AS (
 )
 SELECT person_id FROM registrant`
 
+// RegisterApproved is the one-statement registration alone: for a caller holding a recent copy
+// of the session and its event (published, without approval) that falls back to a fresh read
+// and Register when it returns false. Nothing was written then.
+func RegisterApproved(ctx context.Context, db bun.IDB, r Registration) (*Registrant, bool, error) {
+	reg := newRegistrant(r, strings.ToLower(strings.TrimSpace(r.Email)), RegistrantApproved, "")
+	done, err := registerApproved(ctx, db, reg, r.Event, true)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return nil, false, err
+	}
+	return reg, done, nil
+}
+
 // registerApproved runs the one-statement registration of reg (filled in but for its person)
-// on Postgres. False when it did not apply (another dialect, or the seat was not taken):
-// nothing was written then.
-func registerApproved(ctx context.Context, db bun.IDB, reg *Registrant) (bool, error) {
+// on Postgres, for ev as the caller read it (published, if published says so). False when it
+// did not apply (another dialect, or the seat was not taken): nothing was written then.
+func registerApproved(ctx context.Context, db bun.IDB, reg *Registrant, ev *Event, published bool) (bool, error) {
 	if db.Dialect().Name() != dialect.PG {
 		return false, nil
+	}
+	settings, err := json.Marshal(ev.Settings)
+	if err != nil {
+		return false, fmt.Errorf("register %s: event settings: %w", reg.Email, err)
 	}
 	fields, err := json.Marshal(reg.Fields)
 	if err != nil {
@@ -68,7 +89,7 @@ func registerApproved(ctx context.Context, db bun.IDB, reg *Registrant) (bool, e
 	t, ws, s := reg.CreatedAt, reg.WorkspaceID, reg.SessionID
 	var personID string
 	err = db.NewRaw(registerApprovedSQL,
-		s, bun.In(closedStatuses), s, reg.Email, ws,
+		s, bun.In(closedStatuses), s, reg.Email, ws, ev.ID, string(settings), published,
 		NewID("per"), ws, reg.Email, reg.Name, t, t,
 		reg.ID, ws, reg.EventID, s, reg.Email, reg.Name, string(fields), reg.Status, importID, t, t,
 		reg.UTMSource, reg.UTMMedium, reg.UTMCampaign, reg.UTMTerm, reg.UTMContent, reg.Referrer, reg.ConsentedAt,

@@ -138,3 +138,51 @@ func equalJSON(t *testing.T, a, b any) bool {
 	}
 	return string(ja) == string(jb)
 }
+
+// RegisterApproved decides from a copy of the event a moment old (the public registration's):
+// it writes nothing once the event was unpublished or its settings changed since the copy,
+// and registers while both still hold.
+func TestRegisterFastPathRefusesAStaleCopyOfTheEvent(t *testing.T) {
+	db := storetest.Postgres(t)
+	ctx := context.Background()
+	ev, ses := seedSession(t, db, store.EventSettings{}, 10)
+	at := store.Now()
+	if _, err := db.NewUpdate().Model(ev).Set("published_at = ?", at).WherePK().Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ev.PublishedAt = &at
+	copyOf := *ev
+	register := func(email string) bool {
+		t.Helper()
+		_, done, err := store.RegisterApproved(ctx, db, store.Registration{Event: &copyOf, Session: ses, Email: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return done
+	}
+	if !register("first@example.com") {
+		t.Fatal("not registered while the copy holds")
+	}
+	ev.Settings.Approval = true
+	if err := store.Update(ctx, db, ev, "settings"); err != nil {
+		t.Fatal(err)
+	}
+	if register("second@example.com") {
+		t.Error("registered (approved) after the event started asking approval")
+	}
+	ev.Settings.Approval = false
+	ev.PublishedAt = nil
+	if err := store.Update(ctx, db, ev, "settings", "published_at"); err != nil {
+		t.Fatal(err)
+	}
+	if register("third@example.com") {
+		t.Error("registered after the event was unpublished")
+	}
+	if n := storetest.Count(t, db, (*store.Registrant)(nil), "session_id = ?", ses.ID); n != 1 {
+		t.Errorf("%d registrants, want the first alone", n)
+	}
+	var seats int
+	if err := db.NewSelect().Model((*store.Session)(nil)).Column("seats_taken").Where("id = ?", ses.ID).Scan(ctx, &seats); err != nil || seats != 1 {
+		t.Errorf("%d seats taken (%v), want 1", seats, err)
+	}
+}

@@ -82,7 +82,7 @@ func Register(ctx context.Context, db bun.IDB, r Registration) (reg *Registrant,
 	}
 	if status == RegistrantApproved {
 		reg = newRegistrant(r, email, status, "")
-		if done, err := registerApproved(ctx, db, reg); done || err != nil && !errors.Is(err, ErrConflict) {
+		if done, err := registerApproved(ctx, db, reg, r.Event, false); done || err != nil && !errors.Is(err, ErrConflict) {
 			return reg, done, err
 		}
 		// Not taken (or a concurrent registration with the same e-mail): the transaction
