@@ -18,18 +18,6 @@ import (
 	"github.com/onairhq/onair/store/storetest"
 )
 
-// countUpdates counts the UPDATE statements db runs.
-type countUpdates struct{ n atomic.Int64 }
-
-func (c *countUpdates) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-func (c *countUpdates) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	if e.Operation() == "UPDATE" {
-		c.n.Add(1)
-	}
-}
-
 // Concurrent sends each find their delivery committed when mark returns, and share
 // statements: the time between the server's 250 and the mark is not a queue of commits.
 func TestSentMarksCommitBeforeReturningAndShareStatements(t *testing.T) {
@@ -45,7 +33,7 @@ func TestSentMarksCommitBeforeReturningAndShareStatements(t *testing.T) {
 			}
 			ids[i] = claimed[r]
 		}
-		updates := &countUpdates{}
+		updates := &storetest.Queries{}
 		db.AddQueryHook(updates)
 		marks := startMarking(ctx, db)
 		var wg sync.WaitGroup
@@ -63,7 +51,7 @@ func TestSentMarksCommitBeforeReturningAndShareStatements(t *testing.T) {
 		}
 		wg.Wait()
 		marks.stop()
-		if n := updates.n.Load(); n >= sends {
+		if n := updates.Count("UPDATE"); n >= sends {
 			t.Errorf("%d UPDATE statements for %d concurrent marks, want them shared", n, sends)
 		}
 	})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -14,31 +13,6 @@ import (
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 )
-
-// queryRecorder keeps the SQL each query of a store call sent, arguments inlined as bun
-// sends them, so the test explains the very statements the exports run.
-type queryRecorder struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (r *queryRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (r *queryRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.queries = append(r.queries, e.Query)
-}
-
-func (r *queryRecorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	q := r.queries
-	r.queries = nil
-	return q
-}
 
 // planNode is the part of EXPLAIN (FORMAT JSON) the test reads.
 type planNode struct {
@@ -71,7 +45,7 @@ func TestExportPagesReadAnIndexInOrder(t *testing.T) {
 	if _, err := db.ExecContext(ctx, "ANALYZE registrants, attendance, chat_messages, questions, polls, poll_votes"); err != nil {
 		t.Fatal(err)
 	}
-	rec := &queryRecorder{}
+	rec := &storetest.Queries{}
 	db.AddQueryHook(rec)
 
 	pages := []struct {
@@ -105,13 +79,13 @@ func TestExportPagesReadAnIndexInOrder(t *testing.T) {
 	}
 	for _, p := range pages {
 		t.Run(p.table, func(t *testing.T) {
-			rec.take()
+			rec.Take()
 			cursor := midCursor(t, db, p.table, ses.ID)
-			rec.take()
+			rec.Take()
 			if err := p.read(cursor); err != nil {
 				t.Fatal(err)
 			}
-			queries := rec.take()
+			queries := rec.Take()
 			if len(queries) == 0 {
 				t.Fatal("the page ran no query")
 			}

@@ -3,24 +3,12 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"sync/atomic"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"github.com/onairhq/onair/store"
 	"github.com/onairhq/onair/store/storetest"
 	"github.com/onairhq/onair/webhookevents"
 )
-
-// countQueries counts the statements db runs.
-type countQueries struct{ n atomic.Int64 }
-
-func (c *countQueries) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-func (c *countQueries) AfterQuery(context.Context, *bun.QueryEvent) {}
 
 // On Postgres an approved registration is one statement (registration_fast.go), and writes
 // what the transaction writes: the same registrant, contact and pending confirmation. The
@@ -29,11 +17,11 @@ func (c *countQueries) AfterQuery(context.Context, *bun.QueryEvent) {}
 func TestRegisterFastPathWritesWhatTheTransactionWrites(t *testing.T) {
 	db := storetest.Postgres(t)
 	ctx := context.Background()
-	counter := &countQueries{}
+	counter := &storetest.Queries{}
 	db.AddQueryHook(counter)
-	register := func(ev *store.Event, ses *store.Session, email string) (*store.Registrant, bool, int64) {
+	register := func(ev *store.Event, ses *store.Session, email string) (*store.Registrant, bool, int) {
 		t.Helper()
-		before := counter.n.Load()
+		before := counter.Count("")
 		r := store.Registration{Event: ev, Session: ses, Email: email, Name: "Léa Martin",
 			Fields: map[string]string{"company": "Acme"}, Consented: true,
 			Source: store.Source{UTMSource: "newsletter", UTMCampaign: "launch", Referrer: "https://example.org/blog"}}
@@ -41,7 +29,7 @@ func TestRegisterFastPathWritesWhatTheTransactionWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return reg, created, counter.n.Load() - before
+		return reg, created, counter.Count("") - before
 	}
 	fastEv, fastSes := seedSession(t, db, store.EventSettings{}, 1)
 	txEv, txSes := seedSession(t, db, store.EventSettings{}, 1)
