@@ -139,6 +139,13 @@ func (p *Peer) HandleSignal(s Signal) bool {
 	defer p.neg.Unlock()
 	switch s.Type {
 	case SignalOffer:
+		if p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer && !p.closing.Load() {
+			// The room page rolls its offer back (signal.js); Pion cannot (v4.2 refuses
+			// have-local-offer→SetLocal(rollback)), and the node drops an offer that crosses
+			// its own: the test published while the node was still offering this peer tracks.
+			p.t.Errorf("%s: the node's offer crossed this peer's, which Pion cannot roll back: publish once this peer receives what it is being offered", p.name)
+			return true
+		}
 		p.answerLocked(s.SDP)
 	case SignalAnswer:
 		if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: s.SDP}); err != nil {

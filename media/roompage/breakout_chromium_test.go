@@ -55,6 +55,10 @@ func TestBreakoutPagesShowOnlyTheirGroupInChromium(t *testing.T) {
 		await(t, tab, "the main stage paused", videosAre())
 		publishCamera(t, tab)
 	}
+	// The Pion participants publish once the node has offered them their group's camera:
+	// unlike the pages, they cannot settle offers that cross.
+	mediatest.WaitFor(t, "bob receiving alice's camera", func() bool { return bob.Received("reg_1", "video") > 0 })
+	mediatest.WaitFor(t, "dave receiving carol's camera", func() bool { return dave.Received("reg_2", "video") > 0 })
 	bob.Publish("audio", "video")
 	dave.Publish("audio", "video")
 
